@@ -1,0 +1,1 @@
+"""Validation, aggregation, the history store and the Excel workbooks."""

@@ -1,0 +1,1 @@
+"""Reading PDFs into records: readers per input kind, one label-anchored field reader."""

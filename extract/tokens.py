@@ -1,0 +1,135 @@
+"""Positioned words and marks: what every reader turns a PDF page into.
+
+Every input kind (page text, form widgets, free-text annotations, OCR of a
+scan) becomes a :class:`Page` of :class:`Word` and :class:`Mark` objects in
+one coordinate system: PDF points, origin at the top-left corner of the page,
+``top`` growing downwards (as pdfplumber). One label-anchored reader
+(``extract.fields``) then turns pages into field values, whatever the source.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A run of characters without a space, or a whole widget/annotation value."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    source: str = "text"  # text | form_field | annotation | ocr
+    confidence: float = 1.0
+    field_name: str | None = None  # the widget's name, when the word is a form field value
+
+    @property
+    def bbox(self) -> BBox:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A box that can be ticked, with its state.
+
+    Drawn squares, check box widgets, ☐/☒ glyphs and boxes found on scans
+    all become marks. ``checked`` is None when the state could not be told;
+    ``confidence`` says how sure the reader is of the state.
+    """
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    checked: bool | None
+    source: str = "text"
+    confidence: float = 1.0
+    field_name: str | None = None
+
+    @property
+    def bbox(self) -> BBox:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+ZoneReader = Callable[[BBox], list[Word]]
+
+
+@dataclass
+class Page:
+    """One page as positioned tokens.
+
+    ``words`` are all the words known for the page (for a scan: the words of
+    a fast OCR pass, enough to find the labels). ``zone_reader``, when set,
+    reads a zone again more carefully (zonal OCR on scans); the field reader
+    calls :meth:`words_in` for values, so digital pages and scans share it.
+    """
+
+    number: int  # 1-based
+    width: float
+    height: float
+    words: list[Word] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+    image_only: bool = False
+    zone_reader: ZoneReader | None = None
+    crop_writer: Callable[[BBox, str], str | None] | None = None  # (bbox, key) -> PNG path
+
+    def words_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[Word]:
+        """Words whose area lies mostly inside ``bbox``, in reading order."""
+        if self.zone_reader is not None:
+            return self.zone_reader(bbox)
+        return reading_order(w for w in self.words if overlap_ratio(w.bbox, bbox) >= min_overlap)
+
+    def marks_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[Mark]:
+        return [m for m in self.marks if overlap_ratio(m.bbox, bbox) >= min_overlap]
+
+
+def overlap_ratio(inner: BBox, outer: BBox) -> float:
+    """Share of ``inner``'s area that lies inside ``outer`` (0 to 1)."""
+    x0, top = max(inner[0], outer[0]), max(inner[1], outer[1])
+    x1, bottom = min(inner[2], outer[2]), min(inner[3], outer[3])
+    if x1 <= x0 or bottom <= top:
+        return 0.0
+    area = max((inner[2] - inner[0]) * (inner[3] - inner[1]), 1e-6)
+    return (x1 - x0) * (bottom - top) / area
+
+
+def reading_order(words: Iterable[Word], line_tolerance: float = 3.0) -> list[Word]:
+    """Words sorted into lines (top to bottom), each line left to right."""
+    lines = group_lines(words, line_tolerance)
+    return [w for line in lines for w in line]
+
+
+def group_lines(words: Iterable[Word], line_tolerance: float = 3.0) -> list[list[Word]]:
+    """Words grouped into text lines by vertical overlap, top to bottom."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.middle, w.x0)):
+        if lines and abs(_line_middle(lines[-1]) - word.middle) <= max(
+                line_tolerance, (word.bottom - word.top) * 0.4):
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w.x0) for line in lines]
+
+
+def _line_middle(line: list[Word]) -> float:
+    return sum(w.middle for w in line) / len(line)

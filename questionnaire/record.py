@@ -1,0 +1,142 @@
+"""The record: what one input file becomes, and its JSON Lines contract.
+
+Data flows one way: the extractor fills :class:`Reading` objects (a value
+with where and how it was read), validation adds :class:`Finding` objects,
+and :meth:`Record.to_contract` gives the line of ``records.jsonl`` exactly as
+SPEC.md's export contract says. Provenance (source, page, position,
+confidence, crop) stays on the readings for the store and the workbooks.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from questionnaire.definition import Form, load
+
+Status = Literal["ok", "review", "rejected"]
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+# Where a value was read from.
+SOURCE_FORM_FIELD = "form_field"
+SOURCE_TEXT = "text"
+SOURCE_ANNOTATION = "annotation"
+SOURCE_OCR = "ocr"
+SOURCE_CORRECTION = "correction"
+
+
+@dataclass
+class Reading:
+    """One field as read from the file.
+
+    ``value`` is normalised to the field's type (null when blank or
+    unreadable); ``raw`` is the text as read. ``doubt`` is a French sentence
+    saying why a person must check the value; a reading with a doubt puts
+    its key in the record's ``review`` list.
+    """
+
+    key: str
+    value: Any = None
+    raw: str | None = None
+    source: str | None = None
+    page: int | None = None  # 1-based page number in the file
+    bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
+    confidence: float = 1.0
+    doubt: str | None = None
+    crop: str | None = None  # PNG of the zone, relative to the output folder
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["bbox"] = list(self.bbox) if self.bbox else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Reading":
+        data = dict(data)
+        if data.get("bbox"):
+            data["bbox"] = tuple(data["bbox"])
+        return cls(**data)
+
+
+@dataclass
+class Finding:
+    key: str | None
+    severity: Severity
+    message: str
+    rule: str = ""
+
+    def to_contract(self) -> dict[str, Any]:
+        return {"key": self.key, "severity": self.severity, "message": self.message}
+
+
+@dataclass
+class Record:
+    """One input file, read and validated."""
+
+    file: str  # path relative to the inbox, with forward slashes
+    tender: str
+    readings: dict[str, Reading] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None  # French reason when the file is rejected
+    error_class: str | None = None  # "rejected" (unreadable) or "not_questionnaire"
+    method: str | None = None  # how the file was read, e.g. "formulaire", "texte", "scan"
+    pages: list[int] = field(default_factory=list)  # pages of the questionnaire in the file
+    page_count: int | None = None
+    sha256: str | None = None
+    size: int | None = None
+    form_id: str | None = None
+
+    @property
+    def rejected(self) -> bool:
+        return self.error is not None
+
+    def fields(self, form: Form | None = None) -> dict[str, Any]:
+        form = form or load()
+        if self.rejected:
+            return form.empty_fields()
+        return {key: (self.readings[key].value if key in self.readings else None)
+                for key in form.keys}
+
+    def raw(self) -> dict[str, str]:
+        return {key: r.raw for key, r in self.readings.items() if r.raw not in (None, "")}
+
+    def review(self, form: Form | None = None) -> list[str]:
+        form = form or load()
+        return [key for key in form.keys if key in self.readings and self.readings[key].doubt]
+
+    @property
+    def status(self) -> Status:
+        if self.rejected:
+            return "rejected"
+        if self.review() or any(f.severity == "error" for f in self.findings):
+            return "review"
+        return "ok"
+
+    def to_contract(self, form: Form | None = None) -> dict[str, Any]:
+        """The line of ``records.jsonl`` (SPEC.md, export contract)."""
+        form = form or load()
+        line: dict[str, Any] = {
+            "file": self.file,
+            "tender": self.tender,
+            "status": self.status,
+            "fields": self.fields(form),
+            "raw": {} if self.rejected else self.raw(),
+            "review": [] if self.rejected else self.review(form),
+            "findings": [f.to_contract() for f in self.findings],
+        }
+        if self.rejected:
+            line["error"] = self.error
+        return line
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything, provenance included (for the store and the cache)."""
+        data = asdict(self)
+        data["readings"] = {k: r.to_dict() for k, r in self.readings.items()}
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Record":
+        data = dict(data)
+        data["readings"] = {k: Reading.from_dict(r) for k, r in data.get("readings", {}).items()}
+        data["findings"] = [Finding(**f) for f in data.get("findings", [])]
+        return cls(**data)

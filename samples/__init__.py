@@ -1,0 +1,1 @@
+"""The sample inbox generator and its committed output (samples/inbox, samples/truth)."""
