@@ -75,6 +75,7 @@ class FieldDef:
     row: str | None = None
     column: str | None = None
     commitment: str | None = None
+    optional: bool = False  # a line some versions of the form lack (no doubt when absent)
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,7 @@ def _single_field(data: dict[str, Any]) -> FieldDef:
         max_length=data.get("max_length"),
         until=tuple(data.get("until", ())),
         after=tuple(data.get("after", ())),
+        optional=data.get("optional", False),
     )
 
 

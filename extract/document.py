@@ -1,0 +1,127 @@
+"""Opening a PDF and turning each page into positioned tokens.
+
+The one place that knows how a PDF is opened: a file that cannot be read
+raises :class:`Unreadable` with a French reason and its class (as
+``shared/corpus/MANIFEST.csv`` names them), so the batch can report it and go
+on. Digital pages get their words and marks from the text layer, widgets,
+annotations and vector paths; image-only pages are handed to the scan
+reader.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from extract.marks import assemble
+from extract.pdfium_annots import FormField, read_annotations
+from extract.pdfium_text import text_tokens
+from extract.tokens import Page
+from extract.vector_marks import path_shapes
+
+REJECTED = "rejected"  # corrupt, unreadable, locked by a password
+NOT_QUESTIONNAIRE = "not_questionnaire"
+MAX_PAGES = 500  # a questionnaire is a few pages; a bigger file is read up to this many
+
+ScanReader = Callable[[pdfium.PdfPage, int], Page]
+
+
+class Unreadable(Exception):
+    """The file cannot be read; ``reason`` is for the officer, in French."""
+
+    def __init__(self, reason: str, reason_class: str = REJECTED) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.reason_class = reason_class
+
+
+@dataclass
+class Document:
+    pages: list[Page]
+    fields: list[FormField] = field(default_factory=list)
+    page_count: int = 0
+    truncated: bool = False  # more pages than MAX_PAGES
+
+
+_MAGIC = {b"\x89PNG": "une image PNG", b"\xff\xd8\xff": "une image JPEG", b"GIF8": "une image GIF",
+          b"II*\x00": "une image TIFF", b"MM\x00*": "une image TIFF", b"PK\x03\x04": "une archive ZIP ou un document Office",
+          b"\xd0\xcf\x11\xe0": "un document Office ancien (Word, Excel)", b"{\\rtf": "un document RTF"}
+
+
+def sniff(path: Path) -> None:
+    """Reject at once what is obviously not a PDF (empty file, image, Office document)."""
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+    if not head:
+        raise Unreadable("Fichier vide (0 octet).")
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            raise Unreadable(f"Ce fichier n'est pas un PDF : c'est {what}.")
+    if b"%PDF" not in head and not head.lstrip().startswith(b"%"):
+        raise Unreadable("Ce fichier n'est pas un PDF (en-tête %PDF absent).")
+
+
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    sniff(path)
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as error:
+        raise _classify(error) from None
+
+
+def _classify(error: pdfium.PdfiumError) -> Unreadable:
+    code = getattr(error, "err_code", None)
+    if code == raw.FPDF_ERR_PASSWORD:
+        return Unreadable("Fichier protégé par un mot de passe : demander au candidat une version sans mot de passe.")
+    if code == raw.FPDF_ERR_SECURITY:
+        return Unreadable("Fichier chiffré avec une protection non prise en charge.")
+    if code == raw.FPDF_ERR_FORMAT:
+        return Unreadable("Fichier PDF endommagé ou tronqué : il ne peut pas être ouvert.")
+    return Unreadable(f"Fichier PDF illisible ({error}).")
+
+
+def load(path: Path, scan_reader: ScanReader | None = None) -> Document:
+    """Every page of the file as tokens (image-only pages through ``scan_reader``)."""
+    pdf = open_pdf(path)
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise Unreadable("Le PDF ne contient aucune page lisible.")
+        if pdf.get_formtype() != raw.FORMTYPE_NONE:
+            pdf.init_forms()
+        document = Document([], page_count=count, truncated=count > MAX_PAGES)
+        for index in range(min(count, MAX_PAGES)):
+            page = pdf[index]
+            try:
+                document.pages.append(_read_page(pdf, page, index + 1, document, scan_reader))
+            finally:
+                page.close()
+        return document
+    finally:
+        pdf.close()
+
+
+def _read_page(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, number: int, document: Document,
+               scan_reader: ScanReader | None) -> Page:
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    try:
+        words, glyphs = text_tokens(textpage, height)
+    finally:
+        textpage.close()
+    annots = read_annotations(pdf, page, number, height)
+    document.fields.extend(annots.fields)
+    if not words and not annots.words and not annots.marks and _has_image(page):
+        if scan_reader is not None:
+            return scan_reader(page, number)
+        return Page(number, width, height, image_only=True)
+    boxes, paths = path_shapes(page, height)
+    marks = assemble(boxes, glyphs, annots.marks, paths + [t.bbox for t in annots.ticks if len(t.text) <= 2])
+    return Page(number, width, height, words=words + annots.words, marks=marks)
+
+
+def _has_image(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2))

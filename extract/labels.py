@@ -1,0 +1,223 @@
+"""Finding the form's printed labels among a page's words.
+
+Labels are compared after folding: accents, case, spaces and punctuation
+removed, so "Non-cadres" matches "Non cadres", "Président(e)" matches
+"Président.e", and a label split into odd words still matches. A match must
+start and end on word boundaries; OCR text is matched approximately
+(rapidfuzz) since a scan may lose a letter or two.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+from rapidfuzz import fuzz
+
+from extract.tokens import BBox, Page, Word, group_lines
+
+LABEL_SOURCES = ("text", "ocr")  # widget and annotation values are answers, never labels
+_DROP = re.compile(r"[^a-z0-9%]")
+OCR_MIN_SCORE = 85.0
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """Lower case, no accents, letters and digits only (keeps %)."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "oe"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return _DROP.sub("", plain)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a word stands in reading order: page, line, word."""
+
+    page: int
+    line: int
+    word: int
+
+
+@dataclass(frozen=True)
+class Line:
+    page: Page
+    index: int
+    words: tuple[Word, ...]
+    folded: str
+    starts: tuple[int, ...]  # offset of each word in `folded`
+    ends: tuple[int, ...]
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+
+@dataclass(frozen=True)
+class Match:
+    """An anchor found on a line: the words it spans."""
+
+    line: Line
+    first: int
+    last: int
+    anchor: str
+    score: float = 100.0
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        return self.line.words[self.first:self.last + 1]
+
+    @property
+    def page(self) -> Page:
+        return self.line.page
+
+    @property
+    def start(self) -> Position:
+        return Position(self.line.page.number, self.line.index, self.first)
+
+    @property
+    def end(self) -> Position:
+        return Position(self.line.page.number, self.line.index, self.last)
+
+    @property
+    def bbox(self) -> BBox:
+        words = self.words
+        return (min(w.x0 for w in words), min(w.top for w in words),
+                max(w.x1 for w in words), max(w.bottom for w in words))
+
+    @property
+    def length(self) -> int:
+        return self.line.ends[self.last] - self.line.starts[self.first]
+
+    def contains(self, other: "Match") -> bool:
+        return (self.line is other.line and self.first <= other.first and other.last <= self.last
+                and (self.first, self.last) != (other.first, other.last))
+
+
+def make_line(page: Page, index: int, words: Sequence[Word]) -> Line:
+    starts, ends, parts, offset = [], [], [], 0
+    for word in words:
+        part = fold(word.text)
+        starts.append(offset)
+        offset += len(part)
+        ends.append(offset)
+        parts.append(part)
+    return Line(page, index, tuple(words), "".join(parts), tuple(starts), tuple(ends))
+
+
+class LabelIndex:
+    """The label lines of a document's pages, searchable by anchor."""
+
+    def __init__(self, pages: Iterable[Page]) -> None:
+        self.lines: list[Line] = []
+        for page in pages:
+            words = [w for w in page.words if w.source in LABEL_SOURCES]
+            for index, line_words in enumerate(group_lines(words)):
+                self.lines.append(make_line(page, index, line_words))
+
+    def find(self, anchors: Sequence[str], *, after: Position | None = None,
+             before: Position | None = None, rivals: Sequence[str] = ()) -> list[Match]:
+        """Every match of any anchor, in reading order, longest first where they overlap.
+
+        A match inside a longer match of a rival anchor ("Cadres" inside
+        "Non cadres") is dropped.
+        """
+        found = [m for line in self._lines_between(after, before)
+                 for m in _line_matches(line, anchors)]
+        found = [m for m in found if (after is None or _key(m.start) > _key(after))
+                 and (before is None or _key(m.end) < _key(before))]
+        if rivals:
+            rival_matches = [m for line in {id(m.line): m.line for m in found}.values()
+                             for m in _line_matches(line, rivals)]
+            found = [m for m in found if not any(r.contains(m) for r in rival_matches)]
+        return _best_per_span(found)
+
+    def first(self, anchors: Sequence[str], **kwargs) -> Match | None:
+        found = self.find(anchors, **kwargs)
+        return found[0] if found else None
+
+    def _lines_between(self, after: Position | None, before: Position | None) -> list[Line]:
+        return [line for line in self.lines
+                if (after is None or (line.page.number, line.index) >= (after.page, after.line))
+                and (before is None or (line.page.number, line.index) <= (before.page, before.line))]
+
+    def signature_hits(self, phrases: Sequence[str]) -> dict[int, set[str]]:
+        """For each page number, which signature phrases it shows."""
+        hits: dict[int, set[str]] = {}
+        for line in self.lines:
+            for phrase in phrases:
+                if _line_matches(line, [phrase], allow_prefix=True):
+                    hits.setdefault(line.page.number, set()).add(phrase)
+        return hits
+
+
+def _key(position: Position) -> tuple[int, int, int]:
+    return (position.page, position.line, position.word)
+
+
+def _best_per_span(matches: list[Match]) -> list[Match]:
+    """Keep the longest match where several anchors cover the same words."""
+    kept: list[Match] = []
+    for match in sorted(matches, key=lambda m: (-m.length, -m.score)):
+        if not any(k.line is match.line and not (match.last < k.first or k.last < match.first)
+                   for k in kept):
+            kept.append(match)
+    return sorted(kept, key=lambda m: _key(m.start))
+
+
+def _line_matches(line: Line, anchors: Sequence[str], allow_prefix: bool = False) -> list[Match]:
+    ocr = any(w.source == "ocr" for w in line.words)
+    matches = []
+    for anchor in anchors:
+        target = fold(anchor)
+        if not target:
+            continue
+        if ocr and len(target) >= 4:
+            match = _fuzzy(line, target, anchor)
+            if match:
+                matches.append(match)
+            continue
+        matches.extend(_exact(line, target, anchor, allow_prefix))
+    return matches
+
+
+def _exact(line: Line, target: str, anchor: str, allow_prefix: bool) -> list[Match]:
+    found, start = [], line.folded.find(target)
+    while start >= 0:
+        end = start + len(target)
+        if start in line.starts:
+            first = line.starts.index(start)
+            last = _word_ending_at(line, end, allow_prefix)
+            if last is not None:
+                found.append(Match(line, first, last, anchor))
+        start = line.folded.find(target, start + 1)
+    return found
+
+
+def _word_ending_at(line: Line, end: int, allow_prefix: bool) -> int | None:
+    if end in line.ends:
+        return line.ends.index(end)
+    if allow_prefix:  # signature phrases may be cut by a line break
+        for index, word_end in enumerate(line.ends):
+            if word_end >= end:
+                return index
+    return None
+
+
+def _fuzzy(line: Line, target: str, anchor: str) -> Match | None:
+    if len(line.folded) < len(target) * 0.8:
+        return None
+    alignment = fuzz.partial_ratio_alignment(target, line.folded, score_cutoff=OCR_MIN_SCORE)
+    if alignment is None:
+        return None
+    first = max((i for i, s in enumerate(line.starts) if s <= alignment.dest_start + 1), default=0)
+    last = min((i for i, e in enumerate(line.ends) if e >= alignment.dest_end - 1),
+               default=len(line.words) - 1)
+    if last < first:
+        return None
+    return Match(line, first, last, anchor, alignment.score)

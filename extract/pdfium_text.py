@@ -1,0 +1,88 @@
+"""Page text as positioned words, from PDFium's text page.
+
+pdfminer (under pdfplumber) reads a few pages a second; PDFium's text page
+gives every character with its box many times faster, which the batch needs.
+Box and tick glyphs (☐ ☒ ✓ ✗ …) are kept apart: they are marks, not words.
+"""
+from __future__ import annotations
+
+import ctypes
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from extract.tokens import Word
+
+# Glyphs that draw a box: empty, or already ticked.
+EMPTY_BOX_GLYPHS = frozenset("☐□❏❐❑❒▢")
+TICKED_BOX_GLYPHS = frozenset("☑☒⊠■▣")
+# Glyphs that tick a box when they sit inside one.
+TICK_GLYPHS = frozenset("✓✔✗✘×xX✕✖")
+_SPACES = frozenset(" \t\r\n\u00a0\u202f\u2009\u2007\ufffe\x00")
+
+
+def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, float, float, float, float]]:
+    """Every character with its box (x0, top, x1, bottom) in top-left coordinates."""
+    handle = textpage.raw
+    count = raw.FPDFText_CountChars(handle)
+    text = textpage.get_text_range(0, count) if count > 0 else ""
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    chars = []
+    for index, char in enumerate(text[:count]):
+        if char in _SPACES:
+            chars.append((" ", 0.0, 0.0, 0.0, 0.0))
+            continue
+        raw.FPDFText_GetCharBox(handle, index, left, right, bottom, top)
+        chars.append((char, left.value, height - top.value, right.value, height - bottom.value))
+    return chars
+
+
+def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[list[tuple]]:
+    """Group characters into words: a space, a line change or a wide gap ends a word."""
+    words: list[list[tuple]] = []
+    current: list[tuple] = []
+    for char in chars:
+        if char[0] == " ":
+            if current:
+                words.append(current)
+                current = []
+            continue
+        if current and _breaks(current[-1], char):
+            words.append(current)
+            current = []
+        current.append(char)
+    if current:
+        words.append(current)
+    return words
+
+
+def _breaks(previous: tuple, char: tuple) -> bool:
+    size = max(previous[4] - previous[2], char[4] - char[2], 1.0)
+    same_line = abs((previous[2] + previous[4]) / 2 - (char[2] + char[4]) / 2) < size * 0.6
+    gap = char[1] - previous[3]
+    return not same_line or gap > size * 0.6 or gap < -size
+
+
+def text_tokens(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Word], list[Word]]:
+    """Words of the page, and its box and tick glyphs (as one-character words).
+
+    A box glyph is never part of a word ("☒Oui" gives the word "Oui" and the
+    glyph ☒); a lone tick glyph ("X", "✓") is both a word and a glyph, and
+    becomes a tick only if it sits inside a box.
+    """
+    words, glyphs = [], []
+    for group in split_words(page_chars(textpage, height)):
+        kept = []
+        for char in group:
+            if char[0] in EMPTY_BOX_GLYPHS or char[0] in TICKED_BOX_GLYPHS:
+                glyphs.append(Word(char[0], *char[1:]))
+            else:
+                kept.append(char)
+        if not kept:
+            continue
+        word = Word("".join(c[0] for c in kept), min(c[1] for c in kept), min(c[2] for c in kept),
+                    max(c[3] for c in kept), max(c[4] for c in kept))
+        if word.text in TICK_GLYPHS:
+            glyphs.append(word)
+        words.append(word)
+    return words, glyphs
