@@ -8,9 +8,11 @@ from functools import cache
 
 import pdfplumber
 import pytest
+from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
 from questionnaire.definition import load
+from questionnaire.fillable import FLAG_MULTILINE, FLAG_RADIO, flatten, render_fillable
 from questionnaire.paper import STYLES, Geometry, choice_labels, printed_label, render_form
 
 FORM = load()
@@ -166,3 +168,118 @@ def test_page_numbers_and_header(style: str) -> None:
 @pytest.mark.parametrize("style", sorted(STYLES))
 def test_two_renders_are_byte_identical(style: str) -> None:
     assert render_form(style)[0] == rendered(style)[0]
+
+
+# -- fillable form --------------------------------------------------------------
+
+FILLED = {
+    "structure_name": "Ateliers Éole SARL",
+    "siret": "73282932000074",
+    "tender_ref": "2024-VM-017",
+    "staff.managers.women": 3,
+    "staff.managers.men": 4.5,
+    "staff.total.total": 57,
+    "board.exists": True,
+    "board.women_pct": "45,5 %",
+    "officers.president": "woman",
+    "officers.secretary": "non_binary",
+    "officers.treasurer": "undisclosed",
+    "volunteers.women_pct": 60,
+    "policy.text": "Égalité salariale vérifiée chaque année ; " * 20,
+    "equality_index.score": "NC",
+    "commitments.agreements.done": True,
+    "commitments.agreements.details": "Accord signé en 2023, révisé chaque année.",
+    "commitments.other.done": False,
+}
+EXPECTED_V = {
+    "staff.managers.women": "3", "staff.managers.men": "4,5", "staff.total.total": "57",
+    "board.exists": "/Oui", "officers.president": "/Femme", "officers.secretary": "/Non binaire",
+    "officers.treasurer": "/Ne se prononce pas", "volunteers.women_pct": "60",
+    "commitments.agreements.done": "/Oui", "commitments.other.done": "/Off",
+}
+
+
+def terminal_fields(pdf: bytes) -> dict[str, dict]:
+    """pypdf's fields that hold a value (the tree's inner nodes have no /FT)."""
+    fields = PdfReader(io.BytesIO(pdf)).get_fields()
+    return {name: field for name, field in fields.items() if "/FT" in field}
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_fillable_has_one_field_per_canonical_key(style: str) -> None:
+    fields = PdfReader(io.BytesIO(render_fillable(style))).get_fields()
+    assert sorted(terminal_fields(render_fillable(style))) == sorted(FORM.keys)
+    inner = set(fields) - set(FORM.keys)
+    assert all(any(key.startswith(name + ".") for key in FORM.keys) for name in inner)
+    assert all(fields[key].get("/V") is None for key in FORM.keys)
+
+
+def field_tree(pdf: bytes) -> dict[str, dict]:
+    """Every node of the AcroForm field tree, raw, by qualified name."""
+    nodes: dict[str, dict] = {}
+
+    def walk(refs: list, prefix: str) -> None:
+        for ref in refs:
+            node = ref.get_object()
+            if "/T" in node:
+                name = prefix + str(node["/T"])
+                nodes[name] = node
+                walk(node.get("/Kids", []), name + ".")
+
+    walk(PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/AcroForm"]["/Fields"], "")
+    return nodes
+
+
+def test_fillable_field_kinds() -> None:
+    fields = terminal_fields(render_fillable())
+    assert field_tree(render_fillable())["policy.text"]["/MaxLen"] == 1000
+    assert fields["policy.text"]["/Ff"] & FLAG_MULTILINE
+    assert fields["board.exists"]["/FT"] == "/Btn" and fields["board.exists"]["/Ff"] & FLAG_RADIO
+    assert set(fields["board.exists"]["/_States_"]) == {"/Oui", "/Non"}
+    assert set(fields["officers.treasurer"]["/_States_"]) == {
+        "/Femme", "/Homme", "/Non binaire", "/Ne se prononce pas"}
+    assert fields["commitments.label.done"]["/FT"] == "/Btn"
+    assert not fields["commitments.label.done"].get("/Ff", 0) & FLAG_RADIO
+    assert fields["commitments.label.details"]["/Ff"] & FLAG_MULTILINE
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_filled_values_read_back(style: str) -> None:
+    fields = terminal_fields(render_fillable(style, FILLED))
+    for key, value in FILLED.items():
+        expected = EXPECTED_V.get(key, value)
+        assert fields[key].get("/V") == expected, key
+    assert fields["tender_ref"]["/V"] == "2024-VM-017"
+    assert fields["staff.non_managers.women"].get("/V") is None
+
+
+def test_ticked_box_widgets_show_their_state() -> None:
+    reader = PdfReader(io.BytesIO(render_fillable("modele", FILLED)))
+    shown = {}
+    for page in reader.pages:
+        for ref in page.get("/Annots", []):
+            widget = ref.get_object()
+            if widget.get("/AS") not in (None, "/Off"):
+                parent = widget.get("/Parent")
+                name = widget.get("/T") or parent.get_object()["/T"]
+                shown[str(name)] = widget["/AS"]
+    assert shown == {"exists": "/Oui", "president": "/Femme", "secretary": "/Non binaire",
+                     "treasurer": "/Ne se prononce pas", "done": "/Oui"}
+
+
+def test_flattened_form_has_values_as_page_text_and_no_widgets() -> None:
+    pdf = flatten(render_fillable("word", FILLED))
+    assert PdfReader(io.BytesIO(pdf)).get_fields() is None
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        assert all(not page.annots for page in doc.pages)
+        text = " ".join(" ".join(page.extract_text() for page in doc.pages).split())
+        geometry = rendered("word")[1]
+        cell = geometry.values["staff.managers.men"]
+        in_cell = doc.pages[cell.page - 1].within_bbox(cell.bbox).extract_text()
+    for value in ("Ateliers Éole SARL", "73282932000074", "45,5 %", "Accord signé en 2023, révisé"):
+        assert value in text
+    assert in_cell.strip() == "4,5"
+
+
+def test_fillable_renders_are_byte_identical() -> None:
+    assert render_fillable("modele", FILLED) == render_fillable("modele", FILLED)
