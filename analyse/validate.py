@@ -1,0 +1,372 @@
+"""Findings from a record: what the officer must be told (SPEC.md, "Validation").
+
+Two families of checks, both driven by the form's definition:
+
+* type checks, per field, from ``[types]`` and the field's own constraints
+  (``max_length``): impossible values are errors, decimal head counts a
+  warning, written-out non-answers an info; text that could not be read as
+  its type is an error that quotes it (the reason comes from
+  :func:`extract.normalise.normalise`);
+* rules across fields, one function per ``kind`` of the TOML ``[[rules]]``
+  (see :data:`RULES`), with the rule's own parameters and severity.
+
+Validation is pure: it returns findings and never changes the record.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from extract.labels import fold
+from extract.normalise import NON_ANSWER, UNREADABLE, Normalised, format_number, normalise, quote
+from questionnaire.definition import FieldDef, Form, Rule, Table, load
+from questionnaire.record import Finding, Record
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every check reads: the form, the record and its values."""
+
+    form: Form
+    record: Record
+    values: dict[str, Any]
+    unread: dict[str, Normalised]  # readings with text but no value: why, per key
+
+    @property
+    def unknown(self) -> frozenset[str]:
+        """Keys whose text is not a value: left out of sums and counts."""
+        return frozenset(k for k, n in self.unread.items() if n.problem not in (None, NON_ANSWER))
+
+    def label(self, key: str) -> str:
+        return self.form.field(key).label
+
+    def show(self, key: str) -> str:
+        return show_value(self.form.field(key), self.values[key], self.form)
+
+
+def validate(record: Record, form: Form | None = None) -> list[Finding]:
+    """Every finding on ``record`` (none for a rejected record), fields in
+    the order of the form, then the rules in the order of the TOML."""
+    form = form or load()
+    if record.rejected:
+        return []
+    known = set(form.keys)
+    unread = {key: normalise(form.field(key), reading.raw, form)
+              for key, reading in record.readings.items()
+              if key in known and reading.value is None and reading.raw}
+    context = _Context(form, record, record.fields(form), unread)
+    findings = [finding for field in form.fields for finding in _field_findings(field, context)]
+    for rule in form.rules:
+        if rule.kind not in RULES:
+            raise ValueError(f"No check for the rule kind {rule.kind!r} (rule {rule.id!r})")
+        findings.extend(RULES[rule.kind](rule, context))
+    return findings
+
+
+def _field_findings(field: FieldDef, context: _Context) -> list[Finding]:
+    if field.key in context.unread:
+        return _unread_findings(field.key, context.unread[field.key], context)
+    value = context.values[field.key]
+    if value is None:
+        return []
+    return _TYPE_CHECKS.get(field.type, _no_check)(field, value, context.form)
+
+
+# ---------------------------------------------------------------------------
+# Values shown in messages
+
+
+def show_value(field: FieldDef, value: Any, form: Form) -> str:
+    """A value as the officer reads it in a message (« 40 % », « Oui »...)."""
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if field.type == "gender":
+        return next((c.label for c in form.choices["gender"] if c.id == value), str(value))
+    if _is_number(value):
+        return format_number(value) + (" %" if field.type == "percentage" else "")
+    return quote(str(value))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _finding(key: str, severity: str, rule: str, message: str) -> Finding:
+    return Finding(key=key, severity=severity, message=message, rule=rule)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------
+# Type checks
+
+
+def _unread_findings(key: str, result: Normalised, context: _Context) -> list[Finding]:
+    """Text as read that gave no value: a non-answer (info) or unreadable (error).
+
+    A reading with a doubt is already listed for review: its text being
+    unreadable needs no finding besides.
+    """
+    if result.problem is None:
+        return []
+    if result.problem == NON_ANSWER:
+        return [_finding(key, "info", NON_ANSWER, result.message)]
+    if result.problem == UNREADABLE and context.record.readings[key].doubt:
+        return []
+    return [_finding(key, "error", result.problem, result.message)]
+
+
+def _no_check(field: FieldDef, value: Any, form: Form) -> list[Finding]:
+    return []
+
+
+def _not_a_number(field: FieldDef, value: Any) -> list[Finding]:
+    return [_finding(field.key, "error", "type",
+                     f"« {field.label} » : {quote(str(value))} n'est pas un nombre.")]
+
+
+def _range(field: FieldDef, value: float, form: Form, rule: str, unit: str = "") -> list[Finding]:
+    bounds = form.types[field.type]
+    low, high = bounds.get("min"), bounds.get("max")
+    shown = show_value(field, value, form)
+    if low is not None and value < low:
+        return [_finding(field.key, "error", rule,
+                         f"« {field.label} » : {shown} est inférieur au minimum ({low}{unit}).")]
+    if high is not None and value > high:
+        return [_finding(field.key, "error", rule,
+                         f"« {field.label} » : {shown} dépasse le maximum ({high}{unit}).")]
+    return []
+
+
+def _check_percentage(field: FieldDef, value: Any, form: Form) -> list[Finding]:
+    if not _is_number(value):
+        return _not_a_number(field, value)
+    return _range(field, value, form, "percentage_range", " %")
+
+
+def _check_count(field: FieldDef, value: Any, form: Form) -> list[Finding]:
+    if not _is_number(value):
+        return _not_a_number(field, value)
+    shown = show_value(field, value, form)
+    if value < form.types["count"].get("min", 0):
+        return [_finding(field.key, "error", "count_negative",
+                         f"« {field.label} » : {shown} est négatif ; un effectif ne peut pas l'être.")]
+    if not float(value).is_integer():
+        return [_finding(field.key, "warning", "count_decimal",
+                         f"« {field.label} » : {shown} n'est pas un nombre entier de personnes "
+                         "(équivalent temps plein ?) ; la valeur est gardée telle quelle.")]
+    return []
+
+
+def _check_score(field: FieldDef, value: Any, form: Form) -> list[Finding]:
+    if value == form.types["score"].get("not_computable"):
+        return []
+    if not _is_number(value):
+        return _not_a_number(field, value)
+    if not float(value).is_integer():
+        return [_finding(field.key, "error", "score_integer",
+                         f"« {field.label} » : {show_value(field, value, form)} n'est pas une "
+                         "note entière ; l'index est noté en points entiers sur 100.")]
+    return _range(field, value, form, "score_range")
+
+
+def _check_text(field: FieldDef, value: Any, form: Form) -> list[Finding]:
+    length = len(unicodedata.normalize("NFC", str(value)))
+    if field.max_length is None or length <= field.max_length:
+        return []
+    return [_finding(field.key, "error", "text_length",
+                     f"« {field.label} » compte {length} caractères, au-delà de la limite de "
+                     f"{field.max_length} ({quote(str(value))}).")]
+
+
+def _check_siret(field: FieldDef, value: Any, form: Form) -> list[Finding]:
+    digits, expected = str(value), form.types["siret"]["digits"]
+    if not (digits.isascii() and digits.isdigit() and len(digits) == expected):
+        return [_finding(field.key, "error", "siret_digits",
+                         f"« {field.label} » : {quote(digits)} n'a pas {expected} chiffres.")]
+    if not siret_checksum_ok(digits):
+        return [_finding(field.key, "error", "siret_checksum",
+                         f"« {field.label} » : {quote(digits)} ne respecte pas la clé de contrôle "
+                         "d'un SIRET (un chiffre est sans doute mal recopié).")]
+    return []
+
+
+_TYPE_CHECKS: dict[str, Callable[[FieldDef, Any, Form], list[Finding]]] = {
+    "percentage": _check_percentage,
+    "count": _check_count,
+    "score": _check_score,
+    "text": _check_text,
+    "siret": _check_siret,
+}
+
+# La Poste: all its establishments share one SIREN; their SIRETs (except the
+# head office's) have digits summing to a multiple of 5 instead of the Luhn key.
+_LA_POSTE_SIREN = "356000000"
+_LA_POSTE_HEAD_OFFICE = "35600000000048"
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        doubled = int(char) * (2 if position % 2 else 1)
+        total += doubled - 9 if doubled > 9 else doubled
+    return total % 10 == 0
+
+
+def siret_checksum_ok(siret: str) -> bool:
+    """The SIREN (first 9 digits) and the whole SIRET pass their Luhn key
+    (with La Poste's exception)."""
+    if siret.startswith(_LA_POSTE_SIREN) and siret != _LA_POSTE_HEAD_OFFICE:
+        return sum(map(int, siret)) % 5 == 0
+    return luhn_ok(siret[:9]) and luhn_ok(siret)
+
+
+# ---------------------------------------------------------------------------
+# Rules across fields: one function per kind
+
+
+def _table_sums(rule: Rule, context: _Context) -> list[Finding]:
+    """Each row adds up to its total column, each column to the total row.
+
+    A blank cell of a row that has other values counts as 0; a row left
+    wholly blank is not answered, so its row is not checked and the columns
+    it would add to cannot be. A sum is checked when its total and at least
+    one of its parts are written (and none of them is unreadable text).
+    """
+    table = context.form.tables[rule.params["table"]]
+    rows = [r.id for r in table.rows]
+    columns = [c.id for c in table.columns]
+    answered = [r for r in rows if any(context.values[table.key(r, c)] is not None for c in columns)]
+    lines = [("ligne", table.key(r, table.sum_column),
+              [table.key(r, c) for c in columns if c != table.sum_column]) for r in answered]
+    if all(r in answered for r in rows if r != table.sum_row):
+        lines += [("colonne", table.key(table.sum_row, c),
+                   [table.key(r, c) for r in rows if r != table.sum_row]) for c in columns]
+    return [finding for line, total, parts in lines
+            for finding in _sum_finding(line, total, parts, rule, context)]
+
+
+def _sum_finding(line: str, total_key: str, part_keys: list[str], rule: Rule,
+                 context: _Context) -> list[Finding]:
+    total = context.values[total_key]
+    parts = [context.values[key] for key in part_keys]
+    if (total is None or all(p is None for p in parts)
+            or context.unknown.intersection([total_key, *part_keys])
+            or not all(_is_number(v) for v in [total, *parts] if v is not None)):
+        return []
+    expected = sum(p for p in parts if p is not None)
+    if math.isclose(expected, total, abs_tol=1e-6):
+        return []
+    detail = " + ".join(format_number(p or 0) for p in parts)
+    return [_finding(total_key, rule.severity, rule.id,
+                     f"« {context.label(total_key)} » : le total écrit est {format_number(total)}, "
+                     f"mais la somme des cellules de sa {line} donne {format_number(expected)} ({detail}).")]
+
+
+def _given_while_false(rule: Rule, context: _Context) -> list[Finding]:
+    """A value given while the answer it depends on is "Non"."""
+    key, condition = rule.params["key"], rule.params["condition"]
+    if context.values[condition] is not False or context.values[key] is None:
+        return []
+    return [_finding(key, rule.severity, rule.id,
+                     f"« {context.label(key)} » est renseigné ({context.show(key)}) alors que "
+                     f"« {context.label(condition)} » a pour réponse {context.show(condition)}.")]
+
+
+def _head_count(count_key: str, context: _Context) -> int | float | None:
+    """The head count declared: ``count_key`` (a table's grand total), or
+    when blank the sum of what is given, taking the total row, else the
+    total column, else the other cells (never adding a total to its parts)."""
+    value = context.values[count_key]
+    if _is_number(value):
+        return value
+    table_id = context.form.field(count_key).table
+    if table_id is None:
+        return None
+    table = context.form.tables[table_id]
+    for keys in _count_sources(table):
+        given = [context.values[k] for k in keys if _is_number(context.values[k])]
+        if given:
+            return sum(given)
+    return None
+
+
+def _count_sources(table: Table) -> list[list[str]]:
+    rows = [r.id for r in table.rows if r.id != table.sum_row]
+    columns = [c.id for c in table.columns if c.id != table.sum_column]
+    return [[table.key(table.sum_row, c) for c in columns],
+            [table.key(r, table.sum_column) for r in rows],
+            [table.key(r, c) for r in rows for c in columns]]
+
+
+def _required_from(rule: Rule, context: _Context) -> list[Finding]:
+    """A field left empty while the head count reaches the threshold (the
+    index is due from 50 employees, though the form says "plus de 50")."""
+    key, threshold = rule.params["key"], rule.params["threshold"]
+    if context.values[key] is not None or key in context.unknown:
+        return []
+    count = _head_count(rule.params["count"], context)
+    if count is None or count < threshold:
+        return []
+    return [_finding(key, rule.severity, rule.id,
+                     f"« {context.label(key)} » n'est pas renseigné alors que la structure déclare "
+                     f"{format_number(count)} personnes dans ses effectifs (obligatoire à partir "
+                     f"de {threshold}).")]
+
+
+def _commitment_details(rule: Rule, context: _Context) -> list[Finding]:
+    """A commitment ticked without details, or details without the tick."""
+    details_label = context.form.document.get("commitment_details_label", "Si oui, détailler")
+    findings = []
+    for commitment in context.form.commitments:
+        done = context.values[commitment.done_key]
+        details = context.values[commitment.details_key]
+        if done is True and details is None and commitment.details_key not in context.unknown:
+            findings.append(_finding(
+                commitment.details_key, rule.severity, rule.id,
+                f"La case « {commitment.label} » est cochée mais « {details_label} » est vide."))
+        elif done is not True and details is not None:
+            findings.append(_finding(
+                commitment.details_key, rule.severity, rule.id,
+                f"Des détails sont donnés ({context.show(commitment.details_key)}) mais la case "
+                f"« {commitment.label} » n'est pas cochée."))
+    return findings
+
+
+def _tender_ref(rule: Rule, context: _Context) -> list[Finding]:
+    """The reference written on the form does not match the record's tender."""
+    key, tender = rule.params["key"], context.record.tender
+    written = context.values[key]
+    if not written or not tender or references_match(str(written), tender):
+        return []
+    return [_finding(key, rule.severity, rule.id,
+                     f"« {context.label(key)} » : {context.show(key)} ne correspond pas à la "
+                     f"consultation du dossier {quote(tender)}.")]
+
+
+def _reference_tokens(text: str) -> list[str]:
+    return [token for token in map(fold, re.split(r"[\W_]+", text)) if token]
+
+
+def references_match(written: str, tender: str) -> bool:
+    """Whether one reference contains the other, ignoring case, accents,
+    spaces and punctuation, at word boundaries: « VM 2026-014 » matches the
+    folder « VM-2026-014 espaces verts », « VM-2026-0145 » does not."""
+    a, b = _reference_tokens(written), _reference_tokens(tender)
+    return bool(a and b) and (_contains(b, "".join(a)) or _contains(a, "".join(b)))
+
+
+def _contains(tokens: list[str], compact: str) -> bool:
+    """Whether some run of consecutive ``tokens`` spells ``compact``."""
+    return any("".join(tokens[i:j]) == compact
+               for i in range(len(tokens)) for j in range(i + 1, len(tokens) + 1))
+
+
+RULES: dict[str, Callable[[Rule, _Context], list[Finding]]] = {
+    "table_sums": _table_sums,
+    "given_while_false": _given_while_false,
+    "required_from": _required_from,
+    "commitment_details": _commitment_details,
+    "tender_ref": _tender_ref,
+}
