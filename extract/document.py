@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from extract.marks import assemble
-from extract.pdfium_annots import FormField, read_annotations
+from extract.pdfium_annots import AnnotTokens, FormField, read_annotations
 from extract.pdfium_text import text_tokens
 from extract.tokens import Page
 from extract.vector_marks import path_shapes
@@ -83,8 +83,13 @@ def _classify(error: pdfium.PdfiumError) -> Unreadable:
     return Unreadable(f"Fichier PDF illisible ({error}).")
 
 
-def load(path: Path, scan_reader: ScanReader | None = None) -> Document:
-    """Every page of the file as tokens (image-only pages through ``scan_reader``)."""
+def load(path: Path, scan_reader: ScanReader | None = None,
+         text_needed: Callable[[list[FormField]], bool] = lambda fields: True) -> Document:
+    """Every page of the file as tokens (image-only pages through ``scan_reader``).
+
+    Widgets are read first; when ``text_needed`` says their values suffice
+    (our own fillable form), the pages' text is not extracted at all.
+    """
     pdf = open_pdf(path)
     try:
         count = len(pdf)
@@ -93,18 +98,22 @@ def load(path: Path, scan_reader: ScanReader | None = None) -> Document:
         if pdf.get_formtype() != raw.FORMTYPE_NONE:
             pdf.init_forms()
         document = Document([], page_count=count, truncated=count > MAX_PAGES)
-        for index in range(min(count, MAX_PAGES)):
-            page = pdf[index]
-            try:
-                document.pages.append(_read_page(pdf, page, index + 1, document, scan_reader))
-            finally:
+        pages = [pdf[index] for index in range(min(count, MAX_PAGES))]
+        try:
+            annots = [read_annotations(pdf, page, n + 1, page.get_height()) for n, page in enumerate(pages)]
+            document.fields = [f for a in annots for f in a.fields]
+            if text_needed(document.fields):
+                document.pages = [_read_page(page, n + 1, a, scan_reader)
+                                  for n, (page, a) in enumerate(zip(pages, annots))]
+        finally:
+            for page in pages:
                 page.close()
         return document
     finally:
         pdf.close()
 
 
-def _read_page(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, number: int, document: Document,
+def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens,
                scan_reader: ScanReader | None) -> Page:
     width, height = page.get_size()
     textpage = page.get_textpage()
@@ -112,8 +121,6 @@ def _read_page(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, number: int, docum
         words, glyphs = text_tokens(textpage, height)
     finally:
         textpage.close()
-    annots = read_annotations(pdf, page, number, height)
-    document.fields.extend(annots.fields)
     if not words and not annots.words and not annots.marks and _has_image(page):
         if scan_reader is not None:
             return scan_reader(page, number)

@@ -23,7 +23,7 @@ def path_shapes(page: pdfium.PdfPage, height: float) -> tuple[list[BBox], list[B
     boxes, others = [], []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1):
-        left, bottom, right, top = obj.get_pos()
+        left, bottom, right, top = obj.get_bounds()
         width, tall = right - left, top - bottom
         if width > BOX_MAX * 1.5 or tall > BOX_MAX * 1.5:
             continue

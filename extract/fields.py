@@ -1,0 +1,384 @@
+"""The label-anchored reader: pages of words and marks become field readings.
+
+One reader for every source (page text, widgets of an unknown fillable
+form, free-text annotations, OCR of a scan): it finds the form's labels
+(``extract.labels``), builds each answer's zone from them
+(``extract.zones``), and reads the words and ticks inside. What it cannot
+place with certainty is returned with a ``doubt``, never guessed.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+from extract.labels import LabelIndex, Match, Position, fold
+from extract.normalise import clean_text, normalise
+from extract.pdfium_text import TICK_GLYPHS
+from extract.tokens import Mark, Page, Word, overlap_ratio, reading_order
+from extract.zones import Grid, Zone, block_between, line_below, rest_of_line, spans
+from questionnaire.definition import Commitment, FieldDef, Form, Table
+from questionnaire.record import Reading
+
+LEADERS = re.compile(r"^[._…\-–—:]+$")  # blank-line leaders and lone colons are never answers
+OCR_DOUBT_BELOW = 0.75
+NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
+
+
+def read_fields(pages: Sequence[Page], form: Form) -> dict[str, Reading]:
+    """Every canonical field read from the questionnaire's pages."""
+    return FieldReader(pages, form).read()
+
+
+class FieldReader:
+    def __init__(self, pages: Sequence[Page], form: Form) -> None:
+        self.form = form
+        self.pages = list(pages)
+        self.index = LabelIndex(self.pages)
+        self.furniture = self._furniture()
+        self.labels = self._label_words() | self.furniture
+        self.readings: dict[str, Reading] = {}
+
+    # -- the whole form -------------------------------------------------
+    def read(self) -> dict[str, Reading]:
+        for field in self.form.fields:
+            if field.read == "inline":
+                self._inline(field)
+            elif field.read == "choice":
+                self._choice(field)
+            elif field.read == "area":
+                self._area(field)
+        for table in self.form.tables.values():
+            self._table(table)
+        self._commitments()
+        return self.readings
+
+    def _label_words(self) -> set[int]:
+        """Words that belong to printed labels (never part of an answer)."""
+        anchors = [a for f in self.form.fields for a in f.anchors + f.until + f.after]
+        anchors += [a for t in self.form.tables.values() for axis in t.rows + t.columns for a in axis.anchors]
+        anchors += list(self.form.signature) + list(self.form.commitment_details_anchors)
+        anchors += list(self.form.commitments_end) + [f.unit for f in self.form.fields if f.unit]
+        anchors += [title for title in self.form.document.values() if isinstance(title, str)]
+        return {id(w) for m in self.index.find(anchors) for w in m.words}
+
+    def _furniture(self) -> set[int]:
+        """Running headers, footers and page numbers: lines repeated on several pages."""
+        seen: dict[str, list] = {}
+        for line in self.index.lines:
+            seen.setdefault(line.folded, []).append(line)
+        repeated = {id(w) for lines in seen.values() if len({l.page.number for l in lines}) > 1
+                    for line in lines for w in line.words}
+        numbers = {id(w) for line in self.index.lines if re.fullmatch(r"page\d+(sur)?\d*", line.folded)
+                   for w in line.words}
+        return repeated | numbers
+
+    # -- value helpers ----------------------------------------------------
+    def _answer_words(self, zones: Iterable[Zone], excluded: set[int] | None = None) -> list[tuple[Page, Word]]:
+        """Words inside the zones, less leaders, running headers and ``excluded``
+        (by default every printed label: right for table cells, where only
+        numbers are expected; free text passes only the labels it touches,
+        so a bidder's text that happens to contain a label is kept whole)."""
+        excluded = self.labels if excluded is None else excluded | self.furniture
+        found = []
+        for zone in zones:
+            for word in zone.page.words_in(zone.bbox):
+                if id(word) in excluded or LEADERS.match(word.text):
+                    continue
+                found.append((zone.page, word))
+        return found
+
+    def _set(self, field: FieldDef, words: list[tuple[Page, Word]], doubt: str | None = None,
+             zones: Sequence[Zone] = ()) -> None:
+        raw = clean_text(" ".join(w.text for _, w in words)) or None
+        reading = Reading(field.key, raw=raw, doubt=doubt)
+        if words:
+            page, first = words[0]
+            reading.source, reading.page = first.source, page.number
+            reading.bbox = _union([w.bbox for _, w in words])
+            reading.confidence = min(w.confidence for _, w in words)
+            if reading.confidence < OCR_DOUBT_BELOW and not doubt:
+                reading.doubt = f"Lecture incertaine (confiance {reading.confidence:.0%})."
+        elif zones:
+            reading.page, reading.bbox = zones[0].page.number, zones[0].bbox
+        if raw is not None:
+            reading.value = normalise(field, raw, self.form).value
+        self._crop(reading, zones)
+        self.readings[field.key] = reading
+
+    def _set_value(self, field: FieldDef, value, raw: str | None, marks: Sequence[Mark],
+                   doubt: str | None = None, zone: Zone | None = None) -> None:
+        reading = Reading(field.key, value=value, raw=raw, doubt=doubt)
+        if marks:
+            reading.source = marks[0].source
+            reading.bbox = _union([m.bbox for m in marks])
+            reading.confidence = min(m.confidence for m in marks)
+        if zone is not None:
+            reading.page = zone.page.number
+            reading.bbox = reading.bbox or zone.bbox
+        self._crop(reading, [zone] if zone else [])
+        self.readings[field.key] = reading
+
+    def _missing(self, field: FieldDef, what: str | None = None) -> None:
+        if field.optional:
+            self.readings[field.key] = Reading(field.key)
+            return
+        label = what or field.label
+        self.readings[field.key] = Reading(
+            field.key, doubt=f"Libellé « {label} » introuvable dans le document : valeur à vérifier.")
+
+    def _crop(self, reading: Reading, zones: Sequence[Zone]) -> None:
+        if reading.doubt and zones and zones[0].page.crop_writer is not None:
+            reading.crop = zones[0].page.crop_writer(zones[0].bbox, reading.key)
+
+    def _after(self, field: FieldDef) -> Position | None:
+        if not field.after:
+            return None
+        match = self.index.first(field.after)
+        return match.end if match else None
+
+    # -- inline: the rest of the label's line ---------------------------
+    def _inline(self, field: FieldDef) -> None:
+        match = self._inline_label(field)
+        if match is None:
+            return self._missing(field)
+        stop = self._stop_on_line(match, field)
+        zone = rest_of_line(match, stop)
+        words = self._answer_words([zone], excluded=set())
+        if not words and stop is None:
+            below = line_below(match.line, match.bbox[0])
+            if not any(id(w) in self.labels for w in below.page.words_in(below.bbox)):
+                zone_words = self._answer_words([below], excluded=set())
+                if zone_words:
+                    return self._set(field, zone_words, zones=[below])
+        self._set(field, words, zones=[zone])
+
+    def _inline_label(self, field: FieldDef) -> Match | None:
+        """The field's label; with a unit ("/ 100"), the first whose line carries the unit."""
+        found = self.index.find(field.anchors, after=self._after(field))
+        if field.unit:
+            with_unit = [m for m in found if any(u.line is m.line for u in self.index.find([field.unit], after=m.end))]
+            found = with_unit or found
+        return found[0] if found else None
+
+    def _stop_on_line(self, match: Match, field: FieldDef) -> float | None:
+        """Where the answer ends on the line: the printed unit, or the next field's label."""
+        line = match.line
+        if field.unit:
+            units = [m for m in self.index.find([field.unit], after=match.end) if m.line is line]
+            return units[-1].bbox[0] - 0.5 if units else None
+        others = [a for f in self.form.fields if f.read in ("inline", "choice") and f is not field
+                  for a in f.anchors]
+        following = [m for m in self.index.find(others, after=match.end) if m.line is line]
+        return following[0].bbox[0] - 0.5 if following else None
+
+    # -- area: the block below the label --------------------------------
+    def _area(self, field: FieldDef) -> None:
+        match = self.index.first(field.anchors)
+        if match is None:
+            return self._missing(field)
+        end = self.index.first(field.until, after=match.end) if field.until else None
+        if end is None:
+            return self._missing(field, field.until[0] if field.until else None)
+        zones = block_between(match, end)
+        self._set(field, self._answer_words(zones, excluded=set()), zones=zones)
+
+    # -- choice: a Oui box and a Non box ----------------------------------
+    def _choice(self, field: FieldDef) -> None:
+        match = self.index.first(field.anchors)
+        if match is None:
+            return self._missing(field)
+        limit = Position(match.start.page, match.start.line + 3, 10_000)
+        options = {}
+        for name, words in (("yes", self.form.yes_words[:1]), ("no", self.form.no_words[:1])):
+            found = self.index.find([w.capitalize() for w in words], after=match.end, before=limit,
+                                    rivals=_rival_phrases(self.form))
+            options[name] = found[0] if found else None
+        if not all(options.values()):
+            return self._inline(field)
+        states = {name: self._box_state(option) for name, option in options.items()}
+        zone = Zone(match.page, _union([o.bbox for o in options.values()]))
+        self._decide_choice(field, states, zone)
+
+    def _decide_choice(self, field: FieldDef, states: dict, zone: Zone) -> None:
+        marks = [m for m, _ in states.values() if m is not None]
+        if any(m is None for m, _ in states.values()):
+            return self._set_value(field, None, None, marks, "Cases Oui / Non non repérées : valeur à vérifier.", zone)
+        yes, no = states["yes"][1], states["no"][1]
+        if yes is None or no is None:
+            return self._set_value(field, None, None, marks, "Case cochée illisible : valeur à vérifier.", zone)
+        if yes and no:
+            return self._set_value(field, None, "Oui + Non", marks, None, zone)
+        value = True if yes else False if no else None
+        self._set_value(field, value, "Oui" if yes else "Non" if no else None, marks, None, zone)
+
+    def _box_state(self, label: Match) -> tuple[Mark | None, bool | None]:
+        """The box nearest to a label on its line, and whether it is ticked."""
+        x0, top, x1, bottom = label.bbox
+        height = bottom - top
+        candidates = [m for m in label.page.marks
+                      if m.bottom > top - height * 0.5 and m.top < bottom + height * 0.5
+                      and min(abs(m.x1 - x0), abs(m.x0 - x1)) < height * NEAR_BOX]
+        if not candidates:
+            tick = self._tick_word_near(label)
+            return (Mark(*tick.bbox, checked=True, source=tick.source), True) if tick else (None, None)
+        mark = min(candidates, key=lambda m: min(abs(m.x1 - x0), abs(m.x0 - x1)))
+        return mark, mark.checked
+
+    def _tick_word_near(self, label: Match) -> Word | None:
+        """An "X" typed just before or after a label, where no box is drawn."""
+        x0, top, x1, bottom = label.bbox
+        height = bottom - top
+        for word in label.line.words:
+            if word.text in TICK_GLYPHS and min(abs(word.x1 - x0), abs(word.x0 - x1)) < height * 2:
+                return word
+        return None
+
+    # -- tables -----------------------------------------------------------
+    def _table(self, table: Table) -> None:
+        grid = self._grid(table)
+        fields = [f for f in self.form.fields if f.table == table.id]
+        if grid is None:
+            for field in fields:
+                self._missing(field, table.title)
+            return
+        for field in fields:
+            if table.choices:
+                self._choice_row(field, table, grid)
+            else:
+                zone = grid.cell(field.row, field.column)
+                if zone is None:
+                    self._missing(field, field.label)
+                else:
+                    self._set(field, self._answer_words([zone]), zones=[zone])
+
+    def _grid(self, table: Table) -> Grid | None:
+        """The table whose header line and row labels match best."""
+        best, best_rows = None, 0
+        column_anchors = [a for c in table.columns for a in c.anchors]
+        lines = self._header_lines(column_anchors)
+        for header in (group for group in lines if len(group) >= 2):
+            band = header + [m for group in lines if group is not header and _near_line(group[0], header[0])
+                             for m in group]
+            columns = self._columns(table, band)
+            if len(columns) < max(2, len(table.columns) - 2):
+                continue
+            rows = self._rows(table, header, min(x0 for x0, _ in columns.values()))
+            if len(rows) > best_rows:
+                best, best_rows = Grid(columns, rows, header[0].page), len(rows)
+        return best
+
+    def _header_lines(self, anchors: list[str]) -> list[list[Match]]:
+        by_line: dict[int, list[Match]] = {}
+        for match in self.index.find(anchors):
+            by_line.setdefault(id(match.line), []).append(match)
+        return list(by_line.values())
+
+    def _columns(self, table: Table, header: list[Match]) -> dict[str, tuple[float, float]]:
+        centres = []
+        for column in table.columns:
+            folded = {fold(a) for a in column.anchors}
+            for match in header:
+                if fold(match.anchor) in folded and column.id not in dict(centres):
+                    centres.append((column.id, (match.bbox[0] + match.bbox[2]) / 2))
+        return spans(centres)
+
+    def _rows(self, table: Table, header: list[Match], left_edge: float) -> dict[str, tuple[float, float]]:
+        header_line = header[0].line
+        after = Position(header_line.page.number, header_line.index, 10_000)
+        limit = Position(header_line.page.number, header_line.index + 3 + 2 * len(table.rows), 0)
+        rivals = [a for r in table.rows for a in r.anchors]
+        middles = []
+        for row in table.rows:
+            found = [m for m in self.index.find(row.anchors, after=after, before=limit, rivals=rivals)
+                     if m.bbox[2] <= left_edge + 2 and row.id not in dict(middles)]
+            if found:
+                middles.append((row.id, (found[0].bbox[1] + found[0].bbox[3]) / 2))
+        if not middles:
+            return {}
+        return spans(middles)
+
+    def _choice_row(self, field: FieldDef, table: Table, grid: Grid) -> None:
+        ticked, unknown, marks = [], False, []
+        for column in table.columns:
+            zone = grid.cell(field.row, column.id)
+            if zone is None:
+                continue
+            cell_marks = zone.page.marks_in(zone.bbox)
+            ticks = [w for w in zone.page.words_in(zone.bbox) if w.text in TICK_GLYPHS]
+            marks.extend(cell_marks)
+            if any(m.checked for m in cell_marks) or (ticks and not cell_marks):
+                ticked.append(column)
+            unknown |= any(m.checked is None for m in cell_marks)
+        zone = grid.row_zone(field.row)
+        if unknown:
+            return self._set_value(field, None, None, marks, "Case cochée illisible : valeur à vérifier.", zone)
+        if len(ticked) > 1:
+            return self._set_value(field, None, " + ".join(c.label for c in ticked), marks, None, zone)
+        value = ticked[0].id if ticked else None
+        self._set_value(field, value, ticked[0].label if ticked else None, marks, None, zone)
+
+    # -- commitments --------------------------------------------------------
+    def _commitments(self) -> None:
+        start = self.index.first(["Engagements spécifiques de la structure"])
+        position = start.end if start else None
+        end = self.index.first(self.form.commitments_end, after=position)
+        labels: list[tuple[Commitment, Match | None]] = []
+        for item in self.form.commitments:
+            found = [m for m in self.index.find(item.anchors, after=position,
+                                                before=end.start if end else None) if m.first == 0]
+            match = found[0] if found else None
+            labels.append((item, match))
+            if match is not None:
+                position = match.end
+        for number, (item, match) in enumerate(labels):
+            following = next((m for _, m in labels[number + 1:] if m is not None), end)
+            self._commitment(item, match, following)
+        apply_commitment_list_rule(self.readings, self.form)
+
+    def _commitment(self, item: Commitment, label: Match | None, following: Match | None) -> None:
+        done, details = self.form.field(item.done_key), self.form.field(item.details_key)
+        if label is None:
+            self._missing(done, item.label)
+            self._missing(details, item.label)
+            return
+        mark, checked = self._box_state(label)
+        zone = Zone(label.page, label.bbox)
+        if mark is None:
+            self._set_value(done, None, None, [], "Case de l'engagement non repérée : valeur à vérifier.", zone)
+        elif checked is None:
+            self._set_value(done, None, None, [mark], "Case cochée illisible : valeur à vérifier.", zone)
+        else:
+            self._set_value(done, checked, "X" if checked else None, [mark], None, zone)
+        heading = self.index.first(self.form.commitment_details_anchors, after=label.end,
+                                   before=following.start if following else None)
+        zones = [rest_of_line(heading)] if heading else []
+        zones += block_between(heading or label, following)
+        self._set(details, self._answer_words(zones, excluded=set()), zones=zones)
+
+def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None:
+    """One box per commitment (SPEC.md): an unticked box is "no" if anything
+    else in the list was answered, and null if the whole list is blank."""
+    answered = any(readings[c.done_key].value for c in form.commitments) or any(
+        readings[c.details_key].value for c in form.commitments)
+    if not answered:
+        for commitment in form.commitments:
+            if readings[commitment.done_key].value is False:
+                readings[commitment.done_key].value = None
+
+
+def _near_line(match: Match, header: Match) -> bool:
+    """A header cell wrapped onto the line just above or below the header line."""
+    height = header.line.bottom - header.line.top
+    return match.page is header.page and abs(match.line.index - header.line.index) == 1 and abs(
+        (match.bbox[1] + match.bbox[3]) / 2 - (header.bbox[1] + header.bbox[3]) / 2) < 2 * height
+
+
+def _rival_phrases(form: Form) -> list[str]:
+    """Longer labels that begin with "Non" ("Non cadres", "Non binaire")."""
+    return [a for t in form.tables.values() for axis in t.rows + t.columns for a in axis.anchors
+            if fold(a).startswith("non") and len(fold(a)) > 3]
+
+
+def _union(boxes: Sequence[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))

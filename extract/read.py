@@ -1,0 +1,154 @@
+"""One file in, one record out: the extraction pipeline of a single PDF.
+
+Steps: open (or reject with a reason) → tokens per page → find the
+questionnaire's pages → read the fields (directly from the widgets of our
+own fillable form, otherwise from the labels) → normalised readings.
+Validation is the next layer's job (``analyse.validate``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from extract.document import NOT_QUESTIONNAIRE, Document, ScanReader, Unreadable, load
+from extract.fields import apply_commitment_list_rule, read_fields
+from extract.labels import LabelIndex
+from extract.normalise import normalise
+from extract.pdfium_annots import FormField
+from extract.tokens import Page
+from questionnaire.definition import Form, load as load_form
+from questionnaire.record import SOURCE_FORM_FIELD, Reading, Record
+
+EXTRACTOR_VERSION = "1"  # bump when extraction changes, so cached records are read again
+DIRECT_SHARE = 0.8  # share of canonical keys a fillable form must name to be read directly
+
+METHOD_FORM = "formulaire remplissable"
+METHOD_FIELDS = "champs de formulaire (par position)"
+METHOD_TEXT = "texte du PDF"
+METHOD_ANNOTATIONS = "annotations"
+METHOD_SCAN = "scan (OCR)"
+
+
+def read_file(path: Path, relative: str, tender: str, *, form: Form | None = None,
+              scan_reader: ScanReader | None = None, scan_unavailable: str | None = None) -> Record:
+    """Read one input file into a record (rejected with a reason when it must be)."""
+    form = form or load_form()
+    record = Record(file=relative, tender=tender, form_id=form.id)
+    try:
+        document = load(path, scan_reader, text_needed=lambda fields: not _direct_form(fields, form))
+    except Unreadable as error:
+        record.error, record.error_class = error.reason, error.reason_class
+        return record
+    record.page_count = document.page_count
+    if _direct_form(document.fields, form):
+        record.readings, record.method = read_direct(document.fields, form), METHOD_FORM
+        record.pages = sorted({f.page for f in document.fields if f.name in set(form.keys)})
+        return record
+    return _read_pages(record, document, form, scan_unavailable)
+
+
+def _read_pages(record: Record, document: Document, form: Form, scan_unavailable: str | None) -> Record:
+    pages = questionnaire_pages(document.pages, form)
+    if not pages:
+        if any(p.image_only for p in document.pages):
+            return _unread_scan(record, document, form, scan_unavailable)
+        record.error = "Ce PDF n'est pas le questionnaire égalité (aucun de ses libellés n'a été trouvé)."
+        record.error_class = NOT_QUESTIONNAIRE
+        return record
+    record.pages = [p.number for p in pages]
+    record.readings = read_fields(pages, form)
+    record.method = _method(pages)
+    return record
+
+
+def _unread_scan(record: Record, document: Document, form: Form, reason: str | None) -> Record:
+    """Image-only pages that could not be read: every field goes to review with the reason."""
+    why = reason or "Document scanné (pages images) : la lecture des scans n'est pas disponible."
+    record.pages = [p.number for p in document.pages if p.image_only]
+    record.method = METHOD_SCAN
+    record.readings = {key: Reading(key, doubt=why) for key in form.keys}
+    return record
+
+
+def questionnaire_pages(pages: Sequence[Page], form: Form) -> list[Page]:
+    """The pages that show the questionnaire, so a cover letter or annexes are ignored.
+
+    A page with at least ``signature_min`` of the form's phrases belongs to
+    it; so does a page next to such a page that shows at least one.
+    """
+    hits = LabelIndex(pages).signature_hits(form.signature)
+    core = {n for n, found in hits.items() if len(found) >= form.signature_min}
+    if not core:
+        return []
+    kept = set(core)
+    for number in hits:
+        if number not in kept and (number - 1 in core or number + 1 in core):
+            kept.add(number)
+    first, last = min(kept), max(kept)
+    return [p for p in pages if first <= p.number <= last]
+
+
+def _method(pages: Sequence[Page]) -> str:
+    sources = {w.source for p in pages for w in p.words} | {m.source for p in pages for m in p.marks}
+    if any(p.image_only for p in pages) or "ocr" in sources:
+        return METHOD_SCAN
+    if "form_field" in sources:
+        return METHOD_FIELDS
+    if "annotation" in sources:
+        return METHOD_ANNOTATIONS
+    return METHOD_TEXT
+
+
+# -- our own fillable form: field names are the canonical keys ---------------
+
+def _direct_form(fields: Sequence[FormField], form: Form) -> bool:
+    names = {f.name for f in fields}
+    known = names & set(form.keys)
+    if len(known) < DIRECT_SHARE * len(form.keys):
+        return False
+    return any((f.kind == "text" and f.value) or f.checked for f in fields if f.name in known)
+
+
+def read_direct(fields: Sequence[FormField], form: Form) -> dict[str, Reading]:
+    """Readings straight from the widgets named by canonical keys."""
+    by_name: dict[str, list[FormField]] = {}
+    for item in fields:
+        by_name.setdefault(item.name, []).append(item)
+    readings = {}
+    for key in form.keys:
+        widgets = by_name.get(key, [])
+        readings[key] = _direct_reading(form, key, widgets)
+    apply_commitment_list_rule(readings, form)
+    return readings
+
+
+def _direct_reading(form: Form, key: str, widgets: list[FormField]) -> Reading:
+    field = form.field(key)
+    if not widgets:
+        return Reading(key, doubt=None if field.optional else
+                       f"Champ « {field.label} » absent du formulaire : valeur à vérifier.")
+    first = widgets[0]
+    reading = Reading(key, source=SOURCE_FORM_FIELD, page=first.page, bbox=first.bbox)
+    if first.kind == "text":
+        reading.raw = first.value
+    elif field.type == "bool" and len(widgets) == 1:
+        reading.value = bool(first.checked)
+        reading.raw = "X" if first.checked else None
+        return reading
+    else:
+        ticked = [w for w in widgets if w.checked]
+        reading.raw = " + ".join(w.value or "?" for w in ticked) or None
+        if len(ticked) == 1:
+            reading.page, reading.bbox = ticked[0].page, ticked[0].bbox
+            return _choice_value(form, field, reading, ticked[0].value or "")
+        return reading
+    if reading.raw:
+        reading.value = normalise(field, reading.raw, form).value
+    return reading
+
+
+def _choice_value(form: Form, field, reading: Reading, export: str) -> Reading:
+    """A radio button's export value: a choice id ("woman") or a label ("Femme", "Oui")."""
+    choices = {c.id for axis in form.choices.values() for c in axis}
+    reading.value = export if export in choices else normalise(field, export, form).value
+    return reading

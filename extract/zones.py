@@ -1,0 +1,90 @@
+"""Answer zones computed from where the labels stand.
+
+Nothing here knows the coordinates of any template: a zone is always built
+from the labels found on the page (a line's rest after its label, the block
+between a label and the next, a table cell between its row label and its
+column header), so any layout with the same labels works.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from extract.labels import Line, Match
+from extract.tokens import BBox, Page, Word
+
+PAD = 2.5  # points around a text line, so a taller widget rectangle still falls inside
+
+
+@dataclass(frozen=True)
+class Zone:
+    page: Page
+    bbox: BBox
+
+
+def rest_of_line(match: Match, stop: float | None = None) -> Zone:
+    """From the end of the label to ``stop`` (or the page's right edge), on the label's line."""
+    x0, top, x1, bottom = match.bbox
+    line = match.line
+    return Zone(match.page, (x1 + 0.5, min(top, line.top) - PAD,
+                             stop if stop is not None else match.page.width, max(bottom, line.bottom) + PAD))
+
+
+def line_below(line: Line, left: float) -> Zone:
+    height = line.bottom - line.top
+    return Zone(line.page, (left - PAD, line.bottom + 0.5, line.page.width, line.bottom + height * 1.9))
+
+
+def block_between(start: Match, end: Match | None) -> list[Zone]:
+    """The text block below ``start`` up to ``end`` (exclusive), across pages if needed."""
+    first_page, last_page = start.page, end.page if end else start.page
+    top = start.line.bottom + 0.5
+    zones = []
+    if first_page is last_page:
+        bottom = end.line.top - 0.5 if end else first_page.height
+        return [Zone(first_page, (0, top, first_page.width, bottom))]
+    zones.append(Zone(first_page, (0, top, first_page.width, first_page.height)))
+    zones.append(Zone(last_page, (0, 0, last_page.width, end.line.top - 0.5)))
+    return zones
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table's cells, from its column headers and row labels."""
+
+    columns: dict[str, tuple[float, float]]  # id -> (x0, x1)
+    rows: dict[str, tuple[float, float]]  # id -> (top, bottom)
+    page: Page
+
+    def cell(self, row: str, column: str) -> Zone | None:
+        if row not in self.rows or column not in self.columns:
+            return None
+        (x0, x1), (top, bottom) = self.columns[column], self.rows[row]
+        return Zone(self.page, (x0, top, x1, bottom))
+
+    def row_zone(self, row: str) -> Zone | None:
+        if row not in self.rows or not self.columns:
+            return None
+        top, bottom = self.rows[row]
+        return Zone(self.page, (min(a for a, _ in self.columns.values()), top,
+                                max(b for _, b in self.columns.values()), bottom))
+
+
+def spans(centres: Sequence[tuple[str, float]], first_edge: float | None = None,
+          last_edge: float | None = None) -> dict[str, tuple[float, float]]:
+    """Intervals around ordered centres, split at the midpoints between neighbours."""
+    ordered = sorted(centres, key=lambda item: item[1])
+    result = {}
+    for index, (name, centre) in enumerate(ordered):
+        before = ordered[index - 1][1] if index else None
+        after = ordered[index + 1][1] if index + 1 < len(ordered) else None
+        low = (before + centre) / 2 if before is not None else (
+            first_edge if first_edge is not None else centre - (after - centre) / 2 if after else centre - 20)
+        high = (centre + after) / 2 if after is not None else (
+            last_edge if last_edge is not None else centre + (centre - before) / 2 if before else centre + 20)
+        result[name] = (low, high)
+    return result
+
+
+def words_excluding(words: list[Word], excluded: set[int]) -> list[Word]:
+    return [w for w in words if id(w) not in excluded]
