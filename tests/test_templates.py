@@ -8,12 +8,16 @@ from functools import cache
 
 import pdfplumber
 import pytest
+from click.testing import CliRunner
+from docx import Document
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
+from cli import main
 from questionnaire.definition import load
 from questionnaire.fillable import FLAG_MULTILINE, FLAG_RADIO, flatten, render_fillable
 from questionnaire.paper import STYLES, Geometry, choice_labels, printed_label, render_form
+from questionnaire.word import clause_docx, questionnaire_docx
 
 FORM = load()
 BOX_ONLY_TYPES = {"bool", "gender"}
@@ -283,3 +287,46 @@ def test_flattened_form_has_values_as_page_text_and_no_widgets() -> None:
 
 def test_fillable_renders_are_byte_identical() -> None:
     assert render_fillable("modele", FILLED) == render_fillable("modele", FILLED)
+
+
+# -- Word documents and the template command -------------------------------------
+
+def docx_text(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return " ".join(" ".join([p.text for p in document.paragraphs] + cells).split())
+
+
+def test_questionnaire_docx_holds_the_labels_and_no_typed_dots() -> None:
+    data = questionnaire_docx()
+    document = Document(io.BytesIO(data))
+    text = docx_text(data)
+    for label in printed_labels("modele"):
+        assert " ".join(label.split()) in text, label
+    assert "..." not in text
+    assert [len(t.rows) for t in document.tables] == [4, 4]
+    assert text.count("☐") == 2 + 3 * 4 + len(FORM.commitments)
+    assert document.core_properties.created.year == 2024
+
+
+def test_clause_docx_is_the_seed_article() -> None:
+    paragraphs = [p.text for p in Document(io.BytesIO(clause_docx())).paragraphs]
+    assert paragraphs[0] == "Article X. Installations sanitaires"
+    assert "article R. 4228-5 du code du travail" in paragraphs[1]
+    assert paragraphs[2].startswith("En cas d'inobservation de cette obligation")
+
+
+def test_docx_are_byte_identical() -> None:
+    assert questionnaire_docx() == questionnaire_docx()
+    assert clause_docx() == clause_docx()
+
+
+def test_template_command_writes_the_four_files(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["template", "--output", str(tmp_path / "modeles")])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "modeles").iterdir())
+    assert names == ["clause-installations-sanitaires.docx", "questionnaire-egalite-remplissable.pdf",
+                     "questionnaire-egalite.docx", "questionnaire-egalite.pdf"]
+    fillable = (tmp_path / "modeles" / "questionnaire-egalite-remplissable.pdf").read_bytes()
+    assert sorted(terminal_fields(fillable)) == sorted(FORM.keys)
+    assert (tmp_path / "modeles" / "questionnaire-egalite.pdf").read_bytes() == rendered("modele")[0]
