@@ -1,0 +1,229 @@
+"""Discovery of an inbox, pre-flight checks, and the worker pool's limits."""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from extract.batch import InputFile, Outcome, discover, run_parallel, sha256_of
+from extract.safety import kind_problem, preflight
+
+PDF = b"%PDF-1.7\n1 0 obj\n<< >>\nendobj\n"
+
+
+# --- work functions: top-level so that they pickle into the workers -------------------------
+
+def echo(item: InputFile) -> str:
+    return item.relative
+
+
+def misbehave(item: InputFile) -> str:
+    """Does what its file's name says: hang, eat memory, crash, raise; otherwise echoes."""
+    name = item.relative
+    if name == "hang":
+        time.sleep(600)
+    if name == "memory":
+        bytearray(4 * 2**30)
+    if name == "segfault":
+        ctypes.string_at(0)
+    if name == "raise":
+        raise ValueError("valeur étrange")
+    if name == "recurse":
+        return misbehave(item)
+    if name == "exit":
+        os._exit(3)
+    return name
+
+
+def pid(item: InputFile) -> int:
+    return os.getpid()
+
+
+def fake(*names: str) -> list[InputFile]:
+    return [InputFile(Path("/nonexistent") / name, name, "", 0) for name in names]
+
+
+def by_name(outcomes: list[Outcome]) -> dict[str, Outcome]:
+    return {outcome.item.relative: outcome for outcome in outcomes}
+
+
+# --- discover --------------------------------------------------------------------------------
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    root = tmp_path / "boîte de réception"
+    files = {
+        "AO-2024-001/Réponse d'Égalité SARL.pdf": PDF,
+        "AO-2024-001/annexes/questionnaire.pdf": PDF,
+        "AO-2024-001/lettre.docx": b"PK\x03\x04",
+        "AO 2024-002/Réponse d'Égalité SARL.pdf": PDF + b"%autre",
+        "à la racine.pdf": PDF,
+        "AO-2024-001/.DS_Store": b"x",
+        "AO-2024-001/Thumbs.db": b"x",
+        "AO-2024-001/desktop.ini": b"x",
+        "AO-2024-001/~$ponse.docx": b"x",
+        ".cache/caché.pdf": PDF,
+        "sortie/records.jsonl": b"{}",
+        "AO-2024-001/" + "n" * 200 + ".pdf": PDF,
+    }
+    for name, content in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(content)
+    return root
+
+
+def test_discover_lists_every_file_but_litter_sorted(inbox: Path) -> None:
+    found = discover(inbox, skip=[inbox / "sortie"])
+    assert [item.relative for item in found] == [
+        "AO 2024-002/Réponse d'Égalité SARL.pdf",
+        "AO-2024-001/Réponse d'Égalité SARL.pdf",
+        "AO-2024-001/annexes/questionnaire.pdf",
+        "AO-2024-001/lettre.docx",
+        "AO-2024-001/" + "n" * 200 + ".pdf",
+        "à la racine.pdf",
+    ]
+    assert [item.tender for item in found] == ["AO 2024-002"] + ["AO-2024-001"] * 4 + [""]
+    assert all(item.path.is_absolute() and item.path.is_file() for item in found)
+    assert found[0].size == len(PDF) + len(b"%autre")
+
+
+def test_discover_keeps_the_output_folder_when_not_told(inbox: Path) -> None:
+    assert "sortie/records.jsonl" in [item.relative for item in discover(inbox)]
+
+
+def test_discover_lists_links_and_special_files_without_following(inbox: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "ailleurs"
+    outside.mkdir()
+    (outside / "secret.pdf").write_bytes(PDF)
+    tender = inbox / "AO-2024-001"
+    (tender / "lien dehors.pdf").symlink_to(outside / "secret.pdf")
+    (tender / "lien dedans.pdf").symlink_to(inbox / "à la racine.pdf")
+    (tender / "dossier lié").symlink_to(outside)
+    (tender / "boucle").symlink_to(inbox)
+    os.mkfifo(tender / "tube.pdf")
+    found = {item.relative: item for item in discover(inbox)}
+    assert "AO-2024-001/dossier lié/secret.pdf" not in found
+    assert not any(name.startswith("AO-2024-001/boucle/") for name in found)
+
+    def reason(name: str) -> str | None:
+        return preflight(found[f"AO-2024-001/{name}"].path, inbox)
+    assert "hors du dossier" in reason("lien dehors.pdf")
+    assert reason("lien dedans.pdf") is None
+    assert "hors du dossier" in reason("dossier lié")
+    assert "Dossier non parcouru" in reason("boucle")
+    assert "fichier spécial" in reason("tube.pdf")
+
+
+def test_discover_lists_an_unreadable_folder(inbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = inbox / "AO-2024-003"
+    locked.mkdir()
+    (locked / "offre.pdf").write_bytes(PDF)
+    scandir = os.scandir
+
+    def refuse(path):  # as a folder without read permission (chmod is no use when tests run as root)
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+    monkeypatch.setattr(os, "scandir", refuse)
+    found = {item.relative: item for item in discover(inbox)}
+    assert "AO-2024-003/offre.pdf" not in found
+    assert "Dossier non parcouru" in preflight(found["AO-2024-003"].path, inbox)
+
+
+def test_discover_writes_nothing(inbox: Path) -> None:
+    before = {path: (path.stat().st_mtime_ns, path.read_bytes()) for path in inbox.rglob("*") if path.is_file()}
+    discover(inbox)
+    assert before == {path: (path.stat().st_mtime_ns, path.read_bytes())
+                      for path in inbox.rglob("*") if path.is_file()}
+
+
+def test_sha256_of_streams_the_content(tmp_path: Path) -> None:
+    data = os.urandom(3 * 2**20 + 17)
+    (tmp_path / "f.pdf").write_bytes(data)
+    assert sha256_of(tmp_path / "f.pdf") == hashlib.sha256(data).hexdigest()
+
+
+# --- preflight -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("content, expected", [
+    (PDF, None),
+    (b"\n\n%PDF-1.4\n", None),  # header after a little junk, as readers accept
+    (b"%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>", None),  # header lost, objects still there
+    (b"PK\x03\x04rest", "document Office (docx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ancien format"),
+    (b"\x89PNG\r\n\x1a\n", "image PNG"),
+    (b"\xff\xd8\xff\xe0", "image JPEG"),
+    (b"Bonjour, voici notre offre.", "aucun en-tête PDF"),
+])
+def test_kind_problem(content: bytes, expected: str | None) -> None:
+    reason = kind_problem(content)
+    assert reason == expected if expected is None else expected in reason
+
+
+def test_preflight_refuses_empty_huge_and_missing_files(tmp_path: Path) -> None:
+    (tmp_path / "vide.pdf").write_bytes(b"")
+    (tmp_path / "gros.pdf").write_bytes(PDF + bytes(2**20))
+    assert preflight(tmp_path / "vide.pdf") == "Fichier vide (0 octet)."
+    assert "trop volumineux" in preflight(tmp_path / "gros.pdf", max_bytes=2**20)
+    assert preflight(tmp_path / "gros.pdf") is None
+    assert "illisible" in preflight(tmp_path / "absent.pdf")
+
+
+# --- run_parallel ----------------------------------------------------------------------------
+
+def test_every_item_yields_one_outcome_with_its_result() -> None:
+    names = [f"f{i}" for i in range(50)]
+    outcomes = list(run_parallel(fake(*names), echo, workers=2, progress=False))
+    assert sorted(outcome.item.relative for outcome in outcomes) == sorted(names)
+    assert all(outcome.result == outcome.item.relative and outcome.failure is None for outcome in outcomes)
+
+
+def test_failures_are_contained_and_explained_in_french() -> None:
+    names = ["hang", "memory", "segfault", "raise", "recurse", "exit", "a", "b", "c"]
+    outcomes = by_name(list(run_parallel(fake(*names), misbehave, workers=2, timeout=3,
+                                         memory_mb=300, progress=False)))
+    assert set(outcomes) == set(names)
+    assert outcomes["hang"].failure.startswith("Lecture interrompue après 3 s")
+    assert outcomes["memory"].failure.startswith("Mémoire insuffisante")
+    assert "300 Mo" in outcomes["memory"].failure
+    assert "s'est arrêté brutalement" in outcomes["segfault"].failure
+    assert "SIGSEGV" in outcomes["segfault"].failure
+    assert outcomes["raise"].failure == "Erreur inattendue du lecteur (ValueError : valeur étrange)."
+    assert "imbriquée trop profondément" in outcomes["recurse"].failure
+    assert "code 3" in outcomes["exit"].failure
+    for name in "abc":
+        assert outcomes[name].result == name and outcomes[name].failure is None
+    assert all(outcomes[name].result is None for name in names[:6])
+
+
+def test_a_single_worker_still_isolates_each_file() -> None:
+    outcomes = by_name(list(run_parallel(fake("segfault", "a", "hang", "b"), misbehave, workers=1,
+                                         timeout=2, progress=False)))
+    assert outcomes["segfault"].failure and outcomes["hang"].failure
+    assert (outcomes["a"].result, outcomes["b"].result) == ("a", "b")
+
+
+def test_files_run_in_other_processes_and_workers_are_replaced() -> None:
+    pids = [outcome.result for outcome in run_parallel(fake(*map(str, range(450))), pid, workers=2,
+                                                       progress=False)]
+    assert os.getpid() not in pids
+    assert len(set(pids)) >= 3  # 200 tasks per worker at most: 450 files need at least 3 workers
+
+
+def test_outcomes_come_as_files_complete() -> None:
+    outcomes = list(run_parallel(fake("hang", *map(str, range(20))), misbehave, workers=2, timeout=5,
+                                 progress=False))
+    assert outcomes[-1].item.relative == "hang"
+
+
+def test_no_items_no_pool() -> None:
+    assert list(run_parallel([], echo)) == []
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    list(run_parallel(fake("a", "b"), echo, workers=1))
+    assert capsys.readouterr().err == ""
