@@ -184,7 +184,8 @@ def _check_siret(field: FieldDef, value: Any, form: Form) -> list[Finding]:
     digits, expected = str(value), form.types["siret"]["digits"]
     if not (digits.isascii() and digits.isdigit() and len(digits) == expected):
         return [_finding(field.key, "error", "siret_digits",
-                         f"« {field.label} » : {quote(digits)} n'a pas {expected} chiffres.")]
+                         f"« {field.label} » : {quote(digits)} compte {len(digits)} chiffres "
+                         f"au lieu de {expected}.")]
     if not siret_checksum_ok(digits):
         return [_finding(field.key, "error", "siret_checksum",
                          f"« {field.label} » : {quote(digits)} ne respecte pas la clé de contrôle "

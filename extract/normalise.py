@@ -9,16 +9,16 @@ codes are also the ``rule`` of the findings validation makes from them:
     a written-out non-answer (« Sans objet », « - », « néant »): null, info.
 ``unreadable``
     the text is not a value of the type (« abc » for a percentage): null.
-``siret_digits``
-    a SIRET written with only digits but not 14 of them: null. A SIRET of
-    14 digits is kept as its value even when its checksum fails, so that
-    validation reports "not 14 digits" and "fails its checksum" as two
-    distinct errors (``siret_digits`` here, ``siret_checksum`` there).
 ``several_genders``
     more than one gender given for one officer: null.
 
 Values that are of the type but impossible (150 %, -3 people, a score of
 120 or 85,5) are kept as read: validation reports them, never this module.
+So is a SIRET written with digits only: its value is its digits without
+spaces or dots, whatever their number, and validation reports "not 14
+digits" (``siret_digits``) and "fails its checksum" (``siret_checksum``) as
+two distinct errors. Keeping the 13 digits of a SIRET missing one shows the
+officer what to fix; a SIRET with letters is ``unreadable`` (null).
 Words are compared with :func:`extract.labels.fold` (case, accents, spaces and
 punctuation ignored).
 """
@@ -36,7 +36,6 @@ from questionnaire.definition import FieldDef, Form
 
 NON_ANSWER = "non_answer"
 UNREADABLE = "unreadable"
-SIRET_DIGITS = "siret_digits"
 SEVERAL_GENDERS = "several_genders"
 
 QUOTE_LIMIT = 80  # characters of the text as read quoted in a message
@@ -164,7 +163,7 @@ def _bool(field: FieldDef, raw: str, form: Form) -> Normalised:
 def _gender(field: FieldDef, raw: str, form: Form) -> Normalised:
     choices = form.choices["gender"]
     by_key = {_word_key(word): choice.id for choice in choices
-              for word in (choice.label, *choice.anchors)}
+              for word in (choice.id, choice.label, *choice.anchors)}
     whole = by_key.get(_word_key(raw))
     if whole is not None:
         return Normalised(whole)
@@ -182,13 +181,10 @@ def _gender(field: FieldDef, raw: str, form: Form) -> Normalised:
 
 def _siret(field: FieldDef, raw: str, form: Form) -> Normalised:
     digits = _SIRET_SEPARATORS.sub("", raw)
-    expected = form.types["siret"]["digits"]
-    if not digits.isdigit() or not digits.isascii():
+    if not (digits.isascii() and digits.isdigit()):
+        expected = form.types["siret"]["digits"]
         return _problem(field, raw, UNREADABLE,
                         f"n'est pas un numéro SIRET lisible ({expected} chiffres attendus)")
-    if len(digits) != expected:
-        return _problem(field, raw, SIRET_DIGITS,
-                        f"compte {len(digits)} chiffres au lieu de {expected}")
     return Normalised(digits)
 
 

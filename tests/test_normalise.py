@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.normalise import (NON_ANSWER, SEVERAL_GENDERS, SIRET_DIGITS, UNREADABLE, clean_text,
+from extract.normalise import (NON_ANSWER, SEVERAL_GENDERS, UNREADABLE, clean_text,
                                format_number, normalise, parse_number)
 from questionnaire.definition import load
 
@@ -132,12 +132,14 @@ def test_bool_unreadable() -> None:
     ("Femme", "woman"), ("femmes", "woman"), ("F", "woman"), ("Homme", "man"), ("H", "man"),
     ("Non binaire", "non_binary"), ("NON-BINAIRE", "non_binary"),
     ("Ne se prononce pas", "undisclosed"), ("NSP", "undisclosed"), ("Femme, Femme", "woman"),
+    ("non_binary", "non_binary"),  # a radio button's export value
 ])
 def test_gender(raw: str, expected: str) -> None:
     assert norm(GENDER, raw).value == expected
 
 
-@pytest.mark.parametrize("raw", ["Femme, Homme", "F/H", "Homme et Non binaire"])
+@pytest.mark.parametrize("raw", ["Femme, Homme", "F/H", "Homme et Non binaire",
+                                 "Femme + Homme", "woman + man"])  # as readers join ticked boxes
 def test_several_genders(raw: str) -> None:
     result = norm(GENDER, raw)
     assert (result.value, result.problem) == (None, SEVERAL_GENDERS)
@@ -149,16 +151,14 @@ def test_gender_unreadable() -> None:
     assert (result.value, result.problem) == (None, UNREADABLE)
 
 
-@pytest.mark.parametrize("raw", ["732 829 320 00074", "73282932000074", "732.829.320.00074",
-                                 "732-829-320-00074", "732 829 320 00075"])
-def test_siret_digits_kept_even_with_bad_checksum(raw: str) -> None:
-    assert norm(SIRET, raw).value == raw.replace(" ", "").replace(".", "").replace("-", "")
-
-
-def test_siret_not_14_digits() -> None:
-    result = norm(SIRET, "123 456 789 0001")
-    assert (result.value, result.problem) == (None, SIRET_DIGITS)
-    assert "13 chiffres" in result.message and "« 123 456 789 0001 »" in result.message
+@pytest.mark.parametrize("raw, digits", [
+    ("732 829 320 00074", "73282932000074"), ("732.829.320.00074", "73282932000074"),
+    ("732-829-320-00074", "73282932000074"),
+    ("732 829 320 00075", "73282932000075"),  # bad checksum: validation's error
+    ("732 829 320 0007", "7328293200007"),  # 13 digits: validation's error
+])
+def test_siret_is_its_digits_as_written(raw: str, digits: str) -> None:
+    assert norm(SIRET, raw) == type(norm(SIRET, raw))(digits)
 
 
 def test_siret_not_digits() -> None:
