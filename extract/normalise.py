@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from typing import Any, Callable
 
 from extract.labels import fold
@@ -73,9 +73,10 @@ def format_number(number: int | float) -> str:
 
 
 def _word_key(text: str) -> str:
-    """Whole-answer comparison key: folded as labels are (« Non-binaire »
-    = « Non binaire », « N/A » = « NA »). Text made only of dashes, slashes and the like keeps
-    its symbols, dashes unified and repeats collapsed (« — » = « -- » = « - »)."""
+    """Whole-answer comparison key, folded as labels are: « Non-binaire » =
+    « Non binaire », « N/A » = « NA ». Text made only of dashes, slashes and
+    the like keeps its symbols, dashes unified and repeats collapsed:
+    « — » = « -- » = « - »."""
     folded = fold(text)
     if folded:
         return folded
