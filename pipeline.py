@@ -1,0 +1,233 @@
+"""The main job, as named steps: what ``egalite run`` and ``egalite check`` do.
+
+lock the output → read back the officer's corrections → discover the inbox
+→ read and validate each file in a worker (reusing unchanged files) →
+cross-check the declared index → store → records.jsonl and CSV → workbooks
+→ French summary. Each step is one call into the module that owns it.
+"""
+from __future__ import annotations
+
+import fcntl
+import functools
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from analyse.corrections import read_corrections
+from analyse.export import write_csv, write_jsonl
+from analyse.store import Store
+from analyse.validate import validate
+from cli import Exit
+from extract.batch import InputFile, discover, run_parallel, sha256_of
+from extract.read import EXTRACTOR_VERSION, read_file
+from extract.safety import preflight
+from questionnaire.definition import Form, load as load_form
+from questionnaire.record import Record
+
+STORE_NAME = "egalite.sqlite"
+LOCK_NAME = ".egalite.lock"
+CROPS = "zones"  # PNG crops of doubtful zones, for the review sheet
+TERRITORY_BOOK = "synthese-territoire.xlsx"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    workers: int | None = None
+    timeout: float = 120.0
+    egapro: Path | None = None
+    publication: bool = False
+    use_cache: bool = True
+    progress: bool = True
+
+
+# -- one file, in a worker ----------------------------------------------------
+
+def process(item: InputFile, output: Path | None = None) -> dict:
+    """Read and validate one file (runs in a worker process); a plain dict crosses back."""
+    problem = preflight(item.path, item.path.parents[len(Path(item.relative).parts) - 1])
+    if problem:
+        record = Record(file=item.relative, tender=item.tender, error=problem, error_class="rejected")
+    else:
+        record = read_file(item.path, item.relative, item.tender, **_scan_options(item, output))
+    record.sha256, record.size = sha256_of(item.path), item.size
+    record.findings = validate(record)
+    return record.to_dict()
+
+
+def _scan_options(item: InputFile, output: Path | None) -> dict:
+    """The scan reader of this worker (one OCR engine per process), or why there is none."""
+    from extract.ocr_engine import get_engine, ocr_available
+    from extract.scan import read_scan_page
+
+    ok, reason = ocr_available()
+    if not ok:
+        return {"scan_reader": None, "scan_unavailable": reason}
+    crops = output / CROPS / Path(item.relative).with_suffix("") if output else None
+    return {"scan_reader": functools.partial(read_scan_page, engine=get_engine(), crops_dir=crops),
+            "scan_unavailable": None}
+
+
+# -- the batch -------------------------------------------------------------------
+
+def run_batch(inbox: Path, output: Path, options: RunOptions) -> Exit:
+    """Read every file of the inbox and write the outputs; the exit code says how it went."""
+    form = load_form()
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        click.secho(f"Impossible de créer le dossier de sortie {output} : {error.strerror}", fg="red", err=True)
+        return Exit.OUTPUT
+    with _exclusive(output) as locked:
+        if not locked:
+            click.secho(f"Une autre exécution d'egalite utilise déjà le dossier {output} : "
+                        "attendez qu'elle se termine, puis relancez.", fg="red", err=True)
+            return Exit.OUTPUT
+        return _run_locked(inbox, output, options, form)
+
+
+def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> Exit:
+    started = datetime.now().replace(microsecond=0)
+    store = Store(output / STORE_NAME)
+    try:
+        _take_corrections(output, store, form)
+        files = discover(inbox, skip=[output])
+        run_id = store.start_run(inbox, started)
+        records = list(_records(files, output, store, run_id, options, form))
+        _cross_check(records, output, options)
+        for record in records:
+            store.save(run_id, record, EXTRACTOR_VERSION)
+        write_jsonl(records, output / "records.jsonl", form)
+        write_csv(records, output / "records.csv", form)
+        books = _workbooks(store, output, started, options)
+        summary = _summary(records)
+        store.finish_run(run_id, summary)
+    finally:
+        store.close()
+    _print_summary(summary, output, books)
+    return Exit.OK
+
+
+def _take_corrections(output: Path, store: Store, form: Form) -> None:
+    """Corrections typed in the previous workbooks, stored before the workbooks are rewritten."""
+    corrections = read_corrections(output, form)
+    if corrections:
+        reports = store.add_corrections(corrections)
+        click.echo(f"{len(corrections)} correction(s) relue(s) dans les classeurs.")
+        for report in reports:
+            if getattr(report, "severity", "") != "info":
+                click.secho(f"  {report.message}", fg="yellow")
+
+
+def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
+             options: RunOptions, form: Form) -> Iterator[Record]:
+    """Records for every file: unchanged files from the store, the others read in workers."""
+    todo = []
+    for item in files:
+        cached = store.cached(sha256_of(item.path), EXTRACTOR_VERSION) if options.use_cache else None
+        if cached is not None and item.path.is_file():
+            cached.file, cached.tender = item.relative, item.tender
+            cached.findings = validate(cached, form)
+            yield cached
+        else:
+            todo.append(item)
+    work = functools.partial(process, output=output.absolute())
+    for outcome in run_parallel(todo, work, workers=options.workers, timeout=options.timeout,
+                                progress=options.progress):
+        if outcome.result is not None:
+            yield Record.from_dict(outcome.result)
+        else:
+            yield Record(file=outcome.item.relative, tender=outcome.item.tender,
+                         error=outcome.failure, error_class="rejected", size=outcome.item.size)
+
+
+def _cross_check(records: list[Record], output: Path, options: RunOptions) -> None:
+    """The declared index against the ministry's public export, when one is given or remembered."""
+    from analyse import egapro
+
+    path = options.egapro or egapro.remembered(output)
+    if path is None:
+        return
+    try:
+        index = egapro.EgaproIndex.load(path)
+    except egapro.EgaproError as error:
+        click.secho(str(error), fg="red", err=True)
+        return
+    if options.egapro:
+        egapro.remember(options.egapro, output)
+    year = datetime.now().year
+    for record in records:
+        record.findings.extend(egapro.cross_check(record, index, egapro.tender_year(record, year)))
+
+
+def _workbooks(store: Store, output: Path, started: datetime, options: RunOptions) -> list[Path]:
+    """One workbook per tender and one for the territory, all from the store."""
+    from analyse.workbook_tender import write_tender_workbook
+    from analyse.workbook_territory import write_territory_workbook
+
+    checked = options.egapro is not None or _remembered_egapro(output)
+    books = []
+    for tender in store.tenders():
+        folder = output / (tender or "sans-consultation")
+        folder.mkdir(parents=True, exist_ok=True)
+        books.append(write_tender_workbook(store.latest(tender), tender, folder / f"synthese-{folder.name}.xlsx",
+                                           started.date(), publication=options.publication,
+                                           egapro_checked=checked))
+    books.append(write_territory_workbook(store, output / TERRITORY_BOOK, started.date(),
+                                          publication=options.publication, egapro_checked=checked))
+    return books
+
+
+def _remembered_egapro(output: Path) -> bool:
+    from analyse import egapro
+
+    return egapro.remembered(output) is not None
+
+
+def _summary(records: list[Record]) -> dict:
+    counts = {"ok": 0, "review": 0, "rejected": 0}
+    for record in records:
+        counts[record.status] += 1
+    return {"files": len(records), **counts}
+
+
+def _print_summary(summary: dict, output: Path, books: list[Path]) -> None:
+    click.echo("")
+    click.secho(f"{summary['files']} fichier(s) lu(s) : {summary['ok']} conforme(s), "
+                f"{summary['review']} à vérifier, {summary['rejected']} rejeté(s).", bold=True)
+    click.echo(f"Résultats : {output / 'records.jsonl'} et {output / 'records.csv'}")
+    for book in books:
+        click.echo(f"Classeur : {book}")
+
+
+@contextmanager
+def _exclusive(output: Path) -> Iterator[bool]:
+    """Hold the output folder for this run; False when another run holds it."""
+    with open(output / LOCK_NAME, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            handle.seek(0), handle.truncate(), handle.write(str(os.getpid())), handle.flush()
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# -- one file, now ----------------------------------------------------------------
+
+def check_file(path: Path) -> Exit:
+    """Show one file's fields, doubts and findings in the terminal, in French."""
+    form = load_form()
+    item = InputFile(path.absolute(), path.name, path.parent.name, path.stat().st_size)
+    record = Record.from_dict(process(item))
+    from analyse.report import describe
+
+    click.echo(describe(record, form))
+    return Exit.OK
