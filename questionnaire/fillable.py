@@ -76,14 +76,13 @@ def render_fillable(style: Style | str = "modele", values: dict[str, Any] | None
 def flatten(pdf_bytes: bytes) -> bytes:
     """The same PDF with each widget's appearance drawn into its page and no form left.
 
-    Filled values become page text (inside form XObjects, which text
-    extractors read), ticks become vector crosses; widgets and the AcroForm
-    are removed, as "print to PDF" does.
+    Filled values become page text and ticks vector crosses in the page's
+    own content stream; widgets and the AcroForm are removed, as "print to
+    PDF" does.
     """
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes)))
     for page in writer.pages:
-        stamps = [_stamp(page, widget.get_object(), n)
-                  for n, widget in enumerate(page.get("/Annots", []))
+        stamps = [_stamp(page, widget.get_object()) for widget in page.get("/Annots", [])
                   if widget.get_object().get("/Subtype") == "/Widget"]
         if any(stamps):
             _append_content(page, b"".join(stamps))
@@ -293,8 +292,13 @@ def _qualified_name(field: DictionaryObject) -> str:
 
 # -- flattening ----------------------------------------------------------------
 
-def _stamp(page: Any, widget: DictionaryObject, number: int) -> bytes:
-    """Register the widget's current appearance on ``page``; the content that draws it."""
+def _stamp(page: Any, widget: DictionaryObject) -> bytes:
+    """The page content that draws the widget's current appearance where the widget is.
+
+    The appearance's operators are copied into the page (its fonts added to
+    the page's resources) rather than called as a form XObject, so values and
+    ticks are plain page content for any reader.
+    """
     appearance = widget.get("/AP", {}).get("/N")
     if appearance is None:
         return b""
@@ -303,13 +307,14 @@ def _stamp(page: Any, widget: DictionaryObject, number: int) -> bytes:
         appearance = appearance.get(widget.get("/AS", OFF))
         if appearance is None:
             return b""
+        appearance = appearance.get_object()
+    fonts = appearance.get("/Resources", {}).get("/Font", {})
+    if fonts:
+        resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
+        resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object().update(fonts)
     x, y = (float(v) for v in widget["/Rect"][:2])
-    bx, by = (float(v) for v in appearance.get_object()["/BBox"][:2])
-    name = f"/FlatW{number}"
-    resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
-    xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()
-    xobjects[NameObject(name)] = appearance.indirect_reference or appearance
-    return f"q 1 0 0 1 {x - bx:.3f} {y - by:.3f} cm {name} Do Q\n".encode()
+    bx, by = (float(v) for v in appearance["/BBox"][:2])
+    return f"q 1 0 0 1 {x - bx:.3f} {y - by:.3f} cm\n".encode() + appearance.get_data() + b"\nQ\n"
 
 
 def _append_content(page: Any, extra: bytes) -> None:

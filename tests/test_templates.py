@@ -285,6 +285,20 @@ def test_flattened_form_has_values_as_page_text_and_no_widgets() -> None:
     assert in_cell.strip() == "4,5"
 
 
+def test_flattened_ticks_are_vector_crosses_in_their_boxes() -> None:
+    pdf = flatten(render_fillable("modele", FILLED))
+    boxes = rendered("modele")[1].boxes
+    ticked = {("board.exists", "yes"), ("officers.president", "woman"),
+              ("officers.secretary", "non_binary"), ("officers.treasurer", "undisclosed"),
+              ("commitments.agreements.done", "yes")}
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for key, zone in boxes.items():
+            inside = doc.pages[zone.page - 1].within_bbox(zone.bbox)
+            strokes = [c for c in inside.curves + inside.lines if c["x1"] - c["x0"] < 10]
+            assert bool(strokes) == (key in ticked), key
+            assert not inside.extract_text(), key
+
+
 def test_fillable_renders_are_byte_identical() -> None:
     assert render_fillable("modele", FILLED) == render_fillable("modele", FILLED)
 
