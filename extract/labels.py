@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -119,6 +120,14 @@ class LabelIndex:
             words = [w for w in page.words if w.source in LABEL_SOURCES]
             for index, line_words in enumerate(group_lines(words)):
                 self.lines.append(make_line(page, index, line_words))
+        # All exact (non-OCR) lines joined, so an anchor is searched once per document.
+        self._exact_lines = [line for line in self.lines if not _is_ocr(line)]
+        self._fuzzy_lines = [line for line in self.lines if _is_ocr(line)]
+        self._text = "\n".join(line.folded for line in self._exact_lines)
+        self._offsets, offset = [], 0
+        for line in self._exact_lines:
+            self._offsets.append(offset)
+            offset += len(line.folded) + 1
 
     def find(self, anchors: Sequence[str], *, after: Position | None = None,
              before: Position | None = None, rivals: Sequence[str] = ()) -> list[Match]:
@@ -127,32 +136,40 @@ class LabelIndex:
         A match inside a longer match of a rival anchor ("Cadres" inside
         "Non cadres") is dropped.
         """
-        found = [m for line in self._lines_between(after, before)
-                 for m in _line_matches(line, anchors)]
+        found = self._matches(anchors)
         found = [m for m in found if (after is None or _key(m.start) > _key(after))
                  and (before is None or _key(m.end) < _key(before))]
         if rivals:
-            rival_matches = [m for line in {id(m.line): m.line for m in found}.values()
-                             for m in _line_matches(line, rivals)]
+            lines = {id(m.line) for m in found}
+            rival_matches = [m for m in self._matches(rivals) if id(m.line) in lines]
             found = [m for m in found if not any(r.contains(m) for r in rival_matches)]
         return _best_per_span(found)
+
+    def _matches(self, anchors: Sequence[str], allow_prefix: bool = False) -> list[Match]:
+        """Every match of the anchors, exact lines through the joined text, OCR lines fuzzily."""
+        found = [m for line in self._fuzzy_lines for m in _line_matches(line, anchors, allow_prefix)]
+        for anchor in anchors:
+            target = fold(anchor)
+            start = self._text.find(target) if target else -1
+            while start >= 0:
+                number = bisect_right(self._offsets, start) - 1
+                line = self._exact_lines[number]
+                match = _exact_at(line, start - self._offsets[number], target, anchor, allow_prefix)
+                if match is not None:
+                    found.append(match)
+                start = self._text.find(target, start + 1)
+        return found
 
     def first(self, anchors: Sequence[str], **kwargs) -> Match | None:
         found = self.find(anchors, **kwargs)
         return found[0] if found else None
 
-    def _lines_between(self, after: Position | None, before: Position | None) -> list[Line]:
-        return [line for line in self.lines
-                if (after is None or (line.page.number, line.index) >= (after.page, after.line))
-                and (before is None or (line.page.number, line.index) <= (before.page, before.line))]
-
     def signature_hits(self, phrases: Sequence[str]) -> dict[int, set[str]]:
         """For each page number, which signature phrases it shows."""
         hits: dict[int, set[str]] = {}
-        for line in self.lines:
-            for phrase in phrases:
-                if _line_matches(line, [phrase], allow_prefix=True):
-                    hits.setdefault(line.page.number, set()).add(phrase)
+        for phrase in phrases:
+            for match in self._matches([phrase], allow_prefix=True):
+                hits.setdefault(match.page.number, set()).add(phrase)
         return hits
 
 
@@ -170,33 +187,37 @@ def _best_per_span(matches: list[Match]) -> list[Match]:
     return sorted(kept, key=lambda m: _key(m.start))
 
 
+def _is_ocr(line: Line) -> bool:
+    return any(w.source == "ocr" for w in line.words)
+
+
 def _line_matches(line: Line, anchors: Sequence[str], allow_prefix: bool = False) -> list[Match]:
-    ocr = any(w.source == "ocr" for w in line.words)
+    """Matches on one OCR line: approximate for anchors long enough, exact otherwise."""
     matches = []
     for anchor in anchors:
         target = fold(anchor)
         if not target:
             continue
-        if ocr and len(target) >= 4:
+        if len(target) >= 4:
             match = _fuzzy(line, target, anchor)
             if match:
                 matches.append(match)
             continue
-        matches.extend(_exact(line, target, anchor, allow_prefix))
+        start = line.folded.find(target)
+        while start >= 0:
+            match = _exact_at(line, start, target, anchor, allow_prefix)
+            if match is not None:
+                matches.append(match)
+            start = line.folded.find(target, start + 1)
     return matches
 
 
-def _exact(line: Line, target: str, anchor: str, allow_prefix: bool) -> list[Match]:
-    found, start = [], line.folded.find(target)
-    while start >= 0:
-        end = start + len(target)
-        if start in line.starts:
-            first = line.starts.index(start)
-            last = _word_ending_at(line, end, allow_prefix)
-            if last is not None:
-                found.append(Match(line, first, last, anchor))
-        start = line.folded.find(target, start + 1)
-    return found
+def _exact_at(line: Line, start: int, target: str, anchor: str, allow_prefix: bool) -> Match | None:
+    """The match of ``target`` found at ``start`` of the line, if it lies on word boundaries."""
+    if start not in line.starts:
+        return None
+    last = _word_ending_at(line, start + len(target), allow_prefix)
+    return Match(line, line.starts.index(start), last, anchor) if last is not None else None
 
 
 def _word_ending_at(line: Line, end: int, allow_prefix: bool) -> int | None:

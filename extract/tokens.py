@@ -8,6 +8,7 @@ one coordinate system: PDF points, origin at the top-left corner of the page,
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -97,7 +98,17 @@ class Page:
         """Words whose area lies mostly inside ``bbox``, in reading order."""
         if self.zone_reader is not None:
             return self.zone_reader(bbox)
-        return reading_order(w for w in self.words if overlap_ratio(w.bbox, bbox) >= min_overlap)
+        return reading_order(w for w in self._near(bbox) if overlap_ratio(w.bbox, bbox) >= min_overlap)
+
+    def _near(self, bbox: BBox) -> list[Word]:
+        """Words whose middle lies within the zone's band, found by bisection on a sorted index."""
+        index = self.__dict__.get("_by_middle")
+        if index is None or index[2] != len(self.words):
+            ordered = sorted(self.words, key=lambda w: w.middle)
+            index = ([w.middle for w in ordered], ordered, len(self.words))
+            self.__dict__["_by_middle"] = index
+        middles, ordered, _ = index
+        return ordered[bisect_left(middles, bbox[1]):bisect_right(middles, bbox[3])]
 
     def marks_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[Mark]:
         return [m for m in self.marks if overlap_ratio(m.bbox, bbox) >= min_overlap]
