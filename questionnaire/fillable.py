@@ -314,7 +314,9 @@ def _stamp(page: Any, widget: DictionaryObject) -> bytes:
         resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object().update(fonts)
     x, y = (float(v) for v in widget["/Rect"][:2])
     bx, by = (float(v) for v in appearance["/BBox"][:2])
-    return f"q 1 0 0 1 {x - bx:.3f} {y - by:.3f} cm\n".encode() + appearance.get_data() + b"\nQ\n"
+    # The closing "n" ends any path left open: pypdf's text appearances clip
+    # with "re W" and no "n", which inlined would be stroked by the next "S".
+    return f"q 1 0 0 1 {x - bx:.3f} {y - by:.3f} cm\n".encode() + appearance.get_data() + b"\nn\nQ\n"
 
 
 def _append_content(page: Any, extra: bytes) -> None:

@@ -299,6 +299,24 @@ def test_flattened_ticks_are_vector_crosses_in_their_boxes() -> None:
             assert not inside.extract_text(), key
 
 
+def test_flattening_draws_nothing_but_values_and_ticks() -> None:
+    """No stray path: every drawing the flattened form adds lies in a ticked box."""
+    def drawings(pdf: bytes) -> list[set[tuple[float, ...]]]:
+        with pdfplumber.open(io.BytesIO(pdf)) as doc:
+            return [{tuple(round(o[k]) for k in ("x0", "top", "x1", "bottom"))
+                     for o in page.rects + page.lines + page.curves} for page in doc.pages]
+
+    blank, geometry = rendered("word")
+    flat = drawings(flatten(render_fillable("word", FILLED)))
+    ticked = [zone for key, zone in geometry.boxes.items()
+              if key in {("board.exists", "yes"), ("commitments.agreements.done", "yes")}
+              or key[0].startswith("officers.")]
+    for number, (before, after) in enumerate(zip(drawings(blank), flat), 1):
+        for x0, top, x1, bottom in after - before:
+            assert any(z.page == number and z.bbox[0] - 1 <= x0 and x1 <= z.bbox[2] + 1
+                       and z.bbox[1] - 1 <= top and bottom <= z.bbox[3] + 1 for z in ticked)
+
+
 def test_fillable_renders_are_byte_identical() -> None:
     assert render_fillable("modele", FILLED) == render_fillable("modele", FILLED)
 
