@@ -18,7 +18,9 @@ Field kinds and export values:
 - each ``commitments.<id>.done``: a check box whose on state is ``/Oui``.
 
 A tick's appearance is a vector cross, so a flattened form keeps no glyph in
-the page text for it.
+the page text for it. Filled text gets Helvetica appearances (pypdf); when a
+value has characters WinAnsi cannot show, /NeedAppearances asks viewers to
+redraw it (the value itself, /V, is always exact).
 """
 from __future__ import annotations
 
@@ -247,12 +249,21 @@ def _fill(writer: PdfWriter, form: Form, values: dict[str, Any]) -> None:
     given = {key: value for key, value in values.items() if value is not None}
     texts = {key: _as_text(value) for key, value in given.items() if not is_box(form.field(key))}
     if texts:
-        writer.update_page_form_field_values(None, texts, auto_regenerate=False)
+        writer.update_page_form_field_values(None, texts, auto_regenerate=not _encodable(texts))
     states = {key: _state(form, form.field(key), value) for key, value in given.items()
               if is_box(form.field(key))}
     for page in writer.pages:
         for ref in page.get("/Annots", []):
             _set_state(ref.get_object(), states)
+
+
+def _encodable(texts: dict[str, str]) -> bool:
+    """Whether Helvetica (WinAnsi) can show every value; if not, viewers must redraw them."""
+    try:
+        "".join(texts.values()).encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _as_text(value: Any) -> str:

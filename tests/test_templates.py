@@ -362,3 +362,14 @@ def test_template_command_writes_the_four_files(tmp_path) -> None:
     fillable = (tmp_path / "modeles" / "questionnaire-egalite-remplissable.pdf").read_bytes()
     assert sorted(terminal_fields(fillable)) == sorted(FORM.keys)
     assert (tmp_path / "modeles" / "questionnaire-egalite.pdf").read_bytes() == rendered("modele")[0]
+
+
+def test_values_helvetica_cannot_show_ask_viewers_to_redraw() -> None:
+    def need_appearances(values: dict) -> bool:
+        acro_form = PdfReader(io.BytesIO(render_fillable("modele", values))).trailer["/Root"]["/AcroForm"]
+        return acro_form.get("/NeedAppearances", False) == True  # noqa: E712 (a BooleanObject)
+
+    assert need_appearances({"structure_name": "Łódź Œuvre"})
+    assert not need_appearances({"structure_name": "Œuvre « l’Atelier » €"})
+    fields = terminal_fields(render_fillable("modele", {"structure_name": "Łódź Œuvre"}))
+    assert fields["structure_name"]["/V"] == "Łódź Œuvre"
