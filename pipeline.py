@@ -53,10 +53,21 @@ def process(item: InputFile, output: Path | None = None) -> dict:
     if problem:
         record = Record(file=item.relative, tender=item.tender, error=problem, error_class="rejected")
     else:
-        record = read_file(item.path, item.relative, item.tender, **_scan_options(item, output))
+        record = _read_guarded(item, output)
     record.sha256, record.size = sha256_of(item.path), item.size
     record.findings = validate(record)
     return record.to_dict()
+
+
+def _read_guarded(item: InputFile, output: Path | None) -> Record:
+    """A parser's unexpected exception on a hostile file rejects that file, not the batch."""
+    try:
+        return read_file(item.path, item.relative, item.tender, **_scan_options(item, output))
+    except (MemoryError, RecursionError):
+        reason = "Fichier trop complexe pour être lu (mémoire ou imbrication excessive)."
+    except Exception as error:  # noqa: BLE001 - any parser failure on untrusted input
+        reason = f"Fichier PDF illisible ({type(error).__name__} : {error})."
+    return Record(file=item.relative, tender=item.tender, error=reason, error_class="rejected")
 
 
 def _scan_options(item: InputFile, output: Path | None) -> dict:

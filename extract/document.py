@@ -9,6 +9,7 @@ reader.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -21,6 +22,9 @@ from extract.pdfium_annots import AnnotTokens, FormField, read_annotations
 from extract.pdfium_text import text_tokens
 from extract.tokens import Page
 from extract.vector_marks import path_shapes
+
+# pypdfium2 logs a notice for XFA forms (no XFA in its build): the AcroForm part is still read.
+logging.getLogger("pypdfium2").setLevel(logging.ERROR)
 
 REJECTED = "rejected"  # corrupt, unreadable, locked by a password
 NOT_QUESTIONNAIRE = "not_questionnaire"
@@ -98,7 +102,7 @@ def load(path: Path, scan_reader: ScanReader | None = None,
         if pdf.get_formtype() != raw.FORMTYPE_NONE:
             pdf.init_forms()
         document = Document([], page_count=count, truncated=count > MAX_PAGES)
-        pages = [pdf[index] for index in range(min(count, MAX_PAGES))]
+        pages = _pages(pdf, min(count, MAX_PAGES))
         try:
             annots = [read_annotations(pdf, page, n + 1, page.get_height()) for n, page in enumerate(pages)]
             document.fields = [f for a in annots for f in a.fields]
@@ -111,6 +115,18 @@ def load(path: Path, scan_reader: ScanReader | None = None,
         return document
     finally:
         pdf.close()
+
+
+def _pages(pdf: pdfium.PdfDocument, count: int) -> list[pdfium.PdfPage]:
+    pages = []
+    for index in range(count):
+        try:
+            pages.append(pdf[index])
+        except pdfium.PdfiumError:
+            for page in pages:
+                page.close()
+            raise Unreadable(f"Fichier PDF endommagé : la page {index + 1} ne peut pas être lue.") from None
+    return pages
 
 
 def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens,

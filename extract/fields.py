@@ -19,9 +19,11 @@ from extract.zones import Grid, Zone, block_between, line_below, rest_of_line, s
 from questionnaire.definition import Commitment, FieldDef, Form, Table
 from questionnaire.record import Reading
 
-LEADERS = re.compile(r"^[._…\-–—:]+$")  # blank-line leaders and lone colons are never answers
+LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
+SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in one-line answers
 OCR_DOUBT_BELOW = 0.75
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
+COMMITMENT_BOX_REACH = 1.0  # a commitment's box may stand anywhere on its line (share of page width)
 
 
 def read_fields(pages: Sequence[Page], form: Form) -> dict[str, Reading]:
@@ -73,7 +75,8 @@ class FieldReader:
         return repeated | numbers
 
     # -- value helpers ----------------------------------------------------
-    def _answer_words(self, zones: Iterable[Zone], excluded: set[int] | None = None) -> list[tuple[Page, Word]]:
+    def _answer_words(self, zones: Iterable[Zone], excluded: set[int] | None = None,
+                      free_text: bool = False) -> list[tuple[Page, Word]]:
         """Words inside the zones, less leaders, running headers and ``excluded``
         (by default every printed label: right for table cells, where only
         numbers are expected; free text passes only the labels it touches,
@@ -84,11 +87,15 @@ class FieldReader:
             for word in zone.page.words_in(zone.bbox):
                 if id(word) in excluded or LEADERS.match(word.text):
                     continue
+                if not free_text and SEPARATORS.match(word.text):
+                    continue
                 found.append((zone.page, word))
         return found
 
     def _set(self, field: FieldDef, words: list[tuple[Page, Word]], doubt: str | None = None,
              zones: Sequence[Zone] = ()) -> None:
+        while words and words[0][1].text == ":":  # the colon printed after a label
+            words = words[1:]
         raw = clean_text(" ".join(w.text for _, w in words)) or None
         reading = Reading(field.key, raw=raw, doubt=doubt)
         if words:
@@ -180,7 +187,7 @@ class FieldReader:
         if end is None:
             return self._missing(field, field.until[0] if field.until else None)
         zones = block_between(match, end)
-        self._set(field, self._answer_words(zones, excluded=set()), zones=zones)
+        self._set(field, self._answer_words(zones, excluded=set(), free_text=True), zones=zones)
 
     # -- choice: a Oui box and a Non box ----------------------------------
     def _choice(self, field: FieldDef) -> None:
@@ -211,13 +218,14 @@ class FieldReader:
         value = True if yes else False if no else None
         self._set_value(field, value, "Oui" if yes else "Non" if no else None, marks, None, zone)
 
-    def _box_state(self, label: Match) -> tuple[Mark | None, bool | None]:
-        """The box nearest to a label on its line, and whether it is ticked."""
+    def _box_state(self, label: Match, reach: float | None = None) -> tuple[Mark | None, bool | None]:
+        """The box nearest to a label on its line (within ``reach`` points), and whether it is ticked."""
         x0, top, x1, bottom = label.bbox
         height = bottom - top
+        reach = reach if reach is not None else height * NEAR_BOX
         candidates = [m for m in label.page.marks
                       if m.bottom > top - height * 0.5 and m.top < bottom + height * 0.5
-                      and min(abs(m.x1 - x0), abs(m.x0 - x1)) < height * NEAR_BOX]
+                      and min(abs(m.x1 - x0), abs(m.x0 - x1)) < reach]
         if not candidates:
             tick = self._tick_word_near(label)
             return (Mark(*tick.bbox, checked=True, source=tick.source), True) if tick else (None, None)
@@ -341,7 +349,7 @@ class FieldReader:
             self._missing(done, item.label)
             self._missing(details, item.label)
             return
-        mark, checked = self._box_state(label)
+        mark, checked = self._box_state(label, reach=label.page.width * COMMITMENT_BOX_REACH)
         zone = Zone(label.page, label.bbox)
         if mark is None:
             self._set_value(done, None, None, [], "Case de l'engagement non repérée : valeur à vérifier.", zone)
@@ -353,7 +361,7 @@ class FieldReader:
                                    before=following.start if following else None)
         zones = [rest_of_line(heading)] if heading else []
         zones += block_between(heading or label, following)
-        self._set(details, self._answer_words(zones, excluded=set()), zones=zones)
+        self._set(details, self._answer_words(zones, excluded=set(), free_text=True), zones=zones)
 
 def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None:
     """One box per commitment (SPEC.md): an unticked box is "no" if anything

@@ -6,7 +6,7 @@ annotations and ink strokes. One rule decides for all of them.
 """
 from __future__ import annotations
 
-from extract.pdfium_text import TICKED_BOX_GLYPHS
+from extract.pdfium_text import DINGBAT, TICKED_BOX_GLYPHS
 from extract.tokens import BBox, Mark, Word, overlap_ratio
 
 TICK_MIN_SHARE = 0.25  # a tick must span at least this share of the box
@@ -22,6 +22,9 @@ def assemble(vector_boxes: list[BBox], glyphs: list[Word], widget_marks: list[Ma
         if any(overlap_ratio(box, m.bbox) > 0.5 or overlap_ratio(m.bbox, box) > 0.5 for m in marks):
             continue  # the same box drawn twice (widget over its printed square)
         marks.append(Mark(*box, checked=_ticked(box, tick_boxes), source=source))
+    for glyph in glyphs:  # a dingbat outside every box: a box whose state cannot be told
+        if glyph.text == DINGBAT and not any(overlap_ratio(glyph.bbox, _grow(m.bbox, 3)) > 0.5 for m in marks):
+            marks.append(Mark(*glyph.bbox, checked=None, source=source, confidence=0.0))
     for glyph in glyph_boxes:
         if glyph.text in TICKED_BOX_GLYPHS:
             marks = [_tick(m) if overlap_ratio(glyph.bbox, m.bbox) > 0.5 else m for m in marks]

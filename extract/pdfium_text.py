@@ -18,6 +18,10 @@ EMPTY_BOX_GLYPHS = frozenset("☐□❏❐❑❒▢")
 TICKED_BOX_GLYPHS = frozenset("☑☒⊠■▣")
 # Glyphs that tick a box when they sit inside one.
 TICK_GLYPHS = frozenset("✓✔✗✘×xX✕✖")
+# PDFium gives every ZapfDingbats glyph as U+25A0, whatever its shape (✔, ❏, ■...):
+# such a glyph is recorded as DINGBAT, a tick inside a printed box, else a box of unknown state.
+DINGBAT = "\ufffc"
+_DINGBAT_FONTS = ("zapfdingbats", "dingbats")
 _SPACES = frozenset(" \t\r\n\u00a0\u202f\u2009\u2007\ufffe\x00")
 
 
@@ -32,9 +36,21 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, f
         if char in _SPACES:
             chars.append((" ", 0.0, 0.0, 0.0, 0.0))
             continue
+        if char == "\u25a0" and _dingbat_font(handle, index):
+            char = DINGBAT
         raw.FPDFText_GetCharBox(handle, index, left, right, bottom, top)
         chars.append((char, left.value, height - top.value, right.value, height - bottom.value))
     return chars
+
+
+def _dingbat_font(handle, index: int) -> bool:
+    size = raw.FPDFText_GetFontInfo(handle, index, None, 0, None)
+    if size <= 0:
+        return False
+    buffer = ctypes.create_string_buffer(size)
+    raw.FPDFText_GetFontInfo(handle, index, buffer, size, None)
+    name = buffer.value.decode("latin-1", errors="replace").lower()
+    return any(font in name for font in _DINGBAT_FONTS)
 
 
 def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[list[tuple]]:
@@ -57,10 +73,15 @@ def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[lis
 
 
 def _breaks(previous: tuple, char: tuple) -> bool:
+    """A line change, or a gap so wide no font would leave it inside a word.
+
+    PDFium inserts a space wherever the text shows one, so ordinary gaps
+    (punctuation's narrow boxes in a monospace font, say) never split words.
+    """
     size = max(previous[4] - previous[2], char[4] - char[2], 1.0)
     same_line = abs((previous[2] + previous[4]) / 2 - (char[2] + char[4]) / 2) < size * 0.6
     gap = char[1] - previous[3]
-    return not same_line or gap > size * 0.6 or gap < -size
+    return not same_line or gap > size * 2.5 or gap < -size
 
 
 def text_tokens(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Word], list[Word]]:
@@ -82,7 +103,8 @@ def text_tokens(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Word]
             continue
         word = Word("".join(c[0] for c in kept), min(c[1] for c in kept), min(c[2] for c in kept),
                     max(c[3] for c in kept), max(c[4] for c in kept))
-        if word.text in TICK_GLYPHS:
+        if word.text in TICK_GLYPHS or word.text == DINGBAT:
             glyphs.append(word)
-        words.append(word)
+        if word.text != DINGBAT:
+            words.append(word)
     return words, glyphs

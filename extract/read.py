@@ -49,10 +49,13 @@ def read_file(path: Path, relative: str, tender: str, *, form: Form | None = Non
 
 def _read_pages(record: Record, document: Document, form: Form, scan_unavailable: str | None) -> Record:
     pages = questionnaire_pages(document.pages, form)
+    scanned = any(p.image_only for p in document.pages)
     if not pages:
-        if any(p.image_only for p in document.pages):
+        if scanned and scan_unavailable:
             return _unread_scan(record, document, form, scan_unavailable)
-        record.error = "Ce PDF n'est pas le questionnaire égalité (aucun de ses libellés n'a été trouvé)."
+        record.error = ("Document scanné : aucun libellé du questionnaire n'a pu y être lu "
+                        "(autre document, ou scan illisible)." if scanned else
+                        "Ce PDF n'est pas le questionnaire égalité (aucun de ses libellés n'a été trouvé).")
         record.error_class = NOT_QUESTIONNAIRE
         return record
     record.pages = [p.number for p in pages]
