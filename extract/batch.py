@@ -15,12 +15,14 @@ tasks; far below the cost of reading a PDF, so each file is its own task.
 """
 from __future__ import annotations
 
+import errno
 import faulthandler
 import hashlib
 import logging
 import os
 import resource
 import signal
+import stat
 import sys
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
@@ -77,8 +79,15 @@ def discover(inbox: Path, skip: Iterable[Path] = ()) -> list[InputFile]:
 
 
 def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file's content, read in blocks (files can be large)."""
-    with path.open("rb") as stream:
+    """The SHA-256 of a file's content, read in blocks (files can be large).
+
+    Raises OSError, rather than blocking, for what is not a regular file: a
+    FIFO in the inbox would otherwise hang the run (call
+    :func:`extract.safety.preflight` first to get the reason in French).
+    """
+    with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 

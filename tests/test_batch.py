@@ -147,6 +147,13 @@ def test_sha256_of_streams_the_content(tmp_path: Path) -> None:
     assert sha256_of(tmp_path / "f.pdf") == hashlib.sha256(data).hexdigest()
 
 
+def test_sha256_of_refuses_a_fifo_or_folder_without_blocking(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "tube.pdf")  # opening it for reading would wait for a writer forever
+    for path in (tmp_path / "tube.pdf", tmp_path):
+        with pytest.raises(OSError):
+            sha256_of(path)
+
+
 # --- preflight -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("content, expected", [
