@@ -1,0 +1,127 @@
+"""Tick boxes on page images: where they are, and how much ink is inside.
+
+A box is found from its outline: the straight horizontal and vertical
+strokes of the page (morphological opening) are kept, and every small
+square whose four sides are straight lines is a box (letters, ticks and
+table rules are not). Its state comes from the ink inside the outline,
+measured against the paper's own gray so that light pencil counts, with
+specks of scanner noise left out. Ink in the doubtful band between an empty
+and a ticked box gives ``checked=None``: the field reader sends it to review.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from extract.raster import Raster, ink_mask, paper_level
+
+MIN_SIDE_PT = 6.0  # printed boxes are about 9–11 pt; allow for scaling and printers
+MAX_SIDE_PT = 16.0
+MAX_ASPECT = 1.3  # width/height of a square, with some tolerance for scaling
+STROKE_MIN_PT = 4.0  # straight strokes at least this long make the sides of boxes
+SIDE_COVERAGE = 0.85  # share of each side that must be a straight stroke
+CORNER_SHARE = 0.15  # side of the corner patches checked for ink
+CORNER_INK = 0.25
+BORDER_SHARE = 0.2  # part of the side left out on each edge when measuring ink
+INK_CONTRAST = 0.18  # a pixel is ink when darker than the paper by this share of the paper (pencil included)
+EMPTY_BELOW = 0.02  # share of the inside covered by ink: below, the box is empty
+TICKED_ABOVE = 0.06  # above, the box is ticked; between, the state is doubtful
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A box in pixels of the page image, with its state."""
+
+    x0: int
+    top: int
+    x1: int
+    bottom: int
+    ink: float  # share of the inside covered by ink (0–1)
+    checked: bool | None
+    confidence: float
+
+
+def find_boxes(raster: Raster) -> list[Box]:
+    """Every tick box of the page, with its state, top to bottom."""
+    outlines = find_outlines(raster.image, raster.scale)
+    paper = paper_level(raster.image)
+    boxes = []
+    for x0, top, x1, bottom in outlines:
+        ink = measure_ink(raster.image, (x0, top, x1, bottom), paper, raster.scale)
+        checked, confidence = box_state(ink)
+        boxes.append(Box(x0, top, x1, bottom, ink, checked, confidence))
+    return boxes
+
+
+def find_outlines(image: np.ndarray, scale: float) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes of the small squares outlined by straight strokes."""
+    mask = ink_mask(image)
+    length = max(3, round(STROKE_MIN_PT * scale))
+    horizontal = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    vertical = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(horizontal | vertical, connectivity=8)
+    outlines = []
+    for x, y, width, height, _ in stats[1:count]:
+        if (_square_sized(width, height, scale) and _four_sides(horizontal, vertical, x, y, width, height)
+                and _four_corners(mask[y:y + height, x:x + width])):
+            outlines.append((int(x), int(y), int(x + width), int(y + height)))
+    return sorted(outlines, key=lambda b: (b[1], b[0]))
+
+
+def _square_sized(width: int, height: int, scale: float) -> bool:
+    low, high = MIN_SIDE_PT * scale, MAX_SIDE_PT * scale
+    return (low <= width <= high and low <= height <= high
+            and max(width, height) <= MAX_ASPECT * min(width, height))
+
+
+def _four_sides(horizontal: np.ndarray, vertical: np.ndarray, x: int, y: int, width: int, height: int) -> bool:
+    """Whether the top, bottom, left and right edges are each a straight stroke."""
+    band_h = max(2, round(height * 0.25))
+    band_w = max(2, round(width * 0.25))
+    h = horizontal[y:y + height, x:x + width] > 0
+    v = vertical[y:y + height, x:x + width] > 0
+    top = h[:band_h].mean(axis=1).max()
+    bottom = h[-band_h:].mean(axis=1).max()
+    left = v[:, :band_w].mean(axis=0).max()
+    right = v[:, -band_w:].mean(axis=0).max()
+    return min(top, bottom, left, right) >= SIDE_COVERAGE
+
+
+def _four_corners(outline: np.ndarray) -> bool:
+    """Whether the four corners are inked, as a square's are (a bold ``o``'s are not)."""
+    size = max(2, round(min(outline.shape) * CORNER_SHARE))
+    corners = (outline[:size, :size], outline[:size, -size:], outline[-size:, :size], outline[-size:, -size:])
+    return min(float((corner > 0).mean()) for corner in corners) >= CORNER_INK
+
+
+def measure_ink(image: np.ndarray, box: tuple[int, int, int, int], paper: float, scale: float) -> float:
+    """Share of the inside of ``box`` (outline left out) covered by ink.
+
+    Ink is any pixel clearly darker than the paper (light pencil included);
+    connected specks smaller than a pen dot are scanner noise and ignored.
+    """
+    x0, top, x1, bottom = box
+    dx = max(1, round((x1 - x0) * BORDER_SHARE))
+    dy = max(1, round((bottom - top) * BORDER_SHARE))
+    inside = image[top + dy:bottom - dy, x0 + dx:x1 - dx]
+    if inside.size == 0:
+        return 0.0
+    ink = (inside < paper * (1 - INK_CONTRAST)).astype(np.uint8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    min_area = max(3, round(2 * (0.7 * scale) ** 2))
+    return float(areas[areas >= min_area].sum()) / inside.size
+
+
+def box_state(ink: float) -> tuple[bool | None, float]:
+    """Checked or not from the share of ink, with a confidence (0.5–1).
+
+    In the doubtful band the state is None, with confidence 0.
+    """
+    if ink <= EMPTY_BELOW:
+        return False, 1.0 - 0.5 * ink / EMPTY_BELOW
+    if ink >= TICKED_ABOVE:
+        return True, min(1.0, 0.5 + 0.5 * (ink - TICKED_ABOVE) / TICKED_ABOVE)
+    return None, 0.0

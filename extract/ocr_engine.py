@@ -1,0 +1,150 @@
+"""The one wrapper of Tesseract (through tesserocr), French data.
+
+Starting Tesseract costs more than reading a zone, so each worker process
+keeps one engine (:func:`get_engine`) and reuses it for every page and zone.
+Positions returned are pixels of the image given; the callers convert them.
+Without tesserocr or the French data, :func:`ocr_available` says in French
+what to install and :func:`get_engine` returns None: scans are then read
+without words (boxes only) and sent to review by the caller.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+LANGUAGE = "fra"
+INSTALL_COMMAND = "sudo apt-get install tesseract-ocr tesseract-ocr-fra"
+# Where distributions put the trained data; TESSDATA_PREFIX wins when set.
+TESSDATA_DIRS = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+    "/opt/homebrew/share/tessdata",
+)
+DIGITS = "0123456789"
+
+
+@dataclass(frozen=True, slots=True)
+class OcrWord:
+    """A word read by Tesseract: pixel box in the image read, confidence 0–1."""
+
+    text: str
+    x0: int
+    top: int
+    x1: int
+    bottom: int
+    confidence: float
+
+
+def find_tessdata(language: str = LANGUAGE) -> Path | None:
+    """The folder holding ``<language>.traineddata``, or None."""
+    candidates = [os.environ.get("TESSDATA_PREFIX", ""), *TESSDATA_DIRS]
+    for folder in filter(None, candidates):
+        for path in (Path(folder), Path(folder) / "tessdata"):
+            if (path / f"{language}.traineddata").is_file():
+                return path
+    return None
+
+
+def ocr_available() -> tuple[bool, str]:
+    """Whether scans can be read, and if not, why (in French, with the fix)."""
+    try:
+        import tesserocr  # noqa: F401  (only checking that it imports)
+    except ImportError:
+        return False, ("Lecture des scans impossible : le module Python « tesserocr » est absent "
+                       f"(installez Tesseract : {INSTALL_COMMAND}, puis « pip install tesserocr »).")
+    if find_tessdata() is None:
+        return False, ("Lecture des scans impossible : Tesseract ou ses données françaises sont "
+                       f"absents. Installez-les : {INSTALL_COMMAND}")
+    return True, "Tesseract (français) disponible."
+
+
+class OcrEngine:
+    """One Tesseract instance, French, reused for every read of the process."""
+
+    def __init__(self, tessdata: Path, language: str = LANGUAGE) -> None:
+        import tesserocr
+
+        self._tesserocr = tesserocr
+        self._api = tesserocr.PyTessBaseAPI(path=str(tessdata), lang=language)
+        # Inverted-text retries double the time of doubtful lines; forms are dark on light.
+        self._api.SetVariable("tessedit_do_invert", "0")
+        self._osd_api: Any = None
+        self._tessdata = tessdata
+
+    def read(self, image: np.ndarray | Image.Image, *, dpi: int, block: bool = True,
+             digits: bool = False) -> list[OcrWord]:
+        """Words of ``image`` (grayscale), read as one block or as a whole page.
+
+        ``block`` uses one uniform text block (zones); otherwise Tesseract
+        finds the layout itself (sparse text: labels scattered on a form).
+        ``digits`` restricts the characters to digits (numbers' zones).
+        """
+        psm = self._tesserocr.PSM
+        self._api.SetPageSegMode(psm.SINGLE_BLOCK if block else psm.SPARSE_TEXT)
+        self._api.SetVariable("tessedit_char_whitelist", DIGITS if digits else "")
+        self._api.SetImage(_pil(image))
+        self._api.SetSourceResolution(dpi)
+        self._api.Recognize()
+        return self._words()
+
+    def orientation(self, image: np.ndarray | Image.Image, dpi: int) -> int | None:
+        """Clockwise degrees (0, 90, 180, 270) the page is turned, or None if unknown.
+
+        Uses Tesseract's orientation detector (``osd.traineddata``).
+        """
+        if not (self._tessdata / "osd.traineddata").is_file():
+            return None
+        if self._osd_api is None:
+            self._osd_api = self._tesserocr.PyTessBaseAPI(
+                path=str(self._tessdata), lang="osd", psm=self._tesserocr.PSM.OSD_ONLY)
+        self._osd_api.SetImage(_pil(image))
+        self._osd_api.SetSourceResolution(dpi)
+        try:
+            result = self._osd_api.DetectOrientationScript()
+        except RuntimeError:  # too little text to tell
+            return None
+        if not result or result.get("orient_conf", 0.0) < 1.0:
+            return None
+        return int(result["orient_deg"]) % 360
+
+    def _words(self) -> list[OcrWord]:
+        tesserocr = self._tesserocr
+        iterator = self._api.GetIterator()
+        words: list[OcrWord] = []
+        if iterator is None:
+            return words
+        for item in tesserocr.iterate_level(iterator, tesserocr.RIL.WORD):
+            try:
+                text = (item.GetUTF8Text(tesserocr.RIL.WORD) or "").strip()
+            except RuntimeError:  # an empty word (tesserocr raises instead of returning "")
+                continue
+            box = item.BoundingBox(tesserocr.RIL.WORD)
+            if text and box:
+                confidence = max(0.0, min(1.0, item.Confidence(tesserocr.RIL.WORD) / 100))
+                words.append(OcrWord(text, *box, confidence))
+        return words
+
+
+def _pil(image: np.ndarray | Image.Image) -> Image.Image:
+    return image if isinstance(image, Image.Image) else Image.fromarray(image)
+
+
+@cache
+def get_engine() -> OcrEngine | None:
+    """This process's engine (created once), or None when OCR is unavailable."""
+    ok, _ = ocr_available()
+    tessdata = find_tessdata()
+    if not ok or tessdata is None:
+        return None
+    try:
+        return OcrEngine(tessdata)
+    except RuntimeError:  # data present but unusable (corrupt or wrong version)
+        return None

@@ -1,0 +1,182 @@
+"""Page images: rendering (pypdfium2), turning upright, deskewing, crops.
+
+Images are grayscale ``uint8`` numpy arrays (0 = black ink, 255 = paper),
+rows top to bottom, so that pixel positions convert to PDF points with the
+origin at the top-left corner, as the token model wants (:class:`Raster`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from extract.tokens import BBox
+
+POINTS_PER_INCH = 72.0
+# Beyond this many pixels a page (a poster, a corrupt size) is rendered coarser.
+MAX_PIXELS = 40_000_000
+SKEW_RANGE = 3.0  # degrees searched either way (scans are skewed up to about 2°)
+SKEW_DPI = 75  # resolution of the skew estimate: text lines are still distinct
+PAPER_PERCENTILE = 90
+RULE_MIN_PT = 40.0  # straight strokes longer than this are table rules, not text
+DASH_GAP_PT = 3.5  # dashes of an answer line are closer than this
+LINE_MAX_PT = 2.5  # dashes and dots of a rule are flatter than this; letters are taller
+DASH_MAX_PT = 6.0  # and shorter than this
+SPECK_PT = 0.6  # ink smaller than this (square side) is scanner noise
+
+
+@dataclass
+class Raster:
+    """A page image at ``dpi``, with the conversions to and from PDF points."""
+
+    image: np.ndarray
+    dpi: float
+
+    @property
+    def scale(self) -> float:
+        """Pixels per PDF point."""
+        return self.dpi / POINTS_PER_INCH
+
+    @property
+    def size_points(self) -> tuple[float, float]:
+        height, width = self.image.shape[:2]
+        return width / self.scale, height / self.scale
+
+    def to_points(self, box: tuple[float, float, float, float]) -> BBox:
+        x0, top, x1, bottom = box
+        return (x0 / self.scale, top / self.scale, x1 / self.scale, bottom / self.scale)
+
+    def to_pixels(self, bbox: BBox) -> tuple[int, int, int, int]:
+        """Pixel box of ``bbox`` (points), clipped to the image."""
+        height, width = self.image.shape[:2]
+        x0, top, x1, bottom = (round(v * self.scale) for v in bbox)
+        return max(0, x0), max(0, top), min(width, x1), min(height, bottom)
+
+    def crop(self, bbox: BBox) -> tuple[np.ndarray, tuple[int, int]]:
+        """The image inside ``bbox`` (points) and its pixel origin."""
+        x0, top, x1, bottom = self.to_pixels(bbox)
+        return self.image[top:bottom, x0:x1], (x0, top)
+
+    def resized(self, dpi: float) -> "Raster":
+        """The same page at another resolution (area averaging when shrinking)."""
+        factor = dpi / self.dpi
+        height, width = self.image.shape[:2]
+        size = (max(1, round(width * factor)), max(1, round(height * factor)))
+        interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR
+        return Raster(cv2.resize(self.image, size, interpolation=interpolation), dpi)
+
+
+def render_page(pdf_page, dpi: float) -> Raster:
+    """Render a pypdfium2 page in grayscale at ``dpi`` (less for huge pages)."""
+    width, height = pdf_page.get_size()
+    pixels = width * height * (dpi / POINTS_PER_INCH) ** 2
+    if pixels > MAX_PIXELS:
+        dpi *= (MAX_PIXELS / pixels) ** 0.5
+    bitmap = pdf_page.render(scale=dpi / POINTS_PER_INCH, grayscale=True)
+    image = np.array(bitmap.to_pil().convert("L"))
+    return Raster(image, dpi)
+
+
+def ink_mask(image: np.ndarray) -> np.ndarray:
+    """Dark pixels (ink) as a 0/255 mask, by Otsu's threshold."""
+    _, mask = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return mask
+
+
+def ink_threshold(image: np.ndarray) -> float:
+    """Otsu's threshold between ink and paper for the whole page."""
+    threshold, _ = cv2.threshold(image[::2, ::2], 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return float(threshold)
+
+
+def text_only(image: np.ndarray, threshold: float, scale: float) -> np.ndarray:
+    """Black text on white, for OCR: no paper grain, rules, dashed lines or specks.
+
+    ``scale`` is pixels per point. Solid rules (straight strokes longer than
+    :data:`RULE_MIN_PT`) are erased pixel by pixel; dashed or dotted answer
+    lines piece by piece (small flat pieces lined up over a rule's length),
+    so letters stay whole; specks smaller than :data:`SPECK_PT` go.
+    """
+    ink = np.where(image < threshold, 255, 0).astype(np.uint8)
+    long_side = max(3, round(RULE_MIN_PT * scale))
+    rules = (cv2.morphologyEx(ink, cv2.MORPH_OPEN, _kernel(long_side, 1))
+             | cv2.morphologyEx(ink, cv2.MORPH_OPEN, _kernel(1, long_side)))
+    ink[cv2.dilate(rules, _kernel(3, 3)) > 0] = 0
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    areas = stats[:, cv2.CC_STAT_AREA]
+    flat = ((stats[:, cv2.CC_STAT_HEIGHT] <= LINE_MAX_PT * scale)
+            & (stats[:, cv2.CC_STAT_WIDTH] <= DASH_MAX_PT * scale))
+    flat[0] = False
+    pieces = np.where(flat[labels], 255, 0).astype(np.uint8)
+    chains = cv2.morphologyEx(cv2.morphologyEx(pieces, cv2.MORPH_CLOSE, _kernel(max(2, round(DASH_GAP_PT * scale)), 1)),
+                              cv2.MORPH_OPEN, _kernel(long_side, 1))
+    in_chain = np.bincount(labels[chains > 0], minlength=count) > 0
+    erased = (flat & in_chain) | (areas < (SPECK_PT * scale) ** 2)
+    erased[0] = False
+    ink[erased[labels]] = 0
+    return 255 - ink
+
+
+def _kernel(width: int, height: int) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_RECT, (width, height))
+
+
+def paper_level(image: np.ndarray) -> float:
+    """Gray level of the paper (a high percentile: most of a form is blank)."""
+    return float(np.percentile(image[::4, ::4], PAPER_PERCENTILE))
+
+
+def estimate_skew(raster: Raster, step: float = 0.1) -> float:
+    """Skew of the text lines in degrees (positive: lines go down to the right).
+
+    Projection profile: the ink pixels are sheared for each candidate angle
+    and the angle whose row histogram is the sharpest (largest sum of
+    squares) is the skew. Printed lines and table rules dominate the profile.
+    """
+    small = raster.resized(SKEW_DPI).image if raster.dpi > SKEW_DPI else raster.image
+    ys, xs = np.nonzero(ink_mask(small))
+    if len(xs) < 50:
+        return 0.0
+    xs = xs - small.shape[1] / 2
+    best = _sharpest(xs, ys, np.arange(-SKEW_RANGE, SKEW_RANGE + step / 2, step))
+    fine = _sharpest(xs, ys, np.arange(best - step, best + step + 0.01, step / 5))
+    return float(fine)
+
+
+def _sharpest(xs: np.ndarray, ys: np.ndarray, angles: np.ndarray) -> float:
+    scores = []
+    for angle in angles:
+        rows = np.round(ys - xs * np.tan(np.radians(angle))).astype(np.int64)
+        counts = np.bincount(rows - rows.min())
+        scores.append(float(np.dot(counts, counts)))
+    return float(angles[int(np.argmax(scores))])
+
+
+def rotate(image: np.ndarray, degrees: float) -> np.ndarray:
+    """Rotate about the centre by ``degrees`` (counter-clockwise), same size, white fill."""
+    if abs(degrees) < 1e-3:
+        return image
+    height, width = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    return cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+
+
+def turn(image: np.ndarray, clockwise_degrees: int) -> np.ndarray:
+    """Undo a page turned by a multiple of 90° clockwise."""
+    quarter_turns = (clockwise_degrees // 90) % 4
+    return np.ascontiguousarray(np.rot90(image, quarter_turns)) if quarter_turns else image
+
+
+def deskew(raster: Raster) -> tuple[Raster, float]:
+    """The page with its text lines made horizontal, and the skew corrected."""
+    skew = estimate_skew(raster)
+    return Raster(rotate(raster.image, skew), raster.dpi), skew
+
+
+def save_png(image: np.ndarray, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not cv2.imwrite(str(path), image):
+        raise OSError(f"Impossible d'écrire l'image {path}")
