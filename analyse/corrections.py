@@ -1,0 +1,263 @@
+"""Corrections typed by the officer in the workbooks, read back and applied.
+
+The officer may type a value in the review sheet's « Valeur corrigée »
+column or over any cell of the answers sheet. :func:`read_corrections`
+reads every such cell from the existing workbooks (before a run rewrites
+them); :func:`judge` decides what a typed value means against the current
+answer (nothing new, a correction, or a refused one, with why);
+:func:`apply` lays the stored corrections over an extracted record and
+validates it again. Corrections live in the store, apart from extractions,
+so a later extraction of the same file never overwrites them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from analyse.excel import (ANSWERS_SHEET, CORRECTED_HEADER, FILE_HEADER, KEY_HEADER, REVIEW_SHEET,
+                           SHA_HEADER, TENDER_HEADER, answer_cell, cell_text, french_date, is_truncated)
+from analyse.validate import show_value, validate
+from extract.normalise import NON_ANSWER, normalise, quote
+from questionnaire.definition import FieldDef, Form
+from questionnaire.record import SOURCE_CORRECTION, Finding, Reading, Record
+
+AUTHOR = "correction"
+RULE_APPLIED = "correction"
+RULE_REFUSED = "correction_refused"
+
+
+class CorrectionsUnreadable(Exception):
+    """A workbook that may hold corrections cannot be read: do not overwrite it."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A value typed in a workbook cell."""
+
+    tender: str
+    file: str
+    key: str
+    text: str
+    sha256: str | None = None  # the file version the workbook showed
+    origin: str = REVIEW_SHEET  # the sheet it was typed in
+    formula: bool = False
+
+
+@dataclass(frozen=True)
+class StoredCorrection:
+    """A correction as the store keeps it: accepted or refused, never dropped."""
+
+    tender: str
+    file: str
+    sha256: str | None
+    key: str
+    text: str
+    value: Any
+    accepted: bool
+    message: str
+    created: datetime
+    origin: str = REVIEW_SHEET
+    author: str = AUTHOR
+
+
+@dataclass(frozen=True)
+class CorrectionReport:
+    """What became of one new correction (French ``message``)."""
+
+    correction: Correction
+    accepted: bool
+    message: str
+
+    @property
+    def severity(self) -> str:
+        return "info" if self.accepted else "error"
+
+
+# ---------------------------------------------------------------------------
+# Reading the workbooks.
+
+def read_corrections(output: Path, form: Form) -> list[Correction]:
+    """Every value found in the answers and review sheets of the tender workbooks.
+
+    Most are the values the workbook was written with; :func:`judge` tells
+    them from real corrections. A workbook that cannot be opened raises
+    :class:`CorrectionsUnreadable`, so the run stops before overwriting it.
+    """
+    corrections: list[Correction] = []
+    for path in sorted(output.glob("*/*.xlsx")):
+        if path.name.startswith(("~$", ".")):
+            continue  # Excel's lock files and our temporary files
+        try:
+            workbook = load_workbook(path, read_only=True)
+        except Exception as error:  # openpyxl raises many kinds on a damaged file
+            raise CorrectionsUnreadable(
+                f"Le classeur {path} est illisible ({error}) : les corrections qu'il contient ne "
+                "peuvent pas être relues. Réparez-le ou déplacez-le, puis relancez.") from error
+        try:
+            if ANSWERS_SHEET in workbook.sheetnames and REVIEW_SHEET in workbook.sheetnames:
+                corrections += _answers(workbook[ANSWERS_SHEET], form)
+                corrections += _review(workbook[REVIEW_SHEET], form)
+        finally:
+            workbook.close()
+    return corrections
+
+
+def _rows(sheet: Worksheet) -> Iterator[tuple[dict[str, int], tuple]]:
+    rows = sheet.iter_rows()
+    columns = {str(cell.value): index for index, cell in enumerate(next(rows, ())) if cell.value}
+    for row in rows:
+        yield columns, row
+
+
+def _identity(columns: dict[str, int], row: tuple) -> tuple[str, str, str | None] | None:
+    def text(header: str) -> str | None:
+        index = columns.get(header)
+        value = row[index].value if index is not None and index < len(row) else None
+        return str(value) if value not in (None, "") else None
+
+    tender, file = text(TENDER_HEADER), text(FILE_HEADER)
+    return (tender, file, text(SHA_HEADER)) if tender and file else None
+
+
+def _typed(cell: Any, tender: str, file: str, sha: str | None, key: str, origin: str) -> Correction | None:
+    text = cell_text(cell.value, getattr(cell, "number_format", None))
+    if text is None:
+        return None
+    return Correction(tender, file, key, text, sha, origin, formula=cell.data_type == "f")
+
+
+def _answers(sheet: Worksheet, form: Form) -> list[Correction]:
+    by_label = {field.label: field.key for field in form.fields}
+    found = []
+    for columns, row in _rows(sheet):
+        identity = _identity(columns, row)
+        if identity is None:
+            continue
+        for label, index in columns.items():
+            if label in by_label and index < len(row):
+                correction = _typed(row[index], *identity, by_label[label], ANSWERS_SHEET)
+                found += [correction] if correction else []
+    return found
+
+
+def _review(sheet: Worksheet, form: Form) -> list[Correction]:
+    found = []
+    for columns, row in _rows(sheet):
+        identity, key_index, typed_index = _identity(columns, row), columns.get(KEY_HEADER), columns.get(CORRECTED_HEADER)
+        if identity is None or key_index is None or typed_index is None or typed_index >= len(row):
+            continue
+        correction = _typed(row[typed_index], *identity, str(row[key_index].value), REVIEW_SHEET)
+        found += [correction] if correction else []
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Deciding and applying.
+
+def judge(record: Record, correction: Correction, previous: StoredCorrection | None, form: Form,
+          when: datetime, *, latest_sha256: str | None = None) -> StoredCorrection | None:
+    """The correction to store, accepted or refused; None when nothing was changed.
+
+    ``record`` is the answer the workbook showed (the file version the
+    correction names, corrections applied), ``previous`` the last correction
+    of this field, ``latest_sha256`` the newest version of the file.
+    """
+    if previous is not None and previous.text == correction.text:
+        return None  # already stored, or the value it wrote back
+    if correction.key not in form.keys:
+        return _refused(correction, record.sha256, when, "ce champ n'existe pas dans le questionnaire", form)
+    field = form.field(correction.key)
+    current = record.fields(form)[correction.key]
+    if is_truncated(correction.text) or (
+            correction.origin == ANSWERS_SHEET and _shows(field, current, correction.text, form)):
+        return None
+    problem = _problem(record, correction, latest_sha256)
+    if problem:
+        return _refused(correction, record.sha256, when, problem, form)
+    normalised = normalise(field, correction.text, form)
+    if normalised.value is None and normalised.problem not in (None, NON_ANSWER):
+        return _refused(correction, record.sha256, when, normalised.message or "valeur illisible", form)
+    reading = record.readings.get(correction.key)
+    settled = (previous is None or previous.accepted) and not (reading and reading.doubt)
+    if _same(normalised.value, current) and settled:
+        return None
+    accepted = StoredCorrection(correction.tender, correction.file, record.sha256, correction.key,
+                                correction.text, normalised.value, True, "", when, correction.origin)
+    errors = _errors_on(apply(record, [accepted], form), correction.key)
+    if errors:
+        return _refused(correction, record.sha256, when, " ".join(errors), form)
+    message = (f"« {field.label} » : {show_value(field, current, form) if current is not None else 'vide'}"
+               f" devient {show_value(field, normalised.value, form) if normalised.value is not None else 'vide'}.")
+    return replace(accepted, message=message)
+
+
+def _problem(record: Record, correction: Correction, latest_sha256: str | None) -> str | None:
+    if record.rejected:
+        return "le fichier a été rejeté, ses réponses ne peuvent pas être corrigées"
+    if latest_sha256 and record.sha256 and latest_sha256 != record.sha256:
+        return "le fichier a été remplacé par une nouvelle version depuis l'écriture du classeur"
+    if correction.formula:
+        return "une formule n'est pas acceptée comme réponse ; tapez la valeur elle-même"
+    return None
+
+
+def _refused(correction: Correction, sha256: str | None, when: datetime, why: str,
+             form: Form) -> StoredCorrection:
+    label = form.field(correction.key).label if correction.key in form.keys else correction.key
+    message = f"Correction refusée pour « {label} » ({quote(correction.text)}) : {why}"
+    return StoredCorrection(correction.tender, correction.file, sha256, correction.key, correction.text,
+                            None, False, message, when, correction.origin)
+
+
+def _same(a: Any, b: Any) -> bool:
+    numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
+    return abs(a - b) < 1e-9 if numbers else a == b
+
+
+def _shows(field: FieldDef, value: Any, text: str, form: Form) -> bool:
+    """Whether ``text`` is how the workbook showed ``value`` (an untouched cell)."""
+    return cell_text(*answer_cell(field, value, form)) == text
+
+
+def _errors_on(record: Record, key: str) -> list[str]:
+    return [f.message for f in record.findings if f.key == key and f.severity == "error"
+            and f.rule not in (RULE_APPLIED, RULE_REFUSED)]
+
+
+def apply(record: Record, corrections: list[StoredCorrection], form: Form) -> Record:
+    """The record with the last correction of each field laid over it, validated again.
+
+    A refused correction leaves the value read and adds an error finding, so
+    it stays in front of the officer until a valid one replaces it.
+    Findings validation gave on the old values are replaced by those on the
+    new ones; other findings (reading, Egapro) stay, except on corrected keys.
+    """
+    last = {c.key: c for c in corrections if c.sha256 in (None, record.sha256) or record.sha256 is None}
+    if not last or record.rejected:
+        return record
+    corrected = Record.from_dict(record.to_dict())
+    accepted = [c for c in last.values() if c.accepted]
+    for c in accepted:
+        reading = corrected.readings.get(c.key) or Reading(c.key)
+        corrected.readings[c.key] = replace(reading, value=c.value, raw=c.text, source=SOURCE_CORRECTION,
+                                            confidence=1.0, doubt=None)
+    if accepted:
+        before, keys = validate(record, form), {c.key for c in accepted}
+        kept = [f for f in corrected.findings if f not in before and f.key not in keys]
+        corrected.findings = kept + validate(corrected, form)
+    corrected.findings += [_note(c, form) for c in last.values()]
+    return corrected
+
+
+def _note(correction: StoredCorrection, form: Form) -> Finding:
+    day = french_date(correction.created)
+    if correction.accepted:
+        label = form.field(correction.key).label
+        return Finding(correction.key, "info",
+                       f"« {label} » corrigé par l'agent le {day} : « {correction.text} ».", RULE_APPLIED)
+    return Finding(correction.key, "error", f"{correction.message} (saisie du {day}).", RULE_REFUSED)

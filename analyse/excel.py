@@ -1,0 +1,213 @@
+"""Safe cells, styles and the cell form of answers, shared by every workbook.
+
+Everything written to a workbook comes from untrusted PDFs, so text goes
+through :func:`put`: a string is always stored as a string cell (``t="inlineStr"``,
+never ``<f>``) and carries the ``quotePrefix`` style, which is what Excel and
+LibreOffice set themselves when a user types ``'=1+1``: the text is shown as
+typed, and editing the cell does not turn it into a formula. Control
+characters that XML cannot hold are shown as U+FFFD rather than raising,
+and a text longer than Excel's cell limit (32,767 characters) is cut with a
+visible note instead of openpyxl's silent truncation.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from questionnaire.definition import FieldDef, Form
+
+EXCEL_CELL_LIMIT = 32_767
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+PERCENT_FORMAT = "0.0%"
+TRUNCATION_NOTE = " […] [texte tronqué : {total} caractères au total, limite d'une cellule Excel ; texte complet dans records.jsonl]"
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+RED_FILL = PatternFill("solid", fgColor="F8CBAD")
+ORANGE_FILL = PatternFill("solid", fgColor="FFE699")
+GREEN_FILL = PatternFill("solid", fgColor="C6EFCE")
+BLUE_FILL = PatternFill("solid", fgColor="BDD7EE")
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+MAX_ROW_HEIGHT = 409  # points: Excel's limit
+
+# The tender workbook's sheets and columns that corrections are read back from.
+ANSWERS_SHEET = "Réponses"
+REVIEW_SHEET = "À vérifier"
+TENDER_HEADER = "Consultation"
+FILE_HEADER = "Fichier"
+SHA_HEADER = "Empreinte SHA-256"
+KEY_HEADER = "Clé du champ"
+CORRECTED_HEADER = "Valeur corrigée"
+
+
+class WorkbookLocked(OSError):
+    """The workbook cannot be replaced, usually because it is open in Excel."""
+
+
+def safe_text(text: str) -> tuple[str, bool]:
+    """The text as a cell can hold it, and whether it had to be cut."""
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    if len(text) <= EXCEL_CELL_LIMIT:
+        return text, False
+    note = TRUNCATION_NOTE.format(total=len(text))
+    return text[: EXCEL_CELL_LIMIT - len(note)] + note, True
+
+
+def is_truncated(text: str) -> bool:
+    """Whether a cell's text was cut by :func:`safe_text`."""
+    return text.endswith(" ; texte complet dans records.jsonl]")
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None,
+        wrap: bool = False) -> Cell:
+    """Write ``value`` in a cell so that it can never run as a formula."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        text, _ = safe_text(value)
+        cell.value = text
+        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula, "#N/A" as an error
+        if text.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    cell.alignment = WRAP if wrap else TOP
+    return cell
+
+
+def put_row(ws: Worksheet, row: int, values: Iterable[Any], *, start: int = 1) -> list[Cell]:
+    return [put(ws, row, start + i, value) for i, value in enumerate(values)]
+
+
+def header(ws: Worksheet, row: int, labels: Iterable[str], *, start: int = 1) -> None:
+    """A bold, shaded, wrapped header row."""
+    for cell in put_row(ws, row, labels, start=start):
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def widths(ws: Worksheet, sizes: dict[int, float]) -> None:
+    for column, width in sizes.items():
+        ws.column_dimensions[get_column_letter(column)].width = width
+
+
+def fit_row(ws: Worksheet, row: int) -> None:
+    """Give a row the height its longest wrapped text needs.
+
+    Excel does not grow rows on opening a file, so a long policy text would
+    show one line only. Call it once the column widths are set.
+    """
+    lines = max((_lines(cell.value, _width(ws, cell.column)) for cell in ws[row]
+                 if isinstance(cell.value, str) and cell.alignment.wrap_text), default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, 15 * lines)
+
+
+def fit_rows(ws: Worksheet, first: int = 1) -> None:
+    for row in range(first, ws.max_row + 1):
+        if ws.row_dimensions[row].height is None:
+            fit_row(ws, row)
+
+
+def _width(ws: Worksheet, column: int) -> float:
+    return ws.column_dimensions[get_column_letter(column)].width or 13
+
+
+def _lines(text: str, width: float) -> int:
+    chars_per_line = max(1, int(width))
+    return sum(1 + len(part) // chars_per_line for part in text.split("\n"))
+
+
+def printable(ws: Worksheet, *, fit_width: bool = True) -> None:
+    """Landscape pages, as wide as the sheet when ``fit_width`` (print and PDF)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+
+
+def save_atomically(wb: Workbook, path: Path) -> Path:
+    """Write to a temporary file beside ``path``, then rename it into place.
+
+    The previous workbook stays whole and readable until the new one is
+    complete; a workbook held open by Excel raises :class:`WorkbookLocked`.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".egalite-", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        wb.save(temporary)
+        os.replace(temporary, path)
+    except PermissionError as error:
+        raise WorkbookLocked(f"Impossible de remplacer {path} : le classeur est-il ouvert ? "
+                             "Fermez-le puis relancez.") from error
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return path
+
+
+def french_date(day: date | datetime) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+# ---------------------------------------------------------------------------
+# Answers as cells, and cells back as text (corrections).
+
+def answer_cell(field: FieldDef, value: Any, form: Form) -> tuple[Any, str | None]:
+    """The cell value and number format showing ``value`` of ``field``.
+
+    Booleans read Oui/Non and genders their French label, as on the form;
+    percentages (0–100 in records) become fractions formatted as percentages.
+    """
+    if value is None:
+        return None, None
+    if field.type == "bool":
+        return ("Oui" if value else "Non"), None
+    if field.type == "percentage" and isinstance(value, (int, float)):
+        return value / 100, PERCENT_FORMAT
+    if field.type == "gender" and field.table:
+        labels = {axis.id: axis.label for axis in form.tables[field.table].columns}
+        return labels.get(value, str(value)), None
+    if isinstance(value, (int, float, str)):
+        return value, None
+    return str(value), None
+
+
+def cell_text(value: Any, number_format: str | None) -> str | None:
+    """What the officer typed in a cell, as text for the normaliser.
+
+    Numbers come back in French notation; a number in a percentage cell is
+    the fraction Excel stores, turned back into a share out of 100.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, (int, float)):
+        if number_format and "%" in number_format:
+            value = round(value * 100, 10)
+        return french_number(value)
+    if isinstance(value, (date, datetime)):
+        return french_date(value)
+    return str(value)
+
+
+def french_number(value: int | float) -> str:
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value)).replace(".", ",")

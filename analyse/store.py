@@ -1,0 +1,221 @@
+"""The history store: every run's records in one SQLite file in the output folder.
+
+One row per file version (tender, file, content hash), with the run that
+first read it and the last run that saw it, so that the territory workbook
+covers every campaign, not only today's inbox. Corrections typed by the
+officer are kept in their own table and laid over the extracted record on
+reading (:meth:`Store.latest`): a later extraction of the same file never
+overwrites them. The store is the source of the workbooks.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from analyse.corrections import Correction, CorrectionReport, StoredCorrection, apply, judge
+from questionnaire.definition import Form, load
+from questionnaire.record import Record
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    inbox TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    summary TEXT
+);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    tender TEXT NOT NULL,
+    file TEXT NOT NULL,
+    sha256 TEXT NOT NULL,              -- '' when unknown
+    first_run INTEGER NOT NULL REFERENCES runs(id),
+    last_run INTEGER NOT NULL REFERENCES runs(id),
+    extractor_version TEXT NOT NULL,
+    status TEXT NOT NULL,
+    record TEXT NOT NULL,              -- JSON of Record.to_dict(), as extracted
+    UNIQUE (tender, file, sha256)
+);
+CREATE INDEX IF NOT EXISTS versions_sha ON versions (sha256, extractor_version);
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY,
+    tender TEXT NOT NULL,
+    file TEXT NOT NULL,
+    sha256 TEXT NOT NULL,              -- the file version corrected ('' when unknown)
+    key TEXT NOT NULL,
+    text TEXT NOT NULL,                -- as typed by the officer
+    value TEXT,                        -- JSON of the normalised value (accepted ones)
+    accepted INTEGER NOT NULL,
+    message TEXT NOT NULL,
+    origin TEXT NOT NULL,              -- the sheet it was typed in
+    author TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS corrections_file ON corrections (tender, file, sha256);
+"""
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """The latest version of one file, corrections applied, and when it was first read."""
+
+    record: Record
+    run_id: int
+    received: datetime  # start of the run that first read this version
+
+
+class Store:
+    """``output/egalite.sqlite``: runs, file versions and corrections (one writer at a time)."""
+
+    def __init__(self, path: Path, form: Form | None = None):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.form = form or load()
+        self.db = sqlite3.connect(path, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        with self.db:
+            self.db.executescript(SCHEMA)
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- runs -----------------------------------------------------------------
+
+    def start_run(self, inbox: Path, started: datetime) -> int:
+        with self.db:
+            cursor = self.db.execute("INSERT INTO runs (inbox, started) VALUES (?, ?)",
+                                     (str(inbox), started.isoformat()))
+        return int(cursor.lastrowid)
+
+    def finish_run(self, run_id: int, summary: dict, finished: datetime | None = None) -> None:
+        with self.db:
+            self.db.execute("UPDATE runs SET finished = ?, summary = ? WHERE id = ?",
+                            ((finished or datetime.now()).isoformat(),
+                             json.dumps(summary, ensure_ascii=False, default=str), run_id))
+
+    # -- file versions ----------------------------------------------------------
+
+    def save(self, run_id: int, record: Record, extractor_version: str) -> None:
+        """Record one file version; the same content seen again only moves its last run."""
+        with self.db:
+            self.db.execute(
+                """INSERT INTO versions (tender, file, sha256, first_run, last_run, extractor_version,
+                                         status, record)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (tender, file, sha256) DO UPDATE SET
+                       last_run = excluded.last_run, extractor_version = excluded.extractor_version,
+                       status = excluded.status, record = excluded.record""",
+                (record.tender, record.file, record.sha256 or "", run_id, run_id, extractor_version,
+                 record.status, json.dumps(record.to_dict(), ensure_ascii=False)))
+
+    def cached(self, sha256: str, extractor_version: str) -> Record | None:
+        """A record already extracted from identical content, as extracted.
+
+        Its ``file`` and ``tender`` are those of the copy first stored: the
+        caller sets the current ones. Corrections are not in it (they belong
+        to a file, and :meth:`latest` applies them).
+        """
+        row = self.db.execute(
+            "SELECT record FROM versions WHERE sha256 = ? AND extractor_version = ? ORDER BY id DESC LIMIT 1",
+            (sha256, extractor_version)).fetchone()
+        return Record.from_dict(json.loads(row["record"])) if row else None
+
+    def latest_versions(self, tender: str | None = None) -> list[StoredVersion]:
+        """The latest version of every file (all runs), oldest received first."""
+        query = """
+            SELECT v.*, r.started FROM versions v JOIN runs r ON r.id = v.first_run
+            WHERE v.id = (SELECT w.id FROM versions w WHERE w.tender = v.tender AND w.file = v.file
+                          ORDER BY w.last_run DESC, w.id DESC LIMIT 1)
+              AND (? IS NULL OR v.tender = ?)
+            ORDER BY r.started, v.id"""
+        return [StoredVersion(self._corrected(row), row["first_run"], datetime.fromisoformat(row["started"]))
+                for row in self.db.execute(query, (tender, tender))]
+
+    def latest(self, tender: str | None = None) -> list[Record]:
+        """The latest version of every file (all runs), corrections applied."""
+        return [version.record for version in self.latest_versions(tender)]
+
+    def tenders(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT DISTINCT tender FROM versions ORDER BY tender")]
+
+    def _corrected(self, row: sqlite3.Row) -> Record:
+        record = Record.from_dict(json.loads(row["record"]))
+        return apply(record, self.corrections(row["tender"], row["file"], row["sha256"]), self.form)
+
+    def _version(self, tender: str, file: str, sha256: str | None) -> sqlite3.Row | None:
+        """The version a correction names, or the latest when it names none."""
+        return self.db.execute(
+            """SELECT * FROM versions WHERE tender = ? AND file = ? AND (? IS NULL OR sha256 = ?)
+               ORDER BY last_run DESC, id DESC LIMIT 1""", (tender, file, sha256, sha256)).fetchone()
+
+    # -- corrections --------------------------------------------------------------
+
+    def corrections(self, tender: str, file: str, sha256: str | None = None) -> list[StoredCorrection]:
+        """The corrections of one file (of one version when ``sha256`` is given), oldest first."""
+        rows = self.db.execute(
+            """SELECT * FROM corrections WHERE tender = ? AND file = ? AND (? IS NULL OR sha256 = ?)
+               ORDER BY id""", (tender, file, sha256, sha256))
+        return [_stored(row) for row in rows]
+
+    def add_corrections(self, corrections: Iterable[Correction], when: datetime | None = None
+                        ) -> list[CorrectionReport]:
+        """Judge and keep the values typed in the workbooks; report each new one.
+
+        Call it before saving the run's new records, with what
+        :func:`analyse.corrections.read_corrections` found. Values that are
+        what the workbook showed are ignored; when a field was typed in both
+        the answers and the review sheet, the last one read (the review) wins.
+        """
+        when = when or datetime.now()
+        last = {(c.tender, c.file, c.key): c for c in corrections}
+        reports = []
+        for correction in last.values():
+            report = self._add(correction, when)
+            reports += [report] if report else []
+        return reports
+
+    def _add(self, correction: Correction, when: datetime) -> CorrectionReport | None:
+        row = self._version(correction.tender, correction.file, correction.sha256) \
+            or self._version(correction.tender, correction.file, None)
+        if row is None:
+            return CorrectionReport(correction, False, f"Correction ignorée : le fichier {correction.file} "
+                                                       f"de la consultation {correction.tender} est inconnu.")
+        latest = self._version(correction.tender, correction.file, None)
+        record = self._corrected(row)
+        previous = [c for c in self.corrections(correction.tender, correction.file, row["sha256"])
+                    if c.key == correction.key]
+        stored = judge(record, correction, previous[-1] if previous else None, self.form, when,
+                       latest_sha256=latest["sha256"] or None)
+        if stored is None:
+            return None
+        self._insert(stored)
+        return CorrectionReport(correction, stored.accepted, f"{correction.file} — {stored.message}")
+
+    def _insert(self, c: StoredCorrection) -> None:
+        with self.db:
+            self.db.execute(
+                """INSERT INTO corrections (tender, file, sha256, key, text, value, accepted, message,
+                                            origin, author, created)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (c.tender, c.file, c.sha256 or "", c.key, c.text, json.dumps(c.value, ensure_ascii=False),
+                 int(c.accepted), c.message, c.origin, c.author, c.created.isoformat()))
+
+
+def _stored(row: sqlite3.Row) -> StoredCorrection:
+    return StoredCorrection(row["tender"], row["file"], row["sha256"] or None, row["key"], row["text"],
+                            json.loads(row["value"]) if row["value"] is not None else None,
+                            bool(row["accepted"]), row["message"], datetime.fromisoformat(row["created"]),
+                            row["origin"], row["author"])

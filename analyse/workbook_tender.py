@@ -1,0 +1,415 @@
+"""The workbook of one tender: what each bidder answered, what to check, what to fix.
+
+Sheets: « Synthèse » (one row per bidder, charts, low scores and errors
+coloured), « Réponses » (every canonical field, an Excel table),
+« Engagements » (bidder × commitment) and « Détails des engagements », « Constats »
+(validation findings), « À vérifier » (doubtful fields, with the picture of
+the zone and an empty « Valeur corrigée » column) and « Fichiers sources ».
+The officer may type over the answers or in « Valeur corrigée »: the next
+run reads those cells back (:mod:`analyse.corrections`), by the sheet and
+column names of :mod:`analyse.excel`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.drawing.image import Image
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from analyse.corrections import RULE_REFUSED
+from analyse.excel import (ANSWERS_SHEET, BLUE_FILL, BOLD, CORRECTED_HEADER, FILE_HEADER, GREEN_FILL,
+                           KEY_HEADER, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, REVIEW_SHEET, SHA_HEADER,
+                           TENDER_HEADER, TITLE, answer_cell, fit_row, fit_rows, french_date, header,
+                           printable, put, save_atomically, widths)
+from analyse.indicators import SCORE_THRESHOLDS, commitments_taken, headcount, women_share
+from questionnaire.definition import Form, load
+from questionnaire.record import SOURCE_CORRECTION, Record
+
+SUMMARY_SHEET = "Synthèse"
+COMMITMENTS_SHEET = "Engagements"
+DETAILS_SHEET = "Détails des engagements"
+FINDINGS_SHEET = "Constats"
+SOURCES_SHEET = "Fichiers sources"
+
+STATUS_LABELS = {"ok": "OK", "review": "À vérifier", "rejected": "Rejeté"}
+SEVERITY_LABELS = {"error": "erreur", "warning": "avertissement", "info": "information"}
+SEVERITY_FILLS = {"error": RED_FILL, "warning": ORANGE_FILL}
+EGAPRO_RULE_PREFIX = "egapro"
+IMAGE_MAX = (360, 160)  # pixels of a zone's picture in the review sheet
+TABLE_HEAD = 7  # row of the summary's header
+
+
+def write_tender_workbook(records: list[Record], tender: str, path: Path, run_date: date, *,
+                          publication: bool = False, egapro_checked: bool = False,
+                          output: Path | None = None, form: Form | None = None) -> Path:
+    """Write ``path`` (atomically) for the ``records`` of ``tender``.
+
+    ``output`` is the folder the zone pictures (``reading.crop``) are
+    relative to; by default the parent of the tender's folder.
+    """
+    form = form or load()
+    records = sorted(records, key=lambda r: (r.rejected, bidder(r).casefold(), r.file))
+    wb = Workbook()
+    _summary(wb.active, records, tender, run_date, form, publication=publication, egapro=egapro_checked)
+    _answers(wb.create_sheet(ANSWERS_SHEET), records, tender, form)
+    _commitments(wb.create_sheet(COMMITMENTS_SHEET), records, form)
+    _commitment_details(wb.create_sheet(DETAILS_SHEET), records, form)
+    _findings(wb.create_sheet(FINDINGS_SHEET), records, form)
+    _review(wb.create_sheet(REVIEW_SHEET), records, tender, form, output or path.parent.parent)
+    _sources(wb.create_sheet(SOURCES_SHEET), records, tender)
+    return save_atomically(wb, path)
+
+
+def bidder(record: Record) -> str:
+    """The structure's name, or the file's name when the form gives none."""
+    name = None if record.rejected else record.fields().get("structure_name")
+    return str(name) if name else f"({Path(record.file).name})"
+
+
+# ---------------------------------------------------------------------------
+# Synthèse
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: float
+    value: Callable[[Record, dict[str, Any]], Any]
+    number_format: str | None = None
+
+
+def _score(values: dict[str, Any]) -> Any:
+    return values.get("equality_index.score")
+
+
+def _yes_no(value: Any) -> str | None:
+    return None if value is None else ("Oui" if value else "Non")
+
+
+def _pct(value: Any) -> float | None:
+    return value / 100 if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _count_findings(record: Record, severity: str) -> int:
+    return sum(1 for f in record.findings if f.severity == severity) + (severity == "error" and record.rejected)
+
+
+def _egapro(record: Record) -> str:
+    messages = [f.message for f in record.findings if f.rule.startswith(EGAPRO_RULE_PREFIX)]
+    return " ; ".join(messages) or ("" if record.rejected else "Aucune remarque")
+
+
+def summary_columns(form: Form, egapro: bool) -> list[Column]:
+    columns = [
+        Column("Structure", 32, lambda r, v: bidder(r)),
+        Column("SIRET", 17, lambda r, v: v.get("siret")),
+        Column("Effectif total", 10, lambda r, v: headcount(v)),
+        Column("Part de femmes", 10, lambda r, v: women_share(v), PERCENT_FORMAT),
+        Column("Part de femmes parmi les cadres", 12, lambda r, v: women_share(v, "managers"), PERCENT_FORMAT),
+        Column("Note index égalité", 10, lambda r, v: _score(v)),
+        Column("Conseil d'administration", 13, lambda r, v: _yes_no(v.get("board.exists"))),
+        Column("Part de femmes au CA", 10, lambda r, v: _pct(v.get("board.women_pct")), PERCENT_FORMAT),
+        Column(f"Engagements (sur {len(form.commitments)})", 12,
+               lambda r, v: None if r.rejected else commitments_taken(v, form)),
+        Column("Statut", 11, lambda r, v: STATUS_LABELS[r.status]),
+        Column("Erreurs", 8, lambda r, v: _count_findings(r, "error")),
+        Column("Avertissements", 15, lambda r, v: _count_findings(r, "warning")),
+        Column("Champs à vérifier", 10, lambda r, v: 0 if r.rejected else len(r.review(form))),
+        Column(FILE_HEADER, 30, lambda r, v: r.file),
+    ]
+    if egapro:
+        columns.append(Column("Contrôle Egapro", 50, lambda r, v: _egapro(r)))
+    # For the chart: the score as a number only (NC would be drawn as 0).
+    columns.append(Column("Note (graphique)", 8, lambda r, v: s if isinstance(s := _score(v), (int, float)) else None))
+    return columns
+
+
+def _summary(ws: Worksheet, records: list[Record], tender: str, run_date: date, form: Form, *,
+             publication: bool, egapro: bool) -> None:
+    ws.title = SUMMARY_SHEET
+    _summary_heading(ws, records, tender, run_date, form, publication)
+    columns = summary_columns(form, egapro)
+    header(ws, TABLE_HEAD, [c.title for c in columns])
+    widths(ws, {i: c.width for i, c in enumerate(columns, start=1)})
+    for row, record in enumerate(records, start=TABLE_HEAD + 1):
+        values = record.fields(form)
+        for index, column in enumerate(columns, start=1):
+            put(ws, row, index, column.value(record, values), number_format=column.number_format,
+                wrap=column.width >= 30)
+    ws.column_dimensions[get_column_letter(len(columns))].hidden = True
+    ws.freeze_panes = ws.cell(row=TABLE_HEAD + 1, column=2)
+    fit_rows(ws, TABLE_HEAD)
+    printable(ws)
+    if records:
+        _summary_colours(ws, len(records), [c.title for c in columns])
+    answered = sum(1 for r in records if not r.rejected)  # sorted first; the charts leave out rejected files
+    if answered:
+        _summary_charts(ws, answered, len(records), [c.title for c in columns])
+
+
+def _summary_heading(ws: Worksheet, records: list[Record], tender: str, run_date: date, form: Form,
+                     publication: bool) -> None:
+    put(ws, 1, 1, f"Questionnaires égalité — consultation {tender}").font = TITLE
+    put(ws, 2, 1, f"Date de l'exécution : {french_date(run_date)}")
+    references = sorted({str(ref) for r in records if (ref := r.fields(form).get("tender_ref"))})
+    put(ws, 3, 1, "Référence indiquée sur les questionnaires : " + (" ; ".join(references) or "aucune"))
+    rejected = sum(1 for r in records if r.rejected)
+    review = sum(1 for r in records if r.status == "review")
+    put(ws, 4, 1, f"{len(records)} fichier(s) reçu(s), dont {rejected} rejeté(s) et {review} à vérifier. "
+                  f"Notes index : rouge sous {SCORE_THRESHOLDS[0]}, orange sous {SCORE_THRESHOLDS[1]}.")
+    if publication:
+        put(ws, 5, 1, "Document interne : données par structure, à ne pas publier "
+                      "(seule la synthèse territoriale est préparée pour publication).").font = BOLD
+
+
+def _summary_colours(ws: Worksheet, count: int, titles: list[str]) -> None:
+    """Scores under 75 red, under 85 orange; rejected files and errors red."""
+    first, last = TABLE_HEAD + 1, TABLE_HEAD + count
+
+    def column(title: str) -> str:
+        return get_column_letter(titles.index(title) + 1)
+
+    score, status, errors = column("Note index égalité"), column("Statut"), column("Erreurs")
+    low, high = SCORE_THRESHOLDS
+    rules = [
+        (score, f"AND(ISNUMBER({score}{first}),{score}{first}<{low})", RED_FILL),
+        (score, f"AND(ISNUMBER({score}{first}),{score}{first}>={low},{score}{first}<{high})", ORANGE_FILL),
+        (score, f"AND(ISNUMBER({score}{first}),{score}{first}>={high})", GREEN_FILL),
+        (status, f'{status}{first}="{STATUS_LABELS["rejected"]}"', RED_FILL),
+        (status, f'{status}{first}="{STATUS_LABELS["review"]}"', ORANGE_FILL),
+        (errors, f"AND(ISNUMBER({errors}{first}),{errors}{first}>0)", RED_FILL),
+    ]
+    for letter, formula, fill in rules:
+        ws.conditional_formatting.add(f"{letter}{first}:{letter}{last}", FormulaRule(formula=[formula], fill=fill))
+
+
+def _summary_charts(ws: Worksheet, count: int, rows: int, titles: list[str]) -> None:
+    first, last = TABLE_HEAD + 1, TABLE_HEAD + count
+    below = TABLE_HEAD + rows
+    names = Reference(ws, min_col=1, min_row=first, max_row=last)
+    size = min(40.0, max(16.0, 2.2 * count))
+
+    shares = BarChart()
+    shares.title = "Part de femmes, ensemble et parmi les cadres"
+    start = titles.index("Part de femmes") + 1
+    shares.add_data(Reference(ws, min_col=start, max_col=start + 1, min_row=TABLE_HEAD, max_row=last),
+                    titles_from_data=True)
+    shares.set_categories(names)
+    shares.y_axis.number_format = "0%"
+    shares.y_axis.scaling.min, shares.y_axis.scaling.max = 0, 1
+    _place(shares, size)
+    ws.add_chart(shares, f"A{below + 3}")
+
+    scores = BarChart()
+    scores.title = f"Note à l'index égalité (seuils {SCORE_THRESHOLDS[0]} et {SCORE_THRESHOLDS[1]})"
+    chart_column = len(titles)
+    scores.add_data(Reference(ws, min_col=chart_column, min_row=first, max_row=last))
+    scores.set_categories(names)
+    scores.y_axis.scaling.min, scores.y_axis.scaling.max = 0, 100
+    scores.legend = None
+    scores.visible_cells_only = False  # its data is the hidden numeric score column
+    _place(scores, size)
+    ws.add_chart(scores, f"A{below + 20}")
+
+
+def _place(chart: BarChart, width: float) -> None:
+    chart.type = "col"
+    chart.width, chart.height = width, 8
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+
+
+# ---------------------------------------------------------------------------
+# Réponses
+
+
+def _answers(ws: Worksheet, records: list[Record], tender: str, form: Form) -> None:
+    titles = [FILE_HEADER] + [f.label for f in form.fields] + ["Statut", TENDER_HEADER, SHA_HEADER]
+    header(ws, 1, titles)
+    sizes = {1: 28} | {i: (60 if f.type == "text" else 14) for i, f in enumerate(form.fields, start=2)}
+    widths(ws, sizes | {len(titles) - 2: 11, len(titles) - 1: 16, len(titles): 20})
+    for row, record in enumerate(records, start=2):
+        put(ws, row, 1, record.file)
+        _answer_row(ws, row, record, form)
+        tail = len(form.fields) + 2
+        put(ws, row, tail, STATUS_LABELS[record.status])
+        put(ws, row, tail + 1, tender)
+        put(ws, row, tail + 2, record.sha256)
+    fit_rows(ws)
+    printable(ws, fit_width=False)
+    ws.freeze_panes = "C2"
+    if records:
+        table = Table(displayName="Reponses", ref=f"A1:{get_column_letter(len(titles))}{len(records) + 1}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(table)
+
+
+def _answer_row(ws: Worksheet, row: int, record: Record, form: Form) -> None:
+    values = record.fields(form)
+    for column, field in enumerate(form.fields, start=2):
+        value, number_format = answer_cell(field, values[field.key], form)
+        cell = put(ws, row, column, value, number_format=number_format, wrap=field.type == "text")
+        reading = record.readings.get(field.key)
+        if reading and reading.source == SOURCE_CORRECTION:
+            cell.fill = BLUE_FILL
+        elif reading and reading.doubt:
+            cell.fill = ORANGE_FILL
+            cell.comment = Comment(reading.doubt, "egalite")
+
+
+# ---------------------------------------------------------------------------
+# Engagements
+
+
+def _commitments(ws: Worksheet, records: list[Record], form: Form) -> None:
+    put(ws, 1, 1, f"Engagements spécifiques des structures (Oui en vert ; détails : feuille « {DETAILS_SHEET} »)"
+        ).font = TITLE
+    titles = ["Structure"] + [c.label for c in form.commitments] + [f"Total (sur {len(form.commitments)})"]
+    header(ws, 3, titles)
+    widths(ws, {1: 32} | {i: 16 for i in range(2, len(titles) + 1)})
+    answered = [r for r in records if not r.rejected]
+    for row, record in enumerate(answered, start=4):
+        values = record.fields(form)
+        put(ws, row, 1, bidder(record))
+        for column, commitment in enumerate(form.commitments, start=2):
+            cell = put(ws, row, column, _yes_no(values[commitment.done_key]))
+            if values[commitment.done_key]:
+                cell.fill = GREEN_FILL
+        put(ws, row, len(titles), commitments_taken(values, form))
+    ws.freeze_panes = "B4"
+    fit_rows(ws)
+    printable(ws)
+
+
+def _commitment_details(ws: Worksheet, records: list[Record], form: Form) -> None:
+    """One row per commitment a bidder ticked or detailed."""
+    header(ws, 1, ["Structure", "Engagement", "Pris", "Détails"])
+    widths(ws, {1: 30, 2: 34, 3: 6, 4: 90})
+    row = 2
+    for record in (r for r in records if not r.rejected):
+        values = record.fields(form)
+        for commitment in form.commitments:
+            done, details = values[commitment.done_key], values[commitment.details_key]
+            if not done and details is None:
+                continue
+            put(ws, row, 1, bidder(record), wrap=True)
+            put(ws, row, 2, commitment.label, wrap=True)
+            put(ws, row, 3, _yes_no(done))
+            put(ws, row, 4, details, wrap=True)
+            row += 1
+    fit_rows(ws)
+    printable(ws)
+    ws.freeze_panes = "A2"
+
+
+# ---------------------------------------------------------------------------
+# Constats
+
+
+def _findings(ws: Worksheet, records: list[Record], form: Form) -> None:
+    header(ws, 1, ["Structure", FILE_HEADER, "Champ", KEY_HEADER, "Gravité", "Message", "Valeur lue"])
+    widths(ws, {1: 28, 2: 28, 3: 30, 4: 22, 5: 14, 6: 70, 7: 40})
+    row = 2
+    for record in records:
+        rows = [(None, "error", f"Fichier rejeté : {record.error}")] if record.rejected else []
+        rows += [(f.key, f.severity, f.message) for f in record.findings]
+        for key, severity, message in rows:
+            label = form.field(key).label if key in form.keys else ""
+            reading = record.readings.get(key) if key else None
+            read = reading.raw if reading and reading.raw is not None else None
+            cells = [bidder(record), record.file, label, key, SEVERITY_LABELS.get(severity, severity), message, read]
+            for column, value in enumerate(cells, start=1):
+                put(ws, row, column, value, wrap=column in (3, 6, 7))
+            if severity in SEVERITY_FILLS:
+                ws.cell(row=row, column=5).fill = SEVERITY_FILLS[severity]
+            row += 1
+    fit_rows(ws)
+    printable(ws)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:G{max(row - 1, 1)}"
+
+
+# ---------------------------------------------------------------------------
+# À vérifier
+
+
+REVIEW_TITLES = [TENDER_HEADER, "Structure", FILE_HEADER, "Champ", KEY_HEADER, "Valeur lue", "Texte lu",
+                 "Pourquoi vérifier", "Page", "Image de la zone", CORRECTED_HEADER, SHA_HEADER]
+
+
+def review_keys(record: Record, form: Form) -> list[tuple[str, str]]:
+    """Each field to check and why: doubtful readings, then refused corrections."""
+    if record.rejected:
+        return []
+    keys = [(key, record.readings[key].doubt or "") for key in record.review(form)]
+    seen = {key for key, _ in keys}
+    keys += [(f.key, f.message) for f in record.findings if f.rule == RULE_REFUSED and f.key not in seen]
+    return keys
+
+
+def _review(ws: Worksheet, records: list[Record], tender: str, form: Form, output: Path) -> None:
+    header(ws, 1, REVIEW_TITLES)
+    widths(ws, {1: 14, 2: 26, 3: 24, 4: 30, 5: 20, 6: 18, 7: 30, 8: 40, 9: 6, 10: 50, 11: 24, 12: 16})
+    ws.freeze_panes = "A2"
+    fit_row(ws, 1)
+    printable(ws)
+    row = 2
+    for record in records:
+        for key, why in review_keys(record, form):
+            _review_row(ws, row, record, key, why, tender, form, output)
+            row += 1
+
+
+def _review_row(ws: Worksheet, row: int, record: Record, key: str, why: str, tender: str, form: Form,
+                output: Path) -> None:
+    field = form.field(key)
+    reading = record.readings[key]
+    value, number_format = answer_cell(field, reading.value, form)
+    cells = [tender, bidder(record), record.file, field.label, key, value, reading.raw, why, reading.page]
+    for column, cell_value in enumerate(cells, start=1):
+        put(ws, row, column, cell_value, number_format=number_format if column == 6 else None,
+            wrap=column in (2, 4, 7, 8))
+    typed = put(ws, row, 11, None, number_format="@")  # text: what is typed stays as typed
+    typed.fill = ORANGE_FILL
+    put(ws, row, 12, record.sha256)
+    fit_row(ws, row)
+    if reading.crop and (output / reading.crop).is_file():
+        _picture(ws, row, output / reading.crop)
+
+
+def _picture(ws: Worksheet, row: int, png: Path) -> None:
+    image = Image(str(png))
+    scale = min(1.0, IMAGE_MAX[0] / image.width, IMAGE_MAX[1] / image.height)
+    image.width, image.height = int(image.width * scale), int(image.height * scale)
+    ws.add_image(image, f"J{row}")
+    height = image.height * 0.75 + 4  # pixels to points
+    ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 15, height)
+
+
+# ---------------------------------------------------------------------------
+# Fichiers sources
+
+
+def _sources(ws: Worksheet, records: list[Record], tender: str) -> None:
+    titles = [FILE_HEADER, TENDER_HEADER, "Statut", "Pages du questionnaire", "Pages du fichier",
+              "Lecture", "Taille (octets)", SHA_HEADER, "Motif du rejet"]
+    header(ws, 1, titles)
+    widths(ws, {1: 36, 2: 16, 3: 11, 4: 14, 5: 10, 6: 14, 7: 14, 8: 66, 9: 50})
+    for row, record in enumerate(records, start=2):
+        pages = ", ".join(str(p) for p in record.pages)
+        values = [record.file, tender, STATUS_LABELS[record.status], pages, record.page_count,
+                  record.method, record.size, record.sha256, record.error]
+        for column, value in enumerate(values, start=1):
+            put(ws, row, column, value, wrap=column == 9)
+    fit_rows(ws)
+    printable(ws)
+    ws.freeze_panes = "A2"

@@ -1,0 +1,67 @@
+"""The history store: runs, one row per file version, cache, latest versions."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from analyse.store import Store
+from tests.support_analyse import EXTRACTOR, fill_store, record, staff, tender_a
+
+
+def _versions(path: Path) -> list[tuple]:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT tender, file, first_run, last_run FROM versions ORDER BY id").fetchall()
+
+
+def test_every_run_keeps_its_records_and_the_latest_covers_all_campaigns(tmp_path: Path) -> None:
+    store = fill_store(tmp_path / "egalite.sqlite")
+    latest = store.latest()
+    assert [r.file for r in latest] == [
+        "T-2024-01/alpha.pdf", "T-2024-01/beta.pdf", "T-2024-01/gamma.pdf", "T-2024-01/lettre.pdf",
+        "T-2025-07/alpha-2025.pdf", "T-2025-07/delta.pdf"]
+    assert [r.file for r in store.latest("T-2025-07")] == ["T-2025-07/alpha-2025.pdf", "T-2025-07/delta.pdf"]
+    received = {v.record.file: v.received for v in store.latest_versions()}
+    assert received["T-2024-01/beta.pdf"] == datetime(2024, 3, 1, 9)
+    assert received["T-2025-07/delta.pdf"] == datetime(2025, 6, 2, 9)
+    assert store.tenders() == ["T-2024-01", "T-2025-07"]
+    beta = next(r for r in latest if r.file == "T-2024-01/beta.pdf")
+    assert beta.fields()["policy.text"] == "=1+1"
+    assert next(r for r in latest if r.file.endswith("lettre.pdf")).status == "rejected"
+
+
+def test_same_content_seen_again_is_one_row_and_a_new_content_a_new_version(tmp_path: Path) -> None:
+    path = tmp_path / "egalite.sqlite"
+    store = Store(path)
+    first = store.start_run(Path("inbox"), datetime(2024, 1, 1))
+    store.save(first, record("T/a.pdf", "T", {"structure_name": "A", **staff((1, 1), (1, 1))}), EXTRACTOR)
+    second = store.start_run(Path("inbox"), datetime(2024, 2, 1))
+    store.save(second, record("T/a.pdf", "T", {"structure_name": "A", **staff((1, 1), (1, 1))}), EXTRACTOR)
+    assert _versions(path) == [("T", "T/a.pdf", first, second)]
+    third = store.start_run(Path("inbox"), datetime(2024, 3, 1))
+    store.save(third, record("T/a.pdf", "T", {"structure_name": "A bis"}, content="v2"), EXTRACTOR)
+    assert len(_versions(path)) == 2
+    assert [r.fields()["structure_name"] for r in store.latest()] == ["A bis"]
+    assert store.latest_versions()[0].received == datetime(2024, 3, 1)
+
+
+def test_cached_returns_the_extraction_of_identical_content_for_the_same_extractor(tmp_path: Path) -> None:
+    store = fill_store(tmp_path / "egalite.sqlite")
+    alpha = tender_a()[0]
+    found = store.cached(alpha.sha256, EXTRACTOR)
+    assert found is not None and found.to_dict() == alpha.to_dict()
+    assert store.cached(alpha.sha256, "another-version") is None
+    assert store.cached("0" * 64, EXTRACTOR) is None
+
+
+def test_runs_are_recorded_and_the_store_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "egalite.sqlite"
+    fill_store(path).close()
+    with Store(path) as store:
+        assert len(store.latest()) == 6
+        mode = store.db.execute("PRAGMA journal_mode").fetchone()[0]
+        runs = store.db.execute("SELECT started, finished, summary FROM runs ORDER BY id").fetchall()
+    assert mode == "wal"
+    assert [row["started"] for row in runs] == ["2024-03-01T09:00:00", "2025-06-02T09:00:00"]
+    assert all(row["finished"] for row in runs)
+    assert runs[0]["summary"] == '{"files": 4}'

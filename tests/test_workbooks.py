@@ -1,0 +1,223 @@
+"""Tender and territory workbooks: figures checked against an independent computation."""
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from PIL import Image as PILImage
+
+from analyse.excel import EXCEL_CELL_LIMIT, put, safe_text
+from analyse.store import Store
+from analyse.workbook_tender import write_tender_workbook
+from analyse.workbook_territory import write_territory_workbook
+from questionnaire.definition import load
+from tests.support_analyse import POLICY_1500, fill_store
+
+FORM = load()
+RUN = date(2025, 6, 2)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    output = tmp_path_factory.mktemp("output")
+    store = fill_store(output / "egalite.sqlite")
+    crop = output / "crops" / "gamma-board.png"
+    crop.parent.mkdir()
+    PILImage.new("RGB", (600, 80), "white").save(crop)
+    records = store.latest("T-2024-01")
+    gamma = next(r for r in records if r.file.endswith("gamma.pdf"))
+    gamma.readings["board.women_pct"].crop = "crops/gamma-board.png"
+    tender = write_tender_workbook(records, "T-2024-01", output / "T-2024-01" / "egalite-T-2024-01.xlsx", RUN)
+    territory = write_territory_workbook(store, output / "synthese-territoire.xlsx", RUN)
+    public = write_territory_workbook(store, output / "synthese-publication.xlsx", RUN, publication=True)
+    contracts = [r.to_contract(FORM) for r in store.latest()]
+    return {"output": output, "tender": tender, "territory": territory, "public": public,
+            "contracts": contracts, "store": store}
+
+
+def rows(sheet, first: int = 1) -> list[list[Any]]:
+    return [list(row) for row in sheet.iter_rows(min_row=first, values_only=True)]
+
+
+def table(sheet, header_row: int) -> list[dict[str, Any]]:
+    """The rows under ``header_row`` as dicts keyed by header, up to the first blank row."""
+    lines = rows(sheet, header_row)
+    titles = lines[0]
+    found = []
+    for line in lines[1:]:
+        if not any(v is not None for v in line):
+            break
+        found.append(dict(zip(titles, line)))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Tender workbook
+
+
+def test_summary_has_one_row_per_bidder_with_figures_computed_from_the_answers(built) -> None:
+    ws = load_workbook(built["tender"])["Synthèse"]
+    summary = {row["Fichier"]: row for row in table(ws, 7)}
+    fields = {c["file"]: c["fields"] for c in built["contracts"] if c["tender"] == "T-2024-01"}
+    assert set(summary) == set(fields)
+    for file, values in fields.items():
+        row = summary[file]
+        if values["staff.total.total"]:
+            assert row["Effectif total"] == values["staff.total.total"]
+            assert row["Part de femmes"] == pytest.approx(values["staff.total.women"] / values["staff.total.total"])
+            assert row["Part de femmes parmi les cadres"] == pytest.approx(
+                values["staff.managers.women"] / values["staff.managers.total"])
+            assert row["SIRET"] == values["siret"] and isinstance(row["SIRET"], str)
+            ticked = sum(1 for c in FORM.commitments if values[c.done_key])
+            assert row["Engagements (sur 8)"] == ticked
+        assert row["Note index égalité"] == values["equality_index.score"]
+    assert summary["T-2024-01/alpha.pdf"]["Statut"] == "À vérifier"  # policy over 1000 characters
+    assert summary["T-2024-01/beta.pdf"]["Statut"] == "OK"
+    assert summary["T-2024-01/lettre.pdf"]["Statut"] == "Rejeté"
+    assert ws["A1"].value == "Questionnaires égalité — consultation T-2024-01"
+    assert "02/06/2025" in ws["A2"].value
+
+
+def test_summary_has_charts_and_colours_low_scores_and_errors(built) -> None:
+    ws = load_workbook(built["tender"])["Synthèse"]
+    assert len(ws._charts) == 2
+    formulas = [rule.formula[0] for rng in ws.conditional_formatting for rule in rng.rules]
+    assert any("<75" in f for f in formulas) and any("<85" in f for f in formulas)
+    assert any('"Rejeté"' in f for f in formulas) and any(">0" in f for f in formulas)
+
+
+def test_answers_sheet_is_a_filtered_table_with_every_field_and_percentages(built) -> None:
+    ws = load_workbook(built["tender"])["Réponses"]
+    titles = [c.value for c in ws[1]]
+    assert titles[1:1 + len(FORM.fields)] == [f.label for f in FORM.fields]
+    assert ws.freeze_panes == "C2"
+    assert list(ws.tables) == ["Reponses"] and ws.tables["Reponses"].ref.endswith(str(len(ws["A"])))
+    alpha = next(row for row in ws.iter_rows(min_row=2) if row[0].value == "T-2024-01/alpha.pdf")
+    board = alpha[titles.index(FORM.field("board.women_pct").label)]
+    assert board.value == pytest.approx(0.40) and "%" in board.number_format
+    policy = alpha[titles.index(FORM.field("policy.text").label)]
+    assert policy.value == POLICY_1500 and len(policy.value) == 1500 and policy.alignment.wrap_text
+
+
+def test_formula_looking_answers_stay_text_in_every_sheet(built) -> None:
+    wb = load_workbook(built["tender"])
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    looking = [c for c in cells if c.value in ("=1+1", "@SUM(A1)", "+33 label AFNOR")]
+    assert {c.value for c in looking} == {"=1+1", "@SUM(A1)", "+33 label AFNOR"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in looking)
+    with zipfile.ZipFile(built["tender"]) as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+    # No formula anywhere except what conditional formatting holds (not cell content).
+    assert not any(re.search(r"<f[ >]", xml.split("<conditionalFormatting")[0]) for xml in sheets)
+
+
+def test_commitments_grid_and_details(built) -> None:
+    wb = load_workbook(built["tender"])
+    grid = {row["Structure"]: row for row in table(wb["Engagements"], 3)}
+    assert grid["Alpha SARL"]["Négociation d'accords"] == "Oui"
+    assert grid["Alpha SARL"]["Autres"] == "Non"
+    assert grid["Bêta Industries"]["Total (sur 8)"] == 2
+    details = table(wb["Détails des engagements"], 1)
+    assert {"Structure": "Bêta Industries", "Engagement": "Autres", "Pris": "Oui", "Détails": "@SUM(A1)"} in details
+    assert all(d["Pris"] == "Oui" or d["Détails"] for d in details)
+
+
+def test_findings_review_and_sources(built) -> None:
+    wb = load_workbook(built["tender"])
+    findings = table(wb["Constats"], 1)
+    assert any(f["Clé du champ"] == "policy.text" and f["Gravité"] == "erreur" and "1500" in f["Message"]
+               for f in findings)
+    assert any(f["Fichier"] == "T-2024-01/lettre.pdf" and f["Message"].startswith("Fichier rejeté") for f in findings)
+    review = table(wb["À vérifier"], 1)
+    assert [(r["Fichier"], r["Clé du champ"]) for r in review] == [("T-2024-01/gamma.pdf", "board.women_pct")]
+    assert review[0]["Texte lu"] == "5S" and "mal formé" in review[0]["Pourquoi vérifier"]
+    assert review[0]["Valeur corrigée"] is None
+    assert len(wb["À vérifier"]._images) == 1
+    sources = {row["Fichier"]: row for row in table(wb["Fichiers sources"], 1)}
+    assert len(sources["T-2024-01/beta.pdf"]["Empreinte SHA-256"]) == 64
+    assert sources["T-2024-01/lettre.pdf"]["Motif du rejet"].startswith("Ce fichier")
+
+
+def test_writing_leaves_no_temporary_file(built) -> None:
+    assert [p.name for p in built["tender"].parent.iterdir()] == ["egalite-T-2024-01.xlsx"]
+
+
+def test_text_beyond_the_excel_cell_limit_is_cut_visibly() -> None:
+    text, cut = safe_text("x" * 40_000)
+    assert cut and len(text) == EXCEL_CELL_LIMIT and "40000 caractères" in text
+    assert safe_text("a\x00b") == ("a\ufffdb", False)
+    cell = put(Workbook().active, 1, 1, "=HYPERLINK(\"http://x\")")
+    assert cell.data_type == "s" and cell.quotePrefix
+
+
+# ---------------------------------------------------------------------------
+# Territory workbook
+
+
+def distinct_fields(contracts: list[dict]) -> list[dict]:
+    """Independent of analyse.indicators: latest answer per SIRET (contracts run oldest first)."""
+    latest: dict[str, dict] = {}
+    for contract in contracts:
+        if contract["status"] != "rejected":
+            latest[contract["fields"]["siret"]] = contract["fields"]
+    return list(latest.values())
+
+
+def indicator_values(path: Path) -> dict[str, tuple[Any, Any]]:
+    ws = load_workbook(path)["Territoire"]
+    return {row["Indicateur"]: (row["Valeur"], row["Structures concernées"]) for row in table(ws, 10)}
+
+
+def test_territory_indicators_equal_an_independent_computation(built) -> None:
+    structures = distinct_fields(built["contracts"])
+    values = indicator_values(built["territory"])
+    assert len(structures) == 4  # Alpha answered two tenders and counts once
+    assert values["Structures distinctes"] == (4, 4)
+    women = sum(f["staff.total.women"] for f in structures)
+    total = sum(f["staff.total.total"] for f in structures)
+    assert values["Part de femmes (pondérée par l'effectif)"][0] == pytest.approx(women / total)
+    mean = sum(f["staff.total.women"] / f["staff.total.total"] for f in structures) / len(structures)
+    assert values["Part de femmes (moyenne des structures)"][0] == pytest.approx(mean)
+    managers = sum(f["staff.managers.women"] for f in structures) / sum(f["staff.managers.total"] for f in structures)
+    assert values["Part de femmes parmi les cadres (pondérée)"][0] == pytest.approx(managers)
+    obliged = [f for f in structures if f["staff.total.total"] >= 50]
+    declared = [f for f in obliged if f["equality_index.score"] is not None]
+    assert values["Part des 50 salariés ou plus déclarant leur index (note ou NC)"] == (
+        pytest.approx(len(declared) / len(obliged)), len(obliged))
+    scores = [f["equality_index.score"] for f in structures if isinstance(f["equality_index.score"], int)]
+    assert values["Note moyenne à l'index"] == (pytest.approx(sum(scores) / len(scores)), len(scores))
+    agreements = [f["commitments.agreements.done"] for f in structures]
+    assert values["Engagement : Négociation d'accords"][0] == pytest.approx(sum(agreements) / len(agreements))
+
+
+def test_territory_index_distribution_groups_and_charts(built) -> None:
+    wb = load_workbook(built["territory"])
+    bands = {row["Note"]: row["Structures"] for row in table(wb["Index"], 4)}
+    assert bands["85 à 89"] == 1 and bands["90 à 94"] == 1 and bands["NC (non calculable)"] == 1
+    assert bands["80 à 84"] == 0  # Alpha's 82 of 2024 is replaced by its 88 of 2025
+    tenders = {row["Consultation"]: row for row in table(wb["Par consultation"], 3)}
+    assert tenders["T-2024-01"]["Réponses reçues"] == 4 and tenders["T-2024-01"]["Structures distinctes"] == 3
+    years = {row["Année"]: row for row in table(wb["Par année"], 3)}
+    assert set(years) == {"2024", "2025"} and years["2025"]["Structures distinctes"] == 2
+    assert all(len(wb[name]._charts) == 1 for name in ("Territoire", "Index", "Par consultation", "Par année"))
+
+
+def test_publication_hides_every_figure_built_on_fewer_than_three_structures(built) -> None:
+    plain, public = indicator_values(built["territory"]), indicator_values(built["public"])
+    for label, (value, base) in plain.items():
+        if base in (1, 2):
+            assert public[label] == ("secret", "secret"), label
+        else:
+            assert public[label] == (value, base), label
+    wb = load_workbook(built["public"])
+    small = next(row for row in table(wb["Par consultation"], 3) if row["Consultation"] == "T-2025-07")
+    assert all(v in ("secret", None, 0) for k, v in small.items() if k != "Consultation"), small
+    bands = {row["Note"]: row["Structures"] for row in table(wb["Index"], 4)}
+    assert all(v in ("secret", 0) for v in bands.values())
+    hidden = [c.value for c in wb["Index"]["D"][4:] if c.value is not None]
+    assert hidden == [0] * len(hidden)  # the chart draws nothing secret
