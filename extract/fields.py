@@ -23,6 +23,7 @@ LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never
 SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in one-line answers
 OCR_DOUBT_BELOW = 0.75
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
+MARGIN_BAND = 0.1  # running headers and footers live in this share of the page's top and bottom
 COMMITMENT_BOX_REACH = 1.0  # a commitment's box may stand anywhere on its line (share of page width)
 
 
@@ -64,13 +65,15 @@ class FieldReader:
         return {id(w) for m in self.index.find(anchors) for w in m.words}
 
     def _furniture(self) -> set[int]:
-        """Running headers, footers and page numbers: lines repeated on several pages."""
+        """Running headers, footers and page numbers: lines of the page's top or
+        bottom band repeated on several pages."""
         seen: dict[str, list] = {}
         for line in self.index.lines:
-            seen.setdefault(line.folded, []).append(line)
+            if line.top < line.page.height * MARGIN_BAND or line.bottom > line.page.height * (1 - MARGIN_BAND):
+                seen.setdefault(line.folded, []).append(line)
         repeated = {id(w) for lines in seen.values() if len({l.page.number for l in lines}) > 1
                     for line in lines for w in line.words}
-        numbers = {id(w) for line in self.index.lines if re.fullmatch(r"page\d+(sur)?\d*", line.folded)
+        numbers = {id(w) for line in self.index.lines if re.fullmatch(r"page\d+((sur|/)\d+)?", line.folded)
                    for w in line.words}
         return repeated | numbers
 
@@ -151,6 +154,8 @@ class FieldReader:
         stop = self._stop_on_line(match, field)
         zone = rest_of_line(match, stop)
         words = self._answer_words([zone], excluded=set())
+        while words and words[-1][1].text == "/":  # the slash printed before a unit such as "/ 100"
+            words.pop()
         if not words and stop is None:
             below = line_below(match.line, match.bbox[0])
             if not any(id(w) in self.labels for w in below.page.words_in(below.bbox)):
@@ -333,7 +338,7 @@ class FieldReader:
         labels: list[tuple[Commitment, Match | None]] = []
         for item in self.form.commitments:
             found = [m for m in self.index.find(item.anchors, after=position,
-                                                before=end.start if end else None) if m.first == 0]
+                                                before=end.start if end else None) if _starts_line(m)]
             match = found[0] if found else None
             labels.append((item, match))
             if match is not None:
@@ -372,6 +377,11 @@ def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None
         for commitment in form.commitments:
             if readings[commitment.done_key].value is False:
                 readings[commitment.done_key].value = None
+
+
+def _starts_line(match: Match) -> bool:
+    """A commitment's label begins its line (a tick typed in front of it aside)."""
+    return all(w.text in TICK_GLYPHS for w in match.line.words[:match.first])
 
 
 def _near_line(match: Match, header: Match) -> bool:

@@ -20,13 +20,13 @@ from rapidfuzz import fuzz
 from extract.tokens import BBox, Page, Word, group_lines
 
 LABEL_SOURCES = ("text", "ocr")  # widget and annotation values are answers, never labels
-_DROP = re.compile(r"[^a-z0-9%]")
+_DROP = re.compile(r"[^a-z0-9%/]")  # "/" kept: "/ 100" must not match the cells "1", "0", "0"
 OCR_MIN_SCORE = 85.0
 
 
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """Lower case, no accents, letters and digits only (keeps %)."""
+    """Lower case, no accents, letters and digits only (keeps % and /)."""
     decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "oe"))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return _DROP.sub("", plain)
@@ -214,10 +214,11 @@ def _line_matches(line: Line, anchors: Sequence[str], allow_prefix: bool = False
 
 def _exact_at(line: Line, start: int, target: str, anchor: str, allow_prefix: bool) -> Match | None:
     """The match of ``target`` found at ``start`` of the line, if it lies on word boundaries."""
-    if start not in line.starts:
+    first = next((i for i, (s, e) in enumerate(zip(line.starts, line.ends)) if s == start and e > s), None)
+    if first is None:  # not on a word boundary (words that fold to nothing, such as ":", are skipped)
         return None
     last = _word_ending_at(line, start + len(target), allow_prefix)
-    return Match(line, line.starts.index(start), last, anchor) if last is not None else None
+    return Match(line, first, last, anchor) if last is not None else None
 
 
 def _word_ending_at(line: Line, end: int, allow_prefix: bool) -> int | None:

@@ -30,7 +30,7 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, f
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
     text = textpage.get_text_range(0, count) if count > 0 else ""
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    rect = raw.FS_RECTF()
     chars = []
     for index, char in enumerate(text[:count]):
         if char in _SPACES:
@@ -38,8 +38,10 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, f
             continue
         if char == "\u25a0" and _dingbat_font(handle, index):
             char = DINGBAT
-        raw.FPDFText_GetCharBox(handle, index, left, right, bottom, top)
-        chars.append((char, left.value, height - top.value, right.value, height - bottom.value))
+        # Loose boxes span the font's ascent to descent: every character of a
+        # line gets the same band, so an apostrophe or a comma stays in its word.
+        raw.FPDFText_GetLooseCharBox(handle, index, rect)
+        chars.append((char, rect.left, height - rect.top, rect.right, height - rect.bottom))
     return chars
 
 
