@@ -11,6 +11,7 @@ visible note instead of openpyxl's silent truncation.
 """
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from datetime import date, datetime
@@ -128,7 +129,7 @@ def _width(ws: Worksheet, column: int) -> float:
 
 def _lines(text: str, width: float) -> int:
     chars_per_line = max(1, int(width))
-    return sum(1 + len(part) // chars_per_line for part in text.split("\n"))
+    return sum(max(1, math.ceil(len(part) / chars_per_line)) for part in text.split("\n"))
 
 
 def printable(ws: Worksheet, *, fit_width: bool = True) -> None:

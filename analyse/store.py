@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -180,29 +181,37 @@ class Store:
         the answers and the review sheet, the last one read (the review) wins.
         """
         when = when or datetime.now()
-        last = {(c.tender, c.file, c.key): c for c in corrections}
+        by_file: dict[tuple[str, str, str | None], dict[str, Correction]] = defaultdict(dict)
+        for c in corrections:
+            by_file[(c.tender, c.file, c.sha256)][c.key] = c
         reports = []
-        for correction in last.values():
-            report = self._add(correction, when)
-            reports += [report] if report else []
+        for (tender, file, sha256), typed in by_file.items():
+            reports += self._add_file(tender, file, sha256, list(typed.values()), when)
         return reports
 
-    def _add(self, correction: Correction, when: datetime) -> CorrectionReport | None:
-        row = self._version(correction.tender, correction.file, correction.sha256) \
-            or self._version(correction.tender, correction.file, None)
+    def _add_file(self, tender: str, file: str, sha256: str | None, typed: list[Correction],
+                  when: datetime) -> list[CorrectionReport]:
+        """The corrections typed for one file version, judged against its answer as it stands."""
+        latest = self._version(tender, file, None)
+        row = self._version(tender, file, sha256) or latest
         if row is None:
-            return CorrectionReport(correction, False, f"Correction ignorée : le fichier {correction.file} "
-                                                       f"de la consultation {correction.tender} est inconnu.")
-        latest = self._version(correction.tender, correction.file, None)
-        record = self._corrected(row)
-        previous = [c for c in self.corrections(correction.tender, correction.file, row["sha256"])
-                    if c.key == correction.key]
-        stored = judge(record, correction, previous[-1] if previous else None, self.form, when,
-                       latest_sha256=latest["sha256"] or None)
-        if stored is None:
-            return None
-        self._insert(stored)
-        return CorrectionReport(correction, stored.accepted, f"{correction.file} — {stored.message}")
+            return [CorrectionReport(typed[0], False, f"Corrections ignorées : le fichier {file} de la "
+                                                      f"consultation {tender} est inconnu de l'historique.")]
+        extracted = Record.from_dict(json.loads(row["record"]))
+        stored = self.corrections(tender, file, row["sha256"])
+        record = apply(extracted, stored, self.form)
+        reports = []
+        for correction in typed:
+            previous = [c for c in stored if c.key == correction.key]
+            new = judge(record, correction, previous[-1] if previous else None, self.form, when,
+                        latest_sha256=latest["sha256"] or None)
+            if new is None:
+                continue
+            self._insert(new)
+            stored.append(new)
+            record = apply(extracted, stored, self.form)
+            reports.append(CorrectionReport(correction, new.accepted, f"{file} — {new.message}"))
+        return reports
 
     def _insert(self, c: StoredCorrection) -> None:
         with self.db:

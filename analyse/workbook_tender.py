@@ -350,10 +350,10 @@ def review_keys(record: Record, form: Form) -> list[tuple[str, str]]:
     """Each field to check and why: doubtful readings, then refused corrections."""
     if record.rejected:
         return []
-    keys = [(key, record.readings[key].doubt or "") for key in record.review(form)]
-    seen = {key for key, _ in keys}
-    keys += [(f.key, f.message) for f in record.findings if f.rule == RULE_REFUSED and f.key not in seen]
-    return keys
+    refused = {f.key: f.message for f in record.findings if f.rule == RULE_REFUSED}
+    keys = [(key, " ".join(filter(None, (record.readings[key].doubt, refused.pop(key, None)))))
+            for key in record.review(form)]
+    return keys + list(refused.items())
 
 
 def _review(ws: Worksheet, records: list[Record], tender: str, form: Form, output: Path) -> None:

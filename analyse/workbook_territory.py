@@ -160,6 +160,7 @@ def _commitments_chart(ws: Worksheet, rows: list[Indicator], first: int, n: int,
                    [chart_values(i.measure, publication) for i in rows[-n:]])
     chart = _bar("Part des structures prenant chaque engagement", width=22, height=11)
     chart.type = "bar"
+    chart.x_axis.scaling.orientation = "maxMin"  # commitments in the order of the form, top down
     chart.add_data(Reference(ws, min_col=6, min_row=start, max_row=start + n - 1))
     chart.set_categories(Reference(ws, min_col=1, min_row=start, max_row=start + n - 1))
     chart.y_axis.number_format = "0%"

@@ -12,7 +12,6 @@ from openpyxl import Workbook, load_workbook
 from PIL import Image as PILImage
 
 from analyse.excel import EXCEL_CELL_LIMIT, put, safe_text
-from analyse.store import Store
 from analyse.workbook_tender import write_tender_workbook
 from analyse.workbook_territory import write_territory_workbook
 from questionnaire.definition import load
