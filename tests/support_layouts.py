@@ -76,16 +76,16 @@ def draw_other_layout(answers: dict = ANSWERS) -> bytes:
     canvas.setFont("Times-Roman", 10)
     canvas.drawString(50, y, "Dénomination : ")
     canvas.setFont("Courier", 10)
-    canvas.drawString(130, y, answers["structure_name"])
+    canvas.drawString(130, y, _text(answers["structure_name"]))
     canvas.setFont("Times-Roman", 10)
     canvas.drawString(390, y, "N° SIRET :")
     canvas.setFont("Courier", 10)
-    canvas.drawString(440, y, answers["siret"])
+    canvas.drawString(440, y, _text(answers["siret"]))
     y -= 20
     canvas.setFont("Times-Roman", 10)
     canvas.drawString(50, y, "Référence de la consultation :")
     canvas.setFont("Courier", 10)
-    canvas.drawString(190, y, answers["tender_ref"])
+    canvas.drawString(190, y, _text(answers["tender_ref"]))
     y -= 40
     canvas.setFont("Times-Bold", 12)
     canvas.drawString(50, y, "I. Effectifs au sein de la structure")
@@ -142,7 +142,7 @@ def draw_other_layout(answers: dict = ANSWERS) -> bytes:
     canvas.drawString(50, y, "Détaillez ci-dessous votre politique interne en matière d'égalité professionnelle")
     y -= 16
     canvas.setFont("Courier", 9)
-    canvas.drawString(55, y, answers["policy.text"])
+    canvas.drawString(55, y, _text(answers["policy.text"]))
     y -= 16
     canvas.setFont("Times-Italic", 8)
     canvas.drawString(50, y, "(1 000 caractères maximum)")

@@ -1,0 +1,113 @@
+"""Extraction against known truth: the sample inbox, an unseen layout, the real-world corpus.
+
+Each sample PDF has its truth beside it in ``samples/truth`` (written by the
+generator from what it drew, not by this extractor). Digital files must be
+read exactly; on scans a value may be doubtful but never silently wrong.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from extract.batch import InputFile
+from extract.read import read_file
+from pipeline import process
+from questionnaire.definition import load
+from questionnaire.record import Record
+from tests.support_layouts import ANSWERS, GLYPH_FONT, draw_other_layout
+
+ROOT = Path(__file__).resolve().parent.parent
+INBOX, TRUTH = ROOT / "samples" / "inbox", ROOT / "samples" / "truth"
+CORPUS = ROOT.parent / "shared" / "corpus"
+# The corpus README says readers disagree on these: either reason class is defensible.
+EITHER_CLASS = {"broken/issue-1113-evil-xobjects.pdf", "broken/bug1606566.pdf",
+                "broken/GHOSTSCRIPT-698804-1-fuzzed.pdf", "broken/PDFBOX-3148-2-fuzzed.pdf"}
+FORM = load()
+
+
+def _truths(scans: bool) -> list[dict]:
+    truths = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(TRUTH.rglob("*.json"))]
+    return [t for t in truths if (t["channel"] == "scan") == scans]
+
+
+def _read(relative: str, tender: str, folder: Path = INBOX) -> tuple[Record, dict]:
+    path = folder / relative
+    record = Record.from_dict(process(InputFile(path, relative, tender, path.stat().st_size)))
+    return record, record.to_contract(FORM)
+
+
+def _same(expected, got) -> bool:
+    numbers = (int, float)
+    if isinstance(expected, numbers) and isinstance(got, numbers) and not isinstance(expected, bool):
+        return not isinstance(got, bool) and abs(expected - got) < 1e-9
+    return expected == got
+
+
+@pytest.mark.parametrize("truth", _truths(scans=False), ids=lambda t: f"{t['channel']}:{t['file']}")
+def test_digital_sample_read_exactly(truth: dict) -> None:
+    record, line = _read(truth["file"], truth["tender"])
+    assert line["status"] == truth["status"], record.error
+    if truth["status"] == "rejected":
+        assert record.error and record.error_class == truth["error_class"]
+        assert all(value is None for value in line["fields"].values())
+        return
+    wrong = {k: (v, line["fields"][k]) for k, v in truth["fields"].items() if not _same(v, line["fields"][k])}
+    assert wrong == {}
+    assert line["review"] == []
+    expected = sorted((f["key"], f["severity"]) for f in truth["findings"])
+    assert sorted((f["key"], f["severity"]) for f in line["findings"]) == expected
+    assert record.pages == truth["pages"]
+
+
+@pytest.mark.parametrize("truth", _truths(scans=True), ids=lambda t: t["file"])
+def test_scanned_sample_never_silently_wrong(truth: dict) -> None:
+    """Every field of a scan is either right or listed for review (zero silent errors)."""
+    record, line = _read(truth["file"], truth["tender"])
+    assert line["status"] in ("ok", "review")
+    silent = {k: (v, line["fields"][k]) for k, v in truth["fields"].items()
+              if not _same(v, line["fields"][k]) and k not in line["review"]}
+    assert silent == {}
+
+
+def test_every_sample_file_has_its_truth() -> None:
+    files = {p.relative_to(INBOX).as_posix() for p in INBOX.rglob("*") if p.is_file()}
+    truths = {t["file"] for t in _truths(False) + _truths(True)}
+    assert files == truths and len(files) >= 40
+
+
+@pytest.mark.skipif(not Path(GLYPH_FONT).exists(), reason="fonts-dejavu-core not installed")
+def test_unseen_layout_is_read_from_its_labels(tmp_path: Path) -> None:
+    """Other coordinates, fonts, column order, label variants, glyph boxes, ticks typed in cells."""
+    path = tmp_path / "autre mise en page.pdf"
+    path.write_bytes(draw_other_layout())
+    record = read_file(path, path.name, "CHV-2026-007")
+    fields = record.fields(FORM)
+    assert {k: fields[k] for k in FORM.keys if not _same(ANSWERS[k], fields[k])} == {}
+    assert record.review(FORM) == []
+
+
+@pytest.mark.skipif(not Path(GLYPH_FONT).exists(), reason="fonts-dejavu-core not installed")
+def test_an_unticked_layout_reads_blank_without_doubt(tmp_path: Path) -> None:
+    path = tmp_path / "vierge.pdf"
+    path.write_bytes(draw_other_layout({key: None for key in ANSWERS}))
+    record = read_file(path, path.name, "CHV-2026-007")
+    assert all(value is None for value in record.fields(FORM).values())
+    assert record.review(FORM) == []
+
+
+def _corpus_rows() -> list[dict]:
+    with open(CORPUS / "MANIFEST.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus not beside the repository")
+@pytest.mark.parametrize("row", _corpus_rows() if CORPUS.exists() else [], ids=lambda r: r["file"])
+def test_real_world_pdf_is_rejected_with_its_reason(row: dict) -> None:
+    record, line = _read(row["file"], "corpus", CORPUS)
+    assert line["status"] == "rejected"
+    assert line["error"] and all(value is None for value in line["fields"].values())
+    if row["file"] not in EITHER_CLASS:
+        assert record.error_class == row["expect"], record.error
