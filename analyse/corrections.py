@@ -101,7 +101,7 @@ def read_corrections(output: Path, form: Form) -> list[Correction]:
         try:
             if ANSWERS_SHEET in workbook.sheetnames and REVIEW_SHEET in workbook.sheetnames:
                 corrections += _answers(workbook[ANSWERS_SHEET], form)
-                corrections += _review(workbook[REVIEW_SHEET], form)
+                corrections += _review(workbook[REVIEW_SHEET])
         finally:
             workbook.close()
     return corrections
@@ -145,10 +145,11 @@ def _answers(sheet: Worksheet, form: Form) -> list[Correction]:
     return found
 
 
-def _review(sheet: Worksheet, form: Form) -> list[Correction]:
+def _review(sheet: Worksheet) -> list[Correction]:
     found = []
     for columns, row in _rows(sheet):
-        identity, key_index, typed_index = _identity(columns, row), columns.get(KEY_HEADER), columns.get(CORRECTED_HEADER)
+        identity = _identity(columns, row)
+        key_index, typed_index = columns.get(KEY_HEADER), columns.get(CORRECTED_HEADER)
         if identity is None or key_index is None or typed_index is None or typed_index >= len(row):
             continue
         correction = _typed(row[typed_index], *identity, str(row[key_index].value), REVIEW_SHEET)

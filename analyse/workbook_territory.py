@@ -12,7 +12,6 @@ the charts (French statistical secrecy).
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -24,6 +23,7 @@ from openpyxl.chart.marker import DataPoint
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from analyse.egapro import tender_year
 from analyse.excel import (BOLD, GREEN_FILL, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, TITLE,
                            fit_rows, french_date, header, printable, put,
                            save_atomically, widths)
@@ -38,7 +38,6 @@ SECRET = "secret"
 FORMATS = {"share": PERCENT_FORMAT, "count": "0", "score": "0.0"}
 BAND_COLOURS = ("C00000", "FFC000", "70AD47", "A5A5A5")  # under 75, 75 to 84, 85 and over, NC
 WOMEN = ("Part de femmes (pondérée par l'effectif)", "Part de femmes parmi les cadres (pondérée)")
-TENDER_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
 def write_territory_workbook(store: Store, path: Path, run_date: date, *, publication: bool = False,
@@ -60,9 +59,8 @@ def write_territory_workbook(store: Store, path: Path, run_date: date, *, public
 
 
 def year_of(version: StoredVersion) -> int:
-    """The tender's year when its name holds one (« VM-2026-014 »), else the year it was received."""
-    found = TENDER_YEAR.search(version.record.tender)
-    return int(found.group(1)) if found else version.received.year
+    """The tender's year (in its name or reference, « VM-2026-014 »), else the year it was received."""
+    return tender_year(version.record, version.received.year)
 
 
 def by_tender(versions: Sequence[StoredVersion]) -> dict[str, list[StoredVersion]]:
