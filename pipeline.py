@@ -109,12 +109,12 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
         files = discover(inbox, skip=[output])
         run_id = store.start_run(inbox, started)
         records = list(_records(files, output, store, run_id, options, form))
-        _cross_check(records, output, options)
+        checked = _cross_check(records, output, options)
         for record in records:
             store.save(run_id, record, EXTRACTOR_VERSION)
         write_jsonl(records, output / "records.jsonl", form)
         write_csv(records, output / "records.csv", form)
-        books = _workbooks(store, output, started, options)
+        books = _workbooks(store, output, started, options.publication, checked)
         summary = _summary(records)
         store.finish_run(run_id, summary)
     finally:
@@ -141,7 +141,7 @@ def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
     for item in files:
         cached = store.cached(sha256_of(item.path), EXTRACTOR_VERSION) if options.use_cache else None
         if cached is not None and item.path.is_file():
-            cached.file, cached.tender = item.relative, item.tender
+            cached.file, cached.tender, cached.published_index = item.relative, item.tender, None
             cached.findings = validate(cached, form)
             yield cached
         else:
@@ -156,47 +156,46 @@ def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
                          error=outcome.failure, error_class="rejected", size=outcome.item.size)
 
 
-def _cross_check(records: list[Record], output: Path, options: RunOptions) -> None:
-    """The declared index against the ministry's public export, when one is given or remembered."""
+def _cross_check(records: list[Record], output: Path, options: RunOptions) -> bool:
+    """The declared index against the ministry's public export, when one is given or remembered.
+
+    Returns whether the check was made (the workbooks say so either way).
+    """
     from analyse import egapro
 
     path = options.egapro or egapro.remembered(output)
     if path is None:
-        return
+        return False
     try:
         index = egapro.EgaproIndex.load(path)
     except egapro.EgaproError as error:
         click.secho(str(error), fg="red", err=True)
-        return
+        return False
     if options.egapro:
         egapro.remember(options.egapro, output)
-    year = datetime.now().year
+    this_year = datetime.now().year
     for record in records:
-        record.findings.extend(egapro.cross_check(record, index, egapro.tender_year(record, year)))
+        year = egapro.tender_year(record, this_year)
+        record.findings.extend(egapro.cross_check(record, index, year))
+        published = egapro.published_score(record, index, year)
+        record.published_index = {"score": published[0], "year": published[1]} if published else None
+    return True
 
 
-def _workbooks(store: Store, output: Path, started: datetime, options: RunOptions) -> list[Path]:
+def _workbooks(store: Store, output: Path, started: datetime, publication: bool, checked: bool) -> list[Path]:
     """One workbook per tender and one for the territory, all from the store."""
     from analyse.workbook_tender import write_tender_workbook
     from analyse.workbook_territory import write_territory_workbook
 
-    checked = options.egapro is not None or _remembered_egapro(output)
     books = []
     for tender in store.tenders():
         folder = output / (tender or "sans-consultation")
         folder.mkdir(parents=True, exist_ok=True)
         books.append(write_tender_workbook(store.latest(tender), tender, folder / f"synthese-{folder.name}.xlsx",
-                                           started.date(), publication=options.publication,
-                                           egapro_checked=checked))
+                                           started.date(), publication=publication, egapro_checked=checked))
     books.append(write_territory_workbook(store, output / TERRITORY_BOOK, started.date(),
-                                          publication=options.publication, egapro_checked=checked))
+                                          publication=publication, egapro_checked=checked))
     return books
-
-
-def _remembered_egapro(output: Path) -> bool:
-    from analyse import egapro
-
-    return egapro.remembered(output) is not None
 
 
 def _summary(records: list[Record]) -> dict:

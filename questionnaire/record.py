@@ -85,6 +85,7 @@ class Record:
     sha256: str | None = None
     size: int | None = None
     form_id: str | None = None
+    published_index: dict[str, Any] | None = None  # {"score": int | "NC" | None, "year": int} from Egapro
 
     @property
     def rejected(self) -> bool:
