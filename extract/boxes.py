@@ -17,8 +17,9 @@ import numpy as np
 
 from extract.raster import Raster, ink_mask, paper_level
 
-MIN_SIDE_PT = 6.0  # printed boxes are about 9–11 pt; allow for scaling and printers
+MIN_SIDE_PT = 7.5  # printed boxes are about 9–11 pt (scaled prints included); bold lowercase letters are smaller
 MAX_SIDE_PT = 16.0
+OVERSHOOT_PT = 8.0  # a tick may stick out of its box by this much
 MAX_ASPECT = 1.3  # width/height of a square, with some tolerance for scaling
 STROKE_MIN_PT = 4.0  # straight strokes at least this long make the sides of boxes
 SIDE_COVERAGE = 0.85  # share of each side that must be a straight stroke
@@ -56,18 +57,34 @@ def find_boxes(raster: Raster) -> list[Box]:
 
 
 def find_outlines(image: np.ndarray, scale: float) -> list[tuple[int, int, int, int]]:
-    """Pixel boxes of the small squares outlined by straight strokes."""
+    """Pixel boxes of the small squares outlined by straight strokes.
+
+    A tick that overshoots the box joins its outline: the square is then
+    found inside the stroke group, from its straightest rows and columns.
+    A square inside another (a glyph drawn in a box) is not a second box.
+    """
     mask = ink_mask(image)
     length = max(3, round(STROKE_MIN_PT * scale))
-    horizontal = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
-    vertical = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(horizontal | vertical, connectivity=8)
+    horizontal = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))) > 0
+    vertical = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length))) > 0
+    count, _, stats, _ = cv2.connectedComponentsWithStats((horizontal | vertical).astype(np.uint8), connectivity=8)
     outlines = []
     for x, y, width, height, _ in stats[1:count]:
-        if (_square_sized(width, height, scale) and _four_sides(horizontal, vertical, x, y, width, height)
-                and _four_corners(mask[y:y + height, x:x + width])):
-            outlines.append((int(x), int(y), int(x + width), int(y + height)))
-    return sorted(outlines, key=lambda b: (b[1], b[0]))
+        if not _group_sized(width, height, scale):
+            continue
+        square = _square_in(horizontal[y:y + height, x:x + width], vertical[y:y + height, x:x + width])
+        if square is None:
+            continue
+        left, top, right, bottom = square
+        if _square_sized(right - left, bottom - top, scale) and _four_corners(
+                mask[y + top:y + bottom, x + left:x + right]):
+            outlines.append((int(x + left), int(y + top), int(x + right), int(y + bottom)))
+    return sorted(_outermost(outlines), key=lambda b: (b[1], b[0]))
+
+
+def _group_sized(width: int, height: int, scale: float) -> bool:
+    low, high = MIN_SIDE_PT * scale, (MAX_SIDE_PT + OVERSHOOT_PT) * scale
+    return low <= width <= high and low <= height <= high
 
 
 def _square_sized(width: int, height: int, scale: float) -> bool:
@@ -76,17 +93,42 @@ def _square_sized(width: int, height: int, scale: float) -> bool:
             and max(width, height) <= MAX_ASPECT * min(width, height))
 
 
-def _four_sides(horizontal: np.ndarray, vertical: np.ndarray, x: int, y: int, width: int, height: int) -> bool:
-    """Whether the top, bottom, left and right edges are each a straight stroke."""
-    band_h = max(2, round(height * 0.25))
-    band_w = max(2, round(width * 0.25))
-    h = horizontal[y:y + height, x:x + width] > 0
-    v = vertical[y:y + height, x:x + width] > 0
-    top = h[:band_h].mean(axis=1).max()
-    bottom = h[-band_h:].mean(axis=1).max()
-    left = v[:, :band_w].mean(axis=0).max()
-    right = v[:, -band_w:].mean(axis=0).max()
-    return min(top, bottom, left, right) >= SIDE_COVERAGE
+def _square_in(h: np.ndarray, v: np.ndarray) -> tuple[int, int, int, int] | None:
+    """(left, top, right, bottom) of the square whose four sides are straight strokes, or None.
+
+    Each side is the straightest row (or column) of its half; the square's
+    outer edge is then reached by going outwards while rows stay straight.
+    """
+    height, width = h.shape
+    top, bottom = _edges(h.mean(axis=1), height)
+    left, right = _edges(v.mean(axis=0), width)
+    if bottom - top < 3 or right - left < 3:
+        return None
+    rows = h[:, left:right + 1].mean(axis=1)
+    columns = v[top:bottom + 1, :].mean(axis=0)
+    if min(rows[top], rows[bottom], columns[left], columns[right]) < SIDE_COVERAGE:
+        return None
+    top, bottom = _outwards(rows, top, -1), _outwards(rows, bottom, 1)
+    left, right = _outwards(columns, left, -1), _outwards(columns, right, 1)
+    return left, top, right + 1, bottom + 1
+
+
+def _edges(profile: np.ndarray, size: int) -> tuple[int, int]:
+    half = size // 2
+    return int(np.argmax(profile[:half])), half + int(np.argmax(profile[half:]))
+
+
+def _outwards(profile: np.ndarray, index: int, step: int) -> int:
+    while 0 <= index + step < len(profile) and profile[index + step] >= SIDE_COVERAGE:
+        index += step
+    return index
+
+
+def _outermost(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """The boxes that do not lie inside another one."""
+    def inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+        return a != b and a[0] >= b[0] and a[1] >= b[1] and a[2] <= b[2] and a[3] <= b[3]
+    return [a for a in boxes if not any(inside(a, b) for b in boxes)]
 
 
 def _four_corners(outline: np.ndarray) -> bool:

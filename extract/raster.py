@@ -24,7 +24,7 @@ RULE_MIN_PT = 40.0  # straight strokes longer than this are table rules, not tex
 DASH_GAP_PT = 3.5  # dashes of an answer line are closer than this
 LINE_MAX_PT = 2.5  # dashes and dots of a rule are flatter than this; letters are taller
 DASH_MAX_PT = 6.0  # and shorter than this
-SPECK_PT = 0.6  # ink smaller than this (square side) is scanner noise
+SPECK_PT = 0.8  # ink smaller than this (square side) is scanner noise; a full stop is bigger
 
 
 @dataclass
@@ -91,19 +91,30 @@ def ink_threshold(image: np.ndarray) -> float:
     return float(threshold)
 
 
-def text_only(image: np.ndarray, threshold: float, scale: float) -> np.ndarray:
-    """Black text on white, for OCR: no paper grain, rules, dashed lines or specks.
+def ink_of(image: np.ndarray, threshold: float) -> np.ndarray:
+    """Pixels darker than ``threshold`` as a 0/255 mask."""
+    return np.where(image < threshold, 255, 0).astype(np.uint8)
 
-    ``scale`` is pixels per point. Solid rules (straight strokes longer than
-    :data:`RULE_MIN_PT`) are erased pixel by pixel; dashed or dotted answer
-    lines piece by piece (small flat pieces lined up over a rule's length),
-    so letters stay whole; specks smaller than :data:`SPECK_PT` go.
-    """
-    ink = np.where(image < threshold, 255, 0).astype(np.uint8)
+
+def rule_mask(ink: np.ndarray, scale: float) -> np.ndarray:
+    """Solid rules: straight strokes longer than :data:`RULE_MIN_PT` (0/255, slightly grown)."""
     long_side = max(3, round(RULE_MIN_PT * scale))
     rules = (cv2.morphologyEx(ink, cv2.MORPH_OPEN, _kernel(long_side, 1))
              | cv2.morphologyEx(ink, cv2.MORPH_OPEN, _kernel(1, long_side)))
-    ink[cv2.dilate(rules, _kernel(3, 3)) > 0] = 0
+    return cv2.dilate(rules, _kernel(3, 3))
+
+
+def text_only(image: np.ndarray, threshold: float, scale: float, rules: np.ndarray | None = None) -> np.ndarray:
+    """Black text on white, for OCR: no paper grain, rules, dashed lines or specks.
+
+    ``scale`` is pixels per point. Solid rules (``rules``, found here when
+    not given) are erased pixel by pixel; dashed or dotted answer lines
+    piece by piece (small flat pieces lined up over a rule's length), so
+    letters stay whole; specks smaller than :data:`SPECK_PT` go.
+    """
+    ink = ink_of(image, threshold)
+    ink[(rule_mask(ink, scale) if rules is None else rules) > 0] = 0
+    long_side = max(3, round(RULE_MIN_PT * scale))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     areas = stats[:, cv2.CC_STAT_AREA]
     flat = ((stats[:, cv2.CC_STAT_HEIGHT] <= LINE_MAX_PT * scale)

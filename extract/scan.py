@@ -14,12 +14,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pypdfium2.raw as pdfium_c
 
 from extract.boxes import Box, find_boxes
 from extract.ocr_engine import OcrEngine, OcrWord
-from extract.raster import Raster, deskew, ink_threshold, render_page, save_png, text_only, turn
+from extract.raster import (Raster, deskew, ink_of, ink_threshold, render_page, rule_mask, save_png, text_only,
+                            turn)
 from extract.tokens import BBox, Mark, Page, Word, overlap_ratio, reading_order
 
 SOURCE = "ocr"
@@ -73,26 +75,43 @@ def read_scan_page(pdf_page, number: int, *, engine: OcrEngine | None, crops_dir
     return Page(
         number=number, width=width, height=height, words=words,
         marks=[_mark(box, scan.raster) for box in scan.boxes], image_only=True,
-        zone_reader=ZoneReader(scan, engine) if engine is not None else None,
+        zone_reader=ZoneReader(scan, engine, words) if engine is not None else None,
         crop_writer=CropWriter(scan.raster, number, crops_dir) if crops_dir is not None else None,
     )
 
 
 @dataclass
 class PreparedScan:
-    """A deskewed page, its boxes, and the same page without boxes for OCR."""
+    """A deskewed page, its boxes, and the same page without boxes for OCR.
+
+    ``small`` is that page at :data:`LABEL_DPI` and ``rules`` its solid
+    rules (table and cell borders), found once for the page.
+    """
 
     raster: Raster
     boxes: list[Box]
     unboxed: Raster
     threshold: float  # ink/paper gray level of the page
+    small: Raster
+    rules: np.ndarray
+
+    def rules_in(self, box: tuple[int, int, int, int]) -> np.ndarray:
+        """The rule mask over a pixel box of the full-resolution page."""
+        factor = self.small.dpi / self.unboxed.dpi
+        x0, top, x1, bottom = box
+        to_small = np.float32([[factor, 0, x0 * factor], [0, factor, top * factor]])
+        return cv2.warpAffine(self.rules, to_small, (x1 - x0, bottom - top),
+                              flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
 
 
 def _prepare(raster: Raster) -> PreparedScan:
     raster, _ = deskew(raster)
     boxes = find_boxes(raster)
     unboxed = Raster(without_boxes(raster.image, boxes, raster.scale), raster.dpi)
-    return PreparedScan(raster, boxes, unboxed, ink_threshold(raster.image))
+    threshold = ink_threshold(raster.image)
+    small = unboxed.resized(LABEL_DPI) if unboxed.dpi > LABEL_DPI else unboxed
+    rules = rule_mask(ink_of(small.image, threshold), small.scale)
+    return PreparedScan(raster, boxes, unboxed, threshold, small, rules)
 
 
 def _few_confident(words: list[Word]) -> bool:
@@ -110,8 +129,8 @@ def without_boxes(image: np.ndarray, boxes: list[Box], scale: float) -> np.ndarr
 
 def label_words(scan: PreparedScan, engine: OcrEngine) -> list[Word]:
     """The fast pass: the page's words at :data:`LABEL_DPI`, in PDF points."""
-    small = scan.unboxed.resized(LABEL_DPI) if scan.unboxed.dpi > LABEL_DPI else scan.unboxed
-    text = without_paragraph_bodies(text_only(small.image, scan.threshold, small.scale), small.scale)
+    small = scan.small
+    text = without_paragraph_bodies(text_only(small.image, scan.threshold, small.scale, scan.rules), small.scale)
     found = engine.read(text, dpi=round(small.dpi), block=False)
     return [_word(w, small, (0, 0)) for w in found]
 
@@ -196,12 +215,15 @@ class ZoneReader:
 
     Results are kept per zone, since the field reader may ask twice. A zone
     without ink is not given to Tesseract at all (most cells of a form are
-    blank, and that is where the time goes).
+    blank, and that is where the time goes). A word read again exactly as
+    the label pass read it is returned as that same object, so the field
+    reader recognises printed labels (it knows them by identity).
     """
 
-    def __init__(self, scan: PreparedScan, engine: OcrEngine) -> None:
+    def __init__(self, scan: PreparedScan, engine: OcrEngine, label_words: list[Word]) -> None:
         self._scan = scan
         self._engine = engine
+        self._label_words = label_words
         self._cache: dict[tuple[float, ...], list[Word]] = {}
 
     def __call__(self, bbox: BBox) -> list[Word]:
@@ -211,16 +233,30 @@ class ZoneReader:
         return list(self._cache[key])
 
     def _read(self, bbox: BBox) -> list[Word]:
+        text, origin = self._text_image(bbox)
+        if text.size == 0 or np.count_nonzero(text == 0) < MIN_ZONE_INK * text.size:
+            return []
         unboxed = self._scan.unboxed
-        crop, origin = unboxed.crop(grow(bbox, ZONE_MARGIN_PT))
-        if crop.size == 0:
-            return []
-        text = text_only(crop, self._scan.threshold, unboxed.scale)
-        if np.count_nonzero(text == 0) < MIN_ZONE_INK * text.size:
-            return []
         found = self._engine.read(text, dpi=round(unboxed.dpi), block=True)
         words = [_word(w, unboxed, origin) for w in found]
-        return reading_order(w for w in words if overlap_ratio(w.bbox, bbox) >= 0.5)
+        return reading_order(self._as_labelled(w) for w in words if overlap_ratio(w.bbox, bbox) >= 0.5)
+
+    def _text_image(self, bbox: BBox) -> tuple[np.ndarray, tuple[int, int]]:
+        """The zone (and a margin) cleaned for OCR, with the page's rules
+        (a cell's borders are too short inside the zone to be told from text)."""
+        unboxed = self._scan.unboxed
+        pixels = unboxed.to_pixels(grow(bbox, ZONE_MARGIN_PT))
+        x0, top, x1, bottom = pixels
+        crop = unboxed.image[top:bottom, x0:x1]
+        if crop.size == 0:
+            return crop, (x0, top)
+        return text_only(crop, self._scan.threshold, unboxed.scale, self._scan.rules_in(pixels)), (x0, top)
+
+    def _as_labelled(self, word: Word) -> Word:
+        for known in self._label_words:
+            if known.text == word.text and overlap_ratio(word.bbox, known.bbox) >= 0.5:
+                return known
+        return word
 
 
 class CropWriter:
