@@ -62,12 +62,26 @@ def process(item: InputFile, output: Path | None = None) -> dict:
 def _read_guarded(item: InputFile, output: Path | None) -> Record:
     """A parser's unexpected exception on a hostile file rejects that file, not the batch."""
     try:
-        return read_file(item.path, item.relative, item.tender, **_scan_options(item, output))
+        record = read_file(item.path, item.relative, item.tender, **_scan_options(item, output))
+        return _crops_from_output(record, item)
     except (MemoryError, RecursionError):
         reason = "Fichier trop complexe pour être lu (mémoire ou imbrication excessive)."
     except Exception as error:  # noqa: BLE001 - any parser failure on untrusted input
         reason = f"Fichier PDF illisible ({type(error).__name__} : {error})."
     return Record(file=item.relative, tender=item.tender, error=reason, error_class="rejected")
+
+
+def _crops_from_output(record: Record, item: InputFile) -> Record:
+    """Crop pictures are named within the file's crops folder; the record names them from the output."""
+    folder = _crops_folder(item)
+    for reading in record.readings.values():
+        if reading.crop:
+            reading.crop = (folder / reading.crop).as_posix()
+    return record
+
+
+def _crops_folder(item: InputFile) -> Path:
+    return Path(CROPS) / Path(item.relative).with_suffix("")
 
 
 def _scan_options(item: InputFile, output: Path | None) -> dict:
@@ -78,7 +92,7 @@ def _scan_options(item: InputFile, output: Path | None) -> dict:
     ok, reason = ocr_available()
     if not ok:
         return {"scan_reader": None, "scan_unavailable": reason}
-    crops = output / CROPS / Path(item.relative).with_suffix("") if output else None
+    crops = output / _crops_folder(item) if output else None
     return {"scan_reader": functools.partial(read_scan_page, engine=get_engine(), crops_dir=crops),
             "scan_unavailable": None}
 
@@ -112,8 +126,9 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
         checked = _cross_check(records, output, options)
         for record in records:
             store.save(run_id, record, EXTRACTOR_VERSION)
-        write_jsonl(records, output / "records.jsonl", form)
-        write_csv(records, output / "records.csv", form)
+        exported = _with_corrections(store, records)
+        write_jsonl(exported, output / "records.jsonl", form)
+        write_csv(exported, output / "records.csv", form)
         books = _workbooks(store, output, started, options.publication, checked)
         summary = _summary(records)
         store.finish_run(run_id, summary)
@@ -123,15 +138,21 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
     return Exit.OK
 
 
+def _with_corrections(store: Store, records: list[Record]) -> list[Record]:
+    """This run's records as the store gives them back: the officer's corrections applied."""
+    stored = {(r.tender, r.file): r for tender in {r.tender for r in records} for r in store.latest(tender)}
+    return [stored.get((r.tender, r.file), r) for r in records]
+
+
 def _take_corrections(output: Path, store: Store, form: Form) -> None:
     """Corrections typed in the previous workbooks, stored before the workbooks are rewritten."""
-    corrections = read_corrections(output, form)
-    if corrections:
-        reports = store.add_corrections(corrections)
-        click.echo(f"{len(corrections)} correction(s) relue(s) dans les classeurs.")
-        for report in reports:
-            if getattr(report, "severity", "") != "info":
-                click.secho(f"  {report.message}", fg="yellow")
+    reports = store.add_corrections(read_corrections(output, form))
+    accepted = [r for r in reports if r.accepted]
+    if reports:
+        click.echo(f"Corrections relues dans les classeurs : {len(accepted)} acceptée(s), "
+                   f"{len(reports) - len(accepted)} refusée(s).")
+    for report in reports:
+        click.secho(f"  {report.message}", fg=None if report.accepted else "yellow")
 
 
 def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
