@@ -35,7 +35,8 @@ LINE_MIN_PT = 4.0  # a text line is at least this tall
 WORD_GAP_LINES = 2.0  # a gap wider than this many line heights splits columns, not words
 FULL_WIDTH = 0.6  # share of the widest line that makes a line "full width" (ragged text included)
 PARAGRAPH_LEADING = 1.5  # lines of a paragraph are closer than this many line heights
-UPRIGHT_MIN_WORDS = 5  # fewer confident label words: ask whether the page is turned
+UPRIGHT_MIN_WORDS = 5  # fewer confident label words (or a smaller share): ask whether the page is turned
+UPRIGHT_MIN_SHARE = 0.5
 CONFIDENT = 0.6
 IMAGE_COVERAGE = 0.5  # an image-only page is mostly covered by images
 
@@ -115,7 +116,9 @@ def _prepare(raster: Raster) -> PreparedScan:
 
 
 def _few_confident(words: list[Word]) -> bool:
-    return sum(w.confidence >= CONFIDENT for w in words) < UPRIGHT_MIN_WORDS
+    """Too few words read with confidence: the page may be turned (or is not text)."""
+    confident = sum(w.confidence >= CONFIDENT for w in words)
+    return confident < UPRIGHT_MIN_WORDS or confident < UPRIGHT_MIN_SHARE * len(words)
 
 
 def without_boxes(image: np.ndarray, boxes: list[Box], scale: float) -> np.ndarray:

@@ -62,6 +62,10 @@ def draw_form() -> DrawnForm:
         width = pdf.stringWidth(text, "Courier", 12)
         pdf.drawString(330, PAGE_HEIGHT - top - 9, text)
         drawn.values[key] = (text, (330, top - 1, 330 + width, top + 10))
+        pdf.setLineWidth(0.6)
+        pdf.setDash([1, 2])  # the dashed answer line of the paper form, under the value
+        pdf.line(320, PAGE_HEIGHT - top - 12, 400, PAGE_HEIGHT - top - 12)
+        pdf.setDash([])
     for index, (name, top, style) in enumerate(BOX_STYLES):
         x0 = 420 + 60 * (index % 2 if top == 90 else 0)
         _box(pdf, x0, top, style)
