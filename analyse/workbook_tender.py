@@ -26,6 +26,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analyse.corrections import RULE_REFUSED
+from analyse.egapro import NOT_CHECKED
 from analyse.excel import (ANSWERS_SHEET, BLUE_FILL, BOLD, CORRECTED_HEADER, FILE_HEADER, GREEN_FILL,
                            KEY_HEADER, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, REVIEW_SHEET, SHA_HEADER,
                            TENDER_HEADER, TITLE, answer_cell, fit_row, fit_rows, french_date, header,
@@ -44,6 +45,8 @@ STATUS_LABELS = {"ok": "OK", "review": "À vérifier", "rejected": "Rejeté"}
 SEVERITY_LABELS = {"error": "erreur", "warning": "avertissement", "info": "information"}
 SEVERITY_FILLS = {"error": RED_FILL, "warning": ORANGE_FILL}
 EGAPRO_RULE_PREFIX = "egapro"
+DECLARED_INDEX = "Index déclaré"
+PUBLISHED_INDEX = "Index publié (Egapro)"
 IMAGE_MAX = (360, 160)  # pixels of a zone's picture in the review sheet
 TABLE_HEAD = 7  # row of the summary's header
 
@@ -108,6 +111,17 @@ def _egapro(record: Record) -> str:
     return " ; ".join(messages) or ("" if record.rejected else "Aucune remarque")
 
 
+def published_index(record: Record) -> str | None:
+    """The score the ministry published for the bidder, with its year (Egapro cross-check)."""
+    if record.rejected:
+        return None
+    published = record.published_index
+    if not published:
+        return "non trouvé"
+    score = published["score"] if published["score"] is not None else "sans note"
+    return f"{score} ({published['year']})"
+
+
 def summary_columns(form: Form, egapro: bool) -> list[Column]:
     columns = [
         Column("Structure", 32, lambda r, v: bidder(r)),
@@ -115,7 +129,7 @@ def summary_columns(form: Form, egapro: bool) -> list[Column]:
         Column("Effectif total", 10, lambda r, v: headcount(v)),
         Column("Part de femmes", 10, lambda r, v: women_share(v), PERCENT_FORMAT),
         Column("Part de femmes parmi les cadres", 12, lambda r, v: women_share(v, "managers"), PERCENT_FORMAT),
-        Column("Note index égalité", 10, lambda r, v: _score(v)),
+        Column(DECLARED_INDEX, 10, lambda r, v: _score(v)),
         Column("Conseil d'administration", 13, lambda r, v: _yes_no(v.get("board.exists"))),
         Column("Part de femmes au CA", 10, lambda r, v: _pct(v.get("board.women_pct")), PERCENT_FORMAT),
         Column(f"Engagements (sur {len(form.commitments)})", 12,
@@ -127,6 +141,8 @@ def summary_columns(form: Form, egapro: bool) -> list[Column]:
         Column(FILE_HEADER, 30, lambda r, v: r.file),
     ]
     if egapro:
+        position = [c.title for c in columns].index(DECLARED_INDEX) + 1
+        columns.insert(position, Column(PUBLISHED_INDEX, 12, lambda r, v: published_index(r)))
         columns.append(Column("Contrôle Egapro", 50, lambda r, v: _egapro(r)))
     # For the chart: the score as a number only (NC would be drawn as 0).
     columns.append(Column("Note (graphique)", 8, lambda r, v: s if isinstance(s := _score(v), (int, float)) else None))
@@ -136,7 +152,7 @@ def summary_columns(form: Form, egapro: bool) -> list[Column]:
 def _summary(ws: Worksheet, records: list[Record], tender: str, run_date: date, form: Form, *,
              publication: bool, egapro: bool) -> None:
     ws.title = SUMMARY_SHEET
-    _summary_heading(ws, records, tender, run_date, form, publication)
+    _summary_heading(ws, records, tender, run_date, form, publication, egapro)
     columns = summary_columns(form, egapro)
     header(ws, TABLE_HEAD, [c.title for c in columns])
     widths(ws, {i: c.width for i, c in enumerate(columns, start=1)})
@@ -157,7 +173,7 @@ def _summary(ws: Worksheet, records: list[Record], tender: str, run_date: date, 
 
 
 def _summary_heading(ws: Worksheet, records: list[Record], tender: str, run_date: date, form: Form,
-                     publication: bool) -> None:
+                     publication: bool, egapro: bool) -> None:
     put(ws, 1, 1, f"Questionnaires égalité — consultation {tender}").font = TITLE
     put(ws, 2, 1, f"Date de l'exécution : {french_date(run_date)}")
     references = sorted({str(ref) for r in records if (ref := r.fields(form).get("tender_ref"))})
@@ -166,6 +182,8 @@ def _summary_heading(ws: Worksheet, records: list[Record], tender: str, run_date
     review = sum(1 for r in records if r.status == "review")
     put(ws, 4, 1, f"{len(records)} fichier(s) reçu(s), dont {rejected} rejeté(s) et {review} à vérifier. "
                   f"Notes index : rouge sous {SCORE_THRESHOLDS[0]}, orange sous {SCORE_THRESHOLDS[1]}.")
+    if not egapro:
+        put(ws, 5 + publication, 1, NOT_CHECKED)
     if publication:
         put(ws, 5, 1, "Document interne : données par structure, à ne pas publier "
                       "(seule la synthèse territoriale est préparée pour publication).").font = BOLD
@@ -178,7 +196,7 @@ def _summary_colours(ws: Worksheet, count: int, titles: list[str]) -> None:
     def column(title: str) -> str:
         return get_column_letter(titles.index(title) + 1)
 
-    score, status, errors = column("Note index égalité"), column("Statut"), column("Erreurs")
+    score, status, errors = column(DECLARED_INDEX), column("Statut"), column("Erreurs")
     low, high = SCORE_THRESHOLDS
     rules = [
         (score, f"AND(ISNUMBER({score}{first}),{score}{first}<{low})", RED_FILL),

@@ -25,12 +25,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from analyse.egapro import tender_year
 from analyse.excel import (BOLD, GREEN_FILL, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, TITLE,
-                           fit_rows, french_date, header, printable, put,
+                           fit_rows, french_date, header, printable, put, put_row,
                            save_atomically, widths)
 from analyse.indicators import (SCORE_THRESHOLDS, Indicator, Measure, count, distinct, indicators,
                                 officer_distribution, score_bands, score_distribution, share)
 from analyse.store import Store, StoredVersion
-from analyse.workbook_tender import EGAPRO_RULE_PREFIX
+from analyse.egapro import NOT_CHECKED
+from analyse.workbook_tender import DECLARED_INDEX, EGAPRO_RULE_PREFIX, PUBLISHED_INDEX, bidder, published_index
 from questionnaire.definition import Form
 from questionnaire.record import Record
 
@@ -55,7 +56,25 @@ def write_territory_workbook(store: Store, path: Path, run_date: date, *, public
     _governance(wb.create_sheet("Gouvernance"), records, store.form, publication)
     _groups(wb.create_sheet("Par consultation"), "Consultation", by_tender(versions), store.form, publication)
     _groups(wb.create_sheet("Par année"), "Année", by_year(versions), store.form, publication)
+    if not publication:  # one row per structure: never in a workbook prepared for publication
+        _structures(wb.create_sheet("Structures"), records, store.form, egapro_checked)
     return save_atomically(wb, path)
+
+
+def _structures(ws: Worksheet, records: list[Record], form: Form, egapro: bool) -> None:
+    """Each distinct structure with its latest answer: declared index beside the published one."""
+    put(ws, 1, 1, "Structures distinctes (dernière réponse de chacune)").font = TITLE
+    put(ws, 2, 1, "Index publié : contrôle Egapro de la dernière exécution avec l'export du ministère."
+                  if egapro else NOT_CHECKED)
+    titles = ["Structure", "SIRET", "Consultation", DECLARED_INDEX] + ([PUBLISHED_INDEX] if egapro else [])
+    header(ws, 4, titles)
+    for row, record in enumerate(distinct(records), start=5):
+        values = record.fields(form)
+        cells = [bidder(record), values.get("siret"), record.tender, values.get("equality_index.score")]
+        put_row(ws, row, cells + ([published_index(record)] if egapro else []))
+    widths(ws, {1: 36, 2: 17, 3: 20, 4: 12, 5: 18})
+    ws.freeze_panes = "A5"
+    printable(ws)
 
 
 def year_of(version: StoredVersion) -> int:

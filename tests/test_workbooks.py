@@ -74,7 +74,7 @@ def test_summary_has_one_row_per_bidder_with_figures_computed_from_the_answers(b
             assert row["SIRET"] == values["siret"] and isinstance(row["SIRET"], str)
             ticked = sum(1 for c in FORM.commitments if values[c.done_key])
             assert row["Engagements (sur 8)"] == ticked
-        assert row["Note index égalité"] == values["equality_index.score"]
+        assert row["Index déclaré"] == values["equality_index.score"]
     assert summary["T-2024-01/alpha.pdf"]["Statut"] == "À vérifier"  # policy over 1000 characters
     assert summary["T-2024-01/beta.pdf"]["Statut"] == "OK"
     assert summary["T-2024-01/lettre.pdf"]["Statut"] == "Rejeté"
