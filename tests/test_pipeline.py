@@ -1,0 +1,99 @@
+"""`egalite run` and `egalite check` end to end, as an officer runs them."""
+from __future__ import annotations
+
+import fcntl
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli import Exit, main
+from tests.support_egapro import PublicRow, write_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+INBOX = ROOT / "samples" / "inbox"
+PICKED = ["VM-2026-014/Questionnaire egalite Lefebvre.pdf",  # annotations
+          "CHV-2026-007/Egalite FH - Nordpaysage.pdf",  # declares 297 employees and 85
+          "CHV-2026-007/Devis Blanchisserie Industrielle du Nord.pdf"]  # not a questionnaire
+
+
+def _inbox(tmp_path: Path) -> Path:
+    inbox = tmp_path / "boîte de réception"
+    for relative in PICKED:
+        target = inbox / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(INBOX / relative, target)
+    (inbox / "VM-2026-014" / "notes de l'acheteur.docx").write_bytes(b"PK\x03\x04 not really a docx")
+    return inbox
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, ["run", *map(str, args), "--workers", "1"], catch_exceptions=False)
+
+
+def _lines(output: Path) -> dict[str, dict]:
+    text = (output / "records.jsonl").read_text(encoding="utf-8")
+    return {line["file"]: line for line in map(json.loads, text.splitlines())}
+
+
+def test_run_accounts_for_every_file_and_writes_every_output(tmp_path: Path) -> None:
+    inbox, output = _inbox(tmp_path), tmp_path / "sortie"
+    result = _run(inbox, "--output", output)
+    assert result.exit_code == Exit.OK, result.output
+    lines = _lines(output)
+    assert set(lines) == {p.relative_to(inbox).as_posix() for p in inbox.rglob("*") if p.is_file()}
+    assert lines["VM-2026-014/notes de l'acheteur.docx"]["status"] == "rejected"
+    assert lines["CHV-2026-007/Devis Blanchisserie Industrielle du Nord.pdf"]["status"] == "rejected"
+    assert lines["VM-2026-014/Questionnaire egalite Lefebvre.pdf"]["fields"]["siret"] == "47200993500033"
+    assert all(line["tender"] == line["file"].split("/")[0] for line in lines.values())
+    csv_rows = (output / "records.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(csv_rows) == len(lines) + 1
+    for book in ("VM-2026-014/synthese-VM-2026-014.xlsx", "CHV-2026-007/synthese-CHV-2026-007.xlsx",
+                 "synthese-territoire.xlsx"):
+        assert (output / book).stat().st_size > 0
+    assert "4 fichier(s) lu(s)" in result.output
+
+
+def test_rerun_gives_the_same_records_without_reading_again(tmp_path: Path, monkeypatch) -> None:
+    inbox, output = _inbox(tmp_path), tmp_path / "sortie"
+    _run(inbox, "--output", output)
+    first = _lines(output)
+    import pipeline
+
+    monkeypatch.setattr(pipeline, "run_parallel", lambda items, *a, **k: iter(()) if not items else 1 / 0)
+    assert _run(inbox, "--output", output).exit_code == Exit.OK
+    assert _lines(output) == first
+
+
+def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
+    inbox, output = _inbox(tmp_path), tmp_path / "sortie"
+    output.mkdir()
+    with open(output / ".egalite.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = _run(inbox, "--output", output)
+    assert result.exit_code == Exit.OUTPUT
+    assert "Une autre exécution" in result.output
+    assert not (output / "records.jsonl").exists()
+
+
+def test_missing_inbox_says_so_in_french(tmp_path: Path) -> None:
+    result = _run(tmp_path / "absent", "--output", tmp_path / "sortie")
+    assert result.exit_code == Exit.INPUT and "Dossier introuvable" in result.output
+
+
+def test_egapro_export_is_used_and_remembered(tmp_path: Path) -> None:
+    inbox, output = _inbox(tmp_path), tmp_path / "sortie"
+    export = tmp_path / "index-egalite-fh.csv"
+    write_csv(export, [PublicRow(year=2025, siren="317316628", name="SA Nordpaysage", score=80)], "utf-8")
+    _run(inbox, "--output", output, "--egapro", export)
+    nordpaysage = _lines(output)["CHV-2026-007/Egalite FH - Nordpaysage.pdf"]
+    assert any("80" in f["message"] and "85" in f["message"] for f in nordpaysage["findings"])
+    _run(inbox, "--output", output)  # without --egapro: the file is remembered
+    assert _lines(output)["CHV-2026-007/Egalite FH - Nordpaysage.pdf"]["findings"] == nordpaysage["findings"]
+
+
+def test_check_shows_one_file_in_french() -> None:
+    result = CliRunner().invoke(main, ["check", str(INBOX / PICKED[0])])
+    assert result.exit_code == Exit.OK
+    assert "Statut : conforme" in result.output and "Paysages Lefebvre et Fils" in result.output
