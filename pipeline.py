@@ -25,7 +25,6 @@ from analyse.validate import validate
 from cli import Exit
 from extract.batch import InputFile, discover, run_parallel, sha256_of
 from extract.read import EXTRACTOR_VERSION, read_file
-from extract.safety import preflight
 from questionnaire.definition import Form, load as load_form
 from questionnaire.record import Record
 
@@ -49,20 +48,22 @@ class RunOptions:
 
 def process(item: InputFile, output: Path | None = None) -> dict:
     """Read and validate one file (runs in a worker process); a plain dict crosses back."""
-    problem = preflight(item.path, item.path.parents[len(Path(item.relative).parts) - 1])
-    if problem:
-        record = Record(file=item.relative, tender=item.tender, error=problem, error_class="rejected")
-    else:
-        record = _read_guarded(item, output)
-    record.sha256, record.size = sha256_of(item.path), item.size
+    record = _read_guarded(item, output)
+    record.sha256, record.size = content_hash(item), item.size
     record.findings = validate(record)
     return record.to_dict()
+
+
+def content_hash(item: InputFile) -> str | None:
+    """The file's SHA-256; None for what is not a regular file (a FIFO would block the reader)."""
+    return sha256_of(item.path) if item.path.is_file() else None
 
 
 def _read_guarded(item: InputFile, output: Path | None) -> Record:
     """A parser's unexpected exception on a hostile file rejects that file, not the batch."""
     try:
-        record = read_file(item.path, item.relative, item.tender, **_scan_options(item, output))
+        inbox = item.path.parents[len(Path(item.relative).parts) - 1]
+        record = read_file(item.path, item.relative, item.tender, inbox=inbox, **_scan_options(item, output))
         return _crops_from_output(record, item)
     except (MemoryError, RecursionError):
         reason = "Fichier trop complexe pour être lu (mémoire ou imbrication excessive)."
@@ -160,8 +161,9 @@ def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
     """Records for every file: unchanged files from the store, the others read in workers."""
     todo = []
     for item in files:
-        cached = store.cached(sha256_of(item.path), EXTRACTOR_VERSION) if options.use_cache else None
-        if cached is not None and item.path.is_file():
+        digest = content_hash(item) if options.use_cache else None
+        cached = store.cached(digest, EXTRACTOR_VERSION) if digest else None
+        if cached is not None:
             cached.file, cached.tender, cached.published_index = item.relative, item.tender, None
             cached.findings = validate(cached, form)
             yield cached

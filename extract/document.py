@@ -20,6 +20,7 @@ import pypdfium2.raw as raw
 from extract.marks import assemble
 from extract.pdfium_annots import AnnotTokens, FormField, read_annotations
 from extract.pdfium_text import text_tokens
+from extract.safety import preflight
 from extract.tokens import Page
 from extract.vector_marks import path_shapes
 
@@ -50,26 +51,11 @@ class Document:
     truncated: bool = False  # more pages than MAX_PAGES
 
 
-_MAGIC = {b"\x89PNG": "une image PNG", b"\xff\xd8\xff": "une image JPEG", b"GIF8": "une image GIF",
-          b"II*\x00": "une image TIFF", b"MM\x00*": "une image TIFF", b"PK\x03\x04": "une archive ZIP ou un document Office",
-          b"\xd0\xcf\x11\xe0": "un document Office ancien (Word, Excel)", b"{\\rtf": "un document RTF"}
-
-
-def sniff(path: Path) -> None:
-    """Reject at once what is obviously not a PDF (empty file, image, Office document)."""
-    with open(path, "rb") as handle:
-        head = handle.read(1024)
-    if not head:
-        raise Unreadable("Fichier vide (0 octet).")
-    for magic, what in _MAGIC.items():
-        if head.startswith(magic):
-            raise Unreadable(f"Ce fichier n'est pas un PDF : c'est {what}.")
-    if b"%PDF" not in head and not head.lstrip().startswith(b"%"):
-        raise Unreadable("Ce fichier n'est pas un PDF (en-tête %PDF absent).")
-
-
-def open_pdf(path: Path) -> pdfium.PdfDocument:
-    sniff(path)
+def open_pdf(path: Path, inbox: Path | None = None) -> pdfium.PdfDocument:
+    """The PDF, once :func:`extract.safety.preflight` has let it through."""
+    problem = preflight(path, inbox)
+    if problem:
+        raise Unreadable(problem)
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
@@ -88,13 +74,14 @@ def _classify(error: pdfium.PdfiumError) -> Unreadable:
 
 
 def load(path: Path, scan_reader: ScanReader | None = None,
-         text_needed: Callable[[list[FormField]], bool] = lambda fields: True) -> Document:
+         text_needed: Callable[[list[FormField]], bool] = lambda fields: True,
+         inbox: Path | None = None) -> Document:
     """Every page of the file as tokens (image-only pages through ``scan_reader``).
 
     Widgets are read first; when ``text_needed`` says their values suffice
     (our own fillable form), the pages' text is not extracted at all.
     """
-    pdf = open_pdf(path)
+    pdf = open_pdf(path, inbox)
     try:
         count = len(pdf)
         if count == 0:

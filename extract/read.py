@@ -30,12 +30,17 @@ METHOD_SCAN = "scan (OCR)"
 
 
 def read_file(path: Path, relative: str, tender: str, *, form: Form | None = None,
-              scan_reader: ScanReader | None = None, scan_unavailable: str | None = None) -> Record:
-    """Read one input file into a record (rejected with a reason when it must be)."""
+              scan_reader: ScanReader | None = None, scan_unavailable: str | None = None,
+              inbox: Path | None = None) -> Record:
+    """Read one input file into a record (rejected with a reason when it must be).
+
+    ``inbox`` is the folder the file was found in (links leading out of it are refused).
+    """
     form = form or load_form()
     record = Record(file=relative, tender=tender, form_id=form.id)
     try:
-        document = load(path, scan_reader, text_needed=lambda fields: not _direct_form(fields, form))
+        document = load(path, scan_reader, text_needed=lambda fields: not _direct_form(fields, form),
+                        inbox=inbox)
     except Unreadable as error:
         record.error, record.error_class = error.reason, error.reason_class
         return record

@@ -15,18 +15,14 @@ from typing import Callable, Iterable
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
-    """A run of characters without a space, or a whole widget/annotation value."""
+class _Boxed:
+    """Geometry shared by words and marks (both have x0, top, x1, bottom)."""
 
-    text: str
+    __slots__ = ()
     x0: float
     top: float
     x1: float
     bottom: float
-    source: str = "text"  # text | form_field | annotation | ocr
-    confidence: float = 1.0
-    field_name: str | None = None  # the widget's name, when the word is a form field value
 
     @property
     def bbox(self) -> BBox:
@@ -42,7 +38,22 @@ class Word:
 
 
 @dataclass(frozen=True, slots=True)
-class Mark:
+class Word(_Boxed):
+    """A run of characters without a space, or a whole widget/annotation value."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    source: str = "text"  # text | form_field | annotation | ocr
+    confidence: float = 1.0
+    field_name: str | None = None  # the widget's name, when the word is a form field value
+
+
+
+@dataclass(frozen=True, slots=True)
+class Mark(_Boxed):
     """A box that can be ticked, with its state.
 
     Drawn squares, check box widgets, ☐/☒ glyphs and boxes found on scans
@@ -59,17 +70,6 @@ class Mark:
     confidence: float = 1.0
     field_name: str | None = None
 
-    @property
-    def bbox(self) -> BBox:
-        return (self.x0, self.top, self.x1, self.bottom)
-
-    @property
-    def middle(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def centre(self) -> float:
-        return (self.x0 + self.x1) / 2
 
 
 ZoneReader = Callable[[BBox], list[Word]]

@@ -152,34 +152,22 @@ def _table(table_id: str, data: dict[str, Any], choices: dict[str, tuple[Axis, .
 
 
 def _table_fields(table: Table, label_pattern: str) -> list[FieldDef]:
-    if table.choices:  # one field per row: the column ticked is its value
-        return [
-            FieldDef(
-                key=table.key(row.id),
-                label=label_pattern.format(row=row.label),
-                section=table.section,
-                type=table.type,
-                read="cell",
-                anchors=row.anchors,
-                table=table.id,
-                row=row.id,
-            )
-            for row in table.rows
-        ]
+    """One field per cell; a table of choices has one field per row (the column ticked is its value)."""
+    columns: list[Axis | None] = [None] if table.choices else list(table.columns)
     return [
         FieldDef(
-            key=table.key(row.id, column.id),
-            label=label_pattern.format(row=row.label, column=column.label.rstrip("*")),
+            key=table.key(row.id, column.id if column else None),
+            label=label_pattern.format(row=row.label, column=column.label.rstrip("*") if column else ""),
             section=table.section,
             type=table.type,
             read="cell",
             anchors=row.anchors,
             table=table.id,
             row=row.id,
-            column=column.id,
+            column=column.id if column else None,
         )
         for row in table.rows
-        for column in table.columns
+        for column in columns
     ]
 
 
