@@ -214,11 +214,12 @@ def test_a_single_worker_still_isolates_each_file() -> None:
     assert (outcomes["a"].result, outcomes["b"].result) == ("a", "b")
 
 
-def test_files_run_in_other_processes_and_workers_are_replaced() -> None:
-    pids = [outcome.result for outcome in run_parallel(fake(*map(str, range(450))), pid, workers=2,
+def test_files_run_in_other_processes_and_workers_are_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("extract.batch.TASKS_PER_WORKER", 10)
+    pids = [outcome.result for outcome in run_parallel(fake(*map(str, range(45))), pid, workers=2,
                                                        progress=False)]
     assert os.getpid() not in pids
-    assert len(set(pids)) >= 3  # 200 tasks per worker at most: 450 files need at least 3 workers
+    assert len(set(pids)) >= 5  # 10 files per worker at most: 45 files need at least 5 workers
 
 
 def test_outcomes_come_as_files_complete() -> None:
