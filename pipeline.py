@@ -123,10 +123,14 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
         _take_corrections(output, store, form)
         files = discover(inbox, skip=[output])
         run_id = store.start_run(inbox, started)
-        records = list(_records(files, output, store, run_id, options, form))
-        checked = _cross_check(records, output, options)
-        for record in records:
-            store.save(run_id, record, EXTRACTOR_VERSION)
+        index = _egapro_index(output, options)
+        records = []
+        for record in _records(files, output, store, run_id, options, form):
+            if index is not None:
+                _cross_check(record, index)
+            store.save(run_id, record, EXTRACTOR_VERSION)  # at once: an interrupted run loses nothing
+            records.append(record)
+        checked = index is not None
         exported = _with_corrections(store, records)
         write_jsonl(exported, output / "records.jsonl", form)
         write_csv(exported, output / "records.csv", form)
@@ -179,30 +183,31 @@ def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
                          error=outcome.failure, error_class="rejected", size=outcome.item.size)
 
 
-def _cross_check(records: list[Record], output: Path, options: RunOptions) -> bool:
-    """The declared index against the ministry's public export, when one is given or remembered.
-
-    Returns whether the check was made (the workbooks say so either way).
-    """
+def _egapro_index(output: Path, options: RunOptions):
+    """The ministry's public export, given or remembered; None when there is none or it is unreadable."""
     from analyse import egapro
 
     path = options.egapro or egapro.remembered(output)
     if path is None:
-        return False
+        return None
     try:
         index = egapro.EgaproIndex.load(path)
     except egapro.EgaproError as error:
         click.secho(str(error), fg="red", err=True)
-        return False
+        return None
     if options.egapro:
         egapro.remember(options.egapro, output)
-    this_year = datetime.now().year
-    for record in records:
-        year = egapro.tender_year(record, this_year)
-        record.findings.extend(egapro.cross_check(record, index, year))
-        published = egapro.published_score(record, index, year)
-        record.published_index = {"score": published[0], "year": published[1]} if published else None
-    return True
+    return index
+
+
+def _cross_check(record: Record, index) -> None:
+    """The declared index against the published one (findings and the workbooks' column)."""
+    from analyse import egapro
+
+    year = egapro.tender_year(record, datetime.now().year)
+    record.findings.extend(egapro.cross_check(record, index, year))
+    published = egapro.published_score(record, index, year)
+    record.published_index = {"score": published[0], "year": published[1]} if published else None
 
 
 def _workbooks(store: Store, output: Path, started: datetime, publication: bool, checked: bool) -> list[Path]:
