@@ -8,7 +8,7 @@ confidence, crop) stays on the readings for the store and the workbooks.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from questionnaire.definition import Form, load
@@ -46,7 +46,7 @@ class Reading:
     crop: str | None = None  # PNG of the zone, relative to the output folder
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in _READING_FIELDS}
         data["bbox"] = list(self.bbox) if self.bbox else None
         return data
 
@@ -56,6 +56,9 @@ class Reading:
         if data.get("bbox"):
             data["bbox"] = tuple(data["bbox"])
         return cls(**data)
+
+
+_READING_FIELDS = ("key", "value", "raw", "source", "page", "bbox", "confidence", "doubt", "crop")
 
 
 @dataclass
@@ -130,9 +133,17 @@ class Record:
         return line
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything, provenance included (for the store and the cache)."""
-        data = asdict(self)
+        """Everything, provenance included (for the store and the cache).
+
+        Built by hand rather than with ``dataclasses.asdict``, whose deep
+        copies cost more than reading a fillable form.
+        """
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["readings"] = {k: r.to_dict() for k, r in self.readings.items()}
+        data["findings"] = [{"key": f.key, "severity": f.severity, "message": f.message, "rule": f.rule}
+                            for f in self.findings]
+        data["pages"] = list(self.pages)
+        data["published_index"] = dict(self.published_index) if self.published_index else None
         return data
 
     @classmethod
