@@ -219,7 +219,7 @@ def _address_space() -> int:
 
 
 def _progress_bar(total: int, wanted: bool) -> tqdm:
-    return tqdm(total=total, desc="Lecture", unit=" fichier", file=sys.stderr,
+    return tqdm(total=total, desc="Lecture", unit=" fichiers", file=sys.stderr,
                 disable=not (wanted and sys.stderr.isatty()),
                 bar_format="{desc} : {n_fmt}/{total_fmt} fichiers |{bar}| "
                            "{elapsed} écoulé, reste {remaining}, {rate_fmt}")

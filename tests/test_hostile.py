@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from extract.batch import InputFile, Outcome, discover, run_parallel, sha256_of
+from extract.ocr_engine import ocr_available
 from pipeline import process
 from questionnaire.fillable import render_fillable
 from questionnaire.record import Record
@@ -121,7 +122,7 @@ KNOWN_MISMATCHES = {  # the reader's current defects, to be fixed there
     "broken/bug1606566.pdf": "no %PDF header: PDFium refuses it, the reader does not retry with pypdf",
     "broken/PDFBOX-3148-2-fuzzed.pdf": "corrupt trailer: read as an empty document instead of rejected",
 }
-NEEDS_OCR = {"other/imagemagick-CCITTFaxDecode.pdf"}  # image-only: `review` until OCR is installed
+NEEDS_OCR = {"other/imagemagick-CCITTFaxDecode.pdf"}  # image-only: `review` while OCR is not installed
 
 
 def manifest() -> list[dict[str, str]]:
@@ -133,8 +134,8 @@ def corpus_case(row: dict[str, str]) -> pytest.param:
     marks = []
     if row["file"] in KNOWN_MISMATCHES:
         marks.append(pytest.mark.xfail(reason=KNOWN_MISMATCHES[row["file"]], strict=True))
-    if row["file"] in NEEDS_OCR:
-        marks.append(pytest.mark.xfail(reason="needs Tesseract with French data", strict=False))
+    if row["file"] in NEEDS_OCR and not ocr_available()[0]:
+        marks.append(pytest.mark.xfail(reason="needs Tesseract with French data", strict=True))
     return pytest.param(row["file"], row["expect"], id=row["file"], marks=marks)
 
 
