@@ -1,0 +1,70 @@
+"""A run killed in the middle of a batch: nothing lost, nothing doubled, old workbooks still readable."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "inbox" / "CHV-2026-007" / "Egalite FH - Nordpaysage.pdf"
+
+
+def _inbox(folder: Path, count: int, start: int = 0) -> None:
+    """Distinct copies of one questionnaire (a comment after %%EOF changes the content hash)."""
+    data = SAMPLE.read_bytes()
+    for number in range(start, start + count):
+        target = folder / "VM-2026-099" / f"réponse n°{number:03d} d'une entreprise.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data + f"\n% copie {number}\n".encode())
+
+
+def _egalite(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", "import cli; cli.main()", "run", *args, "--workers", "1"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def _stored(output: Path) -> int:
+    try:
+        with sqlite3.connect(output / "egalite.sqlite", timeout=1) as db:
+            return db.execute("SELECT COUNT(*) FROM versions").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _kill_when_stored(process: subprocess.Popen, output: Path, at_least: int, total: int) -> None:
+    deadline = time.monotonic() + 120
+    while _stored(output) < at_least and time.monotonic() < deadline:
+        assert process.poll() is None, "the run ended before it could be interrupted"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert at_least <= _stored(output) < total
+
+
+def test_killed_run_then_rerun_loses_and_doubles_nothing(tmp_path: Path) -> None:
+    inbox, output = tmp_path / "entrée", tmp_path / "sortie"
+    _inbox(inbox, 6)
+    assert _egalite(str(inbox), "--output", str(output)).wait(timeout=300) == 0
+    book = output / "VM-2026-099" / "synthese-VM-2026-099.xlsx"
+    first_book = book.read_bytes()
+
+    _inbox(inbox, 34, start=6)  # new files arrive; the next run is killed half-way
+    _kill_when_stored(_egalite(str(inbox), "--output", str(output)), output, at_least=12, total=40)
+    assert book.read_bytes() == first_book  # the previous workbook is untouched and readable
+    load_workbook(book, read_only=True).close()
+
+    assert _egalite(str(inbox), "--output", str(output)).wait(timeout=300) == 0
+    lines = [json.loads(line) for line in (output / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    files = [line["file"] for line in lines]
+    assert len(files) == len(set(files)) == 40
+    assert {line["status"] for line in lines} == {"ok"}
+    assert _stored(output) == 40
+    load_workbook(book, read_only=True).close()
