@@ -64,9 +64,8 @@ def find_outlines(image: np.ndarray, scale: float) -> list[tuple[int, int, int, 
     A square inside another (a glyph drawn in a box) is not a second box.
     """
     mask = ink_mask(image)
-    length = max(3, round(STROKE_MIN_PT * scale))
-    horizontal = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))) > 0
-    vertical = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length))) > 0
+    horizontal = _strokes(mask, scale, (1, 0))
+    vertical = _strokes(mask, scale, (0, 1))
     count, _, stats, _ = cv2.connectedComponentsWithStats((horizontal | vertical).astype(np.uint8), connectivity=8)
     outlines = []
     for x, y, width, height, _ in stats[1:count]:
@@ -80,6 +79,16 @@ def find_outlines(image: np.ndarray, scale: float) -> list[tuple[int, int, int, 
                 mask[y + top:y + bottom, x + left:x + right]):
             outlines.append((int(x + left), int(y + top), int(x + right), int(y + bottom)))
     return sorted(_outermost(outlines), key=lambda b: (b[1], b[0]))
+
+
+def _strokes(mask: np.ndarray, scale: float, direction: tuple[int, int]) -> np.ndarray:
+    """Straight strokes in ``direction`` as long as a box side, not longer (table rules
+    are left out, so a tick touching one does not join the box to the table)."""
+    def opened(length_pt: float) -> np.ndarray:
+        length = max(3, round(length_pt * scale))
+        size = (length, 1) if direction == (1, 0) else (1, length)
+        return cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size)) > 0
+    return opened(STROKE_MIN_PT) & ~opened(MAX_SIDE_PT + OVERSHOOT_PT)
 
 
 def _group_sized(width: int, height: int, scale: float) -> bool:

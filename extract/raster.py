@@ -24,6 +24,7 @@ RULE_MIN_PT = 40.0  # straight strokes longer than this are table rules, not tex
 DASH_GAP_PT = 3.5  # dashes of an answer line are closer than this
 LINE_MAX_PT = 2.5  # dashes and dots of a rule are flatter than this; letters are taller
 DASH_MAX_PT = 6.0  # and shorter than this
+CHAIN_MIN_PT = 20.0  # dashes lined up over this length are a dashed rule
 SPECK_PT = 0.8  # ink smaller than this (square side) is scanner noise; a full stop is bigger
 
 
@@ -96,35 +97,68 @@ def ink_of(image: np.ndarray, threshold: float) -> np.ndarray:
     return np.where(image < threshold, 255, 0).astype(np.uint8)
 
 
-def rule_mask(ink: np.ndarray, scale: float) -> np.ndarray:
-    """Solid rules: straight strokes longer than :data:`RULE_MIN_PT` (0/255, slightly grown)."""
-    long_side = max(3, round(RULE_MIN_PT * scale))
-    rules = (cv2.morphologyEx(ink, cv2.MORPH_OPEN, _kernel(long_side, 1))
-             | cv2.morphologyEx(ink, cv2.MORPH_OPEN, _kernel(1, long_side)))
-    return cv2.dilate(rules, _kernel(3, 3))
+def rule_masks(ink: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where the answer lines are: (solid rules, rows of dashed rules), 0/255.
 
-
-def text_only(image: np.ndarray, threshold: float, scale: float, rules: np.ndarray | None = None) -> np.ndarray:
-    """Black text on white, for OCR: no paper grain, rules, dashed lines or specks.
-
-    ``scale`` is pixels per point. Solid rules (``rules``, found here when
-    not given) are erased pixel by pixel; dashed or dotted answer lines
-    piece by piece (small flat pieces lined up over a rule's length), so
-    letters stay whole; specks smaller than :data:`SPECK_PT` go.
+    Solid rules are straight strokes longer than :data:`RULE_MIN_PT` (table
+    and cell borders too). Dashed rules are small flat pieces lined up over
+    :data:`CHAIN_MIN_PT` or more; their row is extended from the first piece
+    to the last of the same height, so that the dashes left between the
+    words written on the line are found too.
     """
-    ink = ink_of(image, threshold)
-    ink[(rule_mask(ink, scale) if rules is None else rules) > 0] = 0
     long_side = max(3, round(RULE_MIN_PT * scale))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    areas = stats[:, cv2.CC_STAT_AREA]
+    solid = (cv2.morphologyEx(ink, cv2.MORPH_OPEN, _kernel(long_side, 1))
+             | cv2.morphologyEx(ink, cv2.MORPH_OPEN, _kernel(1, long_side)))
+    return cv2.dilate(solid, _kernel(3, 3)), _dashed_rows(ink, scale)
+
+
+def _flat_pieces(stats: np.ndarray, scale: float) -> np.ndarray:
+    """Components as small and flat as the dashes or dots of a rule."""
     flat = ((stats[:, cv2.CC_STAT_HEIGHT] <= LINE_MAX_PT * scale)
             & (stats[:, cv2.CC_STAT_WIDTH] <= DASH_MAX_PT * scale))
     flat[0] = False
-    pieces = np.where(flat[labels], 255, 0).astype(np.uint8)
-    chains = cv2.morphologyEx(cv2.morphologyEx(pieces, cv2.MORPH_CLOSE, _kernel(max(2, round(DASH_GAP_PT * scale)), 1)),
-                              cv2.MORPH_OPEN, _kernel(long_side, 1))
-    in_chain = np.bincount(labels[chains > 0], minlength=count) > 0
-    erased = (flat & in_chain) | (areas < (SPECK_PT * scale) ** 2)
+    return flat
+
+
+def _dashed_rows(ink: np.ndarray, scale: float) -> np.ndarray:
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    pieces = np.where(_flat_pieces(stats, scale)[labels], 255, 0).astype(np.uint8)
+    closed = cv2.morphologyEx(pieces, cv2.MORPH_CLOSE, _kernel(max(2, round(DASH_GAP_PT * scale)), 1))
+    chains = cv2.morphologyEx(closed, cv2.MORPH_OPEN, _kernel(max(3, round(CHAIN_MIN_PT * scale)), 1))
+    count, _, segments, _ = cv2.connectedComponentsWithStats(chains, connectivity=8)
+    tolerance = max(1, round(LINE_MAX_PT * scale / 2))
+    rows: list[list[int]] = []  # x0, top, x1, bottom of each row of dashes
+    for x, y, width, height, _ in sorted(segments[1:count].tolist(), key=lambda s: s[1] + s[3] / 2):
+        if rows and abs(y + height / 2 - (rows[-1][1] + rows[-1][3]) / 2) <= tolerance:
+            row = rows[-1]
+            row[:] = [min(row[0], x), min(row[1], y), max(row[2], x + width), max(row[3], y + height)]
+        else:
+            rows.append([x, y, x + width, y + height])
+    mask = np.zeros_like(ink)
+    for x0, top, x1, bottom in rows:
+        mask[max(0, top - 1):bottom + 1, x0:x1] = 255
+    return mask
+
+
+def text_only(image: np.ndarray, threshold: float, scale: float,
+              lines: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Black text on white, for OCR: no paper grain, rules, dashed lines or specks.
+
+    ``scale`` is pixels per point; ``lines`` are the :func:`rule_masks` of
+    the image (found here when not given). Solid rules are erased pixel by
+    pixel; dashed rules piece by piece (flat pieces on their rows), so
+    letters that touch them stay whole; specks smaller than
+    :data:`SPECK_PT` go.
+    """
+    ink = ink_of(image, threshold)
+    solid, dashed = rule_masks(ink, scale) if lines is None else lines
+    ink[solid > 0] = 0
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    height, width = ink.shape
+    xs = np.clip(np.round(centroids[:, 0]).astype(int), 0, width - 1)
+    ys = np.clip(np.round(centroids[:, 1]).astype(int), 0, height - 1)
+    on_dashed_rows = dashed[ys, xs] > 0  # centred on the row: a full stop above the line is kept
+    erased = (_flat_pieces(stats, scale) & on_dashed_rows) | (stats[:, cv2.CC_STAT_AREA] < (SPECK_PT * scale) ** 2)
     erased[0] = False
     ink[erased[labels]] = 0
     return 255 - ink

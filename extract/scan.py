@@ -20,7 +20,7 @@ import pypdfium2.raw as pdfium_c
 
 from extract.boxes import Box, find_boxes
 from extract.ocr_engine import OcrEngine, OcrWord
-from extract.raster import (Raster, deskew, ink_of, ink_threshold, render_page, rule_mask, save_png, text_only,
+from extract.raster import (Raster, deskew, ink_of, ink_threshold, render_page, rule_masks, save_png, text_only,
                             turn)
 from extract.tokens import BBox, Mark, Page, Word, overlap_ratio, reading_order
 
@@ -29,6 +29,7 @@ LABEL_DPI = 150  # labels are 9–12 pt print: legible to Tesseract at this reso
 BOX_MARGIN_PT = 1.5  # whitened around a box so its outline leaves no stray strokes
 ZONE_MARGIN_PT = 3.0  # read around a zone, so characters on its edge are whole
 CROP_MARGIN_PT = 6.0  # shown around a zone in the crop saved for review
+PIECE_OVERLAP = 0.3  # a zone's word this much inside a word outside the zone is a piece of it
 MIN_ZONE_INK = 0.002  # share of a zone that must be ink before OCR is worth it
 PARAGRAPH_KEPT_PT = 250.0  # what is read of a paragraph's first line in the label pass
 LINE_MIN_PT = 4.0  # a text line is at least this tall
@@ -85,8 +86,8 @@ def read_scan_page(pdf_page, number: int, *, engine: OcrEngine | None, crops_dir
 class PreparedScan:
     """A deskewed page, its boxes, and the same page without boxes for OCR.
 
-    ``small`` is that page at :data:`LABEL_DPI` and ``rules`` its solid
-    rules (table and cell borders), found once for the page.
+    ``small`` is that page at :data:`LABEL_DPI` and ``lines`` its rules
+    (table and cell borders, answer lines), found once for the page.
     """
 
     raster: Raster
@@ -94,15 +95,17 @@ class PreparedScan:
     unboxed: Raster
     threshold: float  # ink/paper gray level of the page
     small: Raster
-    rules: np.ndarray
+    lines: tuple[np.ndarray, np.ndarray]  # solid and dashed rules of ``small`` (raster.rule_masks)
 
-    def rules_in(self, box: tuple[int, int, int, int]) -> np.ndarray:
-        """The rule mask over a pixel box of the full-resolution page."""
+    def lines_in(self, box: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """The rule masks over a pixel box of the full-resolution page."""
         factor = self.small.dpi / self.unboxed.dpi
         x0, top, x1, bottom = box
         to_small = np.float32([[factor, 0, x0 * factor], [0, factor, top * factor]])
-        return cv2.warpAffine(self.rules, to_small, (x1 - x0, bottom - top),
-                              flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
+        solid, dashed = (cv2.warpAffine(mask, to_small, (x1 - x0, bottom - top),
+                                        flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
+                         for mask in self.lines)
+        return solid, dashed
 
 
 def _prepare(raster: Raster) -> PreparedScan:
@@ -111,8 +114,8 @@ def _prepare(raster: Raster) -> PreparedScan:
     unboxed = Raster(without_boxes(raster.image, boxes, raster.scale), raster.dpi)
     threshold = ink_threshold(raster.image)
     small = unboxed.resized(LABEL_DPI) if unboxed.dpi > LABEL_DPI else unboxed
-    rules = rule_mask(ink_of(small.image, threshold), small.scale)
-    return PreparedScan(raster, boxes, unboxed, threshold, small, rules)
+    lines = rule_masks(ink_of(small.image, threshold), small.scale)
+    return PreparedScan(raster, boxes, unboxed, threshold, small, lines)
 
 
 def _few_confident(words: list[Word]) -> bool:
@@ -133,7 +136,7 @@ def without_boxes(image: np.ndarray, boxes: list[Box], scale: float) -> np.ndarr
 def label_words(scan: PreparedScan, engine: OcrEngine) -> list[Word]:
     """The fast pass: the page's words at :data:`LABEL_DPI`, in PDF points."""
     small = scan.small
-    text = without_paragraph_bodies(text_only(small.image, scan.threshold, small.scale, scan.rules), small.scale)
+    text = without_paragraph_bodies(text_only(small.image, scan.threshold, small.scale, scan.lines), small.scale)
     found = engine.read(text, dpi=round(small.dpi), block=False)
     return [_word(w, small, (0, 0)) for w in found]
 
@@ -242,7 +245,9 @@ class ZoneReader:
         unboxed = self._scan.unboxed
         found = self._engine.read(text, dpi=round(unboxed.dpi), block=True)
         words = [_word(w, unboxed, origin) for w in found]
-        return reading_order(self._as_labelled(w) for w in words if overlap_ratio(w.bbox, bbox) >= 0.5)
+        outside = [w for w in self._label_words if overlap_ratio(w.bbox, bbox) < 0.5]
+        return reading_order(self._as_labelled(w) for w in words
+                             if overlap_ratio(w.bbox, bbox) >= 0.5 and not _piece_of(w, outside))
 
     def _text_image(self, bbox: BBox) -> tuple[np.ndarray, tuple[int, int]]:
         """The zone (and a margin) cleaned for OCR, with the page's rules
@@ -253,13 +258,21 @@ class ZoneReader:
         crop = unboxed.image[top:bottom, x0:x1]
         if crop.size == 0:
             return crop, (x0, top)
-        return text_only(crop, self._scan.threshold, unboxed.scale, self._scan.rules_in(pixels)), (x0, top)
+        return text_only(crop, self._scan.threshold, unboxed.scale, self._scan.lines_in(pixels)), (x0, top)
 
     def _as_labelled(self, word: Word) -> Word:
+        """The label pass's own word when this one is the same (text and place)."""
         for known in self._label_words:
             if known.text == word.text and overlap_ratio(word.bbox, known.bbox) >= 0.5:
                 return known
         return word
+
+
+def _piece_of(word: Word, outside: list[Word]) -> bool:
+    """Whether ``word`` is a cut piece of a word lying outside the zone (the
+    colon of the label before it, say): the margin read around a zone must
+    not bring the label's edge into the value."""
+    return any(overlap_ratio(word.bbox, other.bbox) >= PIECE_OVERLAP for other in outside)
 
 
 class CropWriter:
