@@ -9,6 +9,7 @@ without words (boxes only) and sent to review by the caller.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -55,9 +56,7 @@ def find_tessdata(language: str = LANGUAGE) -> Path | None:
 
 def ocr_available() -> tuple[bool, str]:
     """Whether scans can be read, and if not, why (in French, with the fix)."""
-    try:
-        import tesserocr  # noqa: F401  (only checking that it imports)
-    except ImportError:
+    if importlib.util.find_spec("tesserocr") is None:
         return False, ("Lecture des scans impossible : le module Python « tesserocr » est absent "
                        f"(installez Tesseract : {INSTALL_COMMAND}, puis « pip install tesserocr »).")
     if find_tessdata() is None:
