@@ -18,10 +18,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from extract.marks import assemble
-from extract.pdfium_annots import AnnotTokens, FormField, read_annotations
+from extract.pdfium_annots import AnnotTokens, read_annotations
 from extract.pdfium_text import text_tokens
-from extract.safety import preflight
-from extract.tokens import Page
+from extract.tokens import FormField, Page
 from extract.vector_marks import path_shapes
 
 # pypdfium2 logs a notice for XFA forms (no XFA in its build): the AcroForm part is still read.
@@ -51,11 +50,8 @@ class Document:
     truncated: bool = False  # more pages than MAX_PAGES
 
 
-def open_pdf(path: Path, inbox: Path | None = None) -> pdfium.PdfDocument:
-    """The PDF, once :func:`extract.safety.preflight` has let it through."""
-    problem = preflight(path, inbox)
-    if problem:
-        raise Unreadable(problem)
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    """The PDF in PDFium (call :func:`extract.safety.preflight` first: ``read.read_file`` does)."""
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
@@ -73,15 +69,9 @@ def _classify(error: pdfium.PdfiumError) -> Unreadable:
     return Unreadable(f"Fichier PDF illisible ({error}).")
 
 
-def load(path: Path, scan_reader: ScanReader | None = None,
-         text_needed: Callable[[list[FormField]], bool] = lambda fields: True,
-         inbox: Path | None = None) -> Document:
-    """Every page of the file as tokens (image-only pages through ``scan_reader``).
-
-    Widgets are read first; when ``text_needed`` says their values suffice
-    (our own fillable form), the pages' text is not extracted at all.
-    """
-    pdf = open_pdf(path, inbox)
+def load(path: Path, scan_reader: ScanReader | None = None) -> Document:
+    """Every page of the file as tokens (image-only pages through ``scan_reader``)."""
+    pdf = open_pdf(path)
     try:
         count = len(pdf)
         if count == 0:
@@ -93,9 +83,8 @@ def load(path: Path, scan_reader: ScanReader | None = None,
         try:
             annots = [read_annotations(pdf, page, n + 1, page.get_height()) for n, page in enumerate(pages)]
             document.fields = [f for a in annots for f in a.fields]
-            if text_needed(document.fields):
-                document.pages = [_read_page(page, n + 1, a, scan_reader)
-                                  for n, (page, a) in enumerate(zip(pages, annots))]
+            document.pages = [_read_page(page, n + 1, a, scan_reader)
+                              for n, (page, a) in enumerate(zip(pages, annots))]
         finally:
             for page in pages:
                 page.close()

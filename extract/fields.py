@@ -22,6 +22,8 @@ from questionnaire.record import Reading
 LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
 SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in one-line answers
 OCR_DOUBT_BELOW = 0.75
+NUMERIC_TYPES = ("count", "percentage", "score")  # zones where OCR may check a digits-only reading
+SPECK_CONFIDENCE = 0.6
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
 MARGIN_BAND = 0.1  # running headers and footers live in this share of the page's top and bottom
 COMMITMENT_BOX_REACH = 1.0  # a commitment's box may stand anywhere on its line (share of page width)
@@ -79,7 +81,7 @@ class FieldReader:
 
     # -- value helpers ----------------------------------------------------
     def _answer_words(self, zones: Iterable[Zone], excluded: set[int] | None = None,
-                      free_text: bool = False) -> list[tuple[Page, Word]]:
+                      free_text: bool = False, numeric: bool = False) -> list[tuple[Page, Word]]:
         """Words inside the zones, less leaders, running headers and ``excluded``
         (by default every printed label: right for table cells, where only
         numbers are expected; free text passes only the labels it touches,
@@ -87,10 +89,12 @@ class FieldReader:
         excluded = self.labels if excluded is None else excluded | self.furniture
         found = []
         for zone in zones:
-            for word in zone.page.words_in(zone.bbox):
+            for word in zone.page.words_in(zone.bbox, numeric=numeric):
                 if id(word) in excluded or LEADERS.match(word.text):
                     continue
                 if not free_text and SEPARATORS.match(word.text):
+                    continue
+                if word.source == "ocr" and _speck(word):
                     continue
                 found.append((zone.page, word))
         return found
@@ -111,7 +115,12 @@ class FieldReader:
         elif zones:
             reading.page, reading.bbox = zones[0].page.number, zones[0].bbox
         if raw is not None:
-            reading.value = normalise(field, raw, self.form).value
+            result = normalise(field, raw, self.form)
+            reading.value = result.value
+            if reading.source == "ocr" and result.value is None and result.problem != "non_answer":
+                reading.doubt = reading.doubt or f"Lecture OCR non reconnue ({result.message}) : valeur à vérifier."
+        if any(not w.text for _, w in words):
+            reading.doubt = "Quelque chose est écrit dans la zone mais n'a pas pu être lu : valeur à vérifier."
         self._crop(reading, zones)
         self.readings[field.key] = reading
 
@@ -153,13 +162,14 @@ class FieldReader:
             return self._missing(field)
         stop = self._stop_on_line(match, field)
         zone = rest_of_line(match, stop)
-        words = self._answer_words([zone], excluded=set())
+        numeric = field.type in NUMERIC_TYPES
+        words = self._answer_words([zone], excluded=set(), numeric=numeric)
         while words and words[-1][1].text == "/":  # the slash printed before a unit such as "/ 100"
             words.pop()
         if not words and stop is None:
             below = line_below(match.line, match.bbox[0])
             if not any(id(w) in self.labels for w in below.page.words_in(below.bbox)):
-                zone_words = self._answer_words([below], excluded=set())
+                zone_words = self._answer_words([below], excluded=set(), numeric=numeric)
                 if zone_words:
                     return self._set(field, zone_words, zones=[below])
         self._set(field, words, zones=[zone])
@@ -262,7 +272,8 @@ class FieldReader:
                 if zone is None:
                     self._missing(field, field.label)
                 else:
-                    self._set(field, self._answer_words([zone]), zones=[zone])
+                    self._set(field, self._answer_words([zone], numeric=field.type in NUMERIC_TYPES),
+                              zones=[zone])
 
     def _grid(self, table: Table) -> Grid | None:
         """The table whose header line and row labels match best."""
@@ -371,12 +382,24 @@ class FieldReader:
 def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None:
     """One box per commitment (SPEC.md): an unticked box is "no" if anything
     else in the list was answered, and null if the whole list is blank."""
-    answered = any(readings[c.done_key].value for c in form.commitments) or any(
-        readings[c.details_key].value for c in form.commitments)
-    if not answered:
-        for commitment in form.commitments:
-            if readings[commitment.done_key].value is False:
-                readings[commitment.done_key].value = None
+    def answered(certain: bool) -> bool:
+        keys = [k for c in form.commitments for k in (c.done_key, c.details_key)]
+        return any(readings[k].value and (readings[k].doubt is None) == certain for k in keys)
+
+    if answered(certain=True):
+        return
+    for commitment in form.commitments:
+        reading = readings[commitment.done_key]
+        if reading.value is False:
+            reading.value = None
+            if answered(certain=False):  # "no" only if a doubtful answer elsewhere is right
+                reading.doubt = reading.doubt or ("Case non cochée : « non » si les autres réponses "
+                                                  "incertaines de la liste sont confirmées.")
+
+
+def _speck(word: Word) -> bool:
+    """Scanner dust read as a lone punctuation mark, with little confidence."""
+    return len(word.text) == 1 and not word.text.isalnum() and word.confidence < SPECK_CONFIDENCE
 
 
 def _starts_line(match: Match) -> bool:

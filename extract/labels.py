@@ -22,6 +22,8 @@ from extract.tokens import BBox, Page, Word, group_lines
 LABEL_SOURCES = ("text", "ocr")  # widget and annotation values are answers, never labels
 _DROP = re.compile(r"[^a-z0-9%/]")  # "/" kept: "/ 100" must not match the cells "1", "0", "0"
 OCR_MIN_SCORE = 85.0
+FIRST_WORD_MIN_SCORE = 70.0
+MARGIN = 0.05  # share of the page's height at its top and bottom holding running headers and footers
 
 
 @lru_cache(maxsize=4096)
@@ -136,7 +138,7 @@ class LabelIndex:
         A match inside a longer match of a rival anchor ("Cadres" inside
         "Non cadres") is dropped.
         """
-        found = self._matches(anchors)
+        found = [m for m in self._matches(anchors) if not _in_margin(m.line)]
         found = [m for m in found if (after is None or _key(m.start) > _key(after))
                  and (before is None or _key(m.end) < _key(before))]
         if rivals:
@@ -171,6 +173,12 @@ class LabelIndex:
             for match in self._matches([phrase], allow_prefix=True):
                 hits.setdefault(match.page.number, set()).add(phrase)
         return hits
+
+
+def _in_margin(line: Line) -> bool:
+    """A running header or footer: the form's field labels never stand there."""
+    height = line.page.height
+    return line.bottom < height * MARGIN or line.top > height * (1 - MARGIN)
 
 
 def _key(position: Position) -> tuple[int, int, int]:
@@ -240,6 +248,16 @@ def _fuzzy(line: Line, target: str, anchor: str) -> Match | None:
     first = max((i for i, s in enumerate(line.starts) if s <= alignment.dest_start + 1), default=0)
     last = min((i for i, e in enumerate(line.ends) if e >= alignment.dest_end - 1),
                default=len(line.words) - 1)
-    if last < first:
+    if last < first or not _same_start(line.words[first].text, anchor):
         return None
     return Match(line, first, last, anchor, alignment.score)
+
+
+def _same_start(word: str, anchor: str) -> bool:
+    """The line's word where a match starts must be the anchor's first word, misread a little:
+    "Nom de la structure" is not found in "Identification de la structure"."""
+    head = fold(anchor.split()[0]) if anchor.split() else ""
+    found = fold(word)
+    if len(head) < 3 or len(anchor.split()) == 1:
+        return True
+    return fuzz.ratio(head, found[:len(head) + 1]) >= FIRST_WORD_MIN_SCORE

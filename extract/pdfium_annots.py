@@ -14,23 +14,11 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from extract.tokens import Mark, Word
+from extract.tokens import FormField, Mark, Word
 
 _TEXT_TYPES = {raw.FPDF_FORMFIELD_TEXTFIELD, raw.FPDF_FORMFIELD_COMBOBOX, raw.FPDF_FORMFIELD_LISTBOX}
 _BOX_TYPES = {raw.FPDF_FORMFIELD_CHECKBOX, raw.FPDF_FORMFIELD_RADIOBUTTON}
 _OFF = ("", "Off", "off", "OFF")
-
-
-@dataclass(frozen=True)
-class FormField:
-    """A widget as the form names it (used for direct mapping of known forms)."""
-
-    name: str
-    kind: str  # "text" | "box"
-    value: str | None  # text value; for boxes the export value of this widget
-    checked: bool | None
-    page: int
-    bbox: tuple[float, float, float, float]
 
 
 @dataclass

@@ -10,12 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+import pikepdf
+
+from extract.acroform import form_fields
 from extract.document import NOT_QUESTIONNAIRE, Document, ScanReader, Unreadable, load
 from extract.fields import apply_commitment_list_rule, read_fields
 from extract.labels import LabelIndex
 from extract.normalise import normalise
-from extract.pdfium_annots import FormField
-from extract.tokens import Page
+from extract.safety import preflight
+from extract.tokens import FormField, Page
 from extract.xfa import xfa_pages
 from questionnaire.definition import Form, load as load_form
 from questionnaire.record import SOURCE_FORM_FIELD, Reading, Record
@@ -41,17 +44,32 @@ def read_file(path: Path, relative: str, tender: str, *, form: Form | None = Non
     form = form or load_form()
     record = Record(file=relative, tender=tender, form_id=form.id)
     try:
-        document = load(path, scan_reader, text_needed=lambda fields: not _direct_form(fields, form),
-                        inbox=inbox)
+        problem = preflight(path, inbox)  # before any parser sees the file
+        if problem:
+            raise Unreadable(problem)
+        if _read_our_form(path, record, form):
+            return record
+        document = load(path, scan_reader)
     except Unreadable as error:
         record.error, record.error_class = error.reason, error.reason_class
         return record
     record.page_count = document.page_count
-    if _direct_form(document.fields, form):
-        record.readings, record.method = read_direct(document.fields, form), METHOD_FORM
-        record.pages = sorted({f.page for f in document.fields if f.name in set(form.keys)})
-        return record
     return _read_pages(record, document, form, scan_unavailable, path)
+
+
+def _read_our_form(path: Path, record: Record, form: Form) -> bool:
+    """Our own fillable form, filled in: its values are read straight from the field tree."""
+    try:
+        with pikepdf.open(path) as pdf:
+            fields = form_fields(pdf)
+            if not _direct_form(fields, form):
+                return False
+            record.page_count = len(pdf.pages)
+    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, RecursionError):
+        return False  # PDFium, next, says what is wrong with the file, or reads it anyway
+    record.readings, record.method = read_direct(fields, form), METHOD_FORM
+    record.pages = sorted({f.page for f in fields if f.name in set(form.keys) and f.page})
+    return True
 
 
 def _read_pages(record: Record, document: Document, form: Form, scan_unavailable: str | None,

@@ -11,7 +11,7 @@ of the upright, deskewed page (origin top-left), like every other reader's.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -40,6 +40,7 @@ UPRIGHT_MIN_WORDS = 5  # fewer confident label words (or a smaller share): ask w
 UPRIGHT_MIN_SHARE = 0.5
 CONFIDENT = 0.6
 IMAGE_COVERAGE = 0.5  # an image-only page is mostly covered by images
+NUMBER_DISAGREEMENT = 0.3  # confidence of a number whose two readings disagree
 
 
 def is_image_only(pdf_page) -> bool:
@@ -232,18 +233,29 @@ class ZoneReader:
         self._label_words = label_words
         self._cache: dict[tuple[float, ...], list[Word]] = {}
 
-    def __call__(self, bbox: BBox) -> list[Word]:
-        key = tuple(round(v, 1) for v in bbox)
+    def __call__(self, bbox: BBox, numeric: bool = False) -> list[Word]:
+        key = (*(round(v, 1) for v in bbox), numeric)
         if key not in self._cache:
-            self._cache[key] = self._read(bbox)
+            self._cache[key] = self._read(bbox, numeric)
         return list(self._cache[key])
 
-    def _read(self, bbox: BBox) -> list[Word]:
+    def _read(self, bbox: BBox, numeric: bool) -> list[Word]:
+        """The zone's words; with ink but no word read, one empty word of confidence 0
+        (the field reader sends it to review: something is written there)."""
         text, origin = self._text_image(bbox)
         if text.size == 0 or np.count_nonzero(text == 0) < MIN_ZONE_INK * text.size:
             return []
+        words = self._words(text, origin, bbox, digits=False)
+        if not words:
+            return [Word("", *bbox, source=SOURCE, confidence=0.0)]
+        if numeric and _digits(words) != _digits(self._words(text, origin, bbox, digits=True)):
+            # The French and the digits-only readings disagree: a misread number is likely.
+            words = [replace(w, confidence=min(w.confidence, NUMBER_DISAGREEMENT)) for w in words]
+        return words
+
+    def _words(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox, digits: bool) -> list[Word]:
         unboxed = self._scan.unboxed
-        found = self._engine.read(text, dpi=round(unboxed.dpi), block=True)
+        found = self._engine.read(text, dpi=round(unboxed.dpi), block=True, digits=digits)
         words = [_word(w, unboxed, origin) for w in found]
         outside = [w for w in self._label_words if overlap_ratio(w.bbox, bbox) < 0.5]
         return reading_order(self._as_labelled(w) for w in words
@@ -266,6 +278,10 @@ class ZoneReader:
             if known.text == word.text and overlap_ratio(word.bbox, known.bbox) >= 0.5:
                 return known
         return word
+
+
+def _digits(words: list[Word]) -> str:
+    return "".join(c for w in words for c in w.text if c.isdigit())
 
 
 def _piece_of(word: Word, outside: list[Word]) -> bool:

@@ -72,7 +72,19 @@ class Mark(_Boxed):
 
 
 
-ZoneReader = Callable[[BBox], list[Word]]
+@dataclass(frozen=True)
+class FormField:
+    """A form widget as the form names it (for direct mapping of our own fillable form)."""
+
+    name: str  # fully qualified field name
+    kind: str  # "text" | "box"
+    value: str | None  # text value; for a box, this widget's export value
+    checked: bool | None
+    page: int  # 1-based; 0 when unknown
+    bbox: BBox
+
+
+ZoneReader = Callable[[BBox, bool], list[Word]]  # (zone, numeric) -> words
 
 
 @dataclass
@@ -94,10 +106,13 @@ class Page:
     zone_reader: ZoneReader | None = None
     crop_writer: Callable[[BBox, str], str | None] | None = None  # (bbox, key) -> PNG path
 
-    def words_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[Word]:
-        """Words whose area lies mostly inside ``bbox``, in reading order."""
+    def words_in(self, bbox: BBox, min_overlap: float = 0.5, numeric: bool = False) -> list[Word]:
+        """Words whose area lies mostly inside ``bbox``, in reading order.
+
+        ``numeric`` tells a zone reader (OCR) that a number is expected there.
+        """
         if self.zone_reader is not None:
-            return self.zone_reader(bbox)
+            return self.zone_reader(bbox, numeric)
         return reading_order(w for w in self._near(bbox) if overlap_ratio(w.bbox, bbox) >= min_overlap)
 
     def _near(self, bbox: BBox) -> list[Word]:
