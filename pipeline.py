@@ -51,7 +51,22 @@ def process(item: InputFile, output: Path | None = None) -> dict:
     record = _read_guarded(item, output)
     record.sha256, record.size = content_hash(item), item.size
     record.findings = validate(record)
+    _review_suspect_ocr(record, load_form())
     return record.to_dict()
+
+
+def _review_suspect_ocr(record: Record, form: Form) -> None:
+    """An OCR value that fails validation may be a misread (0 for O, a lost digit): a person checks it.
+
+    A table total that does not add up may come from any cell of its row or column.
+    """
+    flagged = {f.key for f in record.findings if f.severity in ("error", "warning") and f.key in form.keys}
+    cells = [form.field(k) for k in flagged if form.field(k).table]
+    flagged |= {f.key for f in form.fields for cell in cells
+                if f.table == cell.table and (f.row == cell.row or (f.column and f.column == cell.column))}
+    for key, reading in record.readings.items():
+        if reading.source == "ocr" and key in flagged and not reading.doubt:
+            reading.doubt = "Valeur lue par OCR qui ne passe pas la validation : vérifier la lecture."
 
 
 def content_hash(item: InputFile) -> str | None:

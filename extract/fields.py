@@ -94,8 +94,6 @@ class FieldReader:
                     continue
                 if not free_text and SEPARATORS.match(word.text):
                     continue
-                if word.source == "ocr" and _speck(word):
-                    continue
                 found.append((zone.page, word))
         return found
 
@@ -103,6 +101,9 @@ class FieldReader:
              zones: Sequence[Zone] = ()) -> None:
         while words and words[0][1].text == ":":  # the colon printed after a label
             words = words[1:]
+        specks = [(p, w) for p, w in words if w.source == "ocr" and _speck(w)]
+        if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
+            words = [item for item in words if item not in specks]
         raw = clean_text(" ".join(w.text for _, w in words)) or None
         reading = Reading(field.key, raw=raw, doubt=doubt)
         if words:
