@@ -73,19 +73,10 @@ def draw_other_layout(answers: dict = ANSWERS) -> bytes:
     canvas.setFont("Times-Bold", 15)
     canvas.drawString(50, y, "Fiche : Renseignements relatifs à la politique égalité de la structure")
     y -= 40
-    canvas.setFont("Times-Roman", 10)
-    canvas.drawString(50, y, "Dénomination : ")
-    canvas.setFont("Courier", 10)
-    canvas.drawString(130, y, _text(answers["structure_name"]))
-    canvas.setFont("Times-Roman", 10)
-    canvas.drawString(390, y, "N° SIRET :")
-    canvas.setFont("Courier", 10)
-    canvas.drawString(440, y, _text(answers["siret"]))
+    _answer(canvas, 50, y, "Dénomination : ", 130, answers["structure_name"])
+    _answer(canvas, 390, y, "N° SIRET :", 440, answers["siret"])
     y -= 20
-    canvas.setFont("Times-Roman", 10)
-    canvas.drawString(50, y, "Référence de la consultation :")
-    canvas.setFont("Courier", 10)
-    canvas.drawString(190, y, _text(answers["tender_ref"]))
+    _answer(canvas, 50, y, "Référence de la consultation :", 190, answers["tender_ref"])
     y -= 40
     canvas.setFont("Times-Bold", 12)
     canvas.drawString(50, y, "I. Effectifs au sein de la structure")
@@ -108,9 +99,8 @@ def draw_other_layout(answers: dict = ANSWERS) -> bytes:
     _box_after(canvas, 260, y, "Oui", answers["board.exists"] is True)
     _box_after(canvas, 320, y, "Non", answers["board.exists"] is False)
     y -= 20
-    canvas.drawString(50, y, "Si oui, quelle est la part de femmes dans le CA :")
-    canvas.setFont("Courier", 10)
-    canvas.drawString(290, y, _text(answers["board.women_pct"]) + " %")
+    _answer(canvas, 50, y, "Si oui, quelle est la part de femmes dans le CA :", 290,
+            _text(answers["board.women_pct"]) + " %")
     y -= 35
     canvas.setFont("Times-Bold", 9)
     gxs = [200 + 90 * i for i in range(len(GENDERS))]
@@ -128,11 +118,7 @@ def draw_other_layout(answers: dict = ANSWERS) -> bytes:
                 canvas.drawCentredString(x, y, "X")
         y -= 18
     y -= 15
-    canvas.setFont("Times-Roman", 10)
-    canvas.drawString(50, y, "Part des femmes parmi les bénévoles :")
-    canvas.setFont("Courier", 10)
-    canvas.drawString(240, y, _text(answers["volunteers.women_pct"]))
-    canvas.setFont("Times-Roman", 10)
+    _answer(canvas, 50, y, "Part des femmes parmi les bénévoles :", 240, answers["volunteers.women_pct"])
     canvas.drawString(275, y, "%")
     y -= 35
     canvas.setFont("Times-Bold", 12)
@@ -147,11 +133,8 @@ def draw_other_layout(answers: dict = ANSWERS) -> bytes:
     canvas.setFont("Times-Italic", 8)
     canvas.drawString(50, y, "(1 000 caractères maximum)")
     y -= 25
-    canvas.setFont("Times-Roman", 10)
-    canvas.drawString(50, y, "Index de l'égalité professionnelle (plus de 50 salariés) - Note :")
-    canvas.setFont("Courier", 10)
-    canvas.drawString(330, y, _text(answers["equality_index.score"]))
-    canvas.setFont("Times-Roman", 10)
+    _answer(canvas, 50, y, "Index de l'égalité professionnelle (plus de 50 salariés) - Note :", 330,
+            answers["equality_index.score"])
     canvas.drawString(360, y, "/ 100")
     canvas.showPage()
     y = height - 60
@@ -172,6 +155,15 @@ def draw_other_layout(answers: dict = ANSWERS) -> bytes:
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def _answer(canvas: Canvas, x: float, y: float, label: str, value_x: float, value) -> None:
+    """A printed label, then the bidder's typed answer (Courier); leaves the label font set."""
+    canvas.setFont("Times-Roman", 10)
+    canvas.drawString(x, y, label)
+    canvas.setFont("Courier", 10)
+    canvas.drawString(value_x, y, _text(value))
+    canvas.setFont("Times-Roman", 10)
 
 
 def _box_after(canvas: Canvas, x: float, y: float, label: str, ticked: bool) -> None:
