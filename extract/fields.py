@@ -105,6 +105,8 @@ class FieldReader:
         if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
             words = [item for item in words if item not in specks]
         raw = clean_text(" ".join(w.text for _, w in words)) or None
+        if raw and field.read in ("area", "details") and any(w.source == "ocr" for _, w in words):
+            raw = clean_text(_without_leader_dots(raw)) or None
         reading = Reading(field.key, raw=raw, doubt=doubt)
         if words:
             page, first = words[0]
@@ -396,6 +398,23 @@ def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None
             if answered(certain=False):  # "no" only if a doubtful answer elsewhere is right
                 reading.doubt = reading.doubt or ("Case non cochée : « non » si les autres réponses "
                                                   "incertaines de la liste sont confirmées.")
+
+
+_LEADER_DOTS = [
+    (re.compile(r"\.{2,}"), " "),  # a run of dots: the printed dotted line
+    (re.compile(r"(?<!\S)[.·](?=\w)"), ""),  # a dot glued to the start of a word
+    (re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])"), " "),  # a dot between two letters ("Subi.en")
+    (re.compile(r"(?<=[^\W\d_])\.(?= [a-zà-ÿ])"), ""),  # a dot before a lowercase word
+    (re.compile(r"\s[.·]+(?=\s|$)"), ""),  # a lone dot
+]
+
+
+def _without_leader_dots(text: str) -> str:
+    """OCR of text typed over a dotted answer line reads the line's dots too:
+    remove what only the dotted line can have put there (scans only)."""
+    for pattern, replacement in _LEADER_DOTS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _speck(word: Word) -> bool:

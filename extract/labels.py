@@ -211,6 +211,10 @@ def _line_matches(line: Line, anchors: Sequence[str], allow_prefix: bool = False
             if match:
                 matches.append(match)
             continue
+        if len(target) == 3:  # "Oui" read as "Qui": a whole word, one letter off
+            matches.extend(Match(line, i, i, anchor, 90.0) for i, w in enumerate(line.words)
+                           if _one_letter_off(fold(w.text), target))
+            continue
         start = line.folded.find(target)
         while start >= 0:
             match = _exact_at(line, start, target, anchor, allow_prefix)
@@ -218,6 +222,10 @@ def _line_matches(line: Line, anchors: Sequence[str], allow_prefix: bool = False
                 matches.append(match)
             start = line.folded.find(target, start + 1)
     return matches
+
+
+def _one_letter_off(word: str, target: str) -> bool:
+    return len(word) == len(target) and sum(a != b for a, b in zip(word, target)) <= 1
 
 
 def _exact_at(line: Line, start: int, target: str, anchor: str, allow_prefix: bool) -> Match | None:
@@ -240,7 +248,7 @@ def _word_ending_at(line: Line, end: int, allow_prefix: bool) -> int | None:
 
 
 def _fuzzy(line: Line, target: str, anchor: str) -> Match | None:
-    if len(line.folded) < len(target) * 0.8:
+    if len(line.folded) < len(target) - 1:  # OCR may lose a letter, not a word ("cadres" is no "noncadres")
         return None
     alignment = fuzz.partial_ratio_alignment(target, line.folded, score_cutoff=OCR_MIN_SCORE)
     if alignment is None:
@@ -256,8 +264,8 @@ def _fuzzy(line: Line, target: str, anchor: str) -> Match | None:
 def _same_start(word: str, anchor: str) -> bool:
     """The line's word where a match starts must be the anchor's first word, misread a little:
     "Nom de la structure" is not found in "Identification de la structure"."""
-    head = fold(anchor.split()[0]) if anchor.split() else ""
-    found = fold(word)
-    if len(head) < 3 or len(anchor.split()) == 1:
+    words = re.split(r"[\s\-]+", anchor.strip())
+    head, found = fold(words[0]), fold(word)
+    if len(head) < 3 or len(words) == 1:
         return True
     return fuzz.ratio(head, found[:len(head) + 1]) >= FIRST_WORD_MIN_SCORE

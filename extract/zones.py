@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from extract.labels import Line, Match
+from extract.labels import MARGIN, Line, Match
 from extract.tokens import BBox, Page, Word
 
 PAD = 2.5  # points around a text line, so a taller widget rectangle still falls inside
@@ -36,16 +36,19 @@ def line_below(line: Line, left: float) -> Zone:
 
 
 def block_between(start: Match, end: Match | None) -> list[Zone]:
-    """The text block below ``start`` up to ``end`` (exclusive), across pages if needed."""
+    """The text block below ``start`` up to ``end`` (exclusive), across a page break if needed.
+
+    Across a break, the running footer and header bands are left out (on a
+    scan they are read a little differently on each page, so they cannot be
+    recognised as repeated text).
+    """
     first_page, last_page = start.page, end.page if end else start.page
     top = start.line.bottom + 0.5
-    zones = []
     if first_page is last_page:
-        bottom = end.line.top - 0.5 if end else first_page.height
+        bottom = end.line.top - 0.5 if end else first_page.height * (1 - MARGIN)
         return [Zone(first_page, (0, top, first_page.width, bottom))]
-    zones.append(Zone(first_page, (0, top, first_page.width, first_page.height)))
-    zones.append(Zone(last_page, (0, 0, last_page.width, end.line.top - 0.5)))
-    return zones
+    return [Zone(first_page, (0, top, first_page.width, first_page.height * (1 - MARGIN))),
+            Zone(last_page, (0, last_page.height * MARGIN, last_page.width, end.line.top - 0.5))]
 
 
 @dataclass(frozen=True)
