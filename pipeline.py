@@ -60,7 +60,8 @@ def _review_suspect_ocr(record: Record, form: Form) -> None:
 
     A table total that does not add up may come from any cell of its row or column.
     """
-    flagged = {f.key for f in record.findings if f.severity in ("error", "warning") and f.key in form.keys}
+    keys = set(form.keys)
+    flagged = {f.key for f in record.findings if f.severity in ("error", "warning") and f.key in keys}
     cells = [form.field(k) for k in flagged if form.field(k).table]
     flagged |= {f.key for f in form.fields for cell in cells
                 if f.table == cell.table and (f.row == cell.row or (f.column and f.column == cell.column))}
