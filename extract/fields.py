@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from extract.labels import LabelIndex, Match, Position, fold
+from extract.labels import LabelIndex, Match, Position, fold, in_margin
 from extract.normalise import clean_text, normalise
 from extract.pdfium_text import TICK_GLYPHS
 from extract.tokens import Mark, Page, Word, overlap_ratio, reading_order
@@ -25,7 +25,6 @@ OCR_DOUBT_BELOW = 0.75
 NUMERIC_TYPES = ("count", "percentage", "score")  # zones where OCR may check a digits-only reading
 SPECK_CONFIDENCE = 0.6
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
-MARGIN_BAND = 0.1  # running headers and footers live in this share of the page's top and bottom
 COMMITMENT_BOX_REACH = 1.0  # a commitment's box may stand anywhere on its line (share of page width)
 
 
@@ -71,7 +70,7 @@ class FieldReader:
         bottom band repeated on several pages."""
         seen: dict[str, list] = {}
         for line in self.index.lines:
-            if line.top < line.page.height * MARGIN_BAND or line.bottom > line.page.height * (1 - MARGIN_BAND):
+            if in_margin(line):
                 seen.setdefault(line.folded, []).append(line)
         repeated = {id(w) for lines in seen.values() if len({l.page.number for l in lines}) > 1
                     for line in lines for w in line.words}
@@ -346,7 +345,7 @@ class FieldReader:
 
     # -- commitments --------------------------------------------------------
     def _commitments(self) -> None:
-        start = self.index.first(["Engagements spécifiques de la structure"])
+        start = self.index.first(self.form.commitments_start) if self.form.commitments_start else None
         position = start.end if start else None
         end = self.index.first(self.form.commitments_end, after=position)
         labels: list[tuple[Commitment, Match | None]] = []

@@ -138,7 +138,7 @@ class LabelIndex:
         A match inside a longer match of a rival anchor ("Cadres" inside
         "Non cadres") is dropped.
         """
-        found = [m for m in self._matches(anchors) if not _in_margin(m.line)]
+        found = [m for m in self._matches(anchors) if not in_margin(m.line)]
         found = [m for m in found if (after is None or _key(m.start) > _key(after))
                  and (before is None or _key(m.end) < _key(before))]
         if rivals:
@@ -175,7 +175,7 @@ class LabelIndex:
         return hits
 
 
-def _in_margin(line: Line) -> bool:
+def in_margin(line: Line) -> bool:
     """A running header or footer: the form's field labels never stand there."""
     height = line.page.height
     return line.bottom < height * MARGIN or line.top > height * (1 - MARGIN)

@@ -95,6 +95,7 @@ class Form:
     tables: dict[str, Table]
     commitments: tuple[Commitment, ...]
     commitment_details_anchors: tuple[str, ...]
+    commitments_start: tuple[str, ...]
     commitments_end: tuple[str, ...]
     choices: dict[str, tuple[Axis, ...]]
     rules: tuple[Rule, ...]
@@ -229,6 +230,7 @@ def parse(data: dict[str, Any]) -> Form:
         tables=tables,
         commitments=tuple(commitments),
         commitment_details_anchors=tuple(data["commitments"]["details_anchors"]),
+        commitments_start=tuple(data["commitments"].get("start", ())),
         commitments_end=tuple(data["commitments"].get("end", ())),
         choices=choices,
         rules=rules,
