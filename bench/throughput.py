@@ -97,8 +97,10 @@ def bare_tesseract(item: InputFile) -> tuple[int, float]:
     import pypdfium2 as pdfium
     import tesserocr
 
+    from extract.ocr_engine import find_tessdata
+
     document = pdfium.PdfDocument(item.path)
-    with tesserocr.PyTessBaseAPI(lang="fra") as api:
+    with tesserocr.PyTessBaseAPI(path=str(find_tessdata()), lang="fra") as api:
         for page in document:
             api.SetImage(page.render(scale=200 / 72).to_pil())
             api.GetUTF8Text()
