@@ -1,4 +1,6 @@
-"""``make bench``: the throughput table of issue 6 (``python -m bench``)."""
-from bench.throughput import main
+"""``make bench``: accuracy on the sample inbox, then the throughput table of issue 6 (``python -m bench``)."""
+from bench import accuracy, throughput
 
-main()
+accuracy.main([])
+print()
+throughput.main()

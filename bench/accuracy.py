@@ -67,8 +67,12 @@ def main(argv: list[str] | None = None) -> None:
     table = score(options.inbox, options.truth)
     print(f"{'kind':<22} {'files':>5} {'fields':>6} {'right':>7} {'review':>7} {'silent':>6} {'CPU s/page':>10}")
     for kind, row in sorted(table.items()):
-        fields = row["fields"] or 1
         per_page = row["cpu"] / row["pages"] if row["pages"] else 0.0
+        if not row["fields"]:  # bad files: the share rejected with a reason
+            print(f"{kind:<22} {row['files']:>5.0f} {'—':>6} {row['rejected right'] / row['files']:>7.1%} "
+                  f"{'—':>7} {'—':>6} {per_page:>10.2f}   (rejected with a reason)")
+            continue
+        fields = row["fields"]
         print(f"{kind:<22} {row['files']:>5.0f} {row['fields']:>6.0f} {row['right'] / fields:>7.1%} "
               f"{row['review'] / fields:>7.1%} {row['silent']:>6.0f} {per_page:>10.2f}")
 
