@@ -1,23 +1,16 @@
 """The ``egalite`` command: what the procurement officer types.
 
 Each command is a thin shell over one module; the work is done elsewhere.
-Exit codes tell the kind of failure (as OCRmyPDF does), see :class:`Exit`.
+Exit codes tell the kind of failure (as OCRmyPDF does), see :mod:`exit_codes`.
 """
 from __future__ import annotations
 
 import sys
-from enum import IntEnum
 from pathlib import Path
 
 import click
 
-
-class Exit(IntEnum):
-    OK = 0
-    USAGE = 2  # click's own code for bad arguments
-    INPUT = 3  # the inbox or file does not exist or cannot be read
-    OUTPUT = 4  # the output folder cannot be written, or another run holds it
-    INTERNAL = 5  # a bug: the message says where to report it
+from exit_codes import Exit
 
 
 def fail(message: str, code: Exit) -> None:

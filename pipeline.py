@@ -11,7 +11,7 @@ import fcntl
 import functools
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
@@ -22,7 +22,7 @@ from analyse.corrections import read_corrections
 from analyse.export import write_csv, write_jsonl
 from analyse.store import Store
 from analyse.validate import validate
-from cli import Exit
+from exit_codes import Exit
 from extract.batch import InputFile, discover, run_parallel, sha256_of
 from extract.read import EXTRACTOR_VERSION, read_file
 from questionnaire.definition import Form, load as load_form
@@ -71,7 +71,10 @@ def _review_suspect_ocr(record: Record, form: Form) -> None:
 
 
 def content_hash(item: InputFile) -> str | None:
-    """The file's SHA-256; None for what is not a regular file (a FIFO would block the reader)."""
+    """The file's SHA-256 (computed once: the parent passes it along when it looked in the cache);
+    None for what is not a regular file (a FIFO would block the reader)."""
+    if item.sha256:
+        return item.sha256
     return sha256_of(item.path) if item.path.is_file() else None
 
 
@@ -188,7 +191,7 @@ def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
             cached.findings = validate(cached, form)
             yield cached
         else:
-            todo.append(item)
+            todo.append(replace(item, sha256=digest))
     work = functools.partial(process, output=output.absolute())
     for outcome in run_parallel(todo, work, workers=options.workers, timeout=options.timeout,
                                 progress=options.progress):

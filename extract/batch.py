@@ -45,6 +45,7 @@ class InputFile:
     relative: str  # path relative to the inbox, forward slashes (records.jsonl "file")
     tender: str  # name of its first-level sub-folder of the inbox ("" for files at the root)
     size: int
+    sha256: str | None = None  # the content's hash, once someone has computed it
 
 
 @dataclass

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from cli import Exit, main
+from cli import main
+from exit_codes import Exit
 from tests.support_egapro import PublicRow, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
