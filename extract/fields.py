@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from extract.labels import LabelIndex, Match, Position, fold, in_margin
+from extract.labels import LabelIndex, Match, Position, fold
 from extract.normalise import clean_text, normalise
 from extract.pdfium_text import TICK_GLYPHS
 from extract.tokens import Mark, Page, Word, overlap_ratio, reading_order
@@ -25,6 +25,7 @@ OCR_DOUBT_BELOW = 0.75
 NUMERIC_TYPES = ("count", "percentage", "score")  # zones where OCR may check a digits-only reading
 SPECK_CONFIDENCE = 0.6
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
+FURNITURE_BAND = 0.1  # repeated lines in this share of the page's top or bottom are running headers/footers
 COMMITMENT_BOX_REACH = 1.0  # a commitment's box may stand anywhere on its line (share of page width)
 
 
@@ -70,7 +71,7 @@ class FieldReader:
         bottom band repeated on several pages."""
         seen: dict[str, list] = {}
         for line in self.index.lines:
-            if in_margin(line):
+            if line.top < line.page.height * FURNITURE_BAND or line.bottom > line.page.height * (1 - FURNITURE_BAND):
                 seen.setdefault(line.folded, []).append(line)
         repeated = {id(w) for lines in seen.values() if len({l.page.number for l in lines}) > 1
                     for line in lines for w in line.words}
@@ -180,19 +181,19 @@ class FieldReader:
         """The field's label; with a unit ("/ 100"), the first whose line carries the unit."""
         found = self.index.find(field.anchors, after=self._after(field))
         if field.unit:
-            with_unit = [m for m in found if any(u.line is m.line for u in self.index.find([field.unit], after=m.end))]
+            with_unit = [m for m in found
+                         if any(_same_row(u, m) for u in self.index.find([field.unit], after=m.end))]
             found = with_unit or found
         return found[0] if found else None
 
     def _stop_on_line(self, match: Match, field: FieldDef) -> float | None:
         """Where the answer ends on the line: the printed unit, or the next field's label."""
-        line = match.line
         if field.unit:
-            units = [m for m in self.index.find([field.unit], after=match.end) if m.line is line]
+            units = [m for m in self.index.find([field.unit], after=match.end) if _same_row(m, match)]
             return units[-1].bbox[0] - 0.5 if units else None
         others = [a for f in self.form.fields if f.read in ("inline", "choice") and f is not field
                   for a in f.anchors]
-        following = [m for m in self.index.find(others, after=match.end) if m.line is line]
+        following = [m for m in self.index.find(others, after=match.end) if _same_row(m, match)]
         return following[0].bbox[0] - 0.5 if following else None
 
     # -- area: the block below the label --------------------------------
@@ -427,10 +428,16 @@ def _starts_line(match: Match) -> bool:
 
 
 def _near_line(match: Match, header: Match) -> bool:
-    """A header cell wrapped onto the line just above or below the header line."""
-    height = header.line.bottom - header.line.top
-    return match.page is header.page and abs(match.line.index - header.line.index) == 1 and abs(
+    """A header cell written on the line just above or below the header line, or wrapped."""
+    height = header.words[-1].bottom - header.words[-1].top
+    return match.page is header.page and abs(
         (match.bbox[1] + match.bbox[3]) / 2 - (header.bbox[1] + header.bbox[3]) / 2) < 2 * height
+
+
+def _same_row(match: Match, label: Match) -> bool:
+    """Whether a match stands on the line of the label's last word."""
+    last, first = label.words[-1], match.words[0]
+    return min(last.bottom, first.bottom) - max(last.top, first.top) > 0.5 * (last.bottom - last.top)
 
 
 def _rival_phrases(form: Form) -> list[str]:

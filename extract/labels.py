@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
@@ -23,6 +23,10 @@ LABEL_SOURCES = ("text", "ocr")  # widget and annotation values are answers, nev
 _DROP = re.compile(r"[^a-z0-9%/]")  # "/" kept: "/ 100" must not match the cells "1", "0", "0"
 OCR_MIN_SCORE = 85.0
 FIRST_WORD_MIN_SCORE = 70.0
+GROUP_GAP = 1.2  # a gap wider than this many line heights separates table cells or columns
+STACK_GAP = 0.9  # a wrapped label's next line starts within this many line heights
+STACK_DEPTH = 3  # a label wraps over three lines at most
+STACK_WORDS = 4  # ...and what wraps onto the next line is short
 MARGIN = 0.05  # share of the page's height at its top and bottom holding running headers and footers
 
 
@@ -36,21 +40,26 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class Position:
-    """Where a word stands in reading order: page, line, word."""
+    """Where a word stands in reading order: page, physical line, left edge."""
 
     page: int
     line: int
-    word: int
+    x: float
 
 
 @dataclass(frozen=True)
 class Line:
+    """A text line, or a label wrapped over stacked lines (``rows`` differ then)."""
+
     page: Page
     index: int
     words: tuple[Word, ...]
     folded: str
     starts: tuple[int, ...]  # offset of each word in `folded`
     ends: tuple[int, ...]
+    rows: tuple[int, ...]  # the physical line of each word
+    first_at: dict[int, int] = field(default_factory=dict, compare=False)  # offset -> word starting there
+    last_at: dict[int, int] = field(default_factory=dict, compare=False)  # offset -> word ending there
 
     @property
     def top(self) -> float:
@@ -81,11 +90,16 @@ class Match:
 
     @property
     def start(self) -> Position:
-        return Position(self.line.page.number, self.line.index, self.first)
+        return Position(self.line.page.number, self.line.rows[self.first], self.line.words[self.first].x0)
 
     @property
     def end(self) -> Position:
-        return Position(self.line.page.number, self.line.index, self.last)
+        return Position(self.line.page.number, self.line.rows[self.last], self.line.words[self.last].x0)
+
+    @property
+    def stacked(self) -> bool:
+        """Whether the match spans a line break (a wrapped label)."""
+        return self.line.rows[self.first] != self.line.rows[self.last]
 
     @property
     def bbox(self) -> BBox:
@@ -97,12 +111,16 @@ class Match:
     def length(self) -> int:
         return self.line.ends[self.last] - self.line.starts[self.first]
 
+    @cached_property
+    def word_ids(self) -> frozenset[int]:
+        return frozenset(id(w) for w in self.words)
+
     def contains(self, other: "Match") -> bool:
-        return (self.line is other.line and self.first <= other.first and other.last <= self.last
-                and (self.first, self.last) != (other.first, other.last))
+        """Whether this match covers all of ``other``'s words and more (on any line)."""
+        return other.word_ids < self.word_ids
 
 
-def make_line(page: Page, index: int, words: Sequence[Word]) -> Line:
+def make_line(page: Page, index: int, words: Sequence[Word], rows: Sequence[int] | None = None) -> Line:
     starts, ends, parts, offset = [], [], [], 0
     for word in words:
         part = fold(word.text)
@@ -110,22 +128,66 @@ def make_line(page: Page, index: int, words: Sequence[Word]) -> Line:
         offset += len(part)
         ends.append(offset)
         parts.append(part)
-    return Line(page, index, tuple(words), "".join(parts), tuple(starts), tuple(ends))
+    first_at, last_at = {}, {}
+    for number, (start, end) in enumerate(zip(starts, ends)):
+        if end > start:  # words that fold to nothing (":") start and end no match
+            first_at.setdefault(start, number)
+            last_at[end] = number
+    return Line(page, index, tuple(words), "".join(parts), tuple(starts), tuple(ends),
+                tuple(rows) if rows is not None else (index,) * len(words), first_at, last_at)
+
+
+def stacked_lines(page: Page, lines: list[list[Word]]) -> list[Line]:
+    """Labels wrapped in a narrow cell or column: a line's group of words joined
+    with the group just below it in the same column (two or three lines)."""
+    groups = [_groups(line) for line in lines]
+    stacked = []
+    for index, line_groups in enumerate(groups):
+        for group in line_groups:
+            chain, rows = [group], [index] * len(group)
+            for below in range(index + 1, min(index + STACK_DEPTH, len(groups))):
+                following = next((g for g in groups[below] if len(g) <= STACK_WORDS and _stacks(chain[-1], g)),
+                                 None)
+                if following is None:
+                    break
+                chain.append(following)
+                rows += [below] * len(following)
+                stacked.append(make_line(page, index, [w for part in chain for w in part], rows))
+    return stacked
+
+
+def _groups(line: list[Word]) -> list[list[Word]]:
+    """A line's words split where the gap is wider than a few spaces (cells, columns)."""
+    groups = [[line[0]]] if line else []
+    for previous, word in zip(line, line[1:]):
+        if word.x0 - previous.x1 > (previous.bottom - previous.top) * GROUP_GAP:
+            groups.append([word])
+        else:
+            groups[-1].append(word)
+    return groups
+
+
+def _stacks(upper: list[Word], lower: list[Word]) -> bool:
+    height = max(w.bottom - w.top for w in upper)
+    gap = min(w.top for w in lower) - max(w.bottom for w in upper)
+    overlap = min(upper[-1].x1, lower[-1].x1) - max(upper[0].x0, lower[0].x0)
+    return -height * 0.5 < gap < height * STACK_GAP and overlap > 0
 
 
 class LabelIndex:
     """The label lines of a document's pages, searchable by anchor."""
 
     def __init__(self, pages: Iterable[Page]) -> None:
-        self.lines: list[Line] = []
+        self.lines: list[Line] = []  # physical lines, then wrapped labels
         for page in pages:
-            words = [w for w in page.words if w.source in LABEL_SOURCES]
-            for index, line_words in enumerate(group_lines(words)):
-                self.lines.append(make_line(page, index, line_words))
+            lines = group_lines([w for w in page.words if w.source in LABEL_SOURCES])
+            self.lines.extend(make_line(page, index, words) for index, words in enumerate(lines))
+            self.lines.extend(stacked_lines(page, lines))
         # All exact (non-OCR) lines joined, so an anchor is searched once per document.
         self._exact_lines = [line for line in self.lines if not _is_ocr(line)]
         self._fuzzy_lines = [line for line in self.lines if _is_ocr(line)]
         self._text = "\n".join(line.folded for line in self._exact_lines)
+        self._found: dict[tuple[str, bool], list[Match]] = {}
         self._offsets, offset = [], 0
         for line in self._exact_lines:
             self._offsets.append(offset)
@@ -142,24 +204,35 @@ class LabelIndex:
         found = [m for m in found if (after is None or _key(m.start) > _key(after))
                  and (before is None or _key(m.end) < _key(before))]
         if rivals:
-            lines = {id(m.line) for m in found}
-            rival_matches = [m for m in self._matches(rivals) if id(m.line) in lines]
+            words = frozenset().union(*(m.word_ids for m in found))
+            rival_matches = [m for m in self._matches(rivals) if m.word_ids & words]
             found = [m for m in found if not any(r.contains(m) for r in rival_matches)]
         return _best_per_span(found)
 
     def _matches(self, anchors: Sequence[str], allow_prefix: bool = False) -> list[Match]:
-        """Every match of the anchors, exact lines through the joined text, OCR lines fuzzily."""
-        found = [m for line in self._fuzzy_lines for m in _line_matches(line, anchors, allow_prefix)]
+        """Every match of the anchors (each anchor searched once per document)."""
+        found = []
         for anchor in anchors:
-            target = fold(anchor)
-            start = self._text.find(target) if target else -1
-            while start >= 0:
-                number = bisect_right(self._offsets, start) - 1
-                line = self._exact_lines[number]
-                match = _exact_at(line, start - self._offsets[number], target, anchor, allow_prefix)
-                if match is not None:
-                    found.append(match)
-                start = self._text.find(target, start + 1)
+            key = (anchor, allow_prefix)
+            if key not in self._found:
+                self._found[key] = self._anchor_matches(anchor, allow_prefix)
+            found.extend(self._found[key])
+        return found
+
+    def _anchor_matches(self, anchor: str, allow_prefix: bool) -> list[Match]:
+        """Exact lines through the joined text, OCR lines fuzzily; a wrapped line only where
+        the match spans its break (elsewhere the physical line already has it)."""
+        found = [m for line in self._fuzzy_lines for m in _line_matches(line, [anchor], allow_prefix)
+                 if m.stacked or len(set(line.rows)) == 1]
+        target = fold(anchor)
+        start = self._text.find(target) if target else -1
+        while start >= 0:
+            number = bisect_right(self._offsets, start) - 1
+            line = self._exact_lines[number]
+            match = _exact_at(line, start - self._offsets[number], target, anchor, allow_prefix)
+            if match is not None and (match.stacked or len(set(line.rows)) == 1):
+                found.append(match)
+            start = self._text.find(target, start + 1)
         return found
 
     def first(self, anchors: Sequence[str], **kwargs) -> Match | None:
@@ -181,18 +254,17 @@ def in_margin(line: Line) -> bool:
     return line.bottom < height * MARGIN or line.top > height * (1 - MARGIN)
 
 
-def _key(position: Position) -> tuple[int, int, int]:
-    return (position.page, position.line, position.word)
+def _key(position: Position) -> tuple[int, int, float]:
+    return (position.page, position.line, position.x)
 
 
 def _best_per_span(matches: list[Match]) -> list[Match]:
     """Keep the longest match where several anchors cover the same words."""
     kept: list[Match] = []
     for match in sorted(matches, key=lambda m: (-m.length, -m.score)):
-        if not any(k.line is match.line and not (match.last < k.first or k.last < match.first)
-                   for k in kept):
+        if not any(k.word_ids & match.word_ids for k in kept):
             kept.append(match)
-    return sorted(kept, key=lambda m: _key(m.start))
+    return sorted(kept, key=lambda m: (_key(m.start), -m.length))
 
 
 def _is_ocr(line: Line) -> bool:
@@ -230,16 +302,16 @@ def _one_letter_off(word: str, target: str) -> bool:
 
 def _exact_at(line: Line, start: int, target: str, anchor: str, allow_prefix: bool) -> Match | None:
     """The match of ``target`` found at ``start`` of the line, if it lies on word boundaries."""
-    first = next((i for i, (s, e) in enumerate(zip(line.starts, line.ends)) if s == start and e > s), None)
-    if first is None:  # not on a word boundary (words that fold to nothing, such as ":", are skipped)
+    first = line.first_at.get(start)
+    if first is None:  # not on a word boundary
         return None
     last = _word_ending_at(line, start + len(target), allow_prefix)
     return Match(line, first, last, anchor) if last is not None else None
 
 
 def _word_ending_at(line: Line, end: int, allow_prefix: bool) -> int | None:
-    if end in line.ends:
-        return line.ends.index(end)
+    if end in line.last_at:
+        return line.last_at[end]
     if allow_prefix:  # signature phrases may be cut by a line break
         for index, word_end in enumerate(line.ends):
             if word_end >= end:

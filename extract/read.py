@@ -105,16 +105,17 @@ def questionnaire_pages(pages: Sequence[Page], form: Form) -> list[Page]:
     """The pages that show the questionnaire, so a cover letter or annexes are ignored.
 
     A page with at least ``signature_min`` of the form's phrases belongs to
-    it; so does a page next to such a page that shows at least one.
+    it; so does a page next to one of its pages that shows at least one.
     """
     hits = LabelIndex(pages).signature_hits(form.signature)
-    core = {n for n, found in hits.items() if len(found) >= form.signature_min}
-    if not core:
+    kept = {n for n, found in hits.items() if len(found) >= form.signature_min}
+    if not kept:
         return []
-    kept = set(core)
-    for number in hits:
-        if number not in kept and (number - 1 in core or number + 1 in core):
-            kept.add(number)
+    grown = True
+    while grown:  # the form's pages follow each other: take in neighbours showing one phrase
+        neighbours = {n for n in hits if n not in kept and (n - 1 in kept or n + 1 in kept)}
+        kept |= neighbours
+        grown = bool(neighbours)
     first, last = min(kept), max(kept)
     return [p for p in pages if first <= p.number <= last]
 

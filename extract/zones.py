@@ -23,11 +23,11 @@ class Zone:
 
 
 def rest_of_line(match: Match, stop: float | None = None) -> Zone:
-    """From the end of the label to ``stop`` (or the page's right edge), on the label's line."""
-    x0, top, x1, bottom = match.bbox
-    line = match.line
-    return Zone(match.page, (x1 + 0.5, min(top, line.top) - PAD,
-                             stop if stop is not None else match.page.width, max(bottom, line.bottom) + PAD))
+    """From the label's last word to ``stop`` (or the page's right edge), on that word's line
+    (a wrapped label's answer follows its last line)."""
+    last = match.words[-1]
+    return Zone(match.page, (last.x1 + 0.5, last.top - PAD,
+                             stop if stop is not None else match.page.width, last.bottom + PAD))
 
 
 def line_below(line: Line, left: float) -> Zone:
