@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from extract.tokens import BBox, Page, Word, group_lines
 
 LABEL_SOURCES = ("text", "ocr")  # widget and annotation values are answers, never labels
+ELISION = re.compile(r"(?i)^(?:qu|[cdjlmnst])['’](?=\w)")
 _DROP = re.compile(r"[^a-z0-9%/]")  # "/" kept: "/ 100" must not match the cells "1", "0", "0"
 OCR_MIN_SCORE = 85.0
 FIRST_WORD_MIN_SCORE = 70.0
@@ -133,6 +134,9 @@ def make_line(page: Page, index: int, words: Sequence[Word], rows: Sequence[int]
         if end > start:  # words that fold to nothing (":") start and end no match
             first_at.setdefault(start, number)
             last_at[end] = number
+            elision = ELISION.match(words[number].text)
+            if elision:  # "l'index": a label may begin after the article
+                first_at.setdefault(start + len(fold(elision.group())), number)
     return Line(page, index, tuple(words), "".join(parts), tuple(starts), tuple(ends),
                 tuple(rows) if rows is not None else (index,) * len(words), first_at, last_at)
 

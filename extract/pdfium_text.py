@@ -7,6 +7,7 @@ Box and tick glyphs (☐ ☒ ✓ ✗ …) are kept apart: they are marks, not wo
 from __future__ import annotations
 
 import ctypes
+import re
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -22,6 +23,7 @@ TICK_GLYPHS = frozenset("✓✔✗✘×xX✕✖")
 # such a glyph is recorded as DINGBAT, a tick inside a printed box, else a box of unknown state.
 DINGBAT = "\ufffc"
 _DINGBAT_FONTS = ("zapfdingbats", "dingbats")
+LEADER_RUN = re.compile(r"[._…]{4,}")  # a tab leader or dotted answer line, never part of a word
 _SPACES = frozenset(" \t\r\n\u00a0\u202f\u2009\u2007\ufffe\x00")
 
 
@@ -56,7 +58,8 @@ def _dingbat_font(handle, index: int) -> bool:
 
 
 def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[list[tuple]]:
-    """Group characters into words: a space, a line change or a wide gap ends a word."""
+    """Group characters into words: a space, a line change or a wide gap ends a word,
+    and a printed leader ("57,1..........%") stands apart from what is typed beside it."""
     words: list[list[tuple]] = []
     current: list[tuple] = []
     for char in chars:
@@ -71,7 +74,17 @@ def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[lis
         current.append(char)
     if current:
         words.append(current)
-    return words
+    return [part for word in words for part in _apart_from_leaders(word)]
+
+
+def _apart_from_leaders(word: list[tuple]) -> list[list[tuple]]:
+    text = "".join(c[0] for c in word)
+    parts, start = [], 0
+    for leader in LEADER_RUN.finditer(text):
+        parts += [word[start:leader.start()], word[leader.start():leader.end()]]
+        start = leader.end()
+    parts.append(word[start:])
+    return [part for part in parts if part]
 
 
 def _breaks(previous: tuple, char: tuple) -> bool:

@@ -91,3 +91,16 @@ def test_an_unticked_layout_reads_blank_without_doubt(tmp_path: Path) -> None:
     record = read_file(path, path.name, "CHV-2026-007")
     assert all(value is None for value in record.fields(FORM).values())
     assert record.review(FORM) == []
+
+
+def test_word_processor_export_is_read_exactly() -> None:
+    """Our Word form filled in and exported by LibreOffice Writer (a real word processor):
+    labels wrapped in narrow cells, tab-leader dots glued to the typed words, elided articles.
+    Made by tests/fixtures/make_word_export.py."""
+    fixtures = Path(__file__).parent / "fixtures"
+    expected = json.loads((fixtures / "word-export-libreoffice.json").read_text(encoding="utf-8"))
+    path = fixtures / "word-export-libreoffice.pdf"
+    record = read_file(path, path.name, "VM-2026-014")
+    fields = record.fields(FORM)
+    assert {k: (v, fields[k]) for k, v in expected.items() if not _same(v, fields[k])} == {}
+    assert record.review(FORM) == []
