@@ -21,7 +21,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from extract.batch import InputFile, discover, run_parallel
 from pipeline import process  # imported here as `egalite run` does: workers inherit it

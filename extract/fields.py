@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 from extract.labels import LabelIndex, Match, Position, fold
 from extract.normalise import clean_text, normalise
 from extract.pdfium_text import TICK_GLYPHS
-from extract.tokens import Mark, Page, Word, overlap_ratio, reading_order
+from extract.tokens import Mark, Page, Word
 from extract.zones import Grid, Zone, block_between, line_below, rest_of_line, spans
 from questionnaire.definition import Commitment, FieldDef, Form, Table
 from questionnaire.record import Reading

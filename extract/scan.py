@@ -22,7 +22,7 @@ from extract.boxes import Box, find_boxes
 from extract.ocr_engine import OcrEngine, OcrWord
 from extract.raster import (Raster, deskew, ink_of, ink_threshold, render_page, rule_masks, save_png, text_only,
                             turn)
-from extract.tokens import BBox, Mark, Page, Word, overlap_ratio, reading_order
+from extract.tokens import BBox, Mark, Page, Word, overlap_ratio
 
 SOURCE = "ocr"
 LABEL_DPI = 150  # labels are 9–12 pt print: legible to Tesseract at this resolution

@@ -62,7 +62,7 @@ def cover_letter(bidder: Bidder, tender: Tender, date: str) -> bytes:
         _paragraphs(canvas, 240, [
             f"<b>Objet : candidature à la consultation {tender.ref} — {tender.subject}</b>",
             "Madame, Monsieur,",
-            f"Nous avons l'honneur de vous adresser notre candidature et notre offre pour la "
+            "Nous avons l'honneur de vous adresser notre candidature et notre offre pour la "
             f"consultation citée en objet. Vous trouverez ci-joint le formulaire DC1, la "
             f"déclaration du candidat DC2, notre mémoire technique ainsi que les renseignements "
             f"demandés sur notre politique en faveur de l'égalité entre les femmes et les hommes.",
