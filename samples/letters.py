@@ -63,9 +63,9 @@ def cover_letter(bidder: Bidder, tender: Tender, date: str) -> bytes:
             f"<b>Objet : candidature à la consultation {tender.ref} — {tender.subject}</b>",
             "Madame, Monsieur,",
             "Nous avons l'honneur de vous adresser notre candidature et notre offre pour la "
-            f"consultation citée en objet. Vous trouverez ci-joint le formulaire DC1, la "
-            f"déclaration du candidat DC2, notre mémoire technique ainsi que les renseignements "
-            f"demandés sur notre politique en faveur de l'égalité entre les femmes et les hommes.",
+            "consultation citée en objet. Vous trouverez ci-joint le formulaire DC1, la "
+            "déclaration du candidat DC2, notre mémoire technique ainsi que les renseignements "
+            "demandés sur notre politique en faveur de l'égalité entre les femmes et les hommes.",
             "Nous restons à votre disposition pour tout complément d'information et vous prions "
             "d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
             f"{bidder.signatory}<br/>Représentant légal",
