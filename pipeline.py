@@ -26,7 +26,7 @@ from exit_codes import Exit
 from extract.batch import InputFile, discover, run_parallel, sha256_of
 from extract.read import EXTRACTOR_VERSION, read_file
 from questionnaire.definition import Form, load as load_form
-from questionnaire.record import Record
+from questionnaire.record import SOURCE_OCR, Record
 
 STORE_NAME = "egalite.sqlite"
 LOCK_NAME = ".egalite.lock"
@@ -66,7 +66,7 @@ def _review_suspect_ocr(record: Record, form: Form) -> None:
     flagged |= {f.key for f in form.fields for cell in cells
                 if f.table == cell.table and (f.row == cell.row or (f.column and f.column == cell.column))}
     for key, reading in record.readings.items():
-        if reading.source == "ocr" and key in flagged and not reading.doubt:
+        if reading.source == SOURCE_OCR and key in flagged and not reading.doubt:
             reading.doubt = "Valeur lue par OCR qui ne passe pas la validation : vérifier la lecture."
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from questionnaire.definition import Form
-from questionnaire.record import Record
+from questionnaire.record import (SOURCE_ANNOTATION, SOURCE_CORRECTION, SOURCE_FORM_FIELD, SOURCE_OCR,
+                                  SOURCE_TEXT, Record)
 
 STATUS = {"ok": "conforme", "review": "à vérifier", "rejected": "rejeté"}
 SEVERITY = {"error": "ERREUR", "warning": "attention", "info": "info"}
-SOURCE = {"form_field": "champ de formulaire", "text": "texte", "annotation": "annotation",
-          "ocr": "OCR", "correction": "correction"}
+SOURCE = {SOURCE_FORM_FIELD: "champ de formulaire", SOURCE_TEXT: "texte", SOURCE_ANNOTATION: "annotation",
+          SOURCE_OCR: "OCR", SOURCE_CORRECTION: "correction"}
 
 
 def describe(record: Record, form: Form) -> str:

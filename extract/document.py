@@ -10,7 +10,7 @@ reader.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -20,7 +20,7 @@ import pypdfium2.raw as raw
 from extract.marks import assemble
 from extract.pdfium_annots import AnnotTokens, read_annotations
 from extract.pdfium_text import text_tokens
-from extract.tokens import FormField, Page
+from extract.tokens import Page
 from extract.vector_marks import path_shapes
 
 # pypdfium2 logs a notice for XFA forms (no XFA in its build): the AcroForm part is still read.
@@ -45,7 +45,6 @@ class Unreadable(Exception):
 @dataclass
 class Document:
     pages: list[Page]
-    fields: list[FormField] = field(default_factory=list)
     page_count: int = 0
     truncated: bool = False  # more pages than MAX_PAGES
 
@@ -81,8 +80,7 @@ def load(path: Path, scan_reader: ScanReader | None = None) -> Document:
         document = Document([], page_count=count, truncated=count > MAX_PAGES)
         pages = _pages(pdf, min(count, MAX_PAGES))
         try:
-            annots = [read_annotations(pdf, page, n + 1, page.get_height()) for n, page in enumerate(pages)]
-            document.fields = [f for a in annots for f in a.fields]
+            annots = [read_annotations(pdf, page, page.get_height()) for page in pages]
             document.pages = [_read_page(page, n + 1, a, scan_reader)
                               for n, (page, a) in enumerate(zip(pages, annots))]
         finally:

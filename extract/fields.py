@@ -17,7 +17,7 @@ from extract.pdfium_text import TICK_GLYPHS
 from extract.tokens import Mark, Page, Word
 from extract.zones import Grid, Zone, block_between, line_below, rest_of_line, spans
 from questionnaire.definition import Commitment, FieldDef, Form, Table
-from questionnaire.record import Reading
+from questionnaire.record import SOURCE_OCR, Reading
 
 LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
 SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in one-line answers
@@ -101,11 +101,11 @@ class FieldReader:
              zones: Sequence[Zone] = ()) -> None:
         while words and words[0][1].text == ":":  # the colon printed after a label
             words = words[1:]
-        specks = [(p, w) for p, w in words if w.source == "ocr" and _speck(w)]
+        specks = [(p, w) for p, w in words if w.source == SOURCE_OCR and _speck(w)]
         if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
             words = [item for item in words if item not in specks]
         raw = clean_text(" ".join(w.text for _, w in words)) or None
-        if raw and field.read in ("area", "details") and any(w.source == "ocr" for _, w in words):
+        if raw and field.read in ("area", "details") and any(w.source == SOURCE_OCR for _, w in words):
             raw = clean_text(_without_leader_dots(raw)) or None
         reading = Reading(field.key, raw=raw, doubt=doubt)
         if words:
@@ -120,7 +120,7 @@ class FieldReader:
         if raw is not None:
             result = normalise(field, raw, self.form)
             reading.value = result.value
-            if reading.source == "ocr" and result.value is None and result.problem != "non_answer":
+            if reading.source == SOURCE_OCR and result.value is None and result.problem != "non_answer":
                 reading.doubt = reading.doubt or f"Lecture OCR non reconnue ({result.message}) : valeur à vérifier."
         if any(not w.text for _, w in words):
             reading.doubt = "Quelque chose est écrit dans la zone mais n'a pas pu être lu : valeur à vérifier."

@@ -18,8 +18,9 @@ from typing import Iterable, Sequence
 from rapidfuzz import fuzz
 
 from extract.tokens import BBox, Page, Word, group_lines
+from questionnaire.record import SOURCE_OCR, SOURCE_TEXT
 
-LABEL_SOURCES = ("text", "ocr")  # widget and annotation values are answers, never labels
+LABEL_SOURCES = (SOURCE_TEXT, SOURCE_OCR)  # widget and annotation values are answers, never labels
 ELISION = re.compile(r"(?i)^(?:qu|[cdjlmnst])['’](?=\w)")
 _DROP = re.compile(r"[^a-z0-9%/]")  # "/" kept: "/ 100" must not match the cells "1", "0", "0"
 OCR_MIN_SCORE = 85.0
@@ -272,7 +273,7 @@ def _best_per_span(matches: list[Match]) -> list[Match]:
 
 
 def _is_ocr(line: Line) -> bool:
-    return any(w.source == "ocr" for w in line.words)
+    return any(w.source == SOURCE_OCR for w in line.words)
 
 
 def _line_matches(line: Line, anchors: Sequence[str], allow_prefix: bool = False) -> list[Match]:

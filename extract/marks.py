@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from extract.pdfium_text import DINGBAT, TICKED_BOX_GLYPHS
 from extract.tokens import BBox, Mark, Word, overlap_ratio
+from questionnaire.record import SOURCE_FORM_FIELD, SOURCE_TEXT
 
 TICK_MIN_SHARE = 0.25  # a tick must span at least this share of the box
 
 
 def assemble(vector_boxes: list[BBox], glyphs: list[Word], widget_marks: list[Mark],
-             ticks: list[BBox], source: str = "text") -> list[Mark]:
+             ticks: list[BBox], source: str = SOURCE_TEXT) -> list[Mark]:
     """Every box of the page with its state; widget marks keep their own state."""
     glyph_boxes = [g for g in glyphs if len(g.text) == 1 and _is_box_glyph(g.text)]
     tick_boxes = ticks + [g.bbox for g in glyphs if g not in glyph_boxes]
@@ -54,7 +55,7 @@ def _tick(mark: Mark) -> Mark:
 
 def _widget_ticked_over(mark: Mark, ticks: list[BBox]) -> Mark:
     """A widget left unticked but with an "X" typed over it is ticked."""
-    if mark.source == "form_field" and mark.checked is False and _ticked(mark.bbox, ticks):
+    if mark.source == SOURCE_FORM_FIELD and mark.checked is False and _ticked(mark.bbox, ticks):
         return _tick(mark)
     return mark
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from extract.tokens import FormField, Mark, Word
+from extract.tokens import Mark, Word
+from questionnaire.record import SOURCE_ANNOTATION, SOURCE_FORM_FIELD
 
 _TEXT_TYPES = {raw.FPDF_FORMFIELD_TEXTFIELD, raw.FPDF_FORMFIELD_COMBOBOX, raw.FPDF_FORMFIELD_LISTBOX}
 _BOX_TYPES = {raw.FPDF_FORMFIELD_CHECKBOX, raw.FPDF_FORMFIELD_RADIOBUTTON}
@@ -26,7 +27,6 @@ class AnnotTokens:
     words: list[Word]
     marks: list[Mark]
     ticks: list[Word]  # tick candidates (free-text "X", ink strokes)
-    fields: list[FormField]
 
 
 def utf16(function, *args) -> str:
@@ -39,17 +39,16 @@ def utf16(function, *args) -> str:
     return buffer.raw[:size].decode("utf-16-le", errors="replace").rstrip("\x00")
 
 
-def read_annotations(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, number: int,
-                     height: float) -> AnnotTokens:
+def read_annotations(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, height: float) -> AnnotTokens:
     """Widgets and annotations of one page (the form environment must be initialised)."""
-    tokens = AnnotTokens([], [], [], [])
+    tokens = AnnotTokens([], [], [])
     form = pdf.formenv.raw if pdf.formenv is not None else None
     for index in range(raw.FPDFPage_GetAnnotCount(page.raw)):
         annot = raw.FPDFPage_GetAnnot(page.raw, index)
         if not annot:
             continue
         try:
-            _read_one(annot, form, number, height, tokens)
+            _read_one(annot, form, height, tokens)
         finally:
             raw.FPDFPage_CloseAnnot(annot)
     return tokens
@@ -63,35 +62,33 @@ def _bbox(annot, height: float) -> tuple[float, float, float, float]:
     return (x0, height - y1, x1, height - y0)
 
 
-def _read_one(annot, form, number: int, height: float, tokens: AnnotTokens) -> None:
+def _read_one(annot, form, height: float, tokens: AnnotTokens) -> None:
     subtype = raw.FPDFAnnot_GetSubtype(annot)
     bbox = _bbox(annot, height)
     if subtype == raw.FPDF_ANNOT_WIDGET and form is not None:
-        _read_widget(annot, form, number, bbox, tokens)
+        _read_widget(annot, form, bbox, tokens)
     elif subtype == raw.FPDF_ANNOT_FREETEXT:
         text = utf16(raw.FPDFAnnot_GetStringValue, annot, b"Contents").strip()
         if text:
-            word = Word(text, *bbox, source="annotation")
+            word = Word(text, *bbox, source=SOURCE_ANNOTATION)
             tokens.words.append(word)
             tokens.ticks.append(word)
     elif subtype == raw.FPDF_ANNOT_INK:
-        tokens.ticks.append(Word("✓", *bbox, source="annotation"))
+        tokens.ticks.append(Word("✓", *bbox, source=SOURCE_ANNOTATION))
 
 
-def _read_widget(annot, form, number: int, bbox, tokens: AnnotTokens) -> None:
+def _read_widget(annot, form, bbox, tokens: AnnotTokens) -> None:
     name = utf16(raw.FPDFAnnot_GetFormFieldName, form, annot)
     kind = raw.FPDFAnnot_GetFormFieldType(form, annot)
     value = utf16(raw.FPDFAnnot_GetFormFieldValue, form, annot)
     if kind in _TEXT_TYPES:
         text = value.strip()
-        tokens.fields.append(FormField(name, "text", text or None, None, number, bbox))
         if text:
-            tokens.words.append(Word(text, *bbox, source="form_field", field_name=name))
+            tokens.words.append(Word(text, *bbox, source=SOURCE_FORM_FIELD, field_name=name))
     elif kind in _BOX_TYPES:
         export = utf16(raw.FPDFAnnot_GetFormFieldExportValue, form, annot)
         checked = _is_checked(annot, form, value, export)
-        tokens.fields.append(FormField(name, "box", export or None, checked, number, bbox))
-        tokens.marks.append(Mark(*bbox, checked=checked, source="form_field", field_name=name))
+        tokens.marks.append(Mark(*bbox, checked=checked, source=SOURCE_FORM_FIELD, field_name=name))
 
 
 def _is_checked(annot, form, value: str, export: str) -> bool:

@@ -13,7 +13,7 @@ from typing import Sequence
 import pikepdf
 
 from extract.acroform import form_fields
-from extract.document import NOT_QUESTIONNAIRE, Document, ScanReader, Unreadable, load
+from extract.document import MAX_PAGES, NOT_QUESTIONNAIRE, Document, ScanReader, Unreadable, load
 from extract.fields import apply_commitment_list_rule, read_fields
 from extract.labels import LabelIndex
 from extract.normalise import normalise
@@ -21,7 +21,7 @@ from extract.safety import preflight
 from extract.tokens import FormField, Page
 from extract.xfa import xfa_pages
 from questionnaire.definition import Form, load as load_form
-from questionnaire.record import SOURCE_FORM_FIELD, Reading, Record
+from questionnaire.record import SOURCE_ANNOTATION, SOURCE_FORM_FIELD, SOURCE_OCR, Reading, Record
 
 EXTRACTOR_VERSION = "1"  # bump when extraction changes, so cached records are read again
 DIRECT_SHARE = 0.8  # share of canonical keys a fillable form must name to be read directly
@@ -84,6 +84,8 @@ def _read_pages(record: Record, document: Document, form: Form, scan_unavailable
         record.error = ("Document scanné : aucun libellé du questionnaire n'a pu y être lu "
                         "(autre document, ou scan illisible)." if scanned else
                         "Ce PDF n'est pas le questionnaire égalité (aucun de ses libellés n'a été trouvé).")
+        if document.truncated:
+            record.error += f" Seules ses {MAX_PAGES} premières pages (sur {document.page_count}) ont été lues."
         record.error_class = NOT_QUESTIONNAIRE
         return record
     record.pages = [p.number for p in pages]
@@ -122,11 +124,11 @@ def questionnaire_pages(pages: Sequence[Page], form: Form) -> list[Page]:
 
 def _method(pages: Sequence[Page]) -> str:
     sources = {w.source for p in pages for w in p.words} | {m.source for p in pages for m in p.marks}
-    if any(p.image_only for p in pages) or "ocr" in sources:
+    if any(p.image_only for p in pages) or SOURCE_OCR in sources:
         return METHOD_SCAN
-    if "form_field" in sources:
+    if SOURCE_FORM_FIELD in sources:
         return METHOD_FIELDS
-    if "annotation" in sources:
+    if SOURCE_ANNOTATION in sources:
         return METHOD_ANNOTATIONS
     return METHOD_TEXT
 
@@ -172,15 +174,6 @@ def _direct_reading(form: Form, key: str, widgets: list[FormField]) -> Reading:
         reading.raw = " + ".join(w.value or "?" for w in ticked) or None
         if len(ticked) == 1:
             reading.page, reading.bbox = ticked[0].page, ticked[0].bbox
-            return _choice_value(form, field, reading, ticked[0].value or "")
-        return reading
-    if reading.raw:
+    if reading.raw:  # export values are choice ids or labels ("woman", "Femme", "Oui"): normalise reads both
         reading.value = normalise(field, reading.raw, form).value
-    return reading
-
-
-def _choice_value(form: Form, field, reading: Reading, export: str) -> Reading:
-    """A radio button's export value: a choice id ("woman") or a label ("Femme", "Oui")."""
-    choices = {c.id for axis in form.choices.values() for c in axis}
-    reading.value = export if export in choices else normalise(field, export, form).value
     return reading

@@ -23,8 +23,9 @@ from extract.ocr_engine import OcrEngine, OcrWord
 from extract.raster import (Raster, deskew, ink_of, ink_threshold, render_page, rule_masks, save_png, text_only,
                             turn)
 from extract.tokens import BBox, Mark, Page, Word, overlap_ratio
+from questionnaire.record import SOURCE_OCR
 
-SOURCE = "ocr"
+SOURCE = SOURCE_OCR
 LABEL_DPI = 150  # labels are 9–12 pt print: legible to Tesseract at this resolution
 BOX_MARGIN_PT = 1.5  # whitened around a box so its outline leaves no stray strokes
 ZONE_MARGIN_PT = 3.0  # read around a zone, so characters on its edge are whole

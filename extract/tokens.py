@@ -12,6 +12,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from questionnaire.record import SOURCE_TEXT
+
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
@@ -46,7 +48,7 @@ class Word(_Boxed):
     top: float
     x1: float
     bottom: float
-    source: str = "text"  # text | form_field | annotation | ocr
+    source: str = SOURCE_TEXT  # one of the SOURCE_* of questionnaire.record
     confidence: float = 1.0
     field_name: str | None = None  # the widget's name, when the word is a form field value
 
@@ -66,7 +68,7 @@ class Mark(_Boxed):
     x1: float
     bottom: float
     checked: bool | None
-    source: str = "text"
+    source: str = SOURCE_TEXT
     confidence: float = 1.0
     field_name: str | None = None
 

@@ -29,6 +29,7 @@ import pypdf
 from pypdf.generic import ArrayObject, StreamObject
 
 from extract.tokens import Mark, Page, Word
+from questionnaire.record import SOURCE_FORM_FIELD
 
 log = logging.getLogger(__name__)
 # pypdf warns about every repair it makes to a broken file; the PDF was already judged by PDFium.
@@ -559,7 +560,7 @@ class Layout:
         value = data_text(self.binder.bind(node, scope)) or " ".join(text_lines(node.find("value")))
         value = _display(node, value) if value else None
         if value:
-            self.page.words.append(Word(value, *_value_box(node, content), source="form_field",
+            self.page.words.append(Word(value, *_value_box(node, content), source=SOURCE_FORM_FIELD,
                                         field_name=name))
 
 
@@ -673,5 +674,5 @@ def _check_mark(field: ET.Element, content: Box, value: str | None, grouped: boo
     align = para.get("hAlign", "left") if para is not None else "left"
     left = content.x + ((content.w - side) / 2 if align == "center" else content.w - side if align == "right" else 0)
     top = content.y + (content.h - side) / 2
-    return Mark(left, top, left + side, top + side, checked=checked, source="form_field",
+    return Mark(left, top, left + side, top + side, checked=checked, source=SOURCE_FORM_FIELD,
                 field_name=field.get("name"))

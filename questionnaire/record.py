@@ -15,7 +15,6 @@ from questionnaire.definition import Form, load
 
 Status = Literal["ok", "review", "rejected"]
 Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 # Where a value was read from.
 SOURCE_FORM_FIELD = "form_field"
