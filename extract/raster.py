@@ -12,6 +12,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from extract.leaders import leader_mask
 from extract.tokens import BBox
 
 POINTS_PER_INCH = 72.0
@@ -21,10 +22,9 @@ SKEW_RANGE = 3.0  # degrees searched either way (scans are skewed up to about 2Â
 SKEW_DPI = 75  # resolution of the skew estimate: text lines are still distinct
 PAPER_PERCENTILE = 90
 RULE_MIN_PT = 40.0  # straight strokes longer than this are table rules, not text
-DASH_GAP_PT = 3.5  # dashes of an answer line are closer than this
-LINE_MAX_PT = 2.5  # dashes and dots of a rule are flatter than this; letters are taller
-DASH_MAX_PT = 6.0  # and shorter than this
-CHAIN_MIN_PT = 20.0  # dashes lined up over this length are a dashed rule
+RULE_EDGE_PT = 0.5  # erased either side of a rule: its blurred edges
+RULE_SEARCH_SCALE = 2.0  # pixels per point enough to find rules (144 dpi)
+HALF_INK = 128  # a coarse pixel at least half inked is ink
 SPECK_PT = 0.8  # ink smaller than this (square side) is scanner noise; a full stop is bigger
 
 
@@ -97,70 +97,37 @@ def ink_of(image: np.ndarray, threshold: float) -> np.ndarray:
     return np.where(image < threshold, 255, 0).astype(np.uint8)
 
 
-def rule_masks(ink: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """Where the answer lines are: (solid rules, rows of dashed rules), 0/255.
-
-    Solid rules are straight strokes longer than :data:`RULE_MIN_PT` (table
-    and cell borders too). Dashed rules are small flat pieces lined up over
-    :data:`CHAIN_MIN_PT` or more; their row is extended from the first piece
-    to the last of the same height, so that the dashes left between the
-    words written on the line are found too.
-    """
-    long_side = max(3, round(RULE_MIN_PT * scale))
-    solid = (cv2.morphologyEx(ink, cv2.MORPH_OPEN, _kernel(long_side, 1))
-             | cv2.morphologyEx(ink, cv2.MORPH_OPEN, _kernel(1, long_side)))
-    return cv2.dilate(solid, _kernel(3, 3)), _dashed_rows(ink, scale)
-
-
-def _flat_pieces(stats: np.ndarray, scale: float) -> np.ndarray:
-    """Components as small and flat as the dashes or dots of a rule."""
-    flat = ((stats[:, cv2.CC_STAT_HEIGHT] <= LINE_MAX_PT * scale)
-            & (stats[:, cv2.CC_STAT_WIDTH] <= DASH_MAX_PT * scale))
-    flat[0] = False
-    return flat
+def solid_rules(ink: np.ndarray, scale: float) -> np.ndarray:
+    """Straight strokes longer than :data:`RULE_MIN_PT` (table and cell borders,
+    solid answer lines), slightly thickened, as a 0/255 mask."""
+    factor = max(1, int(scale / RULE_SEARCH_SCALE))  # rules are long: a coarser image finds them as well
+    height, width = ink.shape
+    coarse = cv2.resize(ink, (-(-width // factor), -(-height // factor)), interpolation=cv2.INTER_AREA) \
+        if factor > 1 else ink
+    coarse = np.where(coarse >= HALF_INK, 255, 0).astype(np.uint8)  # gaps between bold letters stay gaps
+    long_side = max(3, round(RULE_MIN_PT * scale / factor))
+    solid = (cv2.morphologyEx(coarse, cv2.MORPH_OPEN, _kernel(long_side, 1))
+             | cv2.morphologyEx(coarse, cv2.MORPH_OPEN, _kernel(1, long_side)))
+    side = 2 * max(1, round(RULE_EDGE_PT * scale / factor)) + 1
+    solid = cv2.dilate(solid, _kernel(side, side))
+    return cv2.resize(solid, (width, height), interpolation=cv2.INTER_NEAREST) if factor > 1 else solid
 
 
-def _dashed_rows(ink: np.ndarray, scale: float) -> np.ndarray:
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    pieces = np.where(_flat_pieces(stats, scale)[labels], 255, 0).astype(np.uint8)
-    closed = cv2.morphologyEx(pieces, cv2.MORPH_CLOSE, _kernel(max(2, round(DASH_GAP_PT * scale)), 1))
-    chains = cv2.morphologyEx(closed, cv2.MORPH_OPEN, _kernel(max(3, round(CHAIN_MIN_PT * scale)), 1))
-    count, _, segments, _ = cv2.connectedComponentsWithStats(chains, connectivity=8)
-    tolerance = max(1, round(LINE_MAX_PT * scale / 2))
-    rows: list[list[int]] = []  # x0, top, x1, bottom of each row of dashes
-    for x, y, width, height, _ in sorted(segments[1:count].tolist(), key=lambda s: s[1] + s[3] / 2):
-        if rows and abs(y + height / 2 - (rows[-1][1] + rows[-1][3]) / 2) <= tolerance:
-            row = rows[-1]
-            row[:] = [min(row[0], x), min(row[1], y), max(row[2], x + width), max(row[3], y + height)]
-        else:
-            rows.append([x, y, x + width, y + height])
-    mask = np.zeros_like(ink)
-    for x0, top, x1, bottom in rows:
-        mask[max(0, top - 1):bottom + 1, x0:x1] = 255
-    return mask
+def text_only(image: np.ndarray, threshold: float, scale: float) -> np.ndarray:
+    """Black text on white, for OCR: no paper grain, rules, dotted lines or specks.
 
-
-def text_only(image: np.ndarray, threshold: float, scale: float,
-              lines: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-    """Black text on white, for OCR: no paper grain, rules, dashed lines or specks.
-
-    ``scale`` is pixels per point; ``lines`` are the :func:`rule_masks` of
-    the image (found here when not given). Solid rules are erased pixel by
-    pixel; dashed rules piece by piece (flat pieces on their rows), so
-    letters that touch them stay whole; specks smaller than
+    ``scale`` is pixels per point. Solid rules are erased pixel by pixel;
+    dotted answer lines dot by dot (:mod:`extract.leaders`), the dots hidden
+    under the letters written on the line included; specks smaller than
     :data:`SPECK_PT` go.
     """
     ink = ink_of(image, threshold)
-    solid, dashed = rule_masks(ink, scale) if lines is None else lines
-    ink[solid > 0] = 0
-    count, labels, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    height, width = ink.shape
-    xs = np.clip(np.round(centroids[:, 0]).astype(int), 0, width - 1)
-    ys = np.clip(np.round(centroids[:, 1]).astype(int), 0, height - 1)
-    on_dashed_rows = dashed[ys, xs] > 0  # centred on the row: a full stop above the line is kept
-    erased = (_flat_pieces(stats, scale) & on_dashed_rows) | (stats[:, cv2.CC_STAT_AREA] < (SPECK_PT * scale) ** 2)
-    erased[0] = False
-    ink[erased[labels]] = 0
+    ink[solid_rules(ink, scale) > 0] = 0
+    _, labels, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    specks = stats[:, cv2.CC_STAT_AREA] < (SPECK_PT * scale) ** 2
+    specks[0] = False
+    leaders = leader_mask(labels, stats, centroids, scale)
+    ink[specks[labels] | (leaders > 0)] = 0
     return 255 - ink
 
 

@@ -20,15 +20,15 @@ import pypdfium2.raw as pdfium_c
 
 from extract.boxes import Box, find_boxes
 from extract.ocr_engine import OcrEngine, OcrWord
-from extract.raster import (Raster, deskew, ink_of, ink_threshold, render_page, rule_masks, save_png, text_only,
-                            turn)
-from extract.tokens import BBox, Mark, Page, Word, overlap_ratio
+from extract.raster import Raster, deskew, ink_threshold, render_page, save_png, text_only, turn
+from extract.tokens import BBox, Mark, Page, Word, group_lines, overlap_ratio
 from questionnaire.record import SOURCE_OCR
 
 SOURCE = SOURCE_OCR
 LABEL_DPI = 150  # labels are 9–12 pt print: legible to Tesseract at this resolution
 BOX_MARGIN_PT = 1.5  # whitened around a box so its outline leaves no stray strokes
 ZONE_MARGIN_PT = 3.0  # read around a zone, so characters on its edge are whole
+LABEL_EDGE_PT = 1.0  # a label's box from the fast pass may be this much too small
 CROP_MARGIN_PT = 6.0  # shown around a zone in the crop saved for review
 PIECE_OVERLAP = 0.3  # a zone's word this much inside a word outside the zone is a piece of it
 MIN_ZONE_INK = 0.002  # share of a zone that must be ink before OCR is worth it
@@ -40,8 +40,13 @@ PARAGRAPH_LEADING = 1.5  # lines of a paragraph are closer than this many line h
 UPRIGHT_MIN_WORDS = 5  # fewer confident label words (or a smaller share): ask whether the page is turned
 UPRIGHT_MIN_SHARE = 0.5
 CONFIDENT = 0.6
+LINE_CONFIDENT = 0.8  # a label line read with less mean confidence is read again at full resolution
 IMAGE_COVERAGE = 0.5  # an image-only page is mostly covered by images
 NUMBER_DISAGREEMENT = 0.3  # confidence of a number whose two readings disagree
+UNREAD_INK_PT = 1.6  # ink outside the words read, more than a speck (square side)
+WORD_EDGE_PT = 1.0  # a word's box may miss this much of its strokes
+WIDE_CHAR = 1.0  # a character is narrower than the line is tall (digits about 0.6)
+INK_LEVEL = 128  # gray level under which a pixel of the shrunk page is ink
 
 
 def is_image_only(pdf_page) -> bool:
@@ -86,38 +91,25 @@ def read_scan_page(pdf_page, number: int, *, engine: OcrEngine | None, crops_dir
 
 @dataclass
 class PreparedScan:
-    """A deskewed page, its boxes, and the same page without boxes for OCR.
+    """A deskewed page, its boxes, and the same page cleaned for OCR.
 
-    ``small`` is that page at :data:`LABEL_DPI` and ``lines`` its rules
-    (table and cell borders, answer lines), found once for the page.
+    ``text`` is the page without boxes, rules, dotted lines and specks
+    (:func:`raster.text_only`), cleaned once for all its zones; ``small``
+    is that text at :data:`LABEL_DPI`, for the label pass.
     """
 
     raster: Raster
     boxes: list[Box]
-    unboxed: Raster
-    threshold: float  # ink/paper gray level of the page
+    text: Raster
     small: Raster
-    lines: tuple[np.ndarray, np.ndarray]  # solid and dashed rules of ``small`` (raster.rule_masks)
-
-    def lines_in(self, box: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
-        """The rule masks over a pixel box of the full-resolution page."""
-        factor = self.small.dpi / self.unboxed.dpi
-        x0, top, x1, bottom = box
-        to_small = np.float32([[factor, 0, x0 * factor], [0, factor, top * factor]])
-        solid, dashed = (cv2.warpAffine(mask, to_small, (x1 - x0, bottom - top),
-                                        flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
-                         for mask in self.lines)
-        return solid, dashed
 
 
 def _prepare(raster: Raster) -> PreparedScan:
     raster, _ = deskew(raster)
     boxes = find_boxes(raster)
-    unboxed = Raster(without_boxes(raster.image, boxes, raster.scale), raster.dpi)
-    threshold = ink_threshold(raster.image)
-    small = unboxed.resized(LABEL_DPI) if unboxed.dpi > LABEL_DPI else unboxed
-    lines = rule_masks(ink_of(small.image, threshold), small.scale)
-    return PreparedScan(raster, boxes, unboxed, threshold, small, lines)
+    unboxed = without_boxes(raster.image, boxes, raster.scale)
+    text = Raster(text_only(unboxed, ink_threshold(raster.image), raster.scale), raster.dpi)
+    return PreparedScan(raster, boxes, text, text.resized(LABEL_DPI) if text.dpi > LABEL_DPI else text)
 
 
 def _few_confident(words: list[Word]) -> bool:
@@ -138,9 +130,28 @@ def without_boxes(image: np.ndarray, boxes: list[Box], scale: float) -> np.ndarr
 def label_words(scan: PreparedScan, engine: OcrEngine) -> list[Word]:
     """The fast pass: the page's words at :data:`LABEL_DPI`, in PDF points."""
     small = scan.small
-    text = without_paragraph_bodies(text_only(small.image, scan.threshold, small.scale, scan.lines), small.scale)
+    text = without_paragraph_bodies(small.image, small.scale)
     found = engine.read(text, dpi=round(small.dpi), block=False)
-    return [_word(w, small, (0, 0)) for w in found]
+    return _doubtful_lines_reread(scan, engine, [_word(w, small, (0, 0)) for w in found])
+
+
+def _doubtful_lines_reread(scan: PreparedScan, engine: OcrEngine, words: list[Word]) -> list[Word]:
+    """Lines of the fast pass read with little confidence, read again at full
+    resolution; the better reading of the two is kept. A label misread
+    ("Evonomeins") is a label lost, and the answer below it is then lost too."""
+    page = scan.text
+    kept: list[Word] = []
+    for line in group_lines(words):
+        if sum(w.confidence for w in line) / len(line) >= LINE_CONFIDENT:
+            kept.extend(line)
+            continue
+        bbox = grow((min(w.x0 for w in line), min(w.top for w in line),
+                     max(w.x1 for w in line), max(w.bottom for w in line)), ZONE_MARGIN_PT)
+        image, origin = page.crop(bbox)
+        again = [_word(w, page, origin) for w in engine.read(image, dpi=round(page.dpi), block=True)]
+        better = again and sum(w.confidence for w in again) / len(again) > sum(w.confidence for w in line) / len(line)
+        kept.extend(again if better else line)
+    return kept
 
 
 def without_paragraph_bodies(text: np.ndarray, scale: float) -> np.ndarray:
@@ -170,7 +181,7 @@ def _text_lines(text: np.ndarray, scale: float) -> list[tuple[int, int, int, int
     A gap wider than :data:`WORD_GAP_LINES` line heights separates columns
     (or a speck) from the words: only the widest run counts.
     """
-    ink = text == 0
+    ink = text < INK_LEVEL
     rows = np.flatnonzero(np.diff(np.concatenate(([0], ink.any(axis=1).astype(np.int8), [0]))))
     lines = []
     for top, bottom in zip(rows[::2], rows[1::2]):
@@ -249,30 +260,53 @@ class ZoneReader:
         words = self._words(text, origin, bbox, digits=False)
         if not words:
             return [Word("", *bbox, source=SOURCE, confidence=0.0)]
-        if numeric and _digits(words) != _digits(self._words(text, origin, bbox, digits=True)):
-            # The French and the digits-only readings disagree: a misread number is likely.
+        if numeric and (_digits(words) != _digits(self._words(text, origin, bbox, digits=True))
+                        or self._unread_ink(text, origin, bbox, words) or any(map(_too_wide, words))):
+            # The French and the digits-only readings disagree, or some strokes were not
+            # read (a faint "0" after a "7"): a misread number is likely.
             words = [replace(w, confidence=min(w.confidence, NUMBER_DISAGREEMENT)) for w in words]
         return words
 
+    def _unread_ink(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox, words: list[Word]) -> bool:
+        """Whether the zone holds more ink than a speck outside the words read."""
+        page = self._scan.text
+        ink = text == 0
+        ox, oy = origin
+        x0, top, x1, bottom = page.to_pixels(bbox)
+        inside = np.zeros_like(ink)
+        inside[top - oy:bottom - oy, x0 - ox:x1 - ox] = True
+        for word in words:
+            wx0, wtop, wx1, wbottom = page.to_pixels(grow(word.bbox, WORD_EDGE_PT))
+            inside[max(0, wtop - oy):max(0, wbottom - oy), max(0, wx0 - ox):max(0, wx1 - ox)] = False
+        return int(np.count_nonzero(ink & inside)) >= (UNREAD_INK_PT * page.scale) ** 2
+
     def _words(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox, digits: bool) -> list[Word]:
-        unboxed = self._scan.unboxed
-        found = self._engine.read(text, dpi=round(unboxed.dpi), block=True, digits=digits)
-        words = [_word(w, unboxed, origin) for w in found]
+        page = self._scan.text
+        found = self._engine.read(text, dpi=round(page.dpi), block=True, digits=digits)
+        words = [_word(w, page, origin) for w in found]
         outside = [w for w in self._label_words if overlap_ratio(w.bbox, bbox) < 0.5]
         # Tesseract's own order: it follows a line that the scan's residual skew makes drift.
         return [self._as_labelled(w) for w in words
                 if overlap_ratio(w.bbox, bbox) >= 0.5 and not _piece_of(w, outside)]
 
     def _text_image(self, bbox: BBox) -> tuple[np.ndarray, tuple[int, int]]:
-        """The zone (and a margin) cleaned for OCR, with the page's rules
-        (a cell's borders are too short inside the zone to be told from text)."""
-        unboxed = self._scan.unboxed
-        pixels = unboxed.to_pixels(grow(bbox, ZONE_MARGIN_PT))
-        x0, top, x1, bottom = pixels
-        crop = unboxed.image[top:bottom, x0:x1]
-        if crop.size == 0:
-            return crop, (x0, top)
-        return text_only(crop, self._scan.threshold, unboxed.scale, self._scan.lines_in(pixels)), (x0, top)
+        """The cleaned page inside the zone and a margin, and its pixel origin.
+
+        The margin keeps the characters on the zone's edge whole, but must
+        not bring in the edge of a label beside the zone (the "/" of
+        "/ 100" read as "d"): the labels' pixels in the margin are whitened.
+        """
+        page = self._scan.text
+        crop, origin = page.crop(grow(bbox, ZONE_MARGIN_PT))
+        image = crop.copy()
+        (ox, oy), (x0, top, x1, bottom) = origin, page.to_pixels(bbox)
+        for word in self._label_words:
+            if overlap_ratio(word.bbox, bbox) < 0.5:
+                wx0, wtop, wx1, wbottom = page.to_pixels(grow(word.bbox, LABEL_EDGE_PT))
+                image[max(0, wtop - oy):max(0, wbottom - oy), max(0, wx0 - ox):max(0, wx1 - ox)] = 255
+        zone = (slice(top - oy, bottom - oy), slice(x0 - ox, x1 - ox))
+        image[zone] = crop[zone]  # only the margin is whitened
+        return image, origin
 
     def _as_labelled(self, word: Word) -> Word:
         """The label pass's own word when this one is the same (text and place)."""
@@ -280,6 +314,11 @@ class ZoneReader:
             if known.text == word.text and overlap_ratio(word.bbox, known.bbox) >= 0.5:
                 return known
         return word
+
+
+def _too_wide(word: Word) -> bool:
+    """A word far wider than its characters: strokes were lost in the reading."""
+    return word.x1 - word.x0 > WIDE_CHAR * len(word.text) * (word.bottom - word.top)
 
 
 def _digits(words: list[Word]) -> str:
