@@ -24,6 +24,7 @@ SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in o
 OCR_DOUBT_BELOW = 0.75
 NUMERIC_TYPES = ("count", "percentage", "score")  # zones where OCR may check a digits-only reading
 SPECK_CONFIDENCE = 0.6
+PAIRS = ("()", "«»", "“”")  # opening and closing marks that go together (see _unpaired)
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
 FURNITURE_BAND = 0.1  # repeated lines in this share of the page's top or bottom are running headers/footers
 COMMITMENT_BOX_REACH = 1.0  # a commitment's box may stand anywhere on its line (share of page width)
@@ -99,14 +100,12 @@ class FieldReader:
 
     def _set(self, field: FieldDef, words: list[tuple[Page, Word]], doubt: str | None = None,
              zones: Sequence[Zone] = ()) -> None:
-        while words and words[0][1].text == ":":  # the colon printed after a label
+        while words and _label_colon(words[0][1]):
             words = words[1:]
         specks = [(p, w) for p, w in words if w.source == SOURCE_OCR and _speck(w)]
         if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
             words = [item for item in words if item not in specks]
         raw = clean_text(" ".join(w.text for _, w in words)) or None
-        if raw and field.read in ("area", "details") and any(w.source == SOURCE_OCR for _, w in words):
-            raw = clean_text(_without_leader_dots(raw)) or None
         reading = Reading(field.key, raw=raw, doubt=doubt)
         if words:
             page, first = words[0]
@@ -115,6 +114,8 @@ class FieldReader:
             reading.confidence = min(w.confidence for _, w in words)
             if reading.confidence < OCR_DOUBT_BELOW and not doubt:
                 reading.doubt = f"Lecture incertaine (confiance {reading.confidence:.0%})."
+            elif reading.source == SOURCE_OCR and raw and _unpaired(raw) and not doubt:
+                reading.doubt = "Guillemet ou parenthèse sans pendant, souvent une poussière lue : valeur à vérifier."
         elif zones:
             reading.page, reading.bbox = zones[0].page.number, zones[0].bbox
         if raw is not None:
@@ -325,14 +326,17 @@ class FieldReader:
         return spans(middles)
 
     def _choice_row(self, field: FieldDef, table: Table, grid: Grid) -> None:
-        ticked, unknown, marks = [], False, []
+        ticked, unknown, marks, unseen = [], False, [], []
         for column in table.columns:
             zone = grid.cell(field.row, column.id)
             if zone is None:
+                unseen.append(column.label)
                 continue
             cell_marks = zone.page.marks_in(zone.bbox)
             ticks = [w for w in zone.page.words_in(zone.bbox) if w.text in TICK_GLYPHS]
             marks.extend(cell_marks)
+            if not cell_marks and not ticks:
+                unseen.append(column.label)  # a box not found, if the other cells have theirs
             if any(m.checked for m in cell_marks) or (ticks and not cell_marks):
                 ticked.append(column)
             unknown |= any(m.checked is None for m in cell_marks)
@@ -341,6 +345,10 @@ class FieldReader:
             return self._set_value(field, None, None, marks, "Case cochée illisible : valeur à vérifier.", zone)
         if len(ticked) > 1:
             return self._set_value(field, None, " + ".join(c.label for c in ticked), marks, None, zone)
+        if not ticked and unseen and (marks or len(unseen) < len(table.columns)):
+            # the tick may be in a column, or a box, that was not found
+            return self._set_value(field, None, None, marks, f"Case « {unseen[0]} » non repérée : "
+                                   "valeur à vérifier.", zone)
         value = ticked[0].id if ticked else None
         self._set_value(field, value, ticked[0].label if ticked else None, marks, None, zone)
 
@@ -400,21 +408,20 @@ def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None
                                                   "incertaines de la liste sont confirmées.")
 
 
-_LEADER_DOTS = [
-    (re.compile(r"\.{2,}"), " "),  # a run of dots: the printed dotted line
-    (re.compile(r"(?<!\S)[.·](?=\w)"), ""),  # a dot glued to the start of a word
-    (re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])"), " "),  # a dot between two letters ("Subi.en")
-    (re.compile(r"(?<=[^\W\d_])\.(?= [a-zà-ÿ])"), ""),  # a dot before a lowercase word
-    (re.compile(r"\s[.·]+(?=\s|$)"), ""),  # a lone dot
-]
+def _label_colon(word: Word) -> bool:
+    """The colon printed after a label (from a scan, with the remains of the
+    label's last letter glued to it: "|:")."""
+    return word.text == ":" or (word.source == SOURCE_OCR and word.text.endswith(":")
+                                and not any(c.isalnum() for c in word.text))
 
 
-def _without_leader_dots(text: str) -> str:
-    """OCR of text typed over a dotted answer line reads the line's dots too:
-    remove what only the dotted line can have put there (scans only)."""
-    for pattern, replacement in _LEADER_DOTS:
-        text = pattern.sub(replacement, text)
-    return text
+def _unpaired(text: str) -> bool:
+    """An opening quote or bracket without its closing one (or the reverse):
+    in OCR text, usually dust or a stroke read as punctuation. ’ closes ‘
+    but is also the French apostrophe, so only a ‘ never closed counts."""
+    if any(text.count(opening) != text.count(closing) for opening, closing in PAIRS):
+        return True
+    return "‘" in text and "’" not in text[text.index("‘"):]
 
 
 def _speck(word: Word) -> bool:
@@ -423,8 +430,9 @@ def _speck(word: Word) -> bool:
 
 
 def _starts_line(match: Match) -> bool:
-    """A commitment's label begins its line (a tick typed in front of it aside)."""
-    return all(w.text in TICK_GLYPHS for w in match.line.words[:match.first])
+    """A commitment's label begins its line (a tick typed in front of it, or
+    the remains of a tick read as a speck, aside)."""
+    return all(w.text in TICK_GLYPHS or _speck(w) for w in match.line.words[:match.first])
 
 
 def _near_line(match: Match, header: Match) -> bool:

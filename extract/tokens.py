@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from questionnaire.record import SOURCE_TEXT
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
-
+LINE_SHARE = 0.75  # a word lying this much within a line's height belongs to it
 
 class _Boxed:
     """Geometry shared by words and marks (both have x0, top, x1, bottom)."""
@@ -148,15 +148,26 @@ def reading_order(words: Iterable[Word], line_tolerance: float = 3.0) -> list[Wo
 
 
 def group_lines(words: Iterable[Word], line_tolerance: float = 3.0) -> list[list[Word]]:
-    """Words grouped into text lines by vertical overlap, top to bottom."""
+    """Words grouped into text lines, top to bottom.
+
+    A word joins the line above when their middles are close, or when it
+    lies mostly within the line's height (a speck or an accent read as a
+    word of its own must not pull the line's middle away from its words).
+    """
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (w.middle, w.x0)):
-        if lines and abs(_line_middle(lines[-1]) - word.middle) <= max(
-                line_tolerance, (word.bottom - word.top) * 0.4):
+        if lines and (abs(_line_middle(lines[-1]) - word.middle) <= max(
+                line_tolerance, (word.bottom - word.top) * 0.4) or _within(word, lines[-1])):
             lines[-1].append(word)
         else:
             lines.append([word])
     return [sorted(line, key=lambda w: w.x0) for line in lines]
+
+
+def _within(word: Word, line: list[Word]) -> bool:
+    top, bottom = min(w.top for w in line), max(w.bottom for w in line)
+    height = word.bottom - word.top
+    return height > 0 and min(bottom, word.bottom) - max(top, word.top) >= LINE_SHARE * height
 
 
 def _line_middle(line: list[Word]) -> float:
