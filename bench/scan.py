@@ -12,7 +12,11 @@ Two measures:
    value is, so each box state and each zone's OCR is compared with what
    was written. A *silent* number error is a misread number whose every
    word has a confidence at or above the field reader's doubt threshold.
-2. **End to end**: the scanned files of ``samples/inbox`` read by
+2. **Whole forms**: the same scanned forms read as ``egalite run`` reads a
+   file (:func:`pipeline.process`: labels, zones, validation), all 42
+   fields compared with what the bidder wrote, per pen: right, in review,
+   or silently wrong.
+3. **End to end**: the scanned files of ``samples/inbox`` read by
    ``extract.read.read_file`` with this reader, compared field by field with
    ``samples/truth`` (a field in ``review`` is never counted wrong-silent).
 
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -61,10 +66,15 @@ class Tally:
     values_right: int = 0
     numbers_wrong: int = 0
     numbers_wrong_silent: int = 0
+    fields: int = 0
+    fields_right: int = 0
+    fields_review: int = 0
+    fields_silent: int = 0
     pages: int = 0
     seconds: float = 0.0
     tesseract_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    reviewed: list[str] = field(default_factory=list)  # whole-form fields sent to review
 
     def add(self, other: "Tally") -> None:
         for name, value in vars(other).items():
@@ -89,6 +99,7 @@ def scan_layer(engine: OcrEngine, full_page: "FullPage", pen_name: str, pen: Pen
     tally.seconds = time.process_time() - started
     tally.tesseract_seconds = sum(full_page(document[n]) for n in range(len(document)))
     _check_boxes(tally, pages, geometry, filled, f"{pen_name} {scanner.dpi} dpi")
+    _whole_form(tally, scanned(pdf, scanner), filled, f"{pen_name} {scanner.dpi} dpi")
     for key, words in readings.items():
         expected = fold(filled.texts.get(key, ""))
         got = fold(" ".join(w.text for w in words))
@@ -117,6 +128,31 @@ def _check_boxes(tally: Tally, pages: dict[int, Page], geometry, filled, where: 
             tally.errors.append(f"{where} box {key}/{option}: doubtful (review)")
         else:
             tally.errors.append(f"{where} box {key}/{option}: expected {expected}, found {marks}")
+
+
+def _whole_form(tally: Tally, pdf: bytes, filled, where: str) -> None:
+    """The scanned form read as ``egalite run`` reads a file, every field against what was written."""
+    from extract.batch import InputFile
+    from pipeline import process
+    from questionnaire.record import Record
+
+    form = load()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "scan.pdf"
+        path.write_bytes(pdf)
+        record = Record.from_dict(process(InputFile(path, "scan.pdf", "2026-001", len(pdf))))
+    line = record.to_contract(form)
+    for key in form.keys:
+        tally.fields += 1
+        expected, got = filled.fields[key], line["fields"][key]
+        if expected == got and type(expected) is type(got):
+            tally.fields_right += 1
+        elif key in line["review"]:
+            tally.fields_review += 1
+            tally.reviewed.append(f"{where} {key}: {expected!r} -> {got!r}")
+        else:
+            tally.fields_silent += 1
+            tally.errors.append(f"{where} {key}: {expected!r} -> {got!r} (SILENT, whole form)")
 
 
 class FullPage:
@@ -167,11 +203,14 @@ def end_to_end(engine: OcrEngine) -> Tally:
     return tally
 
 
-def report(title: str, tally: Tally) -> None:
+def report(title: str, tally: Tally, show_review: bool = False) -> None:
     print(f"\n== {title}")
     if tally.boxes:
         print(f"boxes right        {tally.boxes_right}/{tally.boxes} ({tally.boxes_right / tally.boxes:.1%}),"
               f" doubtful (review) {tally.boxes_doubtful}")
+    if tally.fields:
+        print(f"whole-form fields  {tally.fields_right}/{tally.fields} right ({tally.fields_right / tally.fields:.1%}),"
+              f" {tally.fields_review} in review, {tally.fields_silent} silently wrong")
     if tally.values:
         print(f"values right       {tally.values_right}/{tally.values} ({tally.values_right / tally.values:.1%})")
         print(f"numbers misread    {tally.numbers_wrong}, of which silent {tally.numbers_wrong_silent}")
@@ -182,25 +221,37 @@ def report(title: str, tally: Tally) -> None:
             print(f"Tesseract full page, 200 dpi: {tally.tesseract_seconds / tally.pages:.2f} s per page")
     for line in tally.errors[:60]:
         print("  ", line)
+    if show_review:
+        for line in tally.reviewed:
+            print("   review:", line)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a third of the forms")
+    parser.add_argument("--review", action="store_true", help="list the whole-form fields sent to review")
     args = parser.parse_args()
     engine = get_engine()
     if engine is None:
         raise SystemExit("Tesseract (français) absent : rien à mesurer.")
     full_page = FullPage()
     bidders = list(BIDDERS)
-    total = Tally()
+    total, per_pen = Tally(), {pen: Tally() for pen in PENS}
     runs = [(p, s) for p in PENS for s in SCANNERS]
     for index, (pen_name, scanner) in enumerate(runs[::3] if args.quick else runs):
         tally = scan_layer(engine, full_page, pen_name, PENS[pen_name], scanner, bidders[index % len(bidders)])
         print(f"{pen_name:22} {scanner.dpi} dpi {scanner.angle:+.1f}°: boxes {tally.boxes_right}/{tally.boxes}"
-              f" values {tally.values_right}/{tally.values} {tally.seconds / tally.pages:.2f} s/page")
+              f" values {tally.values_right}/{tally.values} fields {tally.fields_right}/{tally.fields}"
+              f" (silent {tally.fields_silent}) {tally.seconds / tally.pages:.2f} s/page")
         total.add(tally)
-    report("scan layer (boxes and zones of the drawn forms)", total)
+        per_pen[pen_name].add(tally)
+    report("scan layer (boxes and zones of the drawn forms)", total, args.review)
+    print()
+    for pen_name, tally in per_pen.items():
+        if tally.fields:
+            print(f"whole forms, {pen_name:22} {tally.fields_right / tally.fields:6.1%} right,"
+                  f" {tally.fields_review / tally.fields:6.1%} review, {tally.fields_silent} silent"
+                  f" ({tally.fields} fields)")
     report("end to end (samples/inbox scans against samples/truth)", end_to_end(engine))
 
 
