@@ -25,6 +25,7 @@ ELISION = re.compile(r"(?i)^(?:qu|[cdjlmnst])['’](?=\w)")
 _DROP = re.compile(r"[^a-z0-9%/]")  # "/" kept: "/ 100" must not match the cells "1", "0", "0"
 OCR_MIN_SCORE = 85.0
 FIRST_WORD_MIN_SCORE = 70.0
+OCR_LOST_SHARE = 0.15  # of a label's letters that a scan's reading may lose
 GROUP_GAP = 1.2  # a gap wider than this many line heights separates table cells or columns
 STACK_GAP = 0.9  # a wrapped label's next line starts within this many line heights
 STACK_DEPTH = 3  # a label wraps over three lines at most
@@ -325,8 +326,8 @@ def _word_ending_at(line: Line, end: int, allow_prefix: bool) -> int | None:
 
 
 def _fuzzy(line: Line, target: str, anchor: str) -> Match | None:
-    if len(line.folded) < len(target) - 1:  # OCR may lose a letter, not a word ("cadres" is no "noncadres")
-        return None
+    if len(line.folded) < len(target) - max(1.0, OCR_LOST_SHARE * len(target)):
+        return None  # OCR may lose a letter or two, not a word ("cadres" is no "noncadres")
     alignment = fuzz.partial_ratio_alignment(target, line.folded, score_cutoff=OCR_MIN_SCORE)
     if alignment is None:
         return None

@@ -32,7 +32,12 @@ ROW_DRIFT_PT = 0.8  # neighbouring dots of a line differ this little in height (
 ROW_BAND_PT = 3.0  # the candidates of a line lie this close to its chain's height
 ON_PITCH = 0.25  # a dot lies within this share of the pitch from its place on the line
 LARGER = 1.8  # a piece this many times the area of the line's dots is a full stop, not a dot
+TALLER = 1.6  # or this many times their height (the dot of an i, an accent)
+WRITTEN_LINE_DOTS = 6  # visible dots that seed a line written over from end to end,
+WRITTEN_LINE_SHARE = 0.8  # and their share of the flat pieces of the row
 MARGIN_PX = 1  # erased around a hidden dot's place
+STOP_REACH_PT = 5.5  # a full stop follows its word's last letter closer than this
+LETTER_HEIGHT_PT = 6.0  # and that letter stands this high above the line, at most
 
 
 @dataclass
@@ -42,6 +47,8 @@ class Pieces:
     ids: np.ndarray  # component labels
     x: np.ndarray  # centroids
     y: np.ndarray
+    left: np.ndarray  # bounding boxes
+    top: np.ndarray
     width: np.ndarray
     height: np.ndarray
     area: np.ndarray
@@ -53,8 +60,9 @@ class Pieces:
         flat[0] = False  # the background
         ids = np.flatnonzero(flat)
         ids = ids[np.argsort(centroids[ids, 0], kind="stable")]
-        return cls(ids, centroids[ids, 0], centroids[ids, 1], stats[ids, cv2.CC_STAT_WIDTH],
-                   stats[ids, cv2.CC_STAT_HEIGHT], stats[ids, cv2.CC_STAT_AREA])
+        return cls(ids, centroids[ids, 0], centroids[ids, 1], stats[ids, cv2.CC_STAT_LEFT],
+                   stats[ids, cv2.CC_STAT_TOP], stats[ids, cv2.CC_STAT_WIDTH], stats[ids, cv2.CC_STAT_HEIGHT],
+                   stats[ids, cv2.CC_STAT_AREA])
 
 
 class Leader:
@@ -65,7 +73,14 @@ class Leader:
         self.members: list[int] = []
         self.places: list[int] = []
         self.origin, self.pitch = 0.0, 1.0
+        self.dot_area, self.dot_height = 0.0, 0.0  # of the seed's dots (see measure)
         self._sums = np.zeros(5)  # n, Σk, Σx, Σk², Σkx
+
+    def measure(self, pieces: "Pieces") -> "Leader":
+        """The usual size of the seed's dots, that others must match."""
+        self.dot_area = float(np.median(pieces.area[self.members]))
+        self.dot_height = float(np.median(pieces.height[self.members]))
+        return self
 
     def add(self, member: int, place: int, x: float) -> None:
         self.members.append(member)
@@ -90,15 +105,50 @@ def leader_mask(labels: np.ndarray, stats: np.ndarray, centroids: np.ndarray, sc
     of the ink; ``scale`` is pixels per point.
     """
     pieces = Pieces.of(stats, centroids, scale)
-    mask = np.zeros(labels.shape, np.uint8)
     taken = np.zeros(len(pieces.ids), bool)
-    for chain in _chains(pieces, scale):
-        if taken[chain].any():
-            continue  # a chain of a line already followed
-        leader = _follow(chain, pieces, taken, scale)
+    leaders: list[Leader] = []
+
+    def follow(seed: Leader) -> None:
+        leader = _follow(seed, pieces, taken, scale)
         taken[leader.members] = True
+        leaders.append(leader)
+
+    for chain in _chains(pieces, scale):
+        if not taken[chain].any():  # else a chain of a line already followed
+            follow(_from_chain(chain, pieces))
+    for seed in _rows_on_known_pitch(pieces, taken, list(leaders), scale):
+        follow(seed)
+    mask = np.zeros(labels.shape, np.uint8)
+    flat = set(pieces.ids.tolist())
+    for leader in leaders:
         _paint(mask, labels, leader, pieces)
+        for piece in _on_row(leader, pieces, taken, scale):
+            if _alone(labels, flat, pieces, int(piece), scale):  # dust on the line
+                _paint_piece(mask, labels, pieces, int(piece))
     return mask
+
+
+def _on_row(leader: Leader, pieces: Pieces, taken: np.ndarray, scale: float) -> np.ndarray:
+    """The pieces on the leader's row that did not join it (full stops of the text, dust)."""
+    members = np.array(leader.members)
+    row_y = float(np.median(pieces.y[members]))
+    left, right = pieces.x[members].min() - leader.pitch, pieces.x[members].max() + leader.pitch
+    return np.flatnonzero(~taken & (np.abs(pieces.y - row_y) <= ROW_DRIFT_PT * scale)
+                          & (pieces.x >= left) & (pieces.x <= right))
+
+
+def _alone(labels: np.ndarray, flat: set[int], pieces: Pieces, piece: int, scale: float) -> bool:
+    """No letter just before the piece on its line: dust, not the full stop of a word."""
+    x, y = int(pieces.x[piece]), int(pieces.y[piece])
+    reach, above = round(STOP_REACH_PT * scale), round(LETTER_HEIGHT_PT * scale)
+    window = labels[max(0, y - above):y + 1, max(0, x - reach):x]
+    return not any(int(label) not in flat for label in np.unique(window) if label)
+
+
+def _paint_piece(mask: np.ndarray, labels: np.ndarray, pieces: Pieces, piece: int) -> None:
+    box = (slice(pieces.top[piece], pieces.top[piece] + pieces.height[piece]),
+           slice(pieces.left[piece], pieces.left[piece] + pieces.width[piece]))
+    mask[box][labels[box] == pieces.ids[piece]] = 255
 
 
 def _stem_or_stop(labels: np.ndarray, flat: set[int], box: tuple[int, int, int, int]) -> bool:
@@ -139,30 +189,61 @@ def _is_chain(xs: np.ndarray, scale: float) -> bool:
     return bool(regular.mean() >= REGULAR_SHARE)  # a speck of dust among the dots aside
 
 
-def _follow(chain: np.ndarray, pieces: Pieces, taken: np.ndarray, scale: float) -> Leader:
-    """The whole line of ``chain``: its dots to the left and right, across written words."""
+def _from_chain(chain: np.ndarray, pieces: Pieces) -> Leader:
+    """A leader seeded by a chain of visible dots, its pitch their usual spacing."""
     chain = chain[pieces.area[chain] >= 0.4 * np.median(pieces.area[chain])]  # dust on the line aside
     pitch = max(1.0, float(np.median(np.diff(pieces.x[chain]))))
-    places = np.round((pieces.x[chain] - pieces.x[chain[0]]) / pitch).astype(int)
     leader = Leader()
-    for member, place in zip(chain.tolist(), places.tolist()):
-        leader.add(member, place, float(pieces.x[member]))
-    row_y = float(np.median(pieces.y[chain]))
+    for member in chain.tolist():
+        leader.add(member, round((pieces.x[member] - pieces.x[chain[0]]) / pitch), float(pieces.x[member]))
+    return leader.measure(pieces)
+
+
+def _rows_on_known_pitch(pieces: Pieces, taken: np.ndarray, known: list[Leader], scale: float) -> list[Leader]:
+    """Lines written over from end to end (no chain of visible dots left), seeded by
+    their visible dots lying on the pitch of a line found above or below: the lines
+    of one answer area are drawn alike. Most of the row's dots must be on that pitch."""
+    dots = np.flatnonzero(~taken & (pieces.area >= (DOT_MIN_PT * scale) ** 2))
+    rows = np.floor(pieces.y[dots] / (ROW_DRIFT_PT * scale)).astype(int)
+    numbers, counts = np.unique(rows, return_counts=True)
+    seeds = []
+    for row in numbers[counts >= WRITTEN_LINE_DOTS]:
+        members = dots[rows == row]
+        for leader in known:
+            on = [int(m) for m in members if _looks_like(m, leader, pieces)]
+            if len(on) >= WRITTEN_LINE_DOTS and len(on) >= WRITTEN_LINE_SHARE * len(members):
+                seed = Leader()
+                for member in on:
+                    seed.add(member, leader.place_of(float(pieces.x[member]))[0], float(pieces.x[member]))
+                seeds.append(seed.measure(pieces))
+                break
+    return seeds
+
+
+def _looks_like(member: int, leader: Leader, pieces: Pieces) -> bool:
+    """A piece on the leader's pitch, shaped like its dots."""
+    return (pieces.area[member] <= LARGER * leader.dot_area
+            and pieces.height[member] <= TALLER * leader.dot_height
+            and leader.place_of(float(pieces.x[member]))[1] <= ON_PITCH)
+
+
+def _follow(seed: Leader, pieces: Pieces, taken: np.ndarray, scale: float) -> Leader:
+    """The whole line of ``seed``: its dots to the left and right, across written words."""
+    leader = seed
+    seeded = np.array(seed.members)
+    row_y = float(np.median(pieces.y[seeded]))
     band = np.flatnonzero((np.abs(pieces.y - row_y) <= ROW_BAND_PT * scale) & ~taken)
-    dot_area = float(np.median(pieces.area[chain]))
     for direction in (1, -1):
-        end = int(chain[-1] if direction == 1 else chain[0])
+        xs = pieces.x[seeded]
+        end = int(seeded[np.argmax(xs)] if direction == 1 else seeded[np.argmin(xs)])
         ordered = band[(pieces.x[band] - pieces.x[end]) * direction > 0]
         for candidate in ordered[:: direction]:
             if abs(pieces.x[candidate] - pieces.x[end]) > WORD_MAX_PT * scale:
                 break
-            if (abs(pieces.y[candidate] - pieces.y[end]) > ROW_DRIFT_PT * scale
-                    or pieces.area[candidate] > LARGER * dot_area):
+            if abs(pieces.y[candidate] - pieces.y[end]) > ROW_DRIFT_PT * scale or not _looks_like(
+                    int(candidate), leader, pieces):
                 continue
-            place, off = leader.place_of(float(pieces.x[candidate]))
-            if off > ON_PITCH:
-                continue
-            leader.add(int(candidate), place, float(pieces.x[candidate]))
+            leader.add(int(candidate), leader.place_of(float(pieces.x[candidate]))[0], float(pieces.x[candidate]))
             end = int(candidate)
     return leader
 

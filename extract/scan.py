@@ -40,7 +40,8 @@ PARAGRAPH_LEADING = 1.5  # lines of a paragraph are closer than this many line h
 UPRIGHT_MIN_WORDS = 5  # fewer confident label words (or a smaller share): ask whether the page is turned
 UPRIGHT_MIN_SHARE = 0.5
 CONFIDENT = 0.6
-LINE_CONFIDENT = 0.8  # a label line read with less mean confidence is read again at full resolution
+LINE_CONFIDENT = 0.8  # a label line read with less mean confidence is read again at full resolution,
+PRINTED_CONFIDENT = 0.9  # if a word of it was read this well (print, not only handwriting)
 IMAGE_COVERAGE = 0.5  # an image-only page is mostly covered by images
 NUMBER_DISAGREEMENT = 0.3  # confidence of a number whose two readings disagree
 UNREAD_INK_PT = 1.6  # ink outside the words read, more than a speck (square side)
@@ -142,14 +143,15 @@ def _doubtful_lines_reread(scan: PreparedScan, engine: OcrEngine, words: list[Wo
     page = scan.text
     kept: list[Word] = []
     for line in group_lines(words):
-        if sum(w.confidence for w in line) / len(line) >= LINE_CONFIDENT:
-            kept.extend(line)
+        mean = sum(w.confidence for w in line) / len(line)
+        if mean >= LINE_CONFIDENT or max(w.confidence for w in line) < PRINTED_CONFIDENT:
+            kept.extend(line)  # read well, or handwriting only (read again zone by zone anyway)
             continue
         bbox = grow((min(w.x0 for w in line), min(w.top for w in line),
                      max(w.x1 for w in line), max(w.bottom for w in line)), ZONE_MARGIN_PT)
         image, origin = page.crop(bbox)
         again = [_word(w, page, origin) for w in engine.read(image, dpi=round(page.dpi), block=True)]
-        better = again and sum(w.confidence for w in again) / len(again) > sum(w.confidence for w in line) / len(line)
+        better = again and sum(w.confidence for w in again) / len(again) > mean
         kept.extend(again if better else line)
     return kept
 
