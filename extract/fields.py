@@ -24,7 +24,7 @@ SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in o
 OCR_DOUBT_BELOW = 0.75
 NUMERIC_TYPES = ("count", "percentage", "score")  # zones where OCR may check a digits-only reading
 SPECK_CONFIDENCE = 0.6
-PAIRS = ("()", "«»", "“”")  # opening and closing marks that go together (see _unpaired)
+PAIRS = ("()", "«»", "“”")  # opening and closing marks that go together (see _implausible)
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
 FURNITURE_BAND = 0.1  # repeated lines in this share of the page's top or bottom are running headers/footers
 COMMITMENT_BOX_REACH = 1.0  # a commitment's box may stand anywhere on its line (share of page width)
@@ -114,8 +114,9 @@ class FieldReader:
             reading.confidence = min(w.confidence for _, w in words)
             if reading.confidence < OCR_DOUBT_BELOW and not doubt:
                 reading.doubt = f"Lecture incertaine (confiance {reading.confidence:.0%})."
-            elif reading.source == SOURCE_OCR and raw and _unpaired(raw) and not doubt:
-                reading.doubt = "Guillemet ou parenthèse sans pendant, souvent une poussière lue : valeur à vérifier."
+            elif reading.source == SOURCE_OCR and raw and _implausible(raw) and not doubt:
+                reading.doubt = ("Ponctuation improbable (guillemet sans pendant, virgule finale), souvent "
+                                 "une poussière ou un point mal lu : valeur à vérifier.")
         elif zones:
             reading.page, reading.bbox = zones[0].page.number, zones[0].bbox
         if raw is not None:
@@ -415,11 +416,12 @@ def _label_colon(word: Word) -> bool:
                                 and not any(c.isalnum() for c in word.text))
 
 
-def _unpaired(text: str) -> bool:
-    """An opening quote or bracket without its closing one (or the reverse):
-    in OCR text, usually dust or a stroke read as punctuation. ’ closes ‘
-    but is also the French apostrophe, so only a ‘ never closed counts."""
-    if any(text.count(opening) != text.count(closing) for opening, closing in PAIRS):
+def _implausible(text: str) -> bool:
+    """Punctuation a writer does not leave but OCR does: an opening quote or
+    bracket without its closing one (or the reverse), usually dust read as a
+    mark; a text ending with a comma, usually its full stop misread. ’ closes
+    ‘ but is also the French apostrophe, so only a ‘ never closed counts."""
+    if text.endswith(",") or any(text.count(opening) != text.count(closing) for opening, closing in PAIRS):
         return True
     return "‘" in text and "’" not in text[text.index("‘"):]
 

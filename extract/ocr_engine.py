@@ -30,6 +30,10 @@ TESSDATA_DIRS = (
     "/opt/homebrew/share/tessdata",
 )
 DIGITS = "0123456789"
+# A lowercase word Tesseract's French dictionary does not know ("éqal") is a likely misread
+# (g read as q): its confidence is lowered so that the field reader sends it to review.
+UNKNOWN_WORD_CONFIDENCE = 0.6
+WORD_PUNCTUATION = ".,;:!?()«»\"'’‘-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +132,16 @@ class OcrEngine:
             box = item.BoundingBox(tesserocr.RIL.WORD)
             if text and box:
                 confidence = max(0.0, min(1.0, item.Confidence(tesserocr.RIL.WORD) / 100))
+                if _plain_word(text) and not item.WordIsFromDictionary():
+                    confidence = min(confidence, UNKNOWN_WORD_CONFIDENCE)
                 words.append(OcrWord(text, *box, confidence))
         return words
+
+
+def _plain_word(text: str) -> bool:
+    """A lowercase word of letters only (names, acronyms and numbers are not in a dictionary)."""
+    core = text.strip(WORD_PUNCTUATION)
+    return len(core) >= 3 and core.isalpha() and core.islower()
 
 
 def _pil(image: np.ndarray | Image.Image) -> Image.Image:

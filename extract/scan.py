@@ -1,9 +1,11 @@
 """An image-only (scanned) page as positioned tokens.
 
 The page is rendered (300 dpi by default), turned upright and deskewed; its
-tick boxes become marks (:mod:`extract.boxes`); table rules and boxes are
-whitened away and one fast OCR pass at a lower resolution gives the words
-the field reader needs to find the printed labels. Values are read later,
+tick boxes become marks (:mod:`extract.boxes`). The page is then cleaned
+once for OCR (:func:`raster.text_only`: boxes, rules, dotted answer lines
+and specks go) and one fast OCR pass at a lower resolution gives the words
+the field reader needs to find the printed labels; lines of print read with
+little confidence are read again at full resolution. Values are read later,
 zone by zone, at full resolution (``Page.zone_reader``), and doubtful zones
 are saved as PNG crops (``Page.crop_writer``). All positions are PDF points
 of the upright, deskewed page (origin top-left), like every other reader's.
