@@ -219,7 +219,7 @@ def report(title: str, tally: Tally, show_review: bool = False) -> None:
         print(f"CPU s per page     {tally.seconds / tally.pages:.2f} (all steps of the scan reader)")
         if tally.tesseract_seconds:
             print(f"Tesseract full page, 200 dpi: {tally.tesseract_seconds / tally.pages:.2f} s per page")
-    for line in tally.errors[:60]:
+    for line in tally.errors[:60] + [e for e in tally.errors[60:] if "SILENT" in e]:
         print("  ", line)
     if show_review:
         for line in tally.reviewed:

@@ -22,7 +22,8 @@ from questionnaire.record import SOURCE_OCR, Reading
 LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
 SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in one-line answers
 OCR_DOUBT_BELOW = 0.75
-NUMERIC_TYPES = ("count", "percentage", "score")  # zones where OCR may check a digits-only reading
+NUMBER_DOUBT_BELOW = 0.8  # a misread number is the costliest error: it must be read surely
+NUMERIC_TYPES = ("count", "percentage", "score", "siret")  # zones where OCR may check a digits-only reading
 SPECK_CONFIDENCE = 0.6
 PAIRS = ("()", "«»", "“”")  # opening and closing marks that go together (see _implausible)
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
@@ -112,7 +113,8 @@ class FieldReader:
             reading.source, reading.page = first.source, page.number
             reading.bbox = _union([w.bbox for _, w in words])
             reading.confidence = min(w.confidence for _, w in words)
-            if reading.confidence < OCR_DOUBT_BELOW and not doubt:
+            doubt_below = NUMBER_DOUBT_BELOW if field.type in NUMERIC_TYPES else OCR_DOUBT_BELOW
+            if reading.confidence < doubt_below and not doubt:
                 reading.doubt = f"Lecture incertaine (confiance {reading.confidence:.0%})."
             elif reading.source == SOURCE_OCR and raw and _implausible(raw) and not doubt:
                 reading.doubt = ("Ponctuation improbable (guillemet sans pendant, virgule finale), souvent "

@@ -26,6 +26,8 @@ RULE_EDGE_PT = 0.5  # erased either side of a rule: its blurred edges
 RULE_SEARCH_SCALE = 2.0  # pixels per point enough to find rules (144 dpi)
 HALF_INK = 128  # a coarse pixel at least half inked is ink
 SPECK_PT = 0.8  # ink smaller than this (square side) is scanner noise; a full stop is bigger
+DUST_PT = 1.4  # in a number's zone, a blob this small (square side) is dust or a separator
+SEPARATOR_GAP_PT = 2.0  # a decimal separator stands this close to the digits either side
 
 
 @dataclass
@@ -129,6 +131,36 @@ def text_only(image: np.ndarray, threshold: float, scale: float) -> np.ndarray:
     leaders = leader_mask(labels, stats, centroids, scale)
     ink[specks[labels] | (leaders > 0)] = 0
     return 255 - ink
+
+
+def without_dust(text: np.ndarray, scale: float) -> np.ndarray:
+    """A number's zone (black on white) without the dust beside its digits.
+
+    A blob no bigger than :data:`DUST_PT` square is dust unless it stands on
+    the line between two larger marks, as a decimal separator does: OCR reads
+    dust next to a digit as a full stop ("1."), which makes the number unreadable.
+    """
+    _, labels, stats, centroids = cv2.connectedComponentsWithStats((text == 0).astype(np.uint8), connectivity=8)
+    small = stats[:, cv2.CC_STAT_AREA] < (DUST_PT * scale) ** 2
+    small[0] = False
+    if not small.any():
+        return text
+    large = ~small
+    large[0] = False  # the background
+    marks = stats[large]
+    left, top = marks[:, cv2.CC_STAT_LEFT], marks[:, cv2.CC_STAT_TOP]
+    right, bottom = left + marks[:, cv2.CC_STAT_WIDTH], top + marks[:, cv2.CC_STAT_HEIGHT]
+    gap = SEPARATOR_GAP_PT * scale
+    clean = text.copy()
+    for blob in np.flatnonzero(small):
+        x, y = centroids[blob]
+        on_line = (top - gap <= y) & (y <= bottom + gap)
+        between = (on_line & (right <= x) & (x - right <= gap)).any() and (on_line & (left >= x) & (left - x <= gap)).any()
+        if not between:
+            bx, by, bw, bh = stats[blob, :4]
+            window = clean[by:by + bh, bx:bx + bw]
+            window[labels[by:by + bh, bx:bx + bw] == blob] = 255
+    return clean
 
 
 def _kernel(width: int, height: int) -> np.ndarray:

@@ -22,7 +22,7 @@ import pypdfium2.raw as pdfium_c
 
 from extract.boxes import Box, find_boxes
 from extract.ocr_engine import OcrEngine, OcrWord
-from extract.raster import Raster, deskew, ink_threshold, render_page, save_png, text_only, turn
+from extract.raster import Raster, deskew, ink_threshold, render_page, save_png, text_only, turn, without_dust
 from extract.tokens import BBox, Mark, Page, Word, group_lines, overlap_ratio
 from questionnaire.record import SOURCE_OCR
 
@@ -48,6 +48,8 @@ IMAGE_COVERAGE = 0.5  # an image-only page is mostly covered by images
 NUMBER_DISAGREEMENT = 0.3  # confidence of a number whose two readings disagree
 UNREAD_INK_PT = 1.6  # ink outside the words read, more than a speck (square side)
 WORD_EDGE_PT = 1.0  # a word's box may miss this much of its strokes
+DIGIT_LOOKALIKES_TEXT = "lI|Oo"  # letters a typewriter's 1 and 0 are read as
+DIGIT_LOOKALIKES = str.maketrans(DIGIT_LOOKALIKES_TEXT, "11100")
 WIDE_CHAR = 1.0  # a character is narrower than the line is tall (digits about 0.6)
 INK_LEVEL = 128  # gray level under which a pixel of the shrunk page is ink
 
@@ -261,10 +263,14 @@ class ZoneReader:
         text, origin = self._text_image(bbox)
         if text.size == 0 or np.count_nonzero(text == 0) < MIN_ZONE_INK * text.size:
             return []
-        words = self._words(text, origin, bbox, digits=False)
+        read = without_dust(text, self._scan.text.scale) if numeric else text
+        words = self._words(read, origin, bbox, digits=False)
         if not words:
             return [Word("", *bbox, source=SOURCE, confidence=0.0)]
-        if numeric and (_digits(words) != _digits(self._words(text, origin, bbox, digits=True))
+        digit_words = self._words(read, origin, bbox, digits=True) if numeric else []
+        if numeric and _as_digits(words) == _digits(digit_words) != _digits(words):
+            words = digit_words  # "l" for "1", "O" for "0": the digits-only reading, where only digits belong
+        if numeric and (_digits(words) != _digits(digit_words)
                         or self._unread_ink(text, origin, bbox, words) or any(map(_too_wide, words))):
             # The French and the digits-only readings disagree, or some strokes were not
             # read (a faint "0" after a "7"): a misread number is likely.
@@ -323,6 +329,13 @@ class ZoneReader:
 def _too_wide(word: Word) -> bool:
     """A word far wider than its characters: strokes were lost in the reading."""
     return word.x1 - word.x0 > WIDE_CHAR * len(word.text) * (word.bottom - word.top)
+
+
+def _as_digits(words: list[Word]) -> str | None:
+    """The words as digits when they hold only digits and letters drawn like digits, else None."""
+    text = "".join(w.text for w in words)
+    return text.translate(DIGIT_LOOKALIKES) if text and all(c.isdigit() or c in DIGIT_LOOKALIKES_TEXT
+                                                           for c in text) else None
 
 
 def _digits(words: list[Word]) -> str:
