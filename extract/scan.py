@@ -48,6 +48,7 @@ IMAGE_COVERAGE = 0.5  # an image-only page is mostly covered by images
 NUMBER_DISAGREEMENT = 0.3  # confidence of a number whose two readings disagree
 UNREAD_INK_PT = 1.6  # ink outside the words read, more than a speck (square side)
 WORD_EDGE_PT = 1.0  # a word's box may miss this much of its strokes
+MISSED_LINE_INK = 4  # a line left out holds at least this many times the ink of a speck
 DIGIT_LOOKALIKES_TEXT = "lI|Oo"  # letters a typewriter's 1 and 0 are read as
 DIGIT_LOOKALIKES = str.maketrans(DIGIT_LOOKALIKES_TEXT, "11100")
 WIDE_CHAR = 1.0  # a character is narrower than the line is tall (digits about 0.6)
@@ -275,20 +276,52 @@ class ZoneReader:
             # The French and the digits-only readings disagree, or some strokes were not
             # read (a faint "0" after a "7"): a misread number is likely.
             words = [replace(w, confidence=min(w.confidence, NUMBER_DISAGREEMENT)) for w in words]
+        if not numeric:
+            for line in self._missed_lines(text, origin, bbox, words):
+                after = max((i + 1 for i, w in enumerate(words) if w.middle < line[0].top), default=0)
+                words = words[:after] + line + words[after:]  # Tesseract's order kept for the rest
         return words
 
-    def _unread_ink(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox, words: list[Word]) -> bool:
-        """Whether the zone holds more ink than a speck outside the words read."""
+    def _unread(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox, words: list[Word]) -> np.ndarray:
+        """The zone's ink that lies outside the words read (a mask of ``text``)."""
         page = self._scan.text
-        ink = text == 0
         ox, oy = origin
         x0, top, x1, bottom = page.to_pixels(bbox)
-        inside = np.zeros_like(ink)
+        inside = np.zeros(text.shape, bool)
         inside[top - oy:bottom - oy, x0 - ox:x1 - ox] = True
         for word in words:
             wx0, wtop, wx1, wbottom = page.to_pixels(grow(word.bbox, WORD_EDGE_PT))
             inside[max(0, wtop - oy):max(0, wbottom - oy), max(0, wx0 - ox):max(0, wx1 - ox)] = False
-        return int(np.count_nonzero(ink & inside)) >= (UNREAD_INK_PT * page.scale) ** 2
+        return (text == 0) & inside
+
+    def _unread_ink(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox, words: list[Word]) -> bool:
+        """Whether the zone holds more ink than a speck outside the words read."""
+        return int(np.count_nonzero(self._unread(text, origin, bbox, words))) >= (UNREAD_INK_PT * self._scan.text.scale) ** 2
+
+    def _missed_lines(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox,
+                      words: list[Word]) -> list[list[Word]]:
+        """Lines of the zone that the block reading left out, read on their own.
+
+        Tesseract reading a block sometimes drops a short line ("à 3." ending
+        a paragraph): each band of unread ink as tall as a line is read alone.
+        """
+        scale = self._scan.text.scale
+        unread = self._unread(text, origin, bbox, words)
+        least = MISSED_LINE_INK * (UNREAD_INK_PT * scale) ** 2
+        margin = round(ZONE_MARGIN_PT * scale)
+        found: list[list[Word]] = []
+        for top, bottom in _runs(unread.any(axis=1)):
+            if bottom - top < LINE_MIN_PT * scale:
+                continue  # dust, or the tail of a letter read
+            for left, right in _runs(unread[top:bottom].any(axis=0), gap=WORD_GAP_LINES * (bottom - top)):
+                if np.count_nonzero(unread[top:bottom, left:right]) < least:
+                    continue  # dust beside the line
+                band_top, band_left = max(0, top - margin), max(0, left - margin)
+                band = text[band_top:bottom + margin, band_left:right + margin]
+                line = self._words(band, (origin[0] + band_left, origin[1] + band_top), bbox, digits=False)
+                if line:
+                    found.append(line)
+        return found
 
     def _words(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox, digits: bool) -> list[Word]:
         page = self._scan.text
@@ -324,6 +357,18 @@ class ZoneReader:
             if known.text == word.text and overlap_ratio(word.bbox, known.bbox) >= 0.5:
                 return known
         return word
+
+
+def _runs(flags: np.ndarray, gap: float = 0) -> list[tuple[int, int]]:
+    """(start, end) of the runs of True in ``flags``, runs closer than ``gap`` joined."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
+    runs: list[tuple[int, int]] = []
+    for start, end in zip(edges[::2].tolist(), edges[1::2].tolist()):
+        if runs and start - runs[-1][1] <= gap:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
 
 
 def _too_wide(word: Word) -> bool:
