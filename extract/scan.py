@@ -285,13 +285,10 @@ class ZoneReader:
     def _unread(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox, words: list[Word]) -> np.ndarray:
         """The zone's ink that lies outside the words read (a mask of ``text``)."""
         page = self._scan.text
-        ox, oy = origin
-        x0, top, x1, bottom = page.to_pixels(bbox)
         inside = np.zeros(text.shape, bool)
-        inside[top - oy:bottom - oy, x0 - ox:x1 - ox] = True
+        inside[_within(page, bbox, origin)] = True
         for word in words:
-            wx0, wtop, wx1, wbottom = page.to_pixels(grow(word.bbox, WORD_EDGE_PT))
-            inside[max(0, wtop - oy):max(0, wbottom - oy), max(0, wx0 - ox):max(0, wx1 - ox)] = False
+            inside[_within(page, grow(word.bbox, WORD_EDGE_PT), origin)] = False
         return (text == 0) & inside
 
     def _unread_ink(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox, words: list[Word]) -> bool:
@@ -342,12 +339,10 @@ class ZoneReader:
         page = self._scan.text
         crop, origin = page.crop(grow(bbox, ZONE_MARGIN_PT))
         image = crop.copy()
-        (ox, oy), (x0, top, x1, bottom) = origin, page.to_pixels(bbox)
         for word in self._label_words:
             if overlap_ratio(word.bbox, bbox) < 0.5:
-                wx0, wtop, wx1, wbottom = page.to_pixels(grow(word.bbox, LABEL_EDGE_PT))
-                image[max(0, wtop - oy):max(0, wbottom - oy), max(0, wx0 - ox):max(0, wx1 - ox)] = 255
-        zone = (slice(top - oy, bottom - oy), slice(x0 - ox, x1 - ox))
+                image[_within(page, grow(word.bbox, LABEL_EDGE_PT), origin)] = 255
+        zone = _within(page, bbox, origin)
         image[zone] = crop[zone]  # only the margin is whitened
         return image, origin
 
@@ -357,6 +352,13 @@ class ZoneReader:
             if known.text == word.text and overlap_ratio(word.bbox, known.bbox) >= 0.5:
                 return known
         return word
+
+
+def _within(page: Raster, bbox: BBox, origin: tuple[int, int]) -> tuple[slice, slice]:
+    """The rows and columns of ``bbox`` (points) in an image of ``page`` cropped at ``origin``."""
+    x0, top, x1, bottom = page.to_pixels(bbox)
+    ox, oy = origin
+    return slice(max(0, top - oy), max(0, bottom - oy)), slice(max(0, x0 - ox), max(0, x1 - ox))
 
 
 def _runs(flags: np.ndarray, gap: float = 0) -> list[tuple[int, int]]:

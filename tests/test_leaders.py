@@ -82,3 +82,16 @@ def test_text_typed_on_a_dotted_line_reads_whole(dpi, angle):
     for baseline, text in LINES:
         words = page.words_in((LEFT - 2, baseline - 12, RIGHT + 2, baseline + 3))
         assert " ".join(w.text for w in words) == text
+
+
+@pytest.mark.skipif(ENGINE is None, reason="Tesseract (fra) absent")
+def test_a_line_left_out_by_the_block_reading_is_read_on_its_own():
+    page = read_scan_page(pdfium.PdfDocument(scan(dotted_form(), dpi=200, angle=-0.5, seed=3))[0], 1,
+                          engine=ENGINE, crops_dir=None)
+    reader = page.zone_reader
+    (first, _), (second, text) = LINES[0], LINES[1]
+    block = (LEFT - 2, first - 12, RIGHT + 2, second + 3)
+    image, origin = reader._text_image(block)
+    read_first = page.words_in((LEFT - 2, first - 12, RIGHT + 2, first + 3))  # as if the block had dropped line 2
+    missed = reader._missed_lines(image, origin, block, read_first)
+    assert [" ".join(w.text for w in line) for line in missed] == [text]
