@@ -11,6 +11,11 @@ larger than its dots, so the full stops of the text (beside the grid, or
 larger) stay. Where a word hides the dots, their places are known from
 the pitch and only those small rectangles are erased from the letters,
 unless a stroke goes on below the line there (the stem of a "p").
+
+A line written over from end to end has no chain left: it is found from
+its visible dots lying on the pitch of a line above or below (the lines of
+one answer area are drawn alike). Dust lying on a line, with no letter just
+before it, goes with the line.
 """
 from __future__ import annotations
 
@@ -121,7 +126,7 @@ def leader_mask(labels: np.ndarray, stats: np.ndarray, centroids: np.ndarray, sc
     mask = np.zeros(labels.shape, np.uint8)
     flat = set(pieces.ids.tolist())
     for leader in leaders:
-        _paint(mask, labels, leader, pieces)
+        _paint(mask, labels, flat, leader, pieces)
         for piece in _on_row(leader, pieces, taken, scale):
             if _alone(labels, flat, pieces, int(piece), scale):  # dust on the line
                 _paint_piece(mask, labels, pieces, int(piece))
@@ -248,7 +253,7 @@ def _follow(seed: Leader, pieces: Pieces, taken: np.ndarray, scale: float) -> Le
     return leader
 
 
-def _paint(mask: np.ndarray, labels: np.ndarray, leader: Leader, pieces: Pieces) -> None:
+def _paint(mask: np.ndarray, labels: np.ndarray, flat: set[int], leader: Leader, pieces: Pieces) -> None:
     """The leader's visible dots, and rectangles where its hidden dots lie."""
     members = np.array(leader.members)
     order = np.argsort(leader.places)
@@ -258,7 +263,6 @@ def _paint(mask: np.ndarray, labels: np.ndarray, leader: Leader, pieces: Pieces)
     top, bottom = max(0, int(pieces.y[members].min()) - reach), int(pieces.y[members].max()) + reach + 1
     visible = np.isin(labels[top:bottom, x0:x1], pieces.ids[members])
     mask[top:bottom, x0:x1][visible] = 255
-    flat = set(pieces.ids.tolist())
     half_w = float(np.median(pieces.width[members])) / 2 + MARGIN_PX
     half_h = float(np.median(pieces.height[members])) / 2 + MARGIN_PX
     for (a, ka), (b, kb) in zip(zip(members, places), zip(members[1:], places[1:])):
