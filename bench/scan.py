@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from bench.accuracy import same
 from extract.fields import OCR_DOUBT_BELOW
 from extract.ocr_engine import LANGUAGE, OcrEngine, find_tessdata, get_engine
 from extract.scan import read_scan_page
@@ -145,7 +146,7 @@ def _whole_form(tally: Tally, pdf: bytes, filled, where: str) -> None:
     for key in form.keys:
         tally.fields += 1
         expected, got = filled.fields[key], line["fields"][key]
-        if expected == got and type(expected) is type(got):
+        if same(expected, got):
             tally.fields_right += 1
         elif key in line["review"]:
             tally.fields_review += 1

@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 from extract.labels import LabelIndex, Match, Position, fold
 from extract.normalise import clean_text, normalise
 from extract.pdfium_text import TICK_GLYPHS
-from extract.tokens import Mark, Page, Word
+from extract.tokens import Mark, Page, Word, union
 from extract.zones import Grid, Zone, block_between, line_below, rest_of_line, spans
 from questionnaire.definition import Commitment, FieldDef, Form, Table
 from questionnaire.record import SOURCE_OCR, Reading
@@ -111,7 +111,7 @@ class FieldReader:
         if words:
             page, first = words[0]
             reading.source, reading.page = first.source, page.number
-            reading.bbox = _union([w.bbox for _, w in words])
+            reading.bbox = union([w.bbox for _, w in words])
             reading.confidence = min(w.confidence for _, w in words)
             doubt_below = NUMBER_DOUBT_BELOW if field.type in NUMERIC_TYPES else OCR_DOUBT_BELOW
             if reading.confidence < doubt_below and not doubt:
@@ -136,7 +136,7 @@ class FieldReader:
         reading = Reading(field.key, value=value, raw=raw, doubt=doubt)
         if marks:
             reading.source = marks[0].source
-            reading.bbox = _union([m.bbox for m in marks])
+            reading.bbox = union([m.bbox for m in marks])
             reading.confidence = min(m.confidence for m in marks)
         if zone is not None:
             reading.page = zone.page.number
@@ -225,13 +225,14 @@ class FieldReader:
         if not all(options.values()):
             return self._inline(field)
         states = {name: self._box_state(option) for name, option in options.items()}
-        zone = Zone(match.page, _union([o.bbox for o in options.values()]))
+        zone = Zone(match.page, union([o.bbox for o in options.values()]))
         self._decide_choice(field, states, zone)
 
     def _decide_choice(self, field: FieldDef, states: dict, zone: Zone) -> None:
         marks = [m for m, _ in states.values() if m is not None]
         if any(m is None for m, _ in states.values()):
-            return self._set_value(field, None, None, marks, "Cases Oui / Non non repérées : valeur à vérifier.", zone)
+            return self._set_value(field, None, None, marks, "Cases Oui / Non non repérées : valeur à vérifier.",
+                                   zone)
         yes, no = states["yes"][1], states["no"][1]
         if yes is None or no is None:
             return self._set_value(field, None, None, marks, "Case cochée illisible : valeur à vérifier.", zone)
@@ -458,6 +459,3 @@ def _rival_phrases(form: Form) -> list[str]:
             if fold(a).startswith("non") and len(fold(a)) > 3]
 
 
-def _union(boxes: Sequence[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))

@@ -155,8 +155,9 @@ def without_dust(text: np.ndarray, scale: float) -> np.ndarray:
     for blob in np.flatnonzero(small):
         x, y = centroids[blob]
         on_line = (top - gap <= y) & (y <= bottom + gap)
-        between = (on_line & (right <= x) & (x - right <= gap)).any() and (on_line & (left >= x) & (left - x <= gap)).any()
-        if not between:
+        before = (on_line & (right <= x) & (x - right <= gap)).any()
+        after = (on_line & (left >= x) & (left - x <= gap)).any()
+        if not (before and after):
             bx, by, bw, bh = stats[blob, :4]
             window = clean[by:by + bh, bx:bx + bw]
             window[labels[by:by + bh, bx:bx + bw] == blob] = 255

@@ -16,14 +16,13 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pypdfium2.raw as pdfium_c
 
 from extract.boxes import Box, find_boxes
 from extract.ocr_engine import OcrEngine, OcrWord
 from extract.raster import Raster, deskew, ink_threshold, render_page, save_png, text_only, turn, without_dust
-from extract.tokens import BBox, Mark, Page, Word, group_lines, overlap_ratio
+from extract.tokens import BBox, Mark, Page, Word, group_lines, overlap_ratio, union
 from questionnaire.record import SOURCE_OCR
 
 SOURCE = SOURCE_OCR
@@ -152,8 +151,7 @@ def _doubtful_lines_reread(scan: PreparedScan, engine: OcrEngine, words: list[Wo
         if mean >= LINE_CONFIDENT or max(w.confidence for w in line) < PRINTED_CONFIDENT:
             kept.extend(line)  # read well, or handwriting only (read again zone by zone anyway)
             continue
-        bbox = grow((min(w.x0 for w in line), min(w.top for w in line),
-                     max(w.x1 for w in line), max(w.bottom for w in line)), ZONE_MARGIN_PT)
+        bbox = grow(union([w.bbox for w in line]), ZONE_MARGIN_PT)
         image, origin = page.crop(bbox)
         again = [_word(w, page, origin) for w in engine.read(image, dpi=round(page.dpi), block=True)]
         better = again and sum(w.confidence for w in again) / len(again) > mean
@@ -189,17 +187,13 @@ def _text_lines(text: np.ndarray, scale: float) -> list[tuple[int, int, int, int
     (or a speck) from the words: only the widest run counts.
     """
     ink = text < INK_LEVEL
-    rows = np.flatnonzero(np.diff(np.concatenate(([0], ink.any(axis=1).astype(np.int8), [0]))))
     lines = []
-    for top, bottom in zip(rows[::2], rows[1::2]):
+    for top, bottom in _runs(ink.any(axis=1)):
         if bottom - top < LINE_MIN_PT * scale:
             continue
-        columns = np.flatnonzero(ink[top:bottom].any(axis=0))
-        breaks = np.flatnonzero(np.diff(columns) > WORD_GAP_LINES * (bottom - top))
-        starts = np.concatenate(([0], breaks + 1))
-        ends = np.concatenate((breaks, [len(columns) - 1]))
-        widest = int(np.argmax(columns[ends] - columns[starts]))
-        lines.append((int(top), int(bottom), int(columns[starts[widest]]), int(columns[ends[widest]])))
+        left, right = max(_runs(ink[top:bottom].any(axis=0), gap=WORD_GAP_LINES * (bottom - top)),
+                          key=lambda run: run[1] - run[0])
+        lines.append((top, bottom, left, right - 1))
     return lines
 
 
@@ -286,14 +280,15 @@ class ZoneReader:
         """The zone's ink that lies outside the words read (a mask of ``text``)."""
         page = self._scan.text
         inside = np.zeros(text.shape, bool)
-        inside[_within(page, bbox, origin)] = True
+        inside[_pixel_slices(page, bbox, origin)] = True
         for word in words:
-            inside[_within(page, grow(word.bbox, WORD_EDGE_PT), origin)] = False
+            inside[_pixel_slices(page, grow(word.bbox, WORD_EDGE_PT), origin)] = False
         return (text == 0) & inside
 
     def _unread_ink(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox, words: list[Word]) -> bool:
         """Whether the zone holds more ink than a speck outside the words read."""
-        return int(np.count_nonzero(self._unread(text, origin, bbox, words))) >= (UNREAD_INK_PT * self._scan.text.scale) ** 2
+        unread = np.count_nonzero(self._unread(text, origin, bbox, words))
+        return int(unread) >= (UNREAD_INK_PT * self._scan.text.scale) ** 2
 
     def _missed_lines(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox,
                       words: list[Word]) -> list[list[Word]]:
@@ -341,8 +336,8 @@ class ZoneReader:
         image = crop.copy()
         for word in self._label_words:
             if overlap_ratio(word.bbox, bbox) < 0.5:
-                image[_within(page, grow(word.bbox, LABEL_EDGE_PT), origin)] = 255
-        zone = _within(page, bbox, origin)
+                image[_pixel_slices(page, grow(word.bbox, LABEL_EDGE_PT), origin)] = 255
+        zone = _pixel_slices(page, bbox, origin)
         image[zone] = crop[zone]  # only the margin is whitened
         return image, origin
 
@@ -354,7 +349,7 @@ class ZoneReader:
         return word
 
 
-def _within(page: Raster, bbox: BBox, origin: tuple[int, int]) -> tuple[slice, slice]:
+def _pixel_slices(page: Raster, bbox: BBox, origin: tuple[int, int]) -> tuple[slice, slice]:
     """The rows and columns of ``bbox`` (points) in an image of ``page`` cropped at ``origin``."""
     x0, top, x1, bottom = page.to_pixels(bbox)
     ox, oy = origin

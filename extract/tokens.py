@@ -131,6 +131,12 @@ class Page:
         return [m for m in self.marks if overlap_ratio(m.bbox, bbox) >= min_overlap]
 
 
+def union(boxes: Iterable[BBox]) -> BBox:
+    """The smallest box holding all ``boxes``."""
+    x0s, tops, x1s, bottoms = zip(*boxes)
+    return min(x0s), min(tops), max(x1s), max(bottoms)
+
+
 def overlap_ratio(inner: BBox, outer: BBox) -> float:
     """Share of ``inner``'s area that lies inside ``outer`` (0 to 1)."""
     x0, top = max(inner[0], outer[0]), max(inner[1], outer[1])

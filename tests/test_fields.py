@@ -65,8 +65,8 @@ def test_a_row_whose_box_was_not_found_goes_to_review():
 ])
 def test_implausible_punctuation_in_ocr_text_goes_to_review(text, doubtful):
     page = Page(number=1, width=595, height=842, image_only=True,
-                words=_words("Détailler ci-dessous votre politique interne en matière d'égalité professionnelle", 60, 100)
-                + _words(text, 60, 130) + _words("1000 caractères maximum", 60, 200))
+                words=(_words("Détailler ci-dessous votre politique interne en matière d'égalité professionnelle",
+                              60, 100) + _words(text, 60, 130) + _words("1000 caractères maximum", 60, 200)))
     reading = read_fields([page], FORM)["policy.text"]
     assert reading.raw == text
     assert (reading.doubt is not None) == doubtful
