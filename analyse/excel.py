@@ -14,7 +14,9 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from collections import defaultdict
 from datetime import date, datetime
+from weakref import WeakKeyDictionary
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -52,6 +54,12 @@ KEY_HEADER = "Clé du champ"
 CORRECTED_HEADER = "Valeur corrigée"
 
 
+# The cells written through :func:`put`, by sheet and row: row heights are fitted from
+# them, never by scanning the sheet (openpyxl's ``ws[row]`` recomputes the sheet's
+# width over every cell, which made fitting every row quadratic in the rows).
+_WRITTEN: WeakKeyDictionary[Worksheet, dict[int, list[Cell]]] = WeakKeyDictionary()
+
+
 class WorkbookLocked(OSError):
     """The workbook cannot be replaced, usually because it is open in Excel."""
 
@@ -74,6 +82,7 @@ def put(ws: Worksheet, row: int, column: int, value: Any, *, number_format: str 
         wrap: bool = False) -> Cell:
     """Write ``value`` in a cell so that it can never run as a formula."""
     cell = ws.cell(row=row, column=column)
+    _WRITTEN.setdefault(ws, defaultdict(list))[row].append(cell)
     if isinstance(value, str):
         text, _ = safe_text(value)
         cell.value = text
@@ -111,15 +120,17 @@ def fit_row(ws: Worksheet, row: int) -> None:
     Excel does not grow rows on opening a file, so a long policy text would
     show one line only. Call it once the column widths are set.
     """
-    lines = max((_lines(cell.value, _width(ws, cell.column)) for cell in ws[row]
+    cells = _WRITTEN.get(ws, {}).get(row, ())
+    lines = max((_lines(cell.value, _width(ws, cell.column)) for cell in cells
                  if isinstance(cell.value, str) and cell.alignment.wrap_text), default=1)
     if lines > 1:
         ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, 15 * lines)
 
 
 def fit_rows(ws: Worksheet, first: int = 1) -> None:
-    for row in range(first, ws.max_row + 1):
-        if ws.row_dimensions[row].height is None:
+    """Fit every row from ``first`` on that has no height yet (written through :func:`put`)."""
+    for row in sorted(_WRITTEN.get(ws, {})):
+        if row >= first and ws.row_dimensions[row].height is None:
             fit_row(ws, row)
 
 

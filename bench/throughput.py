@@ -28,6 +28,7 @@ from pipeline import process  # imported here as `egalite run` does: workers inh
 
 KINDS = {  # kind → the sample channels that make it
     "fillable": ("fillable",),
+    "generic": ("generic_fillable",),
     "text": ("flattened", "typed", "word"),
     "annotations": ("annotations",),
     "scan": ("scan",),
@@ -109,6 +110,7 @@ def bare_tesseract(item: InputFile) -> tuple[int, float]:
 
 BARE: dict[str, tuple[str, Callable[[InputFile], tuple[int, float]]]] = {
     "fillable": ("pypdf get_fields", bare_pypdf_fields),
+    "generic": ("pypdf get_fields", bare_pypdf_fields),
     "text": ("pdfplumber words", bare_pdfplumber_words),
     "annotations": ("pypdfium2 chars", bare_pdfium_chars),
     "scan": ("tesseract page", bare_tesseract),

@@ -1,0 +1,133 @@
+"""``egalite`` as the officer runs it, with the wall time of each phase of a run written to a file.
+
+``python -m bench.phases PHASES.json run INBOX --output OUT`` runs the
+``egalite`` command (:func:`cli.main`) unchanged, after wrapping the steps
+of :mod:`pipeline` with timers; :mod:`bench.whole_run` starts it in a child
+process. Phases are exclusive: time spent in the store while the workbooks
+are written counts for the store. The reading workers time ``validate`` in
+each file (they inherit the wrappers) and append it to a file per worker
+beside PHASES.json.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+PHASES = ("corrections", "discover+hash", "read", "validate", "store", "exports", "workbooks")
+
+
+class Clock:
+    """Exclusive phase timers: entering a phase pauses the one it was called from."""
+
+    def __init__(self) -> None:
+        self.seconds = dict.fromkeys(PHASES, 0.0)
+        self.stack: list[tuple[str, float]] = []
+
+    def enter(self, phase: str) -> None:
+        now = time.perf_counter()
+        if self.stack:
+            outer, since = self.stack[-1]
+            self.seconds[outer] += now - since
+        self.stack.append((phase, now))
+
+    def leave(self) -> None:
+        now = time.perf_counter()
+        phase, since = self.stack.pop()
+        self.seconds[phase] += now - since
+        if self.stack:
+            self.stack[-1] = (self.stack[-1][0], now)
+
+
+CLOCK = Clock()
+
+
+def timed(phase: str, function: Callable) -> Callable:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        CLOCK.enter(phase)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            CLOCK.leave()
+    return wrapper
+
+
+def timed_iterator(phase: str, function: Callable[..., Iterator]) -> Callable[..., Iterator]:
+    """A generator's own time (between the caller's ``next`` and its ``yield``) counts for ``phase``."""
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Iterator:
+        iterator = iter(function(*args, **kwargs))
+        while True:
+            CLOCK.enter(phase)
+            try:
+                item = next(iterator)
+            except StopIteration:
+                return
+            finally:
+                CLOCK.leave()
+            yield item
+    return wrapper
+
+
+def worker_validate(function: Callable, folder: Path) -> Callable:
+    """``validate`` timed: in the parent by the clock, in a worker appended to its own file."""
+    parent = os.getpid()
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() == parent:
+            return timed("validate", function)(*args, **kwargs)
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            with open(folder / f"validate-{os.getpid()}.txt", "a", encoding="ascii") as log:
+                log.write(f"{time.perf_counter() - start:.6f}\n")
+    return wrapper
+
+
+def instrument(folder: Path) -> None:
+    import pipeline
+    from analyse.store import Store
+
+    pipeline.discover = timed("discover+hash", pipeline.discover)
+    pipeline.content_hash = timed("discover+hash", pipeline.content_hash)
+    pipeline.run_parallel = timed_iterator("read", pipeline.run_parallel)
+    pipeline.validate = worker_validate(pipeline.validate, folder)
+    pipeline.write_jsonl = timed("exports", pipeline.write_jsonl)
+    pipeline.write_csv = timed("exports", pipeline.write_csv)
+    pipeline._take_corrections = timed("corrections", pipeline._take_corrections)
+    pipeline._workbooks = timed("workbooks", pipeline._workbooks)
+    for name, member in vars(Store).items():
+        if callable(member) and not name.startswith("__"):
+            setattr(Store, name, timed("store", member))
+    Store.__init__ = timed("store", Store.__init__)
+
+
+def worker_validate_seconds(folder: Path) -> float:
+    return sum(float(line) for log in folder.glob("validate-*.txt") for line in log.read_text().split())
+
+
+def main() -> None:
+    target = Path(sys.argv[1])
+    folder = target.parent
+    instrument(folder)
+    from cli import main as egalite
+
+    try:
+        egalite(sys.argv[2:], prog_name="egalite", standalone_mode=False)
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code or 0
+    figures = dict(CLOCK.seconds, worker_validate=worker_validate_seconds(folder))
+    target.write_text(json.dumps(figures))
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,218 @@
+"""Benchmark: the whole ``egalite run`` against the bare libraries on the same files (issue 13).
+
+Run from the project folder: ``.venv/bin/python -m bench.whole_run``
+(``--sizes 100 1000 5000``, ``--kinds fillable generic text scan``,
+``--scan-sizes 10``, ``--workers N``, ``--per-consultation 10``). Prints
+figures; asserts nothing.
+
+For each kind and size, an inbox of copies of one sample file (each made
+distinct by a comment after its end, so no cache merges them) spread over
+consultations of ``--per-consultation`` files, and at 1,000 files also all
+in ONE consultation. On it, in the same run:
+
+* the bare library doing the least work on each file, in the same worker
+  pool as ``egalite run`` (the ``bench.throughput`` functions);
+* ``egalite run INBOX --output OUT`` in a child process, as the officer
+  types it (start-up, store, exports and workbooks included): *cold* into
+  an empty output folder, then *warm*, again with nothing changed.
+
+Each run's wall time is split by phase (:mod:`bench.phases`); *validate*
+is the parent's validation of cached records plus the workers' validation
+time divided by the workers (its share of the reading's wall time, taken
+out of *read*); *other* is start-up, imports and what no phase covers. The
+peak memory is the sum over the whole process tree (the command and its
+workers), sampled every 50 ms: PSS (shared pages counted once) and RSS.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.phases import PHASES
+from bench.throughput import BARE, measure, seeds
+from extract.batch import discover
+
+SCAN_SIZES = (10,)  # OCR costs about a second a page: a thousand scans would take an hour
+ONE_CONSULTATION_AT = 1000
+
+
+@dataclass(frozen=True)
+class RunFigures:
+    seconds: float
+    phases: dict[str, float]
+    pss_mb: float
+    rss_mb: float
+    code: int
+
+
+# -- memory of a process tree ------------------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+            return [int(child) for child in handle.read().split()]
+    except OSError:
+        return []
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(_children(current))
+    return found
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) of one process in kB; zeros once it has gone."""
+    pss = rss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+                elif line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+    except OSError:
+        pass
+    return pss, rss
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed memory of a process and its descendants until it ends."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        super().__init__(daemon=True)
+        self.process = process
+        self.pss = self.rss = 0
+
+    def run(self) -> None:
+        while self.process.poll() is None:
+            sizes = [_memory_kb(pid) for pid in _tree(self.process.pid)]
+            self.pss = max(self.pss, sum(p for p, _ in sizes))
+            self.rss = max(self.rss, sum(r for _, r in sizes))
+            time.sleep(0.05)
+
+
+# -- runs --------------------------------------------------------------------------------------
+
+def egalite_run(inbox: Path, output: Path, workers: int | None) -> RunFigures:
+    """``egalite run`` in a child process, timed from outside, with its phases and tree memory."""
+    report = output.parent / f"{output.name}-phases" / "phases.json"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    for old in report.parent.glob("validate-*.txt"):
+        old.unlink()
+    command = [sys.executable, "-m", "bench.phases", str(report), "run", str(inbox), "--output", str(output)]
+    if workers:
+        command += ["--workers", str(workers)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    memory = TreeMemory(process)
+    memory.start()
+    _, errors = process.communicate()
+    seconds = time.perf_counter() - start
+    memory.join()
+    if process.returncode:
+        print(errors.decode(errors="replace")[-2000:], file=sys.stderr)
+    phases = json.loads(report.read_text()) if report.is_file() else {}
+    return RunFigures(seconds, _split(phases, seconds, workers or os.cpu_count() or 1),
+                      memory.pss / 1024, memory.rss / 1024, process.returncode)
+
+
+def _split(phases: dict[str, float], seconds: float, workers: int) -> dict[str, float]:
+    """Wall seconds per phase: the workers' validation is moved out of the reading's wall time."""
+    if not phases:
+        return {}
+    split = {phase: phases[phase] for phase in PHASES}
+    in_workers = min(phases["worker_validate"] / workers, split["read"])
+    split["read"] -= in_workers
+    split["validate"] += in_workers
+    split["other"] = seconds - sum(phases[phase] for phase in PHASES)
+    return split
+
+
+def make_inbox(seed: Path, count: int, per_consultation: int, folder: Path) -> Path:
+    """``count`` distinct copies of ``seed`` in consultations of ``per_consultation`` files."""
+    data = seed.read_bytes()
+    for number in range(count):
+        consultation = folder / f"AO-{number // per_consultation:04d}"
+        consultation.mkdir(parents=True, exist_ok=True)
+        (consultation / f"{number:05d}.pdf").write_bytes(data + b"\n%% bench %d\n" % number)
+    return folder
+
+
+# -- table -------------------------------------------------------------------------------------
+
+COLUMNS = ["corrections", "discover+hash", "read", "validate", "store", "exports", "workbooks", "other"]
+SHORT = {"corrections": "corr", "discover+hash": "disc+hash", "read": "read", "validate": "valid",
+         "store": "store", "exports": "export", "workbooks": "books", "other": "other"}
+
+
+def heading() -> str:
+    phases = " ".join(f"{SHORT[c]:>9}" for c in COLUMNS)
+    return (f"{'kind':<9} {'files':>5} {'cons.':>5} {'run':<5} {'s':>7} {'files/s':>8} {'ms/file':>8}"
+            f" {'bare/s':>7} {'ratio':>6} {'PSS MB':>7} {'RSS MB':>7}  {phases}")
+
+
+def line(kind: str, files: int, consultations: int, name: str, run: RunFigures,
+         bare: float | None) -> str:
+    rate = files / run.seconds
+    ratio = f"{rate / bare:6.2f}" if bare else f"{'':>6}"
+    bare_text = f"{bare:7.1f}" if bare else f"{'':>7}"
+    phases = " ".join(f"{run.phases.get(c, float('nan')):9.2f}" for c in COLUMNS)
+    failed = f"  (exit {run.code})" if run.code else ""
+    return (f"{kind:<9} {files:>5} {consultations:>5} {name:<5} {run.seconds:7.2f} {rate:8.1f}"
+            f" {1000 * run.seconds / files:8.2f} {bare_text} {ratio} {run.pss_mb:7.0f} {run.rss_mb:7.0f}"
+            f"  {phases}{failed}")
+
+
+def bench_one(kind: str, seed: Path, size: int, per_consultation: int, workers: int | None,
+              folder: Path) -> None:
+    inbox = make_inbox(seed, size, per_consultation, folder / "inbox")
+    consultations = -(-size // per_consultation)
+    bare_name, bare = BARE[kind]
+    base = measure(discover(inbox), bare, workers)
+    bare_rate = base.files_per_second
+    output = folder / "output"
+    for name in ("cold", "warm"):
+        run = egalite_run(inbox, output, workers)
+        print(line(kind, size, consultations, name, run, bare_rate if name == "cold" else None), flush=True)
+    print(f"{'':<9} {size:>5} {consultations:>5} bare  {size / bare_rate:7.2f} {bare_rate:8.1f}"
+          f" {1000 / bare_rate:8.2f}  ({bare_name}, {base.failures} failed)", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--kinds", nargs="+", choices=["fillable", "generic", "text", "scan"],
+                        default=["fillable", "generic", "text", "scan"])
+    parser.add_argument("--scan-sizes", type=int, nargs="+", default=list(SCAN_SIZES))
+    parser.add_argument("--per-consultation", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--inbox", type=Path, default=Path("samples/inbox"))
+    options = parser.parse_args(argv)
+
+    found = seeds(options.inbox)
+    print(f"whole `egalite run` (cold: empty output; warm: again, nothing changed) and the bare library, "
+          f"{options.workers or os.cpu_count()} workers; phases in wall seconds; load {os.getloadavg()[0]:.1f}")
+    print(heading())
+    for kind in options.kinds:
+        for size in options.scan_sizes if kind == "scan" else options.sizes:
+            layouts = [options.per_consultation] + ([size] if size == ONE_CONSULTATION_AT else [])
+            for per_consultation in layouts:
+                with tempfile.TemporaryDirectory(prefix="egalite-whole-") as folder:
+                    bench_one(kind, found[kind], size, per_consultation, options.workers, Path(folder))
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
