@@ -11,6 +11,9 @@ from pathlib import Path
 import click
 
 from exit_codes import Exit
+from locales import speak_french
+
+speak_french()  # click's own texts (« Usage », « Missing argument ») in French
 
 
 def fail(message: str, code: Exit) -> None:

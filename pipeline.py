@@ -254,7 +254,7 @@ def _summary(records: list[Record]) -> dict:
 
 def _print_summary(summary: dict, output: Path, books: list[Path]) -> None:
     click.echo("")
-    click.secho(f"{summary['files']} fichier(s) lu(s) : {summary['ok']} conforme(s), "
+    click.secho(f"{summary['files']} fichier(s) lu(s) : {summary['ok']} OK, "
                 f"{summary['review']} à vérifier, {summary['rejected']} rejeté(s).", bold=True)
     click.echo(f"Résultats : {output / 'records.jsonl'} et {output / 'records.csv'}")
     for book in books:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionnaire.definition import Form
+from analyse.validate import show_value
+from questionnaire.definition import FieldDef, Form
 from questionnaire.record import (SOURCE_ANNOTATION, SOURCE_CORRECTION, SOURCE_FORM_FIELD, SOURCE_OCR,
                                   SOURCE_TEXT, Record)
 
-STATUS = {"ok": "conforme", "review": "à vérifier", "rejected": "rejeté"}
+STATUS = {"ok": "OK", "review": "à vérifier", "rejected": "rejeté"}
 SEVERITY = {"error": "ERREUR", "warning": "attention", "info": "info"}
 SOURCE = {SOURCE_FORM_FIELD: "champ de formulaire", SOURCE_TEXT: "texte", SOURCE_ANNOTATION: "annotation",
           SOURCE_OCR: "OCR", SOURCE_CORRECTION: "correction"}
@@ -24,7 +25,7 @@ def describe(record: Record, form: Form) -> str:
         if field.section != section:
             section = field.section
             lines.append(f"\n{form.sections.get(section, section)}")
-        lines.append(_field_line(record, field.key, field.label))
+        lines.append(_field_line(record, field, form))
     review = record.review(form)
     if review:
         lines.append("\nÀ vérifier :")
@@ -35,11 +36,12 @@ def describe(record: Record, form: Form) -> str:
     return "\n".join(lines)
 
 
-def _field_line(record: Record, key: str, label: str) -> str:
-    reading = record.readings.get(key)
+def _field_line(record: Record, field: FieldDef, form: Form) -> str:
+    label = field.label
+    reading = record.readings.get(field.key)
     if reading is None or (reading.value is None and not reading.raw):
         return f"  {label} : —"
-    text = _shown(reading.value)
+    text = _shown(field, reading.value, form)
     if reading.raw and reading.raw != text:
         text += f"   (écrit : « {reading.raw} »)"
     where = SOURCE.get(reading.source or "", "")
@@ -47,13 +49,8 @@ def _field_line(record: Record, key: str, label: str) -> str:
     return f"  {label} : {text}{f'   [{where}, p. {reading.page}]' if where else ''}{flag}"
 
 
-def _shown(value: Any) -> str:
+def _shown(field: FieldDef, value: Any, form: Form) -> str:
+    """The value as the workbook shows it (« Oui », « Femme », « 40 % »), text as written."""
     if value is None:
         return "—"
-    if value is True:
-        return "oui"
-    if value is False:
-        return "non"
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    return str(value)
+    return value if isinstance(value, str) and field.type != "gender" else show_value(field, value, form)

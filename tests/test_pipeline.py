@@ -97,4 +97,4 @@ def test_egapro_export_is_used_and_remembered(tmp_path: Path) -> None:
 def test_check_shows_one_file_in_french() -> None:
     result = CliRunner().invoke(main, ["check", str(INBOX / PICKED[0])])
     assert result.exit_code == Exit.OK
-    assert "Statut : conforme" in result.output and "Paysages Lefebvre et Fils" in result.output
+    assert "Statut : OK" in result.output and "Paysages Lefebvre et Fils" in result.output
