@@ -115,9 +115,10 @@ def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens,
         if scan_reader is not None:
             return scan_reader(page, number)
         return Page(number, width, height, image_only=True)
-    boxes, paths = path_shapes(page, height)
-    marks = assemble(boxes, glyphs, annots.marks, paths + [t.bbox for t in annots.ticks if len(t.text) <= 2])
-    return Page(number, width, height, words=words + annots.words, marks=marks)
+    shapes = path_shapes(page, height)
+    ticks = shapes.others + [t.bbox for t in annots.ticks if len(t.text) <= 2]
+    marks = assemble(shapes.boxes, glyphs, annots.marks, ticks)
+    return Page(number, width, height, words=words + annots.words, marks=marks, rules=shapes.rules)
 
 
 def _has_image(page: pdfium.PdfPage) -> bool:

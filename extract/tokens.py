@@ -3,22 +3,28 @@
 Every input kind (page text, form widgets, free-text annotations, OCR of a
 scan) becomes a :class:`Page` of :class:`Word` and :class:`Mark` objects in
 one coordinate system: PDF points, origin at the top-left corner of the page,
-``top`` growing downwards (as pdfplumber). One label-anchored reader
+``top`` growing downwards (as pdfplumber). Pages also carry their
+ruling lines (:class:`Rule`), from which :mod:`extract.cells` finds table
+cells on demand (``Page.cells``, ``Page.tables``). One label-anchored reader
 (``extract.fields``) then turns pages into field values, whatever the source.
 """
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from questionnaire.record import SOURCE_TEXT
+
+if TYPE_CHECKING:
+    from extract.cells import Cell, Table
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 LINE_SHARE = 0.75  # a word lying this much within a line's height belongs to it
 
-class _Boxed:
-    """Geometry shared by words and marks (both have x0, top, x1, bottom)."""
+class Boxed:
+    """Geometry shared by words, marks, rules and cells (all have x0, top, x1, bottom)."""
 
     __slots__ = ()
     x0: float
@@ -40,7 +46,7 @@ class _Boxed:
 
 
 @dataclass(frozen=True, slots=True)
-class Word(_Boxed):
+class Word(Boxed):
     """A run of characters without a space, or a whole widget/annotation value."""
 
     text: str
@@ -55,7 +61,7 @@ class Word(_Boxed):
 
 
 @dataclass(frozen=True, slots=True)
-class Mark(_Boxed):
+class Mark(Boxed):
     """A box that can be ticked, with its state.
 
     Drawn squares, check box widgets, ☐/☒ glyphs and boxes found on scans
@@ -72,6 +78,28 @@ class Mark(_Boxed):
     confidence: float = 1.0
     field_name: str | None = None
 
+
+
+@dataclass(frozen=True, slots=True)
+class Rule(Boxed):
+    """A ruling line as its centre line: horizontal (``top == bottom``) or
+    vertical (``x0 == x1``). Stroked lines, the sides of stroked or shaded
+    rectangles, thin filled rectangles and long pixel runs of a scan all
+    become rules."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    source: str = SOURCE_TEXT
+
+    @property
+    def horizontal(self) -> bool:
+        return self.x1 - self.x0 >= self.bottom - self.top
+
+    @property
+    def length(self) -> float:
+        return max(self.x1 - self.x0, self.bottom - self.top)
 
 
 @dataclass(frozen=True)
@@ -104,6 +132,7 @@ class Page:
     height: float
     words: list[Word] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
     image_only: bool = False
     zone_reader: ZoneReader | None = None
     crop_writer: Callable[[BBox, str], str | None] | None = None  # (bbox, key) -> PNG path
@@ -129,6 +158,17 @@ class Page:
 
     def marks_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[Mark]:
         return [m for m in self.marks if overlap_ratio(m.bbox, bbox) >= min_overlap]
+
+    @cached_property
+    def tables(self) -> list[Table]:
+        """Tables drawn by the page's rules, top to bottom (a lone ruled box is a 1×1 table)."""
+        from extract.cells import find_tables  # the page structure is built on tokens, not the reverse
+        return find_tables(self.rules)
+
+    @property
+    def cells(self) -> list[Cell]:
+        """Every cell of every table, table by table, row by row."""
+        return [cell for table in self.tables for cell in table.cells]
 
 
 def union(boxes: Iterable[BBox]) -> BBox:

@@ -1,0 +1,152 @@
+"""Table cells from ruling lines, by pdfplumber's table finder.
+
+The page's rules (:class:`extract.tokens.Rule`, from vector paths or from a
+scan's pixels) are handed to pdfplumber's own functions as its edges: rules
+close to one another are snapped and joined (a spreadsheet that draws each
+cell's rectangle apart leaves gaps and double lines of half a point), their
+crossings found, and every smallest rectangle whose four sides are rules is
+a cell; cells that share corners make a table. Each table is then laid on a
+grid (the distinct column and row lines of its cells), so that a cell has a
+row and a column, a merged cell spans several, and the cell to the right of
+or below another can be asked for.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+
+from extract.tokens import BBox, Rule, Boxed, overlap_ratio
+
+if TYPE_CHECKING:
+    from extract.tokens import Page
+
+SNAP_PT = 3.0  # rules closer than this across their length are one rule (pdfplumber's default)
+JOIN_PT = 3.0  # pieces of one line with gaps up to this are one rule
+CROSS_PT = 3.0  # a rule ending this close to another still meets it
+MIN_EDGE_PT = 3.0  # shorter merged rules are not cell sides
+MAX_CROSSINGS = 2500  # beyond this many crossings (a grid pattern, not a form) no cells are sought
+WORD_INSIDE = 0.5  # share of a word's box that must lie in a cell for the word to belong to it
+
+
+@dataclass(frozen=True, slots=True)
+class Cell(Boxed):
+    """A cell of a table: its box, and its place on the table's grid.
+
+    ``row`` and ``column`` are the first grid row and column it covers;
+    a merged cell spans ``row_span`` rows and ``column_span`` columns.
+    """
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    table: int  # index of its table in ``Page.tables``
+    row: int
+    column: int
+    row_span: int = 1
+    column_span: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    """Cells on a grid: ``xs`` are the column lines (left to right), ``ys`` the row lines."""
+
+    index: int
+    cells: tuple[Cell, ...]  # row by row, left to right
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+
+    @property
+    def bbox(self) -> BBox:
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    @property
+    def row_count(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def column_count(self) -> int:
+        return len(self.xs) - 1
+
+    def at(self, row: int, column: int) -> Cell | None:
+        """The cell covering grid position (``row``, ``column``), None outside the table or on a hole."""
+        for cell in self.cells:
+            if cell.row <= row < cell.row + cell.row_span and cell.column <= column < cell.column + cell.column_span:
+                return cell
+        return None
+
+    def right_of(self, cell: Cell) -> Cell | None:
+        return self.at(cell.row, cell.column + cell.column_span)
+
+    def left_of(self, cell: Cell) -> Cell | None:
+        return self.at(cell.row, cell.column - 1)
+
+    def below(self, cell: Cell) -> Cell | None:
+        return self.at(cell.row + cell.row_span, cell.column)
+
+    def above(self, cell: Cell) -> Cell | None:
+        return self.at(cell.row - 1, cell.column)
+
+    def row(self, index: int) -> list[Cell]:
+        """The cells covering grid row ``index``, left to right (a merged cell once)."""
+        return [c for c in self.cells if c.row <= index < c.row + c.row_span]
+
+    def column(self, index: int) -> list[Cell]:
+        """The cells covering grid column ``index``, top to bottom (a merged cell once)."""
+        return sorted((c for c in self.cells if c.column <= index < c.column + c.column_span),
+                      key=lambda c: c.row)
+
+
+def find_tables(rules: Iterable[Rule]) -> list[Table]:
+    """The tables drawn by ``rules``, top to bottom; a lone ruled box is a 1×1 table."""
+    edges = merge_edges([_edge(rule) for rule in rules], SNAP_PT, SNAP_PT, JOIN_PT, JOIN_PT)
+    edges = [e for e in edges if max(e["width"], e["height"]) >= MIN_EDGE_PT]
+    crossings = edges_to_intersections(edges, CROSS_PT, CROSS_PT)
+    if len(crossings) > MAX_CROSSINGS:
+        return []
+    boxes = intersections_to_cells(crossings)
+    groups = cells_to_tables(boxes)
+    grouped = {box for group in groups for box in group}
+    groups += [[box] for box in boxes if box not in grouped]  # pdfplumber leaves lone boxes out
+    groups.sort(key=lambda group: min((box[1], box[0]) for box in group))
+    return [_table(index, group) for index, group in enumerate(groups)]
+
+
+def cell_of(page: Page, bbox: BBox) -> Cell | None:
+    """The smallest cell of ``page`` holding most of ``bbox`` (a word's box), or None."""
+    best: Cell | None = None
+    for table in page.tables:
+        if overlap_ratio(bbox, table.bbox) < WORD_INSIDE:
+            continue
+        for cell in table.cells:
+            if overlap_ratio(bbox, cell.bbox) >= WORD_INSIDE and (best is None or _area(cell) < _area(best)):
+                best = cell
+    return best
+
+
+def table_of(page: Page, cell: Cell) -> Table:
+    """The table ``cell`` belongs to."""
+    return page.tables[cell.table]
+
+
+def _edge(rule: Rule) -> dict[str, float | str]:
+    """A rule as pdfplumber describes an edge (its ``page.edges`` items)."""
+    return {"x0": rule.x0, "x1": rule.x1, "top": rule.top, "bottom": rule.bottom, "doctop": rule.top,
+            "width": rule.x1 - rule.x0, "height": rule.bottom - rule.top,
+            "orientation": "h" if rule.horizontal else "v"}
+
+
+def _table(index: int, boxes: list[BBox]) -> Table:
+    xs = sorted({x for box in boxes for x in (box[0], box[2])})
+    ys = sorted({y for box in boxes for y in (box[1], box[3])})
+    column, row = {x: i for i, x in enumerate(xs)}, {y: i for i, y in enumerate(ys)}
+    cells = tuple(Cell(*box, table=index, row=row[box[1]], column=column[box[0]],
+                       row_span=row[box[3]] - row[box[1]], column_span=column[box[2]] - column[box[0]])
+                  for box in sorted(boxes, key=lambda b: (b[1], b[0])))
+    return Table(index, cells, tuple(xs), tuple(ys))
+
+
+def _area(cell: Cell) -> float:
+    return (cell.x1 - cell.x0) * (cell.bottom - cell.top)

@@ -1,0 +1,165 @@
+"""Ruling lines and table cells: from rules to a grid, and rules from drawn pages.
+
+The grid tests give :func:`extract.cells.find_tables` rules whose cells are
+known; the page tests draw tables with reportlab the ways producers do
+(stroked lines, a rectangle per cell, thin filled rectangles) and check the
+rules and cells read back from PDFium's paths.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from reportlab.pdfgen import canvas
+
+from extract.cells import cell_of, find_tables
+from extract.document import load
+from extract.tokens import Page, Rule
+
+HEIGHT = 842.0
+
+
+def grid_rules(xs: list[float], ys: list[float]) -> list[Rule]:
+    """A full grid: every row line across every column line."""
+    return ([Rule(xs[0], y, xs[-1], y) for y in ys]
+            + [Rule(x, ys[0], x, ys[-1]) for x in xs])
+
+
+def cell_rectangles(xs: list[float], ys: list[float], gap: float) -> list[Rule]:
+    """Each cell's rectangle drawn on its own, ``gap`` inside its neighbours' (a spreadsheet export)."""
+    rules = []
+    for left, right in zip(xs, xs[1:]):
+        for top, bottom in zip(ys, ys[1:]):
+            x0, y0, x1, y1 = left + gap / 2, top + gap / 2, right - gap / 2, bottom - gap / 2
+            rules += [Rule(x0, y0, x1, y0), Rule(x0, y1, x1, y1), Rule(x0, y0, x0, y1), Rule(x1, y0, x1, y1)]
+    return rules
+
+
+def boxes(table) -> list[tuple[float, float, float, float]]:
+    return [tuple(round(v, 1) for v in cell.bbox) for cell in table.cells]
+
+
+def test_a_three_by_three_grid_gives_nine_cells_on_a_grid():
+    tables = find_tables(grid_rules([50, 150, 250, 350], [100, 130, 160, 190]))
+    assert len(tables) == 1
+    table = tables[0]
+    assert (table.row_count, table.column_count, len(table.cells)) == (3, 3, 9)
+    middle = table.at(1, 1)
+    assert middle.bbox == (150, 130, 250, 160)
+    assert table.right_of(middle).bbox == (250, 130, 350, 160)
+    assert table.left_of(middle).bbox == (50, 130, 150, 160)
+    assert table.below(middle).bbox == (150, 160, 250, 190)
+    assert table.above(middle).bbox == (150, 100, 250, 130)
+    assert table.right_of(table.at(1, 2)) is None
+    assert [c.column for c in table.row(2)] == [0, 1, 2]
+    assert [c.row for c in table.column(0)] == [0, 1, 2]
+
+
+def test_merged_cells_span_the_grid_rows_and_columns_they_cover():
+    xs, ys = [50, 150, 250, 350], [100, 130, 160, 190]
+    rules = [Rule(50, y, 350, y) for y in ys if y != 160] + [Rule(50, 160, 250, 160)]  # last column merged below row 1
+    rules += [Rule(50, 100, 50, 190), Rule(350, 100, 350, 190), Rule(250, 100, 250, 190),
+              Rule(150, 100, 150, 130), Rule(150, 160, 150, 190)]  # the middle row's first two columns merged
+    table, = find_tables(rules)
+    assert len(table.cells) == 7  # 3 in the first row, the wide and the tall one, 2 below the wide one
+    wide = table.at(1, 0)
+    assert (wide.bbox, wide.column_span, wide.row_span) == ((50, 130, 250, 160), 2, 1)
+    assert table.at(1, 1) is wide
+    tall = table.at(1, 2)
+    assert (tall.bbox, tall.row, tall.row_span) == ((250, 130, 350, 190), 1, 2)
+    assert table.right_of(wide) is tall
+    assert table.below(wide) is table.at(2, 0)
+    assert table.row(1) == [wide, tall]
+
+
+def test_cells_drawn_apart_with_half_point_gaps_snap_into_one_grid():
+    xs, ys = [40, 200, 260, 320, 560], [300, 318, 336, 354]
+    table, = find_tables(cell_rectangles(xs, ys, gap=0.5))
+    assert (table.row_count, table.column_count, len(table.cells)) == (3, 4, 12)
+    assert all(abs(a - b) <= 0.5 for a, b in zip(table.xs, xs))
+    assert all(abs(a - b) <= 0.5 for a, b in zip(table.ys, ys))
+
+
+def test_separate_tables_and_a_lone_box_are_told_apart():
+    rules = grid_rules([50, 150, 250], [100, 130, 160]) + grid_rules([50, 300], [400, 450])
+    rules += [Rule(50, 600, 500, 600)]  # an answer line: no cell
+    tables = find_tables(rules)
+    assert [(t.row_count, t.column_count) for t in tables] == [(2, 2), (1, 1)]
+    assert [t.index for t in tables] == [0, 1]
+    assert tables[1].cells[0].table == 1
+
+
+def test_a_word_belongs_to_the_smallest_cell_holding_it():
+    page = Page(1, 595, HEIGHT, rules=grid_rules([50, 150, 250, 350], [100, 130, 160, 190])
+                + grid_rules([40, 360], [90, 200]))  # a frame around the table
+    assert len(page.tables) == 2
+    cell = cell_of(page, (160, 135, 200, 145))
+    assert cell.bbox == (150, 130, 250, 160)
+    assert cell_of(page, (45, 92, 60, 98)).bbox == (40, 90, 360, 200)  # inside the frame only
+    assert cell_of(page, (400, 135, 420, 145)) is None
+    assert len(page.cells) == 10
+
+
+def test_a_page_without_rules_has_no_cells():
+    page = Page(1, 595, HEIGHT)
+    assert page.tables == [] and page.cells == []
+
+
+# -- rules from a drawn page ---------------------------------------------------------------------
+
+def drawn_tables() -> bytes:
+    """Three 3-row tables drawn three ways, a tick box and an answer line (reportlab)."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(595, HEIGHT))
+    xs, ys = [50, 150, 250, 350], [100, 130, 160, 190]
+    for x in xs:  # stroked lines
+        pdf.line(x, HEIGHT - ys[0], x, HEIGHT - ys[-1])
+    for y in ys:
+        pdf.line(xs[0], HEIGHT - y, xs[-1], HEIGHT - y)
+    pdf.saveState()
+    pdf.translate(0, -200)  # a rectangle per cell, 0.5 pt apart, in a moved coordinate system
+    for left, right in zip(xs, xs[1:]):
+        for top, bottom in zip(ys, ys[1:]):
+            pdf.rect(left + 0.25, HEIGHT - bottom + 0.25, right - left - 0.5, bottom - top - 0.5)
+    pdf.restoreState()
+    for x in xs:  # thin filled rectangles, as word processors draw borders
+        pdf.rect(x - 0.3, HEIGHT - 590, 0.6, 90, stroke=0, fill=1)
+    for y in (500, 530, 560, 590):
+        pdf.rect(50, HEIGHT - y - 0.3, 300, 0.6, stroke=0, fill=1)
+    pdf.setFillColorRGB(0.85, 0.85, 0.85)
+    pdf.rect(50, HEIGHT - 700, 200, 40, stroke=0, fill=1)  # a shaded box: its sides show
+    pdf.rect(400, HEIGHT - 110, 10, 10)  # a tick box: a mark, not a table
+    pdf.line(50, HEIGHT - 760, 300, HEIGHT - 760)  # an answer line
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def drawn_page(tmp_path_factory) -> Page:
+    path = tmp_path_factory.mktemp("cells") / "tables.pdf"
+    path.write_bytes(drawn_tables())
+    return load(path).pages[0]
+
+
+def test_rules_of_a_drawn_page_are_its_lines_in_top_left_points(drawn_page):
+    horizontal = [r for r in drawn_page.rules if r.horizontal]
+    assert all(r.top == r.bottom for r in horizontal)
+    assert all(r.x0 == r.x1 for r in drawn_page.rules if not r.horizontal)
+    assert any(r.bbox == pytest.approx((50, 760, 300, 760)) for r in horizontal)  # the answer line
+    assert not any(400 <= r.x0 <= 410 and 100 <= r.top <= 110 for r in drawn_page.rules)  # the tick box
+    assert len(drawn_page.marks) == 1
+
+
+@pytest.mark.parametrize("top, way", [(100, "stroked lines"), (300, "a rectangle per cell"),
+                                      (500, "thin filled rectangles")])
+def test_tables_drawn_every_way_give_the_same_grid(drawn_page, top, way):
+    table = next(t for t in drawn_page.tables if abs(t.bbox[1] - top) < 1)
+    assert (table.row_count, table.column_count, len(table.cells)) == (3, 3, 9), way
+    assert table.bbox == pytest.approx((50, top, 350, top + 90), abs=0.5), way
+
+
+def test_a_shaded_box_is_a_cell_and_lines_alone_are_not(drawn_page):
+    assert len(drawn_page.tables) == 4
+    assert drawn_page.tables[-1].bbox == pytest.approx((50, 660, 250, 700), abs=0.5)
