@@ -18,7 +18,7 @@ from typing import Iterator
 
 import click
 
-from analyse.corrections import read_corrections
+from analyse.corrections import read_choices, read_corrections
 from analyse.export import write_csv, write_jsonl
 from analyse.store import Store
 from analyse.validate import validate
@@ -140,6 +140,7 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
     store = Store(output / STORE_NAME)
     try:
         _take_corrections(output, store, form)
+        _take_choices(output, store)
         files = discover(inbox, skip=[output])
         run_id = store.start_run(inbox, started)
         index = _egapro_index(output, options)
@@ -177,6 +178,18 @@ def _take_corrections(output: Path, store: Store, form: Form) -> None:
                    f"{len(reports) - len(accepted)} refusée(s).")
     for report in reports:
         click.secho(f"  {report.message}", fg=None if report.accepted else "yellow")
+
+
+def _take_choices(output: Path, store: Store) -> None:
+    """The answers the officer retained in « Réponses multiples », stored before the workbooks are rewritten."""
+    for choice in read_choices(output):
+        where = f"{choice.name} (consultation {choice.tender})"
+        if len(choice.files) == 1:
+            store.choose(choice.tender, choice.structure, choice.files[0])
+            click.echo(f"Réponse retenue pour {where} : {choice.files[0]}.")
+        else:
+            click.secho(f"Choix de la réponse retenue ignoré pour {where} : {len(choice.files)} réponse(s) "
+                        "marquée(s) « Oui » ; marquez-en une seule, puis relancez.", fg="yellow")
 
 
 def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
@@ -235,11 +248,13 @@ def _workbooks(store: Store, output: Path, started: datetime, publication: bool,
     from analyse.workbook_territory import write_territory_workbook
 
     books = []
+    choices = store.choices()
     for tender in store.tenders():
         folder = output / (tender or "sans-consultation")
         folder.mkdir(parents=True, exist_ok=True)
         books.append(write_tender_workbook(store.latest(tender), tender, folder / f"synthese-{folder.name}.xlsx",
-                                           started.date(), publication=publication, egapro_checked=checked))
+                                           started.date(), publication=publication, egapro_checked=checked,
+                                           choices=choices))
     books.append(write_territory_workbook(store, output / TERRITORY_BOOK, started.date(),
                                           publication=publication, egapro_checked=checked))
     return books

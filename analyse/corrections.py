@@ -19,8 +19,10 @@ from typing import Any, Iterator
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from analyse.excel import (ANSWERS_SHEET, CORRECTED_HEADER, FILE_HEADER, KEY_HEADER, REVIEW_SHEET,
-                           SHA_HEADER, TENDER_HEADER, answer_cell, cell_text, french_date, is_truncated)
+from analyse.excel import (ANSWERS_SHEET, CORRECTED_HEADER, FILE_HEADER, KEY_HEADER, MULTIPLE_SHEET,
+                           RETAINED_HEADER, RETAINED_WRITTEN_HEADER, REVIEW_SHEET, SHA_HEADER,
+                           STRUCTURE_KEY_HEADER, TENDER_HEADER, answer_cell, cell_text, french_date,
+                           is_truncated)
 from analyse.validate import show_value, validate
 from extract.normalise import NON_ANSWER, normalise, quote
 from questionnaire.definition import FieldDef, Form
@@ -78,17 +80,25 @@ class CorrectionReport:
         return "info" if self.accepted else "error"
 
 
+@dataclass(frozen=True)
+class Choice:
+    """A structure's answers to one tender as the officer marked them in « Réponses multiples »."""
+
+    tender: str
+    structure: str  # analyse.indicators.structure_keys
+    name: str
+    files: tuple[str, ...]  # the answers marked « Oui »
+
+
 # ---------------------------------------------------------------------------
 # Reading the workbooks.
 
-def read_corrections(output: Path, form: Form) -> list[Correction]:
-    """Every value found in the answers and review sheets of the tender workbooks.
+def _workbooks(output: Path) -> Iterator[Any]:
+    """Each tender workbook of ``output``, opened read-only (closed after use).
 
-    Most are the values the workbook was written with; :func:`judge` tells
-    them from real corrections. A workbook that cannot be opened raises
-    :class:`CorrectionsUnreadable`, so the run stops before overwriting it.
+    A workbook that cannot be opened raises :class:`CorrectionsUnreadable`,
+    so the run stops before overwriting it.
     """
-    corrections: list[Correction] = []
     for path in sorted(output.glob("*/*.xlsx")):
         if path.name.startswith(("~$", ".")):
             continue  # Excel's lock files and our temporary files
@@ -99,12 +109,58 @@ def read_corrections(output: Path, form: Form) -> list[Correction]:
                 f"Le classeur {path} est illisible ({error}) : les corrections qu'il contient ne "
                 "peuvent pas être relues. Réparez-le ou déplacez-le, puis relancez.") from error
         try:
-            if ANSWERS_SHEET in workbook.sheetnames and REVIEW_SHEET in workbook.sheetnames:
-                corrections += _answers(workbook[ANSWERS_SHEET], form)
-                corrections += _review(workbook[REVIEW_SHEET])
+            yield workbook
         finally:
             workbook.close()
+
+
+def read_corrections(output: Path, form: Form) -> list[Correction]:
+    """Every value found in the answers and review sheets of the tender workbooks.
+
+    Most are the values the workbook was written with; :func:`judge` tells
+    them from real corrections.
+    """
+    corrections: list[Correction] = []
+    for workbook in _workbooks(output):
+        if ANSWERS_SHEET in workbook.sheetnames and REVIEW_SHEET in workbook.sheetnames:
+            corrections += _answers(workbook[ANSWERS_SHEET], form)
+            corrections += _review(workbook[REVIEW_SHEET])
     return corrections
+
+
+def read_choices(output: Path) -> list[Choice]:
+    """The structures whose « Réponse retenue » the officer changed since the workbook was written."""
+    choices = []
+    for workbook in _workbooks(output):
+        if MULTIPLE_SHEET in workbook.sheetnames:
+            choices += _choices(workbook[MULTIPLE_SHEET])
+    return choices
+
+
+def _choices(sheet: Worksheet) -> list[Choice]:
+    rows = sheet.iter_rows(values_only=True)
+    columns = next(({str(v): i for i, v in enumerate(row) if v} for row in rows if RETAINED_HEADER in row), {})
+    needed = (TENDER_HEADER, FILE_HEADER, RETAINED_HEADER, RETAINED_WRITTEN_HEADER, STRUCTURE_KEY_HEADER)
+    if not all(header in columns for header in needed):
+        return []
+    marked: dict[tuple[str, str], list[tuple[str, bool, bool]]] = {}
+    names: dict[tuple[str, str], str] = {}
+    for row in rows:
+        def text(header: str) -> str:
+            index = columns[header]
+            return str(row[index]).strip() if index < len(row) and row[index] is not None else ""
+        if not (text(TENDER_HEADER) and text(FILE_HEADER) and text(STRUCTURE_KEY_HEADER)):
+            continue
+        group = (text(TENDER_HEADER), text(STRUCTURE_KEY_HEADER))
+        names.setdefault(group, text("Structure") if "Structure" in columns else group[1])
+        marked.setdefault(group, []).append((text(FILE_HEADER), _yes(text(RETAINED_HEADER)),
+                                             _yes(text(RETAINED_WRITTEN_HEADER))))
+    return [Choice(tender, structure, names[(tender, structure)], tuple(f for f, now, _ in answers if now))
+            for (tender, structure), answers in marked.items() if any(now != then for _, now, then in answers)]
+
+
+def _yes(text: str) -> bool:
+    return text.casefold() in ("oui", "o", "x", "1", "vrai")
 
 
 def _rows(sheet: Worksheet) -> Iterator[tuple[dict[str, int], tuple]]:

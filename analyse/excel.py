@@ -52,6 +52,11 @@ FILE_HEADER = "Fichier"
 SHA_HEADER = "Empreinte SHA-256"
 KEY_HEADER = "Clé du champ"
 CORRECTED_HEADER = "Valeur corrigée"
+# The tender workbook's sheet where the officer picks the answer that counts.
+MULTIPLE_SHEET = "Réponses multiples"
+RETAINED_HEADER = "Réponse retenue"
+RETAINED_WRITTEN_HEADER = "Retenue à l'écriture (technique)"
+STRUCTURE_KEY_HEADER = "Clé de la structure (technique)"
 
 
 # The cells written through :func:`put`, by sheet and row: row heights are fitted from

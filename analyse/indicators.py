@@ -2,28 +2,46 @@
 
 Every figure is a :class:`Measure`: its value and its ``base``, the number of
 structures it is built on, so that publication mode can hide any figure built
-on fewer than :data:`MIN_STRUCTURES` structures (French statistical secrecy).
-For a share or a mean the base is the number of structures that answered;
-for a count it is the count itself (a count of 0 reveals nobody).
+on fewer than :data:`MIN_STRUCTURES` structures or dominated by one structure
+(French statistical secrecy, :mod:`analyse.secrecy`). For a share or a mean
+the base is the number of structures that answered; for a count it is the
+count itself (a count of 0 reveals nobody).
+
+A value with an error finding (an index of 120, a negative head count) is
+left out of every figure, and the figure says how many were left out
+(``excluded``). A structure is identified by its valid SIRET (its SIREN
+territory-wide), else by its name, else it is not identified and counts in
+no figure; it answers once per consultation (the officer's choice, else its
+latest file) and once in the territory (its latest consultation).
 Shares are fractions (0–1); records hold percentages as 0–100.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from statistics import fmean
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
-from questionnaire.definition import Form
+from analyse.staff import is_number, staff_count
+from analyse.validate import siret_checksum_ok
+from extract.labels import fold
+from questionnaire.definition import Form, load
 from questionnaire.record import Record
 
 MIN_STRUCTURES = 3
+DOMINANCE = 0.85  # one structure weighing more than this share of a total makes it secret
 INDEX_OBLIGATION = 50  # employees: the legal threshold (the form says "plus de 50")
 SCORE_THRESHOLDS = (75, 85)  # below 75: corrective measures; below 85: progress targets
 SCORE_KEY = "equality_index.score"
 NOT_COMPUTABLE = "NC"
+UNIDENTIFIED = "structure non identifiée"
+LEGAL_FORMS = frozenset({"sa", "sas", "sasu", "sarl", "eurl", "scop", "sci", "snc", "selarl", "association"})
+LATEST_RULE = ("la réponse retenue par défaut est celle du fichier reçu en dernier (date de la première "
+               "exécution qui l'a lu ; à date égale, le dernier par ordre alphabétique du nom de fichier)")
 
 Fields = dict[str, Any]
+Choices = Mapping[tuple[str, str], str]  # (tender, structure key) -> file the officer retained
 
 
 @dataclass(frozen=True)
@@ -31,11 +49,14 @@ class Measure:
     value: float | int | None
     base: int
     kind: str = "share"  # share (fraction) | count | mean | score
+    excluded: int = 0  # values left out for an error
+    dominance: float = 0.0  # the largest share one structure has of the total behind the figure
+    masked: bool = False  # hidden to protect another secret figure (secondary secrecy)
 
     @property
     def secret(self) -> bool:
-        """Built on 1 or 2 structures: hidden when publishing."""
-        return 0 < self.base < MIN_STRUCTURES
+        """Built on 1 or 2 structures, or dominated by one: hidden when publishing."""
+        return 0 < self.base < MIN_STRUCTURES or self.dominance > DOMINANCE
 
 
 @dataclass(frozen=True)
@@ -44,44 +65,136 @@ class Indicator:
     measure: Measure
 
 
+def excluded_note(n: int) -> str:
+    """« 1 valeur exclue (erreur) », or nothing."""
+    if not n:
+        return ""
+    return f"{n} valeur exclue (erreur)" if n == 1 else f"{n} valeurs exclues (erreur)"
+
+
 def answered(records: Iterable[Record]) -> list[Record]:
     return [record for record in records if not record.rejected]
 
 
-def structure_key(record: Record) -> str:
-    """SIRET when given, else the name, else the file: one structure, one key."""
+# ---------------------------------------------------------------------------
+# Which structure answered, and which answer counts.
+
+def name_key(name: Any) -> str | None:
+    """A name without case, accents, punctuation or legal form (« SAS Verdure Services » = « Verdure services »)."""
+    words = [fold(word) for word in re.split(r"[\W_]+", str(name or ""))]
+    words = [word for word in words if word and word not in LEGAL_FORMS]
+    return " ".join(words) or None
+
+
+def _identifiers(record: Record, territory: bool) -> tuple[str | None, str | None]:
+    """The valid SIRET (SIREN territory-wide) and the normalised name the record can be known by.
+
+    A name still to be checked (a doubtful reading) identifies nobody.
+    """
     values = record.fields()
-    if values.get("siret"):
-        return f"siret:{values['siret']}"
-    if values.get("structure_name"):
-        return "nom:" + re.sub(r"\s+", " ", str(values["structure_name"])).strip().casefold()
-    return f"fichier:{record.file}"
+    siret = values.get("siret")
+    number = None
+    if isinstance(siret, str) and len(siret) == 14 and siret.isdigit() and siret_checksum_ok(siret):
+        number = siret[:9] if territory else siret
+    name_reading = record.readings.get("structure_name")
+    name = None if name_reading is None or name_reading.doubt else name_key(values.get("structure_name"))
+    return number, name
 
 
-def distinct(records: Sequence[Record]) -> list[Record]:
-    """One record per structure, the latest (``records`` run oldest to newest)."""
+def structure_keys(records: Sequence[Record], *, territory: bool = False) -> list[str | None]:
+    """Each record's structure: its number, else its name's number when that name has one number
+    elsewhere in ``records`` (a misread SIRET), else its name; None when not identified."""
+    found = [_identifiers(record, territory) for record in records]
+    numbers: dict[str, set[str]] = defaultdict(set)
+    for number, name in found:
+        if number and name:
+            numbers[name].add(number)
+    keys: list[str | None] = []
+    for number, name in found:
+        if number is None and name and len(numbers[name]) == 1:
+            number = next(iter(numbers[name]))
+        keys.append(f"numero:{number}" if number else f"nom:{name}" if name else None)
+    return keys
+
+
+def structure_key(record: Record) -> str | None:
+    """One record alone: its valid SIRET, else its name, else None."""
+    return structure_keys([record])[0]
+
+
+def answer_groups(records: Sequence[Record]) -> dict[tuple[str, str], list[Record]]:
+    """The answers of each identified structure to each tender (records in the order given)."""
+    answers = answered(records)
+    groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    for record, key in zip(answers, structure_keys(answers)):
+        if key is not None:
+            groups[(record.tender, key)].append(record)
+    return dict(groups)
+
+
+def retained(records: Sequence[Record], choices: Choices | None = None) -> list[Record]:
+    """One answer per structure and tender: the file the officer chose, else the latest one
+    (``records`` run oldest to newest, as :meth:`analyse.store.Store.latest` gives them)."""
+    kept = []
+    for group, answers in answer_groups(records).items():
+        chosen = (choices or {}).get(group)
+        kept.append(next((r for r in answers if r.file == chosen), answers[-1]))
+    order = {id(record): index for index, record in enumerate(records)}
+    return sorted(kept, key=lambda r: order[id(r)])
+
+
+def distinct(records: Sequence[Record], choices: Choices | None = None) -> list[Record]:
+    """One record per structure territory-wide (by SIREN): the retained answer of its latest tender."""
+    everyone = answered(records)  # a name is tied to its number by every answer, retained or not
+    keys = {id(record): key for record, key in zip(everyone, structure_keys(everyone, territory=True))}
     latest: dict[str, Record] = {}
-    for record in answered(records):
-        latest.pop(structure_key(record), None)  # keep the order of the latest answers
-        latest[structure_key(record)] = record
+    for record in retained(records, choices):
+        latest.pop(keys[id(record)], None)  # keep the order of the latest answers
+        latest[keys[id(record)]] = record
     return list(latest.values())
+
+
+def unidentified(records: Sequence[Record]) -> int:
+    """Answers from a structure known by neither a valid SIRET nor a name: in no figure."""
+    answers = answered(records)
+    return sum(1 for key in structure_keys(answers) if key is None)
 
 
 # ---------------------------------------------------------------------------
 # One structure.
 
-def headcount(values: Fields, row: str = "total") -> float | None:
-    """A row's total, or when blank the sum of what is given."""
-    total = values.get(f"staff.{row}.total")
-    if total is not None:
-        return total
-    given = [values.get(f"staff.{row}.{column}") for column in ("women", "men", "non_binary", "undisclosed")]
-    given = [number for number in given if number is not None]
-    return sum(given) if given else None
+@dataclass(frozen=True)
+class Answer:
+    """A structure's values as the figures use them: values with an error finding left out."""
+
+    values: Fields
+    excluded: frozenset[str]
 
 
-def women_share(values: Fields, row: str = "total") -> float | None:
-    women, total = values.get(f"staff.{row}.women"), headcount(values, row)
+def figure_keys(form: Form) -> frozenset[str]:
+    """The keys figures are computed from (not the texts nor the identification)."""
+    return frozenset(f.key for f in form.fields if f.type not in ("text", "siret"))
+
+
+def usable(record: Record, form: Form | None = None) -> Answer:
+    values = record.fields(form)
+    errors = frozenset(f.key for f in record.findings
+                       if f.severity == "error" and f.key in values and values[f.key] is not None)
+    return Answer({k: (None if k in errors else v) for k, v in values.items()}, errors)
+
+
+def _staff(form: Form | None = None):
+    return (form or load()).tables["staff"]
+
+
+def headcount(values: Fields, row: str | None = None, form: Form | None = None) -> float | None:
+    """A row's count (by default the whole structure's), as validation counts it."""
+    return staff_count(values, _staff(form), row)
+
+
+def women_share(values: Fields, row: str | None = None, form: Form | None = None) -> float | None:
+    table = _staff(form)
+    women, total = staff_count(values, table, row, "women"), staff_count(values, table, row)
     if women is None or not total or total <= 0:
         return None
     return women / total
@@ -97,7 +210,7 @@ def commitments_taken(values: Fields, form: Form) -> int | None:
 
 def numeric_score(values: Fields) -> float | None:
     score = values.get(SCORE_KEY)
-    return score if isinstance(score, (int, float)) and not isinstance(score, bool) else None
+    return score if is_number(score) else None
 
 
 # ---------------------------------------------------------------------------
@@ -115,67 +228,96 @@ def mean(values: list[float], kind: str = "share") -> Measure:
     return Measure(fmean(values) if values else None, len(values), kind)
 
 
-def weighted_women(all_values: list[Fields], row: str) -> Measure:
-    pairs = [(v[f"staff.{row}.women"], headcount(v, row)) for v in all_values
-             if women_share(v, row) is not None]
+def _losing(measure: Measure, answers: list[Answer], keys: Iterable[str]) -> Measure:
+    """``measure`` with the number of values of ``keys`` left out for an error."""
+    keys = frozenset(keys)
+    return replace(measure, excluded=sum(len(a.excluded & keys) for a in answers))
+
+
+def _staff_keys(form: Form, row: str | None = None) -> list[str]:
+    table = form.tables["staff"]
+    rows = [r.id for r in table.rows] if row is None else [row, table.sum_row]
+    return [table.key(r, c.id) for r in rows for c in table.columns]
+
+
+def weighted_women(answers: list[Answer], row: str | None, form: Form) -> Measure:
+    """Women over head count, all structures pooled; dominance by the largest head count."""
+    table = form.tables["staff"]
+    pairs = [(staff_count(a.values, table, row, "women"), staff_count(a.values, table, row)) for a in answers
+             if women_share(a.values, row, form) is not None]
     total = sum(t for _, t in pairs)
-    return Measure(sum(w for w, _ in pairs) / total if pairs else None, len(pairs), "share")
+    women = sum(w for w, _ in pairs)
+    dominance = max((max(t / total, w / women if women else 0) for w, t in pairs), default=0.0)
+    measure = Measure(women / total if pairs else None, len(pairs), "share", dominance=dominance)
+    return _losing(measure, answers, _staff_keys(form, row))
 
 
-def mean_women(all_values: list[Fields], row: str) -> Measure:
-    return mean([s for v in all_values if (s := women_share(v, row)) is not None])
+def mean_women(answers: list[Answer], row: str | None, form: Form) -> Measure:
+    measure = mean([s for a in answers if (s := women_share(a.values, row, form)) is not None])
+    return _losing(measure, answers, _staff_keys(form, row))
 
 
-def mean_percentage(all_values: list[Fields], key: str) -> Measure:
-    return mean([v[key] / 100 for v in all_values if isinstance(v.get(key), (int, float))])
+def mean_percentage(answers: list[Answer], key: str) -> Measure:
+    measure = mean([a.values[key] / 100 for a in answers if is_number(a.values.get(key))])
+    return _losing(measure, answers, [key])
 
 
-def share_true(all_values: list[Fields], key: str) -> Measure:
-    given = [v[key] for v in all_values if v.get(key) is not None]
-    return share(sum(1 for x in given if x is True), len(given))
+def share_true(answers: list[Answer], key: str) -> Measure:
+    given = [a.values[key] for a in answers if a.values.get(key) is not None]
+    return _losing(share(sum(1 for x in given if x is True), len(given)), answers, [key])
 
 
-def share_equal(all_values: list[Fields], key: str, wanted: Any) -> Measure:
-    given = [v[key] for v in all_values if v.get(key) is not None]
-    return share(sum(1 for x in given if x == wanted), len(given))
+def share_equal(answers: list[Answer], key: str, wanted: Any) -> Measure:
+    given = [a.values[key] for a in answers if a.values.get(key) is not None]
+    return _losing(share(sum(1 for x in given if x == wanted), len(given)), answers, [key])
 
 
-def index_declared(all_values: list[Fields]) -> Measure:
+def large(answers: list[Answer], form: Form) -> list[Answer]:
+    """Structures of 50 employees or more."""
+    return [a for a in answers if (headcount(a.values, form=form) or 0) >= INDEX_OBLIGATION]
+
+
+def index_declared(answers: list[Answer], form: Form) -> Measure:
     """Among structures of 50 employees or more, the share that give a score or NC."""
-    obliged = [v for v in all_values if (headcount(v) or 0) >= INDEX_OBLIGATION]
-    return share(sum(1 for v in obliged if v.get(SCORE_KEY) is not None), len(obliged))
+    obliged = large(answers, form)
+    measure = share(sum(1 for a in obliged if a.values.get(SCORE_KEY) is not None), len(obliged))
+    return _losing(measure, answers, _staff_keys(form) + [SCORE_KEY])
 
 
-def indicators(records: Sequence[Record], form: Form) -> list[Indicator]:
+def mean_score(answers: list[Answer]) -> Measure:
+    measure = mean([s for a in answers if (s := numeric_score(a.values)) is not None], "score")
+    return _losing(measure, answers, [SCORE_KEY])
+
+
+def indicators(records: Sequence[Record], form: Form, choices: Choices | None = None) -> list[Indicator]:
     """The territory's indicators over distinct structures, in reading order."""
-    values = [record.fields(form) for record in distinct(records)]
-    taken = [n for v in values if (n := commitments_taken(v, form)) is not None]
+    answers = [usable(record, form) for record in distinct(records, choices)]
+    taken = [n for a in answers if (n := commitments_taken(a.values, form)) is not None]
     woman = form.tables["officers"].columns[0].id
     result = [
-        Indicator("Structures distinctes", count(len(values))),
-        Indicator("Part de femmes (pondérée par l'effectif)", weighted_women(values, "total")),
-        Indicator("Part de femmes (moyenne des structures)", mean_women(values, "total")),
-        Indicator("Part de femmes parmi les cadres (pondérée)", weighted_women(values, "managers")),
-        Indicator("Part de femmes parmi les cadres (moyenne)", mean_women(values, "managers")),
+        Indicator("Structures distinctes", count(len(answers))),
+        Indicator("Part de femmes (pondérée par l'effectif)", weighted_women(answers, None, form)),
+        Indicator("Part de femmes (moyenne des structures)", mean_women(answers, None, form)),
+        Indicator("Part de femmes parmi les cadres (pondérée)", weighted_women(answers, "managers", form)),
+        Indicator("Part de femmes parmi les cadres (moyenne)", mean_women(answers, "managers", form)),
         Indicator(f"Structures de {INDEX_OBLIGATION} salariés ou plus",
-                  count(sum(1 for v in values if (headcount(v) or 0) >= INDEX_OBLIGATION))),
+                  _losing(count(len(large(answers, form))), answers, _staff_keys(form))),
         Indicator(f"Part des {INDEX_OBLIGATION} salariés ou plus déclarant leur index (note ou NC)",
-                  index_declared(values)),
-        Indicator("Note moyenne à l'index", mean([s for v in values if (s := numeric_score(v)) is not None],
-                                                  "score")),
-        Indicator("Part des structures ayant un conseil d'administration", share_true(values, "board.exists")),
+                  index_declared(answers, form)),
+        Indicator("Note moyenne à l'index", mean_score(answers)),
+        Indicator("Part des structures ayant un conseil d'administration", share_true(answers, "board.exists")),
         Indicator("Part moyenne de femmes dans les conseils d'administration",
-                  mean_percentage(values, "board.women_pct")),
+                  mean_percentage(answers, "board.women_pct")),
     ]
     for row in form.tables["officers"].rows:
         key = form.tables["officers"].key(row.id)
-        result.append(Indicator(f"Part de femmes — {row.label}", share_equal(values, key, woman)))
+        result.append(Indicator(f"Part de femmes — {row.label}", share_equal(answers, key, woman)))
     result.append(Indicator("Part moyenne de femmes parmi les bénévoles",
-                            mean_percentage(values, "volunteers.women_pct")))
+                            mean_percentage(answers, "volunteers.women_pct")))
     result.append(Indicator(f"Engagements pris en moyenne (sur {len(form.commitments)})",
                             mean([float(n) for n in taken], "score")))
     for commitment in form.commitments:
-        result.append(Indicator(f"Engagement : {commitment.label}", share_true(values, commitment.done_key)))
+        result.append(Indicator(f"Engagement : {commitment.label}", share_true(answers, commitment.done_key)))
     return result
 
 
@@ -187,20 +329,22 @@ def score_bands() -> list[tuple[str, float, float]]:
     return bands
 
 
-def score_distribution(records: Sequence[Record]) -> list[tuple[str, Measure]]:
-    """How many distinct structures fall in each score band, and NC."""
-    values = [record.fields() for record in distinct(records)]
-    scores = [s for v in values if (s := numeric_score(v)) is not None]
+def score_distribution(records: Sequence[Record], choices: Choices | None = None
+                       ) -> tuple[list[tuple[str, Measure]], int]:
+    """How many distinct structures fall in each score band, and NC; and how many scores were left out."""
+    answers = [usable(record) for record in distinct(records, choices)]
+    scores = [s for a in answers if (s := numeric_score(a.values)) is not None]
     rows = [(label, count(sum(1 for s in scores if low <= s < high))) for label, low, high in score_bands()]
     rows.append((NOT_COMPUTABLE + " (non calculable)",
-                 count(sum(1 for v in values if v.get(SCORE_KEY) == NOT_COMPUTABLE))))
-    return rows
+                 count(sum(1 for a in answers if a.values.get(SCORE_KEY) == NOT_COMPUTABLE))))
+    return rows, sum(1 for a in answers if SCORE_KEY in a.excluded)
 
 
-def officer_distribution(records: Sequence[Record], form: Form) -> list[tuple[str, list[Measure]]]:
+def officer_distribution(records: Sequence[Record], form: Form, choices: Choices | None = None
+                         ) -> list[tuple[str, list[Measure]]]:
     """For each office, how many structures gave each gender (columns of the form)."""
-    values = [record.fields(form) for record in distinct(records)]
+    answers = [usable(record, form) for record in distinct(records, choices)]
     table = form.tables["officers"]
-    return [(row.label, [count(sum(1 for v in values if v.get(table.key(row.id)) == column.id))
+    return [(row.label, [count(sum(1 for a in answers if a.values.get(table.key(row.id)) == column.id))
                          for column in table.columns])
             for row in table.rows]

@@ -58,6 +58,13 @@ CREATE TABLE IF NOT EXISTS corrections (
     created TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS corrections_file ON corrections (tender, file, sha256);
+CREATE TABLE IF NOT EXISTS choices (
+    id INTEGER PRIMARY KEY,
+    tender TEXT NOT NULL,
+    structure TEXT NOT NULL,           -- analyse.indicators.structure_keys
+    file TEXT NOT NULL,                -- the answer the officer retained
+    created TEXT NOT NULL
+);
 """
 
 
@@ -135,13 +142,14 @@ class Store:
         return Record.from_dict(json.loads(row["record"])) if row else None
 
     def latest_versions(self, tender: str | None = None) -> list[StoredVersion]:
-        """The latest version of every file (all runs), oldest received first."""
+        """The latest version of every file (all runs), oldest received first, then by file name:
+        the order that makes an answer "the latest" (:data:`analyse.indicators.LATEST_RULE`)."""
         query = """
             SELECT v.*, r.started FROM versions v JOIN runs r ON r.id = v.first_run
             WHERE v.id = (SELECT w.id FROM versions w WHERE w.tender = v.tender AND w.file = v.file
                           ORDER BY w.last_run DESC, w.id DESC LIMIT 1)
               AND (? IS NULL OR v.tender = ?)
-            ORDER BY r.started, v.id"""
+            ORDER BY r.started, v.file, v.id"""
         return [StoredVersion(self._corrected(row), row["first_run"], datetime.fromisoformat(row["started"]))
                 for row in self.db.execute(query, (tender, tender))]
 
@@ -161,6 +169,18 @@ class Store:
         return self.db.execute(
             """SELECT * FROM versions WHERE tender = ? AND file = ? AND (? IS NULL OR sha256 = ?)
                ORDER BY last_run DESC, id DESC LIMIT 1""", (tender, file, sha256, sha256)).fetchone()
+
+    # -- answers retained -----------------------------------------------------------
+
+    def choices(self) -> dict[tuple[str, str], str]:
+        """The file the officer retained for each (tender, structure), the latest choice winning."""
+        rows = self.db.execute("SELECT tender, structure, file FROM choices ORDER BY id")
+        return {(row["tender"], row["structure"]): row["file"] for row in rows}
+
+    def choose(self, tender: str, structure: str, file: str, when: datetime | None = None) -> None:
+        with self.db:
+            self.db.execute("INSERT INTO choices (tender, structure, file, created) VALUES (?, ?, ?, ?)",
+                            (tender, structure, file, (when or datetime.now()).isoformat()))
 
     # -- corrections --------------------------------------------------------------
 

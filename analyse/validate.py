@@ -17,12 +17,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
+from analyse.staff import staff_count
 from extract.labels import fold
 from extract.normalise import NON_ANSWER, UNREADABLE, Normalised, format_number, normalise, quote
-from questionnaire.definition import FieldDef, Form, Rule, Table, load
+from questionnaire.definition import FieldDef, Form, Rule, load
 from questionnaire.record import Finding, Record
 
 
@@ -34,6 +35,7 @@ class _Context:
     record: Record
     values: dict[str, Any]
     unread: dict[str, Normalised]  # readings with text but no value: why, per key
+    errors: frozenset[str] = frozenset()  # keys whose value is impossible (an error of its type)
 
     @property
     def unknown(self) -> frozenset[str]:
@@ -59,6 +61,7 @@ def validate(record: Record, form: Form | None = None) -> list[Finding]:
               if key in known and reading.value is None and reading.raw}
     context = _Context(form, record, record.fields(form), unread)
     findings = [finding for field in form.fields for finding in _field_findings(field, context)]
+    context = replace(context, errors=frozenset(f.key for f in findings if f.severity == "error"))
     for rule in form.rules:
         if rule.kind not in RULES:
             raise ValueError(f"No check for the rule kind {rule.kind!r} (rule {rule.id!r})")
@@ -276,29 +279,12 @@ def _given_while_false(rule: Rule, context: _Context) -> list[Finding]:
 
 
 def _head_count(count_key: str, context: _Context) -> int | float | None:
-    """The head count declared: ``count_key`` (a table's grand total), or
-    when blank the sum of what is given, taking the total row, else the
-    total column, else the other cells (never adding a total to its parts)."""
-    value = context.values[count_key]
-    if _is_number(value):
-        return value
-    table_id = context.form.field(count_key).table
-    if table_id is None:
-        return None
-    table = context.form.tables[table_id]
-    for keys in _count_sources(table):
-        given = [context.values[k] for k in keys if _is_number(context.values[k])]
-        if given:
-            return sum(given)
-    return None
-
-
-def _count_sources(table: Table) -> list[list[str]]:
-    rows = [r.id for r in table.rows if r.id != table.sum_row]
-    columns = [c.id for c in table.columns if c.id != table.sum_column]
-    return [[table.key(table.sum_row, c) for c in columns],
-            [table.key(r, table.sum_column) for r in rows],
-            [table.key(r, c) for r in rows for c in columns]]
+    """The head count declared (:func:`analyse.staff.staff_count`), impossible values left out."""
+    values = {key: value for key, value in context.values.items() if key not in context.errors}
+    field = context.form.field(count_key)
+    if field.table is None:
+        return values[count_key] if _is_number(values[count_key]) else None
+    return staff_count(values, context.form.tables[field.table], field.row, field.column)
 
 
 def _required_from(rule: Rule, context: _Context) -> list[Finding]:

@@ -1,7 +1,9 @@
 """The workbook of one tender: what each bidder answered, what to check, what to fix.
 
 Sheets: « Synthèse » (one row per bidder, charts, low scores and errors
-coloured), « Réponses » (every canonical field, an Excel table),
+coloured, the consultation's means with values in error left out),
+« Réponses multiples » (structures that answered more than once, and the
+« Réponse retenue » the officer may change), « Réponses » (every canonical field, an Excel table),
 « Engagements » (bidder × commitment) and « Détails des engagements », « Constats »
 (validation findings), « À vérifier » (doubtful fields, with the picture of
 the zone and an empty « Valeur corrigée » column) and « Fichiers sources ».
@@ -22,16 +24,21 @@ from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analyse.corrections import RULE_REFUSED
 from analyse.egapro import NOT_CHECKED
+from analyse.validate import show_value
 from analyse.excel import (ANSWERS_SHEET, BLUE_FILL, BOLD, CORRECTED_HEADER, FILE_HEADER, GREEN_FILL,
-                           KEY_HEADER, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, REVIEW_SHEET, SHA_HEADER,
+                           KEY_HEADER, MULTIPLE_SHEET, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, RETAINED_HEADER,
+                           RETAINED_WRITTEN_HEADER, REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER,
                            TENDER_HEADER, TITLE, answer_cell, fit_row, fit_rows, french_date, header,
                            printable, put, save_atomically, widths)
-from analyse.indicators import SCORE_THRESHOLDS, commitments_taken, headcount, women_share
+from analyse.indicators import (LATEST_RULE, SCORE_KEY, SCORE_THRESHOLDS, Answer, Choices, answer_groups,
+                                commitments_taken, excluded_note, figure_keys, headcount, mean, mean_percentage,
+                                mean_score, mean_women, retained, share_true, usable, women_share)
 from questionnaire.definition import Form, load
 from questionnaire.record import SOURCE_CORRECTION, Record
 
@@ -40,6 +47,8 @@ COMMITMENTS_SHEET = "Engagements"
 DETAILS_SHEET = "Détails des engagements"
 FINDINGS_SHEET = "Constats"
 SOURCES_SHEET = "Fichiers sources"
+MEANS_LABEL = "Moyenne des structures (une réponse retenue par structure, valeurs en erreur exclues)"
+IN_ERROR = " (erreur, exclue)"
 
 STATUS_LABELS = {"ok": "OK", "review": "À vérifier", "rejected": "Rejeté"}
 SEVERITY_LABELS = {"error": "erreur", "warning": "avertissement", "info": "information"}
@@ -53,16 +62,21 @@ TABLE_HEAD = 7  # row of the summary's header
 
 def write_tender_workbook(records: list[Record], tender: str, path: Path, run_date: date, *,
                           publication: bool = False, egapro_checked: bool = False,
-                          output: Path | None = None, form: Form | None = None) -> Path:
-    """Write ``path`` (atomically) for the ``records`` of ``tender``.
+                          output: Path | None = None, form: Form | None = None,
+                          choices: Choices | None = None) -> Path:
+    """Write ``path`` (atomically) for the ``records`` of ``tender`` (oldest received first).
 
     ``output`` is the folder the zone pictures (``reading.crop``) are
-    relative to; by default the parent of the tender's folder.
+    relative to; by default the parent of the tender's folder. ``choices``
+    are the answers the officer retained (:meth:`analyse.store.Store.choices`).
     """
     form = form or load()
+    kept = retained(records, choices)
+    groups = {key: answers for key, answers in answer_groups(records).items() if len(answers) > 1}
     records = sorted(records, key=lambda r: (r.rejected, bidder(r).casefold(), r.file))
     wb = Workbook()
-    _summary(wb.active, records, tender, run_date, form, publication=publication, egapro=egapro_checked)
+    _summary(wb.active, records, kept, tender, run_date, form, publication=publication, egapro=egapro_checked)
+    _multiple(wb.create_sheet(MULTIPLE_SHEET), groups, kept, form)
     _answers(wb.create_sheet(ANSWERS_SHEET), records, tender, form)
     _commitments(wb.create_sheet(COMMITMENTS_SHEET), records, form)
     _commitment_details(wb.create_sheet(DETAILS_SHEET), records, form)
@@ -86,12 +100,13 @@ def bidder(record: Record) -> str:
 class Column:
     title: str
     width: float
-    value: Callable[[Record, dict[str, Any]], Any]
+    value: Callable[[Record, Answer], Any]
     number_format: str | None = None
+    mean: Callable[[list[Answer]], Any] | None = None  # the consultation's figure, for the means row
 
 
 def _score(values: dict[str, Any]) -> Any:
-    return values.get("equality_index.score")
+    return values.get(SCORE_KEY)
 
 
 def _yes_no(value: Any) -> str | None:
@@ -122,47 +137,76 @@ def published_index(record: Record) -> str | None:
     return f"{score} ({published['year']})"
 
 
-def summary_columns(form: Form, egapro: bool) -> list[Column]:
+def _kept_or_error(form: Form, key: str, show: Callable[[Any], Any]) -> Callable[[Record, Answer], Any]:
+    """A field's value as a figure, or as written with « (erreur, exclue) » when it has an error."""
+    def value(record: Record, answer: Answer) -> Any:
+        if key in answer.excluded:
+            return show_value(form.field(key), record.fields(form)[key], form) + IN_ERROR
+        return show(answer.values.get(key))
+    return value
+
+
+def summary_columns(form: Form, egapro: bool, multiple: Callable[[Record], str | None] = lambda r: None
+                    ) -> list[Column]:
+    """The summary's columns; ``multiple`` says « Oui »/« Non » for a structure that answered more than once."""
     columns = [
-        Column("Structure", 32, lambda r, v: bidder(r)),
-        Column("SIRET", 17, lambda r, v: v.get("siret")),
-        Column("Effectif total", 10, lambda r, v: headcount(v)),
-        Column("Part de femmes", 10, lambda r, v: women_share(v), PERCENT_FORMAT),
-        Column("Part de femmes parmi les cadres", 12, lambda r, v: women_share(v, "managers"), PERCENT_FORMAT),
-        Column(DECLARED_INDEX, 10, lambda r, v: _score(v)),
-        Column("Conseil d'administration", 13, lambda r, v: _yes_no(v.get("board.exists"))),
-        Column("Part de femmes au CA", 10, lambda r, v: _pct(v.get("board.women_pct")), PERCENT_FORMAT),
+        Column("Structure", 32, lambda r, a: bidder(r)),
+        Column("SIRET", 17, lambda r, a: r.fields(form).get("siret")),
+        Column("Effectif total", 10, lambda r, a: headcount(a.values, form=form),
+               mean=lambda answers: mean([n for a in answers if (n := headcount(a.values, form=form)) is not None],
+                                         "count").value),
+        Column("Part de femmes", 10, lambda r, a: women_share(a.values, form=form), PERCENT_FORMAT,
+               mean=lambda answers: mean_women(answers, None, form).value),
+        Column("Part de femmes parmi les cadres", 12, lambda r, a: women_share(a.values, "managers", form),
+               PERCENT_FORMAT, mean=lambda answers: mean_women(answers, "managers", form).value),
+        Column(DECLARED_INDEX, 10, _kept_or_error(form, SCORE_KEY, lambda v: v),
+               mean=lambda answers: mean_score(answers).value),
+        Column("Conseil d'administration", 13, lambda r, a: _yes_no(a.values.get("board.exists")), PERCENT_FORMAT,
+               mean=lambda answers: share_true(answers, "board.exists").value),
+        Column("Part de femmes au CA", 10, _kept_or_error(form, "board.women_pct", _pct), PERCENT_FORMAT,
+               mean=lambda answers: mean_percentage(answers, "board.women_pct").value),
         Column(f"Engagements (sur {len(form.commitments)})", 12,
-               lambda r, v: None if r.rejected else commitments_taken(v, form)),
-        Column("Statut", 11, lambda r, v: STATUS_LABELS[r.status]),
-        Column("Erreurs", 8, lambda r, v: _count_findings(r, "error")),
-        Column("Avertissements", 15, lambda r, v: _count_findings(r, "warning")),
-        Column("Champs à vérifier", 10, lambda r, v: 0 if r.rejected else len(r.review(form))),
-        Column(FILE_HEADER, 30, lambda r, v: r.file),
+               lambda r, a: None if r.rejected else commitments_taken(a.values, form), "0.0",
+               mean=lambda answers: mean([float(n) for a in answers
+                                          if (n := commitments_taken(a.values, form)) is not None]).value),
+        Column(RETAINED_HEADER, 10, lambda r, a: multiple(r)),
+        Column("Statut", 11, lambda r, a: STATUS_LABELS[r.status]),
+        Column("Erreurs", 8, lambda r, a: _count_findings(r, "error")),
+        Column("Avertissements", 15, lambda r, a: _count_findings(r, "warning")),
+        Column("Champs à vérifier", 10, lambda r, a: 0 if r.rejected else len(r.review(form))),
+        Column(FILE_HEADER, 30, lambda r, a: r.file),
     ]
     if egapro:
         position = [c.title for c in columns].index(DECLARED_INDEX) + 1
-        columns.insert(position, Column(PUBLISHED_INDEX, 12, lambda r, v: published_index(r)))
-        columns.append(Column("Contrôle Egapro", 50, lambda r, v: _egapro(r)))
-    # For the chart: the score as a number only (NC would be drawn as 0).
-    columns.append(Column("Note (graphique)", 8, lambda r, v: s if isinstance(s := _score(v), (int, float)) else None))
+        columns.insert(position, Column(PUBLISHED_INDEX, 12, lambda r, a: published_index(r)))
+        columns.append(Column("Contrôle Egapro", 50, lambda r, a: _egapro(r)))
+    # For the chart: the score as a number only (NC would be drawn as 0, a score in error is left out).
+    columns.append(Column("Note (graphique)", 8, lambda r, a: s if isinstance(s := _score(a.values), (int, float))
+                          else None))
     return columns
 
 
-def _summary(ws: Worksheet, records: list[Record], tender: str, run_date: date, form: Form, *,
-             publication: bool, egapro: bool) -> None:
+def _summary(ws: Worksheet, records: list[Record], kept: list[Record], tender: str, run_date: date, form: Form,
+             *, publication: bool, egapro: bool) -> None:
     ws.title = SUMMARY_SHEET
     _summary_heading(ws, records, tender, run_date, form, publication, egapro)
-    columns = summary_columns(form, egapro)
+    groups = answer_groups(records)
+    several = {id(r) for answers in groups.values() if len(answers) > 1 for r in answers}
+    kept_ids = {id(r) for r in kept}
+    columns = summary_columns(form, egapro,
+                              lambda r: ("Oui" if id(r) in kept_ids else "Non") if id(r) in several else None)
     header(ws, TABLE_HEAD, [c.title for c in columns])
     widths(ws, {i: c.width for i, c in enumerate(columns, start=1)})
     for row, record in enumerate(records, start=TABLE_HEAD + 1):
-        values = record.fields(form)
+        answer = usable(record, form)
         for index, column in enumerate(columns, start=1):
-            put(ws, row, index, column.value(record, values), number_format=column.number_format,
-                wrap=column.width >= 30)
+            cell = put(ws, row, index, column.value(record, answer), number_format=column.number_format,
+                       wrap=column.width >= 30)
+            if column.title == RETAINED_HEADER and cell.value == "Non":
+                cell.fill = ORANGE_FILL
     ws.column_dimensions[get_column_letter(len(columns))].hidden = True
     ws.freeze_panes = ws.cell(row=TABLE_HEAD + 1, column=2)
+    _means(ws, TABLE_HEAD + len(records) + 2, columns, kept, form)
     fit_rows(ws, TABLE_HEAD)
     printable(ws)
     if records:
@@ -170,6 +214,21 @@ def _summary(ws: Worksheet, records: list[Record], tender: str, run_date: date, 
     answered = sum(1 for r in records if not r.rejected)  # sorted first; the charts leave out rejected files
     if answered:
         _summary_charts(ws, answered, len(records), [c.title for c in columns])
+
+
+def _means(ws: Worksheet, row: int, columns: list[Column], kept: list[Record], form: Form) -> None:
+    """The consultation's means, and how many values in error they leave out (« 1 valeur exclue (erreur) »)."""
+    answers = [usable(record, form) for record in kept]
+    put(ws, row, 1, MEANS_LABEL, wrap=True).font = BOLD
+    for index, column in enumerate(columns, start=1):
+        if column.mean is not None:
+            put(ws, row, index, column.mean(answers), number_format=column.number_format).font = BOLD
+    keys = figure_keys(form)
+    left_out = [f"{form.field(key).label} de {bidder(record)}"
+                for record, answer in zip(kept, answers) for key in sorted(answer.excluded & keys)]
+    note = excluded_note(len(left_out))
+    put(ws, row + 1, 1, f"{note} : {' ; '.join(left_out)}." if note
+        else "Aucune valeur en erreur : toutes les valeurs sont comptées.")
 
 
 def _summary_heading(ws: Worksheet, records: list[Record], tender: str, run_date: date, form: Form,
@@ -212,7 +271,7 @@ def _summary_colours(ws: Worksheet, count: int, titles: list[str]) -> None:
 
 def _summary_charts(ws: Worksheet, count: int, rows: int, titles: list[str]) -> None:
     first, last = TABLE_HEAD + 1, TABLE_HEAD + count
-    below = TABLE_HEAD + rows
+    below = TABLE_HEAD + rows + 2  # under the means row and its note
     names = Reference(ws, min_col=1, min_row=first, max_row=last)
     size = min(40.0, max(16.0, 2.2 * count))
 
@@ -244,6 +303,49 @@ def _place(chart: BarChart, width: float) -> None:
     chart.width, chart.height = width, 8
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+
+
+# ---------------------------------------------------------------------------
+# Réponses multiples
+
+MULTIPLE_TITLES = ["Structure", "SIRET", FILE_HEADER, DECLARED_INDEX, "Effectif total", "Statut",
+                   RETAINED_HEADER, TENDER_HEADER, SHA_HEADER, RETAINED_WRITTEN_HEADER, STRUCTURE_KEY_HEADER]
+
+
+def _multiple(ws: Worksheet, groups: dict[tuple[str, str], list[Record]], kept: list[Record], form: Form) -> None:
+    """Structures that answered more than once: which answer counts, and the column to change it."""
+    put(ws, 1, 1, "Structures ayant répondu plusieurs fois à la consultation").font = TITLE
+    put(ws, 2, 1, f"Une seule réponse par structure compte dans les chiffres : {LATEST_RULE}.")
+    put(ws, 3, 1, f"Pour en retenir une autre, mettez « Oui » dans la colonne « {RETAINED_HEADER} » de la "
+                  "réponse choisie et « Non » dans les autres réponses de la structure, enregistrez, puis relancez "
+                  "egalite : le choix est gardé aux exécutions suivantes.")
+    header(ws, 5, MULTIPLE_TITLES)
+    widths(ws, {1: 32, 2: 17, 3: 40, 4: 10, 5: 10, 6: 11, 7: 12, 8: 16, 9: 20, 10: 12, 11: 30})
+    if not groups:
+        put(ws, 6, 1, "Aucune structure n'a répondu plusieurs fois.")
+    kept_ids = {id(r) for r in kept}
+    row = 6
+    for (_, key), answers in groups.items():
+        for record in answers:
+            values = record.fields(form)
+            retained_text = "Oui" if id(record) in kept_ids else "Non"
+            cells = [bidder(record), values.get("siret"), record.file, values.get(SCORE_KEY),
+                     headcount(usable(record, form).values, form=form), STATUS_LABELS[record.status],
+                     retained_text, record.tender, record.sha256, retained_text, key]
+            for column, value in enumerate(cells, start=1):
+                put(ws, row, column, value, wrap=column in (1, 3))
+            ws.cell(row=row, column=7).fill = GREEN_FILL if retained_text == "Oui" else ORANGE_FILL
+            row += 1
+    for letter in "IJK":
+        ws.column_dimensions[letter].hidden = True
+    if groups:
+        choice = DataValidation(type="list", formula1='"Oui,Non"', allow_blank=False, showErrorMessage=True,
+                                errorTitle=RETAINED_HEADER, error="Choisissez Oui ou Non.")
+        choice.add(f"G6:G{row - 1}")
+        ws.add_data_validation(choice)
+    ws.freeze_panes = "A6"
+    fit_rows(ws, 5)
+    printable(ws)
 
 
 # ---------------------------------------------------------------------------

@@ -1,18 +1,22 @@
 """The territory-wide workbook, built from the whole history store.
 
 Every campaign and year in the store counts; a structure that answered
-several tenders counts once, by SIRET, with its latest answer. Sheets:
+several tenders counts once, by SIREN (else its name), with the answer
+retained in its latest tender; values with an error finding are left out
+and each sheet says how many. Sheets:
 « Territoire » (scope and indicators, commitments chart), « Index »
 (distribution of scores with the legal thresholds 75 and 85),
 « Gouvernance » (officers' gender), « Par consultation » and « Par année »
 (the same indicators per group, with charts). With ``publication``, every
-figure built on fewer than 3 structures reads « secret » and is left out of
-the charts (French statistical secrecy).
+figure built on fewer than 3 structures or dominated by one, and enough
+others that none can be recomputed (:mod:`analyse.secrecy`), reads
+« secret » and is left out of the charts.
 """
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Sequence
@@ -27,8 +31,10 @@ from analyse.egapro import tender_year
 from analyse.excel import (BOLD, GREEN_FILL, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, TITLE,
                            fit_rows, french_date, header, printable, put, put_row,
                            save_atomically, widths)
-from analyse.indicators import (SCORE_THRESHOLDS, Indicator, Measure, count, distinct, indicators,
-                                officer_distribution, score_bands, score_distribution, share)
+from analyse.indicators import (DOMINANCE, MIN_STRUCTURES, SCORE_THRESHOLDS, Choices, Indicator, Measure, count,
+                                distinct, excluded_note, figure_keys, indicators, officer_distribution,
+                                score_bands, score_distribution, share, unidentified, usable)
+from analyse.secrecy import CellId, protect
 from analyse.store import Store, StoredVersion
 from analyse.egapro import NOT_CHECKED
 from analyse.workbook_tender import DECLARED_INDEX, EGAPRO_RULE_PREFIX, PUBLISHED_INDEX, bidder, published_index
@@ -39,6 +45,28 @@ SECRET = "secret"
 FORMATS = {"share": PERCENT_FORMAT, "count": "0", "score": "0.0"}
 BAND_COLOURS = ("C00000", "FFC000", "70AD47", "A5A5A5")  # under 75, 75 to 84, 85 and over, NC
 WOMEN = ("Part de femmes (pondérée par l'effectif)", "Part de femmes parmi les cadres (pondérée)")
+RECEIVED = "Réponses reçues"
+EXCLUDED = "Valeurs exclues"
+MEAN_SCORE = "Note moyenne à l'index"
+WOMEN_IN = "Part de femmes — "  # followed by the office
+GROUP_SHEETS = (("Par consultation", "Consultation"), ("Par année", "Année"))
+
+
+@dataclass
+class Figures:
+    """Every figure of the workbook by its cell (sheet, row label, column label), before writing,
+    so that publication can hide them together (:func:`analyse.secrecy.protect`)."""
+
+    cells: dict[CellId, Measure] = field(default_factory=dict)
+    relations: list[list[CellId]] = field(default_factory=list)
+    overview: list[Indicator] = field(default_factory=list)
+    bands: list[str] = field(default_factory=list)
+    excluded_scores: int = 0
+    groups: dict[str, dict[str, list[Indicator]]] = field(default_factory=dict)
+    group_excluded: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def __getitem__(self, cell: CellId) -> Measure:
+        return self.cells[cell]
 
 
 def write_territory_workbook(store: Store, path: Path, run_date: date, *, publication: bool = False,
@@ -50,25 +78,92 @@ def write_territory_workbook(store: Store, path: Path, run_date: date, *, public
     """
     versions = store.latest_versions()
     records = [v.record for v in versions]
+    choices = store.choices()
+    figures = compute(versions, store.form, choices, egapro_checked)
+    if publication:
+        figures.cells = protect(figures.cells, figures.relations)
     wb = Workbook()
-    _overview(wb.active, versions, run_date, store.form, publication, egapro_checked)
-    _index(wb.create_sheet("Index"), records, publication)
-    _governance(wb.create_sheet("Gouvernance"), records, store.form, publication)
-    _groups(wb.create_sheet("Par consultation"), "Consultation", by_tender(versions), store.form, publication)
-    _groups(wb.create_sheet("Par année"), "Année", by_year(versions), store.form, publication)
+    _overview(wb.active, records, figures, run_date, store.form, publication)
+    _index(wb.create_sheet("Index"), figures, publication)
+    _governance(wb.create_sheet("Gouvernance"), figures, store.form, publication)
+    for sheet, title in GROUP_SHEETS:
+        _groups(wb.create_sheet(sheet), sheet, title, figures, publication)
     if not publication:  # one row per structure: never in a workbook prepared for publication
-        _structures(wb.create_sheet("Structures"), records, store.form, egapro_checked)
+        _structures(wb.create_sheet("Structures"), records, store.form, egapro_checked, choices)
     return save_atomically(wb, path)
 
 
-def _structures(ws: Worksheet, records: list[Record], form: Form, egapro: bool) -> None:
-    """Each distinct structure with its latest answer: declared index beside the published one."""
-    put(ws, 1, 1, "Structures distinctes (dernière réponse de chacune)").font = TITLE
+def compute(versions: Sequence[StoredVersion], form: Form, choices: Choices, egapro: bool) -> Figures:
+    """Every figure of the workbook, and the sums that tie them."""
+    records = [v.record for v in versions]
+    figures = Figures()
+    cells, relations = figures.cells, figures.relations
+    rows = indicators(records, form, choices)
+    commitments = len(form.commitments)
+    figures.overview = rows[:-commitments] + ([egapro_indicator(records, choices)] if egapro else []) \
+        + rows[-commitments:]
+    for label, value in scope(records, choices):
+        cells[("Territoire", label)] = count(value)
+    for indicator in figures.overview:
+        cells[("Territoire", indicator.label)] = indicator.measure
+        cells[("Territoire", indicator.label, "base")] = count(indicator.measure.base)
+    bands, figures.excluded_scores = score_distribution(records, choices)
+    figures.bands = [label for label, _ in bands]
+    for label, measure in bands:
+        cells[("Index", label)] = measure
+    relations.append([("Index", label) for label, _ in bands[:-1]] + [("Territoire", MEAN_SCORE, "base")])
+    woman = form.tables["officers"].columns[0].label
+    for office, measures in officer_distribution(records, form, choices):
+        row = [("Gouvernance", office, column.label) for column in form.tables["officers"].columns]
+        cells.update(zip(row, measures))
+        relations.append(row + [("Territoire", WOMEN_IN + office, "base")])
+        relations.append([("Gouvernance", office, woman), ("Territoire", WOMEN_IN + office)])
+    for sheet, title in GROUP_SHEETS:
+        groups = (by_tender if title == "Consultation" else by_year)(versions)
+        _group_figures(figures, sheet, groups, form, choices)
+    return figures
+
+
+SCOPE = (RECEIVED + " (fichiers, dernière version)",
+         "Réponses rejetées (illisibles ou hors questionnaire)",
+         "Réponses d'une structure non identifiée (ni SIRET valide ni nom sûr : hors des chiffres)",
+         "Structures distinctes (par SIREN, sinon par nom ; réponse retenue)")
+
+
+def scope(records: Sequence[Record], choices: Choices) -> list[tuple[str, int]]:
+    counts = (len(records), sum(1 for r in records if r.rejected), unidentified(records),
+              len(distinct(records, choices)))
+    return list(zip(SCOPE, counts))
+
+
+def _group_figures(figures: Figures, sheet: str, groups: dict[str, list[StoredVersion]], form: Form,
+                   choices: Choices) -> None:
+    keys = figure_keys(form)
+    figures.groups[sheet] = {}
+    figures.group_excluded[sheet] = {}
+    for name, versions in groups.items():
+        records = [v.record for v in versions]
+        figures.groups[sheet][name] = indicators(records, form, choices)
+        figures.cells[(sheet, name, RECEIVED)] = count(len(records))
+        figures.group_excluded[sheet][name] = sum(len(usable(r, form).excluded & keys)
+                                                  for r in distinct(records, choices))
+        for indicator in figures.groups[sheet][name]:
+            figures.cells[(sheet, name, indicator.label)] = indicator.measure
+    labels = [i.label for i in next(iter(figures.groups[sheet].values()), [])]
+    received = [(sheet, name, RECEIVED) for name in groups] + [("Territoire", SCOPE[0])]
+    figures.relations.append(received)
+    for label in labels:  # the groups add up to the territory's figure (exactly when they share no structure)
+        figures.relations.append([(sheet, name, label) for name in groups] + [("Territoire", label)])
+
+
+def _structures(ws: Worksheet, records: list[Record], form: Form, egapro: bool, choices: Choices) -> None:
+    """Each distinct structure with its retained answer: declared index beside the published one."""
+    put(ws, 1, 1, "Structures distinctes (réponse retenue de chacune)").font = TITLE
     put(ws, 2, 1, "Index publié : contrôle Egapro de la dernière exécution avec l'export du ministère."
                   if egapro else NOT_CHECKED)
     titles = ["Structure", "SIRET", "Consultation", DECLARED_INDEX] + ([PUBLISHED_INDEX] if egapro else [])
     header(ws, 4, titles)
-    for row, record in enumerate(distinct(records), start=5):
+    for row, record in enumerate(distinct(records, choices), start=5):
         values = record.fields(form)
         cells = [bidder(record), values.get("siret"), record.tender, values.get("equality_index.score")]
         put_row(ws, row, cells + ([published_index(record)] if egapro else []))
@@ -96,9 +191,14 @@ def by_year(versions: Sequence[StoredVersion]) -> dict[str, list[StoredVersion]]
     return dict(sorted(groups.items()))
 
 
+def hidden(measure: Measure, publication: bool) -> bool:
+    """Whether a figure reads « secret »: secret itself, or masked so that no secret can be recomputed."""
+    return publication and (measure.secret or measure.masked)
+
+
 def put_measure(ws: Worksheet, row: int, column: int, measure: Measure, publication: bool) -> None:
-    """A figure, or « secret » when publishing one built on 1 or 2 structures."""
-    if publication and measure.secret:
+    """A figure, or « secret » when publishing one that must be hidden."""
+    if hidden(measure, publication):
         put(ws, row, column, SECRET)
     else:
         put(ws, row, column, measure.value, number_format=FORMATS[measure.kind])
@@ -106,7 +206,7 @@ def put_measure(ws: Worksheet, row: int, column: int, measure: Measure, publicat
 
 def chart_values(measure: Measure, publication: bool) -> float | None:
     """What a chart may draw: nothing for a secret figure (a text would be drawn as 0)."""
-    return None if publication and measure.secret else measure.value
+    return None if hidden(measure, publication) else measure.value
 
 
 def _hidden_column(ws: Worksheet, column: int, first_row: int, title: str, values: list[float | None]) -> None:
@@ -130,51 +230,48 @@ def _bar(title: str, width: float = 18, height: float = 9) -> BarChart:
 # Territoire
 
 
-def egapro_indicator(records: Sequence[Record]) -> Indicator:
-    structures = distinct(records)
+def egapro_indicator(records: Sequence[Record], choices: Choices) -> Indicator:
+    structures = distinct(records, choices)
     warned = sum(1 for r in structures
                  if any(f.rule.startswith(EGAPRO_RULE_PREFIX) and f.severity != "info" for f in r.findings))
     return Indicator("Structures dont l'index déclaré appelle une remarque Egapro", share(warned, len(structures)))
 
 
-def _overview(ws: Worksheet, versions: list[StoredVersion], run_date: date, form: Form, publication: bool,
-              egapro: bool) -> None:
+def _overview(ws: Worksheet, records: list[Record], figures: Figures, run_date: date, form: Form,
+              publication: bool) -> None:
     ws.title = "Territoire"
-    records = [v.record for v in versions]
     put(ws, 1, 1, "Questionnaires égalité — synthèse du territoire").font = TITLE
     put(ws, 2, 1, f"Date de l'exécution : {french_date(run_date)} — toutes les campagnes enregistrées")
     put(ws, 4, 1, "Consultations")
     put(ws, 4, 2, len({r.tender for r in records}))
-    scope = [
-        ("Réponses reçues (fichiers, dernière version)", len(records)),
-        ("Réponses rejetées (illisibles ou hors questionnaire)", sum(1 for r in records if r.rejected)),
-        ("Structures distinctes (par SIRET, dernière réponse)", len(distinct(records))),
-    ]
-    for row, (label, value) in enumerate(scope, start=5):
-        put(ws, row, 1, label)
-        put_measure(ws, row, 2, count(value), publication)
+    for row, label in enumerate(SCOPE, start=5):
+        put(ws, row, 1, label, wrap=True)
+        put_measure(ws, row, 2, figures[("Territoire", label)], publication)
+    put(ws, 9, 1, "Une valeur en erreur (note de 120, effectif négatif…) est exclue de tous les chiffres ; "
+                  "la colonne « Valeurs exclues » dit combien.", wrap=True)
     if publication:
-        put(ws, 8, 1, "Version publiable : les chiffres calculés sur moins de 3 structures sont masqués "
-                      "(« secret »).").font = BOLD
+        put(ws, 3, 1, f"Version publiable : les chiffres calculés sur moins de {MIN_STRUCTURES} structures ou "
+                       f"dont une structure pèse plus de {DOMINANCE:.0%} du total sont masqués (« secret »), ainsi "
+                       "que d'autres chiffres choisis pour qu'aucun ne puisse être recalculé.",
+            wrap=True).font = BOLD
     first = 11
-    header(ws, first - 1, ["Indicateur", "Valeur", "Structures concernées"])
-    widths(ws, {1: 62, 2: 14, 3: 14})
-    rows = indicators(records, form)
-    listed = rows[:-len(form.commitments)] + ([egapro_indicator(records)] if egapro else []) \
-        + rows[-len(form.commitments):]
-    for row, indicator in enumerate(listed, start=first):
+    header(ws, first - 1, ["Indicateur", "Valeur", "Structures concernées", EXCLUDED])
+    widths(ws, {1: 62, 2: 14, 3: 14, 4: 24})
+    for row, indicator in enumerate(figures.overview, start=first):
         put(ws, row, 1, indicator.label, wrap=True)
-        put_measure(ws, row, 2, indicator.measure, publication)
-        put_measure(ws, row, 3, count(indicator.measure.base), publication)
-    fit_rows(ws, first - 1)
+        put_measure(ws, row, 2, figures[("Territoire", indicator.label)], publication)
+        put_measure(ws, row, 3, figures[("Territoire", indicator.label, "base")], publication)
+        put(ws, row, 4, excluded_note(indicator.measure.excluded) or None)
+    fit_rows(ws, 3)
     printable(ws)
-    _commitments_chart(ws, listed, first, len(form.commitments), publication)
+    _commitments_chart(ws, figures, first, len(form.commitments), publication)
 
 
-def _commitments_chart(ws: Worksheet, rows: list[Indicator], first: int, n: int, publication: bool) -> None:
+def _commitments_chart(ws: Worksheet, figures: Figures, first: int, n: int, publication: bool) -> None:
+    rows = figures.overview
     start = first + len(rows) - n
     _hidden_column(ws, 6, start, "Engagements (graphique)",
-                   [chart_values(i.measure, publication) for i in rows[-n:]])
+                   [chart_values(figures[("Territoire", i.label)], publication) for i in rows[-n:]])
     chart = _bar("Part des structures prenant chaque engagement", width=22, height=11)
     chart.type = "bar"
     chart.x_axis.scaling.orientation = "maxMin"  # commitments in the order of the form, top down
@@ -200,12 +297,14 @@ def _band_colour(label: str, low: float) -> tuple[str, object]:
     return BAND_COLOURS[2], GREEN_FILL
 
 
-def _index(ws: Worksheet, records: list[Record], publication: bool) -> None:
+def _index(ws: Worksheet, figures: Figures, publication: bool) -> None:
     put(ws, 1, 1, "Notes à l'index de l'égalité professionnelle (structures distinctes)").font = TITLE
     put(ws, 2, 1, f"Seuils légaux : sous {SCORE_THRESHOLDS[0]}, mesures de correction obligatoires (rouge) ; "
                   f"sous {SCORE_THRESHOLDS[1]}, objectifs de progression à publier (orange).")
+    put(ws, 3, 1, f"Notes en erreur (hors de 0 à 100…) : {excluded_note(figures.excluded_scores)}, "
+                  "comptée(s) dans aucune tranche." if figures.excluded_scores else "Aucune note en erreur.")
     header(ws, 4, ["Note", "Structures"])
-    distribution = score_distribution(records)
+    distribution = [(label, figures[("Index", label)]) for label in figures.bands]
     lows = [low for _, low, _ in score_bands()] + [-1.0]
     colours = []
     for row, ((label, measure), low) in enumerate(zip(distribution, lows), start=5):
@@ -238,14 +337,14 @@ def _index(ws: Worksheet, records: list[Record], publication: bool) -> None:
 # Gouvernance
 
 
-def _governance(ws: Worksheet, records: list[Record], form: Form, publication: bool) -> None:
+def _governance(ws: Worksheet, figures: Figures, form: Form, publication: bool) -> None:
     table = form.tables["officers"]
     put(ws, 1, 1, f"{table.title} (structures distinctes)").font = TITLE
     header(ws, 3, ["Poste"] + [column.label for column in table.columns])
-    for row, (office, measures) in enumerate(officer_distribution(records, form), start=4):
-        put(ws, row, 1, office)
-        for column, measure in enumerate(measures, start=2):
-            put_measure(ws, row, column, measure, publication)
+    for row, office in enumerate(table.rows, start=4):
+        put(ws, row, 1, office.label)
+        for column, axis in enumerate(table.columns, start=2):
+            put_measure(ws, row, column, figures[("Gouvernance", office.label, axis.label)], publication)
     widths(ws, {1: 20} | {i: 16 for i in range(2, len(table.columns) + 2)})
     fit_rows(ws)
     printable(ws)
@@ -255,37 +354,37 @@ def _governance(ws: Worksheet, records: list[Record], form: Form, publication: b
 # Par consultation / Par année
 
 
-def _groups(ws: Worksheet, title: str, groups: dict[str, list[StoredVersion]], form: Form,
-            publication: bool) -> None:
+def _groups(ws: Worksheet, sheet: str, title: str, figures: Figures, publication: bool) -> None:
     put(ws, 1, 1, f"Indicateurs par {title.lower()} (structures distinctes dans chaque groupe)").font = TITLE
-    rows = {name: indicators([v.record for v in versions], form) for name, versions in groups.items()}
+    rows = figures.groups[sheet]
     labels = [i.label for i in next(iter(rows.values()), [])]
-    header(ws, 3, [title, "Réponses reçues"] + labels)
-    widths(ws, {1: 28} | {i: 13 for i in range(2, len(labels) + 3)})
-    for row, (name, values) in enumerate(rows.items(), start=4):
+    header(ws, 3, [title, RECEIVED] + labels + [EXCLUDED])
+    widths(ws, {1: 28} | {i: 13 for i in range(2, len(labels) + 3)} | {len(labels) + 3: 22})
+    for row, name in enumerate(rows, start=4):
         put(ws, row, 1, name)
-        put_measure(ws, row, 2, count(len(groups[name])), publication)
-        for column, indicator in enumerate(values, start=3):
-            put_measure(ws, row, column, indicator.measure, publication)
+        put_measure(ws, row, 2, figures[(sheet, name, RECEIVED)], publication)
+        for column, label in enumerate(labels, start=3):
+            put_measure(ws, row, column, figures[(sheet, name, label)], publication)
+        put(ws, row, len(labels) + 3, excluded_note(figures.group_excluded[sheet][name]) or None)
     fit_rows(ws, 3)
     printable(ws, fit_width=False)
     ws.freeze_panes = "B4"
     if rows:
-        _women_chart(ws, title, rows, labels, publication)
+        _women_chart(ws, sheet, title, figures, labels, publication)
 
 
-def _women_chart(ws: Worksheet, title: str, rows: dict[str, list[Indicator]], labels: list[str],
+def _women_chart(ws: Worksheet, sheet: str, title: str, figures: Figures, labels: list[str],
                  publication: bool) -> None:
     """Share of women, overall and among managers, for each group."""
-    hidden = len(labels) + 4
-    last = 3 + len(rows)
+    names = list(figures.groups[sheet])
+    hidden_column = len(labels) + 5
+    last = 3 + len(names)
     for offset, label in enumerate(WOMEN):
-        position = labels.index(label)
-        _hidden_column(ws, hidden + offset, 4, label,
-                       [chart_values(values[position].measure, publication) for values in rows.values()])
+        _hidden_column(ws, hidden_column + offset, 4, label,
+                       [chart_values(figures[(sheet, name, label)], publication) for name in names])
     chart = _bar(f"Part de femmes par {title.lower()}, ensemble et parmi les cadres",
-                 width=min(40.0, max(18.0, 2.5 * len(rows))))
-    chart.add_data(Reference(ws, min_col=hidden, max_col=hidden + 1, min_row=3, max_row=last),
+                 width=min(40.0, max(18.0, 2.5 * len(names))))
+    chart.add_data(Reference(ws, min_col=hidden_column, max_col=hidden_column + 1, min_row=3, max_row=last),
                    titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=4, max_row=last))
     chart.y_axis.number_format = "0%"

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from extract.batch import InputFile
 from extract.read import read_file
-from pipeline import process
 from questionnaire.definition import load
 from questionnaire.record import Record
 from tests.support_layouts import ANSWERS, GLYPH_FONT, draw_other_layout
+from tests.support_samples import processed
 
 ROOT = Path(__file__).resolve().parent.parent
 INBOX, TRUTH = ROOT / "samples" / "inbox", ROOT / "samples" / "truth"
@@ -29,8 +28,7 @@ def _truths(scans: bool) -> list[dict]:
 
 
 def _read(relative: str, tender: str) -> tuple[Record, dict]:
-    path = INBOX / relative
-    record = Record.from_dict(process(InputFile(path, relative, tender, path.stat().st_size)))
+    record = Record.from_dict(processed(relative, tender))
     return record, record.to_contract(FORM)
 
 
