@@ -116,7 +116,7 @@ def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens,
             return scan_reader(page, number)
         return Page(number, width, height, image_only=True)
     shapes = path_shapes(page, height)
-    ticks = shapes.others + [t.bbox for t in annots.ticks if len(t.text) <= 2]
+    ticks = shapes.ticks + [t.bbox for t in annots.ticks if len(t.text) <= 2]
     marks = assemble(shapes.boxes, glyphs, annots.marks, ticks)
     return Page(number, width, height, words=words + annots.words, marks=marks, rules=shapes.rules)
 

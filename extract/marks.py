@@ -1,35 +1,42 @@
 """Boxes and ticks become marks: a box is ticked when a tick lies inside it.
 
-Boxes come from vector squares, box glyphs (☐ ☒) and check-box widgets;
-ticks from tick glyphs and lone "X" words, drawn paths, free-text "X"
-annotations and ink strokes. One rule decides for all of them.
+Boxes come from drawn shapes (printed squares, a browser's radio buttons and
+check boxes: :mod:`extract.vector_marks` gives each its drawn state), box
+glyphs (☐ ☒) and check-box widgets; ticks from tick glyphs and lone "X"
+words, drawn paths, free-text "X" annotations and ink strokes. A box left
+unticked by its own drawing, glyph or widget value is ticked by a tick lying
+over it: one rule for all of them.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from extract.pdfium_text import DINGBAT, TICKED_BOX_GLYPHS
 from extract.tokens import BBox, Mark, Word, overlap_ratio
-from questionnaire.record import SOURCE_FORM_FIELD, SOURCE_TEXT
+from questionnaire.record import SOURCE_TEXT
 
 TICK_MIN_SHARE = 0.25  # a tick must span at least this share of the box
 
 
-def assemble(vector_boxes: list[BBox], glyphs: list[Word], widget_marks: list[Mark],
+def assemble(drawn: list[Mark], glyphs: list[Word], widget_marks: list[Mark],
              ticks: list[BBox], source: str = SOURCE_TEXT) -> list[Mark]:
     """Every box of the page with its state; widget marks keep their own state."""
     glyph_boxes = [g for g in glyphs if len(g.text) == 1 and _is_box_glyph(g.text)]
     tick_boxes = ticks + [g.bbox for g in glyphs if g not in glyph_boxes]
     marks = list(widget_marks)
-    for box in vector_boxes + [g.bbox for g in glyph_boxes]:
-        if any(overlap_ratio(box, m.bbox) > 0.5 or overlap_ratio(m.bbox, box) > 0.5 for m in marks):
+    printed = [replace(m, source=source) for m in drawn]
+    printed += [Mark(*g.bbox, checked=False, source=source) for g in glyph_boxes]
+    for box in printed:
+        if any(overlap_ratio(box.bbox, m.bbox) > 0.5 or overlap_ratio(m.bbox, box.bbox) > 0.5 for m in marks):
             continue  # the same box drawn twice (widget over its printed square)
-        marks.append(Mark(*box, checked=_ticked(box, tick_boxes), source=source))
+        marks.append(box)
     for glyph in glyphs:  # a dingbat outside every box: a box whose state cannot be told
         if glyph.text == DINGBAT and not any(overlap_ratio(glyph.bbox, _grow(m.bbox, 3)) > 0.5 for m in marks):
             marks.append(Mark(*glyph.bbox, checked=None, source=source, confidence=0.0))
     for glyph in glyph_boxes:
         if glyph.text in TICKED_BOX_GLYPHS:
             marks = [_tick(m) if overlap_ratio(glyph.bbox, m.bbox) > 0.5 else m for m in marks]
-    return [_widget_ticked_over(m, tick_boxes) for m in marks]
+    return [_tick(m) if m.checked is False and _ticked(m.bbox, tick_boxes) else m for m in marks]
 
 
 def _is_box_glyph(text: str) -> bool:
@@ -49,15 +56,7 @@ def _ticked(box: BBox, ticks: list[BBox]) -> bool:
 
 
 def _tick(mark: Mark) -> Mark:
-    return Mark(mark.x0, mark.top, mark.x1, mark.bottom, True, mark.source, mark.confidence,
-                mark.field_name)
-
-
-def _widget_ticked_over(mark: Mark, ticks: list[BBox]) -> Mark:
-    """A widget left unticked but with an "X" typed over it is ticked."""
-    if mark.source == SOURCE_FORM_FIELD and mark.checked is False and _ticked(mark.bbox, ticks):
-        return _tick(mark)
-    return mark
+    return replace(mark, checked=True)
 
 
 def _grow(box: BBox, margin: float) -> BBox:

@@ -1,9 +1,17 @@
 """Drawn boxes, drawn ticks and ruling lines, from the page's vector paths (PDFium).
 
-A tick box printed by a form is a small stroked square; a tick drawn over
-it (two crossing lines, a filled square, a check stroke) is a path lying
-inside that square. Only sizes and positions matter, so any producer's
-drawing works.
+A tick box is drawn as one shape or as a few shapes nested in each other:
+a form's printed square (a stroked square), a browser's radio button (a
+white disc, a grey or coloured ring, and when checked a coloured dot inside)
+or check box (a rounded square: an outline, or when checked a coloured
+square with a white check drawn over it). The shapes nested in a box are
+painted one over the other as the PDF paints them (later shapes cover
+earlier ones): the box is ticked when the middle of the box ends up inked,
+or when a check or a cross is stroked inside it. Only sizes, nesting, fill
+and stroke matter, never a producer's coordinates, so any browser's or
+word processor's drawing works. Every other small inked path (two crossing
+lines, a filled square, a check stroke overshooting its box) is a tick
+candidate: :mod:`extract.marks` ticks a box with it when it lies over the box.
 
 Ruling lines (table borders, answer lines) are the straight horizontal and
 vertical segments of stroked paths, the sides of shaded rectangles, and
@@ -14,13 +22,14 @@ little on pages that never ask for their cells.
 from __future__ import annotations
 
 import ctypes
+import math
 from dataclasses import dataclass, field
 from typing import Callable
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from extract.tokens import BBox, Rule
+from extract.tokens import BBox, Mark, Rule
 
 BOX_MIN, BOX_MAX = 5.0, 22.0  # points: a tick box is between these sizes
 SQUARE_TOLERANCE = 0.25
@@ -29,40 +38,236 @@ RULE_MIN_PT = 3.0  # a shorter straight segment is a piece of a drawing, not a r
 STRAIGHT_PT = 0.5  # a segment whose ends differ less than this across is horizontal (vertical)
 THIN_FILL_PT = 2.5  # a filled rectangle at most this thick is a drawn line
 WHITE = 250  # a colour with every channel at least this light does not show on paper
+INK = 216  # ... and one with no channel darker than this does not show as a tick (a pale background)
 BACKGROUND_SHARE = 0.8  # a shaded rectangle this much of the page's size is a background
+NESTED_MARGIN = 0.15  # share of a box's size a shape nested in it may overshoot it by
+INNER = 0.55  # the middle of a box: this share of its half-size around its centre
+GRID = 9  # points sampled across the middle of a box, in each direction
+INKED_SHARE = 0.3  # a box whose middle is at least this much inked is ticked
+BLANK_SHARE = 0.05  # ... and at most this much, not ticked (between: unknown)
+TICK_MIN_SHARE = 0.25  # a stroke ticks a box when it spans this share of it both ways
+ROUND_STRAIGHT_SHARE = 0.2  # a closed curve with less of its length straight is a circle
 
 Point = tuple[float, float]
+RGBA = tuple[int, int, int, int]
+
+
+@dataclass
+class Subpath:
+    points: list[Point]
+    lines: list[tuple[Point, Point]]  # its straight segments (curves left out), closed ones closed
+    closed: bool = False
+    curved: bool = False
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One small path as painted: its box (stroke included) and how it is painted."""
+
+    bbox: BBox  # top-left page coordinates
+    fill: RGBA | None  # fill colour, None when the path is not filled
+    stroke: RGBA | None  # stroke colour, None when the path is not stroked
+    line_width: float  # in page units
+    outline: str  # "square" (axis-aligned square), "round" (circle, rounded square), "open", "other"
+    elliptic: bool = False  # a circle or an ellipse: its inside is the ellipse, not its box
+
+    @property
+    def size(self) -> float:
+        return max(self.bbox[2] - self.bbox[0], self.bbox[3] - self.bbox[1])
+
+    @property
+    def inked(self) -> bool:
+        return _shows(self.fill, INK) or _shows(self.stroke, INK)
 
 
 @dataclass
 class PathShapes:
-    """What the page's paths draw: tick boxes, tick candidates and rules."""
+    """What the page's paths draw: tick boxes with their drawn state, tick candidates and rules."""
 
-    boxes: list[BBox] = field(default_factory=list)  # small stroked squares
-    others: list[BBox] = field(default_factory=list)  # every other small path
+    boxes: list[Mark] = field(default_factory=list)
+    ticks: list[BBox] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
 
 
 def path_shapes(page: pdfium.PdfPage, height: float) -> PathShapes:
     """Boxes, tick candidates and ruling lines of the page's paths, in top-left coordinates."""
-    shapes = PathShapes()
+    small: list[Shape] = []
+    rules: list[Rule] = []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     width_limit, height_limit = page.get_width() * BACKGROUND_SHARE, height * BACKGROUND_SHARE
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=MAX_DEPTH):
         left, bottom, right, top = _page_bounds(obj)
         width, tall = right - left, top - bottom
         raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
+        fill_colour = _colour(obj, raw.FPDFPageObj_GetFillColor) if fill.value else None
+        stroke_colour = _colour(obj, raw.FPDFPageObj_GetStrokeColor) if stroke.value else None
+        subpaths = None
         if width <= BOX_MAX * 1.5 and tall <= BOX_MAX * 1.5:
-            bbox = (left, height - top, right, height - bottom)
-            if _is_square(width, tall) and stroke.value and not fill.value and _axis_aligned(obj):
-                shapes.boxes.append(bbox)  # a tick box is a mark, not a rule
-                continue
-            shapes.others.append(bbox)
+            subpaths = _subpaths(obj, _to_page(obj, height))
+            shape = _shape((left, height - top, right, height - bottom), subpaths, fill_colour, stroke_colour, obj)
+            small.append(shape)
+            if shape.outline == "square" and stroke_colour and not fill_colour:
+                continue  # a tick box is a mark, not a rule
         if max(width, tall) >= RULE_MIN_PT:
             background = width >= width_limit and tall >= height_limit
-            shapes.rules += _rules(obj, height, bool(fill.value) and not background and _visible(obj, raw.FPDFPageObj_GetFillColor),
-                                   bool(stroke.value) and _visible(obj, raw.FPDFPageObj_GetStrokeColor))
-    return shapes
+            filled = _shows(fill_colour, WHITE) and not background
+            if filled or _shows(stroke_colour, WHITE):
+                rules += _rules(subpaths or _subpaths(obj, _to_page(obj, height)), filled, _shows(stroke_colour, WHITE))
+    boxes, ticks = classify(small)
+    return PathShapes(boxes, ticks, rules)
+
+
+# -- boxes: nested shapes painted in order ---------------------------------------
+
+def classify(shapes: list[Shape]) -> tuple[list[Mark], list[BBox]]:
+    """Nested shapes grouped into boxes with their state; what belongs to no box is a tick candidate.
+
+    ``shapes`` are in painting order. A box is a square or round closed shape
+    of a tick box's size that shows an outline, or that holds other shapes
+    (a coloured square with a white check); a lone filled disc (a bullet) is
+    not a box.
+    """
+    claimed: set[int] = set()
+    boxes: list[Mark] = []
+    for index in sorted(range(len(shapes)), key=lambda i: -_area(shapes[i].bbox)):
+        outer = shapes[index]
+        if index in claimed or not _box_shaped(outer):
+            continue
+        members = [i for i in range(len(shapes)) if i not in claimed and _nested(shapes[i], outer)]
+        nested = [shapes[i] for i in members]
+        if not _shows_a_box(outer, nested):
+            continue
+        claimed.update(members)
+        boxes.append(_box(outer, nested))
+    ticks = [s.bbox for i, s in enumerate(shapes) if i not in claimed and s.inked]
+    return boxes, ticks
+
+
+def _box_shaped(shape: Shape) -> bool:
+    width, tall = shape.bbox[2] - shape.bbox[0], shape.bbox[3] - shape.bbox[1]
+    return shape.outline in ("square", "round") and _is_square(width, tall)
+
+
+def _nested(shape: Shape, outer: Shape) -> bool:
+    margin = max(1.0, outer.size * NESTED_MARGIN)
+    x0, top, x1, bottom = outer.bbox
+    return (x0 - margin <= shape.bbox[0] and top - margin <= shape.bbox[1]
+            and shape.bbox[2] <= x1 + margin and shape.bbox[3] <= bottom + margin)
+
+
+def _shows_a_box(outer: Shape, nested: list[Shape]) -> bool:
+    """An outline stroked in ink, or a closed shape holding others (not a lone dot)."""
+    if any(s.outline in ("square", "round") and _shows(s.stroke, WHITE) for s in nested):
+        return True
+    return len(nested) > 1 and any(s.inked for s in nested)
+
+
+def _box(outer: Shape, nested: list[Shape]) -> Mark:
+    """The box with its state: inked in its middle, or a tick stroked inside, is ticked."""
+    share = _inked_share(outer, nested)
+    stroked_tick = any(s.outline == "open" and _shows(s.stroke, INK) and _spans(s, outer) for s in nested)
+    if share >= INKED_SHARE or stroked_tick:
+        checked, confidence = True, 1.0
+    elif share <= BLANK_SHARE:
+        checked, confidence = False, 1.0
+    else:
+        checked, confidence = None, 0.0
+    return Mark(*_geometric(outer), checked=checked, confidence=confidence)
+
+
+def _spans(shape: Shape, outer: Shape) -> bool:
+    least = outer.size * TICK_MIN_SHARE
+    return shape.bbox[2] - shape.bbox[0] >= least and shape.bbox[3] - shape.bbox[1] >= least
+
+
+def _inked_share(outer: Shape, nested: list[Shape]) -> float:
+    """Share of the box's middle left inked once every nested shape is painted in order."""
+    x0, top, x1, bottom = _geometric(outer)
+    cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+    rx, ry = (x1 - x0) / 2 * INNER, (bottom - top) / 2 * INNER
+    steps = [(k / (GRID - 1)) * 2 - 1 for k in range(GRID)]
+    points = [(cx + u * rx, cy + v * ry) for u in steps for v in steps if not outer.elliptic or u * u + v * v <= 1]
+    return sum(_shows(_colour_at(x, y, nested), INK) for x, y in points) / len(points)
+
+
+def _colour_at(x: float, y: float, shapes: list[Shape]) -> RGBA | None:
+    colour = None
+    for shape in shapes:
+        if shape.fill is not None and _inside(x, y, shape):
+            colour = shape.fill
+        if shape.stroke is not None and shape.outline != "open" and _on_outline(x, y, shape):
+            colour = shape.stroke
+    return colour
+
+
+def _geometric(shape: Shape) -> BBox:
+    """The shape's own outline: its box without the stroke's outer half."""
+    half = shape.line_width / 2 if shape.stroke is not None else 0.0
+    x0, top, x1, bottom = shape.bbox
+    if x1 - x0 <= 2 * half or bottom - top <= 2 * half:
+        return shape.bbox
+    return (x0 + half, top + half, x1 - half, bottom - half)
+
+
+def _inside(x: float, y: float, shape: Shape) -> bool:
+    x0, top, x1, bottom = _geometric(shape)
+    if shape.elliptic:
+        return _ellipse_radius(x, y, (x0, top, x1, bottom)) <= 1.0
+    return x0 <= x <= x1 and top <= y <= bottom
+
+
+def _on_outline(x: float, y: float, shape: Shape) -> bool:
+    x0, top, x1, bottom = _geometric(shape)
+    half = shape.line_width / 2
+    if shape.elliptic:
+        radius = min(x1 - x0, bottom - top) / 2
+        return abs(_ellipse_radius(x, y, (x0, top, x1, bottom)) - 1.0) * radius <= half
+    inside = x0 - half <= x <= x1 + half and top - half <= y <= bottom + half
+    return inside and min(abs(x - x0), abs(x - x1), abs(y - top), abs(y - bottom)) <= half
+
+
+def _ellipse_radius(x: float, y: float, bbox: BBox) -> float:
+    cx, cy = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+    rx, ry = max((bbox[2] - bbox[0]) / 2, 1e-6), max((bbox[3] - bbox[1]) / 2, 1e-6)
+    return math.hypot((x - cx) / rx, (y - cy) / ry)
+
+
+def _area(bbox: BBox) -> float:
+    return (bbox[2] - bbox[0]) * (bbox[3] - bbox[1])
+
+
+# -- reading the paths from PDFium ---------------------------------------------
+
+def _shape(bbox: BBox, subpaths: list[Subpath], fill: RGBA | None, stroke: RGBA | None,
+           obj: pdfium.PdfObject) -> Shape:
+    closed = bool(subpaths) and all(s.closed or _returns(s.points) for s in subpaths)
+    curved = any(s.curved for s in subpaths)
+    width, tall = bbox[2] - bbox[0], bbox[3] - bbox[1]
+    if not closed:
+        outline = "open"
+    elif not _is_square(width, tall):
+        outline = "other"
+    elif curved:
+        outline = "round"
+    else:
+        axis = all(abs(a[0] - b[0]) < STRAIGHT_PT or abs(a[1] - b[1]) < STRAIGHT_PT for s in subpaths for a, b in s.lines)
+        outline = "square" if axis else "other"
+    return Shape(bbox, fill, stroke, _line_width(obj) if stroke is not None else 0.0, outline,
+                 elliptic=outline == "round" and _straight_share(subpaths) < ROUND_STRAIGHT_SHARE)
+
+
+def _returns(points: list[Point]) -> bool:
+    """A path that ends where it began (closed without the close operator)."""
+    return len(points) > 2 and math.dist(points[0], points[-1]) < 0.1
+
+
+def _straight_share(subpaths: list[Subpath]) -> float:
+    """Share of the outline's length made of long straight runs (a rounded square's sides)."""
+    total = sum(math.dist(a, b) for s in subpaths for a, b in zip(s.points, s.points[1:])) or 1.0
+    xs = [x for s in subpaths for x, _ in s.points]
+    ys = [y for s in subpaths for _, y in s.points]
+    extent = max(max(xs) - min(xs), max(ys) - min(ys))
+    return sum(math.dist(a, b) for s in subpaths for a, b in s.lines if math.dist(a, b) > extent * 0.3) / total
 
 
 def _page_bounds(obj: pdfium.PdfObject) -> tuple[float, float, float, float]:
@@ -79,24 +284,38 @@ def _page_bounds(obj: pdfium.PdfObject) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _visible(obj: pdfium.PdfObject, get_colour: Callable) -> bool:
-    """Whether the fill (or stroke) colour shows on white paper."""
+def _colour(obj: pdfium.PdfObject, get_colour: Callable) -> RGBA:
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
     if not get_colour(obj.raw, r, g, b, a):
-        return True
-    return a.value > 0 and min(r.value, g.value, b.value) < WHITE
+        return (0, 0, 0, 255)  # a colour PDFium cannot tell (a pattern): assume it shows
+    return (r.value, g.value, b.value, a.value)
 
 
-def _rules(obj: pdfium.PdfObject, height: float, filled: bool, stroked: bool) -> list[Rule]:
+def _shows(colour: RGBA | None, lightest: int) -> bool:
+    """Whether a colour shows on white paper: some channel darker than ``lightest``."""
+    return colour is not None and colour[3] > 0 and min(colour[:3]) < lightest
+
+
+def _line_width(obj: pdfium.PdfObject) -> float:
+    width = ctypes.c_float()
+    if not raw.FPDFPageObj_GetStrokeWidth(obj.raw, width):
+        return 1.0
+    scale, holder = 1.0, obj
+    while holder is not None:  # the path's own matrix, then its form XObjects'
+        a, b, c, d, _, _ = holder.get_matrix().get()
+        scale *= math.sqrt(abs(a * d - b * c)) or 1.0
+        holder = holder.container
+    return max(width.value * scale, 0.0)
+
+
+def _rules(subpaths: list[Subpath], filled: bool, stroked: bool) -> list[Rule]:
     """The rules a path draws: its straight strokes, or the lines its filled rectangles make."""
-    if not (filled or stroked):
-        return []
     rules = []
-    for points, lines in _subpaths(obj, _to_page(obj, height)):
+    for subpath in subpaths:
         if stroked:
-            rules += [r for a, b in lines if (r := _rule(a, b)) is not None]
-        elif _is_rectangle(points, lines):
-            rules += _filled_rectangle(points, lines)
+            rules += [r for a, b in subpath.lines if (r := _rule(a, b)) is not None]
+        elif filled and _is_rectangle(subpath.points, subpath.lines):
+            rules += _filled_rectangle(subpath.points, subpath.lines)
     return rules
 
 
@@ -115,25 +334,28 @@ def _to_page(obj: pdfium.PdfObject, height: float) -> Callable[[float, float], P
     return to_page
 
 
-def _subpaths(obj: pdfium.PdfObject, to_page: Callable[[float, float], Point]) -> list[tuple[list[Point], list[tuple[Point, Point]]]]:
-    """Each subpath as its points and its straight segments (curves left out), closed ones closed."""
+def _subpaths(obj: pdfium.PdfObject, to_page: Callable[[float, float], Point]) -> list[Subpath]:
+    """Each subpath: its points, its straight segments, whether it is closed or has curves."""
     x, y = ctypes.c_float(), ctypes.c_float()
-    subpaths: list[tuple[list[Point], list[tuple[Point, Point]]]] = []
+    subpaths: list[Subpath] = []
     for index in range(raw.FPDFPath_CountSegments(obj.raw)):
         segment = raw.FPDFPath_GetPathSegment(obj.raw, index)
         kind = raw.FPDFPathSegment_GetType(segment)
         raw.FPDFPathSegment_GetPoint(segment, x, y)
         point = to_page(x.value, y.value)
         if kind == raw.FPDF_SEGMENT_MOVETO or not subpaths:
-            subpaths.append(([point], []))
+            subpaths.append(Subpath([point], []))
             continue
-        points, lines = subpaths[-1]
+        subpath = subpaths[-1]
         if kind == raw.FPDF_SEGMENT_LINETO:
-            lines.append((points[-1], point))
-        points.append(point)
-        if raw.FPDFPathSegment_GetClose(segment) and point != points[0]:
-            lines.append((point, points[0]))
-    return subpaths
+            subpath.lines.append((subpath.points[-1], point))
+        subpath.curved |= kind == raw.FPDF_SEGMENT_BEZIERTO
+        subpath.points.append(point)
+        if raw.FPDFPathSegment_GetClose(segment):
+            subpath.closed = True
+            if point != subpath.points[0]:
+                subpath.lines.append((point, subpath.points[0]))
+    return [s for s in subpaths if len(s.points) > 1]
 
 
 def _rule(a: Point, b: Point) -> Rule | None:
@@ -168,19 +390,6 @@ def _filled_rectangle(points: list[Point], lines: list[tuple[Point, Point]]) -> 
         return []  # a filled square in a box is a tick; a dot, a bullet
     return [Rule(left, top, right, top), Rule(left, bottom, right, bottom),
             Rule(left, top, left, bottom), Rule(right, top, right, bottom)]
-
-
-def _axis_aligned(obj: pdfium.PdfObject) -> bool:
-    """True when every segment is horizontal or vertical (a box, not a cross or a tick)."""
-    x, y = ctypes.c_float(), ctypes.c_float()
-    points = []
-    for index in range(raw.FPDFPath_CountSegments(obj.raw)):
-        segment = raw.FPDFPath_GetPathSegment(obj.raw, index)
-        if raw.FPDFPathSegment_GetType(segment) == raw.FPDF_SEGMENT_BEZIERTO:
-            return False
-        raw.FPDFPathSegment_GetPoint(segment, x, y)
-        points.append((x.value, y.value))
-    return all(abs(x1 - x0) < 0.5 or abs(y1 - y0) < 0.5 for (x0, y0), (x1, y1) in zip(points, points[1:]))
 
 
 def _is_square(width: float, tall: float) -> bool:
