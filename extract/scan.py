@@ -1,7 +1,8 @@
 """An image-only (scanned) page as positioned tokens.
 
 The page is rendered (300 dpi by default), turned upright and deskewed; its
-tick boxes become marks (:mod:`extract.boxes`). The page is then cleaned
+tick boxes become marks (:mod:`extract.boxes`), its long straight strokes
+rules (:func:`raster.rule_lines`). The page is then cleaned
 once for OCR (:func:`raster.text_only`: boxes, rules, dotted answer lines
 and specks go) and one fast OCR pass at a lower resolution gives the words
 the field reader needs to find the printed labels; lines of print read with
@@ -21,8 +22,9 @@ import pypdfium2.raw as pdfium_c
 
 from extract.boxes import Box, find_boxes
 from extract.ocr_engine import OcrEngine, OcrWord
-from extract.raster import Raster, deskew, ink_threshold, render_page, save_png, text_only, turn, without_dust
-from extract.tokens import BBox, Mark, Page, Word, group_lines, overlap_ratio, union
+from extract.raster import (Raster, deskew, ink_threshold, render_page, rule_lines, save_png, text_only, turn,
+                            without_dust)
+from extract.tokens import BBox, Mark, Page, Rule, Word, group_lines, overlap_ratio, union
 from questionnaire.record import SOURCE_OCR
 
 SOURCE = SOURCE_OCR
@@ -88,7 +90,7 @@ def read_scan_page(pdf_page, number: int, *, engine: OcrEngine | None, crops_dir
     width, height = scan.raster.size_points
     return Page(
         number=number, width=width, height=height, words=words,
-        marks=[_mark(box, scan.raster) for box in scan.boxes], image_only=True,
+        marks=[_mark(box, scan.raster) for box in scan.boxes], rules=scan.rules, image_only=True,
         zone_reader=ZoneReader(scan, engine, words) if engine is not None else None,
         crop_writer=CropWriter(scan.raster, number, crops_dir) if crops_dir is not None else None,
     )
@@ -107,6 +109,7 @@ class PreparedScan:
     boxes: list[Box]
     text: Raster
     small: Raster
+    rules: list[Rule]
 
 
 def _prepare(raster: Raster) -> PreparedScan:
@@ -114,7 +117,8 @@ def _prepare(raster: Raster) -> PreparedScan:
     boxes = find_boxes(raster)
     unboxed = without_boxes(raster.image, boxes, raster.scale)
     text = Raster(text_only(unboxed, ink_threshold(raster.image), raster.scale), raster.dpi)
-    return PreparedScan(raster, boxes, text, text.resized(LABEL_DPI) if text.dpi > LABEL_DPI else text)
+    rules = [Rule(*raster.to_points(line), source=SOURCE) for line in rule_lines(raster.image, raster.scale)]
+    return PreparedScan(raster, boxes, text, text.resized(LABEL_DPI) if text.dpi > LABEL_DPI else text, rules)
 
 
 def _few_confident(words: list[Word]) -> bool:

@@ -15,7 +15,9 @@ from reportlab.pdfgen import canvas
 
 from extract.cells import cell_of, find_tables
 from extract.document import load
+from extract.scan import read_scan_page
 from extract.tokens import Page, Rule
+from tests.support_scan import scan
 
 HEIGHT = 842.0
 
@@ -127,10 +129,15 @@ def drawn_tables() -> bytes:
         pdf.rect(x - 0.3, HEIGHT - 590, 0.6, 90, stroke=0, fill=1)
     for y in (500, 530, 560, 590):
         pdf.rect(50, HEIGHT - y - 0.3, 300, 0.6, stroke=0, fill=1)
-    pdf.setFillColorRGB(0.85, 0.85, 0.85)
-    pdf.rect(50, HEIGHT - 700, 200, 40, stroke=0, fill=1)  # a shaded box: its sides show
+    pdf.rect(50, HEIGHT - 634, 150, 14)  # a one-row box of two cells, sides shorter than a title's letters
+    pdf.line(120, HEIGHT - 634, 120, HEIGHT - 620)
     pdf.rect(400, HEIGHT - 110, 10, 10)  # a tick box: a mark, not a table
+    pdf.rect(400, HEIGHT - 634, 10, 10)
+    pdf.setFont("Helvetica-Bold", 22)
+    pdf.drawString(50, HEIGHT - 668, "TITRE ILLUSTRÉ")  # letters' stems and bars are not rules
     pdf.line(50, HEIGHT - 760, 300, HEIGHT - 760)  # an answer line
+    pdf.setFillColorRGB(0.85, 0.85, 0.85)
+    pdf.rect(50, HEIGHT - 720, 200, 40, stroke=0, fill=1)  # a shaded box: its sides show
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
@@ -149,7 +156,7 @@ def test_rules_of_a_drawn_page_are_its_lines_in_top_left_points(drawn_page):
     assert all(r.x0 == r.x1 for r in drawn_page.rules if not r.horizontal)
     assert any(r.bbox == pytest.approx((50, 760, 300, 760)) for r in horizontal)  # the answer line
     assert not any(400 <= r.x0 <= 410 and 100 <= r.top <= 110 for r in drawn_page.rules)  # the tick box
-    assert len(drawn_page.marks) == 1
+    assert len(drawn_page.marks) == 2
 
 
 @pytest.mark.parametrize("top, way", [(100, "stroked lines"), (300, "a rectangle per cell"),
@@ -161,5 +168,37 @@ def test_tables_drawn_every_way_give_the_same_grid(drawn_page, top, way):
 
 
 def test_a_shaded_box_is_a_cell_and_lines_alone_are_not(drawn_page):
-    assert len(drawn_page.tables) == 4
-    assert drawn_page.tables[-1].bbox == pytest.approx((50, 660, 250, 700), abs=0.5)
+    assert len(drawn_page.tables) == 5
+    assert drawn_page.tables[-1].bbox == pytest.approx((50, 680, 250, 720), abs=0.5)
+
+
+# -- rules from a scanned page --------------------------------------------------------------------
+
+@pytest.fixture(scope="module", params=[(200, 1.2), (300, -0.7)], ids=["200dpi", "300dpi"])
+def scanned_page(request) -> Page:
+    import pypdfium2 as pdfium
+    dpi, angle = request.param
+    return read_scan_page(pdfium.PdfDocument(scan(drawn_tables(), dpi=dpi, angle=angle))[0], 1,
+                          engine=None, crops_dir=None)
+
+
+@pytest.mark.parametrize("top", [100, 300, 500])
+def test_tables_on_a_scan_give_the_same_grid(scanned_page, top):
+    table = next(t for t in scanned_page.tables if abs(t.bbox[1] - top) < 4)
+    assert (table.row_count, table.column_count, len(table.cells)) == (3, 3, 9)
+    assert table.bbox == pytest.approx((50, top, 350, top + 90), abs=2.5)  # deskewed: within a line's width or two
+    assert all(r.source == "ocr" for r in scanned_page.rules)
+
+
+def test_a_one_row_box_on_a_scan_has_its_short_sides(scanned_page):
+    table = next(t for t in scanned_page.tables if abs(t.bbox[1] - 620) < 4)
+    assert (table.row_count, table.column_count) == (1, 2)
+
+
+def test_tick_boxes_and_letters_on_a_scan_are_not_rules(scanned_page):
+    def near(rule: Rule, bbox: tuple[float, float, float, float]) -> bool:
+        return rule.x1 >= bbox[0] and rule.x0 <= bbox[2] and rule.bottom >= bbox[1] and rule.top <= bbox[3]
+    for bbox in [(395, 95, 415, 115), (395, 615, 415, 640), (45, 645, 260, 675)]:
+        assert not [r for r in scanned_page.rules if near(r, bbox) and r.length < 100], bbox
+    answer_line = [r for r in scanned_page.rules if r.horizontal and abs(r.top - 760) < 4]
+    assert len(answer_line) == 1 and answer_line[0].length == pytest.approx(250, abs=4)
