@@ -6,22 +6,60 @@ Exit codes tell the kind of failure (as OCRmyPDF does), see :mod:`exit_codes`.
 from __future__ import annotations
 
 import sys
+import tempfile
+import traceback
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from exit_codes import Exit
+from exit_codes import EgaliteError, Exit, InputError, why
 from locales import speak_french
 
 speak_french()  # click's own texts (« Usage », « Missing argument ») in French
 
-
-def fail(message: str, code: Exit) -> None:
-    click.secho(message, fg="red", err=True)
-    sys.exit(int(code))
+INTERRUPTED = ("Arrêt demandé (Ctrl-C). Ce qui a été lu est gardé dans l'historique ; "
+               "relancez la même commande pour reprendre.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Egalite(click.Group):
+    """The command group, and the one handler that turns every failure into a French sentence.
+
+    An :class:`exit_codes.EgaliteError` is printed and exits with its code;
+    Ctrl-C exits 130; any other exception is a bug: its traceback goes to a
+    log file, the officer gets the file's path and exit code 5.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except EgaliteError as error:
+            click.secho(error.message, fg="red", err=True)
+            ctx.exit(int(error.exit_code))
+        except KeyboardInterrupt:
+            click.secho(INTERRUPTED, fg="yellow", err=True)
+            ctx.exit(int(Exit.INTERRUPTED))
+        except Exception:  # noqa: BLE001 - a bug: logged, and said in French
+            click.secho(f"Erreur interne d'egalite (un défaut du programme, pas de vos fichiers). "
+                        f"{_logged()}", fg="red", err=True)
+            ctx.exit(int(Exit.INTERNAL))
+
+
+def _logged() -> str:
+    """Write the current exception's traceback to a log file in the temporary folder; say where."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix=f"egalite-erreur-{stamp}-",
+                                         suffix=".log", delete=False) as log:
+            log.write(f"egalite {' '.join(sys.argv[1:])}\n\n{traceback.format_exc()}")
+    except OSError as error:
+        return f"Le détail n'a pas pu être écrit dans le dossier temporaire ({why(error)})."
+    return f"Le détail est écrit dans {log.name} : joignez ce fichier à votre signalement."
+
+
+@click.group(cls=Egalite, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="egalite", message="egalite %(version)s")
 def main() -> None:
     """Lit les questionnaires « politique égalité » reçus avec les offres
@@ -70,7 +108,7 @@ def run(inbox: Path, output: Path, workers: int | None, timeout: float, egapro: 
     from pipeline import RunOptions, run_batch
 
     if not inbox.is_dir():
-        fail(f"Dossier introuvable : {inbox}", Exit.INPUT)
+        raise InputError(f"Dossier introuvable : {inbox}")
     options = RunOptions(workers=workers, timeout=timeout, egapro=egapro,
                          publication=publication, use_cache=not no_cache)
     sys.exit(int(run_batch(inbox, output, options)))
@@ -83,7 +121,7 @@ def check(file: Path) -> None:
     from pipeline import check_file
 
     if not file.is_file():
-        fail(f"Fichier introuvable : {file}", Exit.INPUT)
+        raise InputError(f"Fichier introuvable : {file}")
     sys.exit(int(check_file(file)))
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import fcntl
 import functools
 import os
+import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import click
 
@@ -22,7 +23,8 @@ from analyse.corrections import read_choices, read_corrections
 from analyse.export import write_csv, write_jsonl
 from analyse.store import Store
 from analyse.validate import validate
-from exit_codes import Exit
+from analyse.excel import WorkbookLocked
+from exit_codes import Exit, Interrupted, OutputError, UsageError, why
 from extract.batch import InputFile, discover, run_parallel, sha256_of
 from extract.read import EXTRACTOR_VERSION, read_file
 from questionnaire.definition import Form, load as load_form
@@ -32,6 +34,7 @@ STORE_NAME = "egalite.sqlite"
 LOCK_NAME = ".egalite.lock"
 CROPS = "zones"  # PNG crops of doubtful zones, for the review sheet
 TERRITORY_BOOK = "synthese-territoire.xlsx"
+RESERVED = {name.casefold() for name in (STORE_NAME, LOCK_NAME, CROPS, TERRITORY_BOOK, "records.jsonl", "records.csv")}
 
 
 @dataclass(frozen=True)
@@ -72,10 +75,13 @@ def _review_suspect_ocr(record: Record, form: Form) -> None:
 
 def content_hash(item: InputFile) -> str | None:
     """The file's SHA-256 (computed once: the parent passes it along when it looked in the cache);
-    None for what is not a regular file (a FIFO would block the reader)."""
+    None for what is not a regular file (a FIFO would block the reader) or cannot be read."""
     if item.sha256:
         return item.sha256
-    return sha256_of(item.path) if item.path.is_file() else None
+    try:
+        return sha256_of(item.path) if item.path.is_file() else None
+    except OSError:  # unreadable: the reader says why in French (extract.safety.preflight)
+        return None
 
 
 def _read_guarded(item: InputFile, output: Path | None) -> Record:
@@ -120,47 +126,105 @@ def _scan_options(item: InputFile, output: Path | None) -> dict:
 # -- the batch -------------------------------------------------------------------
 
 def run_batch(inbox: Path, output: Path, options: RunOptions) -> Exit:
-    """Read every file of the inbox and write the outputs; the exit code says how it went."""
+    """Read every file of the inbox and write the outputs; the exit code says how it went.
+
+    A failure that stops the run raises an :class:`exit_codes.EgaliteError`.
+    """
     form = load_form()
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        click.secho(f"Impossible de créer le dossier de sortie {output} : {error.strerror}", fg="red", err=True)
-        return Exit.OUTPUT
+    _prepare_output(inbox, output)
     with _exclusive(output) as locked:
         if not locked:
-            click.secho(f"Une autre exécution d'egalite utilise déjà le dossier {output} : "
-                        "attendez qu'elle se termine, puis relancez.", fg="red", err=True)
-            return Exit.OUTPUT
+            raise OutputError(f"Une autre exécution d'egalite utilise déjà le dossier {output} : "
+                              "attendez qu'elle se termine, puis relancez.")
         return _run_locked(inbox, output, options, form)
+
+
+def _prepare_output(inbox: Path, output: Path) -> None:
+    """The output folder exists, outside the inbox, and can be written."""
+    inside = output.resolve().is_relative_to(inbox.resolve())
+    if inside:
+        raise UsageError(f"Le dossier des résultats {output} est dans le dossier des offres {inbox} : les résultats "
+                         "y seraient relus comme des offres. Choisissez un dossier de résultats en dehors, "
+                         f"par exemple {inbox.parent / (inbox.name + '-resultats')}.")
+    if output.exists() and not output.is_dir():
+        raise OutputError(f"{output} est un fichier, pas un dossier : donnez un dossier pour les résultats "
+                          "(il est créé s'il n'existe pas).")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=output).close()
+    except OSError as error:
+        raise OutputError(f"Impossible d'écrire dans le dossier des résultats {output} ({why(error)}) : "
+                          "choisissez un autre dossier, ou demandez les droits d'écriture.") from error
 
 
 def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> Exit:
     started = datetime.now().replace(microsecond=0)
     store = Store(output / STORE_NAME)
+    records: list[Record] = []
     try:
-        _take_corrections(output, store, form)
+        damaged = _take_corrections(output, store, form)
         _take_choices(output, store)
         files = discover(inbox, skip=[output])
         run_id = store.start_run(inbox, started)
         index = _egapro_index(output, options)
-        records = []
         for record in _records(files, output, store, run_id, options, form):
             if index is not None:
                 _cross_check(record, index)
             store.save(run_id, record, EXTRACTOR_VERSION)  # at once: an interrupted run loses nothing
             records.append(record)
-        checked = index is not None
-        exported = _with_corrections(store, records)
-        write_jsonl(exported, output / "records.jsonl", form)
-        write_csv(exported, output / "records.csv", form)
-        books = _workbooks(store, output, started, options.publication, checked)
+        outputs = _outputs(store, output, records, started, options, index is not None, damaged)
         summary = _summary(records)
         store.finish_run(run_id, summary)
+    except KeyboardInterrupt:
+        raise Interrupted(_interrupted(records, output)) from None
     finally:
         store.close()
-    _print_summary(summary, output, books)
+    _print_summary(summary, outputs.written)
+    if outputs.problems:
+        raise OutputError("\n".join([*outputs.problems.values(), "Les autres résultats sont écrits."]))
     return Exit.OK
+
+
+def _interrupted(records: list[Record], output: Path) -> str:
+    return (f"Arrêt demandé (Ctrl-C). Les {len(records)} fichier(s) lu(s) avant l'arrêt sont gardés dans "
+            f"l'historique ({output / STORE_NAME}) ; les classeurs et records.jsonl de l'exécution précédente "
+            "restent tels quels. Relancez la même commande : elle reprend là où elle s'est arrêtée, "
+            "sans relire les fichiers déjà lus.")
+
+
+def _outputs(store: Store, output: Path, records: list[Record], started: datetime, options: RunOptions,
+             checked: bool, damaged: dict[Path, str]) -> "Outputs":
+    """Write every output that can be; what could not be written, with a French sentence for each.
+
+    A damaged workbook is left as it is (the corrections typed in it could
+    not be read): it is named, the others are written.
+    """
+    outputs = Outputs(problems=dict(damaged))
+    exported = _with_corrections(store, records)
+    outputs.attempt(output / "records.jsonl", lambda path: write_jsonl(exported, path, store.form))
+    outputs.attempt(output / "records.csv", lambda path: write_csv(exported, path, store.form))
+    _workbooks(outputs, store, output, started, options.publication, checked)
+    return outputs
+
+
+@dataclass
+class Outputs:
+    """The outputs written, and those that could not be, each with a French sentence."""
+
+    written: list[Path] = field(default_factory=list)
+    problems: dict[Path, str] = field(default_factory=dict)
+
+    def attempt(self, path: Path, write: Callable[[Path], object]) -> None:
+        """Write one output unless it is a damaged one; a failure is noted, and the run goes on."""
+        if path in self.problems:
+            return
+        try:
+            write(path)
+            self.written.append(path)
+        except WorkbookLocked as error:
+            self.problems[path] = str(error)
+        except OSError as error:
+            self.problems[path] = f"{path} n'a pas pu être écrit ({why(error)})."
 
 
 def _with_corrections(store: Store, records: list[Record]) -> list[Record]:
@@ -169,15 +233,20 @@ def _with_corrections(store: Store, records: list[Record]) -> list[Record]:
     return [stored.get((r.tender, r.file), r) for r in records]
 
 
-def _take_corrections(output: Path, store: Store, form: Form) -> None:
-    """Corrections typed in the previous workbooks, stored before the workbooks are rewritten."""
-    reports = store.add_corrections(read_corrections(output, form))
+def _take_corrections(output: Path, store: Store, form: Form) -> dict[Path, str]:
+    """Corrections typed in the previous workbooks, stored before the workbooks are rewritten.
+
+    Returns the workbooks that could not be read, with why: they must not be overwritten.
+    """
+    found = read_corrections(output, form)
+    reports = store.add_corrections(found.corrections)
     accepted = [r for r in reports if r.accepted]
     if reports:
         click.echo(f"Corrections relues dans les classeurs : {len(accepted)} acceptée(s), "
                    f"{len(reports) - len(accepted)} refusée(s).")
     for report in reports:
         click.secho(f"  {report.message}", fg=None if report.accepted else "yellow")
+    return found.unreadable
 
 
 def _take_choices(output: Path, store: Store) -> None:
@@ -197,6 +266,10 @@ def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
     """Records for every file: unchanged files from the store, the others read in workers."""
     todo = []
     for item in files:
+        if item.problem:
+            yield Record(file=item.relative, tender=item.tender, error=item.problem, error_class="rejected",
+                         size=item.size, file_bytes=item.raw_name)
+            continue
         digest = content_hash(item) if options.use_cache else None
         cached = store.cached(digest, EXTRACTOR_VERSION) if digest else None
         if cached is not None:
@@ -242,22 +315,37 @@ def _cross_check(record: Record, index) -> None:
     record.published_index = {"score": published[0], "year": published[1]} if published else None
 
 
-def _workbooks(store: Store, output: Path, started: datetime, publication: bool, checked: bool) -> list[Path]:
+def _workbooks(outputs: Outputs, store: Store, output: Path, started: datetime, publication: bool,
+               checked: bool) -> None:
     """One workbook per tender and one for the territory, all from the store."""
     from analyse.workbook_tender import write_tender_workbook
     from analyse.workbook_territory import write_territory_workbook
 
-    books = []
     choices = store.choices()
     for tender in store.tenders():
-        folder = output / (tender or "sans-consultation")
-        folder.mkdir(parents=True, exist_ok=True)
-        books.append(write_tender_workbook(store.latest(tender), tender, folder / f"synthese-{folder.name}.xlsx",
-                                           started.date(), publication=publication, egapro_checked=checked,
-                                           choices=choices))
-    books.append(write_territory_workbook(store, output / TERRITORY_BOOK, started.date(),
-                                          publication=publication, egapro_checked=checked))
-    return books
+        records = store.latest(tender)
+        outputs.attempt(tender_book(output, tender),
+                        lambda path: write_tender_workbook(records, tender, path, started.date(),
+                                                           publication=publication, egapro_checked=checked,
+                                                           choices=choices))
+    outputs.attempt(output / TERRITORY_BOOK,
+                    lambda path: write_territory_workbook(store, path, started.date(), publication=publication,
+                                                          egapro_checked=checked))
+
+
+def tender_book(output: Path, tender: str) -> Path:
+    """The tender's workbook: ``<output>/<tender>/synthese-<tender>.xlsx``.
+
+    A tender folder named like one of the run's own outputs gets a prefix,
+    and a long name is cut so that the workbook's name stays within the
+    system's limit (255 bytes).
+    """
+    name = tender or "sans-consultation"
+    if name.casefold() in RESERVED:
+        name = f"consultation {name}"
+    while len(f"synthese-{name}.xlsx".encode()) > 255:
+        name = name[:-1]
+    return output / name / f"synthese-{name}.xlsx"
 
 
 def _summary(records: list[Record]) -> dict:
@@ -267,13 +355,12 @@ def _summary(records: list[Record]) -> dict:
     return {"files": len(records), **counts}
 
 
-def _print_summary(summary: dict, output: Path, books: list[Path]) -> None:
+def _print_summary(summary: dict, written: list[Path]) -> None:
     click.echo("")
     click.secho(f"{summary['files']} fichier(s) lu(s) : {summary['ok']} OK, "
                 f"{summary['review']} à vérifier, {summary['rejected']} rejeté(s).", bold=True)
-    click.echo(f"Résultats : {output / 'records.jsonl'} et {output / 'records.csv'}")
-    for book in books:
-        click.echo(f"Classeur : {book}")
+    for path in written:
+        click.echo(f"{'Classeur' if path.suffix == '.xlsx' else 'Résultats'} : {path}")
 
 
 @contextmanager

@@ -11,7 +11,7 @@ so a later extraction of the same file never overwrites them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
@@ -31,10 +31,6 @@ from questionnaire.record import SOURCE_CORRECTION, Finding, Reading, Record
 AUTHOR = "correction"
 RULE_APPLIED = "correction"
 RULE_REFUSED = "correction_refused"
-
-
-class CorrectionsUnreadable(Exception):
-    """A workbook that may hold corrections cannot be read: do not overwrite it."""
 
 
 @dataclass(frozen=True)
@@ -93,39 +89,52 @@ class Choice:
 # ---------------------------------------------------------------------------
 # Reading the workbooks.
 
-def _workbooks(output: Path) -> Iterator[Any]:
+@dataclass
+class FoundCorrections:
+    """What the workbooks hold, and the workbooks that could not be read (French reason each)."""
+
+    corrections: list[Correction] = field(default_factory=list)
+    unreadable: dict[Path, str] = field(default_factory=dict)
+
+
+def _workbooks(output: Path, unreadable: dict[Path, str] | None = None) -> Iterator[Any]:
     """Each tender workbook of ``output``, opened read-only (closed after use).
 
-    A workbook that cannot be opened raises :class:`CorrectionsUnreadable`,
-    so the run stops before overwriting it.
+    A workbook that cannot be opened is left out and named in ``unreadable``
+    with why: the run must not overwrite it, the corrections typed in it
+    would be lost.
     """
     for path in sorted(output.glob("*/*.xlsx")):
         if path.name.startswith(("~$", ".")):
             continue  # Excel's lock files and our temporary files
         try:
             workbook = load_workbook(path, read_only=True)
-        except Exception as error:  # openpyxl raises many kinds on a damaged file
-            raise CorrectionsUnreadable(
-                f"Le classeur {path} est illisible ({error}) : les corrections qu'il contient ne "
-                "peuvent pas être relues. Réparez-le ou déplacez-le, puis relancez.") from error
+        except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
+            if unreadable is not None:
+                unreadable[path] = (
+                    f"Le classeur {path} est endommagé ou illisible : les corrections qu'il contient ne peuvent "
+                    "pas être relues, il n'est donc pas remplacé. Ouvrez-le dans Excel pour le réparer, ou "
+                    "déplacez-le ailleurs, puis relancez : il sera réécrit.")
+            continue
         try:
             yield workbook
         finally:
             workbook.close()
 
 
-def read_corrections(output: Path, form: Form) -> list[Correction]:
+def read_corrections(output: Path, form: Form) -> FoundCorrections:
     """Every value found in the answers and review sheets of the tender workbooks.
 
     Most are the values the workbook was written with; :func:`judge` tells
-    them from real corrections.
+    them from real corrections. The workbooks that cannot be read are in
+    ``unreadable``.
     """
-    corrections: list[Correction] = []
-    for workbook in _workbooks(output):
+    found = FoundCorrections()
+    for workbook in _workbooks(output, found.unreadable):
         if ANSWERS_SHEET in workbook.sheetnames and REVIEW_SHEET in workbook.sheetnames:
-            corrections += _answers(workbook[ANSWERS_SHEET], form)
-            corrections += _review(workbook[REVIEW_SHEET])
-    return corrections
+            found.corrections.extend(_answers(workbook[ANSWERS_SHEET], form))
+            found.corrections.extend(_review(workbook[REVIEW_SHEET]))
+    return found
 
 
 def read_choices(output: Path) -> list[Choice]:

@@ -12,8 +12,6 @@ visible note instead of openpyxl's silent truncation.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections import defaultdict
 from datetime import date, datetime
 from weakref import WeakKeyDictionary
@@ -26,10 +24,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from analyse.atomic import replacing
+from analyse.formula import runs_as_formula
 from questionnaire.definition import FieldDef, Form
 
 EXCEL_CELL_LIMIT = 32_767
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 PERCENT_FORMAT = "0.0%"
 TRUNCATION_NOTE = " […] [texte tronqué : {total} caractères au total, limite d'une cellule Excel ; texte complet dans records.jsonl]"
 
@@ -92,7 +91,7 @@ def put(ws: Worksheet, row: int, column: int, value: Any, *, number_format: str 
         text, _ = safe_text(value)
         cell.value = text
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula, "#N/A" as an error
-        if text.startswith(FORMULA_TRIGGERS):
+        if runs_as_formula(text):
             cell.quotePrefix = True
     else:
         cell.value = value
@@ -164,17 +163,12 @@ def save_atomically(wb: Workbook, path: Path) -> Path:
     complete; a workbook held open by Excel raises :class:`WorkbookLocked`.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".egalite-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
     try:
-        wb.save(temporary)
-        os.replace(temporary, path)
+        with replacing(path) as temporary:
+            wb.save(temporary)
     except PermissionError as error:
         raise WorkbookLocked(f"Impossible de remplacer {path} : le classeur est-il ouvert ? "
                              "Fermez-le puis relancez.") from error
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
     return path
 
 

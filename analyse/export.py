@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, TextIO
 
+from analyse.atomic import replacing
+from analyse.formula import runs_as_formula
 from questionnaire.definition import Form
 from questionnaire.record import Record
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_jsonl(records: Iterable[Record], path: Path, form: Form) -> Path:
@@ -33,12 +32,11 @@ def write_csv(records: Iterable[Record], path: Path, form: Form) -> Path:
     """
     header = ["file", "tender", "status", *form.keys, "review", "findings", "error"]
     rows = [_row(r.to_contract(form), form) for r in records]
-    with _temporary(path) as (handle, temporary):
+    with _text(path) as handle:
         handle.write("\ufeff")
-        writer = csv.writer(handle, delimiter=";", lineterminator="\n")
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")  # CR and LF in a field get it quoted
         writer.writerow(header)
         writer.writerows(rows)
-    os.replace(temporary, path)
     return path
 
 
@@ -54,31 +52,19 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and runs_as_formula(value):
         return "'" + value
     return value
 
 
 def _atomic_write(path: Path, lines: Iterable[str]) -> Path:
-    with _temporary(path) as (handle, temporary):
+    with _text(path) as handle:
         handle.writelines(lines)
-    os.replace(temporary, path)
     return path
 
 
-class _temporary:
-    """A temporary text file beside ``path`` (same folder, so the rename is atomic)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self):
-        descriptor, name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        self.name = name
-        self.handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
-        return self.handle, name
-
-    def __exit__(self, kind, error, trace) -> None:
-        self.handle.close()
-        if kind is not None:
-            os.unlink(self.name)
+@contextmanager
+def _text(path: Path) -> Iterator[TextIO]:
+    """A UTF-8 text file written beside ``path`` and renamed into place when complete."""
+    with replacing(path) as temporary, open(temporary, "w", encoding="utf-8", newline="") as handle:
+        yield handle

@@ -34,9 +34,13 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from pebble import ProcessExpired, ProcessPool
 from tqdm import tqdm
 
+from exit_codes import InputError, why
+
 TASKS_PER_WORKER = 1000  # a worker is replaced after this many files, to contain leaks
 TASKS_IN_FLIGHT = 4  # per worker: enough to keep workers busy, few results held at once
 LITTER = frozenset({"thumbs.db", "desktop.ini"})
+NAME_PROBLEM = ("Nom de fichier ou de dossier illisible (caractères hors UTF-8, souvent une archive zip créée "
+                "sous Windows) : renommez-le, puis relancez. Non lu.")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class InputFile:
     tender: str  # name of its first-level sub-folder of the inbox ("" for files at the root)
     size: int
     sha256: str | None = None  # the content's hash, once someone has computed it
+    raw_name: str | None = None  # the relative path's bytes in hex, when they are not valid UTF-8
+    problem: str | None = None  # French reason why the entry cannot be read at all (its name, its path)
 
 
 @dataclass
@@ -74,10 +80,10 @@ def discover(inbox: Path, skip: Iterable[Path] = ()) -> list[InputFile]:
     for folder, dirs, files in os.walk(root, onerror=lambda error: unreadable.append(Path(error.filename))):
         here = Path(folder)
         dirs[:] = [d for d in dirs if not _is_litter(d) and here / d not in skipped]
-        found.extend(here / d for d in dirs if (here / d).is_symlink())  # listed, not followed
+        found.extend(here / d for d in dirs if os.path.islink(here / d))  # listed, not followed
         found.extend(here / name for name in files if not _is_litter(name))
     if root in unreadable:
-        raise PermissionError(f"Dossier illisible : {inbox}")
+        raise InputError(f"Dossier des offres illisible (droits d'accès insuffisants) : {inbox}")
     return sorted((_input_file(path, root) for path in found + unreadable), key=lambda item: item.relative)
 
 
@@ -227,9 +233,37 @@ def _progress_bar(total: int, wanted: bool) -> tqdm:
 
 
 def _input_file(path: Path, root: Path) -> InputFile:
-    relative = path.relative_to(root)
-    tender = relative.parts[0] if len(relative.parts) > 1 else ""
-    return InputFile(path=path, relative=relative.as_posix(), tender=tender, size=path.lstat().st_size)
+    """The entry as the run sees it; a name or path the system cannot handle becomes its ``problem``."""
+    relative, raw_name = shown_name(path.relative_to(root).as_posix())
+    tender = relative.split("/")[0] if "/" in relative else ""
+    problem = NAME_PROBLEM if raw_name else None
+    try:
+        size = path.lstat().st_size
+    except OSError as error:
+        size, problem = 0, problem or _entry_failure(error)
+    return InputFile(path=path, relative=relative, tender=tender, size=size, raw_name=raw_name, problem=problem)
+
+
+def shown_name(relative: str) -> tuple[str, str | None]:
+    """A path as it can be shown and stored, and its raw bytes in hex when they are not valid UTF-8.
+
+    A zip made on Windows and unpacked elsewhere leaves names in the old
+    Windows code pages: each byte that is not UTF-8 is shown as ``\\xe9``,
+    so that two such names stay distinct.
+    """
+    raw = os.fsencode(relative)
+    try:
+        raw.decode("utf-8")
+        return relative, None
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace"), raw.hex()
+
+
+def _entry_failure(error: OSError) -> str:
+    if error.errno == errno.ENAMETOOLONG:
+        return ("Chemin trop long pour le système : raccourcissez les noms de ce dossier ou de ce fichier, "
+                "puis relancez. Non lu.")
+    return f"Fichier inaccessible ({why(error)}) : non lu."
 
 
 def _is_litter(name: str) -> bool:

@@ -88,6 +88,7 @@ class Record:
     size: int | None = None
     form_id: str | None = None
     published_index: dict[str, Any] | None = None  # {"score": int | "NC" | None, "year": int} from Egapro
+    file_bytes: str | None = None  # the path's raw bytes in hex, when they are not valid UTF-8
 
     @property
     def rejected(self) -> bool:
@@ -129,6 +130,8 @@ class Record:
         }
         if self.rejected:
             line["error"] = self.error
+        if self.file_bytes:
+            line["file_bytes"] = self.file_bytes
         return line
 
     def to_dict(self) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from analyse.corrections import Correction, CorrectionReport, CorrectionsUnreadable, read_corrections
+from analyse.corrections import Correction, CorrectionReport, read_corrections
 from analyse.store import Store
 from analyse.workbook_tender import write_tender_workbook
 from analyse.workbook_territory import write_territory_workbook
@@ -30,7 +30,7 @@ def run(output: Path, day: int, records: list[Record] | None = None, extractor: 
     """One `egalite run` as the pipeline does it: corrections first, then records, then workbooks."""
     started = datetime(2025, 1, day, 9)
     with Store(output / "egalite.sqlite") as store:
-        reports = store.add_corrections(read_corrections(output, FORM), when=started)
+        reports = store.add_corrections(read_corrections(output, FORM).corrections, when=started)
         run_id = store.start_run(Path("inbox"), started)
         for item in records if records is not None else tender_a():
             store.save(run_id, item, extractor)
@@ -187,11 +187,13 @@ def test_a_new_extraction_keeps_corrections_but_a_new_file_version_does_not_take
     assert latest(tmp_path, BETA).fields()["equality_index.score"] == 95
 
 
-def test_an_unreadable_workbook_stops_before_being_overwritten(tmp_path: Path) -> None:
+def test_an_unreadable_workbook_is_named_so_that_it_is_not_overwritten(tmp_path: Path) -> None:
     run(tmp_path, 1)
     workbook_path(tmp_path).write_bytes(b"not a workbook")
-    with pytest.raises(CorrectionsUnreadable, match="illisible"):
-        read_corrections(tmp_path, FORM)
+    found = read_corrections(tmp_path, FORM)
+    assert found.corrections == []
+    assert list(found.unreadable) == [workbook_path(tmp_path)]
+    assert "endommagé" in found.unreadable[workbook_path(tmp_path)]
 
 
 def test_corrections_for_a_file_the_history_does_not_know_are_reported_once(tmp_path: Path) -> None:
