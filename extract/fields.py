@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from extract.labels import LabelIndex, Match, Position, fold
+from extract.columns import AnswerColumns, row_bands
+from extract.labels import MARGIN, LabelIndex, Match, Position, fold
 from extract.normalise import clean_text, normalise
 from extract.pdfium_text import TICK_GLYPHS
 from extract.tokens import Mark, Page, Word, union
@@ -369,10 +370,101 @@ class FieldReader:
             labels.append((item, match))
             if match is not None:
                 position = match.end
-        for number, (item, match) in enumerate(labels):
-            following = next((m for _, m in labels[number + 1:] if m is not None), end)
-            self._commitment(item, match, following)
+        headers = self._answer_headers(start, end, [m for _, m in labels if m is not None])
+        if headers:
+            self._commitment_table(labels, headers, end)
+        else:
+            for number, (item, match) in enumerate(labels):
+                following = next((m for _, m in labels[number + 1:] if m is not None), end)
+                self._commitment(item, match, following)
         apply_commitment_list_rule(self.readings, self.form)
+
+    def _answer_headers(self, start: Match | None, end: Match | None,
+                        row_labels: list[Match]) -> list[AnswerColumns]:
+        """The "Oui" / "Non" header cells of a yes/no table, one per page it is printed on
+        (a pair standing on a row label's own line is that row's answer, not a header)."""
+        window = {"after": start.end if start else None, "before": end.start if end else None,
+                  "rivals": _rival_phrases(self.form)}
+        yeses = self.index.find([w.capitalize() for w in self.form.yes_words[:1]], **window)
+        noes = self.index.find([w.capitalize() for w in self.form.no_words[:1]], **window)
+        headers = []
+        for yes in yeses:
+            no = next((n for n in noes if n.page is yes.page and _same_row(n, yes)), None)
+            if no is None or any(m.page is yes.page and _same_row(m, yes) for m in row_labels):
+                continue
+            on_page = [m for m in row_labels if m.page is yes.page]
+            heads_rows = on_page and all(m.bbox[1] > yes.bbox[3] for m in on_page)
+            if heads_rows and not any(h.page is yes.page for h in headers):
+                headers.append(AnswerColumns.from_header(yes, no))
+        return headers
+
+    def _commitment_table(self, labels: list[tuple[Commitment, Match | None]], headers: list[AnswerColumns],
+                          end: Match | None) -> None:
+        """Commitments as rows of a table with Oui / Non (and details) columns."""
+        found = [(item, m) for item, m in labels if m is not None]
+        for item, match in labels:
+            if match is None:
+                self._missing(self.form.field(item.done_key), item.label)
+                self._missing(self.form.field(item.details_key), item.label)
+        pages = sorted({id(m.page): m.page for _, m in found}.values(), key=lambda p: p.number)
+        columns = None
+        for page in pages:
+            columns = next((h for h in headers if h.page is page), None) or (columns.on(page) if columns else None)
+            rows = sorted([(item, m) for item, m in found if m.page is page], key=lambda r: r[1].bbox[1])
+            if columns is None:
+                for item, match in rows:
+                    self._commitment(item, match, None)
+                continue
+            top = columns.header_bottom or page.height * MARGIN
+            bottom = end.line.top - 0.5 if end and end.page is page else page.height * (1 - MARGIN)
+            detail_tops = [w.top for w in page.words_in((columns.details[0], top, columns.details[1], bottom))
+                           if id(w) not in self.furniture]
+            bands = row_bands(page, [m.bbox for _, m in rows], top, bottom, detail_tops)
+            for (item, match), band in zip(rows, bands):
+                self._commitment_row(item, match, columns.cells(band))
+
+    def _commitment_row(self, item: Commitment, label: Match, cells: dict[str, Zone]) -> None:
+        done, details = self.form.field(item.done_key), self.form.field(item.details_key)
+        self._set_yes_no(done, cells)
+        self._set(details, self._answer_words([cells["details"]], excluded=set(), free_text=True),
+                  zones=[cells["details"]])
+
+    def _set_yes_no(self, field: FieldDef, cells: dict[str, Zone]) -> None:
+        """A yes/no answer from its cells: a tick (box, X, ✓) under Oui or under Non, or the
+        word typed in a shared "Oui / Non" column."""
+        if "words" in cells:
+            zone = cells["words"]
+            words = [w for _, w in self._answer_words([zone])]
+            answers = {self._yes_no_word(w.text) for w in words}
+            if None in answers:
+                return self._set_value(field, None, " ".join(w.text for w in words), [],
+                                       "Réponse Oui / Non illisible : valeur à vérifier.", zone)
+            raw = " ".join(w.text for w in words) or None
+            value = answers.pop() if len(answers) == 1 else None
+            return self._set_value(field, value, raw, [], None, zone)
+        states = {name: self._cell_tick(cells[name]) for name in ("yes", "no")}
+        zone = Zone(cells["yes"].page, union([cells["yes"].bbox, cells["no"].bbox]))
+        self._decide_choice(field, states, zone)
+
+    def _yes_no_word(self, text: str) -> bool | None:
+        folded = fold(text)
+        if folded in {fold(w) for w in self.form.yes_words if len(w) > 1}:
+            return True
+        if folded in {fold(w) for w in self.form.no_words if len(w) > 1}:
+            return False
+        return None
+
+    def _cell_tick(self, zone: Zone) -> tuple[Mark | None, bool | None]:
+        """What a tick cell holds: a box and its state, a tick typed (X, ✓, the word), or nothing."""
+        marks = zone.page.marks_in(zone.bbox)
+        words = [w for _, w in self._answer_words([zone])]
+        ticks = [w for w in words if w.text in TICK_GLYPHS or self._yes_no_word(w.text) is not None]
+        if any(m.checked for m in marks) or (ticks and not marks):
+            mark = next((m for m in marks if m.checked), None)
+            return mark or Mark(*ticks[0].bbox, checked=True, source=ticks[0].source), True
+        if any(m.checked is None for m in marks) or len(ticks) < len(words):
+            return (marks[0] if marks else Mark(*words[0].bbox, checked=None)), None
+        return (marks[0], False) if marks else (Mark(*zone.bbox, checked=False), False)
 
     def _commitment(self, item: Commitment, label: Match | None, following: Match | None) -> None:
         done, details = self.form.field(item.done_key), self.form.field(item.details_key)

@@ -1,0 +1,118 @@
+"""Yes/no answer columns named by their header cells.
+
+Many re-makes of the form put the commitments (and sometimes the board
+question) in a table whose header row reads « Oui | Non | Si oui, détailler »:
+the answer to a row is whatever stands in that row under « Oui » or « Non »
+(a box, an X, a ✓, the word typed), and its details are what stands under
+the details heading. This module turns the header's words into column spans
+and a row into the cells to look at; it knows nothing of any producer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from extract.labels import Match
+from extract.tokens import BBox, Page
+from extract.zones import PAD, Zone
+
+SEPARATORS = {"/", "ou", "-", "–"}  # "Oui / Non" in one header cell: one column where the word is typed
+
+
+@dataclass(frozen=True)
+class AnswerColumns:
+    """The x-spans of a yes/no table's answer columns on one page."""
+
+    page: Page
+    header_bottom: float
+    yes: tuple[float, float]
+    no: tuple[float, float] | None  # None when "Oui / Non" head one column of typed words
+    details: tuple[float, float]
+
+    @classmethod
+    def from_header(cls, yes: Match, no: Match) -> "AnswerColumns":
+        bottom = max(yes.bbox[3], no.bbox[3])
+        if _shared(yes, no):
+            left, right = min(yes.bbox[0], no.bbox[0]), max(yes.bbox[2], no.bbox[2])
+            width = right - left
+            return cls(yes.page, bottom, (left - width / 2, right + width / 2), None,
+                       (right + width / 2, yes.page.width))
+        half = abs((no.bbox[0] + no.bbox[2]) - (yes.bbox[0] + yes.bbox[2])) / 4
+        yes_centre, no_centre = (yes.bbox[0] + yes.bbox[2]) / 2, (no.bbox[0] + no.bbox[2]) / 2
+        spans = ((yes_centre - half, yes_centre + half), (no_centre - half, no_centre + half))
+        return cls(yes.page, bottom, spans[0], spans[1], (max(spans[0][1], spans[1][1]), yes.page.width))
+
+    def on(self, page: Page) -> "AnswerColumns":
+        """The same columns on a page the table runs on to (its header not repeated)."""
+        return self if page is self.page else replace(self, page=page, header_bottom=0.0)
+
+    def cells(self, band: tuple[float, float]) -> dict[str, Zone]:
+        """The row's answer cells: "yes", "no" (or "words" for a shared column) and "details"."""
+        top, bottom = band
+        zone = lambda span: Zone(self.page, (span[0], top, span[1], bottom))  # noqa: E731
+        cells = {"details": zone(self.details)}
+        if self.no is None:
+            cells["words"] = zone(self.yes)
+        else:
+            cells["yes"], cells["no"] = zone(self.yes), zone(self.no)
+        return cells
+
+    def left(self) -> float:
+        return min(self.yes[0], self.no[0]) if self.no else self.yes[0]
+
+
+def _shared(yes: Match, no: Match) -> bool:
+    """Whether "Oui" and "Non" head one column: adjacent words with a separator between them."""
+    if yes.line is not no.line:
+        return False
+    first, last = sorted((yes.first, no.first))
+    between = [w.text.lower() for w in yes.line.words[first + 1:last]]
+    return len(between) == 1 and between[0] in SEPARATORS
+
+
+def row_bands(page: Page, labels: list[BBox], top: float, bottom: float,
+              detail_tops: list[float]) -> list[tuple[float, float]]:
+    """Each row's vertical extent, for row labels in order down the page.
+
+    Drawn horizontal rules bound rows where the page has them; otherwise a row
+    runs from its label to the next. A producer that centres labels in tall
+    rows shows it by details standing above the first label: rows are then
+    split halfway between labels.
+    """
+    ruled = _ruled_bands(page, labels, top, bottom)
+    if ruled is not None:
+        return ruled
+    centred = bool(labels) and any(top < t < labels[0][1] - PAD for t in detail_tops)
+    bands = []
+    for index, label in enumerate(labels):
+        following = labels[index + 1] if index + 1 < len(labels) else None
+        if centred:
+            previous = labels[index - 1] if index else None
+            start = (previous[3] + label[1]) / 2 if previous else top
+            end = (label[3] + following[1]) / 2 if following else bottom
+        else:
+            start = label[1] - PAD
+            end = following[1] - PAD if following else bottom
+        bands.append((start, end))
+    return bands
+
+
+def _ruled_bands(page: Page, labels: list[BBox], top: float, bottom: float) -> list[tuple[float, float]] | None:
+    """Rows between the horizontal rules around each label, when rules are drawn between every two labels."""
+    rules = sorted(y for y in horizontal_rules(page) if top - PAD <= y <= bottom + PAD)
+    if not rules:
+        return None
+    bands = []
+    for label in labels:
+        above = [y for y in rules if y <= label[1] + 1]
+        below = [y for y in rules if y >= label[3] - 1]
+        if not above or not below:
+            return None
+        bands.append((above[-1], below[0]))
+    if any(b[0] < a[1] - 1 for a, b in zip(bands, bands[1:])):
+        return None
+    return bands
+
+
+def horizontal_rules(page: Page) -> list[float]:
+    """The heights of the page's drawn horizontal rules (none known: empty)."""
+    return [rule.top for rule in getattr(page, "rules", ()) if rule.horizontal]
