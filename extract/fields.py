@@ -9,10 +9,12 @@ place with certainty is returned with a ``doubt``, never guessed.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Iterable, Sequence
 
 from extract.columns import AnswerColumns, row_bands
-from extract.labels import MARGIN, LabelIndex, Match, Position, fold
+from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position, fold
+from extract.ledger import Ledger
 from extract.normalise import clean_text, normalise
 from extract.pdfium_text import TICK_GLYPHS
 from extract.tokens import Mark, Page, Word, union
@@ -22,6 +24,7 @@ from questionnaire.record import SOURCE_OCR, Reading
 
 LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
 SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in one-line answers
+REQUIRED_MARK = re.compile(r"^\*+$")  # the asterisk an online form prints after a required field's label
 OCR_DOUBT_BELOW = 0.75
 NUMBER_DOUBT_BELOW = 0.8  # a misread number is the costliest error: it must be read surely
 NUMERIC_TYPES = ("count", "percentage", "score", "siret")  # zones where OCR may check a digits-only reading
@@ -45,6 +48,7 @@ class FieldReader:
         self.furniture = self._furniture()
         self.labels = self._label_words() | self.furniture
         self.readings: dict[str, Reading] = {}
+        self.ledger = Ledger()
 
     # -- the whole form -------------------------------------------------
     def read(self) -> dict[str, Reading]:
@@ -58,7 +62,17 @@ class FieldReader:
         for table in self.form.tables.values():
             self._table(table)
         self._commitments()
+        self._leftovers()
         return self.readings
+
+    def _leftovers(self) -> None:
+        """Words the bidder wrote on a field's line that no field took: the field is doubtful."""
+        for key, words in self.ledger.leftovers(self.labels).items():
+            reading = self.readings.get(key)
+            if reading is not None and reading.doubt is None:
+                text = clean_text(" ".join(w.text for w in words))
+                reading.doubt = (f"Texte non attribué sur la ligne du libellé (« {text[:60]} ») : "
+                                 "valeur à vérifier.")
 
     def _label_words(self) -> set[int]:
         """Words that belong to printed labels (never part of an answer)."""
@@ -93,10 +107,10 @@ class FieldReader:
         found = []
         for zone in zones:
             for word in zone.page.words_in(zone.bbox, numeric=numeric):
-                if id(word) in excluded or LEADERS.match(word.text):
+                if id(word) in excluded or LEADERS.match(word.text) or REQUIRED_MARK.match(word.text):
                     continue
-                if not free_text and SEPARATORS.match(word.text):
-                    continue
+                if not free_text and not found and SEPARATORS.match(word.text):
+                    continue  # the colon after a label; a dash inside the answer is the bidder's
                 found.append((zone.page, word))
         return found
 
@@ -107,8 +121,9 @@ class FieldReader:
         specks = [(p, w) for p, w in words if w.source == SOURCE_OCR and _speck(w)]
         if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
             words = [item for item in words if item not in specks]
+        self.ledger.claim([w for _, w in words])
         raw = clean_text(" ".join(w.text for _, w in words)) or None
-        reading = Reading(field.key, raw=raw, doubt=doubt)
+        reading = Reading(field.key, raw=raw, doubt=doubt or self._label_fragment(raw))
         if words:
             page, first = words[0]
             reading.source, reading.page = first.source, page.number
@@ -135,6 +150,8 @@ class FieldReader:
     def _set_value(self, field: FieldDef, value, raw: str | None, marks: Sequence[Mark],
                    doubt: str | None = None, zone: Zone | None = None) -> None:
         reading = Reading(field.key, value=value, raw=raw, doubt=doubt)
+        for mark in marks:
+            self.ledger.claim(self.pages[0].words_in(mark.bbox) if zone is None else zone.page.words_in(mark.bbox))
         if marks:
             reading.source = marks[0].source
             reading.bbox = union([m.bbox for m in marks])
@@ -153,6 +170,20 @@ class FieldReader:
         self.readings[field.key] = Reading(
             field.key, doubt=f"Libellé « {label} » introuvable dans le document : valeur à vérifier.")
 
+    def _label_fragment(self, raw: str | None) -> str | None:
+        """A value that is a piece of a printed label (a wrapped label's last line) is a doubt."""
+        folded = fold(raw or "")
+        if len(folded) < 6 or not any(folded in fold(a) for a in self._printed_texts):
+            return None
+        return f"« {raw} » ressemble à un morceau de libellé imprimé : valeur à vérifier."
+
+    @cached_property
+    def _printed_texts(self) -> list[str]:
+        texts = [a for f in self.form.fields for a in f.anchors]
+        texts += [a for c in self.form.commitments for a in c.anchors]
+        texts += [t for t in self.form.document.values() if isinstance(t, str)]
+        return texts
+
     def _crop(self, reading: Reading, zones: Sequence[Zone]) -> None:
         if reading.doubt and zones and zones[0].page.crop_writer is not None:
             reading.crop = zones[0].page.crop_writer(zones[0].bbox, reading.key)
@@ -168,6 +199,7 @@ class FieldReader:
         match = self._inline_label(field)
         if match is None:
             return self._missing(field)
+        self.ledger.expect(field.key, match)
         stop = self._stop_on_line(match, field)
         zone = rest_of_line(match, stop)
         numeric = field.type in NUMERIC_TYPES
@@ -199,7 +231,22 @@ class FieldReader:
         others = [a for f in self.form.fields if f.read in ("inline", "choice") and f is not field
                   for a in f.anchors]
         following = [m for m in self.index.find(others, after=match.end) if _same_row(m, match)]
-        return following[0].bbox[0] - 0.5 if following else None
+        if following:
+            return following[0].bbox[0] - 0.5
+        return self._printed_after_gap(match)
+
+    def _printed_after_gap(self, match: Match) -> float | None:
+        """Where printed text of the form starts again on the label's line after a wide gap
+        (a neighbouring panel or cell: "SAS Dupont      Genre des personnes…")."""
+        last = match.words[-1]
+        height = last.bottom - last.top
+        row = sorted(rest_of_line(match).page.words_in(rest_of_line(match).bbox), key=lambda w: w.x0)
+        previous = last
+        for word in row:
+            if id(word) in self.labels and word.x0 - previous.x1 > height * GROUP_GAP:
+                return word.x0 - 0.5
+            previous = word
+        return None
 
     # -- area: the block below the label --------------------------------
     def _area(self, field: FieldDef) -> None:
@@ -225,6 +272,8 @@ class FieldReader:
             options[name] = found[0] if found else None
         if not all(options.values()):
             return self._inline(field)
+        self.ledger.expect(field.key, match)
+        self.ledger.claim([w for o in options.values() for w in o.words])
         states = {name: self._box_state(option) for name, option in options.items()}
         zone = Zone(match.page, union([o.bbox for o in options.values()]))
         self._decide_choice(field, states, zone)
@@ -326,6 +375,9 @@ class FieldReader:
                      if m.bbox[2] <= left_edge + 2 and row.id not in dict(middles)]
             if found:
                 middles.append((row.id, (found[0].bbox[1] + found[0].bbox[3]) / 2))
+                for field in self.form.fields:
+                    if field.table == table.id and field.row == row.id:
+                        self.ledger.expect(field.key, found[0])
         if not middles:
             return {}
         return spans(middles)
@@ -425,6 +477,7 @@ class FieldReader:
 
     def _commitment_row(self, item: Commitment, label: Match, cells: dict[str, Zone]) -> None:
         done, details = self.form.field(item.done_key), self.form.field(item.details_key)
+        self.ledger.expect(done.key, label)
         self._set_yes_no(done, cells)
         self._set(details, self._answer_words([cells["details"]], excluded=set(), free_text=True),
                   zones=[cells["details"]])
@@ -472,6 +525,7 @@ class FieldReader:
             self._missing(done, item.label)
             self._missing(details, item.label)
             return
+        self.ledger.expect(done.key, label)
         mark, checked = self._box_state(label, reach=label.page.width * COMMITMENT_BOX_REACH)
         zone = Zone(label.page, label.bbox)
         if mark is None:

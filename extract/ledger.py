@@ -1,0 +1,49 @@
+"""The ledger of claimed words: the reader's guard against silent errors.
+
+Every word the field reader takes into a value is claimed by that field. A
+field's label line is where its answer stands in most layouts; a word on that
+line that no field claimed and that is no printed text of the form (labels,
+running headers, leaders, hints) is something the bidder wrote that the
+reader could not place. The field then goes to review, saying which words
+were left over, instead of being shown as sure.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.labels import Match
+from extract.tokens import Word
+
+IGNORED = re.compile(r"^([._…]{2,}|_+|…|[:;.,\-–—/*()%]+|\(.*\))$")  # leaders, punctuation, hints in brackets
+
+
+@dataclass
+class Ledger:
+    claimed: set[int] = field(default_factory=set)
+    lines: dict[str, Match] = field(default_factory=dict)  # key -> its label, whose line holds its answer
+
+    def claim(self, words: list[Word]) -> None:
+        self.claimed.update(id(w) for w in words)
+
+    def expect(self, key: str, label: Match) -> None:
+        """The field's answer belongs on its label's line (or in a zone that starts there)."""
+        self.lines.setdefault(key, label)
+
+    def leftovers(self, printed: set[int]) -> dict[str, list[Word]]:
+        """For each field, the words on its label's line that nothing claimed."""
+        found: dict[str, list[Word]] = {}
+        for key, label in self.lines.items():
+            words = [w for w in _row_words(label) if id(w) not in self.claimed and id(w) not in printed
+                     and id(w) not in label.word_ids and not IGNORED.match(w.text)]
+            if words:
+                found[key] = words
+        return found
+
+
+def _row_words(label: Match) -> list[Word]:
+    """The words right of the label on its (last) line."""
+    last = label.words[-1]
+    height = last.bottom - last.top
+    return [w for w in label.page.words_in((last.x1 + 0.5, last.top - 0.2 * height, label.page.width,
+                                            last.bottom + 0.2 * height))]
