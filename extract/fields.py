@@ -250,14 +250,33 @@ class FieldReader:
 
     # -- area: the block below the label --------------------------------
     def _area(self, field: FieldDef) -> None:
+        """The text block below the label, in the label's column, up to the field's end mark
+        ("1000 caractères maximum") or the next printed label of the form, whichever comes first
+        (an end mark printed on the label's own line is part of the label)."""
         match = self.index.first(field.anchors)
         if match is None:
             return self._missing(field)
-        end = self.index.first(field.until, after=match.end) if field.until else None
+        below = Position(match.page.number, match.line.rows[match.last], 10_000)
+        hint = self.index.first(field.until, after=Position(match.page.number, match.line.rows[match.last], 0))
+        left = match.bbox[0] - (match.words[-1].bottom - match.words[-1].top)  # the label's column
+        if hint is not None and hint.start.line == below.line:  # "(1000 caractères / maximum)" ends the label
+            match, below = hint, Position(hint.page.number, hint.line.rows[hint.last], 10_000)
+        ends = self.index.find(field.until, after=below)
+        ends += [m for m in self.index.find(self._anchors_after(field), after=below) if _starts_line(m)]
+        ends.sort(key=lambda m: (m.start.page, m.start.line, m.start.x))
+        end = ends[0] if ends else None
         if end is None:
             return self._missing(field, field.until[0] if field.until else None)
-        zones = block_between(match, end)
+        zones = [Zone(z.page, (max(z.bbox[0], left), *z.bbox[1:]))
+                 for z in block_between(match, end)]
         self._set(field, self._answer_words(zones, excluded=set(), free_text=True), zones=zones)
+
+    def _anchors_after(self, field: FieldDef) -> list[str]:
+        """Printed labels of the fields that follow ``field`` in the form (an area ends at them)."""
+        fields = list(self.form.fields)
+        following = fields[fields.index(field) + 1:]
+        anchors = [a for f in following if f.read in ("inline", "choice", "area") for a in f.anchors + f.after]
+        return anchors + list(self.form.commitments_start)
 
     # -- choice: a Oui box and a Non box ----------------------------------
     def _choice(self, field: FieldDef) -> None:

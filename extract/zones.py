@@ -43,7 +43,7 @@ def block_between(start: Match, end: Match | None) -> list[Zone]:
     recognised as repeated text).
     """
     first_page, last_page = start.page, end.page if end else start.page
-    top = start.line.bottom + 0.5
+    top = max(w.bottom for w in start.words) + 0.5  # the match's own lines, not the lines stacked with it
     if first_page is last_page:
         bottom = end.line.top - 0.5 if end else first_page.height * (1 - MARGIN)
         return [Zone(first_page, (0, top, first_page.width, bottom))]
