@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from extract.cells import cell_of
 from extract.labels import Match
 from extract.tokens import BBox, Page
 from extract.zones import PAD, Zone
@@ -73,7 +74,7 @@ def row_bands(page: Page, labels: list[BBox], top: float, bottom: float,
               detail_tops: list[float]) -> list[tuple[float, float]]:
     """Each row's vertical extent, for row labels in order down the page.
 
-    Drawn horizontal rules bound rows where the page has them; otherwise a row
+    A drawn cell around each label bounds its row where the page has them; otherwise a row
     runs from its label to the next. A producer that centres labels in tall
     rows shows it by details standing above the first label: rows are then
     split halfway between labels.
@@ -97,22 +98,11 @@ def row_bands(page: Page, labels: list[BBox], top: float, bottom: float,
 
 
 def _ruled_bands(page: Page, labels: list[BBox], top: float, bottom: float) -> list[tuple[float, float]] | None:
-    """Rows between the horizontal rules around each label, when rules are drawn between every two labels."""
-    rules = sorted(y for y in horizontal_rules(page) if top - PAD <= y <= bottom + PAD)
-    if not rules:
+    """Each row as the drawn cell holding its label, when every label stands in one."""
+    cells = [cell_of(page, label) for label in labels]
+    if not cells or any(c is None or c.bottom < top or c.top > bottom for c in cells):
         return None
-    bands = []
-    for label in labels:
-        above = [y for y in rules if y <= label[1] + 1]
-        below = [y for y in rules if y >= label[3] - 1]
-        if not above or not below:
-            return None
-        bands.append((above[-1], below[0]))
+    bands = [(c.top, c.bottom) for c in cells]
     if any(b[0] < a[1] - 1 for a, b in zip(bands, bands[1:])):
         return None
     return bands
-
-
-def horizontal_rules(page: Page) -> list[float]:
-    """The heights of the page's drawn horizontal rules (none known: empty)."""
-    return [rule.top for rule in getattr(page, "rules", ()) if rule.horizontal]
