@@ -9,6 +9,7 @@ place with certainty is returned with a ``doubt``, never guessed.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cached_property
 from typing import Iterable, Sequence
 
@@ -353,8 +354,21 @@ class FieldReader:
                               zones=[zone])
 
     def _grid(self, table: Table) -> Grid | None:
-        """The table whose header line and row labels match best."""
-        best, best_rows = None, 0
+        """The table whose header line and row labels match best, either way round
+        (genders as columns, or as rows of a transposed table)."""
+        grids = [g for g in (self._best_grid(table, False),
+                             self._best_grid(replace(table, rows=table.columns, columns=table.rows), True)) if g]
+        if not grids:
+            return None
+        grid = max(grids, key=lambda g: g.size)
+        for axis, label in grid.labels.items():
+            for field in self.form.fields:
+                if field.table == table.id and (field.column if grid.transposed else field.row) == axis:
+                    self.ledger.expect(field.key, label)
+        return grid
+
+    def _best_grid(self, table: Table, transposed: bool) -> Grid | None:
+        best = None
         column_anchors = [a for c in table.columns for a in c.anchors]
         lines = self._header_lines(column_anchors)
         for header in (group for group in lines if len(group) >= 2):
@@ -363,9 +377,10 @@ class FieldReader:
             columns = self._columns(table, band)
             if len(columns) < max(2, len(table.columns) - 2):
                 continue
-            rows = self._rows(table, header, min(x0 for x0, _ in columns.values()))
-            if len(rows) > best_rows:
-                best, best_rows = Grid(columns, rows, header[0].page), len(rows)
+            rows, labels = self._rows(table, header, min(x0 for x0, _ in columns.values()))
+            grid = Grid(columns, rows, header[0].page, transposed, labels)
+            if best is None or len(grid.rows) > len(best.rows):
+                best = grid
         return best
 
     def _header_lines(self, anchors: list[str]) -> list[list[Match]]:
@@ -383,23 +398,20 @@ class FieldReader:
                     centres.append((column.id, (match.bbox[0] + match.bbox[2]) / 2))
         return spans(centres)
 
-    def _rows(self, table: Table, header: list[Match], left_edge: float) -> dict[str, tuple[float, float]]:
+    def _rows(self, table: Table, header: list[Match], left_edge: float
+              ) -> tuple[dict[str, tuple[float, float]], dict[str, Match]]:
         header_line = header[0].line
         after = Position(header_line.page.number, header_line.index, 10_000)
         limit = Position(header_line.page.number, header_line.index + 3 + 2 * len(table.rows), 0)
         rivals = [a for r in table.rows for a in r.anchors]
-        middles = []
+        middles, labels = [], {}
         for row in table.rows:
             found = [m for m in self.index.find(row.anchors, after=after, before=limit, rivals=rivals)
                      if m.bbox[2] <= left_edge + 2 and row.id not in dict(middles)]
             if found:
                 middles.append((row.id, (found[0].bbox[1] + found[0].bbox[3]) / 2))
-                for field in self.form.fields:
-                    if field.table == table.id and field.row == row.id:
-                        self.ledger.expect(field.key, found[0])
-        if not middles:
-            return {}
-        return spans(middles)
+                labels[row.id] = found[0]
+        return (spans(middles) if middles else {}), labels
 
     def _choice_row(self, field: FieldDef, table: Table, grid: Grid) -> None:
         ticked, unknown, marks, unseen = [], False, [], []

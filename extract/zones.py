@@ -7,7 +7,7 @@ column header), so any layout with the same labels works.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 from extract.labels import MARGIN, Line, Match
@@ -53,24 +53,43 @@ def block_between(start: Match, end: Match | None) -> list[Zone]:
 
 @dataclass(frozen=True)
 class Grid:
-    """A table's cells, from its column headers and row labels."""
+    """A table's cells, from its column headers and row labels.
 
-    columns: dict[str, tuple[float, float]]  # id -> (x0, x1)
-    rows: dict[str, tuple[float, float]]  # id -> (top, bottom)
+    ``transposed``: the page shows the form's rows as columns (genders as rows,
+    categories as columns); lookups by the form's row and column ids swap then.
+    """
+
+    columns: dict[str, tuple[float, float]]  # id -> (x0, x1), as printed
+    rows: dict[str, tuple[float, float]]  # id -> (top, bottom), as printed
     page: Page
+    transposed: bool = False
+    labels: dict[str, Match] = field(default_factory=dict, compare=False)  # printed row id -> its label
 
     def cell(self, row: str, column: str) -> Zone | None:
+        if self.transposed:
+            row, column = column, row
         if row not in self.rows or column not in self.columns:
             return None
         (x0, x1), (top, bottom) = self.columns[column], self.rows[row]
         return Zone(self.page, (x0, top, x1, bottom))
 
     def row_zone(self, row: str) -> Zone | None:
+        """The cells of one of the form's rows (a printed column when transposed)."""
+        if self.transposed:
+            if row not in self.columns or not self.rows:
+                return None
+            x0, x1 = self.columns[row]
+            return Zone(self.page, (x0, min(a for a, _ in self.rows.values()), x1,
+                                    max(b for _, b in self.rows.values())))
         if row not in self.rows or not self.columns:
             return None
         top, bottom = self.rows[row]
         return Zone(self.page, (min(a for a, _ in self.columns.values()), top,
                                 max(b for _, b in self.columns.values()), bottom))
+
+    @property
+    def size(self) -> int:
+        return len(self.rows) * len(self.columns)
 
 
 def spans(centres: Sequence[tuple[str, float]], first_edge: float | None = None,
