@@ -259,7 +259,7 @@ class FieldReader:
             return self._missing(field)
         below = Position(match.page.number, match.line.rows[match.last], 10_000)
         hint = self.index.first(field.until, after=Position(match.page.number, match.line.rows[match.last], 0))
-        left = match.bbox[0] - (match.words[-1].bottom - match.words[-1].top)  # the label's column
+        left = _group_start(match) - (match.words[-1].bottom - match.words[-1].top)  # the label's column
         if hint is not None and hint.start.line == below.line:  # "(1000 caractères / maximum)" ends the label
             match, below = hint, Position(hint.page.number, hint.line.rows[hint.last], 10_000)
         ends = self.index.find(field.until, after=below)
@@ -422,6 +422,7 @@ class FieldReader:
                 continue
             cell_marks = zone.page.marks_in(zone.bbox)
             ticks = [w for w in zone.page.words_in(zone.bbox) if w.text in TICK_GLYPHS]
+            self.ledger.claim(ticks)
             marks.extend(cell_marks)
             if not cell_marks and not ticks:
                 unseen.append(column.label)  # a box not found, if the other cells have theirs
@@ -615,6 +616,18 @@ def _starts_line(match: Match) -> bool:
     """A commitment's label begins its line (a tick typed in front of it, or
     the remains of a tick read as a speck, aside)."""
     return all(w.text in TICK_GLYPHS or _speck(w) for w in match.line.words[:match.first])
+
+
+def _group_start(match: Match) -> float:
+    """Where the text group holding the match begins on its line (a label may be found
+    from its middle: "votre politique interne…" in "Détaillez ci-dessous votre politique…")."""
+    words, index = match.line.words, match.first
+    while index > 0 and match.line.rows[index - 1] == match.line.rows[index]:
+        previous, word = words[index - 1], words[index]
+        if word.x0 - previous.x1 > (word.bottom - word.top) * GROUP_GAP:
+            break
+        index -= 1
+    return words[index].x0
 
 
 def _near_line(match: Match, header: Match) -> bool:

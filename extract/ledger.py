@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from extract.labels import Match
 from extract.tokens import Word
 
-IGNORED = re.compile(r"^([._…]{2,}|_+|…|[:;.,\-–—/*()%]+|\(.*\))$")  # leaders, punctuation, hints in brackets
+IGNORED = re.compile(r"^([._…]{2,}|_+|…|[:;.,?!\-–—/*()%]+|\(.*\))$")  # leaders, punctuation, hints in brackets
 
 
 @dataclass
