@@ -4,9 +4,14 @@ Our own fillable form names its fields by canonical keys, so its values can
 be taken straight from the field tree. Walking the tree with qpdf costs
 about 1.5 ms a file, where loading every page in PDFium with its form
 environment costs four times more: this is what lets a batch of fillable
-forms go at hundreds of files a second. The check-box rule is the one of
-``extract.pdfium_annots``: the field's value (/V) decides over the drawn
-state (/AS), and /Opt turns index states into export values.
+forms go at hundreds of files a second.
+
+Check boxes and option buttons of every producer are decided here
+(:func:`box_state`), for our form and, through :func:`box_states`, for the
+widgets PDFium places on the page: PDFium reads a button only from its drawn
+state (/AS) and never from the field's value (/V), which is all some
+producers fill in (LibreOffice Writer's exports, with empty appearance
+streams and /NeedAppearances asking the viewer to draw them).
 """
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ import pikepdf
 from extract.tokens import FormField
 
 MAX_FIELDS = 5000  # a questionnaire has 42; a form with more is read the slow way
-_OFF = ("", "/Off", "Off")
+_OFF = ("", "Off", "off", "OFF")
 
 
 def form_fields(pdf: pikepdf.Pdf) -> list[FormField]:
@@ -26,9 +31,10 @@ def form_fields(pdf: pikepdf.Pdf) -> list[FormField]:
     if acroform is None or "/Fields" not in acroform:
         return []
     pages = {page.objgen: (number, float(page.mediabox[3])) for number, page in enumerate(pdf.pages, 1)}
+    trust_value = bool(acroform.get("/NeedAppearances", False))
     found: list[FormField] = []
     for name, node, inherited in _terminals(acroform.Fields):
-        found.extend(_widgets(name, node, inherited, pages))
+        found.extend(_widgets(name, node, inherited, pages, trust_value))
         if len(found) > MAX_FIELDS:
             return []
     return found
@@ -53,22 +59,65 @@ def _terminals(fields, prefix: str = "", inherited: dict | None = None,
             yield name, node, here
 
 
-def _widgets(name: str, node: pikepdf.Dictionary, inherited: dict, pages: dict) -> list[FormField]:
+def _widgets(name: str, node: pikepdf.Dictionary, inherited: dict, pages: dict,
+             trust_value: bool) -> list[FormField]:
     kids = node.get("/Kids")
     widgets = [k for k in kids if isinstance(k, pikepdf.Dictionary)] if isinstance(kids, pikepdf.Array) else [node]
     kind = str(inherited.get("/FT", ""))
-    value = inherited.get("/V")
+    value = _state_name(inherited.get("/V"))
     found = []
-    for widget in widgets:
+    for index, widget in enumerate(widgets):
         page, height = pages.get(widget.get("/P").objgen if "/P" in widget else None, (0, 0.0))
         bbox = _bbox(widget, height)
         if kind == "/Btn":
-            export = _export(widget, inherited.get("/Opt"))
-            checked = _checked(value, widget, export, len(widgets))
+            on_state = _on_state(widget)
+            export = _export(on_state, inherited.get("/Opt"), index)
+            checked = box_state(value, on_state, export, _state_name(widget.get("/AS")),
+                                grouped=len(widgets) > 1, trust_value=trust_value)
             found.append(FormField(name, "box", export, checked, page, bbox))
         elif kind in ("/Tx", "/Ch"):
-            found.append(FormField(name, "text", _text(value), None, page, bbox))
+            found.append(FormField(name, "text", _text(inherited.get("/V")), None, page, bbox))
     return found
+
+
+def box_states(fields: list[FormField]) -> dict[tuple[str, int], bool | None]:
+    """Each box's state by field name and rank among the field's widgets (as PDFium numbers its controls)."""
+    states: dict[tuple[str, int], bool | None] = {}
+    ranks: dict[str, int] = {}
+    for item in fields:
+        if item.kind == "box":
+            rank = ranks.get(item.name, 0)
+            states[(item.name, rank)] = item.checked
+            ranks[item.name] = rank + 1
+    return states
+
+
+def box_state(value: str | None, on_state: str | None, export: str | None, drawn: str | None,
+              grouped: bool, trust_value: bool) -> bool | None:
+    """Whether one check box or option button is ticked; None when it cannot be told.
+
+    ``value`` is the field's /V, ``drawn`` the widget's /AS (state names
+    without the slash, None when absent), ``on_state`` the widget's ticked
+    appearance, ``export`` its export value (/Opt's entry for its rank).
+    The value decides when the drawn state is missing or cannot be drawn
+    (no ticked appearance), and always under /NeedAppearances (the viewer
+    draws from the value; the file's /AS may be stale); a value and a drawn
+    state that disagree otherwise are a doubt. Neither: not ticked.
+    """
+    by_drawing = None if drawn is None else drawn not in _OFF and (on_state is None or drawn == on_state)
+    if value is None:
+        return bool(by_drawing)
+    if value in _OFF:
+        by_value: bool | None = False
+    elif not grouped:
+        by_value = True
+    elif on_state is None and export is None:
+        return by_drawing  # a group's value, and nothing to tell this widget's own
+    else:
+        by_value = value in (export, on_state)
+    if trust_value or by_drawing is None or on_state is None or by_drawing == by_value:
+        return by_value
+    return None
 
 
 def _text(value) -> str | None:
@@ -78,34 +127,36 @@ def _text(value) -> str | None:
     return text or None
 
 
+def _state_name(value) -> str | None:
+    """A /V or /AS as a plain string ("/Oui" and "(Oui)" both give "Oui"); None when absent."""
+    if value is None or isinstance(value, (pikepdf.Array, pikepdf.Dictionary, pikepdf.Stream)):
+        return None
+    text = str(value)
+    return text[1:] if isinstance(value, pikepdf.Name) else text
+
+
 def _on_state(widget: pikepdf.Dictionary) -> str | None:
+    """The widget's ticked appearance: its normal (else down) appearance's state other than Off."""
     appearance = widget.get("/AP")
-    normal = appearance.get("/N") if isinstance(appearance, pikepdf.Dictionary) else None
-    if isinstance(normal, pikepdf.Dictionary):
-        return next((str(k)[1:] for k in normal.keys() if k != "/Off"), None)
+    if not isinstance(appearance, pikepdf.Dictionary):
+        return None
+    for key in ("/N", "/D"):
+        states = appearance.get(key)
+        if isinstance(states, pikepdf.Dictionary):
+            state = next((str(k)[1:] for k in states.keys() if k != "/Off"), None)
+            if state is not None:
+                return state
     return None
 
 
-def _export(widget: pikepdf.Dictionary, options) -> str | None:
-    """This widget's export value: its on-state name, or /Opt's entry when the state is an index."""
-    state = _on_state(widget)
-    if state is not None and state.isdigit() and isinstance(options, pikepdf.Array):
-        index = int(state)
-        if index < len(options):
-            return str(options[index])
-    return state
-
-
-def _checked(value, widget: pikepdf.Dictionary, export: str | None, count: int) -> bool:
-    """Ticked when /V says so (any state but Off for a lone box, its own state in a group)."""
-    if value is not None and str(value) not in _OFF:
-        if count <= 1:
-            return True
-        text = str(value)[1:] if str(value).startswith("/") else str(value)
-        return text in (export, _on_state(widget))
-    if value is not None:
-        return False
-    return str(widget.get("/AS", "/Off")) not in _OFF
+def _export(on_state: str | None, options, rank: int) -> str | None:
+    """This widget's export value: /Opt's entry for its rank (one per widget), else its on-state."""
+    if isinstance(options, pikepdf.Array) and rank < len(options):
+        option = options[rank]
+        if isinstance(option, pikepdf.Array) and len(option):  # [export, shown] pairs (choice style)
+            option = option[0]
+        return str(option)
+    return on_state
 
 
 def _bbox(widget: pikepdf.Dictionary, height: float) -> tuple[float, float, float, float]:

@@ -12,15 +12,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from extract.acroform import box_states
 from extract.marks import assemble
 from extract.pdfium_annots import AnnotTokens, read_annotations
 from extract.pdfium_text import text_tokens
-from extract.tokens import Page
+from extract.tokens import FormField, Page
 from extract.vector_marks import path_shapes
 
 # pypdfium2 logs a notice for XFA forms (no XFA in its build): the AcroForm part is still read.
@@ -68,8 +69,12 @@ def _classify(error: pdfium.PdfiumError) -> Unreadable:
     return Unreadable(f"Fichier PDF illisible ({error}).")
 
 
-def load(path: Path, scan_reader: ScanReader | None = None) -> Document:
-    """Every page of the file as tokens (image-only pages through ``scan_reader``)."""
+def load(path: Path, scan_reader: ScanReader | None = None, fields: Sequence[FormField] = ()) -> Document:
+    """Every page of the file as tokens (image-only pages through ``scan_reader``).
+
+    ``fields`` are the file's form fields as the field tree gives them
+    (:func:`extract.acroform.form_fields`): they decide its boxes' states.
+    """
     pdf = open_pdf(path)
     try:
         count = len(pdf)
@@ -80,7 +85,8 @@ def load(path: Path, scan_reader: ScanReader | None = None) -> Document:
         document = Document([], page_count=count, truncated=count > MAX_PAGES)
         pages = _pages(pdf, min(count, MAX_PAGES))
         try:
-            annots = [read_annotations(pdf, page, page.get_height()) for page in pages]
+            states = box_states(list(fields))
+            annots = [read_annotations(pdf, page, page.get_height(), states) for page in pages]
             document.pages = [_read_page(page, n + 1, a, scan_reader)
                               for n, (page, a) in enumerate(zip(pages, annots))]
         finally:

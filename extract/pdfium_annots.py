@@ -2,7 +2,8 @@
 
 pdfplumber's page text contains neither widget values nor annotations, so
 they are read here: a text widget becomes one word holding its value at the
-widget's place, a check box or radio button becomes a mark, a free-text
+widget's place, a check box or radio button becomes a mark (its state
+decided from the field tree, :func:`extract.acroform.box_state`), a free-text
 annotation (a PDF reader's "fill and sign" tool) becomes a word, and an ink
 annotation (a tick drawn with the mouse) becomes a tick candidate.
 """
@@ -19,7 +20,7 @@ from questionnaire.record import SOURCE_ANNOTATION, SOURCE_FORM_FIELD
 
 _TEXT_TYPES = {raw.FPDF_FORMFIELD_TEXTFIELD, raw.FPDF_FORMFIELD_COMBOBOX, raw.FPDF_FORMFIELD_LISTBOX}
 _BOX_TYPES = {raw.FPDF_FORMFIELD_CHECKBOX, raw.FPDF_FORMFIELD_RADIOBUTTON}
-_OFF = ("", "Off", "off", "OFF")
+BoxStates = dict[tuple[str, int], "bool | None"]  # (field name, widget rank) -> ticked
 
 
 @dataclass
@@ -39,8 +40,14 @@ def utf16(function, *args) -> str:
     return buffer.raw[:size].decode("utf-16-le", errors="replace").rstrip("\x00")
 
 
-def read_annotations(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, height: float) -> AnnotTokens:
-    """Widgets and annotations of one page (the form environment must be initialised)."""
+def read_annotations(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, height: float,
+                     box_states: BoxStates | None = None) -> AnnotTokens:
+    """Widgets and annotations of one page (the form environment must be initialised).
+
+    ``box_states`` are the boxes' states read from the field tree
+    (:func:`extract.acroform.box_states`); a box missing from them keeps the
+    state PDFium draws (its /AS).
+    """
     tokens = AnnotTokens([], [], [])
     form = pdf.formenv.raw if pdf.formenv is not None else None
     for index in range(raw.FPDFPage_GetAnnotCount(page.raw)):
@@ -48,7 +55,7 @@ def read_annotations(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, height: floa
         if not annot:
             continue
         try:
-            _read_one(annot, form, height, tokens)
+            _read_one(annot, form, height, tokens, box_states or {})
         finally:
             raw.FPDFPage_CloseAnnot(annot)
     return tokens
@@ -62,11 +69,11 @@ def _bbox(annot, height: float) -> tuple[float, float, float, float]:
     return (x0, height - y1, x1, height - y0)
 
 
-def _read_one(annot, form, height: float, tokens: AnnotTokens) -> None:
+def _read_one(annot, form, height: float, tokens: AnnotTokens, box_states: BoxStates) -> None:
     subtype = raw.FPDFAnnot_GetSubtype(annot)
     bbox = _bbox(annot, height)
     if subtype == raw.FPDF_ANNOT_WIDGET and form is not None:
-        _read_widget(annot, form, bbox, tokens)
+        _read_widget(annot, form, bbox, tokens, box_states)
     elif subtype == raw.FPDF_ANNOT_FREETEXT:
         text = utf16(raw.FPDFAnnot_GetStringValue, annot, b"Contents").strip()
         if text:
@@ -77,31 +84,16 @@ def _read_one(annot, form, height: float, tokens: AnnotTokens) -> None:
         tokens.ticks.append(Word("✓", *bbox, source=SOURCE_ANNOTATION))
 
 
-def _read_widget(annot, form, bbox, tokens: AnnotTokens) -> None:
+def _read_widget(annot, form, bbox, tokens: AnnotTokens, box_states: BoxStates) -> None:
     name = utf16(raw.FPDFAnnot_GetFormFieldName, form, annot)
     kind = raw.FPDFAnnot_GetFormFieldType(form, annot)
-    value = utf16(raw.FPDFAnnot_GetFormFieldValue, form, annot)
     if kind in _TEXT_TYPES:
-        text = value.strip()
+        text = utf16(raw.FPDFAnnot_GetFormFieldValue, form, annot).strip()
         if text:
             tokens.words.append(Word(text, *bbox, source=SOURCE_FORM_FIELD, field_name=name))
     elif kind in _BOX_TYPES:
-        export = utf16(raw.FPDFAnnot_GetFormFieldExportValue, form, annot)
-        checked = _is_checked(annot, form, value, export)
-        tokens.marks.append(Mark(*bbox, checked=checked, source=SOURCE_FORM_FIELD, field_name=name))
-
-
-def _is_checked(annot, form, value: str, export: str) -> bool:
-    """Ticked or not, trusting the field's value (/V) over the drawn state (/AS).
-
-    With /NeedAppearances a filler may set /V and leave /AS stale, so /V
-    decides when present: a lone box is ticked by any state but Off; in a
-    group (radio buttons, boxes sharing a name) this widget is ticked when
-    the value is its own export value (PDFium maps /Opt indexes to it).
-    """
-    if value not in _OFF:
-        if raw.FPDFAnnot_GetFormControlCount(form, annot) <= 1:
-            return True
-        return value == export
-    state = utf16(raw.FPDFAnnot_GetStringValue, annot, b"AS")
-    return state not in _OFF and value not in ("Off", "off", "OFF")
+        key = (name, raw.FPDFAnnot_GetFormControlIndex(form, annot))
+        checked = box_states[key] if key in box_states else bool(raw.FPDFAnnot_IsChecked(form, annot))
+        confidence = 0.0 if checked is None else 1.0
+        tokens.marks.append(Mark(*bbox, checked=checked, source=SOURCE_FORM_FIELD, confidence=confidence,
+                                 field_name=name))

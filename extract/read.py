@@ -47,9 +47,13 @@ def read_file(path: Path, relative: str, tender: str, *, form: Form | None = Non
         problem = preflight(path, inbox)  # before any parser sees the file
         if problem:
             raise Unreadable(problem)
-        if _read_our_form(path, record, form):
+        fields, page_count = _field_tree(path)
+        if _direct_form(fields, form):
+            record.page_count = page_count
+            record.readings, record.method = read_direct(fields, form), METHOD_FORM
+            record.pages = sorted({f.page for f in fields if f.name in set(form.keys) and f.page})
             return record
-        document = load(path, scan_reader)
+        document = load(path, scan_reader, fields)
     except Unreadable as error:
         record.error, record.error_class = error.reason, error.reason_class
         return record
@@ -57,19 +61,13 @@ def read_file(path: Path, relative: str, tender: str, *, form: Form | None = Non
     return _read_pages(record, document, form, scan_unavailable, path)
 
 
-def _read_our_form(path: Path, record: Record, form: Form) -> bool:
-    """Our own fillable form, filled in: its values are read straight from the field tree."""
+def _field_tree(path: Path) -> tuple[list[FormField], int]:
+    """The file's form fields and its page count, from its field tree (none when qpdf cannot read it)."""
     try:
         with pikepdf.open(path) as pdf:
-            fields = form_fields(pdf)
-            if not _direct_form(fields, form):
-                return False
-            record.page_count = len(pdf.pages)
+            return form_fields(pdf), len(pdf.pages)
     except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, RecursionError):
-        return False  # PDFium, next, says what is wrong with the file, or reads it anyway
-    record.readings, record.method = read_direct(fields, form), METHOD_FORM
-    record.pages = sorted({f.page for f in fields if f.name in set(form.keys) and f.page})
-    return True
+        return [], 0  # PDFium, next, says what is wrong with the file, or reads it anyway
 
 
 def _read_pages(record: Record, document: Document, form: Form, scan_unavailable: str | None,
@@ -165,6 +163,10 @@ def _direct_reading(form: Form, key: str, widgets: list[FormField]) -> Reading:
     reading = Reading(key, source=SOURCE_FORM_FIELD, page=first.page, bbox=first.bbox)
     if first.kind == "text":
         reading.raw = first.value
+    elif any(w.checked is None for w in widgets):
+        reading.doubt = (f"Case « {field.label} » : la valeur du champ et la case affichée ne "
+                         "concordent pas ; vérifier sur le PDF.")
+        return reading
     elif field.type == "bool" and len(widgets) == 1:
         reading.value = bool(first.checked)
         reading.raw = "X" if first.checked else None

@@ -1,18 +1,22 @@
-"""Tick boxes of every kind become marks with the right state (extract.vector_marks, extract.marks).
+"""Tick boxes of every kind become marks with the right state.
 
-Each test draws the boxes as a producer draws them (a browser's radio
-buttons and check boxes, a form's printed squares, box and tick characters)
-and reads the page back through ``extract.document.load``.
+Each test makes the boxes as a producer makes them (a browser's radio
+buttons and check boxes, a form's printed squares, fillable forms' check
+boxes and option buttons) and reads the page back through
+``extract.document.load`` (extract.vector_marks, extract.acroform,
+extract.pdfium_annots, extract.marks).
 """
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
+import pikepdf
 import pytest
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
+from extract.acroform import form_fields
 from extract.document import load
 from extract.tokens import Mark
 
@@ -142,3 +146,115 @@ def test_half_inked_middle_is_unknown(tmp_path, shape):
         canvas.circle(60, 700, 1.4, stroke=0, fill=1)
     marks = _marks(tmp_path, draw)
     assert [(m.checked, m.confidence) for m in marks] == [(None, 0.0)]
+
+
+# -- fillable forms: check boxes and option buttons of any producer ---------------
+
+def _fillable(tmp_path: Path, boxes: list[dict], need_appearances: bool = True) -> Path:
+    """A one-page AcroForm as LibreOffice Writer exports one: the value (/V) on the
+    field, its widgets as kids with empty appearance streams.
+
+    Each entry of ``boxes``: ``name``, ``value`` (/V, or None), ``widgets``: a list
+    of (x, states, as) with ``states`` the appearance state names (None: no /AP)
+    and ``as`` the widget's /AS (None: absent); optional ``opt`` and ``radio``.
+    """
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, HEIGHT))
+    canvas.drawString(50, 800, "Avez-vous un conseil d'administration ?")
+    canvas.showPage()
+    canvas.save()
+    pdf = pikepdf.open(io.BytesIO(buffer.getvalue()))
+    page = pdf.pages[0].obj
+    fields, annots = pikepdf.Array(), pikepdf.Array()
+    for row, box in enumerate(boxes):
+        parent = pdf.make_indirect(pikepdf.Dictionary(FT=pikepdf.Name.Btn, T=box["name"]))
+        if box.get("value") is not None:
+            parent.V = pikepdf.Name("/" + box["value"])
+        if box.get("radio"):
+            parent.Ff = 49152  # radio, no toggle to off
+        if box.get("opt"):
+            parent.Opt = pikepdf.Array([pikepdf.String(o) for o in box["opt"]])
+        kids = pikepdf.Array()
+        for x, states, drawn in box["widgets"]:
+            top = 700 - 30 * row
+            widget = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, F=4,
+                                        Rect=pikepdf.Array([x, top, x + 10, top + 10]), P=page, Parent=parent)
+            if states is not None:
+                widget.AP = pikepdf.Dictionary(N=pikepdf.Dictionary({"/" + s: pdf.make_stream(b"") for s in states}))
+            if drawn is not None:
+                widget.AS = pikepdf.Name("/" + drawn)
+            widget = pdf.make_indirect(widget)
+            kids.append(widget)
+            annots.append(widget)
+        parent.Kids = kids
+        fields.append(parent)
+    page.Annots = annots
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=fields)
+    if need_appearances:
+        pdf.Root.AcroForm.NeedAppearances = True
+    path = tmp_path / "form.pdf"
+    pdf.save(path)
+    return path
+
+
+def _field_states(path: Path) -> list[tuple[str, str | None, bool | None]]:
+    with pikepdf.open(path) as pdf:
+        return [(f.name, f.value, f.checked) for f in form_fields(pdf)]
+
+
+def _page_states(path: Path) -> list[tuple[str | None, bool | None]]:
+    """The marks PDFium places on the page, with the states the field tree gives them."""
+    with pikepdf.open(path) as pdf:
+        fields = form_fields(pdf)
+    marks = sorted(load(path, fields=fields).pages[0].marks, key=lambda m: (m.top, m.x0))
+    return [(m.field_name, m.checked) for m in marks]
+
+
+LONE = ["Yes", "Off"]
+
+
+def test_check_boxes_read_from_the_value_when_appearances_are_left_to_the_viewer(tmp_path):
+    """LibreOffice Writer: /V on the field, empty appearance streams, no /AS or a stale one."""
+    path = _fillable(tmp_path, [
+        {"name": "ticked", "value": "Yes", "widgets": [(50, LONE, None)]},
+        {"name": "unticked", "value": "Off", "widgets": [(50, LONE, None)]},
+        {"name": "stale", "value": "Yes", "widgets": [(50, LONE, "Off")]},
+        {"name": "stale_off", "value": "Off", "widgets": [(50, LONE, "Yes")]},
+        {"name": "no_appearance", "value": "Yes", "widgets": [(50, None, None)]},
+        {"name": "never_filled", "value": None, "widgets": [(50, LONE, None)]},
+    ])
+    expected = [("ticked", True), ("unticked", False), ("stale", True), ("stale_off", False),
+                ("no_appearance", True), ("never_filled", False)]
+    assert [(name, checked) for name, _, checked in _field_states(path)] == expected
+    assert _page_states(path) == expected
+
+
+def test_option_buttons_with_export_values_in_opt(tmp_path):
+    """Option-button groups: the kids' states are ranks ("0", "1") and /Opt holds their
+    export values; /V names the state of the chosen one, or its export value."""
+    widgets = [(50, ["0", "Off"], None), (100, ["1", "Off"], None)]
+    path = _fillable(tmp_path, [
+        {"name": "board", "value": "1", "radio": True, "opt": ["Oui", "Non"], "widgets": widgets},
+        {"name": "training", "value": "Oui", "radio": True, "opt": ["Oui", "Non"], "widgets": widgets},
+        {"name": "label", "value": "Off", "radio": True, "opt": ["Oui", "Non"], "widgets": widgets},
+        {"name": "events", "value": "Non", "radio": True,
+         "widgets": [(50, ["Oui", "Off"], "Oui"), (100, ["Non", "Off"], "Off")]},
+    ])
+    assert _field_states(path) == [
+        ("board", "Oui", False), ("board", "Non", True),
+        ("training", "Oui", True), ("training", "Non", False),
+        ("label", "Oui", False), ("label", "Non", False),
+        ("events", "Oui", False), ("events", "Non", True),  # the value wins over the stale drawn state
+    ]
+    assert _page_states(path) == [(name, checked) for name, _, checked in _field_states(path)]
+
+
+def test_value_and_drawn_box_disagreeing_without_need_appearances_is_a_doubt(tmp_path):
+    path = _fillable(tmp_path, [
+        {"name": "agreed", "value": "Yes", "widgets": [(50, LONE, "Yes")]},
+        {"name": "disagreed", "value": "Yes", "widgets": [(50, LONE, "Off")]},
+        {"name": "drawn_only", "value": None, "widgets": [(50, LONE, "Yes")]},
+    ], need_appearances=False)
+    assert [checked for _, _, checked in _field_states(path)] == [True, None, True]
+    marks = sorted(load(path, fields=form_fields(pikepdf.open(path))).pages[0].marks, key=lambda m: m.top)
+    assert [(m.checked, m.confidence) for m in marks] == [(True, 1.0), (None, 0.0), (True, 1.0)]
