@@ -278,8 +278,11 @@ def large(answers: list[Answer], form: Form) -> list[Answer]:
 
 
 def index_declared(answers: list[Answer], form: Form) -> Measure:
-    """Among structures of 50 employees or more, the share that give a score or NC."""
-    obliged = large(answers, form)
+    """Among structures of 50 employees or more, the share that give a score or NC.
+
+    A structure whose score is in error (120) is left out: whether it gave a valid one is not known.
+    """
+    obliged = [a for a in large(answers, form) if SCORE_KEY not in a.excluded]
     measure = share(sum(1 for a in obliged if a.values.get(SCORE_KEY) is not None), len(obliged))
     return _losing(measure, answers, _staff_keys(form) + [SCORE_KEY])
 

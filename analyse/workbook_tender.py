@@ -200,8 +200,10 @@ def _summary(ws: Worksheet, records: list[Record], kept: list[Record], tender: s
     for row, record in enumerate(records, start=TABLE_HEAD + 1):
         answer = usable(record, form)
         for index, column in enumerate(columns, start=1):
-            cell = put(ws, row, index, column.value(record, answer), number_format=column.number_format,
-                       wrap=column.width >= 30)
+            value = column.value(record, answer)
+            in_error = isinstance(value, str) and value.endswith(IN_ERROR)
+            cell = put(ws, row, index, value, number_format=column.number_format,
+                       wrap=column.width >= 30 or in_error)
             if column.title == RETAINED_HEADER and cell.value == "Non":
                 cell.fill = ORANGE_FILL
     ws.column_dimensions[get_column_letter(len(columns))].hidden = True

@@ -24,6 +24,7 @@ from typing import Sequence
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.marker import DataPoint
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -50,6 +51,8 @@ EXCLUDED = "Valeurs exclues"
 MEAN_SCORE = "Note moyenne à l'index"
 WOMEN_IN = "Part de femmes — "  # followed by the office
 GROUP_SHEETS = (("Par consultation", "Consultation"), ("Par année", "Année"))
+RIGHT = Alignment(horizontal="right", vertical="top")  # « secret » where figures stand
+INDENTED = Alignment(horizontal="left", indent=1, vertical="top")  # a note beside right-aligned figures
 
 
 @dataclass
@@ -199,7 +202,7 @@ def hidden(measure: Measure, publication: bool) -> bool:
 def put_measure(ws: Worksheet, row: int, column: int, measure: Measure, publication: bool) -> None:
     """A figure, or « secret » when publishing one that must be hidden."""
     if hidden(measure, publication):
-        put(ws, row, column, SECRET)
+        put(ws, row, column, SECRET).alignment = RIGHT
     else:
         put(ws, row, column, measure.value, number_format=FORMATS[measure.kind])
 
@@ -261,7 +264,7 @@ def _overview(ws: Worksheet, records: list[Record], figures: Figures, run_date: 
         put(ws, row, 1, indicator.label, wrap=True)
         put_measure(ws, row, 2, figures[("Territoire", indicator.label)], publication)
         put_measure(ws, row, 3, figures[("Territoire", indicator.label, "base")], publication)
-        put(ws, row, 4, excluded_note(indicator.measure.excluded) or None)
+        put(ws, row, 4, excluded_note(indicator.measure.excluded) or None).alignment = INDENTED
     fit_rows(ws, 3)
     printable(ws)
     _commitments_chart(ws, figures, first, len(form.commitments), publication)

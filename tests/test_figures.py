@@ -69,6 +69,8 @@ def test_a_score_of_120_is_left_out_of_every_average_band_colour_and_chart(tmp_p
     mean = overview(territory)["Note moyenne à l'index"]
     assert (mean["Valeur"], mean["Structures concernées"]) == (85, 2)
     assert mean["Valeurs exclues"] == "1 valeur exclue (erreur)"
+    declared = overview(territory)["Part des 50 salariés ou plus déclarant leur index (note ou NC)"]
+    assert (declared["Valeur"], declared["Structures concernées"]) == (1, 2)  # Alpha's 120: not known either way
     wb = load_workbook(territory)
     group = table(wb["Par consultation"], 3)[0]
     assert group["Note moyenne à l'index"] == 85 and group["Valeurs exclues"] == "1 valeur exclue (erreur)"
