@@ -19,6 +19,7 @@ from typing import Callable, Iterator
 
 import click
 
+from analyse import stamps
 from analyse.corrections import read_choices, read_corrections
 from analyse.export import write_csv, write_jsonl
 from analyse.store import Store
@@ -229,8 +230,7 @@ class Outputs:
 
 def _with_corrections(store: Store, records: list[Record]) -> list[Record]:
     """This run's records as the store gives them back: the officer's corrections applied."""
-    stored = {(r.tender, r.file): r for tender in {r.tender for r in records} for r in store.latest(tender)}
-    return [stored.get((r.tender, r.file), r) for r in records]
+    return [store.corrected(r) for r in records]
 
 
 def _take_corrections(output: Path, store: Store, form: Form) -> dict[Path, str]:
@@ -238,7 +238,7 @@ def _take_corrections(output: Path, store: Store, form: Form) -> dict[Path, str]
 
     Returns the workbooks that could not be read, with why: they must not be overwritten.
     """
-    found = read_corrections(output, form)
+    found = read_corrections(output, form, functools.partial(stamps.as_written, store, output))
     reports = store.add_corrections(found.corrections)
     accepted = [r for r in reports if r.accepted]
     if reports:
@@ -251,7 +251,7 @@ def _take_corrections(output: Path, store: Store, form: Form) -> dict[Path, str]
 
 def _take_choices(output: Path, store: Store) -> None:
     """The answers the officer retained in « Réponses multiples », stored before the workbooks are rewritten."""
-    for choice in read_choices(output):
+    for choice in read_choices(output, functools.partial(stamps.as_written, store, output)):
         where = f"{choice.name} (consultation {choice.tender})"
         if len(choice.files) == 1:
             store.choose(choice.tender, choice.structure, choice.files[0])
@@ -317,20 +317,37 @@ def _cross_check(record: Record, index) -> None:
 
 def _workbooks(outputs: Outputs, store: Store, output: Path, started: datetime, publication: bool,
                checked: bool) -> None:
-    """One workbook per tender and one for the territory, all from the store."""
+    """One workbook per tender and one for the territory, all from the store.
+
+    A workbook whose records and options did not change since a run wrote it
+    is left as it is (:mod:`analyse.stamps`).
+    """
     from analyse.workbook_tender import write_tender_workbook
     from analyse.workbook_territory import write_territory_workbook
 
     choices = store.choices()
-    for tender in store.tenders():
-        records = store.latest(tender)
-        outputs.attempt(tender_book(output, tender),
-                        lambda path: write_tender_workbook(records, tender, path, started.date(),
-                                                           publication=publication, egapro_checked=checked,
-                                                           choices=choices))
-    outputs.attempt(output / TERRITORY_BOOK,
-                    lambda path: write_territory_workbook(store, path, started.date(), publication=publication,
-                                                          egapro_checked=checked))
+    digests = store.digests()
+    for tender, content in digests.items():
+        inputs = stamps.inputs_digest(content, tender, publication, checked)
+        _workbook(outputs, store, output, tender_book(output, tender), inputs,
+                  lambda path: write_tender_workbook(store.latest(tender), tender, path, started.date(),
+                                                     publication=publication, egapro_checked=checked,
+                                                     choices=choices))
+    inputs = stamps.inputs_digest(list(digests.values()), publication, checked)
+    _workbook(outputs, store, output, output / TERRITORY_BOOK, inputs,
+              lambda path: write_territory_workbook(store, path, started.date(), publication=publication,
+                                                    egapro_checked=checked))
+
+
+def _workbook(outputs: Outputs, store: Store, output: Path, path: Path, inputs: str,
+              write: Callable[[Path], object]) -> None:
+    """Write one workbook unless it is already the one ``inputs`` give; remember what it was written from."""
+    if path not in outputs.problems and stamps.up_to_date(store, output, path, inputs):
+        outputs.written.append(path)
+        return
+    outputs.attempt(path, write)
+    if path in outputs.written:
+        stamps.stamp(store, output, path, inputs)
 
 
 def tender_book(output: Path, tender: str) -> Path:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -97,16 +97,18 @@ class FoundCorrections:
     unreadable: dict[Path, str] = field(default_factory=dict)
 
 
-def _workbooks(output: Path, unreadable: dict[Path, str] | None = None) -> Iterator[Any]:
+def _workbooks(output: Path, untouched: Callable[[Path], bool],
+               unreadable: dict[Path, str] | None = None) -> Iterator[Any]:
     """Each tender workbook of ``output``, opened read-only (closed after use).
 
-    A workbook that cannot be opened is left out and named in ``unreadable``
-    with why: the run must not overwrite it, the corrections typed in it
-    would be lost.
+    Workbooks ``untouched`` since a run wrote them hold nothing the officer
+    typed: they are not opened. A workbook that cannot be opened is left out
+    and named in ``unreadable`` with why: the run must not overwrite it, the
+    corrections typed in it would be lost.
     """
     for path in sorted(output.glob("*/*.xlsx")):
-        if path.name.startswith(("~$", ".")):
-            continue  # Excel's lock files and our temporary files
+        if path.name.startswith(("~$", ".")) or untouched(path):
+            continue  # Excel's lock files, our temporary files, workbooks as we wrote them
         try:
             workbook = load_workbook(path, read_only=True)
         except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
@@ -122,7 +124,8 @@ def _workbooks(output: Path, unreadable: dict[Path, str] | None = None) -> Itera
             workbook.close()
 
 
-def read_corrections(output: Path, form: Form) -> FoundCorrections:
+def read_corrections(output: Path, form: Form,
+                     untouched: Callable[[Path], bool] = lambda path: False) -> FoundCorrections:
     """Every value found in the answers and review sheets of the tender workbooks.
 
     Most are the values the workbook was written with; :func:`judge` tells
@@ -130,17 +133,17 @@ def read_corrections(output: Path, form: Form) -> FoundCorrections:
     ``unreadable``.
     """
     found = FoundCorrections()
-    for workbook in _workbooks(output, found.unreadable):
+    for workbook in _workbooks(output, untouched, found.unreadable):
         if ANSWERS_SHEET in workbook.sheetnames and REVIEW_SHEET in workbook.sheetnames:
             found.corrections.extend(_answers(workbook[ANSWERS_SHEET], form))
             found.corrections.extend(_review(workbook[REVIEW_SHEET]))
     return found
 
 
-def read_choices(output: Path) -> list[Choice]:
+def read_choices(output: Path, untouched: Callable[[Path], bool] = lambda path: False) -> list[Choice]:
     """The structures whose « Réponse retenue » the officer changed since the workbook was written."""
     choices = []
-    for workbook in _workbooks(output):
+    for workbook in _workbooks(output, untouched):
         if MULTIPLE_SHEET in workbook.sheetnames:
             choices += _choices(workbook[MULTIPLE_SHEET])
     return choices

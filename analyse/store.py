@@ -9,6 +9,7 @@ overwrites them. The store is the source of the workbooks.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections import defaultdict
@@ -65,6 +66,11 @@ CREATE TABLE IF NOT EXISTS choices (
     file TEXT NOT NULL,                -- the answer the officer retained
     created TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS workbooks (
+    name TEXT PRIMARY KEY,             -- path relative to the output folder
+    inputs TEXT NOT NULL,              -- digest of what it was written from
+    sha256 TEXT NOT NULL               -- digest of the file as written
+);
 """
 
 
@@ -86,6 +92,9 @@ class Store:
         self.db = sqlite3.connect(path, timeout=30)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
+        # Commits are not flushed to disk one by one (a thousand files took seconds of fsync):
+        # in WAL mode the store stays consistent; a power cut may lose the last records, read again.
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         with self.db:
             self.db.executescript(SCHEMA)
@@ -142,16 +151,10 @@ class Store:
         return Record.from_dict(json.loads(row["record"])) if row else None
 
     def latest_versions(self, tender: str | None = None) -> list[StoredVersion]:
-        """The latest version of every file (all runs), oldest received first, then by file name:
-        the order that makes an answer "the latest" (:data:`analyse.indicators.LATEST_RULE`)."""
-        query = """
-            SELECT v.*, r.started FROM versions v JOIN runs r ON r.id = v.first_run
-            WHERE v.id = (SELECT w.id FROM versions w WHERE w.tender = v.tender AND w.file = v.file
-                          ORDER BY w.last_run DESC, w.id DESC LIMIT 1)
-              AND (? IS NULL OR v.tender = ?)
-            ORDER BY r.started, v.file, v.id"""
+        """The latest version of every file (all runs, of one tender when given), oldest received first,
+        then by file name: the order that makes an answer "the latest" (:data:`analyse.indicators.LATEST_RULE`)."""
         return [StoredVersion(self._corrected(row), row["first_run"], datetime.fromisoformat(row["started"]))
-                for row in self.db.execute(query, (tender, tender))]
+                for row in self._latest_rows(tender)]
 
     def latest(self, tender: str | None = None) -> list[Record]:
         """The latest version of every file (all runs), corrections applied."""
@@ -160,9 +163,35 @@ class Store:
     def tenders(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT DISTINCT tender FROM versions ORDER BY tender")]
 
+    def corrected(self, record: Record) -> Record:
+        """A stored version's record with the corrections of its file version laid over it."""
+        return apply(record, self.corrections(record.tender, record.file, record.sha256 or ""), self.form)
+
+    def digests(self) -> dict[str, str]:
+        """For each tender, a digest of what its workbook shows: latest versions, corrections, choices.
+
+        Computed from the stored text, without reading the records: it tells
+        cheaply which workbooks a run must write again.
+        """
+        digests: dict[str, Any] = defaultdict(hashlib.sha256)
+        for row in self._latest_rows(None):
+            digests[row["tender"]].update(f"{row['id']}\0{row['started']}\0{row['record']}\0".encode())
+        for table in ("corrections", "choices"):
+            for row in self.db.execute(f"SELECT * FROM {table} ORDER BY id"):
+                if row["tender"] in digests:
+                    digests[row["tender"]].update(json.dumps([table, *row], default=str).encode())
+        return {tender: digest.hexdigest() for tender, digest in sorted(digests.items())}
+
+    def _latest_rows(self, tender: str | None) -> sqlite3.Cursor:
+        latest = """v.id = (SELECT w.id FROM versions w WHERE w.tender = v.tender AND w.file = v.file
+                            ORDER BY w.last_run DESC, w.id DESC LIMIT 1)"""
+        query = "SELECT v.*, r.started FROM versions v JOIN runs r ON r.id = v.first_run WHERE " + latest
+        if tender is None:
+            return self.db.execute(query + " ORDER BY r.started, v.file, v.id")
+        return self.db.execute(query + " AND v.tender = ? ORDER BY r.started, v.file, v.id", (tender,))
+
     def _corrected(self, row: sqlite3.Row) -> Record:
-        record = Record.from_dict(json.loads(row["record"]))
-        return apply(record, self.corrections(row["tender"], row["file"], row["sha256"]), self.form)
+        return self.corrected(Record.from_dict(json.loads(row["record"])))
 
     def _version(self, tender: str, file: str, sha256: str | None) -> sqlite3.Row | None:
         """The version a correction names, or the latest when it names none."""
@@ -181,6 +210,18 @@ class Store:
         with self.db:
             self.db.execute("INSERT INTO choices (tender, structure, file, created) VALUES (?, ?, ?, ?)",
                             (tender, structure, file, (when or datetime.now()).isoformat()))
+
+    # -- workbooks ------------------------------------------------------------------
+
+    def workbook_stamp(self, name: str) -> tuple[str, str] | None:
+        """What the workbook ``name`` was last written from, and the digest of the file written."""
+        row = self.db.execute("SELECT inputs, sha256 FROM workbooks WHERE name = ?", (name,)).fetchone()
+        return (row["inputs"], row["sha256"]) if row else None
+
+    def stamp_workbook(self, name: str, inputs: str, sha256: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO workbooks (name, inputs, sha256) VALUES (?, ?, ?)",
+                            (name, inputs, sha256))
 
     # -- corrections --------------------------------------------------------------
 

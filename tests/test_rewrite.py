@@ -1,0 +1,88 @@
+"""Workbooks written again only when what they show changed; read back only when the officer saved them."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from exit_codes import Exit
+from questionnaire.definition import load
+from tests.test_pipeline import INBOX, _inbox, _run
+
+VM = "VM-2026-014/synthese-VM-2026-014.xlsx"
+CHV = "CHV-2026-007/synthese-CHV-2026-007.xlsx"
+TERRITORY = "synthese-territoire.xlsx"
+ADDED = "VM-2026-014/Questionnaire égalité - SARL Jardins du Hainaut.pdf"  # our fillable form
+
+
+def _books(output: Path) -> dict[str, tuple[int, bytes]]:
+    return {name: ((output / name).stat().st_mtime_ns, (output / name).read_bytes()) for name in (VM, CHV, TERRITORY)}
+
+
+def _refuse(*args, **kwargs):
+    raise AssertionError("a workbook was written or opened")
+
+
+@pytest.fixture()
+def done(tmp_path: Path) -> tuple[Path, Path]:
+    inbox, output = _inbox(tmp_path), tmp_path / "sortie"
+    assert _run(inbox, "--output", output).exit_code == Exit.OK
+    return inbox, output
+
+
+def test_a_run_with_nothing_changed_writes_and_opens_no_workbook(done, monkeypatch) -> None:
+    inbox, output = done
+    before = _books(output)
+    import analyse.corrections
+    import analyse.workbook_tender
+    import analyse.workbook_territory
+
+    monkeypatch.setattr(analyse.corrections, "load_workbook", _refuse)
+    monkeypatch.setattr(analyse.workbook_tender, "write_tender_workbook", _refuse)
+    monkeypatch.setattr(analyse.workbook_territory, "write_territory_workbook", _refuse)
+    result = _run(inbox, "--output", output)
+    assert result.exit_code == Exit.OK, result.output
+    assert _books(output) == before
+    assert f"Classeur : {output / VM}" in result.output
+
+
+def test_a_new_file_rewrites_its_tender_and_the_territory_only(done) -> None:
+    inbox, output = done
+    before = _books(output)
+    shutil.copy(INBOX / ADDED, inbox / ADDED)
+    assert _run(inbox, "--output", output).exit_code == Exit.OK
+    after = _books(output)
+    assert after[CHV] == before[CHV]
+    assert after[VM][1] != before[VM][1] and after[TERRITORY][1] != before[TERRITORY][1]
+
+
+def test_other_options_rewrite_every_workbook(done) -> None:
+    inbox, output = done
+    before = _books(output)
+    assert _run(inbox, "--output", output, "--publication").exit_code == Exit.OK
+    after = _books(output)
+    assert all(after[name][0] != before[name][0] for name in before)
+
+
+def test_a_deleted_workbook_is_written_again(done) -> None:
+    inbox, output = done
+    (output / CHV).unlink()
+    assert _run(inbox, "--output", output).exit_code == Exit.OK
+    assert load_workbook(output / CHV).sheetnames
+
+
+def test_a_workbook_the_officer_saved_is_read_back_and_written_again(done) -> None:
+    inbox, output = done
+    form = load()
+    book = load_workbook(output / VM)
+    sheet = book["Réponses"]
+    titles = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value.endswith("Lefebvre.pdf"))
+    row[titles.index(form.field("structure_name").label)].value = "Lefebvre Espaces Verts (corrigé)"
+    book.save(output / VM)
+    result = _run(inbox, "--output", output)
+    assert "1 acceptée(s)" in result.output, result.output
+    shown = load_workbook(output / VM)["Réponses"]
+    assert any(cell.value == "Lefebvre Espaces Verts (corrigé)" for r in shown.iter_rows() for cell in r)
