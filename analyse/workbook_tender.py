@@ -49,6 +49,7 @@ FINDINGS_SHEET = "Constats"
 SOURCES_SHEET = "Fichiers sources"
 MEANS_LABEL = "Moyenne des structures (une réponse retenue par structure, valeurs en erreur exclues)"
 IN_ERROR = " (erreur, exclue)"
+COUNTED = f"Réponse comptée (voir « {MULTIPLE_SHEET} »)"  # shown here, chosen in that sheet
 
 STATUS_LABELS = {"ok": "OK", "review": "À vérifier", "rejected": "Rejeté"}
 SEVERITY_LABELS = {"error": "erreur", "warning": "avertissement", "info": "information"}
@@ -169,7 +170,7 @@ def summary_columns(form: Form, egapro: bool, multiple: Callable[[Record], str |
                lambda r, a: None if r.rejected else commitments_taken(a.values, form), "0.0",
                mean=lambda answers: mean([float(n) for a in answers
                                           if (n := commitments_taken(a.values, form)) is not None]).value),
-        Column(RETAINED_HEADER, 10, lambda r, a: multiple(r)),
+        Column(COUNTED, 12, lambda r, a: multiple(r)),
         Column("Statut", 11, lambda r, a: STATUS_LABELS[r.status]),
         Column("Erreurs", 8, lambda r, a: _count_findings(r, "error")),
         Column("Avertissements", 15, lambda r, a: _count_findings(r, "warning")),
@@ -204,7 +205,7 @@ def _summary(ws: Worksheet, records: list[Record], kept: list[Record], tender: s
             in_error = isinstance(value, str) and value.endswith(IN_ERROR)
             cell = put(ws, row, index, value, number_format=column.number_format,
                        wrap=column.width >= 30 or in_error)
-            if column.title == RETAINED_HEADER and cell.value == "Non":
+            if column.title == COUNTED and cell.value == "Non":
                 cell.fill = ORANGE_FILL
     ws.column_dimensions[get_column_letter(len(columns))].hidden = True
     ws.freeze_panes = ws.cell(row=TABLE_HEAD + 1, column=2)

@@ -15,7 +15,7 @@ from analyse.export import write_jsonl
 from analyse.indicators import distinct, structure_keys
 from analyse.store import Store
 from analyse.validate import siret_checksum_ok
-from analyse.workbook_tender import write_tender_workbook
+from analyse.workbook_tender import COUNTED, write_tender_workbook
 from analyse.workbook_territory import write_territory_workbook
 from questionnaire.definition import load
 from questionnaire.record import Record
@@ -156,6 +156,7 @@ def samples_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = store_of(output / "egalite.sqlite", records)
     write_jsonl(store.latest(), output / "records.jsonl", FORM)
     write_territory_workbook(store, output / "synthese-territoire.xlsx", RUN)
+    write_territory_workbook(store, output / "publication.xlsx", RUN, publication=True)
     return output
 
 
@@ -346,7 +347,7 @@ def test_two_answers_of_one_siret_are_flagged_and_the_officers_choice_counts_aft
     rows = {row["Fichier"]: row for row in table(sheet, 5)}
     nc, score = "CHV-2026-007/Questionnaire égalité ESAT Rhônelle.pdf", "CHV-2026-007/fiche_egalite_ESAT.pdf"
     assert {f: r["Réponse retenue"] for f, r in rows.items()} == {nc: "Non", score: "Oui"}
-    flags = {row["Fichier"]: row["Réponse retenue"] for row in table(wb["Synthèse"], 7)}
+    flags = {row["Fichier"]: row[COUNTED] for row in table(wb["Synthèse"], 7)}
     assert flags == {nc: "Non", score: "Oui"}
 
     column = [c.value for c in sheet[5]].index("Réponse retenue") + 1
@@ -355,10 +356,19 @@ def test_two_answers_of_one_siret_are_flagged_and_the_officers_choice_counts_aft
             line[column - 1].value = "Oui" if line[2].value == nc else "Non"
     wb.save(book)
     assert "Réponse retenue pour ESAT Les Ateliers de la Rhônelle (consultation CHV-2026-007)" in run()
-    flags = {row["Fichier"]: row["Réponse retenue"] for row in table(load_workbook(book)["Synthèse"], 7)}
+    flags = {row["Fichier"]: row[COUNTED] for row in table(load_workbook(book)["Synthèse"], 7)}
     assert flags == {nc: "Oui", score: "Non"}
     structures = table(load_workbook(output / "synthese-territoire.xlsx")["Structures"], 4)
-    assert [row["Index déclaré"] for row in structures] == ["NC"]
+    assert [(row["Index déclaré"], row["Fichier retenu"]) for row in structures] == [("NC", nc)]
     run()  # kept on the next runs
-    flags = {row["Fichier"]: row["Réponse retenue"] for row in table(load_workbook(book)["Synthèse"], 7)}
+    flags = {row["Fichier"]: row[COUNTED] for row in table(load_workbook(book)["Synthèse"], 7)}
     assert flags == {nc: "Oui", score: "Non"}
+
+
+def test_no_masked_value_of_the_samples_publication_can_be_recomputed(samples_run: Path) -> None:
+    cells, ties = _published_cells(samples_run / "publication.xlsx")
+    plain, _ = _published_cells(samples_run / "synthese-territoire.xlsx")
+    masked = [cell for cell, value in cells.items() if value is None]
+    primary = [cell for cell in masked if cell[0] in ("I", "G") and plain[cell] in (1, 2)]
+    assert primary and len(masked) > len(primary)  # secrets of their own, and others hidden to protect them
+    assert _recomputable(cells, ties) == []
