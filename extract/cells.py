@@ -26,7 +26,7 @@ SNAP_PT = 3.0  # rules closer than this across their length are one rule (pdfplu
 JOIN_PT = 3.0  # pieces of one line with gaps up to this are one rule
 CROSS_PT = 3.0  # a rule ending this close to another still meets it
 MIN_EDGE_PT = 3.0  # shorter merged rules are not cell sides
-MAX_CROSSINGS = 2500  # beyond this many crossings (a grid pattern, not a form) no cells are sought
+MAX_CROSSINGS = 2500  # a grid of more crossings than this is a pattern, not a form: no cells sought
 WORD_INSIDE = 0.5  # share of a word's box that must lie in a cell for the word to belong to it
 
 
@@ -103,15 +103,40 @@ def find_tables(rules: Iterable[Rule]) -> list[Table]:
     """The tables drawn by ``rules``, top to bottom; a lone ruled box is a 1×1 table."""
     edges = merge_edges([_edge(rule) for rule in rules], SNAP_PT, SNAP_PT, JOIN_PT, JOIN_PT)
     edges = [e for e in edges if max(e["width"], e["height"]) >= MIN_EDGE_PT]
-    crossings = edges_to_intersections(edges, CROSS_PT, CROSS_PT)
-    if len(crossings) > MAX_CROSSINGS:
-        return []
-    boxes = intersections_to_cells(crossings)
-    groups = cells_to_tables(boxes)
-    grouped = {box for group in groups for box in group}
-    groups += [[box] for box in boxes if box not in grouped]  # pdfplumber leaves lone boxes out
+    groups: list[list[BBox]] = []
+    for crossings in _connected(edges_to_intersections(edges, CROSS_PT, CROSS_PT)):
+        if len(crossings) > MAX_CROSSINGS:
+            continue
+        boxes = intersections_to_cells(crossings)
+        tables = cells_to_tables(boxes)
+        grouped = {box for table in tables for box in table}
+        groups += tables + [[box] for box in boxes if box not in grouped]  # pdfplumber leaves lone boxes out
     groups.sort(key=lambda group: min((box[1], box[0]) for box in group))
     return [_table(index, group) for index, group in enumerate(groups)]
+
+
+def _connected(crossings: dict) -> list[dict]:
+    """The crossings split into groups joined by rules, each one pdfplumber's input as a whole.
+
+    A cell's corners are always in one group; finding cells group by group
+    gives the same cells, but pdfplumber compares every crossing with every
+    other, and a page of many separate boxes costs far less this way.
+    """
+    parent: dict = {}
+
+    def root(key):
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for point, touching in crossings.items():
+        for edge in touching["v"] + touching["h"]:
+            parent[root(point)] = root(id(edge))
+    groups: dict = {}
+    for point, touching in crossings.items():
+        groups.setdefault(root(point), {})[point] = touching
+    return list(groups.values())
 
 
 def cell_of(page: Page, bbox: BBox) -> Cell | None:

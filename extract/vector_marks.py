@@ -112,9 +112,10 @@ def path_shapes(page: pdfium.PdfPage, height: float) -> PathShapes:
             background = width >= width_limit and tall >= height_limit
             filled = _shows(fill_colour, WHITE) and not background
             if filled or _shows(stroke_colour, WHITE):
-                rules += _rules(subpaths or _subpaths(obj, _to_page(obj, height)), filled, _shows(stroke_colour, WHITE))
+                rules += path_rules(subpaths or _subpaths(obj, _to_page(obj, height)), filled,
+                                    _shows(stroke_colour, WHITE))
     boxes, ticks = classify(small)
-    return PathShapes(boxes, ticks, rules)
+    return PathShapes(boxes, ticks, [r for r in rules if not any(_within(r.bbox, b.bbox) for b in boxes)])
 
 
 # -- boxes: nested shapes painted in order ---------------------------------------
@@ -232,6 +233,12 @@ def _ellipse_radius(x: float, y: float, bbox: BBox) -> float:
     return math.hypot((x - cx) / rx, (y - cy) / ry)
 
 
+def _within(inner: BBox, outer: BBox) -> bool:
+    """Whether ``inner`` lies inside ``outer`` (give or take a line's width): a box's sides are not rules."""
+    return (inner[0] >= outer[0] - 1 and inner[1] >= outer[1] - 1
+            and inner[2] <= outer[2] + 1 and inner[3] <= outer[3] + 1)
+
+
 def _area(bbox: BBox) -> float:
     return (bbox[2] - bbox[0]) * (bbox[3] - bbox[1])
 
@@ -308,7 +315,7 @@ def _line_width(obj: pdfium.PdfObject) -> float:
     return max(width.value * scale, 0.0)
 
 
-def _rules(subpaths: list[Subpath], filled: bool, stroked: bool) -> list[Rule]:
+def path_rules(subpaths: list[Subpath], filled: bool, stroked: bool) -> list[Rule]:
     """The rules a path draws: its straight strokes, or the lines its filled rectangles make."""
     rules = []
     for subpath in subpaths:

@@ -202,3 +202,55 @@ def test_tick_boxes_and_letters_on_a_scan_are_not_rules(scanned_page):
         assert not [r for r in scanned_page.rules if near(r, bbox) and r.length < 100], bbox
     answer_line = [r for r in scanned_page.rules if r.horizontal and abs(r.top - 760) < 4]
     assert len(answer_line) == 1 and answer_line[0].length == pytest.approx(250, abs=4)
+
+
+# -- real files of ../shared/devset (each page looked at, rendered with its cells outlined) -------
+
+DEVSET = Path(__file__).resolve().parents[2] / "shared" / "devset" / "inbox"
+# (file, page): (rows, columns, cells) of each table, top to bottom, as seen on the rendered page.
+SEEN = {
+    ("2026-041-maintenance-ascenseurs/Questionnaire égalité ENM.pdf", 1):  # spreadsheet export, a rectangle per cell
+        [(3, 2, 6), (4, 6, 24), (3, 3, 7), (4, 5, 20), (1, 2, 2), (1, 1, 1), (1, 2, 2), (8, 4, 32)],
+    ("2026-041-maintenance-ascenseurs/Verticalis - Questionnaire égalité F-H (2026-041).pdf", 2):
+        [(1, 1, 1), (8, 4, 32)],  # a text box carried over from page 1, the commitments table
+    ("2026-041-maintenance-ascenseurs/AMV questionnaire egalite complete.pdf", 1):  # landscape, two panels
+        [(1, 1, 1), (4, 5, 20), (4, 6, 24)],
+    ("2026-041-maintenance-ascenseurs/HLS_renseignements_egalite.pdf", 1):  # transposed: genders as rows
+        [(1, 1, 1), (3, 2, 6), (6, 4, 24), (2, 3, 5), (5, 4, 20), (1, 2, 2)],
+}
+needs_devset = pytest.mark.skipif(not DEVSET.exists(), reason="../shared/devset not present")
+
+
+def grids(page: Page) -> list[tuple[int, int, int]]:
+    return [(t.row_count, t.column_count, len(t.cells)) for t in page.tables]
+
+
+@needs_devset
+@pytest.mark.parametrize("file, number", sorted(SEEN), ids=[f"{Path(f).stem[:20]}-p{n}" for f, n in sorted(SEEN)])
+def test_tables_of_devset_pages_are_those_seen(file, number):
+    assert grids(load(DEVSET / file).pages[number - 1]) == SEEN[file, number]
+
+
+@needs_devset
+def test_tables_of_a_scanned_devset_page_are_those_seen():
+    import pypdfium2 as pdfium
+    pdf = pdfium.PdfDocument(DEVSET / "2026-041-maintenance-ascenseurs/scan_ascenscoop_egalite.pdf")
+    page = read_scan_page(pdf[0], 1, engine=None, crops_dir=None)
+    # The printed form of HLS_renseignements_egalite.pdf, filled by hand and scanned.
+    assert grids(page) == SEEN["2026-041-maintenance-ascenseurs/HLS_renseignements_egalite.pdf", 1]
+    effectifs = page.tables[2]
+    women = cell_of(page, effectifs.at(1, 0).bbox)
+    assert women is effectifs.at(1, 0) and effectifs.right_of(women) is effectifs.at(1, 1)
+
+
+@needs_devset
+def test_words_of_a_spreadsheet_export_fall_in_their_cells():
+    page = load(DEVSET / "2026-041-maintenance-ascenseurs/Questionnaire égalité ENM.pdf").pages[0]
+    cadres = next(w for w in page.words if w.text == "Cadres")
+    cell = cell_of(page, cadres.bbox)
+    table = page.tables[cell.table]
+    assert (cell.row, cell.column) == (1, 0)
+    women = table.right_of(cell)
+    assert [w.text for w in page.words_in(women.bbox)] == ["5"]
+    assert [w.text for w in page.words_in(table.above(women).bbox)] == ["Femmes"]
+    assert [w.text for w in page.words_in(table.row(1)[-1].bbox)] == ["28"]
