@@ -17,6 +17,7 @@ class Exit(IntEnum):
     INPUT = 3  # the inbox or file does not exist or cannot be read
     OUTPUT = 4  # the output folder cannot be written, another run holds it, or a result could not be written
     INTERNAL = 5  # a bug: the traceback is in the log file the message names
+    HISTORY = 6  # the history (egalite.sqlite) is damaged and no backup can replace it
     INTERRUPTED = 130  # Ctrl-C: what was read is kept, the next run goes on from there
 
 
@@ -40,6 +41,10 @@ class InputError(EgaliteError):
 
 class OutputError(EgaliteError):
     exit_code = Exit.OUTPUT
+
+
+class HistoryError(EgaliteError):
+    exit_code = Exit.HISTORY
 
 
 class Interrupted(EgaliteError):

@@ -1,6 +1,7 @@
 """The main job, as named steps: what ``egalite run`` and ``egalite check`` do.
 
-lock the output → read back the officer's corrections → discover the inbox
+check the output folder and lock it → check the history and back it up
+(restoring it from its backup when damaged) → read back the officer's corrections → discover the inbox
 → read and validate each file in a worker (reusing unchanged files) →
 cross-check the declared index → store → records.jsonl and CSV → workbooks
 → French summary. Each step is one call into the module that owns it.
@@ -20,6 +21,7 @@ from typing import Callable, Iterator
 import click
 
 from analyse import stamps
+from analyse.backup import BACKUP_NAME, secure as secure_history
 from analyse.corrections import read_choices, read_corrections
 from analyse.export import write_csv, write_jsonl
 from analyse.store import Store
@@ -35,7 +37,8 @@ STORE_NAME = "egalite.sqlite"
 LOCK_NAME = ".egalite.lock"
 CROPS = "zones"  # PNG crops of doubtful zones, for the review sheet
 TERRITORY_BOOK = "synthese-territoire.xlsx"
-RESERVED = {name.casefold() for name in (STORE_NAME, LOCK_NAME, CROPS, TERRITORY_BOOK, "records.jsonl", "records.csv")}
+RESERVED = {name.casefold() for name in (STORE_NAME, BACKUP_NAME, LOCK_NAME, CROPS, TERRITORY_BOOK,
+                                         "records.jsonl", "records.csv")}
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,9 @@ def _prepare_output(inbox: Path, output: Path) -> None:
 
 def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> Exit:
     started = datetime.now().replace(microsecond=0)
+    restored = secure_history(output / STORE_NAME)
+    if restored:
+        click.secho(restored, fg="yellow", err=True)
     store = Store(output / STORE_NAME)
     records: list[Record] = []
     try:
