@@ -23,6 +23,7 @@ import click
 from analyse import stamps
 from analyse.backup import BACKUP_NAME, secure as secure_history
 from analyse.corrections import read_choices, read_corrections
+from analyse.edits import SNAPSHOT, changes, remember
 from analyse.export import write_csv, write_jsonl
 from analyse.store import Store
 from analyse.validate import validate
@@ -179,7 +180,7 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
                 _cross_check(record, index)
             store.save(run_id, record, EXTRACTOR_VERSION)  # at once: an interrupted run loses nothing
             records.append(record)
-        outputs = _outputs(store, output, records, started, options, index is not None, damaged)
+        outputs = _outputs(store, inbox, output, records, started, options, index is not None, damaged)
         summary = _summary(records)
         store.finish_run(run_id, summary)
     except KeyboardInterrupt:
@@ -199,8 +200,8 @@ def _interrupted(records: list[Record], output: Path) -> str:
             "sans relire les fichiers déjà lus.")
 
 
-def _outputs(store: Store, output: Path, records: list[Record], started: datetime, options: RunOptions,
-             checked: bool, damaged: dict[Path, str]) -> "Outputs":
+def _outputs(store: Store, inbox: Path, output: Path, records: list[Record], started: datetime,
+             options: RunOptions, checked: bool, damaged: dict[Path, str]) -> "Outputs":
     """Write every output that can be; what could not be written, with a French sentence for each.
 
     A damaged workbook is left as it is (the corrections typed in it could
@@ -210,7 +211,7 @@ def _outputs(store: Store, output: Path, records: list[Record], started: datetim
     exported = _with_corrections(store, records)
     outputs.attempt(output / "records.jsonl", lambda path: write_jsonl(exported, path, store.form))
     outputs.attempt(output / "records.csv", lambda path: write_csv(exported, path, store.form))
-    _workbooks(outputs, store, output, started, options.publication, checked)
+    _workbooks(outputs, store, inbox, output, started, options.publication, checked)
     return outputs
 
 
@@ -244,7 +245,9 @@ def _take_corrections(output: Path, store: Store, form: Form) -> dict[Path, str]
 
     Returns the workbooks that could not be read, with why: they must not be overwritten.
     """
-    found = read_corrections(output, form, functools.partial(stamps.as_written, store, output))
+    untouched = functools.partial(stamps.as_written, store, output)
+    notices = changes(output, form, untouched)
+    found = read_corrections(output, form, untouched)
     reports = store.add_corrections(found.corrections)
     accepted = [r for r in reports if r.accepted]
     if reports:
@@ -252,6 +255,10 @@ def _take_corrections(output: Path, store: Store, form: Form) -> dict[Path, str]
                    f"{len(reports) - len(accepted)} refusée(s).")
     for report in reports:
         click.secho(f"  {report.message}", fg=None if report.accepted else "yellow")
+    if notices or found.notices:
+        click.secho("Modifications des classeurs qui ne sont pas relues :", fg="yellow")
+    for notice in notices + found.notices:
+        click.secho(f"  {notice}", fg="yellow")
     return found.unreadable
 
 
@@ -321,7 +328,7 @@ def _cross_check(record: Record, index) -> None:
     record.published_index = {"score": published[0], "year": published[1]} if published else None
 
 
-def _workbooks(outputs: Outputs, store: Store, output: Path, started: datetime, publication: bool,
+def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, started: datetime, publication: bool,
                checked: bool) -> None:
     """One workbook per tender and one for the territory, all from the store.
 
@@ -334,11 +341,11 @@ def _workbooks(outputs: Outputs, store: Store, output: Path, started: datetime, 
     choices = store.choices()
     digests = store.digests()
     for tender, content in digests.items():
-        inputs = stamps.inputs_digest(content, tender, publication, checked)
+        inputs = stamps.inputs_digest(content, tender, publication, checked, str(inbox.absolute()))  # its links
         _workbook(outputs, store, output, tender_book(output, tender), inputs,
                   lambda path: write_tender_workbook(store.latest(tender), tender, path, started.date(),
                                                      publication=publication, egapro_checked=checked,
-                                                     choices=choices))
+                                                     choices=choices, inbox=inbox))
     inputs = stamps.inputs_digest(list(digests.values()), publication, checked)
     _workbook(outputs, store, output, output / TERRITORY_BOOK, inputs,
               lambda path: write_territory_workbook(store, path, started.date(), publication=publication,
@@ -347,13 +354,20 @@ def _workbooks(outputs: Outputs, store: Store, output: Path, started: datetime, 
 
 def _workbook(outputs: Outputs, store: Store, output: Path, path: Path, inputs: str,
               write: Callable[[Path], object]) -> None:
-    """Write one workbook unless it is already the one ``inputs`` give; remember what it was written from."""
+    """Write one workbook unless it is already the one ``inputs`` give; remember what it was written from,
+    and its cells that are not read back (:mod:`analyse.edits`)."""
     if path not in outputs.problems and stamps.up_to_date(store, output, path, inputs):
         outputs.written.append(path)
         return
     outputs.attempt(path, write)
     if path in outputs.written:
         stamps.stamp(store, output, path, inputs)
+        try:
+            remember(output, [path], store.form)
+        except OSError as error:
+            outputs.problems[output / SNAPSHOT] = (
+                f"{output / SNAPSHOT} n'a pas pu être écrit ({why(error)}) : une modification faite hors des "
+                "cellules relues ne pourra pas être signalée à la prochaine exécution.")
 
 
 def tender_book(output: Path, tender: str) -> Path:

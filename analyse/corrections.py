@@ -19,10 +19,10 @@ from typing import Any, Callable, Iterator
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from analyse.excel import (ANSWERS_SHEET, CORRECTED_HEADER, FILE_HEADER, KEY_HEADER, MULTIPLE_SHEET,
-                           RETAINED_HEADER, RETAINED_WRITTEN_HEADER, REVIEW_SHEET, SHA_HEADER,
-                           STRUCTURE_KEY_HEADER, TENDER_HEADER, answer_cell, cell_text, french_date,
-                           is_truncated)
+from analyse.excel import (ANSWERS_SHEET, CORRECTED_HEADER, DECISION_HEADER, FILE_HEADER, KEY_HEADER,
+                           LABEL_HEADER, MULTIPLE_SHEET, READ_HEADER, RETAINED_HEADER, RETAINED_WRITTEN_HEADER,
+                           REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, VALIDATE, answer_cell,
+                           cell_text, french_date, is_truncated)
 from analyse.validate import show_value, validate
 from extract.normalise import NON_ANSWER, normalise, quote
 from questionnaire.definition import FieldDef, Form
@@ -31,6 +31,7 @@ from questionnaire.record import SOURCE_CORRECTION, Finding, Reading, Record
 AUTHOR = "correction"
 RULE_APPLIED = "correction"
 RULE_REFUSED = "correction_refused"
+REVIEW_NEEDS = (TENDER_HEADER, FILE_HEADER, KEY_HEADER, DECISION_HEADER, CORRECTED_HEADER)
 
 
 @dataclass(frozen=True)
@@ -91,15 +92,17 @@ class Choice:
 
 @dataclass
 class FoundCorrections:
-    """What the workbooks hold, and the workbooks that could not be read (French reason each)."""
+    """What the workbooks hold, the workbooks that could not be read (French reason each), and
+    what the officer should know of the others (a removed column: French sentences)."""
 
     corrections: list[Correction] = field(default_factory=list)
     unreadable: dict[Path, str] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
 
 
 def _workbooks(output: Path, untouched: Callable[[Path], bool],
-               unreadable: dict[Path, str] | None = None) -> Iterator[Any]:
-    """Each tender workbook of ``output``, opened read-only (closed after use).
+               unreadable: dict[Path, str] | None = None) -> Iterator[tuple[Path, Any]]:
+    """Each tender workbook of ``output`` and its path, opened read-only (closed after use).
 
     Workbooks ``untouched`` since a run wrote them hold nothing the officer
     typed: they are not opened. A workbook that cannot be opened is left out
@@ -119,7 +122,7 @@ def _workbooks(output: Path, untouched: Callable[[Path], bool],
                     "déplacez-le ailleurs, puis relancez : il sera réécrit.")
             continue
         try:
-            yield workbook
+            yield path, workbook
         finally:
             workbook.close()
 
@@ -129,21 +132,27 @@ def read_corrections(output: Path, form: Form,
     """Every value found in the answers and review sheets of the tender workbooks.
 
     Most are the values the workbook was written with; :func:`judge` tells
-    them from real corrections. The workbooks that cannot be read are in
-    ``unreadable``.
+    them from real corrections. The workbooks that cannot be read, or whose
+    corrections can no longer be tied to their file (a removed column), are
+    in ``unreadable``; a removed column that loses nothing typed is told in
+    ``notices``.
     """
     found = FoundCorrections()
-    for workbook in _workbooks(output, untouched, found.unreadable):
+    for path, workbook in _workbooks(output, untouched, found.unreadable):
         if ANSWERS_SHEET in workbook.sheetnames and REVIEW_SHEET in workbook.sheetnames:
-            found.corrections.extend(_answers(workbook[ANSWERS_SHEET], form))
-            found.corrections.extend(_review(workbook[REVIEW_SHEET]))
+            try:
+                answers = _answers(workbook[ANSWERS_SHEET], form, path, output, found.notices)
+                found.corrections.extend(answers + _review(workbook[REVIEW_SHEET], form, path, output,
+                                                           found.notices))
+            except _Untied as error:
+                found.unreadable[path] = str(error)
     return found
 
 
 def read_choices(output: Path, untouched: Callable[[Path], bool] = lambda path: False) -> list[Choice]:
     """The structures whose « Réponse retenue » the officer changed since the workbook was written."""
     choices = []
-    for workbook in _workbooks(output, untouched):
+    for _, workbook in _workbooks(output, untouched):
         if MULTIPLE_SHEET in workbook.sheetnames:
             choices += _choices(workbook[MULTIPLE_SHEET])
     return choices
@@ -182,14 +191,20 @@ def _rows(sheet: Worksheet) -> Iterator[tuple[dict[str, int], tuple]]:
         yield columns, row
 
 
-def _identity(columns: dict[str, int], row: tuple) -> tuple[str, str, str | None] | None:
-    def text(header: str) -> str | None:
-        index = columns.get(header)
-        value = row[index].value if index is not None and index < len(row) else None
-        return str(value) if value not in (None, "") else None
+def _cell(columns: dict[str, int], row: tuple, header: str) -> Any:
+    index = columns.get(header)
+    return row[index] if index is not None and index < len(row) else None
 
-    tender, file = text(TENDER_HEADER), text(FILE_HEADER)
-    return (tender, file, text(SHA_HEADER)) if tender and file else None
+
+def _text(columns: dict[str, int], row: tuple, header: str) -> str | None:
+    cell = _cell(columns, row, header)
+    value = cell.value if cell is not None else None
+    return str(value) if value not in (None, "") else None
+
+
+def _identity(columns: dict[str, int], row: tuple) -> tuple[str, str, str | None] | None:
+    tender, file = _text(columns, row, TENDER_HEADER), _text(columns, row, FILE_HEADER)
+    return (tender, file, _text(columns, row, SHA_HEADER)) if tender and file else None
 
 
 def _typed(cell: Any, tender: str, file: str, sha: str | None, key: str, origin: str) -> Correction | None:
@@ -199,10 +214,13 @@ def _typed(cell: Any, tender: str, file: str, sha: str | None, key: str, origin:
     return Correction(tender, file, key, text, sha, origin, formula=cell.data_type == "f")
 
 
-def _answers(sheet: Worksheet, form: Form) -> list[Correction]:
+def _answers(sheet: Worksheet, form: Form, path: Path, output: Path, notices: list[str]) -> list[Correction]:
     by_label = {field.label: field.key for field in form.fields}
+    rows = list(_rows(sheet))
+    if rows:
+        _check_columns(path, output, sheet.title, rows[0][0], (TENDER_HEADER, FILE_HEADER, *by_label), notices)
     found = []
-    for columns, row in _rows(sheet):
+    for columns, row in rows:
         identity = _identity(columns, row)
         if identity is None:
             continue
@@ -213,16 +231,54 @@ def _answers(sheet: Worksheet, form: Form) -> list[Correction]:
     return found
 
 
-def _review(sheet: Worksheet) -> list[Correction]:
+def _review(sheet: Worksheet, form: Form, path: Path, output: Path, notices: list[str]) -> list[Correction]:
+    """Values typed in « Valeur corrigée », and readings confirmed with « Valider »."""
+    rows = list(_rows(sheet))
+    if not rows:
+        return []
+    columns = rows[0][0]
+    _check_columns(path, output, sheet.title, columns, REVIEW_NEEDS, notices)
+    by_label = {field.label: field.key for field in form.fields}
     found = []
-    for columns, row in _rows(sheet):
+    for columns, row in rows:
         identity = _identity(columns, row)
-        key_index, typed_index = columns.get(KEY_HEADER), columns.get(CORRECTED_HEADER)
-        if identity is None or key_index is None or typed_index is None or typed_index >= len(row):
-            continue
-        correction = _typed(row[typed_index], *identity, str(row[key_index].value), REVIEW_SHEET)
+        key = _text(columns, row, KEY_HEADER) if KEY_HEADER in columns else by_label.get(
+            _text(columns, row, LABEL_HEADER) or "")
+        if identity is None or key is None:
+            continue  # a row continuing the picture above, or an empty one
+        typed = _cell(columns, row, CORRECTED_HEADER)
+        correction = _typed(typed, *identity, key, REVIEW_SHEET) if typed is not None else None
+        if correction is None and _text(columns, row, DECISION_HEADER) == VALIDATE:
+            read = _cell(columns, row, READ_HEADER)
+            shown = cell_text(read.value, getattr(read, "number_format", None)) if read is not None else None
+            correction = Correction(identity[0], identity[1], key, shown or "", identity[2], REVIEW_SHEET)
         found += [correction] if correction else []
     return found
+
+
+class _Untied(Exception):
+    """The corrections of a sheet can no longer be tied to their file: the workbook must not be replaced."""
+
+
+def _check_columns(path: Path, output: Path, sheet: str, columns: dict[str, int], needed: tuple[str, ...],
+                   notices: list[str]) -> None:
+    """A column the read-back needs was removed: say so, or keep the workbook when corrections would be lost."""
+    book = path.relative_to(output).as_posix()
+    missing = [header for header in needed if header not in columns]
+    if not missing:
+        return
+    names = ", ".join(f"« {header} »" for header in missing)
+    if TENDER_HEADER in missing or FILE_HEADER in missing:
+        raise _Untied(
+            f"{book}, feuille « {sheet} » : la colonne {names} a été supprimée ; les corrections de cette "
+            "feuille ne peuvent plus être rattachées à leur fichier, le classeur n'est donc pas remplacé. "
+            "Rétablissez la colonne (ou déplacez le classeur pour qu'il soit réécrit), puis relancez.")
+    if missing == [KEY_HEADER] and LABEL_HEADER in columns:
+        notices.append(f"{book}, feuille « {sheet} » : la colonne « {KEY_HEADER} » a été supprimée ; les "
+                       f"champs sont reconnus par la colonne « {LABEL_HEADER} ». Elle sera rétablie.")
+        return
+    notices.append(f"{book}, feuille « {sheet} » : colonne {names} supprimée ; ce qui y était saisi ne peut "
+                   "pas être relu. Elle sera rétablie à l'écriture du classeur.")
 
 
 # ---------------------------------------------------------------------------
@@ -260,8 +316,10 @@ def judge(record: Record, correction: Correction, previous: StoredCorrection | N
     errors = _errors_on(apply(record, [accepted], form), correction.key)
     if errors:
         return _refused(correction, record.sha256, when, " ".join(errors), form)
-    message = (f"« {field.label} » : {show_value(field, current, form) if current is not None else 'vide'}"
-               f" devient {show_value(field, normalised.value, form) if normalised.value is not None else 'vide'}.")
+    shown = show_value(field, current, form) if current is not None else "vide"
+    message = (f"« {field.label} » : {shown} validé." if _same(normalised.value, current) else
+               f"« {field.label} » : {shown} devient "
+               f"{show_value(field, normalised.value, form) if normalised.value is not None else 'vide'}.")
     return replace(accepted, message=message)
 
 

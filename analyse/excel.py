@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analyse.atomic import replacing
@@ -56,6 +57,13 @@ MULTIPLE_SHEET = "Réponses multiples"
 RETAINED_HEADER = "Réponse retenue"
 RETAINED_WRITTEN_HEADER = "Retenue à l'écriture (technique)"
 STRUCTURE_KEY_HEADER = "Clé de la structure (technique)"
+DECISION_HEADER = "Décision"  # « Valider »: the value read is right
+VALIDATE = "Valider"
+LABEL_HEADER = "Champ"
+READ_HEADER = "Valeur lue"
+LINK_FONT = Font(color="0563C1", underline="single")
+# Columns read back besides the answers (« Réponses »: one column per field), by sheet.
+READ_BACK_COLUMNS = {REVIEW_SHEET: (DECISION_HEADER, CORRECTED_HEADER), MULTIPLE_SHEET: (RETAINED_HEADER,)}
 
 
 # The cells written through :func:`put`, by sheet and row: row heights are fitted from
@@ -222,3 +230,55 @@ def french_number(value: int | float) -> str:
     if float(value).is_integer():
         return str(int(value))
     return repr(float(value)).replace(".", ",")
+
+
+# ---------------------------------------------------------------------------
+# What the officer may type: drop-down lists and checks per field type.
+
+def typed_format(field: FieldDef) -> str | None:
+    """The number format of a cell typed for ``field``: text where what is typed must stay as typed."""
+    return "@" if field.type in ("text", "siret") else None
+
+
+def field_validation(field: FieldDef, form: Form, cell: str) -> DataValidation:
+    """The drop-down list or check of a cell typed for ``field`` (``cell``: the first one it covers),
+    with a French input message; Excel and LibreOffice apply it as the officer types."""
+    bounds = form.types.get(field.type, {})
+    low, high = bounds.get("min"), bounds.get("max")
+    if field.type == "bool":
+        return _validation(field, "list", "Choisissez Oui ou Non.", formula1='"Oui,Non"')
+    if field.type == "gender":
+        labels = ",".join(choice.label for choice in form.choices["gender"])
+        return _validation(field, "list", "Choisissez dans la liste.", formula1=f'"{labels}"')
+    if field.type == "count":
+        return _validation(field, "whole", f"Un nombre entier, {low} ou plus.",
+                           operator="greaterThanOrEqual", formula1=str(low))
+    if field.type == "percentage":
+        return _validation(field, "decimal", f"Un pourcentage de {low} à {high} : tapez 40 pour 40 %.",
+                           operator="between", formula1=str(low), formula2=str(high))
+    if field.type == "score":
+        nc = bounds.get("not_computable", "NC")
+        return _validation(field, "custom", f"Une note de {low} à {high}, ou {nc} (non calculable).",
+                           formula1=f'OR(AND(ISNUMBER({cell}),{cell}>={low},{cell}<={high}),{cell}="{nc}")')
+    if field.type == "siret":
+        return _validation(field, "textLength", "Les 14 chiffres du SIRET.", operator="between",
+                           formula1="14", formula2="17", errorStyle="warning")
+    limit = field.max_length or EXCEL_CELL_LIMIT
+    return _validation(field, "textLength", f"Texte libre ({limit} caractères au plus).",
+                       operator="lessThanOrEqual", formula1=str(limit), errorStyle="warning")
+
+
+def decision_validation() -> DataValidation:
+    """« Valider »: the value read is right, confirmed without retyping it."""
+    return DataValidation(type="list", formula1=f'"{VALIDATE}"', allow_blank=True, showInputMessage=True,
+                          showErrorMessage=True, promptTitle="Valider la lecture",
+                          prompt=f"Choisissez « {VALIDATE} » si la valeur lue est juste ; sinon tapez la "
+                                 f"bonne valeur dans « {CORRECTED_HEADER} ».",
+                          errorTitle="Choix impossible", error=f"Choisissez « {VALIDATE} » ou laissez vide.")
+
+
+def _validation(field: FieldDef, kind: str, prompt: str, **options: Any) -> DataValidation:
+    options.setdefault("errorStyle", "stop")
+    return DataValidation(type=kind, allow_blank=True, showInputMessage=True, showErrorMessage=True,
+                          promptTitle=field.label[:32], prompt=prompt[:255], errorTitle="Valeur refusée",
+                          error=f"« {field.label} » : {prompt}"[:225], **options)

@@ -13,13 +13,19 @@ column names of :mod:`analyse.excel`.
 """
 from __future__ import annotations
 
+import os
+from io import BytesIO
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import quote
+
+from PIL import Image as PILImage
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image
 from openpyxl.formatting.rule import FormulaRule
@@ -31,16 +37,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 from analyse.corrections import RULE_REFUSED
 from analyse.egapro import NOT_CHECKED
 from analyse.validate import show_value
-from analyse.excel import (ANSWERS_SHEET, BLUE_FILL, BOLD, CORRECTED_HEADER, FILE_HEADER, GREEN_FILL,
-                           KEY_HEADER, MULTIPLE_SHEET, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, RETAINED_HEADER,
-                           RETAINED_WRITTEN_HEADER, REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER,
-                           TENDER_HEADER, TITLE, answer_cell, fit_row, fit_rows, french_date, header,
-                           printable, put, save_atomically, widths)
+from analyse.excel import (ANSWERS_SHEET, BLUE_FILL, BOLD, CORRECTED_HEADER, DECISION_HEADER, FILE_HEADER,
+                           GREEN_FILL, KEY_HEADER, LABEL_HEADER, LINK_FONT, MULTIPLE_SHEET, ORANGE_FILL,
+                           PERCENT_FORMAT, READ_HEADER, RED_FILL, RETAINED_HEADER, RETAINED_WRITTEN_HEADER,
+                           REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, TITLE, answer_cell,
+                           decision_validation, field_validation, fit_row, fit_rows, french_date, header,
+                           printable, put, save_atomically, typed_format, widths)
 from analyse.indicators import (LATEST_RULE, SCORE_KEY, SCORE_THRESHOLDS, Answer, Choices, answer_groups,
                                 commitments_taken, excluded_note, figure_keys, headcount, mean, mean_percentage,
                                 mean_score, mean_women, retained, share_true, usable, women_share)
+from analyse.pictures import pieces
 from questionnaire.definition import Form, load
-from questionnaire.record import SOURCE_CORRECTION, Record
+from questionnaire.record import SOURCE_CORRECTION, Reading, Record, page_picture
 
 SUMMARY_SHEET = "Synthèse"
 COMMITMENTS_SHEET = "Engagements"
@@ -57,19 +65,22 @@ SEVERITY_FILLS = {"error": RED_FILL, "warning": ORANGE_FILL}
 EGAPRO_RULE_PREFIX = "egapro"
 DECLARED_INDEX = "Index déclaré"
 PUBLISHED_INDEX = "Index publié (Egapro)"
-IMAGE_MAX = (360, 160)  # pixels of a zone's picture in the review sheet
+IMAGE_WIDTH = 640  # pixels: a zone's picture wider than this is wrapped in the review sheet, never shrunk
+PIECE_HEIGHT = 520  # pixels: a row is at most 409 points (545 pixels) tall
+DECISION_COLUMN = 11  # « Décision », then « Valeur corrigée »
 TABLE_HEAD = 7  # row of the summary's header
 
 
 def write_tender_workbook(records: list[Record], tender: str, path: Path, run_date: date, *,
                           publication: bool = False, egapro_checked: bool = False,
-                          output: Path | None = None, form: Form | None = None,
+                          output: Path | None = None, inbox: Path | None = None, form: Form | None = None,
                           choices: Choices | None = None) -> Path:
     """Write ``path`` (atomically) for the ``records`` of ``tender`` (oldest received first).
 
     ``output`` is the folder the zone pictures (``reading.crop``) are
-    relative to; by default the parent of the tender's folder. ``choices``
-    are the answers the officer retained (:meth:`analyse.store.Store.choices`).
+    relative to; by default the parent of the tender's folder. ``inbox``
+    is the folder the files were read from: the review sheet links to them.
+    ``choices`` are the answers the officer retained (:meth:`analyse.store.Store.choices`).
     """
     form = form or load()
     kept = retained(records, choices)
@@ -82,7 +93,8 @@ def write_tender_workbook(records: list[Record], tender: str, path: Path, run_da
     _commitments(wb.create_sheet(COMMITMENTS_SHEET), records, form)
     _commitment_details(wb.create_sheet(DETAILS_SHEET), records, form)
     _findings(wb.create_sheet(FINDINGS_SHEET), records, form)
-    _review(wb.create_sheet(REVIEW_SHEET), records, tender, form, output or path.parent.parent)
+    _review(wb.create_sheet(REVIEW_SHEET), records, tender, form,
+            _Places(path.parent, output or path.parent.parent, inbox))
     _sources(wb.create_sheet(SOURCES_SHEET), records, tender)
     return save_atomically(wb, path)
 
@@ -371,9 +383,19 @@ def _answers(ws: Worksheet, records: list[Record], tender: str, form: Form) -> N
     printable(ws, fit_width=False)
     ws.freeze_panes = "C2"
     if records:
+        _answer_validations(ws, len(records), form)
         table = Table(displayName="Reponses", ref=f"A1:{get_column_letter(len(titles))}{len(records) + 1}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
+
+
+def _answer_validations(ws: Worksheet, count: int, form: Form) -> None:
+    """The drop-down list or check of each answer column, as in the review sheet."""
+    for column, field in enumerate(form.fields, start=2):
+        letter = get_column_letter(column)
+        validation = field_validation(field, form, f"{letter}2")
+        validation.add(f"{letter}2:{letter}{count + 1}")
+        ws.add_data_validation(validation)
 
 
 def _answer_row(ws: Worksheet, row: int, record: Record, form: Form) -> None:
@@ -465,8 +487,9 @@ def _findings(ws: Worksheet, records: list[Record], form: Form) -> None:
 # À vérifier
 
 
-REVIEW_TITLES = [TENDER_HEADER, "Structure", FILE_HEADER, "Champ", KEY_HEADER, "Valeur lue", "Texte lu",
-                 "Pourquoi vérifier", "Page", "Image de la zone", CORRECTED_HEADER, SHA_HEADER]
+REVIEW_TITLES = [TENDER_HEADER, "Structure", FILE_HEADER, LABEL_HEADER, KEY_HEADER, READ_HEADER, "Texte lu",
+                 "Pourquoi vérifier", "Page", "Image de la zone", DECISION_HEADER, CORRECTED_HEADER, SHA_HEADER]
+CONTINUED = "(suite de l'image de la ligne au-dessus)"
 
 
 def review_keys(record: Record, form: Form) -> list[tuple[str, str]]:
@@ -479,21 +502,54 @@ def review_keys(record: Record, form: Form) -> list[tuple[str, str]]:
     return keys + list(refused.items())
 
 
-def _review(ws: Worksheet, records: list[Record], tender: str, form: Form, output: Path) -> None:
+@dataclass(frozen=True)
+class _Places:
+    """Where the workbook is, and the files its links point to."""
+
+    folder: Path  # the workbook's folder: links are relative to it
+    output: Path  # the zone pictures are relative to it
+    inbox: Path | None  # the source files are relative to it
+
+    def crop(self, reading: Reading) -> Path | None:
+        path = self.output / reading.crop if reading.crop else None
+        return path if path and path.is_file() else None
+
+    def source(self, record: Record) -> Path | None:
+        path = self.inbox / record.file if self.inbox else None
+        return path if path and path.is_file() else None
+
+    def link(self, cell: Cell, target: Path) -> None:
+        """Make ``cell`` open ``target``: relative to the workbook, so that the link still works
+        when the output folder is copied or opened from another PC (Windows included)."""
+        try:
+            href = quote(Path(os.path.relpath(target, self.folder)).as_posix())
+        except ValueError:  # another drive letter on Windows
+            href = target.absolute().as_uri()
+        cell.hyperlink = href
+        cell.font = LINK_FONT
+
+
+def _review(ws: Worksheet, records: list[Record], tender: str, form: Form, places: _Places) -> None:
     header(ws, 1, REVIEW_TITLES)
-    widths(ws, {1: 14, 2: 26, 3: 24, 4: 30, 5: 20, 6: 18, 7: 30, 8: 40, 9: 6, 10: 50, 11: 24, 12: 16})
+    widths(ws, {1: 14, 2: 26, 3: 24, 4: 30, 5: 20, 6: 18, 7: 30, 8: 40, 9: 7, 10: IMAGE_WIDTH / 7 + 1,
+                11: 12, 12: 24, 13: 16})
     ws.freeze_panes = "A2"
     fit_row(ws, 1)
     printable(ws)
+    decision = decision_validation()
     row = 2
     for record in records:
         for key, why in review_keys(record, form):
-            _review_row(ws, row, record, key, why, tender, form, output)
-            row += 1
+            decision.add(ws.cell(row=row, column=DECISION_COLUMN))
+            row = _review_row(ws, row, record, key, why, tender, form, places)
+    if row > 2:
+        ws.add_data_validation(decision)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(REVIEW_TITLES))}{max(row - 1, 1)}"
 
 
 def _review_row(ws: Worksheet, row: int, record: Record, key: str, why: str, tender: str, form: Form,
-                output: Path) -> None:
+                places: _Places) -> int:
+    """The row of one field to check (and rows continuing its picture); the next free row."""
     field = form.field(key)
     reading = record.readings[key]
     value, number_format = answer_cell(field, reading.value, form)
@@ -501,18 +557,37 @@ def _review_row(ws: Worksheet, row: int, record: Record, key: str, why: str, ten
     for column, cell_value in enumerate(cells, start=1):
         put(ws, row, column, cell_value, number_format=number_format if column == 6 else None,
             wrap=column in (2, 4, 7, 8))
-    typed = put(ws, row, 11, None, number_format="@")  # text: what is typed stays as typed
+    if source := places.source(record):
+        places.link(ws.cell(row=row, column=3), source)
+    crop = places.crop(reading)
+    if crop and (page := crop.with_name(page_picture(crop.name))).is_file():
+        places.link(ws.cell(row=row, column=9), page)
+    put(ws, row, DECISION_COLUMN, None).fill = ORANGE_FILL
+    typed = put(ws, row, DECISION_COLUMN + 1, None, number_format=typed_format(field))
     typed.fill = ORANGE_FILL
-    put(ws, row, 12, record.sha256)
+    validation = field_validation(field, form, typed.coordinate)
+    validation.add(typed)
+    ws.add_data_validation(validation)
+    put(ws, row, DECISION_COLUMN + 2, record.sha256)
     fit_row(ws, row)
-    if reading.crop and (output / reading.crop).is_file():
-        _picture(ws, row, output / reading.crop)
+    if crop is None:
+        return row + 1
+    first, *rest = pieces(crop, IMAGE_WIDTH, PIECE_HEIGHT)
+    _picture(ws, row, first)
+    for piece in rest:
+        row += 1
+        for column, cell_value in enumerate([tender, bidder(record), record.file, field.label], start=1):
+            put(ws, row, column, cell_value, wrap=column in (2, 4))
+        put(ws, row, 8, CONTINUED, wrap=True)
+        _picture(ws, row, piece)
+    return row + 1
 
 
-def _picture(ws: Worksheet, row: int, png: Path) -> None:
-    image = Image(str(png))
-    scale = min(1.0, IMAGE_MAX[0] / image.width, IMAGE_MAX[1] / image.height)
-    image.width, image.height = int(image.width * scale), int(image.height * scale)
+def _picture(ws: Worksheet, row: int, piece: PILImage.Image) -> None:
+    """A picture shown pixel for pixel in the image column, its row as tall as it."""
+    data = BytesIO()
+    piece.save(data, "PNG")
+    image = Image(data)
     ws.add_image(image, f"J{row}")
     height = image.height * 0.75 + 4  # pixels to points
     ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 15, height)

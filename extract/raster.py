@@ -289,5 +289,7 @@ def deskew(raster: Raster) -> tuple[Raster, float]:
 
 def save_png(image: np.ndarray, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not cv2.imwrite(str(path), image):
+    ok, data = cv2.imencode(".png", image)  # cv2.imwrite cannot open accented paths on Windows
+    if not ok:
         raise OSError(f"Impossible d'écrire l'image {path}")
+    path.write_bytes(data.tobytes())

@@ -17,15 +17,16 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pypdfium2.raw as pdfium_c
 
 from extract.boxes import Box, find_boxes
 from extract.ocr_engine import OcrEngine, OcrWord
-from extract.raster import (Raster, deskew, ink_threshold, render_page, rule_lines, save_png, text_only, turn,
-                            without_dust)
+from extract.raster import (POINTS_PER_INCH, Raster, deskew, ink_threshold, render_page, rule_lines, save_png,
+                            text_only, turn, without_dust)
 from extract.tokens import BBox, Mark, Page, Rule, Word, group_lines, overlap_ratio, union
-from questionnaire.record import SOURCE_OCR
+from questionnaire.record import SOURCE_OCR, page_picture
 
 SOURCE = SOURCE_OCR
 LABEL_DPI = 150  # labels are 9–12 pt print: legible to Tesseract at this resolution
@@ -33,6 +34,10 @@ BOX_MARGIN_PT = 1.5  # whitened around a box so its outline leaves no stray stro
 ZONE_MARGIN_PT = 3.0  # read around a zone, so characters on its edge are whole
 LABEL_EDGE_PT = 1.0  # a label's box from the fast pass may be this much too small
 CROP_MARGIN_PT = 6.0  # shown around a zone in the crop saved for review
+TRIM_WINDOW_PT, TRIM_SHARE = 2.0, 0.25  # the blank end of a crop's line: ink under this share of its peak
+PAGE_VIEW_DPI = 100  # the whole page linked from the review sheet: enough to see where the zone is
+PAGE_VIEW_STEP = 85  # four gray levels: the page stays legible, its PNG twenty times smaller
+OUTLINE_BGR, OUTLINE_PX = (0, 0, 255), 3  # the zone outlined in red on it
 PIECE_OVERLAP = 0.3  # a zone's word this much inside a word outside the zone is a piece of it
 MIN_ZONE_INK = 0.002  # share of a zone that must be ink before OCR is worth it
 PARAGRAPH_KEPT_PT = 250.0  # what is read of a paragraph's first line in the label pass
@@ -92,7 +97,8 @@ def read_scan_page(pdf_page, number: int, *, engine: OcrEngine | None, crops_dir
         number=number, width=width, height=height, words=words,
         marks=[_mark(box, scan.raster) for box in scan.boxes], rules=scan.rules, image_only=True,
         zone_reader=ZoneReader(scan, engine, words) if engine is not None else None,
-        crop_writer=CropWriter(scan.raster, number, crops_dir) if crops_dir is not None else None,
+        crop_writer=(CropWriter(scan.raster, number, crops_dir, scan_dpi(pdf_page))
+                     if crops_dir is not None else None),
     )
 
 
@@ -396,20 +402,63 @@ def _piece_of(word: Word, outside: list[Word]) -> bool:
 
 
 class CropWriter:
-    """Saves a zone of the page as PNG for review; returns its path relative to ``crops_dir``."""
+    """Saves a zone of the page as PNG for review; returns its path relative to ``crops_dir``.
 
-    def __init__(self, raster: Raster, number: int, crops_dir: Path) -> None:
+    The crop keeps the scan's own resolution (shown pixel for pixel in the
+    review sheet: no detail lost, none invented) and drops the blank end of
+    its line; beside it, the whole page with the zone outlined
+    (:func:`page_picture`), for the officer to see where it comes from.
+    """
+
+    def __init__(self, raster: Raster, number: int, crops_dir: Path, scan_dpi: float | None = None) -> None:
         self._raster = raster
         self._number = number
         self._crops_dir = crops_dir
+        self._dpi = min(raster.dpi, scan_dpi or raster.dpi)
+        self._page: Raster | None = None
 
     def __call__(self, bbox: BBox, key: str) -> str | None:
         crop, _ = self._raster.crop(grow(bbox, CROP_MARGIN_PT))
         if crop.size == 0:
             return None
         name = f"page{self._number:03d}-{_safe(key)}.png"
-        save_png(crop, self._crops_dir / name)
+        save_png(self._shown(crop), self._crops_dir / name)
+        save_png(self._outlined(bbox), self._crops_dir / page_picture(name))
         return name
+
+    def _shown(self, crop: np.ndarray) -> np.ndarray:
+        dark = (crop < INK_LEVEL).sum(axis=0).astype(float)
+        profile = np.convolve(dark, np.ones(max(1, round(TRIM_WINDOW_PT * self._raster.scale))), "same")
+        columns = np.flatnonzero(profile >= TRIM_SHARE * profile.max())  # writing, not dots or specks
+        if columns.size:
+            margin = round(CROP_MARGIN_PT * self._raster.scale)
+            crop = crop[:, max(0, columns[0] - margin):columns[-1] + margin + 1]
+        factor = self._dpi / self._raster.dpi
+        if factor >= 1:
+            return crop
+        size = (max(1, round(crop.shape[1] * factor)), max(1, round(crop.shape[0] * factor)))
+        return cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+
+    def _outlined(self, bbox: BBox) -> np.ndarray:
+        if self._page is None:
+            self._page = self._raster.resized(min(PAGE_VIEW_DPI, self._raster.dpi))
+        grays = (np.round(self._page.image / PAGE_VIEW_STEP) * PAGE_VIEW_STEP).astype(np.uint8)
+        picture = cv2.cvtColor(grays, cv2.COLOR_GRAY2BGR)
+        x0, top, x1, bottom = self._page.to_pixels(grow(bbox, CROP_MARGIN_PT))
+        cv2.rectangle(picture, (x0, top), (x1, bottom), OUTLINE_BGR, OUTLINE_PX)
+        return picture
+
+
+def scan_dpi(pdf_page) -> float | None:
+    """The resolution of the largest image of the page (the scan's own), whatever its rotation."""
+    best = None
+    for obj in pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+        left, bottom, right, top = obj.get_bounds()
+        width, height = obj.get_px_size()
+        area = (right - left) * (top - bottom) / POINTS_PER_INCH ** 2
+        if area > 0 and (best is None or area > best[0]):
+            best = (area, (width * height / area) ** 0.5)
+    return best[1] if best else None
 
 
 def _safe(key: str) -> str:

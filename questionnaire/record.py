@@ -24,6 +24,11 @@ SOURCE_OCR = "ocr"
 SOURCE_CORRECTION = "correction"
 
 
+def page_picture(crop: str) -> str:
+    """The picture of the whole page with the zone of ``crop`` outlined, saved beside the crop."""
+    return crop.removesuffix(".png") + "-page.png"
+
+
 @dataclass
 class Reading:
     """One field as read from the file.

@@ -48,14 +48,7 @@ def latest(output: Path, file: str) -> Record:
 
 
 def type_in_review(output: Path, file: str, key: str, text: str) -> None:
-    path = workbook_path(output)
-    wb = load_workbook(path)
-    ws = wb["À vérifier"]
-    titles = [c.value for c in ws[1]]
-    row = next(r for r in ws.iter_rows(min_row=2)
-               if r[titles.index("Fichier")].value == file and r[titles.index("Clé du champ")].value == key)
-    row[titles.index("Valeur corrigée")].value = text
-    wb.save(path)
+    choose_in_review(output, file, key, "Valeur corrigée", text)
 
 
 def type_in_answers(output: Path, file: str, key: str, value: object) -> None:
@@ -201,3 +194,51 @@ def test_corrections_for_a_file_the_history_does_not_know_are_reported_once(tmp_
         reports = store.add_corrections([Correction(TENDER, "T-2024-01/inconnu.pdf", key, "1")
                                          for key in ("staff.total.women", "staff.total.men")])
     assert len(reports) == 1 and not reports[0].accepted and "inconnu" in reports[0].message
+
+
+def choose_in_review(output: Path, file: str, key: str, column: str, value: object) -> None:
+    path = workbook_path(output)
+    wb = load_workbook(path)
+    ws = wb["À vérifier"]
+    titles = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2)
+               if r[titles.index("Fichier")].value == file and r[titles.index("Clé du champ")].value == key)
+    row[titles.index(column)].value = value
+    wb.save(path)
+
+
+def test_valider_confirms_the_value_read_without_retyping_it(tmp_path: Path) -> None:
+    run(tmp_path, 1)
+    choose_in_review(tmp_path, GAMMA, "board.women_pct", "Décision", "Valider")
+    corrections = read_corrections(tmp_path, FORM).corrections
+    assert [(c.key, c.text) for c in corrections if c.origin == "À vérifier"] == [("board.women_pct", "55")]
+    reports = run(tmp_path, 2)
+    assert [(r.accepted, r.message) for r in reports] == [
+        (True, f"{GAMMA} — « Si oui, quelle est la part de femmes dans le CA : % » : 55 % validé.")]
+    gamma = latest(tmp_path, GAMMA)
+    assert gamma.fields()["board.women_pct"] == 55 and gamma.review() == []
+    assert gamma.readings["board.women_pct"].source == "correction"
+
+
+def test_a_removed_key_column_is_reported_and_the_field_found_by_its_label(tmp_path: Path) -> None:
+    run(tmp_path, 1)
+    choose_in_review(tmp_path, GAMMA, "board.women_pct", "Valeur corrigée", "50")
+    wb = load_workbook(workbook_path(tmp_path))
+    ws = wb["À vérifier"]
+    ws.delete_cols([c.value for c in ws[1]].index("Clé du champ") + 1)
+    wb.save(workbook_path(tmp_path))
+    found = read_corrections(tmp_path, FORM)
+    assert [(c.key, c.text) for c in found.corrections if c.origin == "À vérifier"] == [("board.women_pct", "50")]
+    assert found.notices == [f"{TENDER}/egalite-{TENDER}.xlsx, feuille « À vérifier » : la colonne « Clé du champ » a "
+                       "été supprimée ; les champs sont reconnus par la colonne « Champ ». Elle sera rétablie."]
+
+
+def test_a_removed_file_column_keeps_the_workbook_so_that_no_correction_is_lost(tmp_path: Path) -> None:
+    run(tmp_path, 1)
+    wb = load_workbook(workbook_path(tmp_path))
+    ws = wb["À vérifier"]
+    ws.delete_cols([c.value for c in ws[1]].index("Fichier") + 1)
+    wb.save(workbook_path(tmp_path))
+    found = read_corrections(tmp_path, FORM)
+    assert list(found.unreadable) == [workbook_path(tmp_path)] and found.corrections == []
+    assert "la colonne « Fichier » a été supprimée" in found.unreadable[workbook_path(tmp_path)]

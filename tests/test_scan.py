@@ -93,9 +93,11 @@ def test_crops_are_written_under_the_crops_folder(drawn, tmp_path):
     relative = page.crop_writer(bbox, "board.women_pct")
     assert relative == "page002-board.women_pct.png"
     with Image.open(tmp_path / relative) as crop:
-        width_pt = bbox[2] - bbox[0] + 12  # the zone and its margin, at 300 dpi
-        assert crop.width == pytest.approx(width_pt * 300 / 72, abs=3)
+        size_pt = (bbox[2] - bbox[0] + 12, bbox[3] - bbox[1] + 12)  # the zone and its margin
+        assert crop.height == pytest.approx(size_pt[1] * 200 / 72, abs=2)  # at the scan's own 200 dpi
+        assert crop.width <= size_pt[0] * 200 / 72 + 2  # less the blank end of the line
         assert np.array(crop).min() < 100  # the value's ink is in the picture
+    assert (tmp_path / "page002-board.women_pct-page.png").is_file()  # the page, zone outlined
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,121 @@
+"""Cells changed by the officer where the next run does not read them back.
+
+The workbooks are rewritten at each run from the store: only the answers
+(« Réponses ») and the review columns (« Décision », « Valeur corrigée »)
+are read back as corrections. A value typed anywhere else — over a figure
+of « Synthèse », in the territory's « Structures », in a column of
+« À vérifier » that is not read — would be overwritten without a word.
+So after writing the workbooks, :func:`remember` notes what their other
+cells hold; before the next run rewrites them, :func:`changes` tells, in
+French and naming the sheet and the cell, every one that was changed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from openpyxl import load_workbook
+
+from analyse.excel import ANSWERS_SHEET, CORRECTED_HEADER, READ_BACK_COLUMNS, REVIEW_SHEET, cell_text
+from questionnaire.definition import Form
+
+SNAPSHOT = ".egalite-cellules.json"  # in the output folder, beside the workbooks
+SHOWN = 3  # cells named per sheet; the others are counted
+
+
+def remember(output: Path, books: list[Path], form: Form) -> None:
+    """Note the cells of ``books`` that are not read back (after the run wrote them); the notes
+    of the workbooks not written this time (kept as they were) stay."""
+    snapshot = _snapshot(output)
+    snapshot |= {book.relative_to(output).as_posix(): _cells(book, form) for book in books if book.is_file()}
+    handle, temporary = tempfile.mkstemp(prefix=".egalite-", suffix=".json", dir=output)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        json.dump(snapshot, stream, ensure_ascii=False)
+    os.replace(temporary, output / SNAPSHOT)
+
+
+def changes(output: Path, form: Form, untouched: Callable[[Path], bool] = lambda path: False) -> list[str]:
+    """A French sentence per sheet where a cell not read back was changed since the last run
+    (workbooks ``untouched`` since a run wrote them are not opened)."""
+    notices = []
+    for name, sheets in _snapshot(output).items():
+        book = output / name
+        if not book.is_file() or untouched(book):
+            continue
+        try:
+            now = _cells(book, form)
+        except Exception:  # noqa: BLE001 - a damaged workbook is reported by the corrections' reader
+            continue
+        for sheet, cells in sheets.items():
+            notices += _sheet_changes(name, sheet, cells, now.get(sheet))
+    return notices
+
+
+def _snapshot(output: Path) -> dict[str, dict[str, dict[str, str]]]:
+    try:
+        return json.loads((output / SNAPSHOT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # none yet, or damaged: the workbooks are still read for corrections
+
+
+def _sheet_changes(book: str, sheet: str, before: dict[str, str], after: dict[str, str] | None) -> list[str]:
+    if after is None:
+        return [f"{book} : la feuille « {sheet} » a été supprimée ; elle est recréée à chaque exécution."]
+    changed = sorted((coord for coord in before.keys() | after.keys() if before.get(coord) != after.get(coord)),
+                     key=_order)
+    if not changed:
+        return []
+    named = " ; ".join(f"cellule {coord} : {_shown(before.get(coord))} devenu {_shown(after.get(coord))}"
+                       for coord in changed[:SHOWN])
+    more = f" (et {len(changed) - SHOWN} autre(s) cellule(s))" if len(changed) > SHOWN else ""
+    return [f"{book}, feuille « {sheet} », modification non reprise — {named}{more}. Cette feuille est "
+            f"recalculée à chaque exécution : corrigez la réponse dans « {ANSWERS_SHEET} » ou dans la "
+            f"colonne « {CORRECTED_HEADER} » de « {REVIEW_SHEET} »."]
+
+
+def _shown(text: str | None) -> str:
+    if text is None:
+        return "vide"
+    return f"« {text[:60]}{'…' if len(text) > 60 else ''} »"
+
+
+def _order(coord: str) -> tuple[int, str]:
+    letters = coord.rstrip("0123456789")
+    return int(coord[len(letters):]), f"{len(letters):02d}{letters}"
+
+
+def _cells(book: Path, form: Form) -> dict[str, dict[str, str]]:
+    """Each sheet's cells as text, except those the next run reads back."""
+    workbook = load_workbook(book, read_only=True)
+    try:
+        return {sheet.title: _sheet_cells(sheet, _read_back(sheet.title, form)) for sheet in workbook.worksheets}
+    finally:
+        workbook.close()
+
+
+def _read_back(sheet: str, form: Form) -> set[str]:
+    if sheet == ANSWERS_SHEET:
+        return {field.label for field in form.fields}
+    return set(READ_BACK_COLUMNS.get(sheet, ()))
+
+
+def _sheet_cells(sheet, skipped: set[str]) -> dict[str, str]:
+    cells, skipped_columns = {}, set()
+    for row in sheet.iter_rows():
+        for cell in row:
+            if str(cell.value) in skipped:  # the header of a column read back, and the cells under it
+                skipped_columns.add(cell.column)
+            text = _text(cell.value)
+            if text is not None and getattr(cell, "column", None) not in skipped_columns:
+                cells[cell.coordinate] = text
+    return cells
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, (date, datetime)) or isinstance(value, bool):
+        return str(value)
+    return cell_text(value, None)

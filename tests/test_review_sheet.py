@@ -1,0 +1,168 @@
+"""The review sheet as a verification screen: legible pictures, links, lists, and nothing typed lost."""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote
+
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+
+from analyse.edits import changes, remember
+from analyse.pictures import pieces
+from analyse.workbook_tender import IMAGE_WIDTH, write_tender_workbook
+from extract.raster import Raster
+from extract.scan import CROP_MARGIN_PT, CropWriter
+from questionnaire.definition import load
+from questionnaire.record import page_picture
+from tests.support_analyse import record, siret, staff
+
+FORM = load()
+TENDER = "T-2026-01"
+FILE = f"{TENDER}/scan gamma é.pdf"
+EMU_PER_PIXEL = 9525
+LINE = (1500, 60)  # a wide crop of a text line, in pixels
+
+
+def _ink_line(size: tuple[int, int]) -> Image.Image:
+    """White with black word-like blocks along the line, white gaps between them."""
+    pixels = np.full((size[1], size[0]), 255, dtype=np.uint8)
+    for left in range(10, size[0] - 60, 70):
+        pixels[15:45, left:left + 50] = 0
+    return Image.fromarray(pixels)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("review")
+    inbox, output = root / "boîte", root / "sortie"
+    (inbox / TENDER).mkdir(parents=True)
+    (inbox / FILE).write_bytes(b"%PDF-1.4 source")
+    crops = output / "zones" / TENDER / "gamma"
+    crops.mkdir(parents=True)
+    _ink_line(LINE).save(crops / "page001-structure_name.png")
+    Image.new("RGB", (200, 280), "white").save(crops / page_picture("page001-structure_name.png"))
+    gamma = record(FILE, TENDER, {
+        "structure_name": "Gamma Services", "siret": siret("33333333"), **staff((2, 1), (13, 4)),
+        "board.exists": True, "board.women_pct": 55, "officers.president": "woman"},
+        doubts={"structure_name": "Mot inconnu du dictionnaire", "board.women_pct": "Chiffre mal formé",
+                "officers.president": "Deux cases cochées", "board.exists": "Case peu encrée"},
+        crops={"structure_name": f"zones/{TENDER}/gamma/page001-structure_name.png"})
+    path = write_tender_workbook([gamma], TENDER, output / TENDER / f"synthese-{TENDER}.xlsx", date(2026, 3, 1),
+                                 output=output, inbox=inbox)
+    return {"path": path, "output": output, "inbox": inbox}
+
+
+def _review(path: Path):
+    sheet = load_workbook(path)["À vérifier"]
+    titles = [c.value for c in sheet[1]]
+    return sheet, titles
+
+
+def _row(sheet, titles: list, key: str) -> dict:
+    return next({t: c for t, c in zip(titles, row)} for row in sheet.iter_rows(min_row=2)
+                if row[titles.index("Clé du champ")].value == key)
+
+
+def test_each_field_type_has_its_list_or_check_with_a_french_message(built: dict) -> None:
+    sheet, titles = _review(built["path"])
+    found = {}
+    for validation in sheet.data_validations.dataValidation:
+        for cell_range in validation.sqref.ranges:
+            found[cell_range.coord] = validation
+    typed = {key: _row(sheet, titles, key)["Valeur corrigée"].coordinate
+             for key in ("board.exists", "officers.president", "board.women_pct")}
+    assert found[typed["board.exists"]].formula1 == '"Oui,Non"'
+    assert found[typed["officers.president"]].formula1 == '"Femme,Homme,Non binaire,Ne se prononce pas"'
+    percentage = found[typed["board.women_pct"]]
+    assert (percentage.type, percentage.formula1, percentage.formula2) == ("decimal", "0", "100")
+    assert percentage.prompt == "Un pourcentage de 0 à 100 : tapez 40 pour 40 %." and percentage.showInputMessage
+    decision = found[_row(sheet, titles, "board.exists")["Décision"].coordinate]
+    assert decision.formula1 == '"Valider"' and "Valider" in decision.prompt
+    answers = load_workbook(built["path"])["Réponses"]
+    column = [c.value for c in answers[1]].index(FORM.field("officers.president").label) + 1
+    letter = answers.cell(row=1, column=column).column_letter
+    assert any(v.formula1 == '"Femme,Homme,Non binaire,Ne se prononce pas"' and f"{letter}2" in str(v.sqref)
+               for v in answers.data_validations.dataValidation)
+
+
+def test_the_sheet_filters_and_keeps_its_header(built: dict) -> None:
+    sheet, titles = _review(built["path"])
+    assert sheet.auto_filter.ref.startswith("A1:") and sheet.freeze_panes == "A2"
+
+
+def test_a_wide_text_line_is_wrapped_at_its_own_resolution_never_shrunk(built: dict) -> None:
+    sheet, _ = _review(built["path"])
+    (image,) = sheet._images
+    shown = Image.open(image.ref)
+    strips = -(-LINE[0] // IMAGE_WIDTH) + 1  # cut between words: at most one more strip than the width needs
+    assert shown.width <= IMAGE_WIDTH and shown.height >= 3 * LINE[1]
+    assert shown.height <= strips * LINE[1] + (strips - 1) * 12
+    ink = np.asarray(shown.convert("L")) < 128
+    assert ink.sum() == (np.asarray(_ink_line(LINE)) < 128).sum()  # every inked pixel, none scaled away
+    drawn = image.anchor.ext
+    assert (round(drawn.width / EMU_PER_PIXEL), round(drawn.height / EMU_PER_PIXEL)) == shown.size  # 1:1
+
+
+def test_each_row_links_to_the_source_file_and_the_outlined_page(built: dict) -> None:
+    sheet, titles = _review(built["path"])
+    row = _row(sheet, titles, "structure_name")
+    folder = built["path"].parent
+    source = folder / unquote(row["Fichier"].hyperlink.target)
+    page = folder / unquote(row["Page"].hyperlink.target)
+    assert os.path.samefile(source, built["inbox"] / FILE)
+    assert page.name == "page001-structure_name-page.png" and page.is_file()
+    assert not row["Fichier"].hyperlink.target.startswith("/")  # relative: works once the folder is copied
+
+
+def test_a_crop_keeps_the_scan_resolution_and_drops_the_blank_end_of_the_line(tmp_path: Path) -> None:
+    dpi, native, text_pt = 300, 150, 10
+    image = np.full((3508, 2480), 255, dtype=np.uint8)
+    text_px = round(text_pt * dpi / 72)
+    image[1000:1000 + text_px, 300:900] = 0  # the writing
+    image[1000 + text_px - 3:1000 + text_px, 1000:2200:12] = 0  # the dotted line after it
+    writer = CropWriter(Raster(image, dpi), 1, tmp_path, scan_dpi=native)
+    name = writer((300 / 300 * 72, 1000 * 72 / dpi, 2200 * 72 / dpi, (1000 + text_px) * 72 / dpi), "siret")
+    crop = np.asarray(Image.open(tmp_path / name))
+    rows = np.flatnonzero((crop < 128).any(axis=1))
+    assert rows[-1] - rows[0] + 1 >= text_pt * native / 72 - 1  # the line as tall as in the scan
+    margin = CROP_MARGIN_PT * native / 72
+    assert crop.shape[1] <= (900 - 300) * native / dpi + 2 * margin + 2  # the dots after the writing left out
+    page = np.asarray(Image.open(tmp_path / page_picture(name)).convert("RGB"))
+    assert ((page[..., 0] > 200) & (page[..., 1] < 60)).any()  # the zone outlined in red
+
+
+def test_an_edit_where_nothing_is_read_back_is_reported_with_its_sheet_and_cell(tmp_path: Path) -> None:
+    output = tmp_path / "sortie"
+    gamma = record(f"{TENDER}/gamma.pdf", TENDER, {"structure_name": "Gamma", "board.women_pct": 55},
+                   doubts={"board.women_pct": "Chiffre mal formé"})
+    path = write_tender_workbook([gamma], TENDER, output / TENDER / "synthese.xlsx", date(2026, 3, 1))
+    remember(output, [path], FORM)
+    assert changes(output, FORM) == []
+    wb = load_workbook(path)
+    wb["Synthèse"]["A8"] = "Gamma SA"
+    review = wb["À vérifier"]
+    titles = [c.value for c in review[1]]
+    review.cell(row=2, column=titles.index("Valeur corrigée") + 1).value = "50"  # read back: not reported
+    review.cell(row=2, column=titles.index("Texte lu") + 1).value = "50"  # typed in the wrong column
+    wb.save(path)
+    notices = changes(output, FORM)
+    assert len(notices) == 2
+    assert notices[0].startswith(f"{TENDER}/synthese.xlsx, feuille « Synthèse », modification non reprise — "
+                                 "cellule A8 : « Gamma » devenu « Gamma SA »")
+    assert "feuille « À vérifier »" in notices[1] and "cellule G2 : « 55 » devenu « 50 »" in notices[1]
+
+
+def test_a_paragraph_is_wrapped_line_by_line_in_reading_order(tmp_path: Path) -> None:
+    paragraph = np.full((100, 1500), 255, dtype=np.uint8)
+    for left in range(10, 1440, 70):
+        paragraph[10:40, left:left + 50] = 0  # first line: tall words
+        paragraph[60:80, left:left + 50] = 0  # second line: short ones
+    Image.fromarray(paragraph).save(tmp_path / "policy.png")
+    (piece,) = pieces(tmp_path / "policy.png", IMAGE_WIDTH, 520)
+    ink = (np.asarray(piece) < 128).any(axis=1)
+    runs = np.diff(np.flatnonzero(np.diff(np.concatenate([[0], ink.astype(int), [0]]))))[::2]
+    assert list(runs) == [30, 30, 30, 20, 20, 20]  # the first line's three strips, then the second's
