@@ -13,6 +13,7 @@ from dataclasses import replace
 from functools import cached_property
 from typing import Iterable, Sequence
 
+from extract.cells import cell_of
 from extract.columns import AnswerColumns, row_bands
 from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position, fold
 from extract.ledger import Ledger
@@ -25,6 +26,7 @@ from questionnaire.record import SOURCE_OCR, Reading
 
 LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
 SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in one-line answers
+HINT_WORDS = 4  # a bracketed hint after a label ("(en %)") is this short at most
 REQUIRED_MARK = re.compile(r"^\*+$")  # the asterisk an online form prints after a required field's label
 OCR_DOUBT_BELOW = 0.75
 NUMBER_DOUBT_BELOW = 0.8  # a misread number is the costliest error: it must be read surely
@@ -33,6 +35,7 @@ SPECK_CONFIDENCE = 0.6
 PAIRS = ("()", "«»", "“”")  # opening and closing marks that go together (see _implausible)
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
 FURNITURE_BAND = 0.1  # repeated lines in this share of the page's top or bottom are running headers/footers
+HEADER_REACH = 4  # an Oui / Non header stands at most this many lines above its row
 COMMITMENT_BOX_REACH = 1.0  # a commitment's box may stand anywhere on its line (share of page width)
 
 
@@ -117,8 +120,7 @@ class FieldReader:
 
     def _set(self, field: FieldDef, words: list[tuple[Page, Word]], doubt: str | None = None,
              zones: Sequence[Zone] = ()) -> None:
-        while words and _label_colon(words[0][1]):
-            words = words[1:]
+        words = _without_label_tail(words)
         specks = [(p, w) for p, w in words if w.source == SOURCE_OCR and _speck(w)]
         if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
             words = [item for item in words if item not in specks]
@@ -291,12 +293,36 @@ class FieldReader:
                                     rivals=_rival_phrases(self.form))
             options[name] = found[0] if found else None
         if not all(options.values()):
-            return self._inline(field)
+            columns = self._header_above(match)
+            if columns is None:
+                return self._inline(field)
+            self.ledger.expect(field.key, match)
+            return self._set_yes_no(field, columns.cells(self._row_band(match)))
         self.ledger.expect(field.key, match)
         self.ledger.claim([w for o in options.values() for w in o.words])
         states = {name: self._box_state(option) for name, option in options.items()}
         zone = Zone(match.page, union([o.bbox for o in options.values()]))
         self._decide_choice(field, states, zone)
+
+    def _header_above(self, label: Match) -> AnswerColumns | None:
+        """An "Oui" / "Non" header standing over the answer cells of the label's row."""
+        since = Position(label.start.page, label.start.line - HEADER_REACH, 0)
+        window = {"after": since, "before": label.start, "rivals": _rival_phrases(self.form)}
+        yeses = self.index.find([w.capitalize() for w in self.form.yes_words[:1]], **window)
+        noes = self.index.find([w.capitalize() for w in self.form.no_words[:1]], **window)
+        for yes in reversed(yeses):
+            no = next((n for n in noes if n.page is yes.page and _same_row(n, yes)), None)
+            if no is not None and yes.page is label.page and min(yes.bbox[0], no.bbox[0]) > label.bbox[2]:
+                return AnswerColumns.from_header(yes, no)
+        return None
+
+    def _row_band(self, label: Match) -> tuple[float, float]:
+        """The vertical extent of the label's row: its drawn cell, or its line."""
+        cell = cell_of(label.page, label.bbox)
+        if cell is not None:
+            return cell.top, cell.bottom
+        height = label.bbox[3] - label.bbox[1]
+        return label.bbox[1] - height * 0.3, label.bbox[3] + height * 0.3
 
     def _decide_choice(self, field: FieldDef, states: dict, zone: Zone) -> None:
         marks = [m for m, _ in states.values() if m is not None]
@@ -558,19 +584,45 @@ class FieldReader:
             self._missing(details, item.label)
             return
         self.ledger.expect(done.key, label)
-        mark, checked = self._box_state(label, reach=label.page.width * COMMITMENT_BOX_REACH)
         zone = Zone(label.page, label.bbox)
+        if not self._yes_no_on_line(done, label, zone):
+            self._single_box(done, label, zone)
+        heading = self.index.first(self.form.commitment_details_anchors, after=label.end,
+                                   before=following.start if following else None)
+        zones = [rest_of_line(heading)] if heading else []
+        zones += block_between(heading or label, following)
+        self._set(details, self._answer_words(zones, excluded=set(), free_text=True), zones=zones)
+
+    def _yes_no_on_line(self, field: FieldDef, label: Match, zone: Zone) -> bool:
+        """An answer on the label's line: "☑ Oui ☐ Non" (a box by each option), or the word
+        typed after the label ("Négociation d'accords : OUI — Détails : …")."""
+        row = Position(label.start.page, label.line.rows[label.last], 10_000)
+        options = {}
+        for name, words in (("yes", self.form.yes_words[:1]), ("no", self.form.no_words[:1])):
+            found = [m for m in self.index.find([w.capitalize() for w in words], after=label.end, before=row,
+                                                rivals=_rival_phrases(self.form)) if _same_row(m, label)]
+            options[name] = found[0] if found else None
+        if all(options.values()):
+            self.ledger.claim([w for o in options.values() for w in o.words])
+            states = {name: self._box_state(option) for name, option in options.items()}
+            self._decide_choice(field, states, Zone(label.page, union([o.bbox for o in options.values()])))
+            return True
+        words = [w for _, w in _without_label_tail(self._answer_words([rest_of_line(label)], excluded=set()))]
+        if words and self._yes_no_word(words[0].text) is not None:
+            value = self._yes_no_word(words[0].text)
+            self._set_value(field, value, words[0].text, [Mark(*words[0].bbox, checked=value)], None, zone)
+            return True
+        return False
+
+    def _single_box(self, done: FieldDef, label: Match, zone: Zone) -> None:
+        """SPEC's one box per commitment: ticked is yes (the list rule settles the rest)."""
+        mark, checked = self._box_state(label, reach=label.page.width * COMMITMENT_BOX_REACH)
         if mark is None:
             self._set_value(done, None, None, [], "Case de l'engagement non repérée : valeur à vérifier.", zone)
         elif checked is None:
             self._set_value(done, None, None, [mark], "Case cochée illisible : valeur à vérifier.", zone)
         else:
             self._set_value(done, checked, "X" if checked else None, [mark], None, zone)
-        heading = self.index.first(self.form.commitment_details_anchors, after=label.end,
-                                   before=following.start if following else None)
-        zones = [rest_of_line(heading)] if heading else []
-        zones += block_between(heading or label, following)
-        self._set(details, self._answer_words(zones, excluded=set(), free_text=True), zones=zones)
 
 def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None:
     """One box per commitment (SPEC.md): an unticked box is "no" if anything
@@ -588,6 +640,18 @@ def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None
             if answered(certain=False):  # "no" only if a doubtful answer elsewhere is right
                 reading.doubt = reading.doubt or ("Case non cochée : « non » si les autres réponses "
                                                   "incertaines de la liste sont confirmées.")
+
+
+def _without_label_tail(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
+    """The answer's words less what ends the label before it: the colon or question mark,
+    and a hint in brackets ("(%)", "(en %)", "(sur 100)")."""
+    while words and (_label_colon(words[0][1]) or words[0][1].text in ("?", "!")):
+        words = words[1:]
+    if words and words[0][1].text.startswith("("):
+        closing = next((i for i, (_, w) in enumerate(words[:HINT_WORDS]) if w.text.endswith(")")), None)
+        if closing is not None and closing + 1 < len(words):
+            return _without_label_tail(words[closing + 1:])
+    return words
 
 
 def _label_colon(word: Word) -> bool:

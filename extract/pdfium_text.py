@@ -57,6 +57,11 @@ def _dingbat_font(handle, index: int) -> bool:
     return any(font in name for font in _DINGBAT_FONTS)
 
 
+LETTER_RUN = 5  # at least this many one-letter words in a row: letter-spaced text
+LETTER_SPACING_MAX = 0.6  # letter spacing wider than this share of the text's height is no spacing
+WORD_GAP_SHARE = 1.5  # in letter-spaced text, a gap this much wider than the spacing parts words
+
+
 def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[list[tuple]]:
     """Group characters into words: a space, a line change or a wide gap ends a word,
     and a printed leader ("57,1..........%") stands apart from what is typed beside it."""
@@ -74,7 +79,43 @@ def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[lis
         current.append(char)
     if current:
         words.append(current)
-    return [part for word in words for part in _apart_from_leaders(word)]
+    return [part for word in _join_letter_spaced(words) for part in _apart_from_leaders(word)]
+
+
+def _join_letter_spaced(words: list[list[tuple]]) -> list[list[tuple]]:
+    """Text set with wide letter spacing comes out one letter a word ("E n v i r o n"):
+    a run of such letters on one line is joined again, and split only where the gap is
+    clearly wider than the run's own spacing between letters."""
+    joined, index = [], 0
+    while index < len(words):
+        end = index
+        while end + 1 < len(words) and len(words[end + 1]) <= 2 and _same_line(words[end][-1], words[end + 1][0]):
+            end += 1
+        run = words[index:end + 1]
+        if len(run) >= LETTER_RUN and sum(len(w) == 1 for w in run) >= 0.7 * len(run):
+            gaps = sorted(b[0][1] - a[-1][3] for a, b in zip(run, run[1:]))
+            spacing = gaps[len(gaps) // 2]
+            size = run[0][0][4] - run[0][0][2]
+            if spacing > size * LETTER_SPACING_MAX:  # single figures in table cells, not spaced letters
+                joined.extend(run)
+                index = end + 1
+                continue
+            current = list(run[0])
+            for previous, word in zip(run, run[1:]):
+                if word[0][1] - previous[-1][3] > spacing * WORD_GAP_SHARE + 0.5:
+                    joined.append(current)
+                    current = []
+                current.extend(word)
+            joined.append(current)
+        else:
+            joined.extend(run)
+        index = end + 1
+    return joined
+
+
+def _same_line(previous: tuple, char: tuple) -> bool:
+    size = max(previous[4] - previous[2], char[4] - char[2], 1.0)
+    return abs((previous[2] + previous[4]) / 2 - (char[2] + char[4]) / 2) < size * 0.6
 
 
 def _apart_from_leaders(word: list[tuple]) -> list[list[tuple]]:
@@ -94,9 +135,8 @@ def _breaks(previous: tuple, char: tuple) -> bool:
     (punctuation's narrow boxes in a monospace font, say) never split words.
     """
     size = max(previous[4] - previous[2], char[4] - char[2], 1.0)
-    same_line = abs((previous[2] + previous[4]) / 2 - (char[2] + char[4]) / 2) < size * 0.6
     gap = char[1] - previous[3]
-    return not same_line or gap > size * 2.5 or gap < -size
+    return not _same_line(previous, char) or gap > size * 2.5 or gap < -size
 
 
 def text_tokens(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Word], list[Word]]:
