@@ -20,12 +20,14 @@ from extract.ledger import Ledger
 from extract.normalise import clean_text, normalise
 from extract.pdfium_text import TICK_GLYPHS
 from extract.tokens import Mark, Page, Word, union
-from extract.zones import Grid, Zone, block_between, line_below, rest_of_line, spans
+from extract.zones import Grid, Zone, block_between, line_below_at, rest_of_line, spans
 from questionnaire.definition import Commitment, FieldDef, Form, Table
 from questionnaire.record import SOURCE_OCR, Reading
 
 LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
 SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in one-line answers
+BELOW_LINES = 3  # an answer under its label stands within this many lines (help texts skipped)
+HINT_SIZE = 0.85  # text smaller than this share of the label's height is a help text
 HINT_WORDS = 4  # a bracketed hint after a label ("(en %)") is this short at most
 REQUIRED_MARK = re.compile(r"^\*+$")  # the asterisk an online form prints after a required field's label
 OCR_DOUBT_BELOW = 0.75
@@ -143,8 +145,10 @@ class FieldReader:
         if raw is not None:
             result = normalise(field, raw, self.form)
             reading.value = result.value
-            if reading.source == SOURCE_OCR and result.value is None and result.problem != "non_answer":
-                reading.doubt = reading.doubt or f"Lecture OCR non reconnue ({result.message}) : valeur à vérifier."
+            if result.value is None and result.problem != "non_answer":
+                reading.doubt = reading.doubt or (f"Lecture OCR non reconnue ({result.message}) : valeur à vérifier."
+                                                  if reading.source == SOURCE_OCR else
+                                                  f"Valeur non reconnue ({result.message}) : valeur à vérifier.")
         if any(not w.text for _, w in words):
             reading.doubt = "Quelque chose est écrit dans la zone mais n'a pas pu être lu : valeur à vérifier."
         self._crop(reading, zones)
@@ -209,13 +213,29 @@ class FieldReader:
         words = self._answer_words([zone], excluded=set(), numeric=numeric)
         while words and words[-1][1].text == "/":  # the slash printed before a unit such as "/ 100"
             words.pop()
+        while words and SEPARATORS.match(words[-1][1].text):  # a label's colon re-set after the answer
+            words.pop()
         if not words and stop is None:
-            below = line_below(match.line, match.bbox[0])
-            if not any(id(w) in self.labels for w in below.page.words_in(below.bbox)):
-                zone_words = self._answer_words([below], excluded=set(), numeric=numeric)
-                if zone_words:
-                    return self._set(field, zone_words, zones=[below])
+            below = self._answer_below(match, numeric)
+            if below is not None:
+                return self._set(field, below[1], zones=[below[0]])
         self._set(field, words, zones=[zone])
+
+    def _answer_below(self, match: Match, numeric: bool) -> tuple[Zone, list[tuple[Page, Word]]] | None:
+        """The answer on the lines under a label with nothing after it (an input box below it),
+        past a help text printed smaller than the label ("14 chiffres, sans espace")."""
+        height = match.words[-1].bottom - match.words[-1].top
+        top = max(w.bottom for w in match.words)
+        for _ in range(BELOW_LINES):
+            below = line_below_at(match.page, top, height, match.bbox[0])
+            found = below.page.words_in(below.bbox)
+            if not found or any(id(w) in self.labels for w in found):
+                return None
+            if all(w.bottom - w.top < height * HINT_SIZE for w in found):
+                top = max(w.bottom for w in found)
+                continue
+            return below, self._answer_words([below], excluded=set(), numeric=numeric)
+        return None
 
     def _inline_label(self, field: FieldDef) -> Match | None:
         """The field's label; with a unit ("/ 100"), the first whose line carries the unit."""

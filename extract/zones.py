@@ -30,9 +30,9 @@ def rest_of_line(match: Match, stop: float | None = None) -> Zone:
                              stop if stop is not None else match.page.width, last.bottom + PAD))
 
 
-def line_below(line: Line, left: float) -> Zone:
-    height = line.bottom - line.top
-    return Zone(line.page, (left - PAD, line.bottom + 0.5, line.page.width, line.bottom + height * 1.9))
+def line_below_at(page: Page, bottom: float, height: float, left: float) -> Zone:
+    """The text line just under ``bottom`` (a line of ``height``), from ``left`` on."""
+    return Zone(page, (left - PAD, bottom + 0.5, page.width, bottom + height * 1.9))
 
 
 def block_between(start: Match, end: Match | None) -> list[Zone]:
