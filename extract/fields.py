@@ -145,10 +145,8 @@ class FieldReader:
         if raw is not None:
             result = normalise(field, raw, self.form)
             reading.value = result.value
-            if result.value is None and result.problem != "non_answer":
-                reading.doubt = reading.doubt or (f"Lecture OCR non reconnue ({result.message}) : valeur à vérifier."
-                                                  if reading.source == SOURCE_OCR else
-                                                  f"Valeur non reconnue ({result.message}) : valeur à vérifier.")
+            if reading.source == SOURCE_OCR and result.value is None and result.problem != "non_answer":
+                reading.doubt = reading.doubt or f"Lecture OCR non reconnue ({result.message}) : valeur à vérifier."
         if any(not w.text for _, w in words):
             reading.doubt = "Quelque chose est écrit dans la zone mais n'a pas pu être lu : valeur à vérifier."
         self._crop(reading, zones)
@@ -319,9 +317,20 @@ class FieldReader:
             self.ledger.expect(field.key, match)
             return self._set_yes_no(field, columns.cells(self._row_band(match)))
         self.ledger.expect(field.key, match)
+        self._decide_options(field, options)
+
+    def _decide_options(self, field: FieldDef, options: dict[str, Match]) -> None:
+        """Printed "Oui" and "Non", each with its box: the box before each word when both have
+        one there ("☐ Oui ☐ Non"), else the box after ("Oui ☐ Non ☐"), else the nearest."""
         self.ledger.claim([w for o in options.values() for w in o.words])
-        states = {name: self._box_state(option) for name, option in options.items()}
-        zone = Zone(match.page, union([o.bbox for o in options.values()]))
+        for side in ("before", "after"):
+            boxes = {name: _box_beside(option, side) for name, option in options.items()}
+            if all(boxes.values()) and len({id(b) for b in boxes.values()}) == len(boxes):
+                states = {name: (box, box.checked) for name, box in boxes.items()}
+                break
+        else:
+            states = {name: self._box_state(option) for name, option in options.items()}
+        zone = Zone(options["yes"].page, union([o.bbox for o in options.values()]))
         self._decide_choice(field, states, zone)
 
     def _header_above(self, label: Match) -> AnswerColumns | None:
@@ -605,7 +614,7 @@ class FieldReader:
             return
         self.ledger.expect(done.key, label)
         zone = Zone(label.page, label.bbox)
-        if not self._yes_no_on_line(done, label, zone):
+        if not self._yes_no_on_line(done, label, following, zone):
             self._single_box(done, label, zone)
         heading = self.index.first(self.form.commitment_details_anchors, after=label.end,
                                    before=following.start if following else None)
@@ -613,19 +622,20 @@ class FieldReader:
         zones += block_between(heading or label, following)
         self._set(details, self._answer_words(zones, excluded=set(), free_text=True), zones=zones)
 
-    def _yes_no_on_line(self, field: FieldDef, label: Match, zone: Zone) -> bool:
+    def _yes_no_on_line(self, field: FieldDef, label: Match, following: Match | None, zone: Zone) -> bool:
         """An answer on the label's line: "☑ Oui ☐ Non" (a box by each option), or the word
         typed after the label ("Négociation d'accords : OUI — Détails : …")."""
-        row = Position(label.start.page, label.line.rows[label.last], 10_000)
-        options = {}
-        for name, words in (("yes", self.form.yes_words[:1]), ("no", self.form.no_words[:1])):
-            found = [m for m in self.index.find([w.capitalize() for w in words], after=label.end, before=row,
-                                                rivals=_rival_phrases(self.form)) if _same_row(m, label)]
-            options[name] = found[0] if found else None
+        last_row = label.line.rows[label.last]
+        limit = Position(label.start.page, last_row + 2, 0)  # on its line, or on the line under it
+        if following is not None and (following.start.page, following.start.line) < (limit.page, limit.line):
+            limit = following.start
+        found = {name: self.index.find([w.capitalize() for w in words], after=label.end, before=limit,
+                                       rivals=_rival_phrases(self.form))
+                 for name, words in (("yes", self.form.yes_words[:1]), ("no", self.form.no_words[:1]))}
+        options = {"yes": found["yes"][0] if found["yes"] else None}
+        options["no"] = next((m for m in found["no"] if options["yes"] and _same_row(m, options["yes"])), None)
         if all(options.values()):
-            self.ledger.claim([w for o in options.values() for w in o.words])
-            states = {name: self._box_state(option) for name, option in options.items()}
-            self._decide_choice(field, states, Zone(label.page, union([o.bbox for o in options.values()])))
+            self._decide_options(field, options)
             return True
         words = [w for _, w in _without_label_tail(self._answer_words([rest_of_line(label)], excluded=set()))]
         if words and self._yes_no_word(words[0].text) is not None:
@@ -660,6 +670,18 @@ def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None
             if answered(certain=False):  # "no" only if a doubtful answer elsewhere is right
                 reading.doubt = reading.doubt or ("Case non cochée : « non » si les autres réponses "
                                                   "incertaines de la liste sont confirmées.")
+
+
+def _box_beside(option: Match, side: str) -> Mark | None:
+    """The box standing just before (or after) an option's word on its line."""
+    x0, top, x1, bottom = option.bbox
+    height = bottom - top
+    for mark in option.page.marks:
+        overlap = min(bottom, mark.bottom) - max(top, mark.top)
+        gap = x0 - mark.x1 if side == "before" else mark.x0 - x1
+        if overlap > height * 0.5 and -1 <= gap < height:
+            return mark
+    return None
 
 
 def _without_label_tail(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
