@@ -32,14 +32,15 @@ class AnswerColumns:
     @classmethod
     def from_header(cls, yes: Match, no: Match) -> "AnswerColumns":
         bottom = max(yes.bbox[3], no.bbox[3])
+        cell = cell_of(yes.page, yes.bbox)
+        if cell is not None and cell == cell_of(no.page, no.bbox):  # "Oui / Non" heading one drawn cell
+            return cls(yes.page, bottom, (cell.x0, cell.x1), None, (cell.x1, yes.page.width))
         if _shared(yes, no):
             left, right = min(yes.bbox[0], no.bbox[0]), max(yes.bbox[2], no.bbox[2])
             width = right - left
             return cls(yes.page, bottom, (left - width / 2, right + width / 2), None,
                        (right + width / 2, yes.page.width))
-        half = abs((no.bbox[0] + no.bbox[2]) - (yes.bbox[0] + yes.bbox[2])) / 4
-        yes_centre, no_centre = (yes.bbox[0] + yes.bbox[2]) / 2, (no.bbox[0] + no.bbox[2]) / 2
-        spans = ((yes_centre - half, yes_centre + half), (no_centre - half, no_centre + half))
+        spans = _drawn_spans(yes, no) or _spans_between(yes, no)
         return cls(yes.page, bottom, spans[0], spans[1], (max(spans[0][1], spans[1][1]), yes.page.width))
 
     def on(self, page: Page) -> "AnswerColumns":
@@ -61,13 +62,32 @@ class AnswerColumns:
         return min(self.yes[0], self.no[0]) if self.no else self.yes[0]
 
 
+def _drawn_spans(yes: Match, no: Match) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The header words' drawn cells, when each stands in its own."""
+    cells = [cell_of(yes.page, yes.bbox), cell_of(no.page, no.bbox)]
+    if any(c is None for c in cells):
+        return None
+    return (cells[0].x0, cells[0].x1), (cells[1].x0, cells[1].x1)
+
+
+def _spans_between(yes: Match, no: Match) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Without drawn cells: columns as wide as the header words are apart."""
+    half = abs((no.bbox[0] + no.bbox[2]) - (yes.bbox[0] + yes.bbox[2])) / 4
+    yes_centre, no_centre = (yes.bbox[0] + yes.bbox[2]) / 2, (no.bbox[0] + no.bbox[2]) / 2
+    return (yes_centre - half, yes_centre + half), (no_centre - half, no_centre + half)
+
+
 def _shared(yes: Match, no: Match) -> bool:
     """Whether "Oui" and "Non" head one column: adjacent words with a separator between them."""
-    if yes.line is not no.line:
+    if not _same_row_words(yes.words[-1], no.words[0]):
         return False
-    first, last = sorted((yes.first, no.first))
-    between = [w.text.lower() for w in yes.line.words[first + 1:last]]
-    return len(between) == 1 and between[0] in SEPARATORS
+    left, right = sorted((yes, no), key=lambda m: m.bbox[0])
+    between = [w.text.lower() for w in left.page.words_in((left.bbox[2], left.bbox[1], right.bbox[0], left.bbox[3]))]
+    return len(between) == 1 and between[0] in SEPARATORS and right.bbox[0] - left.bbox[2] < 3 * (left.bbox[3] - left.bbox[1])
+
+
+def _same_row_words(a, b) -> bool:
+    return min(a.bottom, b.bottom) - max(a.top, b.top) > 0.5 * min(a.bottom - a.top, b.bottom - b.top)
 
 
 def row_bands(page: Page, labels: list[BBox], top: float, bottom: float,
