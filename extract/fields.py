@@ -391,14 +391,20 @@ class FieldReader:
 
     # -- tables -----------------------------------------------------------
     def _table(self, table: Table) -> None:
-        grid = self._grid(table)
+        """A table drawn as a grid (either way round), or printed as a list of labelled lines:
+        whichever shows more of the table's cells."""
         fields = [f for f in self.form.fields if f.table == table.id]
-        if grid is None:
+        listed = {f.key: label for f in fields if (label := self._list_label(f, table)) is not None}
+        grid = self._grid(table)
+        cells = 0 if grid is None or table.choices else sum(grid.cell(f.row, f.column) is not None for f in fields)
+        if grid is None or (not table.choices and len(listed) > cells):
             for field in fields:
-                self._missing(field, table.title)
+                self._listed(field, table, listed.get(field.key))
             return
         for field in fields:
-            if table.choices:
+            if table.choices and self._typed_choice(field, table, listed):
+                self._listed(field, table, listed[field.key])
+            elif table.choices:
                 self._choice_row(field, table, grid)
             else:
                 zone = grid.cell(field.row, field.column)
@@ -407,6 +413,51 @@ class FieldReader:
                 else:
                     self._set(field, self._answer_words([zone], numeric=field.type in NUMERIC_TYPES),
                               zones=[zone])
+
+    def _typed_choice(self, field: FieldDef, table: Table, listed: dict[str, Match]) -> bool:
+        """Whether a choice row's answer is typed after its label ("Président(e)   Homme")."""
+        label = listed.get(field.key)
+        if label is None:
+            return False
+        words = _without_label_tail(self._answer_words([rest_of_line(label)], excluded=set()))
+        raw = fold(" ".join(w.text for _, w in words))
+        return bool(raw) and any(raw in {fold(a) for a in c.anchors} for c in table.columns)
+
+    def _listed(self, field: FieldDef, table: Table, label: Match | None) -> None:
+        """A table printed as a list, one line a cell: "Cadres – Femmes   12", "Total général   64",
+        "Genre – Président(e)   Homme"; the value is the rest of the line."""
+        if label is None:
+            return self._missing(field, table.title)
+        self.ledger.expect(field.key, label)
+        zone = rest_of_line(label)
+        words = _without_label_tail(self._answer_words([zone], excluded=set(), numeric=field.type in NUMERIC_TYPES))
+        if not table.choices:
+            return self._set(field, words, zones=[zone])
+        raw = clean_text(" ".join(w.text for _, w in words)) or None
+        choice = next((c for c in table.columns if fold(raw or "") in {fold(a) for a in c.anchors}), None)
+        self.ledger.claim([w for _, w in words])
+        if raw is not None and choice is None and normalise(field, raw, self.form).problem != "non_answer":
+            return self._set_value(field, None, raw, [], f"Réponse « {raw} » non reconnue : valeur à vérifier.", zone)
+        self._set_value(field, choice.id if choice else None, raw, [], None, zone)
+
+    def _list_label(self, field: FieldDef, table: Table) -> Match | None:
+        """The label of one cell in a listed table: its row's and its column's names side by side."""
+        rivals = [a for axis in table.rows + table.columns for a in axis.anchors]
+        row = next(r for r in table.rows if r.id == field.row)
+        rows = self.index.find(row.anchors, rivals=rivals)
+        if field.column is None:
+            return rows[0] if rows else None
+        if field.row == table.sum_row and field.column == table.sum_column and table.grand_total:
+            found = self.index.first(table.grand_total)
+            if found is not None:
+                return found
+        column = next(c for c in table.columns if c.id == field.column)
+        columns = self.index.find(column.anchors, rivals=rivals + list(table.grand_total))
+        for first in rows + columns:
+            for second in columns if first in rows else rows:
+                if _side_by_side(first, second):
+                    return second
+        return None
 
     def _grid(self, table: Table) -> Grid | None:
         """The table whose header line and row labels match best, either way round
@@ -722,6 +773,17 @@ def _starts_line(match: Match) -> bool:
     """A commitment's label begins its line (a tick typed in front of it, or
     the remains of a tick read as a speck, aside)."""
     return all(w.text in TICK_GLYPHS or _speck(w) for w in match.line.words[:match.first])
+
+
+def _side_by_side(first: Match, second: Match) -> bool:
+    """Two names printed as one label, "Cadres – Femmes": the second follows the first on its
+    line with at most a dash or a slash between them."""
+    if first.page is not second.page or not _same_row(second, first) or second.bbox[0] < first.bbox[2]:
+        return False
+    height = first.words[-1].bottom - first.words[-1].top
+    between = [w for w in first.page.words_in((first.bbox[2], first.bbox[1], second.bbox[0], first.bbox[3]))]
+    return second.bbox[0] - first.bbox[2] < height * 2 and all(SEPARATORS.match(w.text) or w.text == "/"
+                                                               for w in between)
 
 
 def _group_start(match: Match) -> float:

@@ -38,6 +38,7 @@ class Table:
     sum_row: str | None = None
     sum_column: str | None = None
     choices: str | None = None
+    grand_total: tuple[str, ...] = ()  # labels of the sum row's sum cell when a table is printed as a list
 
     def key(self, row: str, column: str | None = None) -> str:
         return self.key_pattern.format(row=row, column=column)
@@ -149,6 +150,7 @@ def _table(table_id: str, data: dict[str, Any], choices: dict[str, tuple[Axis, .
         sum_row=data.get("sum_row"),
         sum_column=data.get("sum_column"),
         choices=data.get("choices"),
+        grand_total=tuple(data.get("grand_total", ())),
     )
 
 
