@@ -20,12 +20,13 @@ from extract.ledger import Ledger
 from extract.normalise import clean_text, normalise
 from extract.pdfium_text import TICK_GLYPHS
 from extract.tokens import Mark, Page, Word, union
-from extract.zones import Grid, Zone, block_between, line_below_at, rest_of_line, spans
+from extract.zones import PAD, Grid, Zone, block_between, line_below_at, rest_of_line, spans
 from questionnaire.definition import Commitment, FieldDef, Form, Table
 from questionnaire.record import SOURCE_OCR, Reading
 
 LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
 SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in one-line answers
+CONTINUED_LINES = 3  # an inline text answer wraps onto this many lines at most
 BELOW_LINES = 3  # an answer under its label stands within this many lines (help texts skipped)
 HINT_SIZE = 0.85  # text smaller than this share of the label's height is a help text
 HINT_WORDS = 4  # a bracketed hint after a label ("(en %)") is this short at most
@@ -217,7 +218,27 @@ class FieldReader:
             below = self._answer_below(match, numeric)
             if below is not None:
                 return self._set(field, below[1], zones=[below[0]])
-        self._set(field, words, zones=[zone])
+        zones = [zone]
+        if words and not numeric and stop is None:
+            zones += self._continued(words[0][0], words[0][1], words[-1][1])
+            words += self._answer_words(zones[1:], excluded=set())
+        self._set(field, words, zones=zones)
+
+    def _continued(self, page: Page, first: Word, last: Word) -> list[Zone]:
+        """The lines an answer wraps onto in its own column: each starts under the answer's first
+        word, just below the line before, with nothing left of it in the label's column."""
+        height, zones, bottom = last.bottom - last.top, [], last.bottom
+        for _ in range(CONTINUED_LINES):
+            band = (0, bottom + 0.5, page.width, bottom + height * 1.6)
+            line = [w for w in page.words_in(band) if w.top > bottom - height * 0.2]
+            if not line or any(id(w) in self.labels for w in line):
+                break
+            lead = min(line, key=lambda w: w.x0)
+            if abs(lead.x0 - first.x0) > height * 0.5:
+                break
+            zones.append(Zone(page, (first.x0 - PAD, bottom + 0.5, page.width, max(w.bottom for w in line) + 0.5)))
+            bottom = max(w.bottom for w in line)
+        return zones
 
     def _answer_below(self, match: Match, numeric: bool) -> tuple[Zone, list[tuple[Page, Word]]] | None:
         """The answer on the lines under a label with nothing after it (an input box below it),
@@ -274,7 +295,7 @@ class FieldReader:
         """The text block below the label, in the label's column, up to the field's end mark
         ("1000 caractères maximum") or the next printed label of the form, whichever comes first
         (an end mark printed on the label's own line is part of the label)."""
-        match = self.index.first(field.anchors)
+        match = label = self.index.first(field.anchors)
         if match is None:
             return self._missing(field)
         below = Position(match.page.number, match.line.rows[match.last], 10_000)
@@ -288,9 +309,27 @@ class FieldReader:
         end = ends[0] if ends else None
         if end is None:
             return self._missing(field, field.until[0] if field.until else None)
-        zones = [Zone(z.page, (max(z.bbox[0], left), *z.bbox[1:]))
-                 for z in block_between(match, end)]
+        beside = self._beside(label)
+        if beside is not None and (end.page is not label.page or end.bbox[1] > beside.top):
+            zones = [Zone(label.page, (beside.x0 - PAD, beside.top - PAD, label.page.width,
+                                       end.line.top - 0.5 if end.page is label.page else label.page.height))]
+        else:
+            zones = [Zone(z.page, (max(z.bbox[0], left), *z.bbox[1:])) for z in block_between(match, end)]
         self._set(field, self._answer_words(zones, excluded=set(), free_text=True), zones=zones)
+
+    def _beside(self, label: Match) -> Word | None:
+        """The first word of an answer written in a column right of its label (a receipt's
+        two columns), after a gap wider than the label's spacing."""
+        first = label.words[0]
+        height = first.bottom - first.top
+        right = max(w.x1 for w in label.words)
+        row = label.page.words_in((right + 0.5, first.top - height * 0.3, label.page.width,
+                                   first.bottom + height * 0.3))
+        words = sorted((w for w in row if id(w) not in self.labels and not LEADERS.match(w.text)
+                        and not SEPARATORS.match(w.text)), key=lambda w: w.x0)
+        if words and words[0].x0 - right > height * GROUP_GAP:
+            return words[0]
+        return None
 
     def _anchors_after(self, field: FieldDef) -> list[str]:
         """Printed labels of the fields that follow ``field`` in the form (an area ends at them)."""
