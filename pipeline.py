@@ -118,13 +118,13 @@ def _crops_folder(item: InputFile) -> Path:
 def _scan_options(item: InputFile, output: Path | None) -> dict:
     """The scan reader of this worker (one OCR engine per process), or why there is none."""
     from extract.ocr_engine import get_engine, ocr_available
-    from extract.scan import read_scan_page
+    from extract.scan import OcrReader
 
     ok, reason = ocr_available()
     if not ok:
         return {"scan_reader": None, "scan_unavailable": reason}
     crops = output / _crops_folder(item) if output else None
-    return {"scan_reader": functools.partial(read_scan_page, engine=get_engine(), crops_dir=crops),
+    return {"scan_reader": OcrReader(get_engine(), crops),
             "scan_unavailable": None}
 
 

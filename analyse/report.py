@@ -6,12 +6,12 @@ from typing import Any
 from analyse.validate import show_value
 from questionnaire.definition import FieldDef, Form
 from questionnaire.record import (SOURCE_ANNOTATION, SOURCE_CORRECTION, SOURCE_FORM_FIELD, SOURCE_OCR,
-                                  SOURCE_TEXT, Record)
+                                  SOURCE_TEXT, SOURCE_TYPED, Record)
 
 STATUS = {"ok": "OK", "review": "à vérifier", "rejected": "rejeté"}
 SEVERITY = {"error": "ERREUR", "warning": "attention", "info": "info"}
 SOURCE = {SOURCE_FORM_FIELD: "champ de formulaire", SOURCE_TEXT: "texte", SOURCE_ANNOTATION: "annotation",
-          SOURCE_OCR: "OCR", SOURCE_CORRECTION: "correction"}
+          SOURCE_OCR: "OCR", SOURCE_TYPED: "texte saisi sur l'image du formulaire", SOURCE_CORRECTION: "correction"}
 
 
 def describe(record: Record, form: Form) -> str:

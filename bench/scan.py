@@ -32,7 +32,6 @@ import re
 import tempfile
 import time
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -40,7 +39,7 @@ import pypdfium2 as pdfium
 from bench.accuracy import same
 from extract.fields import OCR_DOUBT_BELOW
 from extract.ocr_engine import LANGUAGE, OcrEngine, find_tessdata, get_engine
-from extract.scan import read_scan_page
+from extract.scan import OcrReader, read_scan_page
 from extract.tokens import Page, overlap_ratio
 from questionnaire.definition import load
 from questionnaire.paper import render_form
@@ -179,7 +178,7 @@ def end_to_end(engine: OcrEngine) -> Tally:
 
     form = load()
     tally = Tally()
-    reader = partial(read_scan_page, engine=engine, crops_dir=None)
+    reader = OcrReader(engine)
     for truth_path in sorted((SAMPLES / "truth").glob("*/*.json")):
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         path = SAMPLES / "inbox" / truth["file"]

@@ -5,14 +5,16 @@ raises :class:`Unreadable` with a French reason and its class (as
 ``shared/corpus/MANIFEST.csv`` names them), so the batch can report it and go
 on. Digital pages get their words and marks from the text layer, widgets,
 annotations and vector paths; image-only pages are handed to the scan
-reader.
+reader. A page whose text lies over a picture of the form (the form pasted
+as an image, the answers typed over it) is read from both when asked
+(:func:`read_pictures`): its text layer alone does not show the form.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Protocol, Sequence
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -21,6 +23,7 @@ from extract.acroform import box_states
 from extract.marks import assemble
 from extract.pdfium_annots import AnnotTokens, read_annotations
 from extract.pdfium_text import text_tokens
+from extract.picture import over_picture
 from extract.tokens import FormField, Page
 from extract.vector_marks import path_shapes
 
@@ -30,8 +33,17 @@ logging.getLogger("pypdfium2").setLevel(logging.ERROR)
 REJECTED = "rejected"  # corrupt, unreadable, locked by a password
 NOT_QUESTIONNAIRE = "not_questionnaire"
 MAX_PAGES = 500  # a questionnaire is a few pages; a bigger file is read up to this many
+MAX_PICTURE_PAGES = 20  # pictures under text read with OCR, at most, in one file
+IMAGE_COVERAGE = 0.5  # a scan, or a form pasted as a picture, covers most of its page
 
-ScanReader = Callable[[pdfium.PdfPage, int], Page]
+
+class ScanReader(Protocol):
+    """Reads what the text layer cannot: image-only pages, and the picture under a page's text."""
+
+    def __call__(self, page: pdfium.PdfPage, number: int) -> Page: ...
+
+    def picture(self, page: pdfium.PdfPage, number: int) -> Page | None:
+        """The picture's words and boxes (the page's text objects are taken out of ``page``)."""
 
 
 class Unreadable(Exception):
@@ -48,6 +60,8 @@ class Document:
     pages: list[Page]
     page_count: int = 0
     truncated: bool = False  # more pages than MAX_PAGES
+    pictures_read: int = 0  # pages read from their picture as well as their text
+    fields: Sequence[FormField] = ()  # the form fields it was read with (see load)
 
 
 def open_pdf(path: Path) -> pdfium.PdfDocument:
@@ -75,19 +89,17 @@ def load(path: Path, scan_reader: ScanReader | None = None, fields: Sequence[For
     ``fields`` are the file's form fields as the field tree gives them
     (:func:`extract.acroform.form_fields`): they decide its boxes' states.
     """
-    pdf = open_pdf(path)
+    pdf = _open_forms(path)
     try:
         count = len(pdf)
         if count == 0:
             raise Unreadable("Le PDF ne contient aucune page lisible.")
-        if pdf.get_formtype() != raw.FORMTYPE_NONE:
-            pdf.init_forms()
-        document = Document([], page_count=count, truncated=count > MAX_PAGES)
+        document = Document([], page_count=count, truncated=count > MAX_PAGES, fields=fields)
         pages = _pages(pdf, min(count, MAX_PAGES))
         try:
             states = box_states(list(fields))
             annots = [read_annotations(pdf, page, page.get_height(), states) for page in pages]
-            document.pages = [_read_page(page, n + 1, a, scan_reader)
+            document.pages = [_read_page(page, n + 1, a, scan_reader)[0]
                               for n, (page, a) in enumerate(zip(pages, annots))]
         finally:
             for page in pages:
@@ -95,6 +107,41 @@ def load(path: Path, scan_reader: ScanReader | None = None, fields: Sequence[For
         return document
     finally:
         pdf.close()
+
+
+def read_pictures(path: Path, document: Document, scan_reader: ScanReader | None) -> tuple[Document, list[int]]:
+    """``document`` with its pages of text over a picture read from the picture too,
+    and those pages' numbers (:data:`MAX_PICTURE_PAGES` at most).
+
+    Only for a file whose text layer alone does not show the form, so ordinary
+    digital pages are never OCRed. Without ``scan_reader`` the pages are only found.
+    """
+    pdf = _open_forms(path)
+    states = box_states(list(document.fields))
+    try:
+        pages, pictured, read_count = list(document.pages), [], 0
+        for known in (p for p in document.pages if p.words and len(pictured) < MAX_PICTURE_PAGES):
+            page = pdf[known.number - 1]
+            try:
+                if not mostly_picture(page):
+                    continue
+                pictured.append(known.number)
+                if scan_reader is not None:
+                    annots = read_annotations(pdf, page, page.get_height(), states)
+                    read, from_picture = _read_page(page, known.number, annots, scan_reader, picture=True)
+                    pages[known.number - 1], read_count = read, read_count + from_picture
+            finally:
+                page.close()
+        return replace(document, pages=pages, pictures_read=read_count), pictured
+    finally:
+        pdf.close()
+
+
+def _open_forms(path: Path) -> pdfium.PdfDocument:
+    pdf = open_pdf(path)
+    if pdf.get_formtype() != raw.FORMTYPE_NONE:
+        pdf.init_forms()
+    return pdf
 
 
 def _pages(pdf: pdfium.PdfDocument, count: int) -> list[pdfium.PdfPage]:
@@ -110,7 +157,9 @@ def _pages(pdf: pdfium.PdfDocument, count: int) -> list[pdfium.PdfPage]:
 
 
 def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens,
-               scan_reader: ScanReader | None) -> Page:
+               scan_reader: ScanReader | None, picture: bool = False) -> tuple[Page, bool]:
+    """The page's tokens, and whether they come from its picture too (with
+    ``picture``, the picture under the page's text is read by ``scan_reader``)."""
     width, height = page.get_size()
     textpage = page.get_textpage()
     try:
@@ -119,13 +168,28 @@ def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens,
         textpage.close()
     if not words and not annots.words and not annots.marks and _has_image(page):
         if scan_reader is not None:
-            return scan_reader(page, number)
-        return Page(number, width, height, image_only=True)
+            return scan_reader(page, number), False
+        return Page(number, width, height, image_only=True), False
     shapes = path_shapes(page, height)
     ticks = shapes.ticks + [t.bbox for t in annots.ticks if len(t.text) <= 2]
-    marks = assemble(shapes.boxes, glyphs, annots.marks, ticks)
-    return Page(number, width, height, words=words + annots.words, marks=marks, rules=shapes.rules)
+    text = Page(number, width, height, words=words + annots.words, rules=shapes.rules)
+    read = scan_reader.picture(page, number) if picture and scan_reader is not None else None
+    if read is not None:
+        return over_picture(text, read, drawn=shapes.boxes, glyphs=glyphs, widget_marks=annots.marks,
+                            ticks=ticks), True
+    text.marks = assemble(shapes.boxes, glyphs, annots.marks, ticks)
+    return text, False
 
 
 def _has_image(page: pdfium.PdfPage) -> bool:
     return any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+
+
+def mostly_picture(page: pdfium.PdfPage) -> bool:
+    """True when images cover most of the page (a scan, or a form pasted as a picture)."""
+    width, height = page.get_size()
+    covered = 0.0
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        covered += max(0.0, right - left) * max(0.0, top - bottom)
+    return covered >= IMAGE_COVERAGE * width * height

@@ -2,7 +2,8 @@
 
 Boxes come from drawn shapes (printed squares, a browser's radio buttons and
 check boxes: :mod:`extract.vector_marks` gives each its drawn state), box
-glyphs (☐ ☒) and check-box widgets; ticks from tick glyphs and lone "X"
+glyphs (☐ ☒), check-box widgets and boxes found in a picture under the text
+(:mod:`extract.picture`); ticks from tick glyphs and lone "X"
 words, drawn paths, free-text "X" annotations and ink strokes. A box left
 unticked by its own drawing, glyph or widget value is ticked by a tick lying
 over it: one rule for all of them.

@@ -1,7 +1,8 @@
 """One file in, one record out: the extraction pipeline of a single PDF.
 
 Steps: open (or reject with a reason) → tokens per page → find the
-questionnaire's pages → read the fields (directly from the widgets of our
+questionnaire's pages (when the text layer shows none, the pictures under
+the text are read too: a form pasted as an image) → read the fields (directly from the widgets of our
 own fillable form, otherwise from the labels) → normalised readings.
 Validation is the next layer's job (``analyse.validate``).
 """
@@ -13,7 +14,7 @@ from typing import Sequence
 import pikepdf
 
 from extract.acroform import form_fields
-from extract.document import MAX_PAGES, NOT_QUESTIONNAIRE, Document, ScanReader, Unreadable, load
+from extract.document import MAX_PAGES, NOT_QUESTIONNAIRE, Document, ScanReader, Unreadable, load, read_pictures
 from extract.fields import apply_commitment_list_rule, read_fields
 from extract.labels import LabelIndex
 from extract.normalise import normalise
@@ -32,6 +33,7 @@ METHOD_TEXT = "texte du PDF"
 METHOD_ANNOTATIONS = "annotations"
 METHOD_SCAN = "scan (OCR)"
 METHOD_XFA = "formulaire XFA"
+METHOD_PICTURE = "texte saisi sur une image du formulaire (libellés lus par OCR)"
 
 
 def read_file(path: Path, relative: str, tender: str, *, form: Form | None = None,
@@ -58,7 +60,7 @@ def read_file(path: Path, relative: str, tender: str, *, form: Form | None = Non
         record.error, record.error_class = error.reason, error.reason_class
         return record
     record.page_count = document.page_count
-    return _read_pages(record, document, form, scan_unavailable, path)
+    return _read_pages(record, document, form, scan_unavailable, path, scan_reader)
 
 
 def _field_tree(path: Path) -> tuple[list[FormField], int]:
@@ -71,10 +73,16 @@ def _field_tree(path: Path) -> tuple[list[FormField], int]:
 
 
 def _read_pages(record: Record, document: Document, form: Form, scan_unavailable: str | None,
-                path: Path) -> Record:
+                path: Path, scan_reader: ScanReader | None) -> Record:
     pages = questionnaire_pages(document.pages, form)
     xfa = [] if pages else questionnaire_pages(xfa_pages(path) or [], form)  # a placeholder page: the form is XFA
     pages = pages or xfa
+    if not pages:  # the form's labels may be in a picture under the text (a form pasted as an image)
+        again, pictured = read_pictures(path, document, scan_reader)
+        pages = questionnaire_pages(again.pages, form) if again.pictures_read else []
+        if pictured and not pages and scan_reader is None and scan_unavailable:
+            return _unread_pictures(record, pictured, scan_unavailable)
+        document = again if pages else document
     scanned = any(p.image_only for p in document.pages)
     if not pages:
         if scanned and scan_unavailable:
@@ -88,7 +96,17 @@ def _read_pages(record: Record, document: Document, form: Form, scan_unavailable
         return record
     record.pages = [p.number for p in pages]
     record.readings = read_fields(pages, form)
-    record.method = METHOD_XFA if xfa else _method(pages)
+    record.method = METHOD_XFA if xfa else METHOD_PICTURE if document.pictures_read else _method(pages)
+    return record
+
+
+def _unread_pictures(record: Record, pictured: list[int], reason: str) -> Record:
+    """Text over pictures, without the form's labels, and no OCR to read the pictures:
+    the file is not called another document; the officer is told what to install."""
+    record.error = ("Le texte de ce PDF ne montre pas le questionnaire, mais ses pages sont des images "
+                    f"(le formulaire collé en image ?) qui n'ont pas pu être lues. {reason}")
+    record.error_class = NOT_QUESTIONNAIRE
+    record.pages = pictured
     return record
 
 

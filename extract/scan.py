@@ -22,6 +22,7 @@ import numpy as np
 import pypdfium2.raw as pdfium_c
 
 from extract.boxes import Box, find_boxes
+from extract.document import mostly_picture
 from extract.ocr_engine import OcrEngine, OcrWord
 from extract.raster import (POINTS_PER_INCH, Raster, deskew, ink_threshold, render_page, rule_lines, save_png,
                             text_only, turn, without_dust)
@@ -50,7 +51,6 @@ UPRIGHT_MIN_SHARE = 0.5
 CONFIDENT = 0.6
 LINE_CONFIDENT = 0.8  # a label line read with less mean confidence is read again at full resolution,
 PRINTED_CONFIDENT = 0.9  # if a word of it was read this well (print, not only handwriting)
-IMAGE_COVERAGE = 0.5  # an image-only page is mostly covered by images
 NUMBER_DISAGREEMENT = 0.3  # confidence of a number whose two readings disagree
 UNREAD_INK_PT = 1.6  # ink outside the words read, more than a speck (square side)
 WORD_EDGE_PT = 1.0  # a word's box may miss this much of its strokes
@@ -68,14 +68,7 @@ def is_image_only(pdf_page) -> bool:
         has_text = bool(textpage.get_text_range().strip())
     finally:
         textpage.close()
-    if has_text:
-        return False
-    width, height = pdf_page.get_size()
-    covered = 0.0
-    for obj in pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
-        left, bottom, right, top = obj.get_bounds()
-        covered += max(0.0, right - left) * max(0.0, top - bottom)
-    return covered >= IMAGE_COVERAGE * width * height
+    return not has_text and mostly_picture(pdf_page)
 
 
 def read_scan_page(pdf_page, number: int, *, engine: OcrEngine | None, crops_dir: Path | None,
@@ -102,6 +95,49 @@ def read_scan_page(pdf_page, number: int, *, engine: OcrEngine | None, crops_dir
     )
 
 
+def read_picture_page(pdf_page, number: int, *, engine: OcrEngine, crops_dir: Path | None,
+                      dpi: int = 300) -> Page:
+    """The picture under a page's text, read like a scan (``number`` is 1-based).
+
+    For a form pasted as a picture with the answers typed over it: the
+    page's text objects are taken out of ``pdf_page`` (in memory, the file is
+    untouched) before it is rendered, so that the OCR reads the printed labels
+    and not the typed answers, which the text layer gives exactly. The page is
+    not deskewed nor turned: the picture and the text layer must keep one
+    coordinate system.
+    """
+    for obj in list(pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=1)):
+        pdf_page.remove_obj(obj)
+    scan = _prepared(render_page(pdf_page, dpi))
+    words = label_words(scan, engine)
+    width, height = scan.raster.size_points
+    return Page(
+        number=number, width=width, height=height, words=words,
+        marks=[_mark(box, scan.raster) for box in scan.boxes], rules=scan.rules,
+        zone_reader=ZoneReader(scan, engine, words),
+        crop_writer=CropWriter(scan.raster, number, crops_dir) if crops_dir is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class OcrReader:
+    """What the document reader calls for the pages it cannot read from text alone:
+    image-only pages (``reader(page, number)``) and pictures under a text layer
+    (``reader.picture(page, number)``); one OCR engine per worker process."""
+
+    engine: OcrEngine | None
+    crops_dir: Path | None = None
+
+    def __call__(self, pdf_page, number: int) -> Page:
+        return read_scan_page(pdf_page, number, engine=self.engine, crops_dir=self.crops_dir)
+
+    def picture(self, pdf_page, number: int) -> Page | None:
+        """The picture's labels, boxes and rules, or None without an OCR engine."""
+        if self.engine is None:
+            return None
+        return read_picture_page(pdf_page, number, engine=self.engine, crops_dir=self.crops_dir)
+
+
 @dataclass
 class PreparedScan:
     """A deskewed page, its boxes, and the same page cleaned for OCR.
@@ -119,7 +155,11 @@ class PreparedScan:
 
 
 def _prepare(raster: Raster) -> PreparedScan:
-    raster, _ = deskew(raster)
+    return _prepared(deskew(raster)[0])
+
+
+def _prepared(raster: Raster) -> PreparedScan:
+    """The page's boxes and its text cleaned for OCR (``raster`` is upright and straight)."""
     boxes = find_boxes(raster)
     unboxed = without_boxes(raster.image, boxes, raster.scale)
     text = Raster(text_only(unboxed, ink_threshold(raster.image), raster.scale), raster.dpi)

@@ -21,6 +21,7 @@ SOURCE_FORM_FIELD = "form_field"
 SOURCE_TEXT = "text"
 SOURCE_ANNOTATION = "annotation"
 SOURCE_OCR = "ocr"
+SOURCE_TYPED = "typed"  # text typed over a picture of the form: an answer, never a label
 SOURCE_CORRECTION = "correction"
 
 
