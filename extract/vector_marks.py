@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -70,6 +71,7 @@ class Shape:
     line_width: float  # in page units
     outline: str  # "square" (axis-aligned square), "round" (circle, rounded square), "open", "other"
     elliptic: bool = False  # a circle or an ellipse: its inside is the ellipse, not its box
+    polygons: tuple[tuple[Point, ...], ...] = ()  # an "other" shape's outlines (a check drawn filled)
 
     @property
     def size(self) -> float:
@@ -110,10 +112,9 @@ def path_shapes(page: pdfium.PdfPage, height: float) -> PathShapes:
                 continue  # a tick box is a mark, not a rule
         if max(width, tall) >= RULE_MIN_PT:
             background = width >= width_limit and tall >= height_limit
-            filled = _shows(fill_colour, WHITE) and not background
-            if filled or _shows(stroke_colour, WHITE):
-                rules += path_rules(subpaths or _subpaths(obj, _to_page(obj, height)), filled,
-                                    _shows(stroke_colour, WHITE))
+            filled, stroked = _shows(fill_colour, WHITE) and not background, _shows(stroke_colour, WHITE)
+            if filled or stroked:
+                rules += path_rules(subpaths or _subpaths(obj, _to_page(obj, height)), filled, stroked)
     boxes, ticks = classify(small)
     return PathShapes(boxes, ticks, [r for r in rules if not any(_within(r.bbox, b.bbox) for b in boxes)])
 
@@ -130,11 +131,15 @@ def classify(shapes: list[Shape]) -> tuple[list[Mark], list[BBox]]:
     """
     claimed: set[int] = set()
     boxes: list[Mark] = []
+    by_left = sorted(range(len(shapes)), key=lambda i: shapes[i].bbox[0])
+    lefts = [shapes[i].bbox[0] for i in by_left]
     for index in sorted(range(len(shapes)), key=lambda i: -_area(shapes[i].bbox)):
         outer = shapes[index]
         if index in claimed or not _box_shaped(outer):
             continue
-        members = [i for i in range(len(shapes)) if i not in claimed and _nested(shapes[i], outer)]
+        margin = max(1.0, outer.size * NESTED_MARGIN)
+        near = by_left[bisect_left(lefts, outer.bbox[0] - margin):bisect_right(lefts, outer.bbox[2])]
+        members = sorted(i for i in near if i not in claimed and _nested(shapes[i], outer))
         nested = [shapes[i] for i in members]
         if not _shows_a_box(outer, nested):
             continue
@@ -183,6 +188,8 @@ def _spans(shape: Shape, outer: Shape) -> bool:
 
 def _inked_share(outer: Shape, nested: list[Shape]) -> float:
     """Share of the box's middle left inked once every nested shape is painted in order."""
+    if not any(_shows(s.fill, INK) or s.line_width > outer.size * (1 - INNER) / 2 for s in nested):
+        return 0.0  # outlines and white backgrounds only: nothing reaches the middle
     x0, top, x1, bottom = _geometric(outer)
     cx, cy = (x0 + x1) / 2, (top + bottom) / 2
     rx, ry = (x1 - x0) / 2 * INNER, (bottom - top) / 2 * INNER
@@ -214,7 +221,19 @@ def _inside(x: float, y: float, shape: Shape) -> bool:
     x0, top, x1, bottom = _geometric(shape)
     if shape.elliptic:
         return _ellipse_radius(x, y, (x0, top, x1, bottom)) <= 1.0
+    if shape.polygons:
+        return _in_polygons(x, y, shape.polygons)
     return x0 <= x <= x1 and top <= y <= bottom
+
+
+def _in_polygons(x: float, y: float, polygons: tuple[tuple[Point, ...], ...]) -> bool:
+    """Even-odd rule: a ray from the point crosses the outlines an odd number of times."""
+    inside = False
+    for polygon in polygons:
+        for (ax, ay), (bx, by) in zip(polygon, polygon[1:] + polygon[:1]):
+            if (ay > y) != (by > y) and x < ax + (y - ay) * (bx - ax) / (by - ay):
+                inside = not inside
+    return inside
 
 
 def _on_outline(x: float, y: float, shape: Shape) -> bool:
@@ -257,10 +276,12 @@ def _shape(bbox: BBox, subpaths: list[Subpath], fill: RGBA | None, stroke: RGBA 
     elif curved:
         outline = "round"
     else:
-        axis = all(abs(a[0] - b[0]) < STRAIGHT_PT or abs(a[1] - b[1]) < STRAIGHT_PT for s in subpaths for a, b in s.lines)
+        lines = [line for s in subpaths for line in s.lines]
+        axis = all(abs(a[0] - b[0]) < STRAIGHT_PT or abs(a[1] - b[1]) < STRAIGHT_PT for a, b in lines)
         outline = "square" if axis else "other"
-    return Shape(bbox, fill, stroke, _line_width(obj) if stroke is not None else 0.0, outline,
-                 elliptic=outline == "round" and _straight_share(subpaths) < ROUND_STRAIGHT_SHARE)
+    polygons = tuple(tuple(s.points) for s in subpaths) if outline == "other" else ()
+    elliptic = outline == "round" and _straight_share(subpaths) < ROUND_STRAIGHT_SHARE
+    return Shape(bbox, fill, stroke, _line_width(obj) if stroke is not None else 0.0, outline, elliptic, polygons)
 
 
 def _returns(points: list[Point]) -> bool:

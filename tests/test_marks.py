@@ -32,7 +32,7 @@ def _marks(tmp_path: Path, draw) -> list[Mark]:
     canvas.save()
     path = tmp_path / "page.pdf"
     path.write_bytes(buffer.getvalue())
-    return sorted(load(path).pages[0].marks, key=lambda m: (m.top, m.x0))
+    return sorted(load(path).pages[0].marks, key=lambda m: (round(m.middle), m.x0))
 
 
 def _states(marks: list[Mark]) -> list[bool | None]:
@@ -83,6 +83,22 @@ def test_browser_radio_buttons_checked_by_their_inner_dot(tmp_path):
 def test_browser_check_boxes_checked_by_their_filled_square(tmp_path):
     marks = _marks(tmp_path, lambda c: [_check_box(c, 60, 700 - 30 * i, i % 2 == 0) for i in range(4)])
     assert _states(marks) == [True, False, True, False]
+
+
+def test_white_check_filled_as_a_polygon_over_a_coloured_square(tmp_path):
+    """The white check covers part of the square's middle only: the box stays ticked."""
+    def draw(canvas):
+        _paint(canvas, fill=BLUE)
+        canvas.roundRect(60, 700, 10, 10, 2, stroke=0, fill=1)
+        _paint(canvas, fill=WHITE)
+        path = canvas.beginPath()
+        for x, y in ((62, 705), (63.5, 706.2), (65, 704), (68.5, 708.5), (69.5, 707.5), (65, 701.5)):
+            path.lineTo(x, y) if len(path.getCode()) else path.moveTo(x, y)
+        path.close()
+        canvas.drawPath(path, stroke=0, fill=1)
+        _paint(canvas, stroke=GREY)
+        canvas.roundRect(110, 700, 10, 10, 2, stroke=1, fill=0)
+    assert _states(_marks(tmp_path, draw)) == [True, False]
 
 
 def test_ring_drawn_as_a_coloured_disc_under_a_white_one(tmp_path):
