@@ -117,11 +117,6 @@ def structure_keys(records: Sequence[Record], *, territory: bool = False) -> lis
     return keys
 
 
-def structure_key(record: Record) -> str | None:
-    """One record alone: its valid SIRET, else its name, else None."""
-    return structure_keys([record])[0]
-
-
 def answer_groups(records: Sequence[Record]) -> dict[tuple[str, str], list[Record]]:
     """The answers of each identified structure to each tender (records in the order given)."""
     answers = answered(records)

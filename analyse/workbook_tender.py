@@ -43,9 +43,9 @@ from analyse.excel import (ANSWERS_SHEET, BLUE_FILL, BOLD, CORRECTED_HEADER, DEC
                            REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, TITLE, answer_cell,
                            decision_validation, field_validation, fit_row, fit_rows, french_date, header,
                            printable, put, save_atomically, typed_format, widths)
-from analyse.indicators import (LATEST_RULE, SCORE_KEY, SCORE_THRESHOLDS, Answer, Choices, answer_groups,
-                                commitments_taken, excluded_note, figure_keys, headcount, mean, mean_percentage,
-                                mean_score, mean_women, retained, share_true, usable, women_share)
+from analyse.indicators import (LATEST_RULE, SCORE_KEY, SCORE_THRESHOLDS, UNIDENTIFIED, Answer, Choices,
+                                answer_groups, commitments_taken, excluded_note, figure_keys, headcount, mean,
+                                mean_percentage, mean_score, mean_women, retained, share_true, usable, women_share)
 from analyse.pictures import pieces
 from questionnaire.definition import Form, load
 from questionnaire.record import SOURCE_CORRECTION, Reading, Record, page_picture
@@ -159,9 +159,10 @@ def _kept_or_error(form: Form, key: str, show: Callable[[Any], Any]) -> Callable
     return value
 
 
-def summary_columns(form: Form, egapro: bool, multiple: Callable[[Record], str | None] = lambda r: None
+def summary_columns(form: Form, egapro: bool, counted: Callable[[Record], str | None] = lambda r: None
                     ) -> list[Column]:
-    """The summary's columns; ``multiple`` says « Oui »/« Non » for a structure that answered more than once."""
+    """The summary's columns; ``counted`` says whether an answer counts in the figures, where it is a question
+    (a structure that answered more than once, an answer from a structure not identified)."""
     columns = [
         Column("Structure", 32, lambda r, a: bidder(r)),
         Column("SIRET", 17, lambda r, a: r.fields(form).get("siret")),
@@ -182,7 +183,7 @@ def summary_columns(form: Form, egapro: bool, multiple: Callable[[Record], str |
                lambda r, a: None if r.rejected else commitments_taken(a.values, form), "0.0",
                mean=lambda answers: mean([float(n) for a in answers
                                           if (n := commitments_taken(a.values, form)) is not None]).value),
-        Column(COUNTED, 12, lambda r, a: multiple(r)),
+        Column(COUNTED, 14, lambda r, a: counted(r)),
         Column("Statut", 11, lambda r, a: STATUS_LABELS[r.status]),
         Column("Erreurs", 8, lambda r, a: _count_findings(r, "error")),
         Column("Avertissements", 15, lambda r, a: _count_findings(r, "warning")),
@@ -205,9 +206,15 @@ def _summary(ws: Worksheet, records: list[Record], kept: list[Record], tender: s
     _summary_heading(ws, records, tender, run_date, form, publication, egapro)
     groups = answer_groups(records)
     several = {id(r) for answers in groups.values() if len(answers) > 1 for r in answers}
+    identified = {id(r) for answers in groups.values() for r in answers}
     kept_ids = {id(r) for r in kept}
-    columns = summary_columns(form, egapro,
-                              lambda r: ("Oui" if id(r) in kept_ids else "Non") if id(r) in several else None)
+
+    def counted(record: Record) -> str | None:
+        if id(record) in several:
+            return "Oui" if id(record) in kept_ids else "Non"
+        return f"Non ({UNIDENTIFIED})" if not record.rejected and id(record) not in identified else None
+
+    columns = summary_columns(form, egapro, counted)
     header(ws, TABLE_HEAD, [c.title for c in columns])
     widths(ws, {i: c.width for i, c in enumerate(columns, start=1)})
     for row, record in enumerate(records, start=TABLE_HEAD + 1):
@@ -217,7 +224,7 @@ def _summary(ws: Worksheet, records: list[Record], kept: list[Record], tender: s
             in_error = isinstance(value, str) and value.endswith(IN_ERROR)
             cell = put(ws, row, index, value, number_format=column.number_format,
                        wrap=column.width >= 30 or in_error)
-            if column.title == COUNTED and cell.value == "Non":
+            if column.title == COUNTED and str(cell.value).startswith("Non"):
                 cell.fill = ORANGE_FILL
     ws.column_dimensions[get_column_letter(len(columns))].hidden = True
     ws.freeze_panes = ws.cell(row=TABLE_HEAD + 1, column=2)

@@ -143,6 +143,17 @@ def test_a_structure_is_its_valid_siret_else_its_name_else_unidentified() -> Non
     assert len(distinct(records)) == 2  # Verdure (SIREN) and « Sans Numéro »; the others are not identified
 
 
+def test_an_unidentified_answer_is_said_not_to_count(tmp_path: Path) -> None:
+    records = [bidder("Alpha", "11111111", 80),
+               record(f"{TENDER}/scan.pdf", TENDER, {"structure_name": "(. m, 1 Krr", "equality_index.score": 10},
+                      doubts={"structure_name": "OCR"})]
+    book = write_tender_workbook(records, TENDER, tmp_path / TENDER / "t.xlsx", RUN)
+    rows, below = summary(book)
+    assert rows[f"{TENDER}/scan.pdf"][COUNTED] == "Non (structure non identifiée)"
+    assert rows[f"{TENDER}/Alpha.pdf"][COUNTED] is None
+    assert dict(zip(rows[f"{TENDER}/Alpha.pdf"], below[0]))["Index déclaré"] == 80  # the 10 is not in the mean
+
+
 # ---------------------------------------------------------------------------
 # The whole sample inbox, checked against records.jsonl.
 
