@@ -12,6 +12,7 @@ import fcntl
 import functools
 import os
 import tempfile
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -30,7 +31,7 @@ from analyse.validate import validate
 from analyse.excel import WorkbookLocked
 from exit_codes import Exit, Interrupted, OutputError, UsageError, why
 from extract.batch import InputFile, discover, run_parallel, sha256_of
-from extract.read import EXTRACTOR_VERSION, read_file
+from extract.version import EXTRACTOR_VERSION
 from questionnaire.definition import Form, load as load_form
 from questionnaire.record import SOURCE_OCR, Record
 
@@ -91,6 +92,8 @@ def content_hash(item: InputFile) -> str | None:
 
 def _read_guarded(item: InputFile, output: Path | None) -> Record:
     """A parser's unexpected exception on a hostile file rejects that file, not the batch."""
+    from extract.read import read_file  # imported once by the parent before the workers start
+
     try:
         inbox = item.path.parents[len(Path(item.relative).parts) - 1]
         record = read_file(item.path, item.relative, item.tender, inbox=inbox, **_scan_options(item, output))
@@ -211,7 +214,7 @@ def _outputs(store: Store, inbox: Path, output: Path, records: list[Record], sta
     exported = _with_corrections(store, records)
     outputs.attempt(output / "records.jsonl", lambda path: write_jsonl(exported, path, store.form))
     outputs.attempt(output / "records.csv", lambda path: write_csv(exported, path, store.form))
-    _workbooks(outputs, store, inbox, output, started, options.publication, checked)
+    _workbooks(outputs, store, inbox, output, started, options, checked)
     return outputs
 
 
@@ -291,6 +294,8 @@ def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
             yield cached
         else:
             todo.append(replace(item, sha256=digest))
+    if todo:  # the readers, imported here only when a file is to be read; the workers inherit them
+        import extract.read  # noqa: F401
     work = functools.partial(process, output=output.absolute())
     for outcome in run_parallel(todo, work, workers=options.workers, timeout=options.timeout,
                                 progress=options.progress):
@@ -328,46 +333,93 @@ def _cross_check(record: Record, index) -> None:
     record.published_index = {"score": published[0], "year": published[1]} if published else None
 
 
-def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, started: datetime, publication: bool,
+def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, started: datetime, options: RunOptions,
                checked: bool) -> None:
     """One workbook per tender and one for the territory, all from the store.
 
     A workbook whose records and options did not change since a run wrote it
-    is left as it is (:mod:`analyse.stamps`).
+    is left as it is (:mod:`analyse.stamps`); the others are written in
+    parallel processes (openpyxl costs several milliseconds a file, one core each).
     """
     from analyse.workbook_tender import write_tender_workbook
     from analyse.workbook_territory import write_territory_workbook
 
-    choices = store.choices()
+    publication = options.publication
     digests = store.digests()
-    for tender, content in digests.items():
-        inputs = stamps.inputs_digest(content, tender, publication, checked, str(inbox.absolute()))  # its links
-        _workbook(outputs, store, output, tender_book(output, tender), inputs,
-                  lambda path: write_tender_workbook(store.latest(tender), tender, path, started.date(),
-                                                     publication=publication, egapro_checked=checked,
-                                                     choices=choices, inbox=inbox))
-    inputs = stamps.inputs_digest(list(digests.values()), publication, checked)
-    _workbook(outputs, store, output, output / TERRITORY_BOOK, inputs,
-              lambda path: write_territory_workbook(store, path, started.date(), publication=publication,
-                                                    egapro_checked=checked))
+    write = functools.partial(write_tender_workbook, run_date=started.date(), publication=publication,
+                              egapro_checked=checked, choices=store.choices(), inbox=inbox)
+    jobs = [(tender, tender_book(output, tender),
+             stamps.inputs_digest(content, tender, publication, checked, str(inbox.absolute())))  # its links
+            for tender, content in digests.items()]
+    with _writers(len(jobs), options.workers) as pool:
+        pending = [(path, inputs, pool.submit(write, store.latest(tender), tender, path))
+                   for tender, path, inputs in jobs if _to_write(outputs, store, output, path, inputs)]
+        inputs = stamps.inputs_digest(list(digests.values()), publication, checked)
+        territory = output / TERRITORY_BOOK
+        written = []
+        if _to_write(outputs, store, output, territory, inputs) and _attempt(
+                outputs, store, output, territory, inputs,
+                lambda path: write_territory_workbook(store, path, started.date(), publication=publication,
+                                                      egapro_checked=checked)):
+            written.append(territory)
+        written += [path for path, inputs, future in pending
+                    if _attempt(outputs, store, output, path, inputs, lambda path: future.result())]
+    _remember(outputs, output, written, store.form)
 
 
-def _workbook(outputs: Outputs, store: Store, output: Path, path: Path, inputs: str,
-              write: Callable[[Path], object]) -> None:
-    """Write one workbook unless it is already the one ``inputs`` give; remember what it was written from,
-    and its cells that are not read back (:mod:`analyse.edits`)."""
-    if path not in outputs.problems and stamps.up_to_date(store, output, path, inputs):
+def _to_write(outputs: Outputs, store: Store, output: Path, path: Path, inputs: str) -> bool:
+    """Whether ``path`` must be written: not a damaged workbook, nor already the one ``inputs`` give."""
+    if path in outputs.problems:
+        return False
+    if stamps.up_to_date(store, output, path, inputs):
         outputs.written.append(path)
-        return
+        return False
+    return True
+
+
+def _attempt(outputs: Outputs, store: Store, output: Path, path: Path, inputs: str,
+             write: Callable[[Path], object]) -> bool:
+    """Write one workbook (failures noted by ``outputs``) and remember what it was written from."""
     outputs.attempt(path, write)
     if path in outputs.written:
         stamps.stamp(store, output, path, inputs)
+        return True
+    return False
+
+
+def _remember(outputs: Outputs, output: Path, books: list[Path], form: Form) -> None:
+    """Note the cells of the workbooks written that are not read back (:mod:`analyse.edits`), all at once."""
+    if not books:
+        return
+    try:
+        remember(output, books, form)
+    except OSError as error:
+        outputs.problems[output / SNAPSHOT] = (
+            f"{output / SNAPSHOT} n'a pas pu être écrit ({why(error)}) : une modification faite hors des "
+            "cellules relues ne pourra pas être signalée à la prochaine exécution.")
+
+
+@contextmanager
+def _writers(jobs: int, workers: int | None) -> Iterator[Executor]:
+    """Processes to write workbooks in, or the calling process when there is one workbook or one worker."""
+    workers = min(jobs, workers or os.cpu_count() or 1)
+    if workers < 2:
+        yield _Here()
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield pool
+
+
+class _Here(Executor):
+    """Runs each task at once, in the calling process."""
+
+    def submit(self, function: Callable, /, *args, **kwargs) -> Future:
+        future: Future = Future()
         try:
-            remember(output, [path], store.form)
-        except OSError as error:
-            outputs.problems[output / SNAPSHOT] = (
-                f"{output / SNAPSHOT} n'a pas pu être écrit ({why(error)}) : une modification faite hors des "
-                "cellules relues ne pourra pas être signalée à la prochaine exécution.")
+            future.set_result(function(*args, **kwargs))
+        except Exception as error:  # noqa: BLE001 - given back by future.result(), as a process pool does
+            future.set_exception(error)
+        return future
 
 
 def tender_book(output: Path, tender: str) -> Path:

@@ -24,7 +24,6 @@ from extract.xfa import xfa_pages
 from questionnaire.definition import Form, load as load_form
 from questionnaire.record import SOURCE_ANNOTATION, SOURCE_FORM_FIELD, SOURCE_OCR, Reading, Record
 
-EXTRACTOR_VERSION = "2"  # bump when extraction changes, so cached records are read again
 DIRECT_SHARE = 0.8  # share of canonical keys a fillable form must name to be read directly
 
 METHOD_FORM = "formulaire remplissable"

@@ -5,7 +5,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
+
+from cli import main
 
 from exit_codes import Exit
 from questionnaire.definition import load
@@ -86,3 +89,17 @@ def test_a_workbook_the_officer_saved_is_read_back_and_written_again(done) -> No
     assert "1 acceptée(s)" in result.output, result.output
     shown = load_workbook(output / VM)["Réponses"]
     assert any(cell.value == "Lefebvre Espaces Verts (corrigé)" for r in shown.iter_rows() for cell in r)
+
+
+def _values(path: Path) -> dict[str, list[tuple]]:
+    book = load_workbook(path)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+def test_workbooks_written_in_parallel_processes_are_those_written_in_one(done, tmp_path: Path) -> None:
+    inbox, alone = done
+    parallel = tmp_path / "en parallèle"
+    result = CliRunner().invoke(main, ["run", str(inbox), "--output", str(parallel), "--workers", "2"])
+    assert result.exit_code == Exit.OK, result.output
+    for name in (VM, CHV, TERRITORY):
+        assert _values(parallel / name) == _values(alone / name)
