@@ -57,6 +57,8 @@ def _dingbat_font(handle, index: int) -> bool:
     return any(font in name for font in _DINGBAT_FONTS)
 
 
+THIN_SPACE = 0.12  # a gap this share of the text's height, where French sets a thin space
+THIN_SPACE_BEFORE = frozenset("%€:;!?»")
 LETTER_RUN = 5  # at least this many one-letter words in a row: letter-spaced text
 LETTER_SPACING_MAX = 0.6  # letter spacing wider than this share of the text's height is no spacing
 WORD_GAP_SHARE = 1.5  # in letter-spaced text, a gap this much wider than the spacing parts words
@@ -89,10 +91,10 @@ def _join_letter_spaced(words: list[list[tuple]]) -> list[list[tuple]]:
     joined, index = [], 0
     while index < len(words):
         end = index
-        while end + 1 < len(words) and len(words[end + 1]) <= 2 and _same_line(words[end][-1], words[end + 1][0]):
+        while end + 1 < len(words) and _glyphs(words[end + 1]) <= 2 and _same_line(words[end][-1], words[end + 1][0]):
             end += 1
         run = words[index:end + 1]
-        if len(run) >= LETTER_RUN and sum(len(w) == 1 for w in run) >= 0.7 * len(run):
+        if len(run) >= LETTER_RUN and sum(_glyphs(w) == 1 for w in run) >= 0.7 * len(run):
             gaps = sorted(b[0][1] - a[-1][3] for a, b in zip(run, run[1:]))
             spacing = gaps[len(gaps) // 2]
             size = run[0][0][4] - run[0][0][2]
@@ -113,6 +115,11 @@ def _join_letter_spaced(words: list[list[tuple]]) -> list[list[tuple]]:
     return joined
 
 
+def _glyphs(word: list[tuple]) -> int:
+    """How many glyphs a word shows (the letters of a ligature share one box)."""
+    return len({(round(c[1], 1), round(c[3], 1)) for c in word})
+
+
 def _same_line(previous: tuple, char: tuple) -> bool:
     size = max(previous[4] - previous[2], char[4] - char[2], 1.0)
     return abs((previous[2] + previous[4]) / 2 - (char[2] + char[4]) / 2) < size * 0.6
@@ -128,6 +135,20 @@ def _apart_from_leaders(word: list[tuple]) -> list[list[tuple]]:
     return [part for part in parts if part]
 
 
+def _with_thin_spaces(chars: list[tuple]) -> str:
+    """A word's text, with the thin no-break space French puts before « % € : ; ! ? » and
+    between thousands ("1 480", "3 %") where the producer left only a gap, not a character."""
+    text = chars[0][0]
+    gaps = sorted(b[1] - a[3] for a, b in zip(chars, chars[1:]))
+    spacing = max(gaps[len(gaps) // 2], 0.0) if gaps else 0.0  # letter-spaced text has wide gaps throughout
+    for previous, char in zip(chars, chars[1:]):
+        size = max(char[4] - char[2], 1.0)
+        thin = char[1] - previous[3] > max(size * THIN_SPACE, spacing * 2 + 0.3) and (
+            char[0] in THIN_SPACE_BEFORE or (char[0].isdigit() and previous[0].isdigit()))
+        text += (" " if thin else "") + char[0]
+    return text
+
+
 def _breaks(previous: tuple, char: tuple) -> bool:
     """A line change, or a gap so wide no font would leave it inside a word.
 
@@ -136,7 +157,8 @@ def _breaks(previous: tuple, char: tuple) -> bool:
     """
     size = max(previous[4] - previous[2], char[4] - char[2], 1.0)
     gap = char[1] - previous[3]
-    return not _same_line(previous, char) or gap > size * 2.5 or gap < -size
+    ligature = abs(char[1] - previous[1]) < 0.1 and abs(char[3] - previous[3]) < 0.1  # "ffi" shares one box
+    return not _same_line(previous, char) or gap > size * 2.5 or (gap < -size and not ligature)
 
 
 def text_tokens(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Word], list[Word]]:
@@ -156,7 +178,7 @@ def text_tokens(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Word]
                 kept.append(char)
         if not kept:
             continue
-        word = Word("".join(c[0] for c in kept), min(c[1] for c in kept), min(c[2] for c in kept),
+        word = Word(_with_thin_spaces(kept), min(c[1] for c in kept), min(c[2] for c in kept),
                     max(c[3] for c in kept), max(c[4] for c in kept))
         if word.text in TICK_GLYPHS or word.text == DINGBAT:
             glyphs.append(word)
