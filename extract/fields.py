@@ -719,8 +719,9 @@ class FieldReader:
         limit = Position(label.start.page, last_row + 2, 0)  # on its line, or on the line under it
         if following is not None and (following.start.page, following.start.line) < (limit.page, limit.line):
             limit = following.start
-        found = {name: self.index.find([w.capitalize() for w in words], after=label.end, before=limit,
-                                       rivals=_rival_phrases(self.form))
+        since = Position(label.start.page, label.start.line, label.bbox[2])  # a wrapped label's first line too
+        found = {name: [m for m in self.index.find([w.capitalize() for w in words], after=since, before=limit,
+                                                   rivals=_rival_phrases(self.form)) if m.word_ids.isdisjoint(label.word_ids)]
                  for name, words in (("yes", self.form.yes_words[:1]), ("no", self.form.no_words[:1]))}
         options = {"yes": found["yes"][0] if found["yes"] else None}
         options["no"] = next((m for m in found["no"] if options["yes"] and _same_row(m, options["yes"])), None)

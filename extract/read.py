@@ -124,7 +124,8 @@ def questionnaire_pages(pages: Sequence[Page], form: Form) -> list[Page]:
     A page with at least ``signature_min`` of the form's phrases belongs to
     it; so does a page next to one of its pages that shows at least one.
     """
-    hits = LabelIndex(pages).signature_hits(form.signature)
+    index = LabelIndex(pages)
+    hits = index.signature_hits(form.signature)
     kept = {n for n, found in hits.items() if len(found) >= form.signature_min}
     if not kept:
         return []
@@ -134,6 +135,9 @@ def questionnaire_pages(pages: Sequence[Page], form: Form) -> list[Page]:
         kept |= neighbours
         grown = bool(neighbours)
     first, last = min(kept), max(kept)
+    ending = {m.page.number for m in index.find(list(form.commitments_end) + list(form.commitment_details_anchors))}
+    if last + 1 in ending and not any(m.page.number <= last for m in index.find(list(form.commitments_end))):
+        last += 1  # the list of commitments runs over onto a page of its own
     return [p for p in pages if first <= p.number <= last]
 
 
