@@ -29,6 +29,7 @@ SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in o
 CONTINUED_LINES = 3  # an inline text answer wraps onto this many lines at most
 BELOW_LINES = 3  # an answer under its label stands within this many lines (help texts skipped)
 HINT_SIZE = 0.85  # text smaller than this share of the label's height is a help text
+SPACED_FIGURES = re.compile(r"^[\d\s.,]*\d\s[\d\s.,]*$")  # "8 7", "2 2 , 2": figures apart, not one number
 HINT_WORDS = 4  # a bracketed hint after a label ("(en %)") is this short at most
 REQUIRED_MARK = re.compile(r"^\*+$")  # the asterisk an online form prints after a required field's label
 OCR_DOUBT_BELOW = 0.75
@@ -128,7 +129,7 @@ class FieldReader:
         if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
             words = [item for item in words if item not in specks]
         self.ledger.claim([w for _, w in words])
-        raw = clean_text(" ".join(w.text for _, w in words)) or None
+        raw = clean_text(_joined(words)) or None
         reading = Reading(field.key, raw=raw, doubt=doubt or self._label_fragment(raw))
         if words:
             page, first = words[0]
@@ -148,6 +149,9 @@ class FieldReader:
             reading.value = result.value
             if reading.source == SOURCE_OCR and result.value is None and result.problem != "non_answer":
                 reading.doubt = reading.doubt or f"Lecture OCR non reconnue ({result.message}) : valeur à vérifier."
+            elif result.value is None and field.type in NUMERIC_TYPES and SPACED_FIGURES.match(raw):
+                reading.doubt = reading.doubt or (f"Chiffres espacés (« {raw} ») : un nombre ou plusieurs ? "
+                                                  "Valeur à vérifier.")
         if any(not w.text for _, w in words):
             reading.doubt = "Quelque chose est écrit dans la zone mais n'a pas pu être lu : valeur à vérifier."
         self._crop(reading, zones)
@@ -761,6 +765,17 @@ def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None
             if answered(certain=False):  # "no" only if a doubtful answer elsewhere is right
                 reading.doubt = reading.doubt or ("Case non cochée : « non » si les autres réponses "
                                                   "incertaines de la liste sont confirmées.")
+
+
+def _joined(words: list[tuple[Page, Word]]) -> str:
+    """The words' text; a word broken at its hyphen at a line's end is joined again ("2023-" "2026")."""
+    text = ""
+    for index, (_, word) in enumerate(words):
+        previous = words[index - 1][1] if index else None
+        broken = previous is not None and len(previous.text) > 1 and previous.text.endswith("-") \
+            and word.top > previous.bottom - (previous.bottom - previous.top) * 0.3
+        text += ("" if broken or previous is None else " ") + word.text
+    return text
 
 
 def _box_beside(option: Match, side: str) -> Mark | None:

@@ -57,7 +57,7 @@ def _dingbat_font(handle, index: int) -> bool:
     return any(font in name for font in _DINGBAT_FONTS)
 
 
-THIN_SPACE = 0.12  # a gap this share of the text's height, where French sets a thin space
+THIN_SPACE = 0.08  # a gap this share of the text's height, where French sets a thin space
 THIN_SPACE_BEFORE = frozenset("%€:;!?»")
 LETTER_RUN = 5  # at least this many one-letter words in a row: letter-spaced text
 LETTER_SPACING_MAX = 0.6  # letter spacing wider than this share of the text's height is no spacing
@@ -137,15 +137,19 @@ def _apart_from_leaders(word: list[tuple]) -> list[list[tuple]]:
 
 def _with_thin_spaces(chars: list[tuple]) -> str:
     """A word's text, with the thin no-break space French puts before « % € : ; ! ? » and
-    between thousands ("1 480", "3 %") where the producer left only a gap, not a character."""
+    before a group of three figures ("1 480", "3 %") where the producer left only a gap, not
+    a character. Letter-spaced text, with wide gaps throughout, gets none."""
+    digits = "".join("d" if c[0].isdigit() else "." for c in chars)
+    candidates = {i for i in range(1, len(chars)) if chars[i][0] in THIN_SPACE_BEFORE
+                  or (digits[i - 1] == "d" and digits[i:i + 4] in ("ddd", "ddd."))}
+    gaps = sorted(chars[i][1] - chars[i - 1][3] for i in range(1, len(chars)) if i not in candidates)
+    spacing = max(gaps[len(gaps) // 2], 0.0) if gaps else 0.0
     text = chars[0][0]
-    gaps = sorted(b[1] - a[3] for a, b in zip(chars, chars[1:]))
-    spacing = max(gaps[len(gaps) // 2], 0.0) if gaps else 0.0  # letter-spaced text has wide gaps throughout
-    for previous, char in zip(chars, chars[1:]):
-        size = max(char[4] - char[2], 1.0)
-        thin = char[1] - previous[3] > max(size * THIN_SPACE, spacing * 2 + 0.3) and (
-            char[0] in THIN_SPACE_BEFORE or (char[0].isdigit() and previous[0].isdigit()))
-        text += (" " if thin else "") + char[0]
+    for i in range(1, len(chars)):
+        size = max(chars[i][4] - chars[i][2], 1.0)
+        gap = chars[i][1] - chars[i - 1][3]
+        thin = i in candidates and gap > max(size * THIN_SPACE, spacing * 2 + 0.3)
+        text += (" " if thin else "") + chars[i][0]
     return text
 
 
