@@ -219,7 +219,7 @@ class FieldReader:
         while words and SEPARATORS.match(words[-1][1].text):  # a label's colon re-set after the answer
             words.pop()
         if not words and stop is None:
-            below = self._answer_below(match, numeric)
+            below = self._answer_below(match, field)
             if below is not None:
                 return self._set(field, below[1], zones=[below[0]])
         zones = [zone]
@@ -244,20 +244,23 @@ class FieldReader:
             bottom = max(w.bottom for w in line)
         return zones
 
-    def _answer_below(self, match: Match, numeric: bool) -> tuple[Zone, list[tuple[Page, Word]]] | None:
+    def _answer_below(self, match: Match, field: FieldDef) -> tuple[Zone, list[tuple[Page, Word]]] | None:
         """The answer on the lines under a label with nothing after it (an input box below it),
-        past a help text printed smaller than the label ("14 chiffres, sans espace")."""
+        past a help text printed smaller than the label ("14 chiffres, sans espace"); the field's
+        unit may follow it ("[ 46,2 ] %")."""
+        numeric = field.type in NUMERIC_TYPES
+        unit = {i for m in self.index.find([field.unit], after=match.end) for i in m.word_ids} if field.unit else set()
         height = match.words[-1].bottom - match.words[-1].top
         top = max(w.bottom for w in match.words)
         for _ in range(BELOW_LINES):
-            below = line_below_at(match.page, top, height, match.bbox[0])
-            found = below.page.words_in(below.bbox)
+            below = line_below_at(match.page, top, height, _group_start(match))
+            found = [w for w in below.page.words_in(below.bbox) if id(w) not in unit]
             if not found or any(id(w) in self.labels for w in found):
                 return None
             if all(w.bottom - w.top < height * HINT_SIZE for w in found):
                 top = max(w.bottom for w in found)
                 continue
-            return below, self._answer_words([below], excluded=set(), numeric=numeric)
+            return below, self._answer_words([below], excluded=unit, numeric=numeric)
         return None
 
     def _inline_label(self, field: FieldDef) -> Match | None:
