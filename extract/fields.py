@@ -763,7 +763,7 @@ def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None
         return
     for commitment in form.commitments:
         reading = readings[commitment.done_key]
-        if reading.value is False:
+        if reading.value is False and reading.raw is None:  # an unticked single box, not a "Non" ticked
             reading.value = None
             if answered(certain=False):  # "no" only if a doubtful answer elsewhere is right
                 reading.doubt = reading.doubt or ("Case non cochée : « non » si les autres réponses "

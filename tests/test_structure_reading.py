@@ -1,0 +1,229 @@
+"""The page-structure mechanisms of the field reader, one layout family at a time.
+
+Each test lays out a few printed labels and answers as a producer would
+(positioned words, drawn rules, boxes) and checks the rule that reads them:
+yes/no columns named by their header, tables either way round or printed as
+lists, answers below or beside their label, the ledger's doubts, and how
+characters become words. Pages are built directly, so a failure points at
+the reader's rule, not at a PDF library.
+"""
+from __future__ import annotations
+
+from extract.fields import read_fields
+from extract.pdfium_text import _with_thin_spaces, split_words
+from extract.tokens import Mark, Page, Rule, Word
+from questionnaire.definition import load
+
+FORM = load()
+HEIGHT = 9.0
+
+
+def _line(text: str, x: float, top: float, height: float = HEIGHT) -> list[Word]:
+    """Words of one printed line, 3 pt apart, each letter half the text's height wide."""
+    words, cursor = [], x
+    for part in text.split():
+        width = height * 0.5 * len(part)
+        words.append(Word(part, cursor, top, cursor + width, top + height))
+        cursor += width + 3.0
+    return words
+
+
+def _grid(xs: list[float], ys: list[float]) -> list[Rule]:
+    """The rules of a table: every row line and every column line."""
+    return ([Rule(xs[0], y, xs[-1], y) for y in ys] + [Rule(x, ys[0], x, ys[-1]) for x in xs])
+
+
+def _page(words: list[Word], marks: list[Mark] = (), rules: list[Rule] = ()) -> Page:
+    return Page(number=1, width=595, height=842, words=words, marks=list(marks), rules=list(rules))
+
+
+def _read(page: Page) -> dict:
+    return read_fields([page], FORM)
+
+
+# -- yes/no columns named by their header cells ---------------------------------------------
+
+def _commitments_table(ticks: dict[str, tuple[str, str]], header: str = "Oui Non") -> Page:
+    """A commitments table: label column, Oui and Non columns (or one "Oui / Non" column), details."""
+    xs, ys = [40, 250, 300, 350, 560], [100 + 40 * i for i in range(5)]
+    words = _line("Engagements spécifiques de la structure", 40, 80)
+    words += _line("Engagement", 50, ys[0] + 12)
+    if header == "Oui Non":
+        words += _line("Oui", 265, ys[0] + 12) + _line("Non", 315, ys[0] + 12)
+    else:
+        xs = [40, 250, 350, 560]
+        words += _line("Oui / Non", 270, ys[0] + 12)
+    words += _line("Si oui, détailler", 380, ys[0] + 12)
+    labels = [("agreements", "Négociation d'accords"), ("action_plan", "Signature de plan d'actions"),
+              ("harassment_unit", "Cellule de traitement des violences")]
+    for (key, label), top in zip(labels, ys[1:]):
+        words += _line(label, 50, top + 4)
+        if key == "harassment_unit":
+            words += _line("sexistes et sexuelles au travail", 50, top + 16)  # the label wraps in its cell
+        tick, details = ticks.get(key, ("", ""))
+        if tick:
+            words += _line(tick, 270 if header != "Oui Non" else (268 if tick in "Xx" and key != "action_plan" else 318),
+                           top + 14)
+        for number, part in enumerate(details.split(" / ") if details else []):
+            words += _line(part, 360, top + 4 + 12 * number)
+    words += _line("Vous avez la possibilité de joindre des pièces", 40, ys[-1] + 20)
+    return _page(words, rules=_grid(xs, ys))
+
+
+def test_a_tick_under_oui_or_non_answers_the_row_and_the_details_cell_is_read_whole():
+    readings = _read(_commitments_table({"agreements": ("X", "Accord signé en 2024 / avec les syndicats"),
+                                         "action_plan": ("X", "")}))
+    assert readings["commitments.agreements.done"].value is True
+    assert readings["commitments.agreements.details"].value == "Accord signé en 2024 avec les syndicats"
+    assert readings["commitments.action_plan.done"].value is False
+    assert readings["commitments.action_plan.details"].value is None
+
+
+def test_a_wrapped_row_label_is_not_read_as_details():
+    readings = _read(_commitments_table({"harassment_unit": ("X", "")}))
+    assert readings["commitments.harassment_unit.details"].value is None
+    assert readings["commitments.harassment_unit.done"].value is True
+
+
+def test_oui_or_non_typed_in_a_shared_column_is_the_answer():
+    readings = _read(_commitments_table({"agreements": ("OUI", "Accord 2024"), "action_plan": ("non", "")},
+                                        header="Oui / Non"))
+    assert readings["commitments.agreements.done"].value is True
+    assert readings["commitments.action_plan.done"].value is False
+    assert readings["commitments.agreements.details"].value == "Accord 2024"
+
+
+def test_an_oui_non_header_above_a_question_row_gives_its_columns():
+    words = _line("Oui", 305, 100) + _line("Non", 355, 100)
+    words += _line("Avez-vous un conseil d'administration ?", 40, 120) + _line("X", 360, 120)
+    readings = _read(_page(words))
+    assert (readings["board.exists"].value, readings["board.exists"].doubt) == (False, None)
+
+
+def test_boxes_before_their_words_belong_to_them():
+    """"☐ Oui ☒ Non": each option's box stands before it, even where the next box is as near."""
+    words = _line("Négociation d'accords", 40, 100)
+    words += _line("Oui", 262, 100) + _line("Non", 292, 100)
+    marks = [Mark(250, 100, 259, 109, checked=False), Mark(280, 100, 289, 109, checked=True)]
+    readings = _read(_page(words, marks))
+    assert readings["commitments.agreements.done"].value is False
+
+
+# -- tables either way round, or printed as lists ---------------------------------------------
+
+def test_a_transposed_staff_table_is_read_by_its_printed_headers():
+    words = _line("Cadres", 200, 100) + _line("Non-cadres", 280, 100) + _line("Total", 380, 100)
+    values = {"Femmes": (2, 1, 3), "Hommes": (9, 52, 61), "Total": (11, 53, 64)}
+    for number, (gender, row) in enumerate(values.items()):
+        top = 120 + 20 * number
+        words += _line(gender, 60, top)
+        for x, value in zip((205, 290, 385), row):
+            words += _line(str(value), x, top)
+    readings = _read(_page(words))
+    assert readings["staff.managers.women"].value == 2
+    assert readings["staff.non_managers.men"].value == 52
+    assert readings["staff.total.total"].value == 64
+
+
+def test_a_table_printed_as_a_list_of_labelled_lines():
+    lines = [("Cadres – Femmes", "4"), ("Cadres – Hommes", "2"), ("Non-cadres – Femmes", "30"),
+             ("Non-cadres – Total", "49"), ("Total général", "55"), ("Genre – Président(e)", "Homme"),
+             ("Genre – Secrétaire", "Non renseigné")]
+    words = []
+    for number, (label, value) in enumerate(lines):
+        words += _line(label, 50, 100 + 16 * number) + _line(value, 300, 100 + 16 * number)
+    readings = _read(_page(words))
+    assert readings["staff.managers.women"].value == 4
+    assert readings["staff.non_managers.women"].value == 30
+    assert readings["staff.non_managers.total"].value == 49
+    assert readings["staff.total.total"].value == 55
+    assert readings["officers.president"].value == "man"
+    assert (readings["officers.secretary"].value, readings["officers.secretary"].doubt) == (None, None)
+
+
+# -- answers below or beside their label -----------------------------------------------------
+
+def test_an_answer_below_its_label_skips_the_smaller_help_text():
+    words = _line("N° SIRET *", 40, 100)
+    words += _line("14 chiffres, sans espace de préférence", 40, 113, height=6.5)
+    words += _line("73282932000074", 44, 126)
+    readings = _read(_page(words))
+    assert readings["siret"].value == "73282932000074"
+
+
+def test_an_inline_answer_wrapped_in_its_own_column_is_read_whole():
+    words = _line("Réf. consultation", 50, 100) + _line("2026-041 – Maintenance préventive des", 280, 100)
+    words += _line("ascenseurs et monte-charges", 280, 112)
+    words += _line("Raison sociale", 50, 128) + _line("SARL Duriez", 280, 128)
+    readings = _read(_page(words))
+    assert readings["tender_ref"].value == "2026-041 – Maintenance préventive des ascenseurs et monte-charges"
+    assert readings["structure_name"].value == "SARL Duriez"
+
+
+def test_an_inline_answer_stops_where_a_neighbouring_panel_starts():
+    words = _line("Raison sociale / nom de la structure :", 40, 100) + _line("SAS Dupont", 200, 100)
+    words += _line("Genre des personnes occupant les postes suivants", 330, 100)
+    readings = _read(_page(words))
+    assert readings["structure_name"].value == "SAS Dupont"
+
+
+def test_a_policy_ends_at_the_next_printed_label_and_keeps_to_its_column():
+    words = _line("Total 3 38 0 0 41", 40, 130)  # the left panel, beside the policy
+    words += _line("Détailler ci-dessous votre politique interne en matière d'égalité professionnelle", 300, 100)
+    words += _line("Nous recrutons des conductrices.", 300, 115) + _line("Salaires égaux.", 300, 130)
+    words += _line("Si votre entreprise comporte plus de 50 salariés, quelle note avez-vous obtenu", 300, 150)
+    readings = _read(_page(words))
+    assert readings["policy.text"].value == "Nous recrutons des conductrices. Salaires égaux."
+
+
+# -- the ledger of claimed words ---------------------------------------------------------------
+
+def test_a_word_left_over_on_a_questions_line_sends_it_to_review():
+    words = _line("Avez-vous un conseil d'administration ?", 40, 100)
+    words += _line("Oui", 262, 100) + _line("Non", 312, 100) + _line("peut-être", 360, 100)
+    marks = [Mark(250, 100, 259, 109, checked=True), Mark(300, 100, 309, 109, checked=False)]
+    board = _read(_page(words, marks))["board.exists"]
+    assert board.value is True and "peut-être" in board.doubt
+
+
+def test_a_value_that_is_a_piece_of_a_printed_label_is_doubtful():
+    words = _line("Réf. consultation", 50, 100) + _line("sexuelles au travail", 200, 100)
+    reading = _read(_page(words))["tender_ref"]
+    assert reading.doubt and "libellé" in reading.doubt
+
+
+# -- characters into words ---------------------------------------------------------------------
+
+def test_letter_spaced_text_is_joined_into_its_words():
+    chars, cursor = [], 10.0
+    for word in ("Dupont", "Services"):
+        for letter in word:
+            chars.append((letter, cursor, 100.0, cursor + 4.8, 108.0))
+            chars.append((" ", 0.0, 0.0, 0.0, 0.0))  # PDFium reads the letter spacing as spaces
+            cursor += 4.8 + 2.0
+        cursor += 5.0
+    words = ["".join(c[0] for c in word) for word in split_words(chars)]
+    assert words == ["Dupont", "Services"]
+
+
+def test_figures_in_table_cells_are_not_letter_spacing():
+    chars = []
+    for index, figure in enumerate("10002"):
+        chars += [(figure, 100.0 + 60 * index, 100.0, 104.8, 108.0), (" ", 0.0, 0.0, 0.0, 0.0)]
+    assert ["".join(c[0] for c in w) for w in split_words(chars)] == list("10002")
+
+
+def test_the_letters_of_a_ligature_stay_one_word():
+    chars = [("a", 10.0, 100.0, 14.0, 108.0)] + [(c, 14.0, 100.0, 21.0, 108.0) for c in "ffi"]
+    chars += [("c", 21.0, 100.0, 25.0, 108.0), ("h", 25.0, 100.0, 29.0, 108.0)]
+    assert ["".join(c[0] for c in w) for w in split_words(chars)] == ["affich"]
+
+
+def test_thin_spaces_before_a_percent_sign_and_between_thousands_are_kept():
+    three = [("3", 10.0, 100.0, 15.0, 108.0), ("%", 16.5, 100.0, 22.0, 108.0)]
+    assert _with_thin_spaces(three) == "3 %"
+    thousands = [("1", 10.0, 100.0, 15.0, 108.0)] + [(d, 16.5 + 5 * i, 100.0, 21.5 + 5 * i, 108.0)
+                                                    for i, d in enumerate("480")]
+    assert _with_thin_spaces(thousands) == "1 480"
+    sixteen = [("1", 10.0, 100.0, 15.0, 108.0), ("6", 16.5, 100.0, 21.5, 108.0)]
+    assert _with_thin_spaces(sixteen) == "16"
