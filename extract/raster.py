@@ -27,7 +27,7 @@ CELL_RULE_MIN_PT = 18.0  # straight strokes this long are rules (a tick box's si
 CELL_SIDE_MIN_PT = 8.0  # shorter strokes down to this are rules when both ends meet rules
 RULE_MEET_PT = 2.5  # a stroke's end this close to a rule meets it
 PAPER_EDGE_PT = 6.0  # nothing is printed this close to the paper's edge
-RULE_THICK_PT = 3.0  # a straight stroke thicker than this is a dark band: its edges are the rules
+RULE_THICK_PT = 3.0  # ink this thick every way is a dark area (a shaded cell): its sides are the rules
 RULE_EDGE_PT = 0.5  # erased either side of a rule: its blurred edges
 RULE_SEARCH_SCALE = 2.0  # pixels per point enough to find rules (144 dpi)
 HALF_INK = 128  # a coarse pixel at least half inked is ink
@@ -109,76 +109,98 @@ def ink_of(image: np.ndarray, threshold: float) -> np.ndarray:
 def solid_rules(ink: np.ndarray, scale: float) -> np.ndarray:
     """Straight strokes longer than :data:`RULE_MIN_PT` (table and cell borders,
     solid answer lines), slightly thickened, as a 0/255 mask."""
-    horizontal, vertical, factor = _strokes(ink, scale, RULE_MIN_PT)
+    coarse, factor = _coarse(ink, scale)
+    horizontal, vertical = _strokes(coarse, RULE_MIN_PT * scale / factor)
     side = 2 * max(1, round(RULE_EDGE_PT * scale / factor)) + 1
     solid = cv2.dilate(horizontal | vertical, _kernel(side, side))
     height, width = ink.shape
     return cv2.resize(solid, (width, height), interpolation=cv2.INTER_NEAREST) if factor > 1 else solid
 
 
-def rule_lines(image: np.ndarray, scale: float) -> list[tuple[float, float, float, float]]:
+Line = tuple[float, float, float, float]  # x0, top, x1, bottom: x0 == x1 or top == bottom
+
+
+def rule_lines(image: np.ndarray, scale: float) -> list[Line]:
     """The page's ruling lines as centre lines (x0, top, x1, bottom) in pixels.
 
-    Straight runs of ink at least :data:`CELL_RULE_MIN_PT` long are rules;
-    shorter ones, down to :data:`CELL_SIDE_MIN_PT`, only when both their ends
-    meet a long rule across them (the sides of a one-row cell, not a tick
-    box's side nor a letter's stem). A run thicker than :data:`RULE_THICK_PT`
-    (a dark band) gives its two edges. Strokes along the paper's edge are
-    the scanner's shadows, not print.
+    A solid dark area (a shaded header, a title band printed in white) gives
+    its four sides. Then straight runs of ink at least :data:`CELL_RULE_MIN_PT`
+    long are rules; shorter ones, down to :data:`CELL_SIDE_MIN_PT`, only when
+    both their ends meet a long rule across them (the sides of a one-row cell,
+    not a tick box's side nor a letter's stem). Strokes along the paper's edge
+    are the scanner's shadows, not print.
     """
-    horizontal, vertical, factor = _strokes(ink_of(image, ink_threshold(image)), scale, CELL_SIDE_MIN_PT)
+    coarse, factor = _coarse(ink_of(image, ink_threshold(image)), scale)
     pixels = scale / factor  # coarse pixels per point
-    height, width = horizontal.shape
+    long = CELL_RULE_MIN_PT * pixels
+    height, width = coarse.shape
     margin = PAPER_EDGE_PT * pixels
-    rows = [r for r in _centre_lines(horizontal, 1, RULE_THICK_PT * pixels) if margin <= r[1] <= height - margin]
-    columns = [c for c in _centre_lines(vertical, 0, RULE_THICK_PT * pixels) if margin <= c[0] <= width - margin]
-    long_rows = [r for r in rows if r[2] - r[0] >= CELL_RULE_MIN_PT * pixels]
-    long_columns = [c for c in columns if c[3] - c[1] >= CELL_RULE_MIN_PT * pixels]
+    area_rows, area_columns = [], []
+    for x0, top, x1, bottom in _dark_areas(coarse, pixels):
+        coarse[max(0, top - 1):bottom + 1, max(0, x0 - 1):x1 + 1] = 0
+        if min(x0, top) >= margin and x1 <= width - margin and bottom <= height - margin:
+            area_rows += [(x0, top, x1, top), (x0, bottom, x1, bottom)]
+            area_columns += [(x0, top, x0, bottom), (x1, top, x1, bottom)]
+    horizontal, vertical = _strokes(coarse, CELL_SIDE_MIN_PT * pixels)
+    rows = [r for r in _centre_lines(horizontal, 1) if margin <= r[1] <= height - margin]
+    columns = [c for c in _centre_lines(vertical, 0) if margin <= c[0] <= width - margin]
+    long_rows = area_rows + [r for r in rows if r[2] - r[0] >= long]
+    long_columns = area_columns + [c for c in columns if c[3] - c[1] >= long]
     reach = RULE_MEET_PT * pixels
     kept = long_rows + long_columns
-    kept += [r for r in rows if r not in long_rows and all(
-        _meets(long_columns, 0, (x, r[1]), reach) for x in (r[0], r[2]))]
-    kept += [c for c in columns if c not in long_columns and all(
-        _meets(long_rows, 1, (c[0], y), reach) for y in (c[1], c[3]))]
+    kept += [r for r in rows if r[2] - r[0] < long and all(_meets(long_columns, 0, (x, r[1]), reach) for x in (r[0], r[2]))]
+    kept += [c for c in columns if c[3] - c[1] < long and all(_meets(long_rows, 1, (c[0], y), reach) for y in (c[1], c[3]))]
     return [(x0 * factor, top * factor, x1 * factor, bottom * factor) for x0, top, x1, bottom in kept]
 
 
-def _centre_lines(mask: np.ndarray, across: int, thick: float) -> list[tuple[float, float, float, float]]:
-    """Each stroke of ``mask`` as its centre line, or as its two edges when thicker than ``thick``;
-    ``across`` is the coordinate (0: x, 1: y) that the lines share."""
+def _dark_areas(coarse: np.ndarray, pixels: float) -> list[tuple[int, int, int, int]]:
+    """Boxes of solid ink thicker than :data:`RULE_THICK_PT` every way, big enough to be
+    cells (a filled tick box is not): what a square opening leaves of the page."""
+    side = max(3, round(RULE_THICK_PT * pixels))
+    solid = cv2.morphologyEx(coarse, cv2.MORPH_OPEN, _kernel(side, side))
+    contours, _ = cv2.findContours(solid, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    areas = []
+    for contour in contours:
+        x, y, width, height = cv2.boundingRect(contour)
+        if min(width, height) >= CELL_SIDE_MIN_PT * pixels and max(width, height) >= CELL_RULE_MIN_PT * pixels:
+            areas.append((x, y, x + width, y + height))
+    return areas
+
+
+def _centre_lines(mask: np.ndarray, across: int) -> list[Line]:
+    """Each stroke of ``mask`` as its centre line; ``across`` is the coordinate (0: x, 1: y) its ends share."""
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     lines = []
     for contour in contours:
         x, y, width, height = cv2.boundingRect(contour)
-        box = [float(x), float(y), float(x + width), float(y + height)]
-        low, high = box[across], box[across + 2]
-        for side in ([(low + high) / 2] if high - low <= thick else [low, high]):
-            line = list(box)
-            line[across] = line[across + 2] = side
-            lines.append((line[0], line[1], line[2], line[3]))
+        line = [float(x), float(y), float(x + width), float(y + height)]
+        line[across] = line[across + 2] = (line[across] + line[across + 2]) / 2
+        lines.append((line[0], line[1], line[2], line[3]))
     return lines
 
 
-def _meets(lines: list[tuple[float, float, float, float]], across: int, point: tuple[float, float],
-           reach: float) -> bool:
+def _meets(lines: list[Line], across: int, point: tuple[float, float], reach: float) -> bool:
     """Whether ``point`` lies within ``reach`` of one of ``lines`` (all sharing coordinate ``across``)."""
     along = 1 - across
     return any(abs(point[across] - line[across]) <= reach
                and line[along] - reach <= point[along] <= line[along + 2] + reach for line in lines)
 
 
-def _strokes(ink: np.ndarray, scale: float, length_pt: float) -> tuple[np.ndarray, np.ndarray, int]:
-    """Horizontal and vertical straight strokes at least ``length_pt`` long, as 0/255
-    masks of the ink made coarser by the returned factor (rules are long: a coarser
-    image finds them as well)."""
+def _coarse(ink: np.ndarray, scale: float) -> tuple[np.ndarray, int]:
+    """The ink mask made coarser by the returned factor (rules are long: a coarser
+    image finds them as well), a coarse pixel inked when at least half inked."""
     factor = max(1, int(scale / RULE_SEARCH_SCALE))
     height, width = ink.shape
     coarse = cv2.resize(ink, (-(-width // factor), -(-height // factor)), interpolation=cv2.INTER_AREA) \
         if factor > 1 else ink
-    coarse = np.where(coarse >= HALF_INK, 255, 0).astype(np.uint8)  # gaps between bold letters stay gaps
-    long_side = max(3, round(length_pt * scale / factor))
+    return np.where(coarse >= HALF_INK, 255, 0).astype(np.uint8), factor  # gaps between bold letters stay gaps
+
+
+def _strokes(coarse: np.ndarray, length: float) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical straight strokes at least ``length`` pixels long, as 0/255 masks."""
+    long_side = max(3, round(length))
     return (cv2.morphologyEx(coarse, cv2.MORPH_OPEN, _kernel(long_side, 1)),
-            cv2.morphologyEx(coarse, cv2.MORPH_OPEN, _kernel(1, long_side)), factor)
+            cv2.morphologyEx(coarse, cv2.MORPH_OPEN, _kernel(1, long_side)))
 
 
 def text_only(image: np.ndarray, threshold: float, scale: float) -> np.ndarray:

@@ -15,7 +15,8 @@ from reportlab.pdfgen import canvas
 
 from extract.cells import cell_of, find_tables
 from extract.document import load
-from extract.scan import read_scan_page
+from extract.ocr_engine import get_engine, ocr_available
+from extract.scan import read_picture_page, read_scan_page
 from extract.tokens import Page, Rule
 from tests.support_scan import scan
 
@@ -101,6 +102,16 @@ def test_a_word_belongs_to_the_smallest_cell_holding_it():
     assert cell_of(page, (45, 92, 60, 98)).bbox == (40, 90, 360, 200)  # inside the frame only
     assert cell_of(page, (400, 135, 420, 145)) is None
     assert len(page.cells) == 10
+
+
+def test_lines_found_in_pixels_are_joined_across_a_scan_s_gaps():
+    xs, ys = [50, 150, 250], [100, 130, 160]
+    broken = [Rule(50, y, 95, y) for y in ys] + [Rule(105, y, 250, y) for y in ys]  # a 10 pt dropout
+    broken += [Rule(x, 100, x, 160) for x in xs]
+    drawn = find_tables(broken)
+    assert [(t.row_count, t.column_count) for t in drawn] == [(2, 1)]  # in a PDF the gap is real: left cells open
+    scanned = find_tables([Rule(*r.bbox, source="ocr") for r in broken])
+    assert [(t.row_count, t.column_count) for t in scanned] == [(2, 2)]
 
 
 def test_a_page_without_rules_has_no_cells():
@@ -241,6 +252,16 @@ def test_tables_of_a_scanned_devset_page_are_those_seen():
     effectifs = page.tables[2]
     women = cell_of(page, effectifs.at(1, 0).bbox)
     assert women is effectifs.at(1, 0) and effectifs.right_of(women) is effectifs.at(1, 1)
+
+
+@needs_devset
+@pytest.mark.skipif(not ocr_available(), reason="Tesseract not installed")
+def test_a_form_pasted_as_a_picture_has_the_cells_of_the_picture():
+    import pypdfium2 as pdfium
+    pdf = pdfium.PdfDocument(DEVSET / "2026-058-transport-scolaire/Navettes du Val - questionnaire.pdf")
+    page = read_picture_page(pdf[0], 1, engine=get_engine(), crops_dir=None, dpi=150)
+    # The title band printed white on dark is one cell, not a cell between each of its letters.
+    assert grids(page) == [(1, 1, 1), (4, 5, 20), (4, 6, 24)]
 
 
 @needs_devset
