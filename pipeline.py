@@ -23,7 +23,7 @@ import click
 
 from analyse import stamps
 from analyse.backup import BACKUP_NAME, secure as secure_history
-from analyse.corrections import read_choices, read_corrections
+from analyse.corrections import Correction, FoundCorrections, read_choices, read_corrections
 from analyse.edits import SNAPSHOT, changes, remember
 from analyse.export import write_csv, write_jsonl
 from analyse.store import Store
@@ -149,9 +149,9 @@ def run_batch(inbox: Path, output: Path, options: RunOptions) -> Exit:
 
 def _prepare_output(inbox: Path, output: Path) -> None:
     """The output folder exists, outside the inbox, and can be written."""
-    inside = output.resolve().is_relative_to(inbox.resolve())
-    if inside:
-        raise UsageError(f"Le dossier des résultats {output} est dans le dossier des offres {inbox} : les résultats "
+    if output.resolve().is_relative_to(inbox.resolve()):
+        where = "est le" if output.resolve() == inbox.resolve() else "est dans le"
+        raise UsageError(f"Le dossier des résultats {output} {where} dossier des offres {inbox} : les résultats "
                          "y seraient relus comme des offres. Choisissez un dossier de résultats en dehors, "
                          f"par exemple {inbox.parent / (inbox.name + '-resultats')}.")
     if output.exists() and not output.is_dir():
@@ -173,7 +173,8 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
     store = Store(output / STORE_NAME)
     records: list[Record] = []
     try:
-        damaged = _take_corrections(output, store, form)
+        found = _read_corrections(output, store, form)
+        waiting = _take_corrections(store, found.corrections, wait_for_unknown=True)
         _take_choices(output, store)
         files = discover(inbox, skip=[output])
         run_id = store.start_run(inbox, started)
@@ -183,7 +184,8 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
                 _cross_check(record, index)
             store.save(run_id, record, EXTRACTOR_VERSION)  # at once: an interrupted run loses nothing
             records.append(record)
-        outputs = _outputs(store, inbox, output, records, started, options, index is not None, damaged)
+        _take_corrections(store, waiting)
+        outputs = _outputs(store, inbox, output, records, started, options, index is not None, found.unreadable)
         summary = _summary(records)
         store.finish_run(run_id, summary)
     except KeyboardInterrupt:
@@ -243,26 +245,37 @@ def _with_corrections(store: Store, records: list[Record]) -> list[Record]:
     return [store.corrected(r) for r in records]
 
 
-def _take_corrections(output: Path, store: Store, form: Form) -> dict[Path, str]:
-    """Corrections typed in the previous workbooks, stored before the workbooks are rewritten.
-
-    Returns the workbooks that could not be read, with why: they must not be overwritten.
-    """
+def _read_corrections(output: Path, store: Store, form: Form) -> FoundCorrections:
+    """Corrections typed in the previous workbooks, read before the workbooks are rewritten;
+    the changes made to them that are not read back are said."""
     untouched = functools.partial(stamps.as_written, store, output)
     notices = changes(output, form, untouched)
     found = read_corrections(output, form, untouched)
-    reports = store.add_corrections(found.corrections)
+    if notices or found.notices:
+        click.secho("Modifications des classeurs qui ne sont pas relues :", fg="yellow")
+    for notice in notices + found.notices:
+        click.secho(f"  {notice}", fg="yellow")
+    return found
+
+
+def _take_corrections(store: Store, corrections: list[Correction], *, wait_for_unknown: bool = False
+                      ) -> list[Correction]:
+    """Store the corrections; with ``wait_for_unknown``, return those of files the history does not know.
+
+    Those files may be unknown because the history was restored from a
+    backup taken before they were first read: their corrections are taken
+    once this run has read them again.
+    """
+    files = {(c.tender, c.file) for c in corrections} if wait_for_unknown else set()
+    unknown = {file for file in files if not store.knows(*file)}
+    reports = store.add_corrections([c for c in corrections if (c.tender, c.file) not in unknown])
     accepted = [r for r in reports if r.accepted]
     if reports:
         click.echo(f"Corrections relues dans les classeurs : {len(accepted)} acceptée(s), "
                    f"{len(reports) - len(accepted)} refusée(s).")
     for report in reports:
         click.secho(f"  {report.message}", fg=None if report.accepted else "yellow")
-    if notices or found.notices:
-        click.secho("Modifications des classeurs qui ne sont pas relues :", fg="yellow")
-    for notice in notices + found.notices:
-        click.secho(f"  {notice}", fg="yellow")
-    return found.unreadable
+    return [c for c in corrections if (c.tender, c.file) in unknown]
 
 
 def _take_choices(output: Path, store: Store) -> None:

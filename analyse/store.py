@@ -193,6 +193,10 @@ class Store:
     def _corrected(self, row: sqlite3.Row) -> Record:
         return self.corrected(Record.from_dict(json.loads(row["record"])))
 
+    def knows(self, tender: str, file: str) -> bool:
+        """Whether any version of this file is in the history."""
+        return self._version(tender, file, None) is not None
+
     def _version(self, tender: str, file: str, sha256: str | None) -> sqlite3.Row | None:
         """The version a correction names, or the latest when it names none."""
         return self.db.execute(

@@ -49,11 +49,16 @@ def _names(output: Path) -> dict[str, str]:
 
 
 def _two_campaigns(tmp_path: Path) -> Path:
-    """A first campaign, corrected by the officer, then a second one: the history holds both."""
+    """Two campaigns, each corrected by the officer after its run: the history holds both.
+
+    The backup taken at the start of the second run knows neither the
+    second campaign nor the correction of the first.
+    """
     output = tmp_path / "sortie"
     assert _run(_inbox(tmp_path / "campagne 1", FIRST), output).exit_code == Exit.OK
     _type_name(output, "VM-2026-014", "Lefebvre corrigé")
     assert _run(_inbox(tmp_path / "campagne 2", SECOND), output).exit_code == Exit.OK
+    _type_name(output, "CHV-2026-007", "Nordpaysage corrigé")
     assert _names(output)[FIRST] == "Lefebvre corrigé"
     return output
 
@@ -86,7 +91,8 @@ def test_a_harmed_history_is_restored_from_its_backup_and_says_so(tmp_path: Path
     assert result.exit_code == Exit.OK, result.output
     assert "il a été remplacé par sa sauvegarde du" in result.output
     assert set(_names(output)) == {FIRST, SECOND}  # the earlier campaign is still there
-    assert _names(output)[FIRST] == "Lefebvre corrigé"  # and the officer's correction
+    assert _names(output) == {FIRST: "Lefebvre corrigé", SECOND: "Nordpaysage corrigé"}  # and the corrections
+    assert "inconnu" not in result.output
     territory = load_workbook(output / "synthese-territoire.xlsx", read_only=True)
     text = " ".join(str(cell) for ws in territory for row in ws.iter_rows(values_only=True) for cell in row)
     assert "VM-2026-014" in text and "CHV-2026-007" in text

@@ -68,3 +68,27 @@ def test_killed_run_then_rerun_loses_and_doubles_nothing(tmp_path: Path) -> None
     assert {line["status"] for line in lines} == {"ok"}
     assert _stored(output) == 40
     load_workbook(book, read_only=True).close()
+
+
+def test_ctrl_c_stops_with_a_french_sentence_and_the_next_run_goes_on(tmp_path: Path) -> None:
+    inbox, output = tmp_path / "entrée", tmp_path / "sortie"
+    _inbox(inbox, 30)
+    process = subprocess.Popen([sys.executable, "-c", "import cli; cli.main()", "run", str(inbox),
+                                "--output", str(output), "--workers", "1"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    while _stored(output) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's foreground processes
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, out + err
+    assert "Traceback" not in out + err
+    assert "Arrêt demandé (Ctrl-C)" in err and "sont gardés dans l'historique" in err
+    assert "reprend là où elle s'est arrêtée" in err
+    kept = _stored(output)
+    assert 3 <= kept < 30
+
+    assert _egalite(str(inbox), "--output", str(output)).wait(timeout=300) == 0
+    lines = (output / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 30 and _stored(output) == 30

@@ -142,7 +142,7 @@ def test_an_output_folder_in_the_input_folder_is_refused(tmp_path: Path, where: 
     inbox = _inbox(tmp_path)
     result = _run(inbox, tmp_path / where)
     assert result.exit_code == Exit.USAGE
-    assert "dans le dossier des offres" in result.output and "Traceback" not in result.output
+    assert "le dossier des offres" in result.output and "Traceback" not in result.output
     assert sorted(p.name for p in inbox.rglob("*")) == ["Lefebvre.pdf", TENDER]  # nothing written there
 
 
