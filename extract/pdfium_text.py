@@ -22,7 +22,17 @@ TICK_GLYPHS = frozenset("✓✔✗✘×xX✕✖")
 # PDFium gives every ZapfDingbats glyph as U+25A0, whatever its shape (✔, ❏, ■...):
 # such a glyph is recorded as DINGBAT, a tick inside a printed box, else a box of unknown state.
 DINGBAT = "\ufffc"
-_DINGBAT_FONTS = ("zapfdingbats", "dingbats")
+# Symbol fonts draw boxes and ticks with the codes of letters: Word, Excel and LibreOffice
+# export them as the code itself or as the code in the private use area (U+F000 + code).
+# By the font's family (its name without style, subset prefix, spaces or dashes).
+SYMBOL_GLYPHS = {
+    "wingdings2": {0x4F: "✗", 0x50: "✓", 0x52: "☑", 0x53: "☒", 0x54: "☒", 0xA3: "☐"},
+    "wingdings": {0x78: "☒", 0xA8: "☐", 0xFB: "✗", 0xFC: "✓", 0xFD: "☒", 0xFE: "☑"},
+    "zapfdingbats": {0x33: "✓", 0x34: "✔", 0x35: "✕", 0x36: "✖", 0x37: "✗", 0x38: "✘",
+                     0x6E: "■", 0x6F: "❏", 0x70: "❐", 0x71: "❑", 0x72: "❒"},
+}
+_SYMBOL_CODES = frozenset(code for codes in SYMBOL_GLYPHS.values() for code in codes) | {0x25A0}
+_PRIVATE_SYMBOLS = range(0xF020, 0xF100)
 LEADER_RUN = re.compile(r"[._…]{4,}")  # a tab leader or dotted answer line, never part of a word
 _SPACES = frozenset(" \t\r\n\u00a0\u202f\u2009\u2007\ufffe\x00")
 
@@ -34,12 +44,13 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, f
     text = textpage.get_text_range(0, count) if count > 0 else ""
     rect = raw.FS_RECTF()
     chars = []
+    families: dict[int | None, str] = {}
     for index, char in enumerate(text[:count]):
         if char in _SPACES:
             chars.append((" ", 0.0, 0.0, 0.0, 0.0))
             continue
-        if char == "\u25a0" and _dingbat_font(handle, index):
-            char = DINGBAT
+        if _code(char) in _SYMBOL_CODES:
+            char = _symbol(handle, index, char, families)
         # Loose boxes span the font's ascent to descent: every character of a
         # line gets the same band, so an apostrophe or a comma stays in its word.
         raw.FPDFText_GetLooseCharBox(handle, index, rect)
@@ -47,14 +58,40 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, f
     return chars
 
 
-def _dingbat_font(handle, index: int) -> bool:
+def _code(char: str) -> int:
+    """The symbol font's code of a character (a private-use character gives its code back)."""
+    return ord(char) - 0xF000 if ord(char) in _PRIVATE_SYMBOLS else ord(char)
+
+
+def _symbol(handle, index: int, char: str, families: dict[int | None, str]) -> str:
+    """The box or tick a symbol font's character draws; other characters as they are.
+
+    The font is looked up once per text object (``families`` caches it).
+    """
+    key = ctypes.cast(raw.FPDFText_GetTextObject(handle, index), ctypes.c_void_p).value
+    family = families.get(key)
+    if family is None:
+        family = families[key] = _symbol_family(handle, index)
+    if char == "\u25a0":
+        return DINGBAT if family == "zapfdingbats" else char
+    return SYMBOL_GLYPHS.get(family, {}).get(_code(char), char)
+
+
+def _symbol_family(handle, index: int) -> str:
+    """"wingdings", "wingdings2", "zapfdingbats" (any dingbats font), or "" for any other font."""
     size = raw.FPDFText_GetFontInfo(handle, index, None, 0, None)
     if size <= 0:
-        return False
+        return ""
     buffer = ctypes.create_string_buffer(size)
     raw.FPDFText_GetFontInfo(handle, index, buffer, size, None)
-    name = buffer.value.decode("latin-1", errors="replace").lower()
-    return any(font in name for font in _DINGBAT_FONTS)
+    name = re.sub(r"[^a-z0-9]", "", buffer.value.decode("latin-1", errors="replace").split("+")[-1].lower())
+    if "dingbats" in name:
+        return "zapfdingbats"
+    if name.startswith("wingdings2"):
+        return "wingdings2"
+    if name.startswith("wingdings") and not name[9:10].isdigit():
+        return "wingdings"
+    return ""
 
 
 THIN_SPACE = 0.08  # a gap this share of the text's height, where French sets a thin space

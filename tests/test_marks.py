@@ -9,16 +9,20 @@ extract.pdfium_annots, extract.marks).
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pikepdf
 import pytest
 from reportlab.lib.colors import Color
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from extract.acroform import form_fields
 from extract.document import load
 from extract.tokens import Mark
+from tests.support_layouts import GLYPH_FONT
 
 HEIGHT = 842
 WHITE, GREY, BLUE, BLACK = Color(1, 1, 1), Color(0.46, 0.46, 0.46), Color(0, 0.46, 1), Color(0, 0, 0)
@@ -274,3 +278,72 @@ def test_value_and_drawn_box_disagreeing_without_need_appearances_is_a_doubt(tmp
     assert [checked for _, _, checked in _field_states(path)] == [True, None, True]
     marks = sorted(load(path, fields=form_fields(pikepdf.open(path))).pages[0].marks, key=lambda m: m.top)
     assert [(m.checked, m.confidence) for m in marks] == [(True, 1.0), (None, 0.0), (True, 1.0)]
+
+
+# -- box and tick characters of symbol fonts -------------------------------------
+
+def _symbol_font_page(tmp_path: Path, family: str, lines: list[list[tuple[str, bool]]],
+                      private_use: bool = False) -> Path:
+    """Lines of text, each a list of (text, in the symbol font). The symbol font is
+    DejaVu Sans renamed ``family`` (what matters is the name and the codes);
+    ``private_use`` maps its codes to U+F000 + code, as Word's exports do."""
+    pdfmetrics.registerFont(TTFont("SymbolStandIn", GLYPH_FONT))
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, HEIGHT))
+    for row, parts in enumerate(lines):
+        x = 60.0
+        for text, symbol in parts:
+            font = "SymbolStandIn" if symbol else "Helvetica"
+            canvas.setFont(font, 12)
+            canvas.drawString(x, 700 - 30 * row, text)
+            x += canvas.stringWidth(text, font, 12) + 4
+    canvas.showPage()
+    canvas.save()
+    pdf = pikepdf.open(io.BytesIO(buffer.getvalue()))
+    for font in pdf.pages[0].Resources.Font.values():
+        if "DejaVu" in str(font.BaseFont):
+            font.BaseFont = font.FontDescriptor.FontName = pikepdf.Name("/ABCDEF+" + family)
+            if private_use:
+                cmap = font.ToUnicode.read_bytes()
+                font.ToUnicode.write(re.sub(rb"<00([0-9A-F]{2})>\n", rb"<F0\1>\n", cmap))
+    path = tmp_path / "symbols.pdf"
+    pdf.save(path)
+    return path
+
+
+def _words_and_marks(path: Path) -> tuple[list[str], list[bool | None]]:
+    page = load(path).pages[0]
+    marks = sorted(page.marks, key=lambda m: (round(m.middle), m.x0))
+    return [w.text for w in page.words], [m.checked for m in marks]
+
+
+@pytest.mark.parametrize("private_use", [False, True])
+def test_wingdings_2_boxes_as_excel_and_word_type_them(tmp_path, private_use):
+    """R is a ticked box, £ an empty one; the same letters in a text font are letters."""
+    path = _symbol_font_page(tmp_path, "Wingdings2", [
+        [("R", True), ("Oui", False), ("£", True), ("Non", False)],
+        [("£", True), ("Oui", False), ("T", True), ("Non", False)],
+        [("Raison sociale : R et T", False)],
+    ], private_use)
+    words, states = _words_and_marks(path)
+    assert states == [True, False, False, True]
+    assert words == ["Oui", "Non", "Oui", "Non", "Raison", "sociale", ":", "R", "et", "T"]
+
+
+@pytest.mark.parametrize("private_use", [False, True])
+def test_wingdings_boxes(tmp_path, private_use):
+    path = _symbol_font_page(tmp_path, "Wingdings-Regular", [
+        [("þ", True), ("Oui", False), ("¨", True), ("Non", False)],
+        [("¨", True), ("Oui", False), ("ý", True), ("Non", False)],
+    ], private_use)
+    assert _words_and_marks(path)[1] == [True, False, False, True]
+
+
+def test_symbol_font_check_ticks_a_drawn_box(tmp_path):
+    """A check typed in Wingdings 2 (P) over a printed square ticks it; an O (a cross) too."""
+    path = _symbol_font_page(tmp_path, "Wingdings2", [[("P", True)], [("O", True)], [("Q", False)]])
+    pdf = pikepdf.open(path, allow_overwriting_input=True)
+    boxes = b"".join(b"0 0 0 RG 58 %d 12 12 re S " % (697 - 30 * row) for row in range(3))
+    pdf.pages[0].contents_add(pdf.make_stream(boxes))
+    pdf.save(path)
+    assert _words_and_marks(path)[1] == [True, True, False]
