@@ -223,8 +223,8 @@ def _summary(ws: Worksheet, records: list[Record], kept: list[Record], tender: s
             value = column.value(record, answer)
             in_error = isinstance(value, str) and value.endswith(IN_ERROR)
             cell = put(ws, row, index, value, number_format=column.number_format,
-                       wrap=column.width >= 30 or in_error)
-            if column.title == COUNTED and str(cell.value).startswith("Non"):
+                       wrap=column.width >= 30 or in_error or column.title == COUNTED)
+            if column.title == COUNTED and isinstance(cell.value, str) and cell.value.startswith("Non"):
                 cell.fill = ORANGE_FILL
     ws.column_dimensions[get_column_letter(len(columns))].hidden = True
     ws.freeze_panes = ws.cell(row=TABLE_HEAD + 1, column=2)

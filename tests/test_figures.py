@@ -151,6 +151,11 @@ def test_an_unidentified_answer_is_said_not_to_count(tmp_path: Path) -> None:
     rows, below = summary(book)
     assert rows[f"{TENDER}/scan.pdf"][COUNTED] == "Non (structure non identifiée)"
     assert rows[f"{TENDER}/Alpha.pdf"][COUNTED] is None
+    ws = load_workbook(book)["Synthèse"]
+    titles = [c.value for c in ws[7]]
+    column, file = titles.index(COUNTED), titles.index("Fichier")
+    fills = {line[file].value: line[column].fill.fgColor.rgb for line in ws.iter_rows(min_row=8, max_row=9)}
+    assert fills[f"{TENDER}/Alpha.pdf"] != fills[f"{TENDER}/scan.pdf"]  # only the answer not counted is coloured
     assert dict(zip(rows[f"{TENDER}/Alpha.pdf"], below[0]))["Index déclaré"] == 80  # the 10 is not in the mean
 
 
