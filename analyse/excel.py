@@ -146,6 +146,16 @@ def fit_rows(ws: Worksheet, first: int = 1) -> None:
             fit_row(ws, row)
 
 
+def put_note(ws: Worksheet, row: int, text: str, last_column: int) -> Cell:
+    """A sentence over the columns 1 to ``last_column`` (set their widths first), wrapped to
+    that width, so that a long explanation neither hides nor widens the printed page."""
+    cell = put(ws, row, 1, text, wrap=True)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
+    width = sum(_width(ws, column) for column in range(1, last_column + 1))
+    ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, 15 * _lines(text, width))
+    return cell
+
+
 def _width(ws: Worksheet, column: int) -> float:
     return ws.column_dimensions[get_column_letter(column)].width or 13
 

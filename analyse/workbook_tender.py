@@ -42,7 +42,7 @@ from analyse.excel import (ANSWERS_SHEET, BLUE_FILL, BOLD, CORRECTED_HEADER, DEC
                            PERCENT_FORMAT, READ_HEADER, RED_FILL, RETAINED_HEADER, RETAINED_WRITTEN_HEADER,
                            REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, TITLE, answer_cell,
                            decision_validation, field_validation, fit_row, fit_rows, french_date, header,
-                           printable, put, save_atomically, typed_format, widths)
+                           printable, put, put_note, save_atomically, typed_format, widths)
 from analyse.indicators import (LATEST_RULE, SCORE_KEY, SCORE_THRESHOLDS, UNIDENTIFIED, Answer, Choices,
                                 answer_groups, commitments_taken, excluded_note, figure_keys, headcount, mean,
                                 mean_percentage, mean_score, mean_women, retained, share_true, usable, women_share)
@@ -159,6 +159,11 @@ def _kept_or_error(form: Form, key: str, show: Callable[[Any], Any]) -> Callable
     return value
 
 
+def declared_index(record: Record, form: Form) -> Any:
+    """The index as declared, with « (erreur, exclue) » when it has an error (left out of the figures)."""
+    return _kept_or_error(form, SCORE_KEY, lambda v: v)(record, usable(record, form))
+
+
 def summary_columns(form: Form, egapro: bool, counted: Callable[[Record], str | None] = lambda r: None
                     ) -> list[Column]:
     """The summary's columns; ``counted`` says whether an answer counts in the figures, where it is a question
@@ -173,7 +178,7 @@ def summary_columns(form: Form, egapro: bool, counted: Callable[[Record], str | 
                mean=lambda answers: mean_women(answers, None, form).value),
         Column("Part de femmes parmi les cadres", 12, lambda r, a: women_share(a.values, "managers", form),
                PERCENT_FORMAT, mean=lambda answers: mean_women(answers, "managers", form).value),
-        Column(DECLARED_INDEX, 10, _kept_or_error(form, SCORE_KEY, lambda v: v),
+        Column(DECLARED_INDEX, 10, lambda r, a: declared_index(r, form),
                mean=lambda answers: mean_score(answers).value),
         Column("Conseil d'administration", 13, lambda r, a: _yes_no(a.values.get("board.exists")), PERCENT_FORMAT,
                mean=lambda answers: share_true(answers, "board.exists").value),
@@ -337,12 +342,13 @@ MULTIPLE_TITLES = ["Structure", "SIRET", FILE_HEADER, DECLARED_INDEX, "Effectif 
 def _multiple(ws: Worksheet, groups: dict[tuple[str, str], list[Record]], kept: list[Record], form: Form) -> None:
     """Structures that answered more than once: which answer counts, and the column to change it."""
     put(ws, 1, 1, "Structures ayant répondu plusieurs fois à la consultation").font = TITLE
-    put(ws, 2, 1, f"Une seule réponse par structure compte dans les chiffres : {LATEST_RULE}.")
-    put(ws, 3, 1, f"Pour en retenir une autre, mettez « Oui » dans la colonne « {RETAINED_HEADER} » de la "
-                  "réponse choisie et « Non » dans les autres réponses de la structure, enregistrez, puis relancez "
-                  "egalite : le choix est gardé aux exécutions suivantes.")
-    header(ws, 5, MULTIPLE_TITLES)
     widths(ws, {1: 32, 2: 17, 3: 40, 4: 10, 5: 10, 6: 11, 7: 12, 8: 16, 9: 20, 10: 12, 11: 30})
+    shown = MULTIPLE_TITLES.index(TENDER_HEADER) + 1
+    put_note(ws, 2, f"Une seule réponse par structure compte dans les chiffres : {LATEST_RULE}.", shown)
+    put_note(ws, 3, f"Pour en retenir une autre, mettez « Oui » dans la colonne « {RETAINED_HEADER} » de la "
+                    "réponse choisie et « Non » dans les autres réponses de la structure, enregistrez, puis relancez "
+                    "egalite : le choix est gardé aux exécutions suivantes.", shown)
+    header(ws, 5, MULTIPLE_TITLES)
     if not groups:
         put(ws, 6, 1, "Aucune structure n'a répondu plusieurs fois.")
     kept_ids = {id(r) for r in kept}
@@ -351,7 +357,7 @@ def _multiple(ws: Worksheet, groups: dict[tuple[str, str], list[Record]], kept: 
         for record in answers:
             values = record.fields(form)
             retained_text = "Oui" if id(record) in kept_ids else "Non"
-            cells = [bidder(record), values.get("siret"), record.file, values.get(SCORE_KEY),
+            cells = [bidder(record), values.get("siret"), record.file, declared_index(record, form),
                      headcount(usable(record, form).values, form=form), STATUS_LABELS[record.status],
                      retained_text, record.tender, record.sha256, retained_text, key]
             for column, value in enumerate(cells, start=1):

@@ -30,14 +30,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from analyse.egapro import tender_year
 from analyse.excel import (BOLD, GREEN_FILL, MULTIPLE_SHEET, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, TITLE,
-                           fit_rows, french_date, header, printable, put, put_row, save_atomically, widths)
+                           fit_rows, french_date, header, printable, put, put_note, put_row, save_atomically,
+                           widths)
 from analyse.indicators import (DOMINANCE, LATEST_RULE, MIN_STRUCTURES, SCORE_THRESHOLDS, Choices, Indicator,
                                 Measure, count, distinct, excluded_note, figure_keys, indicators,
                                 officer_distribution, score_bands, score_distribution, share, unidentified, usable)
 from analyse.secrecy import CellId, protect
 from analyse.store import Store, StoredVersion
 from analyse.egapro import NOT_CHECKED
-from analyse.workbook_tender import DECLARED_INDEX, EGAPRO_RULE_PREFIX, PUBLISHED_INDEX, bidder, published_index
+from analyse.workbook_tender import DECLARED_INDEX, declared_index, EGAPRO_RULE_PREFIX, PUBLISHED_INDEX, bidder, published_index
 from questionnaire.definition import Form
 from questionnaire.record import Record
 
@@ -163,16 +164,17 @@ def _structures(ws: Worksheet, records: list[Record], form: Form, egapro: bool, 
     put(ws, 1, 1, "Structures distinctes (réponse retenue de chacune)").font = TITLE
     put(ws, 2, 1, "Index publié : contrôle Egapro de la dernière exécution avec l'export du ministère."
                   if egapro else NOT_CHECKED)
-    put(ws, 3, 1, f"La réponse d'une structure est celle de sa dernière consultation ; dans une consultation, "
-                  f"{LATEST_RULE}, sauf choix dans la feuille « {MULTIPLE_SHEET} » du classeur de la consultation.")
     titles = ["Structure", "SIRET", "Consultation", DECLARED_INDEX] + ([PUBLISHED_INDEX] if egapro else []) \
         + ["Fichier retenu"]
+    widths(ws, {1: 36, 2: 17, 3: 20, 4: 12} | ({5: 18, 6: 60} if egapro else {5: 60}))
+    put_note(ws, 3, f"La réponse d'une structure est celle de sa dernière consultation ; dans une consultation, "
+                    f"{LATEST_RULE}, sauf choix dans la feuille « {MULTIPLE_SHEET} » du classeur de la "
+                    "consultation.", len(titles))
     header(ws, 4, titles)
     for row, record in enumerate(distinct(records, choices), start=5):
         values = record.fields(form)
-        cells = [bidder(record), values.get("siret"), record.tender, values.get("equality_index.score")]
+        cells = [bidder(record), values.get("siret"), record.tender, declared_index(record, form)]
         put_row(ws, row, cells + ([published_index(record)] if egapro else []) + [record.file])
-    widths(ws, {1: 36, 2: 17, 3: 20, 4: 12} | ({5: 18, 6: 60} if egapro else {5: 60}))
     ws.freeze_panes = "A5"
     printable(ws)
 

@@ -365,6 +365,8 @@ def test_two_answers_of_one_siret_are_flagged_and_the_officers_choice_counts_aft
     assert {f: r["Réponse retenue"] for f, r in rows.items()} == {nc: "Non", score: "Oui"}
     flags = {row["Fichier"]: row[COUNTED] for row in table(wb["Synthèse"], 7)}
     assert flags == {nc: "Non", score: "Oui"}
+    structures = table(load_workbook(output / "synthese-territoire.xlsx")["Structures"], 4)
+    assert [(row["Index déclaré"], row["Fichier retenu"]) for row in structures] == [("120 (erreur, exclue)", score)]
 
     column = [c.value for c in sheet[5]].index("Réponse retenue") + 1
     for line in sheet.iter_rows(min_row=6):
