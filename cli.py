@@ -125,5 +125,23 @@ def check(file: Path) -> None:
     sys.exit(int(check_file(file)))
 
 
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("output/debug"),
+              show_default=True, help="Dossier où écrire les images (jamais celui du fichier lu).")
+def debug(file: Path, output: Path) -> None:
+    """Dessine sur chaque page du questionnaire ce que la lecture y a vu : mots, cellules,
+    libellés reconnus, mots pris par un champ, cases et leur état, zone de chaque réponse
+    (une image PNG par page). Pour comprendre une lecture fausse d'un coup d'œil."""
+    from pipeline import debug_file
+
+    if not file.is_file():
+        raise InputError(f"Fichier introuvable : {file}")
+    written = debug_file(file, output)
+    for path in written:
+        click.echo(f"  {path}")
+    click.echo(f"{len(written)} image(s) écrite(s) dans {output}")
+
+
 if __name__ == "__main__":
     main()

@@ -492,3 +492,24 @@ def check_file(path: Path) -> Exit:
 
     click.echo(describe(record, form))
     return Exit.OK
+
+
+def debug_file(path: Path, output: Path) -> list[Path]:
+    """``egalite debug``: one PNG per questionnaire page, with what the reader saw on it."""
+    from extract.debug import what_was_seen, write_pictures
+    from exit_codes import InputError
+
+    if output.resolve() == path.resolve().parent:
+        raise UsageError(f"Les images ne s'écrivent pas dans le dossier du fichier lu ({output}) : "
+                         "choisissez un autre dossier avec --output.")
+    item = InputFile(path.absolute(), path.name, path.parent.name, path.stat().st_size)
+    seen = what_was_seen(item.path, load_form(), **_scan_options(item, None))
+    if not seen.pages:
+        raise InputError(f"{path} n'a pas pu être lu : {seen.record.error}")
+    if seen.record.rejected:
+        click.secho(f"Ce fichier n'a pas été reconnu comme le questionnaire : {seen.record.error} "
+                    f"Ses {len(seen.pages)} premières pages sont dessinées.", fg="yellow", err=True)
+    try:
+        return write_pictures(item.path, seen, output)
+    except OSError as error:
+        raise OutputError(f"Impossible d'écrire les images dans {output} ({why(error)}).") from None

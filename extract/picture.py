@@ -69,3 +69,7 @@ class TypedFirst:
         if self._picture_reader is None or any(w.source != SOURCE_OCR for w in found):
             return found
         return self._picture_reader(bbox, numeric)
+
+    def words_read(self) -> list[Word]:
+        """The words the picture's zones were read as so far (for ``egalite debug``)."""
+        return getattr(self._picture_reader, "words_read", list)()

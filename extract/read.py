@@ -42,6 +42,16 @@ def read_file(path: Path, relative: str, tender: str, *, form: Form | None = Non
 
     ``inbox`` is the folder the file was found in (links leading out of it are refused).
     """
+    return read_with_pages(path, relative, tender, form=form, scan_reader=scan_reader,
+                           scan_unavailable=scan_unavailable, inbox=inbox)[0]
+
+
+def read_with_pages(path: Path, relative: str, tender: str, *, form: Form | None = None,
+                    scan_reader: ScanReader | None = None, scan_unavailable: str | None = None,
+                    inbox: Path | None = None, all_pages: bool = False) -> tuple[Record, list[Page]]:
+    """The record, and the pages it was read from (the questionnaire's; with
+    ``all_pages``, every page of our own fillable form or of a file that is
+    not the questionnaire, for ``egalite debug`` to show what was seen)."""
     form = form or load_form()
     record = Record(file=relative, tender=tender, form_id=form.id)
     try:
@@ -53,13 +63,14 @@ def read_file(path: Path, relative: str, tender: str, *, form: Form | None = Non
             record.page_count = page_count
             record.readings, record.method = read_direct(fields, form), METHOD_FORM
             record.pages = sorted({f.page for f in fields if f.name in set(form.keys) and f.page})
-            return record
+            return record, load(path, scan_reader, fields).pages if all_pages else []
         document = load(path, scan_reader, fields)
     except Unreadable as error:
         record.error, record.error_class = error.reason, error.reason_class
-        return record
+        return record, []
     record.page_count = document.page_count
-    return _read_pages(record, document, form, scan_unavailable, path, scan_reader)
+    record, pages = _read_pages(record, document, form, scan_unavailable, path, scan_reader)
+    return record, pages or (document.pages if all_pages else [])
 
 
 def _field_tree(path: Path) -> tuple[list[FormField], int]:
@@ -72,7 +83,7 @@ def _field_tree(path: Path) -> tuple[list[FormField], int]:
 
 
 def _read_pages(record: Record, document: Document, form: Form, scan_unavailable: str | None,
-                path: Path, scan_reader: ScanReader | None) -> Record:
+                path: Path, scan_reader: ScanReader | None) -> tuple[Record, list[Page]]:
     pages = questionnaire_pages(document.pages, form)
     xfa = [] if pages else questionnaire_pages(xfa_pages(path) or [], form)  # a placeholder page: the form is XFA
     pages = pages or xfa
@@ -80,23 +91,23 @@ def _read_pages(record: Record, document: Document, form: Form, scan_unavailable
         again, pictured = read_pictures(path, document, scan_reader)
         pages = questionnaire_pages(again.pages, form) if again.pictures_read else []
         if pictured and not pages and scan_reader is None and scan_unavailable:
-            return _unread_pictures(record, pictured, scan_unavailable)
+            return _unread_pictures(record, pictured, scan_unavailable), []
         document = again if pages else document
     scanned = any(p.image_only for p in document.pages)
     if not pages:
         if scanned and scan_unavailable:
-            return _unread_scan(record, document, form, scan_unavailable)
+            return _unread_scan(record, document, form, scan_unavailable), []
         record.error = ("Document scanné : aucun libellé du questionnaire n'a pu y être lu "
                         "(autre document, ou scan illisible)." if scanned else
                         "Ce PDF n'est pas le questionnaire égalité (aucun de ses libellés n'a été trouvé).")
         if document.truncated:
             record.error += f" Seules ses {MAX_PAGES} premières pages (sur {document.page_count}) ont été lues."
         record.error_class = NOT_QUESTIONNAIRE
-        return record
+        return record, []
     record.pages = [p.number for p in pages]
     record.readings = read_fields(pages, form)
     record.method = METHOD_XFA if xfa else METHOD_PICTURE if document.pictures_read else _method(pages)
-    return record
+    return record, pages
 
 
 def _unread_pictures(record: Record, pictured: list[int], reason: str) -> Record:

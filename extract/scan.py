@@ -302,6 +302,15 @@ class ZoneReader:
             self._cache[key] = self._read(bbox, numeric)
         return list(self._cache[key])
 
+    @property
+    def raster(self) -> Raster:
+        """The deskewed page image the positions refer to."""
+        return self._scan.raster
+
+    def words_read(self) -> list[Word]:
+        """Every word the zones asked for so far were read as (for ``egalite debug``)."""
+        return [w for words in self._cache.values() for w in words]
+
     def _read(self, bbox: BBox, numeric: bool) -> list[Word]:
         """The zone's words; with ink but no word read, one empty word of confidence 0
         (the field reader sends it to review: something is written there)."""
@@ -439,6 +448,12 @@ def _piece_of(word: Word, outside: list[Word]) -> bool:
     colon of the label before it, say): the margin read around a zone must
     not bring the label's edge into the value."""
     return any(overlap_ratio(word.bbox, other.bbox) >= PIECE_OVERLAP for other in outside)
+
+
+def page_picture(page: Page) -> Raster | None:
+    """The deskewed image a scanned page's positions refer to; None for other pages."""
+    reader = page.zone_reader
+    return reader.raster if page.image_only and isinstance(reader, ZoneReader) else None
 
 
 class CropWriter:
