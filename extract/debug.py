@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 from extract.document import ScanReader, open_pdf
 from extract.fields import FieldReader
 from extract.read import read_with_pages
-from extract.scan import page_picture
+from extract.scan import scan_image
 from extract.tokens import BBox, Page, Word
 from questionnaire.definition import Form
 from questionnaire.record import Record
@@ -89,7 +89,7 @@ def write_pictures(path: Path, seen: Seen, output: Path) -> list[Path]:
 
 def _background(pdf: pdfium.PdfDocument, page: Page) -> tuple[Image.Image, float]:
     """The page's image and its pixels per point."""
-    picture = page_picture(page)
+    picture = scan_image(page)
     if picture is not None:
         return Image.fromarray(np.asarray(picture.image)).convert("RGB"), picture.scale
     pdf_page = pdf[page.number - 1]

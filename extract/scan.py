@@ -450,7 +450,7 @@ def _piece_of(word: Word, outside: list[Word]) -> bool:
     return any(overlap_ratio(word.bbox, other.bbox) >= PIECE_OVERLAP for other in outside)
 
 
-def page_picture(page: Page) -> Raster | None:
+def scan_image(page: Page) -> Raster | None:
     """The deskewed image a scanned page's positions refer to; None for other pages."""
     reader = page.zone_reader
     return reader.raster if page.image_only and isinstance(reader, ZoneReader) else None
