@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Iterable
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
 from extract.tokens import BBox, Boxed, Rule, overlap_ratio
-from questionnaire.record import SOURCE_OCR
 
 if TYPE_CHECKING:
     from extract.tokens import Page
@@ -26,8 +25,6 @@ if TYPE_CHECKING:
 SNAP_PT = 3.0  # rules closer than this across their length are one rule (pdfplumber's default)
 JOIN_PT = 3.0  # pieces of one line with gaps up to this are one rule
 CROSS_PT = 3.0  # a rule ending this close to another still meets it
-PIXEL_JOIN_PT = 12.0  # for rules found in pixels: a scan's lines have gaps where the toner failed,
-PIXEL_CROSS_PT = 5.0  # and their ends stop short of the rules they meet
 MIN_EDGE_PT = 3.0  # shorter merged rules are not cell sides
 MAX_CROSSINGS = 2500  # a grid of more crossings than this is a pattern, not a form: no cells sought
 WORD_INSIDE = 0.5  # share of a word's box that must lie in a cell for the word to belong to it
@@ -103,18 +100,11 @@ class Table:
 
 
 def find_tables(rules: Iterable[Rule]) -> list[Table]:
-    """The tables drawn by ``rules``, top to bottom; a lone ruled box is a 1×1 table.
-
-    Rules found in pixels (scans, pictures) may have gaps: their pieces are
-    joined, and their ends meet other rules, across wider gaps.
-    """
-    rules = list(rules)
-    pixels = bool(rules) and all(rule.source == SOURCE_OCR for rule in rules)
-    join, cross = (PIXEL_JOIN_PT, PIXEL_CROSS_PT) if pixels else (JOIN_PT, CROSS_PT)
-    edges = merge_edges([_edge(rule) for rule in rules], SNAP_PT, SNAP_PT, join, join)
+    """The tables drawn by ``rules``, top to bottom; a lone ruled box is a 1×1 table."""
+    edges = merge_edges([_edge(rule) for rule in rules], SNAP_PT, SNAP_PT, JOIN_PT, JOIN_PT)
     edges = [e for e in edges if max(e["width"], e["height"]) >= MIN_EDGE_PT]
     groups: list[list[BBox]] = []
-    for crossings in _connected(edges_to_intersections(edges, cross, cross)):
+    for crossings in _connected(edges_to_intersections(edges, CROSS_PT, CROSS_PT)):
         if len(crossings) > MAX_CROSSINGS:
             continue
         boxes = intersections_to_cells(crossings)

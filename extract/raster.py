@@ -30,7 +30,8 @@ PAPER_EDGE_PT = 6.0  # nothing is printed this close to the paper's edge
 RULE_THICK_PT = 3.0  # ink this thick every way is a dark area (a shaded cell): its sides are the rules
 RULE_EDGE_PT = 0.5  # erased either side of a rule: its blurred edges
 RULE_SEARCH_SCALE = 2.0  # pixels per point enough to find rules (144 dpi)
-HALF_INK = 128  # a coarse pixel at least half inked is ink
+HALF_INK = 128  # a coarse pixel at least half inked is ink (gaps between bold letters stay gaps)
+THIN_LINE_INK = 64  # ... a quarter, when looking for rules: a line one pixel thin (toner worn) stays whole
 SPECK_PT = 0.8  # ink smaller than this (square side) is scanner noise; a full stop is bigger
 DUST_PT = 1.4  # in a number's zone, a blob this small (square side) is dust or a separator
 SEPARATOR_GAP_PT = 2.0  # a decimal separator stands this close to the digits either side
@@ -130,7 +131,7 @@ def rule_lines(image: np.ndarray, scale: float) -> list[Line]:
     not a tick box's side nor a letter's stem). Strokes along the paper's edge
     are the scanner's shadows, not print.
     """
-    coarse, factor = _coarse(ink_of(image, ink_threshold(image)), scale)
+    coarse, factor = _coarse(ink_of(image, ink_threshold(image)), scale, THIN_LINE_INK)
     pixels = scale / factor  # coarse pixels per point
     long = CELL_RULE_MIN_PT * pixels
     height, width = coarse.shape
@@ -186,14 +187,14 @@ def _meets(lines: list[Line], across: int, point: tuple[float, float], reach: fl
                and line[along] - reach <= point[along] <= line[along + 2] + reach for line in lines)
 
 
-def _coarse(ink: np.ndarray, scale: float) -> tuple[np.ndarray, int]:
+def _coarse(ink: np.ndarray, scale: float, level: int = HALF_INK) -> tuple[np.ndarray, int]:
     """The ink mask made coarser by the returned factor (rules are long: a coarser
-    image finds them as well), a coarse pixel inked when at least half inked."""
+    image finds them as well), a coarse pixel inked when at least ``level``/255 inked."""
     factor = max(1, int(scale / RULE_SEARCH_SCALE))
     height, width = ink.shape
     coarse = cv2.resize(ink, (-(-width // factor), -(-height // factor)), interpolation=cv2.INTER_AREA) \
         if factor > 1 else ink
-    return np.where(coarse >= HALF_INK, 255, 0).astype(np.uint8), factor  # gaps between bold letters stay gaps
+    return np.where(coarse >= level, 255, 0).astype(np.uint8), factor
 
 
 def _strokes(coarse: np.ndarray, length: float) -> tuple[np.ndarray, np.ndarray]:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from reportlab.pdfgen import canvas
 
 from extract.cells import cell_of, find_tables
 from extract.document import load
 from extract.ocr_engine import get_engine, ocr_available
+from extract.raster import rule_lines
 from extract.scan import read_picture_page, read_scan_page
 from extract.tokens import Page, Rule
 from tests.support_scan import scan
@@ -104,16 +107,6 @@ def test_a_word_belongs_to_the_smallest_cell_holding_it():
     assert len(page.cells) == 10
 
 
-def test_lines_found_in_pixels_are_joined_across_a_scan_s_gaps():
-    xs, ys = [50, 150, 250], [100, 130, 160]
-    broken = [Rule(50, y, 95, y) for y in ys] + [Rule(105, y, 250, y) for y in ys]  # a 10 pt dropout
-    broken += [Rule(x, 100, x, 160) for x in xs]
-    drawn = find_tables(broken)
-    assert [(t.row_count, t.column_count) for t in drawn] == [(2, 1)]  # in a PDF the gap is real: left cells open
-    scanned = find_tables([Rule(*r.bbox, source="ocr") for r in broken])
-    assert [(t.row_count, t.column_count) for t in scanned] == [(2, 2)]
-
-
 def test_a_page_without_rules_has_no_cells():
     page = Page(1, 595, HEIGHT)
     assert page.tables == [] and page.cells == []
@@ -191,6 +184,21 @@ def scanned_page(request) -> Page:
     dpi, angle = request.param
     return read_scan_page(pdfium.PdfDocument(scan(drawn_tables(), dpi=dpi, angle=angle))[0], 1,
                           engine=None, crops_dir=None)
+
+
+def test_a_scan_s_hairlines_are_whole_rules():
+    scale = 300 / 72  # pixels per point
+    image = np.full((round(300 * scale), round(400 * scale)), 255, np.uint8)
+    for y in (100, 130, 160):  # one pixel thin, as worn toner leaves them
+        cv2.line(image, (round(50 * scale), round(y * scale)), (round(350 * scale), round(y * scale)), 60, 1)
+    for x in (50, 200, 350):
+        cv2.line(image, (round(x * scale), round(100 * scale)), (round(x * scale), round(160 * scale)), 60, 1)
+    cv2.putText(image, "Femmes", (round(60 * scale), round(120 * scale)), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 0, 3)
+    page = Page(1, 400, 300, rules=[Rule(*(v / scale for v in line), source="ocr")
+                                    for line in rule_lines(image, scale)])
+    assert len(page.rules) == 6
+    assert all(r.length == pytest.approx(300 if r.horizontal else 60, abs=1.5) for r in page.rules)
+    assert [(t.row_count, t.column_count) for t in page.tables] == [(2, 2)]
 
 
 @pytest.mark.parametrize("top", [100, 300, 500])
