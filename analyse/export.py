@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
 from analyse.atomic import replacing
+from analyse.excel import french_number
 from analyse.formula import runs_as_formula
 from questionnaire.definition import Form
 from questionnaire.record import Record
+
+NUMBER_LIKE = re.compile(r"[\d\s.,/:%€-]+")  # text a spreadsheet would turn into a number or a date
 
 
 def write_jsonl(records: Iterable[Record], path: Path, form: Form) -> Path:
@@ -26,9 +30,11 @@ def write_jsonl(records: Iterable[Record], path: Path, form: Form) -> Path:
 def write_csv(records: Iterable[Record], path: Path, form: Form) -> Path:
     """The same records as a CSV: one column per canonical key.
 
-    Semicolon-separated UTF-8 with a byte-order mark, as French Excel opens
-    it; a text cell that a spreadsheet would run as a formula gets a leading
-    apostrophe (the OWASP rule), numbers stay numbers.
+    Semicolon-separated UTF-8 with a byte-order mark and decimal commas, as
+    French Excel and LibreOffice open it: numbers are numbers, Oui/Non; a
+    text cell that a spreadsheet would run as a formula, or turn into a
+    number or a date (a reference « 2026-014 »), gets a leading apostrophe
+    (the OWASP rule); a SIRET is grouped as INSEE prints it, so it stays text.
     """
     header = ["file", "tender", "status", *form.keys, "review", "findings", "error"]
     rows = [_row(r.to_contract(form), form) for r in records]
@@ -41,20 +47,31 @@ def write_csv(records: Iterable[Record], path: Path, form: Form) -> Path:
 
 
 def _row(line: dict[str, Any], form: Form) -> list[Any]:
-    fields = [_cell(line["fields"][key]) for key in form.keys]
+    fields = [_siret(line["fields"][key]) if form.field(key).type == "siret" else _cell(line["fields"][key])
+              for key in form.keys]
     findings = " | ".join(f"{f['severity']} {f['key']}: {f['message']}" for f in line["findings"])
     return [_cell(line["file"]), _cell(line["tender"]), line["status"], *fields,
             _cell(" ".join(line["review"])), _cell(findings), _cell(line.get("error") or "")]
 
 
 def _cell(value: Any) -> Any:
+    """A value as a French spreadsheet reads it back: numbers with a decimal comma, text as text."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str) and runs_as_formula(value):
-        return "'" + value
+        return "Oui" if value else "Non"
+    if isinstance(value, (int, float)):
+        return french_number(value)
+    if isinstance(value, str) and (runs_as_formula(value) or NUMBER_LIKE.fullmatch(value)):
+        return "'" + value  # shown as written: never run, never turned into a number or a date
     return value
+
+
+def _siret(value: Any) -> Any:
+    """A SIRET grouped as INSEE prints it (« 777 511 692 00058 »): text to a spreadsheet, digits kept."""
+    if not (isinstance(value, str) and value.isdigit() and len(value) == 14):
+        return _cell(value)
+    return f"{value[:3]} {value[3:6]} {value[6:9]} {value[9:]}"
 
 
 def _atomic_write(path: Path, lines: Iterable[str]) -> Path:
