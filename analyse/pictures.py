@@ -12,8 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
+from extract.tokens import BBox
+
+OUTLINE, OUTLINE_PX, OUTLINE_MARGIN_PT = (230, 0, 0), 3, 6.0  # the zone to check, on its page
 GAP = 12  # white pixels between two strips of a wrapped line
 RULE_GRAY = 200  # the thin line in that gap, telling the strips apart
 INK_LEVEL = 128  # gray level under which a pixel is ink
@@ -77,3 +80,15 @@ def _pad_stack(images: list[np.ndarray], gap: int) -> np.ndarray:
             rows.append(rule)
         rows.append(padded)
     return np.vstack(rows)
+
+
+def outline(page: Path, dpi: float, bbox: BBox, target: Path) -> None:
+    """Save ``page`` (a picture at ``dpi``) as ``target`` with ``bbox`` (PDF points) outlined in red."""
+    with Image.open(page) as picture:
+        drawn = picture.convert("RGB")
+    scale = dpi / 72
+    x0, top, x1, bottom = bbox
+    box = [(x0 - OUTLINE_MARGIN_PT) * scale, (top - OUTLINE_MARGIN_PT) * scale,
+           (x1 + OUTLINE_MARGIN_PT) * scale, (bottom + OUTLINE_MARGIN_PT) * scale]
+    ImageDraw.Draw(drawn).rectangle(box, outline=OUTLINE, width=OUTLINE_PX)
+    drawn.quantize(colors=8).save(target, optimize=True)

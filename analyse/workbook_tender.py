@@ -46,9 +46,10 @@ from analyse.excel import (ANSWERS_SHEET, BLUE_FILL, BOLD, CORRECTED_HEADER, DEC
 from analyse.indicators import (LATEST_RULE, SCORE_KEY, SCORE_THRESHOLDS, UNIDENTIFIED, Answer, Choices,
                                 answer_groups, commitments_taken, excluded_note, figure_keys, headcount, mean,
                                 mean_percentage, mean_score, mean_women, retained, share_true, usable, women_share)
-from analyse.pictures import pieces
+from analyse.pictures import outline, pieces
 from questionnaire.definition import Form, load
-from questionnaire.record import SOURCE_CORRECTION, Reading, Record, page_picture
+from questionnaire.record import (PAGE_PICTURE_DPI, SOURCE_CORRECTION, Reading, Record, outlined_picture,
+                                  page_picture)
 
 SUMMARY_SHEET = "Synthèse"
 COMMITMENTS_SHEET = "Engagements"
@@ -527,6 +528,16 @@ class _Places:
         path = self.output / reading.crop if reading.crop else None
         return path if path and path.is_file() else None
 
+    def page(self, crop: Path, reading: Reading) -> Path | None:
+        """The whole page with the zone outlined, drawn beside the crop from the scan's page picture."""
+        page = crop.with_name(page_picture(crop.name))
+        if not (page.is_file() and reading.bbox):
+            return None
+        target = crop.with_name(outlined_picture(crop.name))
+        if not target.is_file() or target.stat().st_mtime < page.stat().st_mtime:
+            outline(page, PAGE_PICTURE_DPI, reading.bbox, target)
+        return target
+
     def source(self, record: Record) -> Path | None:
         path = self.inbox / record.file if self.inbox else None
         return path if path and path.is_file() else None
@@ -573,7 +584,7 @@ def _review_row(ws: Worksheet, row: int, record: Record, key: str, why: str, ten
     if source := places.source(record):
         places.link(ws.cell(row=row, column=3), source)
     crop = places.crop(reading)
-    if crop and (page := crop.with_name(page_picture(crop.name))).is_file():
+    if crop and (page := places.page(crop, reading)):
         places.link(ws.cell(row=row, column=9), page)
     put(ws, row, DECISION_COLUMN, None).fill = ORANGE_FILL
     typed = put(ws, row, DECISION_COLUMN + 1, None, number_format=typed_format(field))

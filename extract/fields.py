@@ -195,7 +195,7 @@ class FieldReader:
         return texts
 
     def _crop(self, reading: Reading, zones: Sequence[Zone]) -> None:
-        if reading.doubt and zones and zones[0].page.crop_writer is not None:
+        if zones and zones[0].page.crop_writer is not None:  # every value read on a scan: it may be checked later
             reading.crop = zones[0].page.crop_writer(zones[0].bbox, reading.key)
 
     def _after(self, field: FieldDef) -> Position | None:

@@ -27,7 +27,7 @@ from extract.ocr_engine import OcrEngine, OcrWord
 from extract.raster import (POINTS_PER_INCH, Raster, deskew, ink_threshold, render_page, rule_lines, save_png,
                             text_only, turn, without_dust)
 from extract.tokens import BBox, Mark, Page, Rule, Word, group_lines, overlap_ratio, union
-from questionnaire.record import SOURCE_OCR, page_picture
+from questionnaire.record import PAGE_PICTURE_DPI, SOURCE_OCR, page_picture
 
 SOURCE = SOURCE_OCR
 LABEL_DPI = 150  # labels are 9–12 pt print: legible to Tesseract at this resolution
@@ -36,9 +36,7 @@ ZONE_MARGIN_PT = 3.0  # read around a zone, so characters on its edge are whole
 LABEL_EDGE_PT = 1.0  # a label's box from the fast pass may be this much too small
 CROP_MARGIN_PT = 6.0  # shown around a zone in the crop saved for review
 TRIM_WINDOW_PT, TRIM_SHARE = 2.0, 0.25  # the blank end of a crop's line: ink under this share of its peak
-PAGE_VIEW_DPI = 100  # the whole page linked from the review sheet: enough to see where the zone is
-PAGE_VIEW_STEP = 85  # four gray levels: the page stays legible, its PNG twenty times smaller
-OUTLINE_BGR, OUTLINE_PX = (0, 0, 255), 3  # the zone outlined in red on it
+PAGE_VIEW_STEP = 85  # the page picture in four gray levels: still legible, its PNG twenty times smaller
 PIECE_OVERLAP = 0.3  # a zone's word this much inside a word outside the zone is a piece of it
 MIN_ZONE_INK = 0.002  # share of a zone that must be ink before OCR is worth it
 PARAGRAPH_KEPT_PT = 250.0  # what is read of a paragraph's first line in the label pass
@@ -461,8 +459,8 @@ class CropWriter:
 
     The crop keeps the scan's own resolution (shown pixel for pixel in the
     review sheet: no detail lost, none invented) and drops the blank end of
-    its line; beside it, the whole page with the zone outlined
-    (:func:`page_picture`), for the officer to see where it comes from.
+    its line; beside it, once per page, the whole page (:func:`page_picture`)
+    on which the review sheet outlines each zone to check.
     """
 
     def __init__(self, raster: Raster, number: int, crops_dir: Path, scan_dpi: float | None = None) -> None:
@@ -470,7 +468,7 @@ class CropWriter:
         self._number = number
         self._crops_dir = crops_dir
         self._dpi = min(raster.dpi, scan_dpi or raster.dpi)
-        self._page: Raster | None = None
+        self._page_saved = False
 
     def __call__(self, bbox: BBox, key: str) -> str | None:
         crop, _ = self._raster.crop(grow(bbox, CROP_MARGIN_PT))
@@ -478,7 +476,9 @@ class CropWriter:
             return None
         name = f"page{self._number:03d}-{_safe(key)}.png"
         save_png(self._shown(crop), self._crops_dir / name)
-        save_png(self._outlined(bbox), self._crops_dir / page_picture(name))
+        if not self._page_saved:
+            save_png(self._page(), self._crops_dir / page_picture(name))
+            self._page_saved = True
         return name
 
     def _shown(self, crop: np.ndarray) -> np.ndarray:
@@ -494,14 +494,9 @@ class CropWriter:
         size = (max(1, round(crop.shape[1] * factor)), max(1, round(crop.shape[0] * factor)))
         return cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
 
-    def _outlined(self, bbox: BBox) -> np.ndarray:
-        if self._page is None:
-            self._page = self._raster.resized(min(PAGE_VIEW_DPI, self._raster.dpi))
-        grays = (np.round(self._page.image / PAGE_VIEW_STEP) * PAGE_VIEW_STEP).astype(np.uint8)
-        picture = cv2.cvtColor(grays, cv2.COLOR_GRAY2BGR)
-        x0, top, x1, bottom = self._page.to_pixels(grow(bbox, CROP_MARGIN_PT))
-        cv2.rectangle(picture, (x0, top), (x1, bottom), OUTLINE_BGR, OUTLINE_PX)
-        return picture
+    def _page(self) -> np.ndarray:
+        page = self._raster.resized(PAGE_PICTURE_DPI).image
+        return (np.round(page / PAGE_VIEW_STEP) * PAGE_VIEW_STEP).astype(np.uint8)
 
 
 def scan_dpi(pdf_page) -> float | None:

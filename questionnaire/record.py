@@ -25,8 +25,17 @@ SOURCE_TYPED = "typed"  # text typed over a picture of the form: an answer, neve
 SOURCE_CORRECTION = "correction"
 
 
+PAGE_PICTURE_DPI = 100  # the whole page saved beside a scan's crops: enough to see where a zone is
+
+
 def page_picture(crop: str) -> str:
-    """The picture of the whole page with the zone of ``crop`` outlined, saved beside the crop."""
+    """The picture of the whole page a crop (``…/page002-siret.png``) was cut from, saved beside it."""
+    folder, _, name = crop.rpartition("/")
+    return f"{folder}/{name.split('-', 1)[0]}.png" if folder else f"{name.split('-', 1)[0]}.png"
+
+
+def outlined_picture(crop: str) -> str:
+    """The page picture with the zone of ``crop`` outlined (drawn for the review sheet), beside the crop."""
     return crop.removesuffix(".png") + "-page.png"
 
 

@@ -44,13 +44,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     crops = output / "zones" / TENDER / "gamma"
     crops.mkdir(parents=True)
     _ink_line(LINE).save(crops / "page001-structure_name.png")
-    Image.new("RGB", (200, 280), "white").save(crops / page_picture("page001-structure_name.png"))
+    Image.new("L", (400, 560), "white").save(crops / page_picture("page001-structure_name.png"))  # 100 dpi
     gamma = record(FILE, TENDER, {
         "structure_name": "Gamma Services", "siret": siret("33333333"), **staff((2, 1), (13, 4)),
         "board.exists": True, "board.women_pct": 55, "officers.president": "woman"},
         doubts={"structure_name": "Mot inconnu du dictionnaire", "board.women_pct": "Chiffre mal formé",
                 "officers.president": "Deux cases cochées", "board.exists": "Case peu encrée"},
         crops={"structure_name": f"zones/{TENDER}/gamma/page001-structure_name.png"})
+    gamma.readings["structure_name"].bbox = (72.0, 144.0, 216.0, 158.4)  # points: pixels 100-300, 200-220
     path = write_tender_workbook([gamma], TENDER, output / TENDER / f"synthese-{TENDER}.xlsx", date(2026, 3, 1),
                                  output=output, inbox=inbox)
     return {"path": path, "output": output, "inbox": inbox}
@@ -114,7 +115,11 @@ def test_each_row_links_to_the_source_file_and_the_outlined_page(built: dict) ->
     source = folder / unquote(row["Fichier"].hyperlink.target)
     page = folder / unquote(row["Page"].hyperlink.target)
     assert os.path.samefile(source, built["inbox"] / FILE)
-    assert page.name == "page001-structure_name-page.png" and page.is_file()
+    assert page.name == "page001-structure_name-page.png"
+    red = np.asarray(Image.open(page).convert("RGB"))
+    red = (red[..., 0] > 200) & (red[..., 1] < 60)
+    rows, columns = np.flatnonzero(red.any(axis=1)), np.flatnonzero(red.any(axis=0))
+    assert (rows[0], rows[-1], columns[0], columns[-1]) == pytest.approx((192, 228, 92, 308), abs=2)  # zone, 6 pt margin
     assert not row["Fichier"].hyperlink.target.startswith("/")  # relative: works once the folder is copied
 
 
@@ -131,8 +136,8 @@ def test_a_crop_keeps_the_scan_resolution_and_drops_the_blank_end_of_the_line(tm
     assert rows[-1] - rows[0] + 1 >= text_pt * native / 72 - 1  # the line as tall as in the scan
     margin = CROP_MARGIN_PT * native / 72
     assert crop.shape[1] <= (900 - 300) * native / dpi + 2 * margin + 2  # the dots after the writing left out
-    page = np.asarray(Image.open(tmp_path / page_picture(name)).convert("RGB"))
-    assert ((page[..., 0] > 200) & (page[..., 1] < 60)).any()  # the zone outlined in red
+    page = np.asarray(Image.open(tmp_path / page_picture(name)))
+    assert page.shape == (round(3508 * 100 / dpi), round(2480 * 100 / dpi))  # the whole page, once, at 100 dpi
 
 
 def test_an_edit_where_nothing_is_read_back_is_reported_with_its_sheet_and_cell(tmp_path: Path) -> None:

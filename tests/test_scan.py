@@ -97,7 +97,7 @@ def test_crops_are_written_under_the_crops_folder(drawn, tmp_path):
         assert crop.height == pytest.approx(size_pt[1] * 200 / 72, abs=2)  # at the scan's own 200 dpi
         assert crop.width <= size_pt[0] * 200 / 72 + 2  # less the blank end of the line
         assert np.array(crop).min() < 100  # the value's ink is in the picture
-    assert (tmp_path / "page002-board.women_pct-page.png").is_file()  # the page, zone outlined
+    assert (tmp_path / "page002.png").is_file()  # the whole page, for the review sheet to outline the zone on
 
 
 @pytest.fixture(scope="module")
