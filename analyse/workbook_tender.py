@@ -362,7 +362,7 @@ def _multiple(ws: Worksheet, groups: dict[tuple[str, str], list[Record]], kept: 
                      headcount(usable(record, form).values, form=form), STATUS_LABELS[record.status],
                      retained_text, record.tender, record.sha256, retained_text, key]
             for column, value in enumerate(cells, start=1):
-                put(ws, row, column, value, wrap=column in (1, 3))
+                put(ws, row, column, value, wrap=column in (1, 3, 4))
             ws.cell(row=row, column=7).fill = GREEN_FILL if retained_text == "Oui" else ORANGE_FILL
             row += 1
     for letter in "IJK":

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analyse.egapro import tender_year
-from analyse.excel import (BOLD, GREEN_FILL, MULTIPLE_SHEET, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, TITLE,
+from analyse.excel import (BOLD, GREEN_FILL, MULTIPLE_SHEET, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, TITLE, WRAP,
                            fit_rows, french_date, header, printable, put, put_note, put_row, save_atomically,
                            widths)
 from analyse.indicators import (DOMINANCE, LATEST_RULE, MIN_STRUCTURES, SCORE_THRESHOLDS, Choices, Indicator,
@@ -175,6 +175,8 @@ def _structures(ws: Worksheet, records: list[Record], form: Form, egapro: bool, 
         values = record.fields(form)
         cells = [bidder(record), values.get("siret"), record.tender, declared_index(record, form)]
         put_row(ws, row, cells + ([published_index(record)] if egapro else []) + [record.file])
+        ws.cell(row=row, column=4).alignment = WRAP  # « 120 (erreur, exclue) »
+    fit_rows(ws, 5)
     ws.freeze_panes = "A5"
     printable(ws)
 
