@@ -12,16 +12,17 @@ as an image, the answers typed over it) is read from both when asked
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Iterator, Protocol, Sequence
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from extract.acroform import box_states
 from extract.marks import assemble
-from extract.pdfium_annots import AnnotTokens, read_annotations
+from extract.pdfium_annots import AnnotTokens, BoxStates, read_annotations
 from extract.pdfium_text import text_tokens
 from extract.picture import over_picture
 from extract.tokens import FormField, Page
@@ -83,11 +84,17 @@ def _classify(error: pdfium.PdfiumError) -> Unreadable:
     return Unreadable(f"Fichier PDF illisible ({error}).")
 
 
-def load(path: Path, scan_reader: ScanReader | None = None, fields: Sequence[FormField] = ()) -> Document:
+@contextmanager
+def load(path: Path, scan_reader: ScanReader | None = None,
+         fields: Sequence[FormField] = ()) -> Iterator[Document]:
     """Every page of the file as tokens (image-only pages through ``scan_reader``).
 
     ``fields`` are the file's form fields as the field tree gives them
     (:func:`extract.acroform.form_fields`): they decide its boxes' states.
+    Pages are opened, read and closed one at a time: PDFium keeps the decoded
+    images of an open page, so a long scanned bid must not have all its pages
+    open at once. The document stays open while the caller reads the fields,
+    so that a scan reader may open a page again (:mod:`extract.scan`).
     """
     pdf = _open_forms(path)
     try:
@@ -95,18 +102,23 @@ def load(path: Path, scan_reader: ScanReader | None = None, fields: Sequence[For
         if count == 0:
             raise Unreadable("Le PDF ne contient aucune page lisible.")
         document = Document([], page_count=count, truncated=count > MAX_PAGES, fields=fields)
-        pages = _pages(pdf, min(count, MAX_PAGES))
-        try:
-            states = box_states(list(fields))
-            annots = [read_annotations(pdf, page, page.get_height(), states) for page in pages]
-            document.pages = [_read_page(page, n + 1, a, scan_reader)[0]
-                              for n, (page, a) in enumerate(zip(pages, annots))]
-        finally:
-            for page in pages:
-                page.close()
-        return document
+        states = box_states(list(fields))
+        for index in range(min(count, MAX_PAGES)):
+            document.pages.append(_read_page_at(pdf, index, scan_reader, states))
+        yield document
     finally:
         pdf.close()
+
+
+def _read_page_at(pdf: pdfium.PdfDocument, index: int, scan_reader: ScanReader | None, states: BoxStates) -> Page:
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError:
+        raise Unreadable(f"Fichier PDF endommagé : la page {index + 1} ne peut pas être lue.") from None
+    try:
+        return _read_page(page, index + 1, read_annotations(pdf, page, page.get_height(), states), scan_reader)[0]
+    finally:
+        page.close()
 
 
 def read_pictures(path: Path, document: Document, scan_reader: ScanReader | None) -> tuple[Document, list[int]]:
@@ -142,18 +154,6 @@ def _open_forms(path: Path) -> pdfium.PdfDocument:
     if pdf.get_formtype() != raw.FORMTYPE_NONE:
         pdf.init_forms()
     return pdf
-
-
-def _pages(pdf: pdfium.PdfDocument, count: int) -> list[pdfium.PdfPage]:
-    pages = []
-    for index in range(count):
-        try:
-            pages.append(pdf[index])
-        except pdfium.PdfiumError:
-            for page in pages:
-                page.close()
-            raise Unreadable(f"Fichier PDF endommagé : la page {index + 1} ne peut pas être lue.") from None
-    return pages
 
 
 def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens,

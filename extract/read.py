@@ -63,14 +63,17 @@ def read_with_pages(path: Path, relative: str, tender: str, *, form: Form | None
             record.page_count = page_count
             record.readings, record.method = read_direct(fields, form), METHOD_FORM
             record.pages = sorted({f.page for f in fields if f.name in set(form.keys) and f.page})
-            return record, load(path, scan_reader, fields).pages if all_pages else []
-        document = load(path, scan_reader, fields)
+            if not all_pages:
+                return record, []
+            with load(path, scan_reader, fields) as document:
+                return record, document.pages
+        with load(path, scan_reader, fields) as document:
+            record.page_count = document.page_count
+            record, pages = _read_pages(record, document, form, scan_unavailable, path, scan_reader)
+            return record, pages or (document.pages if all_pages else [])
     except Unreadable as error:
         record.error, record.error_class = error.reason, error.reason_class
         return record, []
-    record.page_count = document.page_count
-    record, pages = _read_pages(record, document, form, scan_unavailable, path, scan_reader)
-    return record, pages or (document.pages if all_pages else [])
 
 
 def _field_tree(path: Path) -> tuple[list[FormField], int]:

@@ -14,8 +14,11 @@ of the upright, deskewed page (origin top-left), like every other reader's.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
+from weakref import WeakKeyDictionary
 
 import cv2
 import numpy as np
@@ -57,6 +60,7 @@ DIGIT_LOOKALIKES_TEXT = "lI|Oo"  # letters a typewriter's 1 and 0 are read as
 DIGIT_LOOKALIKES = str.maketrans(DIGIT_LOOKALIKES_TEXT, "11100")
 WIDE_CHAR = 1.0  # a character is narrower than the line is tall (digits about 0.6)
 INK_LEVEL = 128  # gray level under which a pixel of the shrunk page is ink
+HELD_SCANS = 3  # prepared pages of a document kept in memory at once (a few questionnaire pages)
 
 
 def is_image_only(pdf_page) -> bool:
@@ -74,22 +78,24 @@ def read_scan_page(pdf_page, number: int, *, engine: OcrEngine | None, crops_dir
     """Read an image-only page (``number`` is 1-based) into a :class:`Page`.
 
     Without an engine (no Tesseract), the page has its marks but no words
-    and no zone reader: the caller reports what to install.
+    and no zone reader: the caller reports what to install. The page's zones
+    may be read as long as its document is open: its images are held with
+    those of the document's other pages, a few at a time (:class:`HeldScans`).
     """
-    scan = _prepare(render_page(pdf_page, dpi))
+    images = PageImages(_held_scans(pdf_page.pdf), pdf_page.pdf, number, dpi)
+    scan = images.first(pdf_page)
     words = label_words(scan, engine) if engine is not None else []
     if engine is not None and _few_confident(words):
         degrees = engine.orientation(scan.raster.resized(LABEL_DPI).image, LABEL_DPI)
         if degrees:
-            scan = _prepare(Raster(turn(scan.raster.image, degrees), scan.raster.dpi))
+            scan = images.turned(scan, degrees)
             words = label_words(scan, engine)
     width, height = scan.raster.size_points
     return Page(
         number=number, width=width, height=height, words=words,
         marks=[_mark(box, scan.raster) for box in scan.boxes], rules=scan.rules, image_only=True,
-        zone_reader=ZoneReader(scan, engine, words) if engine is not None else None,
-        crop_writer=(CropWriter(scan.raster, number, crops_dir, scan_dpi(pdf_page))
-                     if crops_dir is not None else None),
+        zone_reader=ZoneReader(images, engine, words) if engine is not None else None,
+        crop_writer=CropWriter(images, number, crops_dir, scan_dpi(pdf_page)) if crops_dir is not None else None,
     )
 
 
@@ -112,8 +118,8 @@ def read_picture_page(pdf_page, number: int, *, engine: OcrEngine, crops_dir: Pa
     return Page(
         number=number, width=width, height=height, words=words,
         marks=[_mark(box, scan.raster) for box in scan.boxes], rules=scan.rules,
-        zone_reader=ZoneReader(scan, engine, words),
-        crop_writer=CropWriter(scan.raster, number, crops_dir) if crops_dir is not None else None,
+        zone_reader=ZoneReader(lambda: scan, engine, words),  # at most MAX_PICTURE_PAGES such pages
+        crop_writer=CropWriter(lambda: scan, number, crops_dir) if crops_dir is not None else None,
     )
 
 
@@ -150,6 +156,83 @@ class PreparedScan:
     text: Raster
     small: Raster
     rules: list[Rule]
+
+
+class HeldScans:
+    """The prepared pages of one document in memory, at most :data:`HELD_SCANS` at once.
+
+    A prepared A4 page holds three images at full resolution (about 25 MiB
+    at 300 dpi): a scanned bid of a hundred pages cannot keep them all until
+    its questionnaire is found. The pages used last are kept; another one is
+    prepared again from the PDF when its zones are read (:class:`PageImages`).
+    """
+
+    def __init__(self, size: int = HELD_SCANS) -> None:
+        self._size = size
+        self._scans: OrderedDict[int, PreparedScan] = OrderedDict()
+
+    def get(self, number: int) -> PreparedScan | None:
+        scan = self._scans.get(number)
+        if scan is not None:
+            self._scans.move_to_end(number)
+        return scan
+
+    def put(self, number: int, scan: PreparedScan) -> None:
+        self._scans[number] = scan
+        self._scans.move_to_end(number)
+        while len(self._scans) > self._size:
+            self._scans.popitem(last=False)
+
+
+_HELD: WeakKeyDictionary = WeakKeyDictionary()  # PdfDocument -> HeldScans
+
+
+def _held_scans(pdf) -> HeldScans:
+    """The prepared pages held for ``pdf``, released with the document."""
+    held = _HELD.get(pdf)
+    if held is None:
+        held = _HELD[pdf] = HeldScans()
+    return held
+
+
+class PageImages:
+    """One scanned page's prepared images, held in :class:`HeldScans` or prepared again.
+
+    Preparing again gives the same images: the page is rendered at the same
+    resolution and turned as the label pass turned it.
+    """
+
+    def __init__(self, held: HeldScans, pdf, number: int, dpi: int) -> None:
+        self._held, self._pdf, self._number, self._dpi = held, pdf, number, dpi
+        self._degrees = 0
+
+    def first(self, pdf_page) -> PreparedScan:
+        """The page prepared from ``pdf_page``, already open."""
+        return self._keep(_prepare(render_page(pdf_page, self._dpi)))
+
+    def turned(self, scan: PreparedScan, degrees: int) -> PreparedScan:
+        """The page turned upright (clockwise ``degrees`` undone), from now on."""
+        self._degrees = degrees
+        return self._keep(_prepare(Raster(turn(scan.raster.image, degrees), scan.raster.dpi)))
+
+    def __call__(self) -> PreparedScan:
+        scan = self._held.get(self._number)
+        if scan is not None:
+            return scan
+        if self._pdf.raw is None:
+            raise LookupError("the document is closed: its page cannot be prepared again")
+        pdf_page = self._pdf[self._number - 1]
+        try:
+            scan = _prepare(render_page(pdf_page, self._dpi))
+        finally:
+            pdf_page.close()
+        if self._degrees:
+            scan = _prepare(Raster(turn(scan.raster.image, self._degrees), scan.raster.dpi))
+        return self._keep(scan)
+
+    def _keep(self, scan: PreparedScan) -> PreparedScan:
+        self._held.put(self._number, scan)
+        return scan
 
 
 def _prepare(raster: Raster) -> PreparedScan:
@@ -288,11 +371,15 @@ class ZoneReader:
     reader recognises printed labels (it knows them by identity).
     """
 
-    def __init__(self, scan: PreparedScan, engine: OcrEngine, label_words: list[Word]) -> None:
-        self._scan = scan
+    def __init__(self, images: Callable[[], PreparedScan], engine: OcrEngine, label_words: list[Word]) -> None:
+        self._images = images
         self._engine = engine
         self._label_words = label_words
         self._cache: dict[tuple[float, ...], list[Word]] = {}
+
+    @property
+    def _scan(self) -> PreparedScan:
+        return self._images()
 
     def __call__(self, bbox: BBox, numeric: bool = False) -> list[Word]:
         key = (*(round(v, 1) for v in bbox), numeric)
@@ -451,7 +538,12 @@ def _piece_of(word: Word, outside: list[Word]) -> bool:
 def scan_image(page: Page) -> Raster | None:
     """The deskewed image a scanned page's positions refer to; None for other pages."""
     reader = page.zone_reader
-    return reader.raster if page.image_only and isinstance(reader, ZoneReader) else None
+    if not (page.image_only and isinstance(reader, ZoneReader)):
+        return None
+    try:
+        return reader.raster
+    except LookupError:  # released with its document (a long scan): drawn from the PDF instead
+        return None
 
 
 class CropWriter:
@@ -463,12 +555,17 @@ class CropWriter:
     on which the review sheet outlines each zone to check.
     """
 
-    def __init__(self, raster: Raster, number: int, crops_dir: Path, scan_dpi: float | None = None) -> None:
-        self._raster = raster
+    def __init__(self, images: Callable[[], PreparedScan], number: int, crops_dir: Path,
+                 scan_dpi: float | None = None) -> None:
+        self._images = images
         self._number = number
         self._crops_dir = crops_dir
-        self._dpi = min(raster.dpi, scan_dpi or raster.dpi)
+        self._scan_dpi = scan_dpi
         self._page_saved = False
+
+    @property
+    def _raster(self) -> Raster:
+        return self._images().raster
 
     def __call__(self, bbox: BBox, key: str) -> str | None:
         crop, _ = self._raster.crop(grow(bbox, CROP_MARGIN_PT))
@@ -488,7 +585,7 @@ class CropWriter:
         if columns.size:
             margin = round(CROP_MARGIN_PT * self._raster.scale)
             crop = crop[:, max(0, columns[0] - margin):columns[-1] + margin + 1]
-        factor = self._dpi / self._raster.dpi
+        factor = min(1.0, (self._scan_dpi or self._raster.dpi) / self._raster.dpi)
         if factor >= 1:
             return crop
         size = (max(1, round(crop.shape[1] * factor)), max(1, round(crop.shape[0] * factor)))

@@ -128,3 +128,34 @@ def scan(pdf_bytes: bytes, *, dpi: int = 200, angle: float = 1.5, noise: float =
     out = io.BytesIO()
     image.save(out, "PDF", resolution=dpi)
     return out.getvalue()
+
+
+def long_scanned_bid(questionnaire: bytes, pages: int, first: int) -> bytes:
+    """A scanned bid of ``pages`` image-only pages with ``questionnaire``'s pages
+    from page ``first`` on (1-based), as a tender file holds it.
+
+    The other pages are small, light, each its own image: cheap to read, yet
+    each one rendered, prepared and released as a real page is.
+    """
+    import pikepdf
+
+    inserted = pikepdf.open(io.BytesIO(questionnaire))
+    others = pikepdf.open(io.BytesIO(_blank_scans(pages - len(inserted.pages))))
+    bid = pikepdf.new()
+    bid.pages.extend(others.pages[:first - 1])
+    bid.pages.extend(inserted.pages)
+    bid.pages.extend(others.pages[first - 1:])
+    out = io.BytesIO()
+    bid.save(out)
+    return out.getvalue()
+
+
+def _blank_scans(count: int, size: tuple[float, float] = (120.0, 170.0)) -> bytes:
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=size, invariant=1)
+    for number in range(count):
+        image = Image.new("L", (24, 34), 235 + number % 20)
+        pdf.drawInlineImage(image, 0, 0, width=size[0], height=size[1])
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
