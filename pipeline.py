@@ -8,9 +8,7 @@ cross-check the declared index → store → records.jsonl and CSV → workbooks
 """
 from __future__ import annotations
 
-import fcntl
 import functools
-import os
 import tempfile
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -20,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import click
+from filelock import FileLock, Timeout
 
 from analyse import stamps
 from analyse.backup import BACKUP_NAME, secure as secure_history
@@ -30,7 +29,8 @@ from analyse.store import Store
 from analyse.validate import validate
 from analyse.excel import WorkbookLocked
 from exit_codes import Exit, Interrupted, OutputError, UsageError, why
-from extract.batch import InputFile, discover, run_parallel, sha256_of
+from extract.batch import (UNEXPECTED, InputFile, discover, memory_limit_enforced, out_of_memory, run_parallel,
+                           sha256_of)
 from extract.version import EXTRACTOR_VERSION
 from questionnaire.definition import Form, load as load_form
 from questionnaire.record import SOURCE_OCR, Record
@@ -99,10 +99,11 @@ def _read_guarded(item: InputFile, output: Path | None) -> Record:
         record = read_file(item.path, item.relative, item.tender, inbox=inbox, **_scan_options(item, output))
         return _crops_from_output(record, item)
     except (MemoryError, RecursionError):
-        reason = "Fichier trop complexe pour être lu (mémoire ou imbrication excessive)."
+        raise  # the worker says which limit was hit (extract.batch)
     except Exception as error:  # noqa: BLE001 - any parser failure on untrusted input
-        reason = f"Fichier PDF illisible ({type(error).__name__} : {error})."
-    return Record(file=item.relative, tender=item.tender, error=reason, error_class="rejected")
+        if out_of_memory(error):  # a C++ library's bad_alloc under the worker's memory limit
+            raise MemoryError(str(error)) from error
+    return Record(file=item.relative, tender=item.tender, error=UNEXPECTED, error_class="rejected")
 
 
 def _crops_from_output(record: Record, item: InputFile) -> Record:
@@ -120,14 +121,14 @@ def _crops_folder(item: InputFile) -> Path:
 
 def _scan_options(item: InputFile, output: Path | None) -> dict:
     """The scan reader of this worker (one OCR engine per process), or why there is none."""
-    from extract.ocr_engine import get_engine, ocr_available
+    from extract.ocr_engine import engine_status
     from extract.scan import OcrReader
 
-    ok, reason = ocr_available()
-    if not ok:
+    engine, reason = engine_status()
+    if engine is None:
         return {"scan_reader": None, "scan_unavailable": reason}
     crops = output / _crops_folder(item) if output else None
-    return {"scan_reader": OcrReader(get_engine(), crops),
+    return {"scan_reader": OcrReader(engine, crops),
             "scan_unavailable": None}
 
 
@@ -310,6 +311,7 @@ def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
     if todo:  # the readers, imported here only when a file is to be read; the workers inherit them
         import extract.read  # noqa: F401
     work = functools.partial(process, output=output.absolute())
+    _say_unlimited_memory(todo)
     for outcome in run_parallel(todo, work, workers=options.workers, timeout=options.timeout,
                                 progress=options.progress):
         if outcome.result is not None:
@@ -317,6 +319,14 @@ def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
         else:
             yield Record(file=outcome.item.relative, tender=outcome.item.tender,
                          error=outcome.failure, error_class="rejected", size=outcome.item.size)
+
+
+def _say_unlimited_memory(todo: list[InputFile]) -> None:
+    """Where the system cannot limit a worker's memory, the officer is told (the time limit still holds)."""
+    if todo and not memory_limit_enforced():
+        click.secho("Sur ce système, la mémoire utilisée pour lire chaque fichier ne peut pas être limitée : "
+                    "un fichier très lourd peut ralentir l'ordinateur le temps de sa lecture "
+                    "(la limite de temps par fichier s'applique).", fg="yellow", err=True)
 
 
 def _egapro_index(output: Path, options: RunOptions):
@@ -467,18 +477,17 @@ def _print_summary(summary: dict, written: list[Path]) -> None:
 
 @contextmanager
 def _exclusive(output: Path) -> Iterator[bool]:
-    """Hold the output folder for this run; False when another run holds it."""
-    with open(output / LOCK_NAME, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            handle.seek(0), handle.truncate(), handle.write(str(os.getpid())), handle.flush()
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    """Hold the output folder for this run; False when another run holds it (Windows and Linux alike)."""
+    lock = FileLock(output / LOCK_NAME)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.release()
 
 
 # -- one file, now ----------------------------------------------------------------

@@ -22,7 +22,6 @@ import faulthandler
 import hashlib
 import logging
 import os
-import resource
 import signal
 import stat
 import sys
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+import psutil
 from pebble import ProcessExpired, ProcessPool
 from tqdm import tqdm
 
@@ -41,6 +41,9 @@ TASKS_IN_FLIGHT = 4  # per worker: enough to keep workers busy, few results held
 LITTER = frozenset({"thumbs.db", "desktop.ini"})
 NAME_PROBLEM = ("Nom de fichier ou de dossier illisible (caractères hors UTF-8, souvent une archive zip créée "
                 "sous Windows) : renommez-le, puis relancez. Non lu.")
+UNEXPECTED = ("Le lecteur a échoué sur ce fichier (structure PDF inattendue) : il n'a pas pu être lu. "
+              "Demandez au candidat un PDF enregistré à nouveau, ou vérifiez-le à la main.")
+_OUT_OF_MEMORY = ("bad_alloc", "Insufficient memory", "Failed to allocate", "Out of memory")
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,8 @@ def sha256_of(path: Path) -> str:
     FIFO in the inbox would otherwise hang the run (call
     :func:`extract.safety.preflight` first to get the reason in French).
     """
-    with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)  # POSIX, Windows
+    with open(os.open(path, flags), "rb") as stream:
         if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
         return hashlib.file_digest(stream, "sha256").hexdigest()
@@ -156,12 +160,19 @@ def _work_in_worker(work: Callable[[InputFile], Any], item: InputFile, limits: _
     """Runs in the worker: an exception becomes a failure, so only picklable data travels back."""
     try:
         return Outcome(item, work(item), None)
-    except MemoryError:
-        return Outcome(item, None, _memory_failure(limits))
     except RecursionError:
         return Outcome(item, None, "Fichier PDF malformé : structure imbriquée trop profondément.")
     except Exception as error:  # any bug of a parser on hostile input must not stop the batch
-        return Outcome(item, None, f"Erreur inattendue du lecteur ({_describe(error)}).")
+        if out_of_memory(error):
+            return Outcome(item, None, _memory_failure(limits))
+        return Outcome(item, None, UNEXPECTED)
+
+
+def out_of_memory(error: BaseException) -> bool:
+    """Whether ``error`` says that memory ran out: Python's MemoryError, or the text
+    C++ libraries give when the worker's memory limit stops them (OpenCV, Tesseract)."""
+    text = str(error)
+    return isinstance(error, MemoryError) or any(sign in text for sign in _OUT_OF_MEMORY)
 
 
 def _outcome(item: InputFile, future: Future, limits: _Limits) -> Outcome:
@@ -173,16 +184,23 @@ def _outcome(item: InputFile, future: Future, limits: _Limits) -> Outcome:
                                    "le fichier bloque le lecteur ou est trop long à lire.")
     except ProcessExpired as error:
         return Outcome(item, None, _expired_failure(error.exitcode, limits))
-    except BaseException as error:  # the worker itself failed (exit, unpicklable result)
-        return Outcome(item, None, f"Le processus de lecture a échoué ({_describe(error)}).")
+    except Exception:  # the worker itself failed (exit, unpicklable result)
+        return Outcome(item, None, "Le processus de lecture de ce fichier a échoué : il n'a pas pu être lu.")
 
 
 def _expired_failure(exitcode: int | None, limits: _Limits) -> str:
-    if exitcode == -signal.SIGKILL:  # what the system's out-of-memory killer sends
+    if exitcode is not None and exitcode == -getattr(signal, "SIGKILL", 0):  # the out-of-memory killer (POSIX)
         return _memory_failure(limits)
-    name = signal.Signals(-exitcode).name if exitcode and exitcode < 0 else f"code {exitcode}"
+    name = _signal_name(-exitcode) if exitcode and exitcode < 0 else f"code {exitcode}"
     return (f"Le lecteur PDF s'est arrêté brutalement sur ce fichier ({name}) : "
             "fichier corrompu, malveillant, ou trop lourd pour la mémoire permise.")
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _memory_failure(limits: _Limits) -> str:
@@ -190,10 +208,13 @@ def _memory_failure(limits: _Limits) -> str:
             f"de {limits.memory_mb} Mo par processus.")
 
 
-def _describe(error: BaseException) -> str:
-    text = str(error)
-    text = text if len(text) <= 200 else text[:199] + "…"
-    return f"{type(error).__name__} : {text}" if text else type(error).__name__
+def memory_limit_enforced() -> bool:
+    """Whether this system lets a worker's memory be limited (Linux, through psutil).
+
+    Elsewhere (Windows, macOS) files are still read with a time limit; the
+    command says in French that memory is not limited.
+    """
+    return hasattr(psutil, "RLIMIT_AS")
 
 
 def _start_worker(memory_mb: int) -> None:
@@ -207,22 +228,18 @@ def _start_worker(memory_mb: int) -> None:
     logging.disable(logging.WARNING)
     faulthandler.disable()  # a crash is reported in the outcome, not as a traceback on the terminal
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one core per file: no OCR thread fan-out
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash must not write a core file
-    _limit_address_space(memory_mb * 2**20)
+    if memory_limit_enforced():
+        _limit_memory(psutil.Process(), memory_mb * 2**20)
 
 
-def _limit_address_space(extra: int) -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = _address_space() + extra
-    if hard != resource.RLIM_INFINITY:
+def _limit_memory(process: psutil.Process, extra: int) -> None:
+    """No core file on a crash; the address space may grow by ``extra`` bytes beyond what it holds now."""
+    process.rlimit(psutil.RLIMIT_CORE, (0, 0))
+    _, hard = process.rlimit(psutil.RLIMIT_AS)
+    limit = process.memory_info().vms + extra
+    if hard != psutil.RLIM_INFINITY:
         limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def _address_space() -> int:
-    """This process's virtual memory size in bytes (Linux)."""
-    with open("/proc/self/statm", encoding="ascii") as statm:
-        return int(statm.read().split()[0]) * resource.getpagesize()
+    process.rlimit(psutil.RLIMIT_AS, (limit, hard))
 
 
 def _progress_bar(total: int, wanted: bool) -> tqdm:

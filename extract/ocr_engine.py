@@ -148,14 +148,26 @@ def _pil(image: np.ndarray | Image.Image) -> Image.Image:
     return image if isinstance(image, Image.Image) else Image.fromarray(image)
 
 
-@cache
 def get_engine() -> OcrEngine | None:
     """This process's engine (created once), or None when OCR is unavailable."""
-    ok, _ = ocr_available()
+    return engine_status()[0]
+
+
+@cache
+def engine_status() -> tuple[OcrEngine | None, str | None]:
+    """This process's engine (created once), or None and why scans cannot be read (in French).
+
+    Tesseract may be installed and still fail to start: a library missing,
+    French data damaged or of another version. Scans then go to review with
+    that reason, instead of being taken for other documents.
+    """
+    ok, reason = ocr_available()
     tessdata = find_tessdata()
     if not ok or tessdata is None:
-        return None
+        return None, reason
     try:
-        return OcrEngine(tessdata)
-    except RuntimeError:  # data present but unusable (corrupt or wrong version)
-        return None
+        return OcrEngine(tessdata), None
+    except (ImportError, OSError, RuntimeError) as error:
+        detail = " ".join(str(error).split())[:200] or type(error).__name__
+        return None, ("Lecture des scans impossible : Tesseract est installé mais ne démarre pas "
+                      f"({detail}). Réinstallez-le : {INSTALL_COMMAND}")

@@ -81,8 +81,10 @@ def _field_tree(path: Path) -> tuple[list[FormField], int]:
     try:
         with pikepdf.open(path) as pdf:
             return form_fields(pdf), len(pdf.pages)
-    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, RecursionError):
-        return [], 0  # PDFium, next, says what is wrong with the file, or reads it anyway
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001 - any failure of qpdf or of the field tree's reader on untrusted input
+        return [], 0  # the general reader, next, reads the file anyway or says in French what is wrong
 
 
 def _read_pages(record: Record, document: Document, form: Form, scan_unavailable: str | None,

@@ -1,23 +1,34 @@
-"""Limits everywhere: what a hostile or merely large file cannot do to a run.
+"""Limits everywhere, on Linux and on an officer's Windows PC.
 
-A long scanned bid is read page by page with the memory of a few pages.
+A long scanned bid is read page by page with the memory of a few pages; a
+memory limit hit is said as such; nothing POSIX-only is on the main path;
+a broken Tesseract or a failing shortcut is said in French, never as a
+Python error.
 """
 from __future__ import annotations
 
+import ast
+import functools
+import shutil
+import sys
 import weakref
 from pathlib import Path
 
+import pikepdf
 import pytest
+from click.testing import CliRunner
 
-from extract import scan as scan_module
+from cli import main
+from extract import ocr_engine, scan as scan_module
+from extract.batch import UNEXPECTED, InputFile, out_of_memory, run_parallel
 from extract.ocr_engine import get_engine
-from extract.read import read_file
-from pipeline import _scan_options
-from extract.batch import InputFile
+from extract.read import METHOD_FIELDS, METHOD_FORM, read_file
+from pipeline import _scan_options, process
 from tests.support_scan import long_scanned_bid
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "inbox"
 SCANNED_QUESTIONNAIRE = SAMPLES / "VM-2026-014" / "scan_questionnaire_egalite_0001.pdf"
+FILLABLE = SAMPLES / "CHV-2026-007" / "Questionnaire égalité - Blanchisserie Industrielle du Nord.pdf"
 needs_ocr = pytest.mark.skipif(get_engine() is None, reason="Tesseract (fra) absent")
 
 
@@ -52,3 +63,112 @@ def test_a_long_scanned_bid_is_read_page_by_page(tmp_path: Path, monkeypatch) ->
         {k: (r.value, r.doubt) for k, r in alone.readings.items()}
     assert len(most) > 100  # pages 40-42 were let go while the rest was read, then prepared again
     assert max(most) <= scan_module.HELD_SCANS + 1
+
+
+def test_a_memory_limit_hit_is_said_as_such(tmp_path: Path) -> None:
+    """A scan read with too little memory: the worker's limit is named, not an unreadable PDF."""
+    item = InputFile(SCANNED_QUESTIONNAIRE, SCANNED_QUESTIONNAIRE.name, "", SCANNED_QUESTIONNAIRE.stat().st_size)
+    work = functools.partial(process, output=tmp_path)
+    [outcome] = run_parallel([item], work, workers=1, memory_mb=48, progress=False)
+    assert outcome.result is None
+    assert outcome.failure.startswith("Mémoire insuffisante") and "48 Mo" in outcome.failure
+
+
+@pytest.mark.parametrize("text", ["std::bad_alloc", "OpenCV(4.10.0) error: (-4:Insufficient memory) "
+                                  "Failed to allocate 8709120 bytes in function 'OutOfMemoryError'"])
+def test_out_of_memory_in_a_library_is_told_from_other_failures(text: str) -> None:
+    assert out_of_memory(RuntimeError(text)) and out_of_memory(MemoryError())
+    assert not out_of_memory(TypeError("Object is not numeric"))
+
+
+POSIX_ONLY_MODULES = {"fcntl", "resource", "termios", "tty", "pty", "pwd", "grp", "posix", "syslog", "crypt"}
+POSIX_ONLY_NAMES = {("os", "O_NONBLOCK"), ("os", "killpg"), ("os", "getuid"), ("os", "geteuid"),
+                    ("os", "getpgid"), ("signal", "SIGKILL"), ("signal", "SIGALRM"), ("signal", "alarm")}
+MAIN_PATH = ["cli.py", "pipeline.py", "exit_codes.py", "extract", "analyse", "questionnaire"]
+
+
+def _main_path_sources() -> list[Path]:
+    root = Path(__file__).resolve().parents[1]
+    return [path for entry in MAIN_PATH for path in
+            ([root / entry] if entry.endswith(".py") else sorted((root / entry).rglob("*.py")))]
+
+
+def test_no_posix_only_module_on_the_main_path() -> None:
+    """Officers run egalite on Windows: what `egalite run` imports and calls must exist there too
+    (a name looked up with getattr and a default is fine)."""
+    found = []
+    for path in _main_path_sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found += [(path.name, a.name) for a in node.names if a.name.split(".")[0] in POSIX_ONLY_MODULES]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in POSIX_ONLY_MODULES:
+                found.append((path.name, node.module))
+            elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                  and (node.value.id, node.attr) in POSIX_ONLY_NAMES):
+                found.append((path.name, f"{node.value.id}.{node.attr}"))
+    assert len(_main_path_sources()) > 30 and found == []
+
+
+def test_the_check_for_posix_only_modules_can_fail(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "cli.py").write_text("import fcntl\nimport os\nflags = os.O_NONBLOCK\n", encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "_main_path_sources", lambda: [tmp_path / "cli.py"] * 31)
+    with pytest.raises(AssertionError):
+        test_no_posix_only_module_on_the_main_path()
+
+
+def test_an_unenforceable_memory_limit_is_said_in_french(tmp_path: Path, monkeypatch) -> None:
+    import pipeline
+
+    inbox = tmp_path / "offres" / "AO-1"
+    inbox.mkdir(parents=True)
+    shutil.copy(FILLABLE, inbox / "questionnaire.pdf")
+    monkeypatch.setattr(pipeline, "memory_limit_enforced", lambda: False)
+    result = CliRunner().invoke(main, ["run", str(inbox.parent), "--output", str(tmp_path / "sortie")])
+    assert result.exit_code == 0
+    assert "la mémoire utilisée pour lire chaque fichier ne peut pas être limitée" in result.output
+
+
+def test_tesseract_failing_to_start_is_said_not_taken_for_another_document(monkeypatch) -> None:
+    """Tesseract installed but broken: the scan goes to review saying why, it is not rejected."""
+    tesserocr = pytest.importorskip("tesserocr")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("Failed to init API, possibly an invalid tessdata path: /usr/share/tessdata/")
+
+    monkeypatch.setattr(tesserocr, "PyTessBaseAPI", broken)
+    ocr_engine.engine_status.cache_clear()
+    try:
+        record = _read(SCANNED_QUESTIONNAIRE)
+    finally:
+        ocr_engine.engine_status.cache_clear()
+    assert record.error is None and record.error_class is None
+    doubts = {r.doubt for r in record.readings.values()}
+    assert len(doubts) == 1
+    [doubt] = doubts
+    assert "Tesseract est installé mais ne démarre pas" in doubt and "invalid tessdata path" in doubt
+
+
+def test_a_failure_of_the_fillable_shortcut_falls_back_to_the_general_reader(tmp_path: Path) -> None:
+    """A field box that is not numbers makes the field tree's reader fail (TypeError): the
+    general reader reads the form anyway, and no Python error reaches the officer."""
+    pdf = pikepdf.open(FILLABLE)
+    pdf.Root.AcroForm.Fields[0].Rect = pikepdf.Array([pikepdf.Name("/a"), 0, 10, 10])
+    broken = tmp_path / "questionnaire.pdf"
+    pdf.save(broken)
+    record, intact = read_file(broken, "b", ""), read_file(FILLABLE, "a", "")
+    assert intact.method == METHOD_FORM and record.method == METHOD_FIELDS and record.error is None
+    same = [k for k in intact.readings if record.readings[k].value == intact.readings[k].value]
+    assert len(same) >= len(intact.readings) - 1
+
+
+def test_an_unexpected_reader_failure_is_a_french_sentence(tmp_path: Path, monkeypatch) -> None:
+    import extract.read
+    import pipeline
+
+    def failing(*args, **kwargs):
+        raise TypeError("'NoneType' object is not subscriptable")
+
+    monkeypatch.setattr(extract.read, "read_file", failing)
+    item = InputFile(FILLABLE, FILLABLE.name, "", FILLABLE.stat().st_size)
+    record = pipeline.process(item)
+    assert record["error"] == UNEXPECTED and "Error" not in record["error"]

@@ -1,12 +1,12 @@
 """`egalite run` and `egalite check` end to end, as an officer runs them."""
 from __future__ import annotations
 
-import fcntl
 import json
 import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
+from filelock import FileLock
 
 from cli import main
 from exit_codes import Exit
@@ -70,8 +70,7 @@ def test_rerun_gives_the_same_records_without_reading_again(tmp_path: Path, monk
 def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
     inbox, output = _inbox(tmp_path), tmp_path / "sortie"
     output.mkdir()
-    with open(output / ".egalite.lock", "a+") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
+    with FileLock(output / ".egalite.lock"):
         result = _run(inbox, "--output", output)
     assert result.exit_code == Exit.OUTPUT
     assert "Une autre exécution" in result.output
