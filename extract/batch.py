@@ -43,7 +43,8 @@ NAME_PROBLEM = ("Nom de fichier ou de dossier illisible (caractères hors UTF-8,
                 "sous Windows) : renommez-le, puis relancez. Non lu.")
 UNEXPECTED = ("Le lecteur a échoué sur ce fichier (structure PDF inattendue) : il n'a pas pu être lu. "
               "Demandez au candidat un PDF enregistré à nouveau, ou vérifiez-le à la main.")
-_OUT_OF_MEMORY = ("bad_alloc", "Insufficient memory", "Failed to allocate", "Out of memory")
+_OUT_OF_MEMORY = ("bad_alloc", "Insufficient memory", "Failed to allocate", "Out of memory", "Cannot allocate memory",
+                  "failed to map segment")  # the last: a library loaded under the limit
 
 
 @dataclass(frozen=True)
