@@ -9,6 +9,7 @@ cross-check the declared index → store → records.jsonl and CSV → workbooks
 from __future__ import annotations
 
 import functools
+import os
 import tempfile
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager

@@ -8,7 +8,6 @@ Python error.
 from __future__ import annotations
 
 import ast
-import functools
 import shutil
 import subprocess
 import sys
@@ -21,10 +20,10 @@ from click.testing import CliRunner
 
 from cli import main
 from extract import ocr_engine, scan as scan_module
-from extract.batch import UNEXPECTED, InputFile, out_of_memory, run_parallel
+from extract.batch import UNEXPECTED, InputFile, out_of_memory
 from extract.ocr_engine import get_engine
 from extract.read import METHOD_FIELDS, METHOD_FORM, read_file
-from pipeline import _scan_options, process
+from pipeline import _scan_options
 from tests.support_scan import long_scanned_bid
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "inbox"
