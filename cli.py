@@ -95,7 +95,8 @@ def samples(output: Path, truth: Path | None) -> None:
 @click.argument("inbox", type=click.Path(path_type=Path))
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Dossier des résultats.")
-@click.option("--workers", "-j", type=int, default=None, help="Processus en parallèle (par défaut : tous les cœurs).")
+@click.option("--workers", "-j", type=int, default=None,
+              help="Processus en parallèle (par défaut : tous les cœurs).")
 @click.option("--timeout", type=float, default=120.0, show_default=True,
               help="Temps maximal de lecture d'un fichier, en secondes.")
 @click.option("--egapro", type=click.Path(path_type=Path), default=None,
@@ -116,13 +117,15 @@ def run(inbox: Path, output: Path, workers: int | None, timeout: float, egapro: 
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
-def check(file: Path) -> None:
+@click.option("--timeout", type=float, default=120.0, show_default=True,
+              help="Temps maximal de lecture du fichier, en secondes.")
+def check(file: Path, timeout: float) -> None:
     """Affiche ce qui a été lu dans un fichier : champs, doutes et constats."""
     from pipeline import check_file
 
     if not file.is_file():
         raise InputError(f"Fichier introuvable : {file}")
-    sys.exit(int(check_file(file)))
+    sys.exit(int(check_file(file, timeout)))
 
 
 @main.command()

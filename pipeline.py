@@ -26,12 +26,14 @@ from analyse.backup import BACKUP_NAME, secure as secure_history
 from analyse.corrections import Correction, FoundCorrections, read_choices, read_corrections
 from analyse.edits import SNAPSHOT, changes, remember
 from analyse.export import write_csv, write_jsonl
+from analyse.report import for_terminal
 from analyse.store import Store
 from analyse.validate import validate
 from analyse.excel import WorkbookLocked
 from exit_codes import Exit, Interrupted, OutputError, UsageError, why
-from extract.batch import (UNEXPECTED, InputFile, discover, memory_limit_enforced, out_of_memory, run_parallel,
-                           sha256_of)
+from extract.batch import (UNEXPECTED, InputFile, Outcome, discover, memory_limit_enforced, out_of_memory,
+                           run_parallel, sha256_of)
+from extract.safety import entry_problem
 from extract.version import EXTRACTOR_VERSION
 from questionnaire.definition import Form, load as load_form
 from questionnaire.record import SOURCE_OCR, Record
@@ -59,7 +61,7 @@ class RunOptions:
 def process(item: InputFile, output: Path | None = None) -> dict:
     """Read and validate one file (runs in a worker process); a plain dict crosses back."""
     record = _read_guarded(item, output)
-    record.sha256, record.size = content_hash(item), item.size
+    record.sha256, record.size = item.sha256 or fingerprint(item), item.size
     record.findings = validate(record)
     _review_suspect_ocr(record, load_form())
     return record.to_dict()
@@ -80,15 +82,18 @@ def _review_suspect_ocr(record: Record, form: Form) -> None:
             reading.doubt = "Valeur lue par OCR qui ne passe pas la validation : vérifier la lecture."
 
 
-def content_hash(item: InputFile) -> str | None:
-    """The file's SHA-256 (computed once: the parent passes it along when it looked in the cache);
-    None for what is not a regular file (a FIFO would block the reader) or cannot be read."""
-    if item.sha256:
-        return item.sha256
+def fingerprint(item: InputFile) -> str | None:
+    """The file's SHA-256, computed in a worker under the run's limits (a file on a network
+    drive that stops answering is stopped by ``--timeout``); None for an entry that must not
+    be opened, checked first (a link out of the inbox, a FIFO): the reader says why in French."""
     try:
-        return sha256_of(item.path) if item.path.is_file() else None
+        return None if entry_problem(item.path, _inbox_of(item)) else sha256_of(item.path)
     except OSError:  # unreadable: the reader says why in French (extract.safety.preflight)
         return None
+
+
+def _inbox_of(item: InputFile) -> Path:
+    return item.path.parents[len(Path(item.relative).parts) - 1]
 
 
 def _read_guarded(item: InputFile, output: Path | None) -> Record:
@@ -96,8 +101,8 @@ def _read_guarded(item: InputFile, output: Path | None) -> Record:
     from extract.read import read_file  # imported once by the parent before the workers start
 
     try:
-        inbox = item.path.parents[len(Path(item.relative).parts) - 1]
-        record = read_file(item.path, item.relative, item.tender, inbox=inbox, **_scan_options(item, output))
+        record = read_file(item.path, item.relative, item.tender, inbox=_inbox_of(item),
+                           **_scan_options(item, output))
         return _crops_from_output(record, item)
     except (MemoryError, RecursionError):
         raise  # the worker says which limit was hit (extract.batch)
@@ -276,7 +281,7 @@ def _take_corrections(store: Store, corrections: list[Correction], *, wait_for_u
         click.echo(f"Corrections relues dans les classeurs : {len(accepted)} acceptée(s), "
                    f"{len(reports) - len(accepted)} refusée(s).")
     for report in reports:
-        click.secho(f"  {report.message}", fg=None if report.accepted else "yellow")
+        click.secho(for_terminal(f"  {report.message}"), fg=None if report.accepted else "yellow")
     return [c for c in corrections if (c.tender, c.file) in unknown]
 
 
@@ -286,22 +291,31 @@ def _take_choices(output: Path, store: Store) -> None:
         where = f"{choice.name} (consultation {choice.tender})"
         if len(choice.files) == 1:
             store.choose(choice.tender, choice.structure, choice.files[0])
-            click.echo(f"Réponse retenue pour {where} : {choice.files[0]}.")
+            click.echo(for_terminal(f"Réponse retenue pour {where} : {choice.files[0]}."))
         else:
-            click.secho(f"Choix de la réponse retenue ignoré pour {where} : {len(choice.files)} réponse(s) "
-                        "marquée(s) « Oui » ; marquez-en une seule, puis relancez.", fg="yellow")
+            click.secho(for_terminal(f"Choix de la réponse retenue ignoré pour {where} : {len(choice.files)} "
+                                     "réponse(s) marquée(s) « Oui » ; marquez-en une seule, puis relancez."),
+                        fg="yellow")
 
 
 def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
              options: RunOptions, form: Form) -> Iterator[Record]:
-    """Records for every file: unchanged files from the store, the others read in workers."""
-    todo = []
+    """Records for every file: unchanged files from the store, the others read in workers.
+
+    Unchanged files are known by their content's hash, itself computed in
+    workers under the same limits as reading (:func:`fingerprint`).
+    """
+    todo, named = [], []
     for item in files:
         if item.problem:
             yield Record(file=item.relative, tender=item.tender, error=item.problem, error_class="rejected",
                          size=item.size, file_bytes=item.raw_name)
+        else:
+            named.append(item)
+    for item, digest, failure in _fingerprints(named, options):
+        if failure:
+            yield _failed(item, failure)
             continue
-        digest = content_hash(item) if options.use_cache else None
         cached = store.cached(digest, EXTRACTOR_VERSION) if digest else None
         if cached is not None:
             cached.file, cached.tender, cached.published_index = item.relative, item.tender, None
@@ -315,11 +329,28 @@ def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
     _say_unlimited_memory(todo)
     for outcome in run_parallel(todo, work, workers=options.workers, timeout=options.timeout,
                                 progress=options.progress):
-        if outcome.result is not None:
-            yield Record.from_dict(outcome.result)
-        else:
-            yield Record(file=outcome.item.relative, tender=outcome.item.tender,
-                         error=outcome.failure, error_class="rejected", size=outcome.item.size)
+        yield _record_of(outcome)
+
+
+def _fingerprints(items: list[InputFile], options: RunOptions) -> Iterator[tuple[InputFile, str | None, str | None]]:
+    """Each file with its content's hash (None: not to be looked up), or why it could not be computed."""
+    if not options.use_cache:
+        yield from ((item, None, None) for item in items)
+        return
+    for outcome in run_parallel(items, fingerprint, workers=options.workers, timeout=options.timeout,
+                                progress=False):
+        yield outcome.item, outcome.result, outcome.failure
+
+
+def _record_of(outcome: Outcome) -> Record:
+    """The record a worker gave, or the file rejected with why the worker could not give one."""
+    if outcome.result is not None:
+        return Record.from_dict(outcome.result)
+    return _failed(outcome.item, outcome.failure)
+
+
+def _failed(item: InputFile, failure: str | None) -> Record:
+    return Record(file=item.relative, tender=item.tender, error=failure, error_class="rejected", size=item.size)
 
 
 def _say_unlimited_memory(todo: list[InputFile]) -> None:
@@ -493,14 +524,19 @@ def _exclusive(output: Path) -> Iterator[bool]:
 
 # -- one file, now ----------------------------------------------------------------
 
-def check_file(path: Path) -> Exit:
-    """Show one file's fields, doubts and findings in the terminal, in French."""
-    form = load_form()
-    item = InputFile(path.absolute(), path.name, path.parent.name, path.stat().st_size)
-    record = Record.from_dict(process(item))
+def check_file(path: Path, timeout: float = RunOptions.timeout) -> Exit:
+    """Show one file's fields, doubts and findings in the terminal, in French.
+
+    The file is read in a worker, under the same time and memory limits as
+    ``egalite run``; what is shown holds no control character (:func:`for_terminal`).
+    """
     from analyse.report import describe
 
-    click.echo(describe(record, form))
+    form = load_form()
+    item = InputFile(path.absolute(), path.name, path.parent.name, path.stat().st_size)
+    _say_unlimited_memory([item])
+    [outcome] = run_parallel([item], process, workers=1, timeout=timeout, progress=False)
+    click.echo(describe(_record_of(outcome), form))
     return Exit.OK
 
 

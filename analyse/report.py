@@ -1,6 +1,7 @@
 """One record told in French for the terminal (``egalite check``)."""
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from analyse.validate import show_value
@@ -14,7 +15,25 @@ SOURCE = {SOURCE_FORM_FIELD: "champ de formulaire", SOURCE_TEXT: "texte", SOURCE
           SOURCE_OCR: "OCR", SOURCE_TYPED: "texte saisi sur l'image du formulaire", SOURCE_CORRECTION: "correction"}
 
 
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def for_terminal(text: str) -> str:
+    """``text`` without control characters but line breaks and tabs.
+
+    A PDF field, a file name or a workbook cell may hold terminal escape
+    sequences (ESC, CSI) that retitle, recolour or clear the officer's
+    terminal, or direction marks that show text in another order.
+    """
+    return "".join(c for c in text if c in "\n\t" or not (unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS))
+
+
 def describe(record: Record, form: Form) -> str:
+    """The record told in French for the terminal (its text comes from outside: controls are removed)."""
+    return for_terminal(_described(record, form))
+
+
+def _described(record: Record, form: Form) -> str:
     lines = [f"Fichier : {record.file}", f"Statut : {STATUS[record.status]}"]
     if record.rejected:
         lines.append(f"Motif : {record.error}")

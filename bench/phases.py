@@ -96,8 +96,10 @@ def instrument(folder: Path) -> None:
     from analyse.store import Store
 
     pipeline.discover = timed("discover+hash", pipeline.discover)
-    pipeline.content_hash = timed("discover+hash", pipeline.content_hash)
-    pipeline.run_parallel = timed_iterator("read", pipeline.run_parallel)
+    reading = timed_iterator("read", pipeline.run_parallel)
+    hashing = timed_iterator("discover+hash", pipeline.run_parallel)  # the workers' pass of content hashes
+    pipeline.run_parallel = lambda items, work, *args, **kwargs: (
+        hashing if work is pipeline.fingerprint else reading)(items, work, *args, **kwargs)
     pipeline.validate = worker_validate(pipeline.validate, folder)
     pipeline.write_jsonl = timed("exports", pipeline.write_jsonl)
     pipeline.write_csv = timed("exports", pipeline.write_csv)

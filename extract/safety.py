@@ -43,7 +43,7 @@ def preflight(path: Path, inbox: Path | None = None, max_bytes: int = MAX_BYTES)
     link leading out of it is refused.
     """
     try:
-        reason = _entry_problem(path, inbox) or _size_problem(path.stat().st_size, max_bytes)
+        reason = entry_problem(path, inbox) or _size_problem(path.stat().st_size, max_bytes)
         return reason or kind_problem(_head(path))
     except PermissionError:
         return "Fichier illisible : droits d'accès insuffisants."
@@ -61,7 +61,11 @@ def kind_problem(head: bytes) -> str | None:
     return "Ce fichier n'est pas un PDF (aucun en-tête PDF au début du fichier). Il n'est pas lu."
 
 
-def _entry_problem(path: Path, inbox: Path | None) -> str | None:
+def entry_problem(path: Path, inbox: Path | None) -> str | None:
+    """Why the entry must not even be opened (a link out of ``inbox``, a folder, a special file), or None.
+
+    Raises OSError when the entry cannot be looked at.
+    """
     if path.is_symlink() and not _inside(path, inbox):
         return "Lien vers un emplacement hors du dossier de réception (ou lien cassé) : non suivi, fichier non lu."
     mode = path.stat().st_mode

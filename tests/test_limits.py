@@ -3,14 +3,17 @@
 A long scanned bid is read page by page with the memory of a few pages; a
 memory limit hit is said as such; nothing POSIX-only is on the main path;
 a broken Tesseract or a failing shortcut is said in French, never as a
-Python error.
+Python error; content hashes and `egalite check` are under the run's limits,
+and nothing printed to the terminal holds a control character.
 """
 from __future__ import annotations
 
 import ast
+import json
 import shutil
 import subprocess
 import sys
+import time
 import weakref
 from pathlib import Path
 
@@ -18,6 +21,7 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
+from analyse.report import for_terminal
 from cli import main
 from extract import ocr_engine, scan as scan_module
 from extract.batch import UNEXPECTED, InputFile, out_of_memory
@@ -185,3 +189,83 @@ def test_an_unexpected_reader_failure_is_a_french_sentence(tmp_path: Path, monke
     item = InputFile(FILLABLE, FILLABLE.name, "", FILLABLE.stat().st_size)
     record = pipeline.process(item)
     assert record["error"] == UNEXPECTED and "Error" not in record["error"]
+
+
+def _inbox_with(tmp_path: Path, *names: str) -> Path:
+    inbox = tmp_path / "offres"
+    (inbox / "AO-1").mkdir(parents=True)
+    for name in names:
+        shutil.copy(FILLABLE, inbox / "AO-1" / name)
+    return inbox
+
+
+def test_links_out_of_the_inbox_are_refused_before_anything_is_read(tmp_path: Path, monkeypatch) -> None:
+    import pipeline
+
+    inbox = _inbox_with(tmp_path, "questionnaire.pdf")
+    outside = tmp_path / "ailleurs.pdf"
+    shutil.copy(FILLABLE, outside)
+    (inbox / "AO-1" / "lien.pdf").symlink_to(outside)
+    hashed = tmp_path / "hashed.txt"
+    hash_file = pipeline.sha256_of
+
+    def logged(path: Path) -> str:  # workers are forked: they inherit this
+        with hashed.open("a", encoding="utf-8") as log:
+            log.write(f"{Path(path).resolve()}\n")
+        return hash_file(path)
+
+    monkeypatch.setattr(pipeline, "sha256_of", logged)
+    for extra in ([], ["--no-cache"]):
+        result = CliRunner().invoke(main, ["run", str(inbox), "--output", str(tmp_path / "sortie"), *extra])
+        assert result.exit_code == 0, result.output
+        lines = [json.loads(line) for line in (tmp_path / "sortie" / "records.jsonl").read_text().splitlines()]
+        link = next(line for line in lines if line["file"] == "AO-1/lien.pdf")
+        assert link["status"] == "rejected" and "hors du dossier" in link["error"]
+    read = hashed.read_text(encoding="utf-8").split()
+    assert str(outside.resolve()) not in read and str((inbox / "AO-1" / "questionnaire.pdf").resolve()) in read
+
+
+def test_hashing_is_bounded_by_the_time_limit(tmp_path: Path, monkeypatch) -> None:
+    """A file whose reading hangs (a network drive gone away) while its content is hashed."""
+    import pipeline
+
+    inbox = _inbox_with(tmp_path, "questionnaire.pdf", "suspendu.pdf")
+    hash_file = pipeline.sha256_of
+
+    def hanging(path: Path) -> str:
+        if Path(path).name == "suspendu.pdf":
+            time.sleep(60)
+        return hash_file(path)
+
+    monkeypatch.setattr(pipeline, "sha256_of", hanging)
+    result = CliRunner().invoke(main, ["run", str(inbox), "--output", str(tmp_path / "sortie"), "--timeout", "2"])
+    assert result.exit_code == 0, result.output
+    lines = {json.loads(line)["file"]: json.loads(line)
+             for line in (tmp_path / "sortie" / "records.jsonl").read_text().splitlines()}
+    assert lines["AO-1/suspendu.pdf"]["status"] == "rejected"
+    assert lines["AO-1/suspendu.pdf"]["error"].startswith("Lecture interrompue après 2 s")
+    assert lines["AO-1/questionnaire.pdf"]["status"] != "rejected"
+
+
+def test_check_reads_under_the_same_limits_as_run() -> None:
+    """`egalite check` reads in a worker: its time limit stops a file that takes too long."""
+    result = CliRunner().invoke(main, ["check", str(SCANNED_QUESTIONNAIRE), "--timeout", "0.5"])
+    assert result.exit_code == 0, result.output
+    assert "Lecture interrompue après 0.5 s" in result.output
+
+
+def test_check_prints_no_terminal_escape_sequence(tmp_path: Path) -> None:
+    """A field of a hostile PDF holding escape sequences (retitle the terminal, recolour, erase)."""
+    pdf = pikepdf.open(FILLABLE)
+    field = next(f for f in pdf.Root.AcroForm.Fields if str(f.get("/T")) == "structure_name")
+    field.V = pikepdf.String("Nord\x1b]0;pirate\x07\x1b[2J\x1b[31m SAS\u202e\x9b")
+    hostile = tmp_path / "questionnaire.pdf"
+    pdf.save(hostile)
+    result = CliRunner().invoke(main, ["check", str(hostile)])
+    assert result.exit_code == 0, result.output
+    assert "Nord" in result.output and "SAS" in result.output
+    assert not any(c in result.output for c in "\x1b\x07\x9b\u202e")
+
+
+def test_control_characters_are_stripped_for_the_terminal() -> None:
+    assert for_terminal("a\x1b[31mb\x00c\td\ne\u202ef\x85g") == "a[31mbc\td\nefg"
