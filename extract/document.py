@@ -84,9 +84,16 @@ def _classify(error: pdfium.PdfiumError) -> Unreadable:
     return Unreadable(f"Fichier PDF illisible ({error}).")
 
 
+def load(path: Path, scan_reader: ScanReader | None = None, fields: Sequence[FormField] = ()) -> Document:
+    """Every page of the file as tokens, the file closed (see :func:`opened`: a scanned
+    page's zones can then be read only while it is among the last pages prepared)."""
+    with opened(path, scan_reader, fields) as document:
+        return document
+
+
 @contextmanager
-def load(path: Path, scan_reader: ScanReader | None = None,
-         fields: Sequence[FormField] = ()) -> Iterator[Document]:
+def opened(path: Path, scan_reader: ScanReader | None = None,
+           fields: Sequence[FormField] = ()) -> Iterator[Document]:
     """Every page of the file as tokens (image-only pages through ``scan_reader``).
 
     ``fields`` are the file's form fields as the field tree gives them

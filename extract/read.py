@@ -14,7 +14,7 @@ from typing import Sequence
 import pikepdf
 
 from extract.acroform import form_fields
-from extract.document import MAX_PAGES, NOT_QUESTIONNAIRE, Document, ScanReader, Unreadable, load, read_pictures
+from extract.document import MAX_PAGES, NOT_QUESTIONNAIRE, Document, ScanReader, Unreadable, opened, read_pictures
 from extract.fields import apply_commitment_list_rule, read_fields
 from extract.labels import LabelIndex
 from extract.normalise import normalise
@@ -65,9 +65,9 @@ def read_with_pages(path: Path, relative: str, tender: str, *, form: Form | None
             record.pages = sorted({f.page for f in fields if f.name in set(form.keys) and f.page})
             if not all_pages:
                 return record, []
-            with load(path, scan_reader, fields) as document:
+            with opened(path, scan_reader, fields) as document:
                 return record, document.pages
-        with load(path, scan_reader, fields) as document:
+        with opened(path, scan_reader, fields) as document:
             record.page_count = document.page_count
             record, pages = _read_pages(record, document, form, scan_unavailable, path, scan_reader)
             return record, pages or (document.pages if all_pages else [])

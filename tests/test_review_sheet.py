@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from types import SimpleNamespace
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote
@@ -129,7 +130,8 @@ def test_a_crop_keeps_the_scan_resolution_and_drops_the_blank_end_of_the_line(tm
     text_px = round(text_pt * dpi / 72)
     image[1000:1000 + text_px, 300:900] = 0  # the writing
     image[1000 + text_px - 3:1000 + text_px, 1000:2200:12] = 0  # the dotted line after it
-    writer = CropWriter(Raster(image, dpi), 1, tmp_path, scan_dpi=native)
+    raster = Raster(image, dpi)
+    writer = CropWriter(lambda: SimpleNamespace(raster=raster), 1, tmp_path, scan_dpi=native)
     name = writer((300 / 300 * 72, 1000 * 72 / dpi, 2200 * 72 / dpi, (1000 + text_px) * 72 / dpi), "siret")
     crop = np.asarray(Image.open(tmp_path / name))
     rows = np.flatnonzero((crop < 128).any(axis=1))
