@@ -124,7 +124,7 @@ class FieldReader:
 
     def _set(self, field: FieldDef, words: list[tuple[Page, Word]], doubt: str | None = None,
              zones: Sequence[Zone] = ()) -> None:
-        words = _without_label_tail(words)
+        words = _without_box_edges(_without_label_tail(words))
         specks = [(p, w) for p, w in words if w.source == SOURCE_OCR and _speck(w)]
         if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
             words = [item for item in words if item not in specks]
@@ -791,6 +791,13 @@ def _box_beside(option: Match, side: str) -> Mark | None:
         if overlap > height * 0.5 and -1 <= gap < height:
             return mark
     return None
+
+
+def _without_box_edges(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
+    """An input box's sides read by OCR as "|" or "[" at the ends of the answer."""
+    edges = [(page, replace(word, text=word.text.strip("|[]").strip()) if word.source == SOURCE_OCR else word)
+             for page, word in words]
+    return [(page, word) for page, word in edges if word.text or word.source != SOURCE_OCR]
 
 
 def _without_label_tail(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
