@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from extract.labels import MARGIN, Line, Match
+from extract.labels import MARGIN, Match
 from extract.tokens import BBox, Page, Word
 
 PAD = 2.5  # points around a text line, so a taller widget rectangle still falls inside
