@@ -201,8 +201,8 @@ class FieldReader:
     def _after(self, field: FieldDef) -> Position | None:
         if not field.after:
             return None
-        match = self.index.first(field.after)
-        return match.end if match else None
+        match = self.index.first(field.after)  # the label may stand before it on its line ("Note obtenue à l'index")
+        return Position(match.start.page, match.start.line, 0) if match else None
 
     # -- inline: the rest of the label's line ---------------------------
     def _inline(self, field: FieldDef) -> None:
@@ -210,9 +210,16 @@ class FieldReader:
         if match is None:
             return self._missing(field)
         self.ledger.expect(field.key, match)
+        numeric = field.type in NUMERIC_TYPES
+        beside = self._next_cell(match)
+        if beside is not None:
+            unit = {i for m in self.index.find([field.unit]) for i in m.word_ids} if field.unit else set()
+            words = self._answer_words([beside], excluded=unit, numeric=numeric)
+            while words and words[-1][1].text == "/":
+                words.pop()
+            return self._set(field, words, zones=[beside])
         stop = self._stop_on_line(match, field)
         zone = rest_of_line(match, stop)
-        numeric = field.type in NUMERIC_TYPES
         words = self._answer_words([zone], excluded=set(), numeric=numeric)
         while words and words[-1][1].text == "/":  # the slash printed before a unit such as "/ 100"
             words.pop()
@@ -244,6 +251,14 @@ class FieldReader:
             bottom = max(w.bottom for w in line)
         return zones
 
+    def _next_cell(self, label: Match) -> Zone | None:
+        """The drawn cell right of the cell holding the label (a spreadsheet's or a form's grid)."""
+        cell = cell_of(label.page, label.words[-1].bbox)
+        if cell is None:
+            return None
+        right = label.page.tables[cell.table].right_of(cell)
+        return Zone(label.page, right.bbox) if right is not None else None
+
     def _answer_below(self, match: Match, field: FieldDef) -> tuple[Zone, list[tuple[Page, Word]]] | None:
         """The answer on the lines under a label with nothing after it (an input box below it),
         past a help text printed smaller than the label ("14 chiffres, sans espace"); the field's
@@ -270,7 +285,14 @@ class FieldReader:
             with_unit = [m for m in found
                          if any(_same_row(u, m) for u in self.index.find([field.unit], after=m.end))]
             found = with_unit or found
-        return found[0] if found else None
+        if not found:
+            return None
+        rest = self.index.first(field.after, after=found[0].start) if field.after else None
+        last = found[0].words[-1]
+        if rest is not None and rest.words[0].x0 > last.x1 and \
+                min(rest.words[0].bottom, last.bottom) - max(rest.words[0].top, last.top) > 0.5 * (last.bottom - last.top):
+            return rest  # "Note obtenue à l'index de l'égalité professionnelle   84": the question goes on
+        return found[0]
 
     def _stop_on_line(self, match: Match, field: FieldDef) -> float | None:
         """Where the answer ends on the line: the printed unit, or the next field's label."""
@@ -807,7 +829,7 @@ def _without_label_tail(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word
         words = words[1:]
     if words and words[0][1].text.startswith("("):
         closing = next((i for i, (_, w) in enumerate(words[:HINT_WORDS]) if w.text.endswith(")")), None)
-        if closing is not None and closing + 1 < len(words):
+        if closing is not None:
             return _without_label_tail(words[closing + 1:])
     return words
 

@@ -90,6 +90,9 @@ def _keys(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(_word_key(word) for word in words)
 
 
+_BRACKETED_TAIL = re.compile(r"\s*\([^()]*\)\s*$")  # "Sans objet (moins de 50 salariés)": the reason given
+
+
 def _is_one_of(text: str, words: tuple[str, ...]) -> bool:
     key = _word_key(text)
     return bool(key) and key in _keys(words)
@@ -209,6 +212,6 @@ def normalise(field: FieldDef, raw: str | None, form: Form) -> Normalised:
     """
     if raw is None or not raw.strip():
         return BLANK
-    if _is_one_of(raw, form.non_answers):
+    if _is_one_of(raw, form.non_answers) or _is_one_of(_BRACKETED_TAIL.sub("", raw), form.non_answers):
         return _problem(field, raw, NON_ANSWER, "est une non-réponse écrite ; le champ reste vide")
     return _BY_TYPE[field.type](field, raw, form)

@@ -227,3 +227,16 @@ def test_thin_spaces_before_a_percent_sign_and_between_thousands_are_kept():
     assert _with_thin_spaces(thousands) == "1 480"
     sixteen = [("1", 10.0, 100.0, 15.0, 108.0), ("6", 16.5, 100.0, 21.5, 108.0)]
     assert _with_thin_spaces(sixteen) == "16"
+
+
+def test_an_answer_in_the_drawn_cell_right_of_its_label():
+    words = _line("Note obtenue à l'index de l'égalité professionnelle (plus de 50", 45, 104)
+    words += _line("salariés)", 45, 116) + _line("95 / 100", 330, 110)
+    readings = _read(_page(words, rules=_grid([40, 320, 400], [100, 130])))
+    assert (readings["equality_index.score"].value, readings["equality_index.score"].doubt) == (95, None)
+
+
+def test_a_non_answer_with_its_reason_in_brackets_is_blank():
+    words = _line("Note obtenue à l'index de l'égalité professionnelle", 45, 100)
+    words += _line("Sans objet (moins de 50 salariés)", 330, 100)
+    assert _read(_page(words))["equality_index.score"].value is None
