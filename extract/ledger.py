@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extract.cells import cell_of
 from extract.labels import Match
 from extract.tokens import Word
 
@@ -42,8 +43,11 @@ class Ledger:
 
 
 def _row_words(label: Match) -> list[Word]:
-    """The words right of the label on its (last) line."""
+    """The words right of the label on its (last) line, less the rest of the label's own
+    drawn cell (printed text there is the label's: "(plus de 50 salariés)")."""
     last = label.words[-1]
     height = last.bottom - last.top
-    return [w for w in label.page.words_in((last.x1 + 0.5, last.top - 0.2 * height, label.page.width,
+    cell = cell_of(label.page, last.bbox)
+    start = cell.x1 if cell is not None else last.x1 + 0.5
+    return [w for w in label.page.words_in((start, last.top - 0.2 * height, label.page.width,
                                             last.bottom + 0.2 * height))]
