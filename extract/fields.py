@@ -188,6 +188,10 @@ class FieldReader:
         return f"« {raw} » ressemble à un morceau de libellé imprimé : valeur à vérifier."
 
     @cached_property
+    def _rivals(self) -> list[str]:
+        return _rival_phrases(self.form)
+
+    @cached_property
     def _printed_texts(self) -> list[str]:
         texts = [a for f in self.form.fields for a in f.anchors]
         texts += [a for c in self.form.commitments for a in c.anchors]
@@ -373,19 +377,42 @@ class FieldReader:
         if match is None:
             return self._missing(field)
         limit = Position(match.start.page, match.start.line + 3, 10_000)
-        options = {}
-        for name, words in (("yes", self.form.yes_words[:1]), ("no", self.form.no_words[:1])):
-            found = self.index.find([w.capitalize() for w in words], after=match.end, before=limit,
-                                    rivals=_rival_phrases(self.form))
-            options[name] = found[0] if found else None
-        if not all(options.values()):
-            columns = self._header_above(match)
-            if columns is None:
-                return self._inline(field)
-            self.ledger.expect(field.key, match)
-            return self._set_yes_no(field, columns.cells(self._row_band(match)))
+        options = self._option_pair(match, limit)
         self.ledger.expect(field.key, match)
-        self._decide_options(field, options)
+        if options is not None:
+            return self._decide_options(field, options)
+        columns = self._header_above(match)
+        if columns is not None:
+            return self._set_yes_no(field, columns.cells(self._row_band(match)))
+        if not self._typed_yes_no(field, match, Zone(match.page, match.bbox)):
+            self._inline(field)
+
+    def _option_pair(self, label: Match, limit: Position) -> dict[str, Match] | None:
+        """The printed "Oui" and "Non" of a question: on one row, after its label and before ``limit``."""
+        since = Position(label.start.page, label.start.line, label.bbox[2])  # a wrapped label's first line too
+        found = {name: [m for m in self.index.find([w.capitalize() for w in words], after=since, before=limit,
+                                                   rivals=self._rivals)
+                        if m.word_ids.isdisjoint(label.word_ids)]
+                 for name, words in (("yes", self.form.yes_words[:1]), ("no", self.form.no_words[:1]))}
+        for yes in found["yes"]:
+            no = next((m for m in found["no"] if _same_row(m, yes)), None)
+            hint = no is not None and (yes.words[0].text.startswith("(") or no.words[-1].text.endswith(")"))
+            if no is not None and not hint:  # "(Oui / Non)" printed after a question only says how to answer
+                return {"yes": yes, "no": no}
+        return None
+
+    def _typed_yes_no(self, field: FieldDef, label: Match, zone: Zone) -> bool:
+        """The answer typed after the label: "Négociation d'accords : OUI", "conseil d'administration ?  Non"."""
+        for zone_after in _rests_of_rows(label):
+            words = [w for _, w in _without_label_tail(self._answer_words([zone_after], excluded=set()))]
+            if words:
+                break
+        alone = len(words) == 1 or (len(words) > 1 and SEPARATORS.match(words[1].text))  # "OUI — Détails…"
+        if words and alone and self._yes_no_word(words[0].text) is not None:
+            value = self._yes_no_word(words[0].text)
+            self._set_value(field, value, words[0].text, [Mark(*words[0].bbox, checked=value)], None, zone)
+            return True
+        return False
 
     def _decide_options(self, field: FieldDef, options: dict[str, Match]) -> None:
         """Printed "Oui" and "Non", each with its box: the box before each word when both have
@@ -404,7 +431,7 @@ class FieldReader:
     def _header_above(self, label: Match) -> AnswerColumns | None:
         """An "Oui" / "Non" header standing over the answer cells of the label's row."""
         since = Position(label.start.page, label.start.line - HEADER_REACH, 0)
-        window = {"after": since, "before": label.start, "rivals": _rival_phrases(self.form)}
+        window = {"after": since, "before": label.start, "rivals": self._rivals}
         yeses = self.index.find([w.capitalize() for w in self.form.yes_words[:1]], **window)
         noes = self.index.find([w.capitalize() for w in self.form.no_words[:1]], **window)
         for yes in reversed(yeses):
@@ -642,7 +669,7 @@ class FieldReader:
         """The "Oui" / "Non" header cells of a yes/no table, one per page it is printed on
         (a pair standing on a row label's own line is that row's answer, not a header)."""
         window = {"after": start.end if start else None, "before": end.start if end else None,
-                  "rivals": _rival_phrases(self.form)}
+                  "rivals": self._rivals}
         yeses = self.index.find([w.capitalize() for w in self.form.yes_words[:1]], **window)
         noes = self.index.find([w.capitalize() for w in self.form.no_words[:1]], **window)
         headers = []
@@ -748,21 +775,11 @@ class FieldReader:
         limit = Position(label.start.page, last_row + 2, 0)  # on its line, or on the line under it
         if following is not None and (following.start.page, following.start.line) < (limit.page, limit.line):
             limit = following.start
-        since = Position(label.start.page, label.start.line, label.bbox[2])  # a wrapped label's first line too
-        found = {name: [m for m in self.index.find([w.capitalize() for w in words], after=since, before=limit,
-                                                   rivals=_rival_phrases(self.form)) if m.word_ids.isdisjoint(label.word_ids)]
-                 for name, words in (("yes", self.form.yes_words[:1]), ("no", self.form.no_words[:1]))}
-        options = {"yes": found["yes"][0] if found["yes"] else None}
-        options["no"] = next((m for m in found["no"] if options["yes"] and _same_row(m, options["yes"])), None)
-        if all(options.values()):
+        options = self._option_pair(label, limit)
+        if options is not None:
             self._decide_options(field, options)
             return True
-        words = [w for _, w in _without_label_tail(self._answer_words([rest_of_line(label)], excluded=set()))]
-        if words and self._yes_no_word(words[0].text) is not None:
-            value = self._yes_no_word(words[0].text)
-            self._set_value(field, value, words[0].text, [Mark(*words[0].bbox, checked=value)], None, zone)
-            return True
-        return False
+        return self._typed_yes_no(field, label, zone)
 
     def _single_box(self, done: FieldDef, label: Match, zone: Zone) -> None:
         """SPEC's one box per commitment: ticked is yes (the list rule settles the rest)."""
@@ -898,9 +915,25 @@ def _same_row(match: Match, label: Match) -> bool:
     return min(last.bottom, first.bottom) - max(last.top, first.top) > 0.5 * (last.bottom - last.top)
 
 
+def _rests_of_rows(label: Match) -> list[Zone]:
+    """Right of a wrapped label, row by row, its last row first: where an answer typed after it stands."""
+    rows: dict[int, list[Word]] = {}
+    for word, row in zip(label.words, label.line.rows[label.first:label.last + 1]):
+        rows.setdefault(row, []).append(word)
+    zones = []
+    for words in reversed(list(rows.values())):
+        last = max(words, key=lambda w: w.x1)
+        zones.append(Zone(label.page, (last.x1 + 0.5, last.top - PAD, label.page.width, last.bottom + PAD)))
+    return zones
+
+
 def _rival_phrases(form: Form) -> list[str]:
-    """Longer labels that begin with "Non" ("Non cadres", "Non binaire")."""
-    return [a for t in form.tables.values() for axis in t.rows + t.columns for a in axis.anchors
-            if fold(a).startswith("non") and len(fold(a)) > 3]
+    """Longer printed phrases holding the word "Oui" or "Non", where it is no option to tick:
+    "Non cadres", "Non binaire", "Si oui, détailler", "Non renseigné"."""
+    phrases = [a for t in form.tables.values() for axis in t.rows + t.columns for a in axis.anchors]
+    phrases += [a for f in form.fields for a in f.anchors] + list(form.commitment_details_anchors)
+    phrases += list(form.non_answers)
+    options = {fold(w) for w in form.yes_words[:1] + form.no_words[:1]}
+    return [p for p in phrases if len(p.split()) > 1 and options & {fold(w) for w in re.split(r"[\s,]+", p)}]
 
 
