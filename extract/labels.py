@@ -267,7 +267,7 @@ def _key(position: Position) -> tuple[int, int, float]:
 def _best_per_span(matches: list[Match]) -> list[Match]:
     """Keep the longest match where several anchors cover the same words."""
     kept: list[Match] = []
-    for match in sorted(matches, key=lambda m: (-m.length, -m.score)):
+    for match in sorted(matches, key=lambda m: (-m.length, -m.score, m.first)):  # its own line's start first
         if not any(k.word_ids & match.word_ids for k in kept):
             kept.append(match)
     return sorted(kept, key=lambda m: (_key(m.start), -m.length))

@@ -240,3 +240,16 @@ def test_a_non_answer_with_its_reason_in_brackets_is_blank():
     words = _line("Note obtenue à l'index de l'égalité professionnelle", 45, 100)
     words += _line("Sans objet (moins de 50 salariés)", 330, 100)
     assert _read(_page(words))["equality_index.score"].value is None
+
+
+def test_a_wrapped_label_right_under_a_short_one_is_found_from_its_own_line():
+    """"Signature de plan d'actions" / "Organisation de formations en" / "interne": the wrapped
+    label starts its own line even though the label above could be read as stacked with it."""
+    words = _line("Engagements spécifiques de la structure", 40, 80)
+    words += _line("Oui", 265, 100) + _line("Non", 315, 100)
+    words += _line("Signature de plan d'actions", 50, 120) + _line("X", 318, 120)
+    words += _line("Organisation de formations en", 50, 133) + _line("X", 268, 133)
+    words += _line("interne", 50, 146)
+    readings = _read(_page(words))
+    assert readings["commitments.training.done"].value is True
+    assert readings["commitments.action_plan.done"].value is False
