@@ -8,6 +8,7 @@ place with certainty is returned with a ``doubt``, never guessed.
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from functools import cached_property
@@ -24,6 +25,7 @@ from extract.zones import PAD, Grid, Zone, block_between, line_below_at, rest_of
 from questionnaire.definition import Commitment, FieldDef, Form, Table
 from questionnaire.record import SOURCE_OCR, Reading
 
+log = logging.getLogger(__name__)
 LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
 SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in one-line answers
 CONTINUED_LINES = 3  # an inline text answer wraps onto this many lines at most
@@ -60,18 +62,27 @@ class FieldReader:
 
     # -- the whole form -------------------------------------------------
     def read(self) -> dict[str, Reading]:
+        steps = {"inline": self._inline, "choice": self._choice, "area": self._area}
         for field in self.form.fields:
-            if field.read == "inline":
-                self._inline(field)
-            elif field.read == "choice":
-                self._choice(field)
-            elif field.read == "area":
-                self._area(field)
+            if field.read in steps:
+                self._guarded(lambda f=field: steps[f.read](f), [field.key])
         for table in self.form.tables.values():
-            self._table(table)
-        self._commitments()
+            self._guarded(lambda t=table: self._table(t), [f.key for f in self.form.fields if f.table == table.id])
+        self._guarded(self._commitments, [k for c in self.form.commitments for k in (c.done_key, c.details_key)])
         self._leftovers()
         return self.readings
+
+    def _guarded(self, step, keys: list[str]) -> None:
+        """One reading step; should it fail on an odd page, its fields go to review and the others
+        are still read (the traceback is logged at debug level, the officer sees a sentence)."""
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - one field's reading must not lose the whole file
+            log.debug("field reading failed for %s", ", ".join(keys), exc_info=True)
+            for key in keys:
+                if key not in self.readings or self.readings[key].doubt is None:
+                    self.readings[key] = Reading(key, doubt="Lecture de ce champ impossible (mise en page "
+                                                            "inattendue) : valeur à vérifier.")
 
     def _leftovers(self) -> None:
         """Words the bidder wrote on a field's line that no field took: the field is doubtful."""

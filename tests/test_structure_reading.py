@@ -253,3 +253,16 @@ def test_a_wrapped_label_right_under_a_short_one_is_found_from_its_own_line():
     readings = _read(_page(words))
     assert readings["commitments.training.done"].value is True
     assert readings["commitments.action_plan.done"].value is False
+
+
+def test_a_step_that_fails_sends_its_fields_to_review_and_the_others_are_read(monkeypatch):
+    from extract import fields
+
+    def broken(self, table):
+        raise ValueError("odd page")
+
+    monkeypatch.setattr(fields.FieldReader, "_table", broken)
+    words = _line("Raison sociale", 50, 100) + _line("SARL Duriez", 280, 100)
+    readings = _read(_page(words))
+    assert readings["structure_name"].value == "SARL Duriez"
+    assert readings["staff.managers.women"].value is None and "impossible" in readings["staff.managers.women"].doubt
