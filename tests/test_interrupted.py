@@ -40,6 +40,13 @@ def _stored(output: Path) -> int:
         return 0
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """A run started from a terminal hears Ctrl-C; one started under a background job (a shell
+    script's `cmd &`, as a CI or a landing script may run the tests) inherits SIGINT ignored,
+    and Python then rightly ignores it too. The test wants the terminal's case."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _kill_when_stored(process: subprocess.Popen, output: Path, at_least: int, total: int) -> None:
     deadline = time.monotonic() + 120
     while _stored(output) < at_least and time.monotonic() < deadline:
@@ -77,7 +84,7 @@ def test_ctrl_c_stops_with_a_french_sentence_and_the_next_run_goes_on(tmp_path: 
     process = subprocess.Popen([sys.executable, "-c", "import cli; cli.main()", "run", str(inbox),
                                 "--output", str(output), "--workers", "1"],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
     deadline = time.monotonic() + 120
     while _stored(output) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
