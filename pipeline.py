@@ -24,7 +24,7 @@ from filelock import FileLock, Timeout
 from analyse import stamps
 from analyse.backup import BACKUP_NAME, secure as secure_history
 from analyse.corrections import Correction, FoundCorrections, read_choices, read_corrections
-from analyse.edits import SNAPSHOT, changes, remember
+from analyse.edits import SNAPSHOT, book_cells, changes, remember
 from analyse.export import write_csv, write_jsonl
 from analyse.report import for_terminal
 from analyse.store import Store
@@ -401,8 +401,9 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
 
     publication = options.publication
     digests = store.digests()
-    write = functools.partial(write_tender_workbook, run_date=started.date(), publication=publication,
-                              egapro_checked=checked, choices=store.choices(), inbox=inbox)
+    write = functools.partial(_write_and_note, functools.partial(
+        write_tender_workbook, run_date=started.date(), publication=publication, egapro_checked=checked,
+        choices=store.choices(), inbox=inbox), form=store.form)
     jobs = [(tender, tender_book(output, tender),
              stamps.inputs_digest(content, tender, publication, checked, str(inbox.absolute())))  # its links
             for tender, content in digests.items()]
@@ -417,9 +418,19 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
                 lambda path: write_territory_workbook(store, path, started.date(), publication=publication,
                                                       egapro_checked=checked)):
             written.append(territory)
-        written += [path for path, inputs, future in pending
-                    if _attempt(outputs, store, output, path, inputs, lambda path: future.result())]
-    _remember(outputs, output, written, store.form)
+        noted = {}
+        for path, inputs, future in pending:
+            if _attempt(outputs, store, output, path, inputs, lambda path: noted.setdefault(path, future.result())):
+                written.append(path)
+    _remember(outputs, output, written, store.form, noted)
+
+
+def _write_and_note(write: Callable[..., Path], records: list[Record], tender: str, path: Path, form: Form
+                    ) -> dict:
+    """Write a tender workbook, then read its cells not read back (:func:`analyse.edits.book_cells`),
+    both in the writing process."""
+    write(records, tender, path)
+    return book_cells(path, form)
 
 
 def _to_write(outputs: Outputs, store: Store, output: Path, path: Path, inputs: str) -> bool:
@@ -442,12 +453,12 @@ def _attempt(outputs: Outputs, store: Store, output: Path, path: Path, inputs: s
     return False
 
 
-def _remember(outputs: Outputs, output: Path, books: list[Path], form: Form) -> None:
+def _remember(outputs: Outputs, output: Path, books: list[Path], form: Form, noted: dict[Path, dict]) -> None:
     """Note the cells of the workbooks written that are not read back (:mod:`analyse.edits`), all at once."""
     if not books:
         return
     try:
-        remember(output, books, form)
+        remember(output, books, form, noted)
     except OSError as error:
         outputs.problems[output / SNAPSHOT] = (
             f"{output / SNAPSHOT} n'a pas pu être écrit ({why(error)}) : une modification faite hors des "

@@ -27,11 +27,14 @@ SNAPSHOT = ".egalite-cellules.json"  # in the output folder, beside the workbook
 SHOWN = 3  # cells named per sheet; the others are counted
 
 
-def remember(output: Path, books: list[Path], form: Form) -> None:
+def remember(output: Path, books: list[Path], form: Form, noted: dict[Path, dict] | None = None) -> None:
     """Note the cells of ``books`` that are not read back (after the run wrote them); the notes
-    of the workbooks not written this time (kept as they were) stay."""
+    of the workbooks not written this time (kept as they were) stay. ``noted`` holds the
+    :func:`book_cells` of books already read (by the processes that wrote them)."""
+    noted = noted or {}
     snapshot = _snapshot(output)
-    snapshot |= {book.relative_to(output).as_posix(): _cells(book, form) for book in books if book.is_file()}
+    snapshot |= {book.relative_to(output).as_posix(): noted.get(book) or book_cells(book, form)
+                 for book in books if book.is_file()}
     handle, temporary = tempfile.mkstemp(prefix=".egalite-", suffix=".json", dir=output)
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         json.dump(snapshot, stream, ensure_ascii=False)
@@ -47,7 +50,7 @@ def changes(output: Path, form: Form, untouched: Callable[[Path], bool] = lambda
         if not book.is_file() or untouched(book):
             continue
         try:
-            now = _cells(book, form)
+            now = book_cells(book, form)
         except Exception:  # noqa: BLE001 - a damaged workbook is reported by the corrections' reader
             continue
         for sheet, cells in sheets.items():
@@ -88,7 +91,7 @@ def _order(coord: str) -> tuple[int, str]:
     return int(coord[len(letters):]), f"{len(letters):02d}{letters}"
 
 
-def _cells(book: Path, form: Form) -> dict[str, dict[str, str]]:
+def book_cells(book: Path, form: Form) -> dict[str, dict[str, str]]:
     """Each sheet's cells as text, except those the next run reads back."""
     workbook = load_workbook(book, read_only=True)
     try:
