@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from analyse.report import for_terminal
 from exit_codes import EgaliteError, Exit, InputError, why
 from locales import speak_french
 
@@ -36,7 +37,7 @@ class Egalite(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except EgaliteError as error:
-            click.secho(error.message, fg="red", err=True)
+            click.secho(for_terminal(error.message), fg="red", err=True)
             ctx.exit(int(error.exit_code))
         except KeyboardInterrupt:
             click.secho(INTERRUPTED, fg="yellow", err=True)
@@ -142,8 +143,8 @@ def debug(file: Path, output: Path) -> None:
         raise InputError(f"Fichier introuvable : {file}")
     written = debug_file(file, output)
     for path in written:
-        click.echo(f"  {path}")
-    click.echo(f"{len(written)} image(s) écrite(s) dans {output}")
+        click.echo(for_terminal(f"  {path}"))
+    click.echo(for_terminal(f"{len(written)} image(s) écrite(s) dans {output}"))
 
 
 if __name__ == "__main__":

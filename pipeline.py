@@ -176,7 +176,7 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
     started = datetime.now().replace(microsecond=0)
     restored = secure_history(output / STORE_NAME)
     if restored:
-        click.secho(restored, fg="yellow", err=True)
+        click.secho(for_terminal(restored), fg="yellow", err=True)
     store = Store(output / STORE_NAME)
     records: list[Record] = []
     try:
@@ -261,7 +261,7 @@ def _read_corrections(output: Path, store: Store, form: Form) -> FoundCorrection
     if notices or found.notices:
         click.secho("Modifications des classeurs qui ne sont pas relues :", fg="yellow")
     for notice in notices + found.notices:
-        click.secho(f"  {notice}", fg="yellow")
+        click.secho(for_terminal(f"  {notice}"), fg="yellow")
     return found
 
 
@@ -371,7 +371,7 @@ def _egapro_index(output: Path, options: RunOptions):
     try:
         index = egapro.EgaproIndex.load(path)
     except egapro.EgaproError as error:
-        click.secho(str(error), fg="red", err=True)
+        click.secho(for_terminal(str(error)), fg="red", err=True)
         return None
     if options.egapro:
         egapro.remember(options.egapro, output)
@@ -515,7 +515,7 @@ def _print_summary(summary: dict, written: list[Path]) -> None:
     click.secho(f"{summary['files']} fichier(s) lu(s) : {summary['ok']} OK, "
                 f"{summary['review']} à vérifier, {summary['rejected']} rejeté(s).", bold=True)
     for path in written:
-        click.echo(f"{'Classeur' if path.suffix == '.xlsx' else 'Résultats'} : {path}")
+        click.echo(for_terminal(f"{'Classeur' if path.suffix == '.xlsx' else 'Résultats'} : {path}"))
 
 
 @contextmanager
@@ -564,8 +564,8 @@ def debug_file(path: Path, output: Path) -> list[Path]:
     if not seen.pages:
         raise InputError(f"{path} n'a pas pu être lu : {seen.record.error}")
     if seen.record.rejected:
-        click.secho(f"Ce fichier n'a pas été reconnu comme le questionnaire : {seen.record.error} "
-                    f"Ses {len(seen.pages)} premières pages sont dessinées.", fg="yellow", err=True)
+        click.secho(for_terminal(f"Ce fichier n'a pas été reconnu comme le questionnaire : {seen.record.error} "
+                                 f"Ses {len(seen.pages)} premières pages sont dessinées."), fg="yellow", err=True)
     try:
         return write_pictures(item.path, seen, output)
     except OSError as error:

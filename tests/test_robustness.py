@@ -282,3 +282,13 @@ def test_workbook_cells_are_quoted_after_invisible_characters() -> None:
     assert put(ws, 1, 1, "\u200b=HYPERLINK(\"x\")").quotePrefix
     assert put(ws, 2, 1, "＝1+1").quotePrefix
     assert not put(ws, 3, 1, "Texte").quotePrefix
+
+
+def test_names_with_terminal_escapes_never_reach_the_terminal(tmp_path: Path) -> None:
+    """A consultation folder named with escape sequences: every line printed is stripped of them."""
+    inbox = tmp_path / "entrée"
+    (inbox / "VM\x1b[2J\x1b]0;pirate\x07-2026").mkdir(parents=True)
+    shutil.copy(SAMPLE, inbox / "VM\x1b[2J\x1b]0;pirate\x07-2026" / "Lefebvre\x1b[31m.pdf")
+    result = _run(inbox, tmp_path / "sortie")
+    assert result.exit_code == 0, result.output
+    assert "Classeur" in result.output and not any(c in result.output for c in "\x1b\x07")
