@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from extract.cells import cell_of
 from extract.labels import Match
-from extract.tokens import BBox, Page
+from extract.tokens import BBox, Page, share_row
 from extract.zones import PAD, Zone
 
 SEPARATORS = {"/", "ou", "-", "–"}  # "Oui / Non" in one header cell: one column where the word is typed
@@ -79,15 +79,12 @@ def _spans_between(yes: Match, no: Match) -> tuple[tuple[float, float], tuple[fl
 
 def _shared(yes: Match, no: Match) -> bool:
     """Whether "Oui" and "Non" head one column: adjacent words with a separator between them."""
-    if not _same_row_words(yes.words[-1], no.words[0]):
+    if not share_row(yes.words[-1], no.words[0]):
         return False
     left, right = sorted((yes, no), key=lambda m: m.bbox[0])
     between = [w.text.lower() for w in left.page.words_in((left.bbox[2], left.bbox[1], right.bbox[0], left.bbox[3]))]
     return len(between) == 1 and between[0] in SEPARATORS and right.bbox[0] - left.bbox[2] < 3 * (left.bbox[3] - left.bbox[1])
 
-
-def _same_row_words(a, b) -> bool:
-    return min(a.bottom, b.bottom) - max(a.top, b.top) > 0.5 * min(a.bottom - a.top, b.bottom - b.top)
 
 
 def row_bands(page: Page, labels: list[BBox], top: float, bottom: float,

@@ -20,7 +20,7 @@ from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position, fold
 from extract.ledger import Ledger
 from extract.normalise import clean_text, normalise
 from extract.pdfium_text import TICK_GLYPHS
-from extract.tokens import Mark, Page, Word, union
+from extract.tokens import Mark, Page, Word, share_row, union
 from extract.zones import PAD, Grid, Zone, block_between, line_below_at, rest_of_line, spans
 from questionnaire.definition import Commitment, FieldDef, Form, Table
 from questionnaire.record import SOURCE_OCR, Reading
@@ -171,8 +171,8 @@ class FieldReader:
     def _set_value(self, field: FieldDef, value, raw: str | None, marks: Sequence[Mark],
                    doubt: str | None = None, zone: Zone | None = None) -> None:
         reading = Reading(field.key, value=value, raw=raw, doubt=doubt)
-        for mark in marks:
-            self.ledger.claim(self.pages[0].words_in(mark.bbox) if zone is None else zone.page.words_in(mark.bbox))
+        for mark in marks if zone is not None else ():  # a tick's page is its zone's
+            self.ledger.claim(zone.page.words_in(mark.bbox))
         if marks:
             reading.source = marks[0].source
             reading.bbox = union([m.bbox for m in marks])
@@ -304,8 +304,7 @@ class FieldReader:
             return None
         rest = self.index.first(field.after, after=found[0].start) if field.after else None
         last = found[0].words[-1]
-        if rest is not None and rest.words[0].x0 > last.x1 and \
-                min(rest.words[0].bottom, last.bottom) - max(rest.words[0].top, last.top) > 0.5 * (last.bottom - last.top):
+        if rest is not None and rest.words[0].x0 > last.x1 and share_row(last, rest.words[0]):
             return rest  # "Note obtenue à l'index de l'égalité professionnelle   84": the question goes on
         return found[0]
 
@@ -326,7 +325,7 @@ class FieldReader:
         (a neighbouring panel or cell: "SAS Dupont      Genre des personnes…")."""
         last = match.words[-1]
         height = last.bottom - last.top
-        row = sorted(rest_of_line(match).page.words_in(rest_of_line(match).bbox), key=lambda w: w.x0)
+        row = sorted(match.page.words_in(rest_of_line(match).bbox), key=lambda w: w.x0)
         previous = last
         for word in row:
             if id(word) in self.labels and word.x0 - previous.x1 > height * GROUP_GAP:
@@ -398,18 +397,26 @@ class FieldReader:
         if not self._typed_yes_no(field, match, Zone(match.page, match.bbox)):
             self._inline(field)
 
+    def _yes_no_pairs(self, after: Position | None, before: Position | None) -> list[tuple[Match, Match]]:
+        """Printed "Oui" and "Non" standing on one row, in reading order ("Oui" inside a longer
+        printed phrase, "Si oui, détailler", is none)."""
+        window = {"after": after, "before": before, "rivals": self._rivals}
+        yeses = self.index.find([w.capitalize() for w in self.form.yes_words[:1]], **window)
+        noes = self.index.find([w.capitalize() for w in self.form.no_words[:1]], **window)
+        pairs = []
+        for yes in yeses:
+            no = next((n for n in noes if n.page is yes.page and _same_row(n, yes)), None)
+            if no is not None:
+                pairs.append((yes, no))
+        return pairs
+
     def _option_pair(self, label: Match, limit: Position) -> dict[str, Match] | None:
         """The printed "Oui" and "Non" of a question: on one row, after its label and before ``limit``."""
         since = Position(label.start.page, label.start.line, label.bbox[2])  # a wrapped label's first line too
-        found = {name: [m for m in self.index.find([w.capitalize() for w in words], after=since, before=limit,
-                                                   rivals=self._rivals)
-                        if m.word_ids.isdisjoint(label.word_ids)]
-                 for name, words in (("yes", self.form.yes_words[:1]), ("no", self.form.no_words[:1]))}
-        for yes in found["yes"]:
-            no = next((m for m in found["no"] if _same_row(m, yes)), None)
-            hint = no is not None and (yes.words[0].text.startswith("(") or no.words[-1].text.endswith(")"))
-            if no is not None and not hint:  # "(Oui / Non)" printed after a question only says how to answer
-                return {"yes": yes, "no": no}
+        for yes, no in self._yes_no_pairs(since, limit):
+            hint = yes.words[0].text.startswith("(") or no.words[-1].text.endswith(")")
+            if not hint and label.word_ids.isdisjoint(yes.word_ids | no.word_ids):
+                return {"yes": yes, "no": no}  # "(Oui / Non)" after a question only says how to answer
         return None
 
     def _typed_yes_no(self, field: FieldDef, label: Match, zone: Zone) -> bool:
@@ -442,12 +449,8 @@ class FieldReader:
     def _header_above(self, label: Match) -> AnswerColumns | None:
         """An "Oui" / "Non" header standing over the answer cells of the label's row."""
         since = Position(label.start.page, label.start.line - HEADER_REACH, 0)
-        window = {"after": since, "before": label.start, "rivals": self._rivals}
-        yeses = self.index.find([w.capitalize() for w in self.form.yes_words[:1]], **window)
-        noes = self.index.find([w.capitalize() for w in self.form.no_words[:1]], **window)
-        for yes in reversed(yeses):
-            no = next((n for n in noes if n.page is yes.page and _same_row(n, yes)), None)
-            if no is not None and yes.page is label.page and min(yes.bbox[0], no.bbox[0]) > label.bbox[2]:
+        for yes, no in reversed(self._yes_no_pairs(since, label.start)):
+            if yes.page is label.page and min(yes.bbox[0], no.bbox[0]) > label.bbox[2]:
                 return AnswerColumns.from_header(yes, no)
         return None
 
@@ -679,14 +682,9 @@ class FieldReader:
                         row_labels: list[Match]) -> list[AnswerColumns]:
         """The "Oui" / "Non" header cells of a yes/no table, one per page it is printed on
         (a pair standing on a row label's own line is that row's answer, not a header)."""
-        window = {"after": start.end if start else None, "before": end.start if end else None,
-                  "rivals": self._rivals}
-        yeses = self.index.find([w.capitalize() for w in self.form.yes_words[:1]], **window)
-        noes = self.index.find([w.capitalize() for w in self.form.no_words[:1]], **window)
         headers = []
-        for yes in yeses:
-            no = next((n for n in noes if n.page is yes.page and _same_row(n, yes)), None)
-            if no is None or any(m.page is yes.page and _same_row(m, yes) for m in row_labels):
+        for yes, no in self._yes_no_pairs(start.end if start else None, end.start if end else None):
+            if any(m.page is yes.page and _same_row(m, yes) for m in row_labels):
                 continue
             on_page = [m for m in row_labels if m.page is yes.page]
             heads_rows = on_page and all(m.bbox[1] > yes.bbox[3] for m in on_page)
@@ -744,12 +742,15 @@ class FieldReader:
         self._decide_choice(field, states, zone)
 
     def _yes_no_word(self, text: str) -> bool | None:
-        folded = fold(text)
-        if folded in {fold(w) for w in self.form.yes_words if len(w) > 1}:
-            return True
-        if folded in {fold(w) for w in self.form.no_words if len(w) > 1}:
-            return False
-        return None
+        """True for "Oui"/"OUI"/"oui", False for "Non", None for anything else (one-letter
+        words such as "x" or "o" are ticks or noise here, not answers)."""
+        return self._yes_no_words.get(fold(text))
+
+    @cached_property
+    def _yes_no_words(self) -> dict[str, bool]:
+        words = {fold(w): False for w in self.form.no_words if len(w) > 1}
+        words.update({fold(w): True for w in self.form.yes_words if len(w) > 1})
+        return words
 
     def _cell_tick(self, zone: Zone) -> tuple[Mark | None, bool | None]:
         """What a tick cell holds: a box and its state, a tick typed (X, ✓, the word), or nothing."""
@@ -834,11 +835,9 @@ def _joined(words: list[tuple[Page, Word]]) -> str:
 def _box_beside(option: Match, side: str) -> Mark | None:
     """The box standing just before (or after) an option's word on its line."""
     x0, top, x1, bottom = option.bbox
-    height = bottom - top
     for mark in option.page.marks:
-        overlap = min(bottom, mark.bottom) - max(top, mark.top)
         gap = x0 - mark.x1 if side == "before" else mark.x0 - x1
-        if overlap > height * 0.5 and -1 <= gap < height:
+        if share_row(option.words[0], mark) and -1 <= gap < bottom - top:
             return mark
     return None
 
@@ -922,8 +921,7 @@ def _near_line(match: Match, header: Match) -> bool:
 
 def _same_row(match: Match, label: Match) -> bool:
     """Whether a match stands on the line of the label's last word."""
-    last, first = label.words[-1], match.words[0]
-    return min(last.bottom, first.bottom) - max(last.top, first.top) > 0.5 * (last.bottom - last.top)
+    return share_row(label.words[-1], match.words[0])
 
 
 def _rests_of_rows(label: Match) -> list[Zone]:

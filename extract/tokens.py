@@ -171,6 +171,12 @@ class Page:
         return [cell for table in self.tables for cell in table.cells]
 
 
+def share_row(a: Boxed, b: Boxed, share: float = 0.5) -> bool:
+    """Whether two boxes stand on one text row: they overlap vertically by more than
+    ``share`` of the first one's height."""
+    return min(a.bottom, b.bottom) - max(a.top, b.top) > share * (a.bottom - a.top)
+
+
 def union(boxes: Iterable[BBox]) -> BBox:
     """The smallest box holding all ``boxes``."""
     x0s, tops, x1s, bottoms = zip(*boxes)
