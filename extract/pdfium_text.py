@@ -96,6 +96,7 @@ def _symbol_family(handle, index: int) -> str:
 
 THIN_SPACE = 0.08  # a gap this share of the text's height, where French sets a thin space
 THIN_SPACE_BEFORE = frozenset("%€:;!?»")
+_FOUR_FIGURES = re.compile(r"\d{4}")
 LETTER_RUN = 5  # at least this many one-letter words in a row: letter-spaced text
 LETTER_SPACING_MAX = 0.6  # letter spacing wider than this share of the text's height is no spacing
 WORD_GAP_SHARE = 1.5  # in letter-spaced text, a gap this much wider than the spacing parts words
@@ -128,7 +129,7 @@ def _join_letter_spaced(words: list[list[tuple]]) -> list[list[tuple]]:
     joined, index = [], 0
     while index < len(words):
         end = index
-        while end + 1 < len(words) and _glyphs(words[end + 1]) <= 2 and _same_line(words[end][-1], words[end + 1][0]):
+        while end + 1 < len(words) and _short(words[end + 1]) and _same_line(words[end][-1], words[end + 1][0]):
             end += 1
         run = words[index:end + 1]
         if len(run) >= LETTER_RUN and sum(_glyphs(w) == 1 for w in run) >= 0.7 * len(run):
@@ -150,6 +151,11 @@ def _join_letter_spaced(words: list[list[tuple]]) -> list[list[tuple]]:
             joined.extend(run)
         index = end + 1
     return joined
+
+
+def _short(word: list[tuple]) -> bool:
+    """One or two glyphs: a letter of letter-spaced text (a ligature's letters share one box)."""
+    return len(word) <= 2 or (len(word) <= 4 and _glyphs(word) <= 2)
 
 
 def _glyphs(word: list[tuple]) -> int:
@@ -176,6 +182,9 @@ def _with_thin_spaces(chars: list[tuple]) -> str:
     """A word's text, with the thin no-break space French puts before « % € : ; ! ? » and
     before a group of three figures ("1 480", "3 %") where the producer left only a gap, not
     a character. Letter-spaced text, with wide gaps throughout, gets none."""
+    text = "".join(c[0] for c in chars)
+    if not THIN_SPACE_BEFORE.intersection(text[1:]) and not _FOUR_FIGURES.search(text):
+        return text  # most words: nothing where a thin space could stand
     digits = "".join("d" if c[0].isdigit() else "." for c in chars)
     candidates = {i for i in range(1, len(chars)) if chars[i][0] in THIN_SPACE_BEFORE
                   or (digits[i - 1] == "d" and digits[i:i + 4] in ("ddd", "ddd."))}
