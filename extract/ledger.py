@@ -16,7 +16,7 @@ from extract.cells import cell_of
 from extract.labels import Match
 from extract.tokens import Word
 
-IGNORED = re.compile(r"^([._…]{2,}|_+|…|[:;.,?!\-–—/*()%]+|\(.*\))$")  # leaders, punctuation, hints in brackets
+IGNORED = re.compile(r"^([._…]{2,}|_+|…|[:;.,?!\-–—/*()%‘’'\"«»|]+|\(.*\))$")  # leaders, punctuation, hints in brackets
 
 
 @dataclass
