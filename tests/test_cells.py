@@ -63,7 +63,7 @@ def test_a_three_by_three_grid_gives_nine_cells_on_a_grid():
 
 
 def test_merged_cells_span_the_grid_rows_and_columns_they_cover():
-    xs, ys = [50, 150, 250, 350], [100, 130, 160, 190]
+    ys = [100, 130, 160, 190]
     rules = [Rule(50, y, 350, y) for y in ys if y != 160] + [Rule(50, 160, 250, 160)]  # last column merged below row 1
     rules += [Rule(50, 100, 50, 190), Rule(350, 100, 350, 190), Rule(250, 100, 250, 190),
               Rule(150, 100, 150, 130), Rule(150, 160, 150, 190)]  # the middle row's first two columns merged
