@@ -21,12 +21,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from analyse.excel import (ANSWERS_SHEET, CORRECTED_HEADER, DECISION_HEADER, FILE_HEADER, KEY_HEADER,
                            LABEL_HEADER, MULTIPLE_SHEET, READ_HEADER, RETAINED_HEADER, RETAINED_WRITTEN_HEADER,
-                           REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, VALIDATE, answer_cell,
-                           cell_text, french_date, is_truncated)
-from analyse.validate import show_value, validate
-from extract.normalise import NON_ANSWER, normalise, quote
+                           REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, VALIDATE, french_date,
+                           is_truncated)
+from analyse.validate import validate
 from questionnaire.definition import FieldDef, Form
 from questionnaire.record import SOURCE_CORRECTION, Finding, Reading, Record
+from questionnaire.text import quote
+from questionnaire.types import NON_ANSWER, answer_cell, cell_text, normalise, show as show_value
 
 AUTHOR = "correction"
 RULE_APPLIED = "correction"

@@ -20,8 +20,9 @@ from typing import Any, Callable
 
 from openpyxl import load_workbook
 
-from analyse.excel import ANSWERS_SHEET, CORRECTED_HEADER, READ_BACK_COLUMNS, REVIEW_SHEET, cell_text
+from analyse.excel import ANSWERS_SHEET, CORRECTED_HEADER, READ_BACK_COLUMNS, REVIEW_SHEET
 from questionnaire.definition import Form
+from questionnaire.types import cell_text
 
 SNAPSHOT = ".egalite-cellules.json"  # in the output folder, beside the workbooks
 SHOWN = 3  # cells named per sheet; the others are counted

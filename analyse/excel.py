@@ -28,9 +28,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from analyse.atomic import replacing
 from analyse.formula import runs_as_formula
 from questionnaire.definition import FieldDef, Form
+from questionnaire.types import EXCEL_CELL_LIMIT, PERCENT_FORMAT, type_of
 
-EXCEL_CELL_LIMIT = 32_767
-PERCENT_FORMAT = "0.0%"
 TRUNCATION_NOTE = " […] [texte tronqué : {total} caractères au total, limite d'une cellule Excel ; texte complet dans records.jsonl]"
 
 BOLD = Font(bold=True)
@@ -195,87 +194,19 @@ def french_date(day: date | datetime) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Answers as cells, and cells back as text (corrections).
-
-def answer_cell(field: FieldDef, value: Any, form: Form) -> tuple[Any, str | None]:
-    """The cell value and number format showing ``value`` of ``field``.
-
-    Booleans read Oui/Non and genders their French label, as on the form;
-    percentages (0–100 in records) become fractions formatted as percentages.
-    """
-    if value is None:
-        return None, None
-    if field.type == "bool":
-        return ("Oui" if value else "Non"), None
-    if field.type == "percentage" and isinstance(value, (int, float)):
-        return value / 100, PERCENT_FORMAT
-    if field.type == "gender" and field.table:
-        labels = {axis.id: axis.label for axis in form.tables[field.table].columns}
-        return labels.get(value, str(value)), None
-    if isinstance(value, (int, float, str)):
-        return value, None
-    return str(value), None
-
-
-def cell_text(value: Any, number_format: str | None) -> str | None:
-    """What the officer typed in a cell, as text for the normaliser.
-
-    Numbers come back in French notation; a number in a percentage cell is
-    the fraction Excel stores, turned back into a share out of 100.
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        return "Oui" if value else "Non"
-    if isinstance(value, (int, float)):
-        if number_format and "%" in number_format:
-            value = round(value * 100, 10)
-        return french_number(value)
-    if isinstance(value, (date, datetime)):
-        return french_date(value)
-    return str(value)
-
-
-def french_number(value: int | float) -> str:
-    if float(value).is_integer():
-        return str(int(value))
-    return repr(float(value)).replace(".", ",")
-
-
-# ---------------------------------------------------------------------------
 # What the officer may type: drop-down lists and checks per field type.
 
 def typed_format(field: FieldDef) -> str | None:
     """The number format of a cell typed for ``field``: text where what is typed must stay as typed."""
-    return "@" if field.type in ("text", "siret") else None
+    return type_of(field).typed_format
 
 
 def field_validation(field: FieldDef, form: Form, cell: str) -> DataValidation:
     """The drop-down list or check of a cell typed for ``field`` (``cell``: the first one it covers),
     with a French input message; Excel and LibreOffice apply it as the officer types."""
-    bounds = form.types.get(field.type, {})
-    low, high = bounds.get("min"), bounds.get("max")
-    if field.type == "bool":
-        return _validation(field, "list", "Choisissez Oui ou Non.", formula1='"Oui,Non"')
-    if field.type == "gender":
-        labels = ",".join(choice.label for choice in form.choices["gender"])
-        return _validation(field, "list", "Choisissez dans la liste.", formula1=f'"{labels}"')
-    if field.type == "count":
-        return _validation(field, "whole", f"Un nombre entier, {low} ou plus.",
-                           operator="greaterThanOrEqual", formula1=str(low))
-    if field.type == "percentage":
-        return _validation(field, "decimal", f"Un pourcentage de {low} à {high} : tapez 40 pour 40 %.",
-                           operator="between", formula1=str(low), formula2=str(high))
-    if field.type == "score":
-        nc = bounds.get("not_computable", "NC")
-        return _validation(field, "custom", f"Une note de {low} à {high}, ou {nc} (non calculable).",
-                           formula1=f'OR(AND(ISNUMBER({cell}),{cell}>={low},{cell}<={high}),{cell}="{nc}")')
-    if field.type == "siret":
-        return _validation(field, "textLength", "Les 14 chiffres du SIRET.", operator="between",
-                           formula1="14", formula2="17", errorStyle="warning")
-    limit = field.max_length or EXCEL_CELL_LIMIT
-    return _validation(field, "textLength", f"Texte libre ({limit} caractères au plus).",
-                       operator="lessThanOrEqual", formula1=str(limit), errorStyle="warning")
+    entry = type_of(field).entry(field, form)
+    options = {name: value.replace("{cell}", cell) for name, value in entry.options.items()}
+    return _validation(field, entry.kind, entry.prompt, **options)
 
 
 def decision_validation() -> DataValidation:

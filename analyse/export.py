@@ -10,13 +10,14 @@ import json
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, Callable, Iterable, Iterator, TextIO
 
 from analyse.atomic import replacing
-from analyse.excel import french_number
 from analyse.formula import runs_as_formula
 from questionnaire.definition import Form
 from questionnaire.record import Record
+from questionnaire.text import french_number
+from questionnaire.types import type_of
 
 NUMBER_LIKE = re.compile(r"[\d\s.,/:%€-]+")  # text a spreadsheet would turn into a number or a date
 
@@ -47,8 +48,7 @@ def write_csv(records: Iterable[Record], path: Path, form: Form) -> Path:
 
 
 def _row(line: dict[str, Any], form: Form) -> list[Any]:
-    fields = [_siret(line["fields"][key]) if form.field(key).type == "siret" else _cell(line["fields"][key])
-              for key in form.keys]
+    fields = [_field_cell(type_of(form.field(key)).grouped, line["fields"][key]) for key in form.keys]
     findings = " | ".join(f"{f['severity']} {f['key']}: {f['message']}" for f in line["findings"])
     return [_cell(line["file"]), _cell(line["tender"]), line["status"], *fields,
             _cell(" ".join(line["review"])), _cell(findings), _cell(line.get("error") or "")]
@@ -67,11 +67,10 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _siret(value: Any) -> Any:
-    """A SIRET grouped as INSEE prints it (« 777 511 692 00058 »): text to a spreadsheet, digits kept."""
-    if not (isinstance(value, str) and value.isdigit() and len(value) == 14):
-        return _cell(value)
-    return f"{value[:3]} {value[3:6]} {value[6:9]} {value[9:]}"
+def _field_cell(grouped: Callable[[Any], str | None] | None, value: Any) -> Any:
+    """A value of a field, grouped as printed when its type says so (a SIRET: text to a spreadsheet)."""
+    text = grouped(value) if grouped else None
+    return _cell(value) if text is None else text
 
 
 def _atomic_write(path: Path, lines: Iterable[str]) -> Path:

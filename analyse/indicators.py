@@ -24,10 +24,10 @@ from statistics import fmean
 from typing import Any, Iterable, Mapping, Sequence
 
 from analyse.staff import is_number, staff_count
-from analyse.validate import siret_checksum_ok
-from extract.labels import fold
 from questionnaire.definition import Form, load
 from questionnaire.record import Record
+from questionnaire.text import fold
+from questionnaire.types import siret_checksum_ok, type_of
 
 MIN_STRUCTURES = 3
 DOMINANCE = 0.85  # one structure weighing more than this share of a total makes it secret
@@ -168,7 +168,8 @@ class Answer:
 
 def figure_keys(form: Form) -> frozenset[str]:
     """The keys figures are computed from (not the texts nor the identification)."""
-    return frozenset(f.key for f in form.fields if f.type not in ("text", "siret"))
+    return frozenset(f.key for f in form.fields
+                     if (type_of(f).numeric or type_of(f).box) and not type_of(f).identifier)
 
 
 def usable(record: Record, form: Form | None = None) -> Answer:

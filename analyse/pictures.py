@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from extract.tokens import BBox
+from questionnaire.record import BBox
 
 OUTLINE, OUTLINE_PX, OUTLINE_MARGIN_PT = (230, 0, 0), 3, 6.0  # the zone to check, on its page
 GAP = 12  # white pixels between two strips of a wrapped line

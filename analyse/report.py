@@ -4,8 +4,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from analyse.validate import show_value
 from questionnaire.definition import FieldDef, Form
+from questionnaire.types import show as show_value, type_of
 from questionnaire.record import (SOURCE_ANNOTATION, SOURCE_CORRECTION, SOURCE_FORM_FIELD, SOURCE_OCR,
                                   SOURCE_TEXT, SOURCE_TYPED, Record)
 
@@ -72,4 +72,4 @@ def _shown(field: FieldDef, value: Any, form: Form) -> str:
     """The value as the workbook shows it (« Oui », « Femme », « 40 % »), text as written."""
     if value is None:
         return "—"
-    return value if isinstance(value, str) and field.type != "gender" else show_value(field, value, form)
+    return value if isinstance(value, str) and not type_of(field).box else show_value(field, value, form)

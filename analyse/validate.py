@@ -2,11 +2,11 @@
 
 Two families of checks, both driven by the form's definition:
 
-* type checks, per field, from ``[types]`` and the field's own constraints
-  (``max_length``): impossible values are errors, decimal head counts a
-  warning, written-out non-answers an info; text that could not be read as
-  its type is an error that quotes it (the reason comes from
-  :func:`extract.normalise.normalise`);
+* type checks, per field, by its type (:mod:`questionnaire.types`), from
+  ``[types]`` and the field's own constraints (``max_length``): impossible
+  values are errors, decimal head counts a warning, written-out non-answers
+  an info; text that could not be read as its type is an error that quotes
+  it (the reason comes from :func:`questionnaire.types.normalise`);
 * rules across fields, one function per ``kind`` of the TOML ``[[rules]]``
   (see :data:`RULES`), with the rule's own parameters and severity.
 
@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from analyse.staff import staff_count
-from extract.labels import fold
-from extract.normalise import NON_ANSWER, UNREADABLE, Normalised, format_number, normalise, quote
 from questionnaire.definition import FieldDef, Form, Rule, load
 from questionnaire.record import Finding, Record
+from questionnaire.text import fold, format_number, is_number as _is_number, quote
+from questionnaire.types import NON_ANSWER, UNREADABLE, Normalised, check, normalise, show
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class _Context:
         return self.form.field(key).label
 
     def show(self, key: str) -> str:
-        return show_value(self.form.field(key), self.values[key], self.form)
+        return show(self.form.field(key), self.values[key], self.form)
 
 
 def validate(record: Record, form: Form | None = None) -> list[Finding]:
@@ -75,34 +74,11 @@ def _field_findings(field: FieldDef, context: _Context) -> list[Finding]:
     value = context.values[field.key]
     if value is None:
         return []
-    return _TYPE_CHECKS.get(field.type, _no_check)(field, value, context.form)
-
-
-# ---------------------------------------------------------------------------
-# Values shown in messages
-
-
-def show_value(field: FieldDef, value: Any, form: Form) -> str:
-    """A value as the officer reads it in a message (« 40 % », « Oui »...)."""
-    if isinstance(value, bool):
-        return "Oui" if value else "Non"
-    if field.type == "gender":
-        return next((c.label for c in form.choices["gender"] if c.id == value), str(value))
-    if _is_number(value):
-        return format_number(value) + (" %" if field.type == "percentage" else "")
-    return quote(str(value))
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return check(field, value, context.form)
 
 
 def _finding(key: str, severity: str, rule: str, message: str) -> Finding:
     return Finding(key=key, severity=severity, message=message, rule=rule)  # type: ignore[arg-type]
-
-
-# ---------------------------------------------------------------------------
-# Type checks
 
 
 def _unread_findings(key: str, result: Normalised, context: _Context) -> list[Finding]:
@@ -118,112 +94,6 @@ def _unread_findings(key: str, result: Normalised, context: _Context) -> list[Fi
     if result.problem == UNREADABLE and context.record.readings[key].doubt:
         return []
     return [_finding(key, "error", result.problem, result.message)]
-
-
-def _no_check(field: FieldDef, value: Any, form: Form) -> list[Finding]:
-    return []
-
-
-def _not_a_number(field: FieldDef, value: Any) -> list[Finding]:
-    return [_finding(field.key, "error", "type",
-                     f"« {field.label} » : {quote(str(value))} n'est pas un nombre.")]
-
-
-def _range(field: FieldDef, value: float, form: Form, rule: str, unit: str = "") -> list[Finding]:
-    bounds = form.types[field.type]
-    low, high = bounds.get("min"), bounds.get("max")
-    shown = show_value(field, value, form)
-    if low is not None and value < low:
-        return [_finding(field.key, "error", rule,
-                         f"« {field.label} » : {shown} est inférieur au minimum ({low}{unit}).")]
-    if high is not None and value > high:
-        return [_finding(field.key, "error", rule,
-                         f"« {field.label} » : {shown} dépasse le maximum ({high}{unit}).")]
-    return []
-
-
-def _check_percentage(field: FieldDef, value: Any, form: Form) -> list[Finding]:
-    if not _is_number(value):
-        return _not_a_number(field, value)
-    return _range(field, value, form, "percentage_range", " %")
-
-
-def _check_count(field: FieldDef, value: Any, form: Form) -> list[Finding]:
-    if not _is_number(value):
-        return _not_a_number(field, value)
-    shown = show_value(field, value, form)
-    if value < form.types["count"].get("min", 0):
-        return [_finding(field.key, "error", "count_negative",
-                         f"« {field.label} » : {shown} est négatif ; un effectif ne peut pas l'être.")]
-    if not float(value).is_integer():
-        return [_finding(field.key, "warning", "count_decimal",
-                         f"« {field.label} » : {shown} n'est pas un nombre entier de personnes "
-                         "(équivalent temps plein ?) ; la valeur est gardée telle quelle.")]
-    return []
-
-
-def _check_score(field: FieldDef, value: Any, form: Form) -> list[Finding]:
-    if value == form.types["score"].get("not_computable"):
-        return []
-    if not _is_number(value):
-        return _not_a_number(field, value)
-    if not float(value).is_integer():
-        return [_finding(field.key, "error", "score_integer",
-                         f"« {field.label} » : {show_value(field, value, form)} n'est pas une "
-                         "note entière ; l'index est noté en points entiers sur 100.")]
-    return _range(field, value, form, "score_range")
-
-
-def _check_text(field: FieldDef, value: Any, form: Form) -> list[Finding]:
-    length = len(unicodedata.normalize("NFC", str(value)))
-    if field.max_length is None or length <= field.max_length:
-        return []
-    return [_finding(field.key, "error", "text_length",
-                     f"« {field.label} » compte {length} caractères, au-delà de la limite de "
-                     f"{field.max_length} ({quote(str(value))}).")]
-
-
-def _check_siret(field: FieldDef, value: Any, form: Form) -> list[Finding]:
-    digits, expected = str(value), form.types["siret"]["digits"]
-    if not (digits.isascii() and digits.isdigit() and len(digits) == expected):
-        return [_finding(field.key, "error", "siret_digits",
-                         f"« {field.label} » : {quote(digits)} compte {len(digits)} chiffres "
-                         f"au lieu de {expected}.")]
-    if not siret_checksum_ok(digits):
-        return [_finding(field.key, "error", "siret_checksum",
-                         f"« {field.label} » : {quote(digits)} ne respecte pas la clé de contrôle "
-                         "d'un SIRET (un chiffre est sans doute mal recopié).")]
-    return []
-
-
-_TYPE_CHECKS: dict[str, Callable[[FieldDef, Any, Form], list[Finding]]] = {
-    "percentage": _check_percentage,
-    "count": _check_count,
-    "score": _check_score,
-    "text": _check_text,
-    "siret": _check_siret,
-}
-
-# La Poste: all its establishments share one SIREN; their SIRETs (except the
-# head office's) have digits summing to a multiple of 5 instead of the Luhn key.
-_LA_POSTE_SIREN = "356000000"
-_LA_POSTE_HEAD_OFFICE = "35600000000048"
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        doubled = int(char) * (2 if position % 2 else 1)
-        total += doubled - 9 if doubled > 9 else doubled
-    return total % 10 == 0
-
-
-def siret_checksum_ok(siret: str) -> bool:
-    """The SIREN (first 9 digits) and the whole SIRET pass their Luhn key
-    (with La Poste's exception)."""
-    if siret.startswith(_LA_POSTE_SIREN) and siret != _LA_POSTE_HEAD_OFFICE:
-        return sum(map(int, siret)) % 5 == 0
-    return luhn_ok(siret[:9]) and luhn_ok(siret)
 
 
 # ---------------------------------------------------------------------------

@@ -36,11 +36,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from analyse.corrections import RULE_REFUSED
 from analyse.egapro import NOT_CHECKED
-from analyse.validate import show_value
 from analyse.excel import (ANSWERS_SHEET, BLUE_FILL, BOLD, CORRECTED_HEADER, DECISION_HEADER, FILE_HEADER,
                            GREEN_FILL, KEY_HEADER, LABEL_HEADER, LINK_FONT, MULTIPLE_SHEET, ORANGE_FILL,
                            PERCENT_FORMAT, READ_HEADER, RED_FILL, RETAINED_HEADER, RETAINED_WRITTEN_HEADER,
-                           REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, TITLE, answer_cell,
+                           REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, TITLE,
                            decision_validation, field_validation, fit_row, fit_rows, french_date, header,
                            printable, put, put_note, save_atomically, typed_format, widths)
 from analyse.indicators import (LATEST_RULE, SCORE_KEY, SCORE_THRESHOLDS, UNIDENTIFIED, Answer, Choices,
@@ -48,6 +47,7 @@ from analyse.indicators import (LATEST_RULE, SCORE_KEY, SCORE_THRESHOLDS, UNIDEN
                                 mean_percentage, mean_score, mean_women, retained, share_true, usable, women_share)
 from analyse.pictures import outline, pieces
 from questionnaire.definition import Form, load
+from questionnaire.types import answer_cell, show as show_value, type_of
 from questionnaire.record import (PAGE_PICTURE_DPI, SOURCE_CORRECTION, Reading, Record, outlined_picture,
                                   page_picture)
 
@@ -384,7 +384,7 @@ def _multiple(ws: Worksheet, groups: dict[tuple[str, str], list[Record]], kept: 
 def _answers(ws: Worksheet, records: list[Record], tender: str, form: Form) -> None:
     titles = [FILE_HEADER] + [f.label for f in form.fields] + ["Statut", TENDER_HEADER, SHA_HEADER]
     header(ws, 1, titles)
-    sizes = {1: 28} | {i: (60 if f.type == "text" else 14) for i, f in enumerate(form.fields, start=2)}
+    sizes = {1: 28} | {i: (60 if type_of(f).free_text else 14) for i, f in enumerate(form.fields, start=2)}
     widths(ws, sizes | {len(titles) - 2: 11, len(titles) - 1: 16, len(titles): 20})
     for row, record in enumerate(records, start=2):
         put(ws, row, 1, record.file)
@@ -416,7 +416,7 @@ def _answer_row(ws: Worksheet, row: int, record: Record, form: Form) -> None:
     values = record.fields(form)
     for column, field in enumerate(form.fields, start=2):
         value, number_format = answer_cell(field, values[field.key], form)
-        cell = put(ws, row, column, value, number_format=number_format, wrap=field.type == "text")
+        cell = put(ws, row, column, value, number_format=number_format, wrap=type_of(field).free_text)
         reading = record.readings.get(field.key)
         if reading and reading.source == SOURCE_CORRECTION:
             cell.fill = BLUE_FILL

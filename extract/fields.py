@@ -16,14 +16,15 @@ from typing import Iterable, Sequence
 
 from extract.cells import cell_of
 from extract.columns import AnswerColumns, row_bands
-from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position, fold
+from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position
 from extract.ledger import Ledger
-from extract.normalise import clean_text, normalise
 from extract.pdfium_text import TICK_GLYPHS
 from extract.tokens import Mark, Page, Word, share_row, union
 from extract.zones import PAD, Grid, Zone, block_between, line_below_at, rest_of_line, spans
 from questionnaire.definition import Commitment, FieldDef, Form, Table
 from questionnaire.record import SOURCE_OCR, Reading
+from questionnaire.text import clean_text, fold
+from questionnaire.types import normalise, type_of
 
 log = logging.getLogger(__name__)
 LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
@@ -36,7 +37,6 @@ HINT_WORDS = 4  # a bracketed hint after a label ("(en %)") is this short at mos
 REQUIRED_MARK = re.compile(r"^\*+$")  # the asterisk an online form prints after a required field's label
 OCR_DOUBT_BELOW = 0.75
 NUMBER_DOUBT_BELOW = 0.8  # a misread number is the costliest error: it must be read surely
-NUMERIC_TYPES = ("count", "percentage", "score", "siret")  # zones where OCR may check a digits-only reading
 SPECK_CONFIDENCE = 0.6
 PAIRS = ("()", "«»", "“”")  # opening and closing marks that go together (see _implausible)
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
@@ -147,7 +147,7 @@ class FieldReader:
             reading.source, reading.page = first.source, page.number
             reading.bbox = union([w.bbox for _, w in words])
             reading.confidence = min(w.confidence for _, w in words)
-            doubt_below = NUMBER_DOUBT_BELOW if field.type in NUMERIC_TYPES else OCR_DOUBT_BELOW
+            doubt_below = NUMBER_DOUBT_BELOW if type_of(field).numeric else OCR_DOUBT_BELOW
             if reading.confidence < doubt_below and not doubt:
                 reading.doubt = f"Lecture incertaine (confiance {reading.confidence:.0%})."
             elif reading.source == SOURCE_OCR and raw and _implausible(raw) and not doubt:
@@ -160,7 +160,7 @@ class FieldReader:
             reading.value = result.value
             if reading.source == SOURCE_OCR and result.value is None and result.problem != "non_answer":
                 reading.doubt = reading.doubt or f"Lecture OCR non reconnue ({result.message}) : valeur à vérifier."
-            elif result.value is None and field.type in NUMERIC_TYPES and SPACED_FIGURES.match(raw):
+            elif result.value is None and type_of(field).numeric and SPACED_FIGURES.match(raw):
                 reading.doubt = reading.doubt or (f"Chiffres espacés (« {raw} ») : un nombre ou plusieurs ? "
                                                   "Valeur à vérifier.")
         if any(not w.text for _, w in words):
@@ -225,7 +225,7 @@ class FieldReader:
         if match is None:
             return self._missing(field)
         self.ledger.expect(field.key, match)
-        numeric = field.type in NUMERIC_TYPES
+        numeric = type_of(field).numeric
         beside = self._next_cell(match)
         if beside is not None:
             unit = {i for m in self.index.find([field.unit]) for i in m.word_ids} if field.unit else set()
@@ -278,7 +278,7 @@ class FieldReader:
         """The answer on the lines under a label with nothing after it (an input box below it),
         past a help text printed smaller than the label ("14 chiffres, sans espace"); the field's
         unit may follow it ("[ 46,2 ] %")."""
-        numeric = field.type in NUMERIC_TYPES
+        numeric = type_of(field).numeric
         unit = {i for m in self.index.find([field.unit], after=match.end) for i in m.word_ids} if field.unit else set()
         height = match.words[-1].bottom - match.words[-1].top
         top = max(w.bottom for w in match.words)
@@ -520,7 +520,7 @@ class FieldReader:
                 if zone is None:
                     self._missing(field, field.label)
                 else:
-                    self._set(field, self._answer_words([zone], numeric=field.type in NUMERIC_TYPES),
+                    self._set(field, self._answer_words([zone], numeric=type_of(field).numeric),
                               zones=[zone])
 
     def _typed_choice(self, field: FieldDef, table: Table, listed: dict[str, Match]) -> bool:
@@ -539,7 +539,7 @@ class FieldReader:
             return self._missing(field, table.title)
         self.ledger.expect(field.key, label)
         zone = rest_of_line(label)
-        words = _without_label_tail(self._answer_words([zone], excluded=set(), numeric=field.type in NUMERIC_TYPES))
+        words = _without_label_tail(self._answer_words([zone], excluded=set(), numeric=type_of(field).numeric))
         if not table.choices:
             return self._set(field, words, zones=[zone])
         raw = clean_text(" ".join(w.text for _, w in words)) or None

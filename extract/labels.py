@@ -9,20 +9,19 @@ start and end on word boundaries; OCR text is matched approximately
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
 from extract.tokens import BBox, Page, Word, group_lines
 from questionnaire.record import SOURCE_OCR, SOURCE_TEXT
+from questionnaire.text import fold
 
 LABEL_SOURCES = (SOURCE_TEXT, SOURCE_OCR)  # widget and annotation values are answers, never labels
 ELISION = re.compile(r"(?i)^(?:qu|[cdjlmnst])['’](?=\w)")
-_DROP = re.compile(r"[^a-z0-9%/]")  # "/" kept: "/ 100" must not match the cells "1", "0", "0"
 OCR_MIN_SCORE = 85.0
 FIRST_WORD_MIN_SCORE = 70.0
 OCR_LOST_SHARE = 0.15  # of a label's letters that a scan's reading may lose
@@ -31,14 +30,6 @@ STACK_GAP = 0.9  # a wrapped label's next line starts within this many line heig
 STACK_DEPTH = 3  # a label wraps over three lines at most
 STACK_WORDS = 4  # ...and what wraps onto the next line is short
 MARGIN = 0.05  # share of the page's height at its top and bottom holding running headers and footers
-
-
-@lru_cache(maxsize=4096)
-def fold(text: str) -> str:
-    """Lower case, no accents, letters and digits only (keeps % and /)."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "oe"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return _DROP.sub("", plain)
 
 
 @dataclass(frozen=True)

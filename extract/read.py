@@ -17,12 +17,12 @@ from extract.acroform import form_fields
 from extract.document import MAX_PAGES, NOT_QUESTIONNAIRE, Document, ScanReader, Unreadable, opened, read_pictures
 from extract.fields import apply_commitment_list_rule, read_fields
 from extract.labels import LabelIndex
-from extract.normalise import normalise
 from extract.safety import preflight
 from extract.tokens import FormField, Page
 from extract.xfa import xfa_pages
 from questionnaire.definition import Form, load as load_form
 from questionnaire.record import SOURCE_ANNOTATION, SOURCE_FORM_FIELD, SOURCE_OCR, Reading, Record
+from questionnaire.types import normalise, type_of
 
 DIRECT_SHARE = 0.8  # share of canonical keys a fillable form must name to be read directly
 
@@ -204,7 +204,7 @@ def _direct_reading(form: Form, key: str, widgets: list[FormField]) -> Reading:
         reading.doubt = (f"Case « {field.label} » : la valeur du champ et la case affichée ne "
                          "concordent pas ; vérifier sur le PDF.")
         return reading
-    elif field.type == "bool" and len(widgets) == 1:
+    elif len(widgets) == 1 and type_of(field).yes_no:
         reading.value = bool(first.checked)
         reading.raw = "X" if first.checked else None
         return reading

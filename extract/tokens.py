@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from questionnaire.record import SOURCE_TEXT
+from questionnaire.record import SOURCE_TEXT, BBox
 
 if TYPE_CHECKING:
     from extract.cells import Cell, Table
 
-BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 LINE_SHARE = 0.75  # a word lying this much within a line's height belongs to it
 
 class Boxed:

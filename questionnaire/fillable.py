@@ -33,6 +33,7 @@ from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, F
 
 from questionnaire.definition import FieldDef, Form, load
 from questionnaire.paper import Geometry, Style, Zone, choice_labels, render_form
+from questionnaire.types import choices_of, type_of
 
 FLAG_MULTILINE = 1 << 12
 FLAG_NO_TOGGLE_TO_OFF = 1 << 14
@@ -40,19 +41,18 @@ FLAG_RADIO = 1 << 15
 PRINT = 4  # annotation flag: the widget is printed
 FONT = "/Helv"
 TEXT_SIZE = 9
-BOX_TYPES = {"bool", "gender"}
 OFF = "/Off"
 
 
 def is_box(fdef: FieldDef) -> bool:
     """Whether the field is answered by ticking boxes rather than by writing."""
-    return fdef.type in BOX_TYPES
+    return type_of(fdef).box
 
 
 def export_values(form: Form, fdef: FieldDef) -> dict[str, str]:
     """Choice id -> PDF state name of a box field (``"yes"`` -> ``"/Oui"``)."""
-    if fdef.type == "gender":
-        return {c.id: f"/{c.label}" for c in form.choices["gender"]}
+    if not type_of(fdef).yes_no:
+        return {c.id: f"/{c.label.rstrip('*')}" for c in choices_of(fdef, form)}
     yes_no = {value: f"/{word}" for value, word in choice_labels(form).items()}
     return yes_no if fdef.read == "choice" else {"yes": yes_no["yes"]}
 
@@ -182,7 +182,7 @@ class _AcroFormBuilder:
         }
         if fdef.max_length:
             entries["/MaxLen"] = NumberObject(fdef.max_length)
-        if fdef.type == "count":
+        if fdef.table:
             entries["/Q"] = NumberObject(1)  # centred in its cell
         self._add_to_page(zone, self._field(fdef.key, entries))
 

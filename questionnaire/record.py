@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from questionnaire.definition import Form, load
 
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom, in points from the page's top-left corner
 Status = Literal["ok", "review", "rejected"]
 Severity = Literal["error", "warning", "info"]
 
@@ -54,7 +55,7 @@ class Reading:
     raw: str | None = None
     source: str | None = None
     page: int | None = None  # 1-based page number in the file
-    bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
+    bbox: BBox | None = None  # in PDF points
     confidence: float = 1.0
     doubt: str | None = None
     crop: str | None = None  # PNG of the zone, relative to the output folder

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from analyse.validate import luhn_ok
+from questionnaire.types import luhn_ok
 
 Counts = dict[str, float | None]  # column id (women, men, non_binary, undisclosed) -> head count
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from analyse.store import Store
-from analyse.validate import luhn_ok, siret_checksum_ok, validate
+from analyse.validate import validate
+from questionnaire.types import luhn_ok, siret_checksum_ok
 from questionnaire.definition import load
 from questionnaire.record import SOURCE_TEXT, Reading, Record
 

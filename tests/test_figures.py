@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from analyse.export import write_jsonl
 from analyse.indicators import distinct, structure_keys
 from analyse.store import Store
-from analyse.validate import siret_checksum_ok
+from questionnaire.types import siret_checksum_ok
 from analyse.workbook_tender import COUNTED, write_tender_workbook
 from analyse.workbook_territory import write_territory_workbook
 from questionnaire.definition import load

@@ -1,10 +1,10 @@
-"""Text as read → typed value, per field type (extract.normalise)."""
+"""Text as read → typed value, per field type (questionnaire.types)."""
 from __future__ import annotations
 
 import pytest
 
-from extract.normalise import (NON_ANSWER, SEVERAL_GENDERS, UNREADABLE, clean_text,
-                               format_number, normalise, parse_number)
+from questionnaire.text import clean_text, format_number, parse_number
+from questionnaire.types import NON_ANSWER, SEVERAL_GENDERS, UNREADABLE, normalise
 from questionnaire.definition import load
 
 FORM = load()

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from analyse.validate import RULES, references_match, siret_checksum_ok, validate
-from extract.normalise import normalise
+from analyse.validate import RULES, references_match, validate
+from questionnaire.types import siret_checksum_ok
+from questionnaire.types import normalise
 from questionnaire.definition import load
 from questionnaire.record import Finding, Reading, Record
 
