@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import click
 from filelock import FileLock, Timeout
@@ -24,12 +24,12 @@ from filelock import FileLock, Timeout
 from analyse import stamps
 from analyse.backup import BACKUP_NAME, secure as secure_history
 from analyse.corrections import Correction, FoundCorrections, read_choices, read_corrections
-from analyse.edits import SNAPSHOT, book_cells, changes, remember
+from analyse.edits import SNAPSHOT, changes, remember, workbook_cells
 from analyse.export import write_csv, write_jsonl
 from analyse.report import for_terminal
 from analyse.store import Store
 from analyse.validate import validate
-from analyse.excel import WorkbookLocked
+from analyse.excel import WorkbookLocked, save_atomically
 from exit_codes import Exit, Interrupted, OutputError, UsageError, why
 from extract.batch import (UNEXPECTED, InputFile, Outcome, discover, memory_limit_enforced, out_of_memory,
                            run_parallel, sha256_of)
@@ -37,6 +37,9 @@ from extract.safety import entry_problem
 from extract.version import EXTRACTOR_VERSION
 from questionnaire.definition import Form, load as load_form
 from questionnaire.record import SOURCE_OCR, Record
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 STORE_NAME = "egalite.sqlite"
 LOCK_NAME = ".egalite.lock"
@@ -396,41 +399,42 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
     is left as it is (:mod:`analyse.stamps`); the others are written in
     parallel processes (openpyxl costs several milliseconds a file, one core each).
     """
-    from analyse.workbook_tender import write_tender_workbook
-    from analyse.workbook_territory import write_territory_workbook
+    from analyse.workbook_tender import tender_workbook
+    from analyse.workbook_territory import territory_workbook
 
     publication = options.publication
     digests = store.digests()
     write = functools.partial(_write_and_note, functools.partial(
-        write_tender_workbook, run_date=started.date(), publication=publication, egapro_checked=checked,
+        tender_workbook, run_date=started.date(), publication=publication, egapro_checked=checked,
         choices=store.choices(), inbox=inbox), form=store.form)
     jobs = [(tender, tender_book(output, tender),
              stamps.inputs_digest(content, tender, publication, checked, str(inbox.absolute())))  # its links
             for tender, content in digests.items()]
+    noted: dict[Path, dict] = {}
     with _writers(len(jobs), options.workers) as pool:
-        pending = [(path, inputs, pool.submit(write, store.latest(tender), tender, path))
+        pending = [(path, inputs, pool.submit(write, path, store.latest(tender), tender, path))
                    for tender, path, inputs in jobs if _to_write(outputs, store, output, path, inputs)]
         inputs = stamps.inputs_digest(list(digests.values()), publication, checked)
         territory = output / TERRITORY_BOOK
         written = []
         if _to_write(outputs, store, output, territory, inputs) and _attempt(
                 outputs, store, output, territory, inputs,
-                lambda path: write_territory_workbook(store, path, started.date(), publication=publication,
-                                                      egapro_checked=checked)):
+                lambda path: noted.setdefault(path, _write_and_note(
+                    functools.partial(territory_workbook, store, started.date(), publication=publication,
+                                      egapro_checked=checked), path, form=store.form))):
             written.append(territory)
-        noted = {}
         for path, inputs, future in pending:
             if _attempt(outputs, store, output, path, inputs, lambda path: noted.setdefault(path, future.result())):
                 written.append(path)
     _remember(outputs, output, written, store.form, noted)
 
 
-def _write_and_note(write: Callable[..., Path], records: list[Record], tender: str, path: Path, form: Form
-                    ) -> dict:
-    """Write a tender workbook, then read its cells not read back (:func:`analyse.edits.book_cells`),
-    both in the writing process."""
-    write(records, tender, path)
-    return book_cells(path, form)
+def _write_and_note(build: Callable[..., Workbook], path: Path, *args: Any, form: Form) -> dict:
+    """Build a workbook from ``args`` and save it as ``path``; its cells not read back
+    (:func:`analyse.edits.workbook_cells`), taken from the workbook in memory."""
+    workbook = build(*args)
+    save_atomically(workbook, path)
+    return workbook_cells(workbook, form)
 
 
 def _to_write(outputs: Outputs, store: Store, output: Path, path: Path, inputs: str) -> bool:

@@ -16,9 +16,9 @@ import os
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from analyse.excel import ANSWERS_SHEET, CORRECTED_HEADER, READ_BACK_COLUMNS, REVIEW_SHEET
 from questionnaire.definition import Form
@@ -31,7 +31,8 @@ SHOWN = 3  # cells named per sheet; the others are counted
 def remember(output: Path, books: list[Path], form: Form, noted: dict[Path, dict] | None = None) -> None:
     """Note the cells of ``books`` that are not read back (after the run wrote them); the notes
     of the workbooks not written this time (kept as they were) stay. ``noted`` holds the
-    :func:`book_cells` of books already read (by the processes that wrote them)."""
+    :func:`workbook_cells` of books as they were written (by the processes that wrote them);
+    a book without them is read back from its file."""
     noted = noted or {}
     snapshot = _snapshot(output)
     snapshot |= {book.relative_to(output).as_posix(): noted.get(book) or book_cells(book, form)
@@ -93,12 +94,22 @@ def _order(coord: str) -> tuple[int, str]:
 
 
 def book_cells(book: Path, form: Form) -> dict[str, dict[str, str]]:
-    """Each sheet's cells as text, except those the next run reads back."""
+    """Each sheet's cells as text, except those the next run reads back, read from the file."""
     workbook = load_workbook(book, read_only=True)
     try:
-        return {sheet.title: _sheet_cells(sheet, _read_back(sheet.title, form)) for sheet in workbook.worksheets}
+        return {sheet.title: _sheet_cells((cell for row in sheet.iter_rows() for cell in row),
+                                          _read_back(sheet.title, form))
+                for sheet in workbook.worksheets}
     finally:
         workbook.close()
+
+
+def workbook_cells(workbook: Workbook, form: Form) -> dict[str, dict[str, str]]:
+    """What :func:`book_cells` reads from the file once ``workbook`` is saved, taken from the
+    workbook in memory: the run notes what it wrote without parsing it again."""
+    return {sheet.title: _sheet_cells((sheet._cells[at] for at in sorted(sheet._cells)),  # noqa: SLF001
+                                      _read_back(sheet.title, form))
+            for sheet in workbook.worksheets}
 
 
 def _read_back(sheet: str, form: Form) -> set[str]:
@@ -107,19 +118,21 @@ def _read_back(sheet: str, form: Form) -> set[str]:
     return set(READ_BACK_COLUMNS.get(sheet, ()))
 
 
-def _sheet_cells(sheet, skipped: set[str]) -> dict[str, str]:
-    cells, skipped_columns = {}, set()
-    for row in sheet.iter_rows():
-        for cell in row:
-            if str(cell.value) in skipped:  # the header of a column read back, and the cells under it
-                skipped_columns.add(cell.column)
-            text = _text(cell.value)
-            if text is not None and getattr(cell, "column", None) not in skipped_columns:
-                cells[cell.coordinate] = text
-    return cells
+def _sheet_cells(cells: Iterable[Any], skipped: set[str]) -> dict[str, str]:
+    """The cells' text by coordinate (``cells`` in reading order), but for the columns read back."""
+    texts, skipped_columns = {}, set()
+    for cell in cells:
+        if str(cell.value) in skipped:  # the header of a column read back, and the cells under it
+            skipped_columns.add(cell.column)
+        text = _text(cell.value)
+        if text is not None and getattr(cell, "column", None) not in skipped_columns:
+            texts[cell.coordinate] = text
+    return texts
 
 
 def _text(value: Any) -> str | None:
     if isinstance(value, (date, datetime)) or isinstance(value, bool):
         return str(value)
+    if isinstance(value, float):  # as the file holds it: openpyxl writes 16 significant digits
+        value = float(f"{value:.16g}")
     return cell_text(value, None)

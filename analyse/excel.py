@@ -11,16 +11,19 @@ visible note instead of openpyxl's silent truncation.
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
+from copy import copy
 from datetime import date, datetime
 from weakref import WeakKeyDictionary
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Hashable, Iterable
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -40,6 +43,7 @@ ORANGE_FILL = PatternFill("solid", fgColor="FFE699")
 GREEN_FILL = PatternFill("solid", fgColor="C6EFCE")
 BLUE_FILL = PatternFill("solid", fgColor="BDD7EE")
 WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 TOP = Alignment(vertical="top")
 MAX_ROW_HEIGHT = 409  # points: Excel's limit
 
@@ -69,6 +73,8 @@ READ_BACK_COLUMNS = {REVIEW_SHEET: (DECISION_HEADER, CORRECTED_HEADER), MULTIPLE
 # them, never by scanning the sheet (openpyxl's ``ws[row]`` recomputes the sheet's
 # width over every cell, which made fitting every row quadratic in the rows).
 _WRITTEN: WeakKeyDictionary[Worksheet, dict[int, list[Cell]]] = WeakKeyDictionary()
+# The styles given by :func:`restyle`, by workbook: (style before, change) → style after.
+_STYLES: WeakKeyDictionary[Workbook, dict[tuple, StyleArray]] = WeakKeyDictionary()
 
 
 class WorkbookLocked(OSError):
@@ -94,18 +100,42 @@ def put(ws: Worksheet, row: int, column: int, value: Any, *, number_format: str 
     """Write ``value`` in a cell so that it can never run as a formula."""
     cell = ws.cell(row=row, column=column)
     _WRITTEN.setdefault(ws, defaultdict(list))[row].append(cell)
+    quoted = False
     if isinstance(value, str):
         text, _ = safe_text(value)
         cell.value = text
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula, "#N/A" as an error
-        if runs_as_formula(text):
-            cell.quotePrefix = True
+        quoted = runs_as_formula(text)
     else:
         cell.value = value
+    restyle(cell, ("put", quoted, number_format, wrap), functools.partial(
+        _put_style, quoted=quoted, number_format=number_format, wrap=wrap))
+    return cell
+
+
+def _put_style(cell: Cell, *, quoted: bool, number_format: str | None, wrap: bool) -> None:
+    if quoted:
+        cell.quotePrefix = True
     if number_format:
         cell.number_format = number_format
     cell.alignment = WRAP if wrap else TOP
-    return cell
+
+
+def restyle(cell: Cell, change: Hashable, apply: Callable[[Cell], None]) -> None:
+    """``apply`` (a change of style named ``change``) to ``cell``, done once per workbook.
+
+    openpyxl looks every style object up by its hash on each assignment, the
+    main cost of writing a cell; the style a change gives a cell depends only
+    on the style it had, so the result is kept and copied onto the next cell.
+    """
+    styles = _STYLES.setdefault(cell.parent.parent, {})
+    key = (tuple(cell._style or ()), change)  # noqa: SLF001 - openpyxl's style indices, valid in this workbook
+    done = styles.get(key)
+    if done is None:
+        apply(cell)
+        styles[key] = copy(cell._style)  # noqa: SLF001
+    else:
+        cell._style = copy(done)  # noqa: SLF001
 
 
 def put_row(ws: Worksheet, row: int, values: Iterable[Any], *, start: int = 1) -> list[Cell]:
@@ -115,9 +145,13 @@ def put_row(ws: Worksheet, row: int, values: Iterable[Any], *, start: int = 1) -
 def header(ws: Worksheet, row: int, labels: Iterable[str], *, start: int = 1) -> None:
     """A bold, shaded, wrapped header row."""
     for cell in put_row(ws, row, labels, start=start):
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        restyle(cell, "header", _header_style)
+
+
+def _header_style(cell: Cell) -> None:
+    cell.font = BOLD
+    cell.fill = HEADER_FILL
+    cell.alignment = HEADER_ALIGNMENT
 
 
 def widths(ws: Worksheet, sizes: dict[int, float]) -> None:

@@ -72,11 +72,16 @@ DECISION_COLUMN = 11  # « Décision », then « Valeur corrigée »
 TABLE_HEAD = 7  # row of the summary's header
 
 
-def write_tender_workbook(records: list[Record], tender: str, path: Path, run_date: date, *,
-                          publication: bool = False, egapro_checked: bool = False,
-                          output: Path | None = None, inbox: Path | None = None, form: Form | None = None,
-                          choices: Choices | None = None) -> Path:
-    """Write ``path`` (atomically) for the ``records`` of ``tender`` (oldest received first).
+def write_tender_workbook(records: list[Record], tender: str, path: Path, run_date: date, **options: Any) -> Path:
+    """Write ``path`` (atomically): :func:`tender_workbook` saved."""
+    return save_atomically(tender_workbook(records, tender, path, run_date, **options), path)
+
+
+def tender_workbook(records: list[Record], tender: str, path: Path, run_date: date, *,
+                    publication: bool = False, egapro_checked: bool = False,
+                    output: Path | None = None, inbox: Path | None = None, form: Form | None = None,
+                    choices: Choices | None = None) -> Workbook:
+    """The workbook of ``path`` for the ``records`` of ``tender`` (oldest received first), not yet saved.
 
     ``output`` is the folder the zone pictures (``reading.crop``) are
     relative to; by default the parent of the tender's folder. ``inbox``
@@ -97,7 +102,7 @@ def write_tender_workbook(records: list[Record], tender: str, path: Path, run_da
     _review(wb.create_sheet(REVIEW_SHEET), records, tender, form,
             _Places(path.parent, output or path.parent.parent, inbox))
     _sources(wb.create_sheet(SOURCES_SHEET), records, tender)
-    return save_atomically(wb, path)
+    return wb
 
 
 def bidder(record: Record) -> str:

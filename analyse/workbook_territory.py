@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -72,9 +72,14 @@ class Figures:
         return self.cells[cell]
 
 
-def write_territory_workbook(store: Store, path: Path, run_date: date, *, publication: bool = False,
-                             egapro_checked: bool = False) -> Path:
-    """Write ``path`` (atomically) from every file version in ``store``.
+def write_territory_workbook(store: Store, path: Path, run_date: date, **options: Any) -> Path:
+    """Write ``path`` (atomically): :func:`territory_workbook` saved."""
+    return save_atomically(territory_workbook(store, run_date, **options), path)
+
+
+def territory_workbook(store: Store, run_date: date, *, publication: bool = False,
+                       egapro_checked: bool = False) -> Workbook:
+    """The territory's workbook from every file version in ``store``, not yet saved.
 
     With ``egapro_checked``, the indicators add the share of structures
     whose declared index drew an Egapro warning.
@@ -93,7 +98,7 @@ def write_territory_workbook(store: Store, path: Path, run_date: date, *, public
         _groups(wb.create_sheet(sheet), sheet, title, figures, publication)
     if not publication:  # one row per structure: never in a workbook prepared for publication
         _structures(wb.create_sheet("Structures"), records, store.form, egapro_checked, choices)
-    return save_atomically(wb, path)
+    return wb
 
 
 def compute(versions: Sequence[StoredVersion], form: Form, choices: Choices, egapro: bool) -> Figures:

@@ -1,6 +1,7 @@
 """Workbooks written again only when what they show changed; read back only when the officer saved them."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from analyse.edits import SNAPSHOT, book_cells
 from cli import main
 
 from exit_codes import Exit
@@ -43,8 +45,8 @@ def test_a_run_with_nothing_changed_writes_and_opens_no_workbook(done, monkeypat
     import analyse.workbook_territory
 
     monkeypatch.setattr(analyse.corrections, "load_workbook", _refuse)
-    monkeypatch.setattr(analyse.workbook_tender, "write_tender_workbook", _refuse)
-    monkeypatch.setattr(analyse.workbook_territory, "write_territory_workbook", _refuse)
+    monkeypatch.setattr(analyse.workbook_tender, "tender_workbook", _refuse)
+    monkeypatch.setattr(analyse.workbook_territory, "territory_workbook", _refuse)
     result = _run(inbox, "--output", output)
     assert result.exit_code == Exit.OK, result.output
     assert _books(output) == before
@@ -59,6 +61,14 @@ def test_a_new_file_rewrites_its_tender_and_the_territory_only(done) -> None:
     after = _books(output)
     assert after[CHV] == before[CHV]
     assert after[VM][1] != before[VM][1] and after[TERRITORY][1] != before[TERRITORY][1]
+
+
+def test_the_cells_noted_from_memory_are_those_read_from_the_files_written(done) -> None:
+    _, output = done
+    noted = json.loads((output / SNAPSHOT).read_text(encoding="utf-8"))
+    assert set(noted) == {VM, CHV, TERRITORY}
+    for name, sheets in noted.items():
+        assert book_cells(output / name, load()) == sheets, name
 
 
 def test_other_options_rewrite_every_workbook(done) -> None:
