@@ -29,7 +29,7 @@ from analyse.export import write_csv, write_jsonl
 from analyse.report import for_terminal
 from analyse.store import Store
 from analyse.validate import validate
-from analyse.excel import WorkbookLocked, save_atomically
+from analyse.sheets import WorkbookLocked
 from exit_codes import Exit, Interrupted, OutputError, UsageError, why
 from extract.batch import (UNEXPECTED, InputFile, Outcome, discover, memory_limit_enforced, out_of_memory,
                            run_parallel, sha256_of)
@@ -252,7 +252,7 @@ class Outputs:
 
 def _with_corrections(store: Store, records: list[Record]) -> list[Record]:
     """This run's records as the store gives them back: the officer's corrections applied."""
-    return [store.corrected(r) for r in records]
+    return store.corrected_records(records)
 
 
 def _read_corrections(output: Path, store: Store, form: Form) -> FoundCorrections:
@@ -432,6 +432,8 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
 def _write_and_note(build: Callable[..., Workbook], path: Path, *args: Any, form: Form) -> dict:
     """Build a workbook from ``args`` and save it as ``path``; its cells not read back
     (:func:`analyse.edits.workbook_cells`), taken from the workbook in memory."""
+    from analyse.excel import save_atomically
+
     workbook = build(*args)
     save_atomically(workbook, path)
     return workbook_cells(workbook, form)

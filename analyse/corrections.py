@@ -14,20 +14,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
-from analyse.excel import (ANSWERS_SHEET, CORRECTED_HEADER, DECISION_HEADER, FILE_HEADER, KEY_HEADER,
-                           LABEL_HEADER, MULTIPLE_SHEET, READ_HEADER, RETAINED_HEADER, RETAINED_WRITTEN_HEADER,
-                           REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, VALIDATE, french_date,
-                           is_truncated)
+from analyse.sheets import (ANSWERS_SHEET, CORRECTED_HEADER, DECISION_HEADER, FILE_HEADER, KEY_HEADER,
+                            LABEL_HEADER, MULTIPLE_SHEET, READ_HEADER, RETAINED_HEADER, RETAINED_WRITTEN_HEADER,
+                            REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, VALIDATE, french_date,
+                            is_truncated)
 from analyse.validate import validate
 from questionnaire.definition import FieldDef, Form
 from questionnaire.record import SOURCE_CORRECTION, Finding, Reading, Record
 from questionnaire.text import quote
 from questionnaire.types import NON_ANSWER, answer_cell, cell_text, normalise, show as show_value
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 AUTHOR = "correction"
 RULE_APPLIED = "correction"
@@ -113,6 +113,8 @@ def _workbooks(output: Path, untouched: Callable[[Path], bool],
     for path in sorted(output.glob("*/*.xlsx")):
         if path.name.startswith(("~$", ".")) or untouched(path):
             continue  # Excel's lock files, our temporary files, workbooks as we wrote them
+        from openpyxl import load_workbook  # not imported by a run that has no workbook to read back
+
         try:
             workbook = load_workbook(path, read_only=True)
         except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file

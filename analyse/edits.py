@@ -16,13 +16,14 @@ import os
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from openpyxl import Workbook, load_workbook
-
-from analyse.excel import ANSWERS_SHEET, CORRECTED_HEADER, READ_BACK_COLUMNS, REVIEW_SHEET
+from analyse.sheets import ANSWERS_SHEET, CORRECTED_HEADER, READ_BACK_COLUMNS, REVIEW_SHEET
 from questionnaire.definition import Form
 from questionnaire.types import cell_text
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 SNAPSHOT = ".egalite-cellules.json"  # in the output folder, beside the workbooks
 SHOWN = 3  # cells named per sheet; the others are counted
@@ -95,6 +96,8 @@ def _order(coord: str) -> tuple[int, str]:
 
 def book_cells(book: Path, form: Form) -> dict[str, dict[str, str]]:
     """Each sheet's cells as text, except those the next run reads back, read from the file."""
+    from openpyxl import load_workbook  # not imported by a run that writes and reads no workbook
+
     workbook = load_workbook(book, read_only=True)
     try:
         return {sheet.title: _sheet_cells((cell for row in sheet.iter_rows() for cell in row),

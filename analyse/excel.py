@@ -15,7 +15,6 @@ import functools
 import math
 from collections import defaultdict
 from copy import copy
-from datetime import date, datetime
 from weakref import WeakKeyDictionary
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable
@@ -30,10 +29,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from analyse.atomic import replacing
 from analyse.formula import runs_as_formula
+from analyse.sheets import CORRECTED_HEADER, TRUNCATION_NOTE, VALIDATE, WorkbookLocked
 from questionnaire.definition import FieldDef, Form
 from questionnaire.types import EXCEL_CELL_LIMIT, PERCENT_FORMAT, type_of
-
-TRUNCATION_NOTE = " […] [texte tronqué : {total} caractères au total, limite d'une cellule Excel ; texte complet dans records.jsonl]"
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -47,26 +45,7 @@ HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 TOP = Alignment(vertical="top")
 MAX_ROW_HEIGHT = 409  # points: Excel's limit
 
-# The tender workbook's sheets and columns that corrections are read back from.
-ANSWERS_SHEET = "Réponses"
-REVIEW_SHEET = "À vérifier"
-TENDER_HEADER = "Consultation"
-FILE_HEADER = "Fichier"
-SHA_HEADER = "Empreinte SHA-256"
-KEY_HEADER = "Clé du champ"
-CORRECTED_HEADER = "Valeur corrigée"
-# The tender workbook's sheet where the officer picks the answer that counts.
-MULTIPLE_SHEET = "Réponses multiples"
-RETAINED_HEADER = "Réponse retenue"
-RETAINED_WRITTEN_HEADER = "Retenue à l'écriture (technique)"
-STRUCTURE_KEY_HEADER = "Clé de la structure (technique)"
-DECISION_HEADER = "Décision"  # « Valider »: the value read is right
-VALIDATE = "Valider"
-LABEL_HEADER = "Champ"
-READ_HEADER = "Valeur lue"
 LINK_FONT = Font(color="0563C1", underline="single")
-# Columns read back besides the answers (« Réponses »: one column per field), by sheet.
-READ_BACK_COLUMNS = {REVIEW_SHEET: (DECISION_HEADER, CORRECTED_HEADER), MULTIPLE_SHEET: (RETAINED_HEADER,)}
 
 
 # The cells written through :func:`put`, by sheet and row: row heights are fitted from
@@ -77,10 +56,6 @@ _WRITTEN: WeakKeyDictionary[Worksheet, dict[int, list[Cell]]] = WeakKeyDictionar
 _STYLES: WeakKeyDictionary[Workbook, dict[tuple, StyleArray]] = WeakKeyDictionary()
 
 
-class WorkbookLocked(OSError):
-    """The workbook cannot be replaced, usually because it is open in Excel."""
-
-
 def safe_text(text: str) -> tuple[str, bool]:
     """The text as a cell can hold it, and whether it had to be cut."""
     text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
@@ -88,11 +63,6 @@ def safe_text(text: str) -> tuple[str, bool]:
         return text, False
     note = TRUNCATION_NOTE.format(total=len(text))
     return text[: EXCEL_CELL_LIMIT - len(note)] + note, True
-
-
-def is_truncated(text: str) -> bool:
-    """Whether a cell's text was cut by :func:`safe_text`."""
-    return text.endswith(" ; texte complet dans records.jsonl]")
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None,
@@ -221,10 +191,6 @@ def save_atomically(wb: Workbook, path: Path) -> Path:
         raise WorkbookLocked(f"Impossible de remplacer {path} : le classeur est-il ouvert ? "
                              "Fermez-le puis relancez.") from error
     return path
-
-
-def french_date(day: date | datetime) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 # ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ Shares are fractions (0–1); records hold percentages as 0–100.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -81,7 +82,12 @@ def answered(records: Iterable[Record]) -> list[Record]:
 
 def name_key(name: Any) -> str | None:
     """A name without case, accents, punctuation or legal form (« SAS Verdure Services » = « Verdure services »)."""
-    words = [fold(word) for word in re.split(r"[\W_]+", str(name or ""))]
+    return _name_key(str(name or ""))
+
+
+@functools.lru_cache(maxsize=65536)  # the territory's figures ask for each structure in every group
+def _name_key(name: str) -> str | None:
+    words = [fold(word) for word in re.split(r"[\W_]+", name)]
     words = [word for word in words if word and word not in LEGAL_FORMS]
     return " ".join(words) or None
 

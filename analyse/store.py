@@ -153,7 +153,9 @@ class Store:
     def latest_versions(self, tender: str | None = None) -> list[StoredVersion]:
         """The latest version of every file (all runs, of one tender when given), oldest received first,
         then by file name: the order that makes an answer "the latest" (:data:`analyse.indicators.LATEST_RULE`)."""
-        return [StoredVersion(self._corrected(row), row["first_run"], datetime.fromisoformat(row["started"]))
+        corrections = self._corrections_by_version(tender)
+        return [StoredVersion(self._laid_over(Record.from_dict(json.loads(row["record"])), corrections),
+                              row["first_run"], datetime.fromisoformat(row["started"]))
                 for row in self._latest_rows(tender)]
 
     def latest(self, tender: str | None = None) -> list[Record]:
@@ -166,6 +168,23 @@ class Store:
     def corrected(self, record: Record) -> Record:
         """A stored version's record with the corrections of its file version laid over it."""
         return apply(record, self.corrections(record.tender, record.file, record.sha256 or ""), self.form)
+
+    def corrected_records(self, records: Iterable[Record]) -> list[Record]:
+        """:meth:`corrected` for many records, the corrections read at once."""
+        corrections = self._corrections_by_version(None)
+        return [self._laid_over(record, corrections) for record in records]
+
+    def _corrections_by_version(self, tender: str | None) -> dict[tuple[str, str, str], list[StoredCorrection]]:
+        """Every correction (of one tender when given) by file version, oldest first."""
+        found: dict[tuple[str, str, str], list[StoredCorrection]] = defaultdict(list)
+        for row in self.db.execute("SELECT * FROM corrections WHERE ? IS NULL OR tender = ? ORDER BY id",
+                                   (tender, tender)):
+            found[(row["tender"], row["file"], row["sha256"])].append(_stored(row))
+        return found
+
+    def _laid_over(self, record: Record, corrections: dict[tuple[str, str, str], list[StoredCorrection]]
+                   ) -> Record:
+        return apply(record, corrections.get((record.tender, record.file, record.sha256 or ""), []), self.form)
 
     def digests(self) -> dict[str, str]:
         """For each tender, a digest of what its workbook shows: latest versions, corrections, choices.
@@ -189,9 +208,6 @@ class Store:
         if tender is None:
             return self.db.execute(query + " ORDER BY r.started, v.file, v.id")
         return self.db.execute(query + " AND v.tender = ? ORDER BY r.started, v.file, v.id", (tender,))
-
-    def _corrected(self, row: sqlite3.Row) -> Record:
-        return self.corrected(Record.from_dict(json.loads(row["record"])))
 
     def knows(self, tender: str, file: str) -> bool:
         """Whether any version of this file is in the history."""

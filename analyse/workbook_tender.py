@@ -36,12 +36,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from analyse.corrections import RULE_REFUSED
 from analyse.egapro import NOT_CHECKED
-from analyse.excel import (ANSWERS_SHEET, BLUE_FILL, BOLD, CORRECTED_HEADER, DECISION_HEADER, FILE_HEADER,
-                           GREEN_FILL, KEY_HEADER, LABEL_HEADER, LINK_FONT, MULTIPLE_SHEET, ORANGE_FILL,
-                           PERCENT_FORMAT, READ_HEADER, RED_FILL, RETAINED_HEADER, RETAINED_WRITTEN_HEADER,
-                           REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, TITLE,
-                           decision_validation, field_validation, fit_row, fit_rows, french_date, header,
-                           printable, put, put_note, save_atomically, typed_format, widths)
+from analyse.excel import (BLUE_FILL, BOLD, GREEN_FILL, LINK_FONT, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, TITLE,
+                           decision_validation, field_validation, fit_row, fit_rows, header, printable, put,
+                           put_note, save_atomically, typed_format, widths)
+from analyse.sheets import (ANSWERS_SHEET, CORRECTED_HEADER, DECISION_HEADER, FILE_HEADER, KEY_HEADER,
+                            LABEL_HEADER, MULTIPLE_SHEET, READ_HEADER, RETAINED_HEADER, RETAINED_WRITTEN_HEADER,
+                            REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, french_date)
 from analyse.indicators import (LATEST_RULE, SCORE_KEY, SCORE_THRESHOLDS, UNIDENTIFIED, Answer, Choices,
                                 answer_groups, commitments_taken, excluded_note, figure_keys, headcount, mean,
                                 mean_percentage, mean_score, mean_women, retained, share_true, usable, women_share)

@@ -29,9 +29,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analyse.egapro import tender_year
-from analyse.excel import (BOLD, GREEN_FILL, MULTIPLE_SHEET, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, TITLE, WRAP,
-                           fit_rows, french_date, header, printable, put, put_note, put_row, save_atomically,
-                           widths)
+from analyse.excel import (BOLD, GREEN_FILL, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, TITLE, WRAP, fit_rows,
+                           header, printable, put, put_note, put_row, save_atomically, widths)
+from analyse.sheets import MULTIPLE_SHEET, french_date
 from analyse.indicators import (DOMINANCE, LATEST_RULE, MIN_STRUCTURES, SCORE_THRESHOLDS, Choices, Indicator,
                                 Measure, count, distinct, excluded_note, figure_keys, indicators,
                                 officer_distribution, score_bands, score_distribution, share, unidentified, usable)

@@ -112,8 +112,12 @@ class Form:
 
     @property
     def keys(self) -> list[str]:
-        """Every canonical key, in the order of the form."""
-        return [f.key for f in self.fields]
+        """Every canonical key, in the order of the form (one list, not to be changed)."""
+        cached = self.__dict__.get("_keys")
+        if cached is None:
+            cached = [f.key for f in self.fields]
+            object.__setattr__(self, "_keys", cached)
+        return cached
 
     def field(self, key: str) -> FieldDef:
         return self._by_key()[key]

@@ -30,7 +30,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Callable
 
 from questionnaire.definition import FieldDef, Form
@@ -288,6 +288,7 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+@lru_cache(maxsize=65536)  # the territory's figures ask for each structure in every group
 def siret_checksum_ok(siret: str) -> bool:
     """The SIREN (first 9 digits) and the whole SIRET pass their Luhn key
     (with La Poste's exception)."""

@@ -40,11 +40,11 @@ def done(tmp_path: Path) -> tuple[Path, Path]:
 def test_a_run_with_nothing_changed_writes_and_opens_no_workbook(done, monkeypatch) -> None:
     inbox, output = done
     before = _books(output)
-    import analyse.corrections
+    import openpyxl
     import analyse.workbook_tender
     import analyse.workbook_territory
 
-    monkeypatch.setattr(analyse.corrections, "load_workbook", _refuse)
+    monkeypatch.setattr(openpyxl, "load_workbook", _refuse)
     monkeypatch.setattr(analyse.workbook_tender, "tender_workbook", _refuse)
     monkeypatch.setattr(analyse.workbook_territory, "territory_workbook", _refuse)
     result = _run(inbox, "--output", output)
