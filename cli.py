@@ -10,15 +10,18 @@ import tempfile
 import traceback
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 import click
 
 from analyse.report import for_terminal
 from exit_codes import EgaliteError, Exit, InputError, why
 from locales import speak_french
+from questionnaire.definition import available, load
 
 speak_french()  # click's own texts (« Usage », « Missing argument ») in French
 
+DEFAULT_FORM = "egalite-2024"  # the version read when a file shows none, and whose templates are written
 INTERRUPTED = ("Arrêt demandé (Ctrl-C). Ce qui a été lu est gardé dans l'historique ; "
                "relancez la même commande pour reprendre.")
 
@@ -67,14 +70,25 @@ def main() -> None:
     et en fait des classeurs Excel par consultation et pour le territoire."""
 
 
+def _form_option(help_text: str) -> Callable:
+    """``--form``: the version of the questionnaire; the only place a default form is chosen."""
+    return click.option("--form", "form_id", type=click.Choice(available()), default=DEFAULT_FORM,
+                        show_default=True, help=help_text)
+
+
+READ_FORM_HELP = ("Version du questionnaire retenue quand un fichier n'en montre aucune (chaque fichier est lu "
+                  "avec la version qu'il montre).")
+
+
 @main.command()
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("output/modeles"),
               show_default=True, help="Dossier où écrire les modèles.")
-def template(output: Path) -> None:
+@_form_option("Version du questionnaire dont écrire les modèles.")
+def template(output: Path, form_id: str) -> None:
     """Écrit les modèles à joindre aux consultations (PDF papier, PDF remplissable, Word)."""
     from questionnaire.templates import write_templates
 
-    for path in write_templates(output):
+    for path in write_templates(output, load(form_id)):
         click.echo(f"  {path}")
     click.echo(f"Modèles écrits dans {output}")
 
@@ -104,14 +118,15 @@ def samples(output: Path, truth: Path | None) -> None:
               help="Export public de l'index Egapro (xlsx ou csv) pour contrôler les notes déclarées.")
 @click.option("--publication", is_flag=True, help="Masque les cellules calculées sur moins de 3 structures.")
 @click.option("--no-cache", is_flag=True, help="Relit tous les fichiers, même inchangés.")
+@_form_option(READ_FORM_HELP)
 def run(inbox: Path, output: Path, workers: int | None, timeout: float, egapro: Path | None,
-        publication: bool, no_cache: bool) -> None:
+        publication: bool, no_cache: bool, form_id: str) -> None:
     """Lit tous les questionnaires du dossier INBOX (un sous-dossier par consultation)."""
     from pipeline import RunOptions, run_batch
 
     if not inbox.is_dir():
         raise InputError(f"Dossier introuvable : {inbox}")
-    options = RunOptions(workers=workers, timeout=timeout, egapro=egapro,
+    options = RunOptions(form=form_id, workers=workers, timeout=timeout, egapro=egapro,
                          publication=publication, use_cache=not no_cache)
     sys.exit(int(run_batch(inbox, output, options)))
 
@@ -120,20 +135,22 @@ def run(inbox: Path, output: Path, workers: int | None, timeout: float, egapro: 
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--timeout", type=float, default=120.0, show_default=True,
               help="Temps maximal de lecture du fichier, en secondes.")
-def check(file: Path, timeout: float) -> None:
+@_form_option(READ_FORM_HELP)
+def check(file: Path, timeout: float, form_id: str) -> None:
     """Affiche ce qui a été lu dans un fichier : champs, doutes et constats."""
     from pipeline import check_file
 
     if not file.is_file():
         raise InputError(f"Fichier introuvable : {file}")
-    sys.exit(int(check_file(file, timeout)))
+    sys.exit(int(check_file(file, form_id, timeout)))
 
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("output/debug"),
               show_default=True, help="Dossier où écrire les images (jamais celui du fichier lu).")
-def debug(file: Path, output: Path) -> None:
+@_form_option(READ_FORM_HELP)
+def debug(file: Path, output: Path, form_id: str) -> None:
     """Dessine sur chaque page du questionnaire ce que la lecture y a vu : mots, cellules,
     libellés reconnus, mots pris par un champ, cases et leur état, zone de chaque réponse
     (une image PNG par page). Pour comprendre une lecture fausse d'un coup d'œil."""
@@ -141,7 +158,7 @@ def debug(file: Path, output: Path) -> None:
 
     if not file.is_file():
         raise InputError(f"Fichier introuvable : {file}")
-    written = debug_file(file, output)
+    written = debug_file(file, output, form_id)
     for path in written:
         click.echo(for_terminal(f"  {path}"))
     click.echo(for_terminal(f"{len(written)} image(s) écrite(s) dans {output}"))

@@ -18,6 +18,7 @@ class Exit(IntEnum):
     OUTPUT = 4  # the output folder cannot be written, another run holds it, or a result could not be written
     INTERNAL = 5  # a bug: the traceback is in the log file the message names
     HISTORY = 6  # the history (egalite.sqlite) is damaged and no backup can replace it
+    FORM = 7  # a form definition (questionnaire/forms/*.toml) is wrong: the message names the file and line
     INTERRUPTED = 130  # Ctrl-C: what was read is kept, the next run goes on from there
 
 
@@ -45,6 +46,10 @@ class OutputError(EgaliteError):
 
 class HistoryError(EgaliteError):
     exit_code = Exit.HISTORY
+
+
+class FormDefinitionError(EgaliteError):
+    exit_code = Exit.FORM
 
 
 class Interrupted(EgaliteError):

@@ -35,7 +35,7 @@ from extract.batch import (UNEXPECTED, InputFile, Outcome, discover, memory_limi
                            run_parallel, sha256_of)
 from extract.safety import entry_problem
 from extract.version import EXTRACTOR_VERSION
-from questionnaire.definition import Form, load as load_form
+from questionnaire.definition import Form, forms_digest, in_order
 from questionnaire.record import SOURCE_OCR, Record
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ RESERVED = {name.casefold() for name in (STORE_NAME, BACKUP_NAME, LOCK_NAME, CRO
 
 @dataclass(frozen=True)
 class RunOptions:
+    form: str  # the command line's form: first among the versions, and the keys of files none recognises
     workers: int | None = None
     timeout: float = 120.0
     egapro: Path | None = None
@@ -61,12 +62,13 @@ class RunOptions:
 
 # -- one file, in a worker ----------------------------------------------------
 
-def process(item: InputFile, output: Path | None = None) -> dict:
-    """Read and validate one file (runs in a worker process); a plain dict crosses back."""
-    record = _read_guarded(item, output)
+def process(item: InputFile, form: str, output: Path | None = None) -> dict:
+    """Read and validate one file (runs in a worker process) with the versions of the questionnaire,
+    ``form`` first; a plain dict crosses back."""
+    record = _read_guarded(item, in_order(form), output)
     record.sha256, record.size = item.sha256 or fingerprint(item), item.size
     record.findings = validate(record)
-    _review_suspect_ocr(record, load_form())
+    _review_suspect_ocr(record, record.form)
     return record.to_dict()
 
 
@@ -99,12 +101,12 @@ def _inbox_of(item: InputFile) -> Path:
     return item.path.parents[len(Path(item.relative).parts) - 1]
 
 
-def _read_guarded(item: InputFile, output: Path | None) -> Record:
+def _read_guarded(item: InputFile, forms: list[Form], output: Path | None) -> Record:
     """A parser's unexpected exception on a hostile file rejects that file, not the batch."""
     from extract.read import read_file  # imported once by the parent before the workers start
 
     try:
-        record = read_file(item.path, item.relative, item.tender, inbox=_inbox_of(item),
+        record = read_file(item.path, item.relative, item.tender, forms=forms, inbox=_inbox_of(item),
                            **_scan_options(item, output))
         return _crops_from_output(record, item)
     except (MemoryError, RecursionError):
@@ -112,7 +114,8 @@ def _read_guarded(item: InputFile, output: Path | None) -> Record:
     except Exception as error:  # noqa: BLE001 - any parser failure on untrusted input
         if out_of_memory(error):  # a C++ library's bad_alloc under the worker's memory limit
             raise MemoryError(str(error)) from error
-    return Record(file=item.relative, tender=item.tender, error=UNEXPECTED, error_class="rejected")
+    return Record(file=item.relative, tender=item.tender, error=UNEXPECTED, error_class="rejected",
+                  form_id=forms[0].id)
 
 
 def _crops_from_output(record: Record, item: InputFile) -> Record:
@@ -146,9 +149,10 @@ def _scan_options(item: InputFile, output: Path | None) -> dict:
 def run_batch(inbox: Path, output: Path, options: RunOptions) -> Exit:
     """Read every file of the inbox and write the outputs; the exit code says how it went.
 
-    A failure that stops the run raises an :class:`exit_codes.EgaliteError`.
+    A failure that stops the run raises an :class:`exit_codes.EgaliteError`
+    (a form definition with a mistake stops it before anything is read).
     """
-    form = load_form()
+    form = in_order(options.form)[0]
     _prepare_output(inbox, output)
     with _exclusive(output) as locked:
         if not locked:
@@ -180,7 +184,7 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
     restored = secure_history(output / STORE_NAME)
     if restored:
         click.secho(for_terminal(restored), fg="yellow", err=True)
-    store = Store(output / STORE_NAME)
+    store = Store(output / STORE_NAME, form)
     records: list[Record] = []
     try:
         found = _read_corrections(output, store, form)
@@ -224,8 +228,8 @@ def _outputs(store: Store, inbox: Path, output: Path, records: list[Record], sta
     """
     outputs = Outputs(problems=dict(damaged))
     exported = _with_corrections(store, records)
-    outputs.attempt(output / "records.jsonl", lambda path: write_jsonl(exported, path, store.form))
-    outputs.attempt(output / "records.csv", lambda path: write_csv(exported, path, store.form))
+    outputs.attempt(output / "records.jsonl", lambda path: write_jsonl(exported, path))
+    outputs.attempt(output / "records.csv", lambda path: write_csv(exported, path, in_order(options.form)))
     _workbooks(outputs, store, inbox, output, started, options, checked)
     return outputs
 
@@ -309,30 +313,38 @@ def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
     workers under the same limits as reading (:func:`fingerprint`).
     """
     todo, named = [], []
+    forms = in_order(form.id)
     for item in files:
         if item.problem:
             yield Record(file=item.relative, tender=item.tender, error=item.problem, error_class="rejected",
-                         size=item.size, file_bytes=item.raw_name)
+                         size=item.size, file_bytes=item.raw_name, form_id=form.id)
         else:
             named.append(item)
     for item, digest, failure in _fingerprints(named, options):
         if failure:
-            yield _failed(item, failure)
+            yield _failed(item, failure, form)
             continue
         cached = store.cached(digest, EXTRACTOR_VERSION) if digest else None
-        if cached is not None:
+        if cached is not None and _fresh(cached, forms):
             cached.file, cached.tender, cached.published_index = item.relative, item.tender, None
-            cached.findings = validate(cached, form)
+            cached.findings = validate(cached)
             yield cached
         else:
             todo.append(replace(item, sha256=digest))
     if todo:  # the readers, imported here only when a file is to be read; the workers inherit them
         import extract.read  # noqa: F401
-    work = functools.partial(process, output=output.absolute())
+    work = functools.partial(process, form=form.id, output=output.absolute())
     _say_unlimited_memory(todo)
     for outcome in run_parallel(todo, work, workers=options.workers, timeout=options.timeout,
                                 progress=options.progress):
-        yield _record_of(outcome)
+        yield _record_of(outcome, form)
+
+
+def _fresh(cached: Record, forms: list[Form]) -> bool:
+    """Whether a cached record was read with the definitions as they are: the form it answers
+    unchanged, or, for a file no form recognised, every form unchanged."""
+    return cached.form_digest == forms_digest(forms) or any(
+        f.id == cached.form_id and f.digest == cached.form_digest for f in forms)
 
 
 def _fingerprints(items: list[InputFile], options: RunOptions) -> Iterator[tuple[InputFile, str | None, str | None]]:
@@ -345,15 +357,16 @@ def _fingerprints(items: list[InputFile], options: RunOptions) -> Iterator[tuple
         yield outcome.item, outcome.result, outcome.failure
 
 
-def _record_of(outcome: Outcome) -> Record:
+def _record_of(outcome: Outcome, form: Form) -> Record:
     """The record a worker gave, or the file rejected with why the worker could not give one."""
     if outcome.result is not None:
         return Record.from_dict(outcome.result)
-    return _failed(outcome.item, outcome.failure)
+    return _failed(outcome.item, outcome.failure, form)
 
 
-def _failed(item: InputFile, failure: str | None) -> Record:
-    return Record(file=item.relative, tender=item.tender, error=failure, error_class="rejected", size=item.size)
+def _failed(item: InputFile, failure: str | None, form: Form) -> Record:
+    return Record(file=item.relative, tender=item.tender, error=failure, error_class="rejected", size=item.size,
+                  form_id=form.id)
 
 
 def _say_unlimited_memory(todo: list[InputFile]) -> None:
@@ -406,7 +419,7 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
     digests = store.digests()
     write = functools.partial(_write_and_note, functools.partial(
         tender_workbook, run_date=started.date(), publication=publication, egapro_checked=checked,
-        choices=store.choices(), inbox=inbox), form=store.form)
+        choices=store.choices(), inbox=inbox, form=store.form), form=store.form)
     jobs = [(tender, tender_book(output, tender),
              stamps.inputs_digest(content, tender, publication, checked, str(inbox.absolute())))  # its links
             for tender, content in digests.items()]
@@ -541,7 +554,7 @@ def _exclusive(output: Path) -> Iterator[bool]:
 
 # -- one file, now ----------------------------------------------------------------
 
-def check_file(path: Path, timeout: float = RunOptions.timeout) -> Exit:
+def check_file(path: Path, form: str, timeout: float = RunOptions.timeout) -> Exit:
     """Show one file's fields, doubts and findings in the terminal, in French.
 
     The file is read in a worker, under the same time and memory limits as
@@ -549,15 +562,17 @@ def check_file(path: Path, timeout: float = RunOptions.timeout) -> Exit:
     """
     from analyse.report import describe
 
-    form = load_form()
+    first = in_order(form)[0]
     item = InputFile(path.absolute(), path.name, path.parent.name, path.stat().st_size)
     _say_unlimited_memory([item])
-    [outcome] = run_parallel([item], process, workers=1, timeout=timeout, progress=False)
-    click.echo(describe(_record_of(outcome), form))
+    [outcome] = run_parallel([item], functools.partial(process, form=form), workers=1, timeout=timeout,
+                             progress=False)
+    record = _record_of(outcome, first)
+    click.echo(describe(record, record.form))
     return Exit.OK
 
 
-def debug_file(path: Path, output: Path) -> list[Path]:
+def debug_file(path: Path, output: Path, form: str) -> list[Path]:
     """``egalite debug``: one PNG per questionnaire page, with what the reader saw on it."""
     from extract.debug import what_was_seen, write_pictures
     from exit_codes import InputError
@@ -566,7 +581,7 @@ def debug_file(path: Path, output: Path) -> list[Path]:
         raise UsageError(f"Les images ne s'écrivent pas dans le dossier du fichier lu ({output}) : "
                          "choisissez un autre dossier avec --output.")
     item = InputFile(path.absolute(), path.name, path.parent.name, path.stat().st_size)
-    seen = what_was_seen(item.path, load_form(), **_scan_options(item, None))
+    seen = what_was_seen(item.path, in_order(form), **_scan_options(item, None))
     if not seen.pages:
         raise InputError(f"{path} n'a pas pu être lu : {seen.record.error}")
     if seen.record.rejected:

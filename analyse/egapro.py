@@ -21,18 +21,16 @@ import re
 import unicodedata
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from analyse.settings import read_settings, write_setting
-from questionnaire.definition import Form, load
+from questionnaire.definition import Form
 from questionnaire.record import Finding, Record
 
 SHEET = "Données publiques Index Egapro"
-SCORE_KEY = "equality_index.score"
-SIRET_KEY = "siret"
 NOT_COMPUTABLE = "NC"
 CORRECTIVE_BELOW = 75  # under it: corrective measures are due (Code du travail, D. 1142-6)
 PROGRESS_BELOW = 85  # under it: progress targets are due (Code du travail, D. 1142-6-1)
@@ -311,8 +309,9 @@ def _is_filled(row: Row) -> bool:
 
 # Checking a record ---------------------------------------------------------------
 
-def _value(record: Record, key: str) -> Any:
-    reading = record.readings.get(key)
+def _value(record: Record, role: str) -> Any:
+    """The value of the record's field playing ``role`` in its form."""
+    reading = record.readings.get(record.form.key_of(role) or "")
     return reading.value if reading else None
 
 
@@ -323,8 +322,9 @@ def siren(record: Record) -> str | None:
     reports the checksum, and a typo in the establishment number should not
     hide the company's index.
     """
-    value = _value(record, SIRET_KEY)
-    raw = record.readings[SIRET_KEY].raw if SIRET_KEY in record.readings else None
+    value = _value(record, "siret")
+    reading = record.readings.get(record.form.key_of("siret") or "")
+    raw = reading.raw if reading else None
     for text in (value, raw):
         digits = re.sub(r"[\s.\-]", "", str(text or ""))
         if digits.isdigit() and len(digits) in (9, 14):
@@ -350,10 +350,11 @@ def published_score(record: Record, index: EgaproIndex, tender_year: int) -> tup
 
 def _obligation(form: Form) -> tuple[str, float]:
     """The head count key and threshold from which an index is due (the form's own rule)."""
+    score = form.key_of("index_score")
     for rule in form.rules:
-        if rule.kind == "required_from" and rule.params.get("key") == SCORE_KEY:
+        if rule.kind == "required_from" and rule.params.get("key") == score:
             return rule.params["count"], rule.params["threshold"]
-    raise LookupError(f"no required_from rule for {SCORE_KEY} in form {form.id}")
+    raise LookupError(f"no required_from rule for {score} in form {form.id}")
 
 
 def _shown(score: Score) -> str:
@@ -372,12 +373,14 @@ def _whose(publication: Publication, number: str) -> str:
 
 
 def _finding(rule: str, severity: str, message: str) -> Finding:
-    return Finding(SCORE_KEY, severity, message, f"egapro_{rule}")  # type: ignore[arg-type]
+    """A finding on the index score (its key is set by :func:`cross_check`, from the record's form)."""
+    return Finding(None, severity, message, f"egapro_{rule}")  # type: ignore[arg-type]
 
 
 def _not_found(record: Record, number: str, year: int, declared: Score, form: Form) -> list[Finding]:
     count_key, threshold = _obligation(form)
-    staff = _value(record, count_key)
+    reading = record.readings.get(count_key)
+    staff = reading.value if reading else None
     where = f"aucun index publié pour le SIREN {number} jusqu'en {year} dans l'export Egapro"
     if isinstance(staff, (int, float)) and staff >= threshold:
         return [_finding("not_found", "warning",
@@ -420,17 +423,23 @@ def _obligations(published: Score, source: str, declared: Score) -> list[Finding
 
 
 def cross_check(record: Record, index: EgaproIndex, tender_year: int) -> list[Finding]:
-    """Findings comparing the declared score with the publication of ``tender_year`` or before."""
-    if record.rejected:
+    """Findings comparing the declared score with the publication of ``tender_year`` or before
+    (none for a form without an index score)."""
+    score_key = record.form.key_of("index_score")
+    if record.rejected or score_key is None:
         return []
+    return [replace(finding, key=score_key) for finding in _checked(record, index, tender_year)]
+
+
+def _checked(record: Record, index: EgaproIndex, tender_year: int) -> list[Finding]:
     number = siren(record)
     if number is None:
         return [_finding("no_siret", "info", "Note d'index non contrôlée : pas de SIRET valide pour "
                          "retrouver la structure dans l'export Egapro du ministère.")]
-    declared = _value(record, SCORE_KEY)
+    declared = _value(record, "index_score")
     publication = index.lookup(number, tender_year)
     if publication is None:
-        return _not_found(record, number, tender_year, declared, load())
+        return _not_found(record, number, tender_year, declared, record.form)
     return _compare(declared, publication, number)
 
 

@@ -10,11 +10,11 @@ import json
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TextIO
+from typing import Any, Callable, Iterable, Iterator, Sequence, TextIO
 
 from analyse.atomic import replacing
 from analyse.formula import runs_as_formula
-from questionnaire.definition import Form
+from questionnaire.definition import FieldDef, Form
 from questionnaire.record import Record
 from questionnaire.text import french_number
 from questionnaire.types import type_of
@@ -22,14 +22,15 @@ from questionnaire.types import type_of
 NUMBER_LIKE = re.compile(r"[\d\s.,/:%€-]+")  # text a spreadsheet would turn into a number or a date
 
 
-def write_jsonl(records: Iterable[Record], path: Path, form: Form) -> Path:
-    """One JSON line per input file, exactly the export contract of SPEC.md."""
-    lines = (json.dumps(r.to_contract(form), ensure_ascii=False) + "\n" for r in records)
+def write_jsonl(records: Iterable[Record], path: Path) -> Path:
+    """One JSON line per input file, exactly the export contract of SPEC.md, with its own form's keys."""
+    lines = (json.dumps(r.to_contract(), ensure_ascii=False) + "\n" for r in records)
     return _atomic_write(path, lines)
 
 
-def write_csv(records: Iterable[Record], path: Path, form: Form) -> Path:
-    """The same records as a CSV: one column per canonical key.
+def write_csv(records: Iterable[Record], path: Path, forms: Sequence[Form]) -> Path:
+    """The same records as a CSV: one column per canonical key of ``forms`` (the first form's
+    keys in its order, then the keys only the next ones have), and the form of each record.
 
     Semicolon-separated UTF-8 with a byte-order mark and decimal commas, as
     French Excel and LibreOffice open it: numbers are numbers, Oui/Non; a
@@ -37,8 +38,10 @@ def write_csv(records: Iterable[Record], path: Path, form: Form) -> Path:
     number or a date (a reference « 2026-014 »), gets a leading apostrophe
     (the OWASP rule); a SIRET is grouped as INSEE prints it, so it stays text.
     """
-    header = ["file", "tender", "status", *form.keys, "review", "findings", "error"]
-    rows = [_row(r.to_contract(form), form) for r in records]
+    fields = {key: form.field(key) for form in reversed(forms) for key in form.keys}
+    keys = list(dict.fromkeys(key for form in forms for key in form.keys))
+    header = ["file", "tender", "form", "status", *keys, "review", "findings", "error"]
+    rows = [_row(r.to_contract(), keys, fields) for r in records]
     with _text(path) as handle:
         handle.write("\ufeff")
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")  # CR and LF in a field get it quoted
@@ -47,10 +50,10 @@ def write_csv(records: Iterable[Record], path: Path, form: Form) -> Path:
     return path
 
 
-def _row(line: dict[str, Any], form: Form) -> list[Any]:
-    fields = [_field_cell(type_of(form.field(key)).grouped, line["fields"][key]) for key in form.keys]
+def _row(line: dict[str, Any], keys: list[str], fields: dict[str, FieldDef]) -> list[Any]:
+    values = [_field_cell(type_of(fields[key]).grouped, line["fields"].get(key)) for key in keys]
     findings = " | ".join(f"{f['severity']} {f['key']}: {f['message']}" for f in line["findings"])
-    return [_cell(line["file"]), _cell(line["tender"]), line["status"], *fields,
+    return [_cell(line["file"]), _cell(line["tender"]), line["form"], line["status"], *values,
             _cell(" ".join(line["review"])), _cell(findings), _cell(line.get("error") or "")]
 
 

@@ -22,10 +22,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from statistics import fmean
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from analyse.staff import is_number, staff_count
-from questionnaire.definition import Form, load
+from questionnaire.definition import Form, Table
 from questionnaire.record import Record
 from questionnaire.text import fold
 from questionnaire.types import siret_checksum_ok, type_of
@@ -34,7 +34,6 @@ MIN_STRUCTURES = 3
 DOMINANCE = 0.85  # one structure weighing more than this share of a total makes it secret
 INDEX_OBLIGATION = 50  # employees: the legal threshold (the form says "plus de 50")
 SCORE_THRESHOLDS = (75, 85)  # below 75: corrective measures; below 85: progress targets
-SCORE_KEY = "equality_index.score"
 NOT_COMPUTABLE = "NC"
 UNIDENTIFIED = "structure non identifiée"
 LEGAL_FORMS = frozenset({"sa", "sas", "sasu", "sarl", "eurl", "scop", "sci", "snc", "selarl", "association"})
@@ -97,13 +96,15 @@ def _identifiers(record: Record, territory: bool) -> tuple[str | None, str | Non
 
     A name still to be checked (a doubtful reading) identifies nobody.
     """
-    values = record.fields()
-    siret = values.get("siret")
+    form = record.form
+    values = record.fields(form)
+    siret = values.get(form.key_of("siret"))
     number = None
     if isinstance(siret, str) and len(siret) == 14 and siret.isdigit() and siret_checksum_ok(siret):
         number = siret[:9] if territory else siret
-    name_reading = record.readings.get("structure_name")
-    name = None if name_reading is None or name_reading.doubt else name_key(values.get("structure_name"))
+    name_field = form.key_of("structure_name")
+    name_reading = record.readings.get(name_field) if name_field else None
+    name = None if name_reading is None or name_reading.doubt else name_key(values.get(name_field))
     return number, name
 
 
@@ -179,24 +180,29 @@ def figure_keys(form: Form) -> frozenset[str]:
 
 
 def usable(record: Record, form: Form | None = None) -> Answer:
+    """The record's values as the figures use them; ``form`` (by default the record's own) names the keys."""
     values = record.fields(form)
     errors = frozenset(f.key for f in record.findings
                        if f.severity == "error" and f.key in values and values[f.key] is not None)
     return Answer({k: (None if k in errors else v) for k, v in values.items()}, errors)
 
 
-def _staff(form: Form | None = None):
-    return (form or load()).tables["staff"]
+def _staff(form: Form) -> Table | None:
+    return form.table_of("head_count")
 
 
-def headcount(values: Fields, row: str | None = None, form: Form | None = None) -> float | None:
+def headcount(values: Fields, form: Form, row: str | None = None) -> float | None:
     """A row's count (by default the whole structure's), as validation counts it."""
-    return staff_count(values, _staff(form), row)
-
-
-def women_share(values: Fields, row: str | None = None, form: Form | None = None) -> float | None:
     table = _staff(form)
-    women, total = staff_count(values, table, row, "women"), staff_count(values, table, row)
+    return staff_count(values, table, row) if table else None
+
+
+def women_share(values: Fields, form: Form, row: str | None = None) -> float | None:
+    """Women over the head count of ``row`` (a row id, or "managers" for the row playing that role)."""
+    table = _staff(form)
+    if table is None:
+        return None
+    women, total = staff_count(values, table, row, table.column_of("women")), staff_count(values, table, row)
     if women is None or not total or total <= 0:
         return None
     return women / total
@@ -210,8 +216,8 @@ def commitments_taken(values: Fields, form: Form) -> int | None:
     return sum(1 for tick in ticks if tick is True)
 
 
-def numeric_score(values: Fields) -> float | None:
-    score = values.get(SCORE_KEY)
+def numeric_score(values: Fields, form: Form) -> float | None:
+    score = values.get(form.key_of("index_score"))
     return score if is_number(score) else None
 
 
@@ -237,16 +243,18 @@ def _losing(measure: Measure, answers: list[Answer], keys: Iterable[str]) -> Mea
 
 
 def _staff_keys(form: Form, row: str | None = None) -> list[str]:
-    table = form.tables["staff"]
+    table = _staff(form)
+    if table is None:
+        return []
     rows = [r.id for r in table.rows] if row is None else [row, table.sum_row]
     return [table.key(r, c.id) for r in rows for c in table.columns]
 
 
 def weighted_women(answers: list[Answer], row: str | None, form: Form) -> Measure:
     """Women over head count, all structures pooled; dominance by the largest head count."""
-    table = form.tables["staff"]
-    pairs = [(staff_count(a.values, table, row, "women"), staff_count(a.values, table, row)) for a in answers
-             if women_share(a.values, row, form) is not None]
+    table = _staff(form)
+    pairs = [(staff_count(a.values, table, row, table.column_of("women")), staff_count(a.values, table, row))
+             for a in answers if women_share(a.values, form, row) is not None]
     total = sum(t for _, t in pairs)
     women = sum(w for w, _ in pairs)
     dominance = max((max(t / total, w / women if women else 0) for w, t in pairs), default=0.0)
@@ -255,16 +263,16 @@ def weighted_women(answers: list[Answer], row: str | None, form: Form) -> Measur
 
 
 def mean_women(answers: list[Answer], row: str | None, form: Form) -> Measure:
-    measure = mean([s for a in answers if (s := women_share(a.values, row, form)) is not None])
+    measure = mean([s for a in answers if (s := women_share(a.values, form, row)) is not None])
     return _losing(measure, answers, _staff_keys(form, row))
 
 
-def mean_percentage(answers: list[Answer], key: str) -> Measure:
+def mean_percentage(answers: list[Answer], key: str | None) -> Measure:
     measure = mean([a.values[key] / 100 for a in answers if is_number(a.values.get(key))])
     return _losing(measure, answers, [key])
 
 
-def share_true(answers: list[Answer], key: str) -> Measure:
+def share_true(answers: list[Answer], key: str | None) -> Measure:
     given = [a.values[key] for a in answers if a.values.get(key) is not None]
     return _losing(share(sum(1 for x in given if x is True), len(given)), answers, [key])
 
@@ -276,7 +284,7 @@ def share_equal(answers: list[Answer], key: str, wanted: Any) -> Measure:
 
 def large(answers: list[Answer], form: Form) -> list[Answer]:
     """Structures of 50 employees or more."""
-    return [a for a in answers if (headcount(a.values, form=form) or 0) >= INDEX_OBLIGATION]
+    return [a for a in answers if (headcount(a.values, form) or 0) >= INDEX_OBLIGATION]
 
 
 def index_declared(answers: list[Answer], form: Form) -> Measure:
@@ -284,46 +292,93 @@ def index_declared(answers: list[Answer], form: Form) -> Measure:
 
     A structure whose score is in error (120) is left out: whether it gave a valid one is not known.
     """
-    obliged = [a for a in large(answers, form) if SCORE_KEY not in a.excluded]
-    measure = share(sum(1 for a in obliged if a.values.get(SCORE_KEY) is not None), len(obliged))
-    return _losing(measure, answers, _staff_keys(form) + [SCORE_KEY])
+    score = form.key_of("index_score")
+    obliged = [a for a in large(answers, form) if score not in a.excluded]
+    measure = share(sum(1 for a in obliged if a.values.get(score) is not None), len(obliged))
+    return _losing(measure, answers, _staff_keys(form) + [score])
 
 
-def mean_score(answers: list[Answer]) -> Measure:
-    measure = mean([s for a in answers if (s := numeric_score(a.values)) is not None], "score")
-    return _losing(measure, answers, [SCORE_KEY])
+def mean_score(answers: list[Answer], form: Form) -> Measure:
+    measure = mean([s for a in answers if (s := numeric_score(a.values, form)) is not None], "score")
+    return _losing(measure, answers, [form.key_of("index_score")])
 
 
-def indicators(records: Sequence[Record], form: Form, choices: Choices | None = None) -> list[Indicator]:
-    """The territory's indicators over distinct structures, in reading order."""
+def indicators(records: Sequence[Record], form: Form, choices: Choices | None = None,
+               roles: Iterable[str] | None = None) -> list[Indicator]:
+    """The territory's indicators over distinct structures, in reading order: those of the roles
+    ``form`` has (only ``roles`` when given: the ones two versions of the form share)."""
     answers = [usable(record, form) for record in distinct(records, choices)]
-    taken = [n for a in answers if (n := commitments_taken(a.values, form)) is not None]
-    woman = form.tables["officers"].columns[0].id
-    result = [
-        Indicator("Structures distinctes", count(len(answers))),
+    wanted = set(form_roles(form) if roles is None else roles)
+    return [Indicator("Structures distinctes", count(len(answers)))] + [
+        indicator for role, build in _ROLE_INDICATORS if role in wanted for indicator in build(answers, form)]
+
+
+def form_roles(form: Form) -> list[str]:
+    """The roles of ``form`` that figures are built on (the commitments count as one)."""
+    present = [role for role, _ in _ROLE_INDICATORS
+               if form.table_of(role) or form.role(role) or (role == COMMITMENTS and form.commitments)]
+    return list(dict.fromkeys(present))
+
+
+def _staff_indicators(answers: list[Answer], form: Form) -> list[Indicator]:
+    managers = _staff(form).row_of("managers")
+    return [
         Indicator("Part de femmes (pondérée par l'effectif)", weighted_women(answers, None, form)),
         Indicator("Part de femmes (moyenne des structures)", mean_women(answers, None, form)),
-        Indicator("Part de femmes parmi les cadres (pondérée)", weighted_women(answers, "managers", form)),
-        Indicator("Part de femmes parmi les cadres (moyenne)", mean_women(answers, "managers", form)),
+        Indicator("Part de femmes parmi les cadres (pondérée)", weighted_women(answers, managers, form)),
+        Indicator("Part de femmes parmi les cadres (moyenne)", mean_women(answers, managers, form)),
         Indicator(f"Structures de {INDEX_OBLIGATION} salariés ou plus",
                   _losing(count(len(large(answers, form))), answers, _staff_keys(form))),
+    ]
+
+
+def _index_indicators(answers: list[Answer], form: Form) -> list[Indicator]:
+    return [
         Indicator(f"Part des {INDEX_OBLIGATION} salariés ou plus déclarant leur index (note ou NC)",
                   index_declared(answers, form)),
-        Indicator("Note moyenne à l'index", mean_score(answers)),
-        Indicator("Part des structures ayant un conseil d'administration", share_true(answers, "board.exists")),
-        Indicator("Part moyenne de femmes dans les conseils d'administration",
-                  mean_percentage(answers, "board.women_pct")),
+        Indicator("Note moyenne à l'index", mean_score(answers, form)),
     ]
-    for row in form.tables["officers"].rows:
-        key = form.tables["officers"].key(row.id)
-        result.append(Indicator(f"Part de femmes — {row.label}", share_equal(answers, key, woman)))
-    result.append(Indicator("Part moyenne de femmes parmi les bénévoles",
-                            mean_percentage(answers, "volunteers.women_pct")))
-    result.append(Indicator(f"Engagements pris en moyenne (sur {len(form.commitments)})",
-                            mean([float(n) for n in taken], "score")))
-    for commitment in form.commitments:
-        result.append(Indicator(f"Engagement : {commitment.label}", share_true(answers, commitment.done_key)))
-    return result
+
+
+def _board_indicators(answers: list[Answer], form: Form) -> list[Indicator]:
+    return [Indicator("Part des structures ayant un conseil d'administration",
+                      share_true(answers, form.key_of("board")))]
+
+
+def _board_women_indicators(answers: list[Answer], form: Form) -> list[Indicator]:
+    return [Indicator("Part moyenne de femmes dans les conseils d'administration",
+                      mean_percentage(answers, form.key_of("board_women_share")))]
+
+
+def _officer_indicators(answers: list[Answer], form: Form) -> list[Indicator]:
+    table = form.table_of("officers")
+    woman = table.column_of("women")
+    return [Indicator(f"Part de femmes — {row.label}", share_equal(answers, table.key(row.id), woman))
+            for row in table.rows]
+
+
+def _volunteer_indicators(answers: list[Answer], form: Form) -> list[Indicator]:
+    return [Indicator("Part moyenne de femmes parmi les bénévoles",
+                      mean_percentage(answers, form.key_of("volunteers_women_share")))]
+
+
+def _commitment_indicators(answers: list[Answer], form: Form) -> list[Indicator]:
+    taken = [n for a in answers if (n := commitments_taken(a.values, form)) is not None]
+    return [Indicator(f"Engagements pris en moyenne (sur {len(form.commitments)})",
+                      mean([float(n) for n in taken], "score"))] + [
+        Indicator(f"Engagement : {c.label}", share_true(answers, c.done_key)) for c in form.commitments]
+
+
+COMMITMENTS = "commitments"
+_ROLE_INDICATORS: tuple[tuple[str, Callable[[list[Answer], Form], list[Indicator]]], ...] = (
+    ("head_count", _staff_indicators),
+    ("index_score", _index_indicators),
+    ("board", _board_indicators),
+    ("board_women_share", _board_women_indicators),
+    ("officers", _officer_indicators),
+    ("volunteers_women_share", _volunteer_indicators),
+    (COMMITMENTS, _commitment_indicators),
+)
 
 
 def score_bands() -> list[tuple[str, float, float]]:
@@ -334,22 +389,23 @@ def score_bands() -> list[tuple[str, float, float]]:
     return bands
 
 
-def score_distribution(records: Sequence[Record], choices: Choices | None = None
+def score_distribution(records: Sequence[Record], form: Form, choices: Choices | None = None
                        ) -> tuple[list[tuple[str, Measure]], int]:
     """How many distinct structures fall in each score band, and NC; and how many scores were left out."""
-    answers = [usable(record) for record in distinct(records, choices)]
-    scores = [s for a in answers if (s := numeric_score(a.values)) is not None]
+    answers = [usable(record, form) for record in distinct(records, choices)]
+    key = form.key_of("index_score")
+    scores = [s for a in answers if (s := numeric_score(a.values, form)) is not None]
     rows = [(label, count(sum(1 for s in scores if low <= s < high))) for label, low, high in score_bands()]
     rows.append((NOT_COMPUTABLE + " (non calculable)",
-                 count(sum(1 for a in answers if a.values.get(SCORE_KEY) == NOT_COMPUTABLE))))
-    return rows, sum(1 for a in answers if SCORE_KEY in a.excluded)
+                 count(sum(1 for a in answers if a.values.get(key) == NOT_COMPUTABLE))))
+    return rows, sum(1 for a in answers if key in a.excluded)
 
 
 def officer_distribution(records: Sequence[Record], form: Form, choices: Choices | None = None
                          ) -> list[tuple[str, list[Measure]]]:
     """For each office, how many structures gave each gender (columns of the form)."""
     answers = [usable(record, form) for record in distinct(records, choices)]
-    table = form.tables["officers"]
+    table = form.table_of("officers")
     return [(row.label, [count(sum(1 for a in answers if a.values.get(table.key(row.id)) == column.id))
                          for column in table.columns])
             for row in table.rows]

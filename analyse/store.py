@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from analyse.corrections import Correction, CorrectionReport, StoredCorrection, apply, judge
-from questionnaire.definition import Form, load
+from questionnaire.definition import Form
 from questionnaire.record import Record
 
 SCHEMA_VERSION = 1
@@ -86,9 +86,10 @@ class StoredVersion:
 class Store:
     """``output/egalite.sqlite``: runs, file versions and corrections (one writer at a time)."""
 
-    def __init__(self, path: Path, form: Form | None = None):
+    def __init__(self, path: Path, form: Form):
+        """``form``, the command line's, is the form of records stored before records named theirs."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.form = form or load()
+        self.form = form
         self.db = sqlite3.connect(path, timeout=30)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -148,13 +149,13 @@ class Store:
         row = self.db.execute(
             "SELECT record FROM versions WHERE sha256 = ? AND extractor_version = ? ORDER BY id DESC LIMIT 1",
             (sha256, extractor_version)).fetchone()
-        return Record.from_dict(json.loads(row["record"])) if row else None
+        return self._record(row) if row else None
 
     def latest_versions(self, tender: str | None = None) -> list[StoredVersion]:
         """The latest version of every file (all runs, of one tender when given), oldest received first,
         then by file name: the order that makes an answer "the latest" (:data:`analyse.indicators.LATEST_RULE`)."""
         corrections = self._corrections_by_version(tender)
-        return [StoredVersion(self._laid_over(Record.from_dict(json.loads(row["record"])), corrections),
+        return [StoredVersion(self._laid_over(self._record(row), corrections),
                               row["first_run"], datetime.fromisoformat(row["started"]))
                 for row in self._latest_rows(tender)]
 
@@ -167,7 +168,7 @@ class Store:
 
     def corrected(self, record: Record) -> Record:
         """A stored version's record with the corrections of its file version laid over it."""
-        return apply(record, self.corrections(record.tender, record.file, record.sha256 or ""), self.form)
+        return apply(record, self.corrections(record.tender, record.file, record.sha256 or ""), record.form)
 
     def corrected_records(self, records: Iterable[Record]) -> list[Record]:
         """:meth:`corrected` for many records, the corrections read at once."""
@@ -184,7 +185,7 @@ class Store:
 
     def _laid_over(self, record: Record, corrections: dict[tuple[str, str, str], list[StoredCorrection]]
                    ) -> Record:
-        return apply(record, corrections.get((record.tender, record.file, record.sha256 or ""), []), self.form)
+        return apply(record, corrections.get((record.tender, record.file, record.sha256 or ""), []), record.form)
 
     def digests(self) -> dict[str, str]:
         """For each tender, a digest of what its workbook shows: latest versions, corrections, choices.
@@ -208,6 +209,11 @@ class Store:
         if tender is None:
             return self.db.execute(query + " ORDER BY r.started, v.file, v.id")
         return self.db.execute(query + " AND v.tender = ? ORDER BY r.started, v.file, v.id", (tender,))
+
+    def _record(self, row: sqlite3.Row) -> Record:
+        record = Record.from_dict(json.loads(row["record"]))
+        record.form_id = record.form_id or self.form.id
+        return record
 
     def knows(self, tender: str, file: str) -> bool:
         """Whether any version of this file is in the history."""
@@ -278,19 +284,19 @@ class Store:
         if row is None:
             return [CorrectionReport(typed[0], False, f"Corrections ignorées : le fichier {file} de la "
                                                       f"consultation {tender} est inconnu de l'historique.")]
-        extracted = Record.from_dict(json.loads(row["record"]))
+        extracted = self._record(row)
         stored = self.corrections(tender, file, row["sha256"])
-        record = apply(extracted, stored, self.form)
+        record = apply(extracted, stored, extracted.form)
         reports = []
         for correction in typed:
             previous = [c for c in stored if c.key == correction.key]
-            new = judge(record, correction, previous[-1] if previous else None, self.form, when,
+            new = judge(record, correction, previous[-1] if previous else None, extracted.form, when,
                         latest_sha256=latest["sha256"] or None)
             if new is None:
                 continue
             self._insert(new)
             stored.append(new)
-            record = apply(extracted, stored, self.form)
+            record = apply(extracted, stored, extracted.form)
             reports.append(CorrectionReport(correction, new.accepted, f"{file} — {new.message}"))
         return reports
 

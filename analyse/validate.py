@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from analyse.staff import staff_count
-from questionnaire.definition import FieldDef, Form, Rule, load
+from questionnaire.definition import FieldDef, Form, Rule
 from questionnaire.record import Finding, Record
 from questionnaire.text import fold, format_number, is_number as _is_number, quote
 from questionnaire.types import NON_ANSWER, UNREADABLE, Normalised, check, normalise, show
@@ -51,7 +51,7 @@ class _Context:
 def validate(record: Record, form: Form | None = None) -> list[Finding]:
     """Every finding on ``record`` (none for a rejected record), fields in
     the order of the form, then the rules in the order of the TOML."""
-    form = form or load()
+    form = form or record.form
     if record.rejected:
         return []
     known = set(form.keys)
@@ -61,9 +61,7 @@ def validate(record: Record, form: Form | None = None) -> list[Finding]:
     context = _Context(form, record, record.fields(form), unread)
     findings = [finding for field in form.fields for finding in _field_findings(field, context)]
     context = replace(context, errors=frozenset(f.key for f in findings if f.severity == "error"))
-    for rule in form.rules:
-        if rule.kind not in RULES:
-            raise ValueError(f"No check for the rule kind {rule.kind!r} (rule {rule.id!r})")
+    for rule in form.rules:  # every kind has its check: the definition is checked when it loads
         findings.extend(RULES[rule.kind](rule, context))
     return findings
 
@@ -191,6 +189,17 @@ def _commitment_details(rule: Rule, context: _Context) -> list[Finding]:
     return findings
 
 
+def _reaches(rule: Rule, context: _Context) -> list[Finding]:
+    """A number whose size (sign aside) reaches a threshold the form names, with the form's own sentence
+    (a pay gap of 5 % or more calls for a joint pay assessment)."""
+    key, threshold = rule.params["key"], rule.params["threshold"]
+    value = context.values[key]
+    if not _is_number(value) or key in context.errors or abs(value) < threshold:
+        return []
+    return [_finding(key, rule.severity, rule.id,
+                     f"« {context.label(key)} » : {context.show(key)} {rule.params['message']}")]
+
+
 def _tender_ref(rule: Rule, context: _Context) -> list[Finding]:
     """The reference written on the form does not match the record's tender."""
     key, tender = rule.params["key"], context.record.tender
@@ -226,4 +235,5 @@ RULES: dict[str, Callable[[Rule, _Context], list[Finding]]] = {
     "required_from": _required_from,
     "commitment_details": _commitment_details,
     "tender_ref": _tender_ref,
+    "reaches": _reaches,
 }

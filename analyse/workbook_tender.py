@@ -42,11 +42,12 @@ from analyse.excel import (BLUE_FILL, BOLD, GREEN_FILL, LINK_FONT, ORANGE_FILL, 
 from analyse.sheets import (ANSWERS_SHEET, CORRECTED_HEADER, DECISION_HEADER, FILE_HEADER, KEY_HEADER,
                             LABEL_HEADER, MULTIPLE_SHEET, READ_HEADER, RETAINED_HEADER, RETAINED_WRITTEN_HEADER,
                             REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, french_date)
-from analyse.indicators import (LATEST_RULE, SCORE_KEY, SCORE_THRESHOLDS, UNIDENTIFIED, Answer, Choices,
+from analyse.indicators import (LATEST_RULE, SCORE_THRESHOLDS, UNIDENTIFIED, Answer, Choices,
                                 answer_groups, commitments_taken, excluded_note, figure_keys, headcount, mean,
-                                mean_percentage, mean_score, mean_women, retained, share_true, usable, women_share)
+                                mean_percentage, mean_score, mean_women, numeric_score, retained, share_true, usable,
+                                women_share)
 from analyse.pictures import outline, pieces
-from questionnaire.definition import Form, load
+from questionnaire.definition import Form
 from questionnaire.types import answer_cell, show as show_value, type_of
 from questionnaire.record import (PAGE_PICTURE_DPI, SOURCE_CORRECTION, Reading, Record, outlined_picture,
                                   page_picture)
@@ -65,6 +66,8 @@ SEVERITY_LABELS = {"error": "erreur", "warning": "avertissement", "info": "infor
 SEVERITY_FILLS = {"error": RED_FILL, "warning": ORANGE_FILL}
 EGAPRO_RULE_PREFIX = "egapro"
 DECLARED_INDEX = "Index déclaré"
+SCORE_CHART = "Note (graphique)"
+WOMEN_SHARE = "Part de femmes"
 PUBLISHED_INDEX = "Index publié (Egapro)"
 IMAGE_WIDTH = 640  # pixels: a zone's picture wider than this is wrapped in the review sheet, never shrunk
 PIECE_HEIGHT = 520  # pixels: a row is at most 409 points (545 pixels) tall
@@ -79,7 +82,7 @@ def write_tender_workbook(records: list[Record], tender: str, path: Path, run_da
 
 def tender_workbook(records: list[Record], tender: str, path: Path, run_date: date, *,
                     publication: bool = False, egapro_checked: bool = False,
-                    output: Path | None = None, inbox: Path | None = None, form: Form | None = None,
+                    output: Path | None = None, inbox: Path | None = None, form: Form,
                     choices: Choices | None = None) -> Workbook:
     """The workbook of ``path`` for the ``records`` of ``tender`` (oldest received first), not yet saved.
 
@@ -88,7 +91,6 @@ def tender_workbook(records: list[Record], tender: str, path: Path, run_date: da
     is the folder the files were read from: the review sheet links to them.
     ``choices`` are the answers the officer retained (:meth:`analyse.store.Store.choices`).
     """
-    form = form or load()
     kept = retained(records, choices)
     groups = {key: answers for key, answers in answer_groups(records).items() if len(answers) > 1}
     records = sorted(records, key=lambda r: (r.rejected, bidder(r).casefold(), r.file))
@@ -107,7 +109,8 @@ def tender_workbook(records: list[Record], tender: str, path: Path, run_date: da
 
 def bidder(record: Record) -> str:
     """The structure's name, or the file's name when the form gives none."""
-    name = None if record.rejected else record.fields().get("structure_name")
+    key = record.form.key_of("structure_name")
+    name = None if record.rejected or key is None else record.fields().get(key)
     return str(name) if name else f"({Path(record.file).name})"
 
 
@@ -122,10 +125,9 @@ class Column:
     value: Callable[[Record, Answer], Any]
     number_format: str | None = None
     mean: Callable[[list[Answer]], Any] | None = None  # the consultation's figure, for the means row
+    role: str | None = None  # shown when the form has a field or table of this role
 
 
-def _score(values: dict[str, Any]) -> Any:
-    return values.get(SCORE_KEY)
 
 
 def _yes_no(value: Any) -> str | None:
@@ -167,29 +169,32 @@ def _kept_or_error(form: Form, key: str, show: Callable[[Any], Any]) -> Callable
 
 def declared_index(record: Record, form: Form) -> Any:
     """The index as declared, with « (erreur, exclue) » when it has an error (left out of the figures)."""
-    return _kept_or_error(form, SCORE_KEY, lambda v: v)(record, usable(record, form))
+    return _kept_or_error(form, form.key_of("index_score"), lambda v: v)(record, usable(record, form))
 
 
 def summary_columns(form: Form, egapro: bool, counted: Callable[[Record], str | None] = lambda r: None
                     ) -> list[Column]:
     """The summary's columns; ``counted`` says whether an answer counts in the figures, where it is a question
     (a structure that answered more than once, an answer from a structure not identified)."""
+    staff = form.table_of("head_count")
+    managers = staff.row_of("managers") if staff else None
+    board, board_women = form.key_of("board"), form.key_of("board_women_share")
     columns = [
         Column("Structure", 32, lambda r, a: bidder(r)),
-        Column("SIRET", 17, lambda r, a: r.fields(form).get("siret")),
-        Column("Effectif total", 10, lambda r, a: headcount(a.values, form=form),
-               mean=lambda answers: mean([n for a in answers if (n := headcount(a.values, form=form)) is not None],
-                                         "count").value),
-        Column("Part de femmes", 10, lambda r, a: women_share(a.values, form=form), PERCENT_FORMAT,
-               mean=lambda answers: mean_women(answers, None, form).value),
-        Column("Part de femmes parmi les cadres", 12, lambda r, a: women_share(a.values, "managers", form),
-               PERCENT_FORMAT, mean=lambda answers: mean_women(answers, "managers", form).value),
+        Column("SIRET", 17, lambda r, a: r.fields(form).get(form.key_of("siret")), role="siret"),
+        Column("Effectif total", 10, lambda r, a: headcount(a.values, form),
+               mean=lambda answers: mean([n for a in answers if (n := headcount(a.values, form)) is not None],
+                                         "count").value, role="head_count"),
+        Column(WOMEN_SHARE, 10, lambda r, a: women_share(a.values, form), PERCENT_FORMAT,
+               mean=lambda answers: mean_women(answers, None, form).value, role="head_count"),
+        Column("Part de femmes parmi les cadres", 12, lambda r, a: women_share(a.values, form, managers),
+               PERCENT_FORMAT, mean=lambda answers: mean_women(answers, managers, form).value, role="head_count"),
         Column(DECLARED_INDEX, 10, lambda r, a: declared_index(r, form),
-               mean=lambda answers: mean_score(answers).value),
-        Column("Conseil d'administration", 13, lambda r, a: _yes_no(a.values.get("board.exists")), PERCENT_FORMAT,
-               mean=lambda answers: share_true(answers, "board.exists").value),
-        Column("Part de femmes au CA", 10, _kept_or_error(form, "board.women_pct", _pct), PERCENT_FORMAT,
-               mean=lambda answers: mean_percentage(answers, "board.women_pct").value),
+               mean=lambda answers: mean_score(answers, form).value, role="index_score"),
+        Column("Conseil d'administration", 13, lambda r, a: _yes_no(a.values.get(board)), PERCENT_FORMAT,
+               mean=lambda answers: share_true(answers, board).value, role="board"),
+        Column("Part de femmes au CA", 10, _kept_or_error(form, board_women, _pct), PERCENT_FORMAT,
+               mean=lambda answers: mean_percentage(answers, board_women).value, role="board_women_share"),
         Column(f"Engagements (sur {len(form.commitments)})", 12,
                lambda r, a: None if r.rejected else commitments_taken(a.values, form), "0.0",
                mean=lambda answers: mean([float(n) for a in answers
@@ -201,13 +206,15 @@ def summary_columns(form: Form, egapro: bool, counted: Callable[[Record], str | 
         Column("Champs à vérifier", 10, lambda r, a: 0 if r.rejected else len(r.review(form))),
         Column(FILE_HEADER, 30, lambda r, a: r.file),
     ]
+    columns = [column for column in columns if column.role is None or form.has_role(column.role)]
+    if not form.has_role("index_score"):
+        return columns
     if egapro:
         position = [c.title for c in columns].index(DECLARED_INDEX) + 1
         columns.insert(position, Column(PUBLISHED_INDEX, 12, lambda r, a: published_index(r)))
         columns.append(Column("Contrôle Egapro", 50, lambda r, a: _egapro(r)))
     # For the chart: the score as a number only (NC would be drawn as 0, a score in error is left out).
-    columns.append(Column("Note (graphique)", 8, lambda r, a: s if isinstance(s := _score(a.values), (int, float))
-                          else None))
+    columns.append(Column(SCORE_CHART, 8, lambda r, a: numeric_score(a.values, form)))
     return columns
 
 
@@ -237,16 +244,18 @@ def _summary(ws: Worksheet, records: list[Record], kept: list[Record], tender: s
                        wrap=column.width >= 30 or in_error or column.title == COUNTED)
             if column.title == COUNTED and isinstance(cell.value, str) and cell.value.startswith("Non"):
                 cell.fill = ORANGE_FILL
-    ws.column_dimensions[get_column_letter(len(columns))].hidden = True
+    titles = [c.title for c in columns]
+    if SCORE_CHART in titles:
+        ws.column_dimensions[get_column_letter(titles.index(SCORE_CHART) + 1)].hidden = True
     ws.freeze_panes = ws.cell(row=TABLE_HEAD + 1, column=2)
     _means(ws, TABLE_HEAD + len(records) + 2, columns, kept, form)
     fit_rows(ws, TABLE_HEAD)
     printable(ws)
     if records:
-        _summary_colours(ws, len(records), [c.title for c in columns])
+        _summary_colours(ws, len(records), titles)
     answered = sum(1 for r in records if not r.rejected)  # sorted first; the charts leave out rejected files
     if answered:
-        _summary_charts(ws, answered, len(records), [c.title for c in columns])
+        _summary_charts(ws, answered, len(records), titles)
 
 
 def _means(ws: Worksheet, row: int, columns: list[Column], kept: list[Record], form: Form) -> None:
@@ -268,12 +277,13 @@ def _summary_heading(ws: Worksheet, records: list[Record], tender: str, run_date
                      publication: bool, egapro: bool) -> None:
     put(ws, 1, 1, f"Questionnaires égalité — consultation {tender}").font = TITLE
     put(ws, 2, 1, f"Date de l'exécution : {french_date(run_date)}")
-    references = sorted({str(ref) for r in records if (ref := r.fields(form).get("tender_ref"))})
+    references = sorted({str(ref) for r in records if (ref := r.fields(form).get(form.key_of("tender_ref")))})
     put(ws, 3, 1, "Référence indiquée sur les questionnaires : " + (" ; ".join(references) or "aucune"))
     rejected = sum(1 for r in records if r.rejected)
     review = sum(1 for r in records if r.status == "review")
-    put(ws, 4, 1, f"{len(records)} fichier(s) reçu(s), dont {rejected} rejeté(s) et {review} à vérifier. "
-                  f"Notes index : rouge sous {SCORE_THRESHOLDS[0]}, orange sous {SCORE_THRESHOLDS[1]}.")
+    colours = (f" Notes index : rouge sous {SCORE_THRESHOLDS[0]}, orange sous {SCORE_THRESHOLDS[1]}."
+               if form.has_role("index_score") else "")
+    put(ws, 4, 1, f"{len(records)} fichier(s) reçu(s), dont {rejected} rejeté(s) et {review} à vérifier.{colours}")
     if not egapro:
         put(ws, 5 + publication, 1, NOT_CHECKED)
     if publication:
@@ -288,12 +298,17 @@ def _summary_colours(ws: Worksheet, count: int, titles: list[str]) -> None:
     def column(title: str) -> str:
         return get_column_letter(titles.index(title) + 1)
 
-    score, status, errors = column(DECLARED_INDEX), column("Statut"), column("Erreurs")
+    status, errors = column("Statut"), column("Erreurs")
     low, high = SCORE_THRESHOLDS
-    rules = [
-        (score, f"AND(ISNUMBER({score}{first}),{score}{first}<{low})", RED_FILL),
-        (score, f"AND(ISNUMBER({score}{first}),{score}{first}>={low},{score}{first}<{high})", ORANGE_FILL),
-        (score, f"AND(ISNUMBER({score}{first}),{score}{first}>={high})", GREEN_FILL),
+    rules = []
+    if DECLARED_INDEX in titles:
+        score = column(DECLARED_INDEX)
+        rules += [
+            (score, f"AND(ISNUMBER({score}{first}),{score}{first}<{low})", RED_FILL),
+            (score, f"AND(ISNUMBER({score}{first}),{score}{first}>={low},{score}{first}<{high})", ORANGE_FILL),
+            (score, f"AND(ISNUMBER({score}{first}),{score}{first}>={high})", GREEN_FILL),
+        ]
+    rules += [
         (status, f'{status}{first}="{STATUS_LABELS["rejected"]}"', RED_FILL),
         (status, f'{status}{first}="{STATUS_LABELS["review"]}"', ORANGE_FILL),
         (errors, f"AND(ISNUMBER({errors}{first}),{errors}{first}>0)", RED_FILL),
@@ -308,20 +323,22 @@ def _summary_charts(ws: Worksheet, count: int, rows: int, titles: list[str]) -> 
     names = Reference(ws, min_col=1, min_row=first, max_row=last)
     size = min(40.0, max(16.0, 2.2 * count))
 
-    shares = BarChart()
-    shares.title = "Part de femmes, ensemble et parmi les cadres"
-    start = titles.index("Part de femmes") + 1
-    shares.add_data(Reference(ws, min_col=start, max_col=start + 1, min_row=TABLE_HEAD, max_row=last),
-                    titles_from_data=True)
-    shares.set_categories(names)
-    shares.y_axis.number_format = "0%"
-    shares.y_axis.scaling.min, shares.y_axis.scaling.max = 0, 1
-    _place(shares, size)
-    ws.add_chart(shares, f"A{below + 3}")
-
+    if WOMEN_SHARE in titles:
+        shares = BarChart()
+        shares.title = "Part de femmes, ensemble et parmi les cadres"
+        start = titles.index(WOMEN_SHARE) + 1
+        shares.add_data(Reference(ws, min_col=start, max_col=start + 1, min_row=TABLE_HEAD, max_row=last),
+                        titles_from_data=True)
+        shares.set_categories(names)
+        shares.y_axis.number_format = "0%"
+        shares.y_axis.scaling.min, shares.y_axis.scaling.max = 0, 1
+        _place(shares, size)
+        ws.add_chart(shares, f"A{below + 3}")
+    if SCORE_CHART not in titles:
+        return
     scores = BarChart()
     scores.title = f"Note à l'index égalité (seuils {SCORE_THRESHOLDS[0]} et {SCORE_THRESHOLDS[1]})"
-    chart_column = len(titles)
+    chart_column = titles.index(SCORE_CHART) + 1
     scores.add_data(Reference(ws, min_col=chart_column, min_row=first, max_row=last))
     scores.set_categories(names)
     scores.y_axis.scaling.min, scores.y_axis.scaling.max = 0, 100
@@ -363,8 +380,8 @@ def _multiple(ws: Worksheet, groups: dict[tuple[str, str], list[Record]], kept: 
         for record in answers:
             values = record.fields(form)
             retained_text = "Oui" if id(record) in kept_ids else "Non"
-            cells = [bidder(record), values.get("siret"), record.file, declared_index(record, form),
-                     headcount(usable(record, form).values, form=form), STATUS_LABELS[record.status],
+            cells = [bidder(record), values.get(form.key_of("siret")), record.file, declared_index(record, form),
+                     headcount(usable(record, form).values, form), STATUS_LABELS[record.status],
                      retained_text, record.tender, record.sha256, retained_text, key]
             for column, value in enumerate(cells, start=1):
                 put(ws, row, column, value, wrap=column in (1, 3, 4))

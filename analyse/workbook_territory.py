@@ -115,14 +115,15 @@ def compute(versions: Sequence[StoredVersion], form: Form, choices: Choices, ega
     for indicator in figures.overview:
         cells[("Territoire", indicator.label)] = indicator.measure
         cells[("Territoire", indicator.label, "base")] = count(indicator.measure.base)
-    bands, figures.excluded_scores = score_distribution(records, choices)
+    bands, figures.excluded_scores = score_distribution(records, form, choices)
     figures.bands = [label for label, _ in bands]
     for label, measure in bands:
         cells[("Index", label)] = measure
     relations.append([("Index", label) for label, _ in bands[:-1]] + [("Territoire", MEAN_SCORE, "base")])
-    woman = form.tables["officers"].columns[0].label
+    officers = form.table_of("officers")
+    woman = next(c.label for c in officers.columns if c.id == officers.column_of("women"))
     for office, measures in officer_distribution(records, form, choices):
-        row = [("Gouvernance", office, column.label) for column in form.tables["officers"].columns]
+        row = [("Gouvernance", office, column.label) for column in officers.columns]
         cells.update(zip(row, measures))
         relations.append(row + [("Territoire", WOMEN_IN + office, "base")])
         relations.append([("Gouvernance", office, woman), ("Territoire", WOMEN_IN + office)])
@@ -178,7 +179,7 @@ def _structures(ws: Worksheet, records: list[Record], form: Form, egapro: bool, 
     header(ws, 4, titles)
     for row, record in enumerate(distinct(records, choices), start=5):
         values = record.fields(form)
-        cells = [bidder(record), values.get("siret"), record.tender, declared_index(record, form)]
+        cells = [bidder(record), values.get(form.key_of("siret")), record.tender, declared_index(record, form)]
         put_row(ws, row, cells + ([published_index(record)] if egapro else []) + [record.file])
         ws.cell(row=row, column=4).alignment = WRAP  # « 120 (erreur, exclue) »
     fit_rows(ws, 5)
@@ -352,7 +353,7 @@ def _index(ws: Worksheet, figures: Figures, publication: bool) -> None:
 
 
 def _governance(ws: Worksheet, figures: Figures, form: Form, publication: bool) -> None:
-    table = form.tables["officers"]
+    table = form.table_of("officers")
     put(ws, 1, 1, f"{table.title} (structures distinctes)").font = TITLE
     header(ws, 3, ["Poste"] + [column.label for column in table.columns])
     for row, office in enumerate(table.rows, start=4):

@@ -30,7 +30,7 @@ def same(expected, got) -> bool:
 
 
 def score(inbox: Path, truth: Path) -> dict[str, dict[str, float]]:
-    form = load()
+    form = load("egalite-2024")
     handwritten = {s.path for s in SAMPLES if s.pen.handwritten}
     table: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for path in sorted(truth.rglob("*.json")):
@@ -39,7 +39,7 @@ def score(inbox: Path, truth: Path) -> dict[str, dict[str, float]]:
         file = inbox / expected["file"]
         started = time.process_time()
         record = Record.from_dict(process(InputFile(file.absolute(), expected["file"], expected["tender"],
-                                                    file.stat().st_size)))
+                                                    file.stat().st_size), form.id))
         line = record.to_contract(form)
         row = table[kind]
         row["files"] += 1

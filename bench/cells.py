@@ -76,7 +76,7 @@ def measure(files: list[Path]) -> tuple[int, float, float, float, int]:
     with RuleClock() as clock:
         for path in files:
             started = time.process_time()
-            process(InputFile(path, path.name, "bench", path.stat().st_size))
+            process(InputFile(path, path.name, "bench", path.stat().st_size), "egalite-2024")
             read += time.process_time() - started
     for path in files:
         try:

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
         path.write_bytes(long_bid(args.pages, args.first))
         item = InputFile(path, path.name, "", path.stat().st_size)
         started = time.perf_counter()
-        [outcome] = run_parallel([item], functools.partial(process, output=Path(folder) / "sortie"),
+        [outcome] = run_parallel([item], functools.partial(process, form="egalite-2024", output=Path(folder) / "sortie"),
                                  workers=1, progress=False, timeout=3600)
         elapsed = time.perf_counter() - started
     result = outcome.result or {}

@@ -88,9 +88,9 @@ def fold(text: str) -> str:
 def scan_layer(engine: OcrEngine, full_page: "FullPage", pen_name: str, pen: Pen, scanner: Scanner,
                bidder: str) -> Tally:
     """One filled, printed and scanned form, checked box by box and zone by zone."""
-    form = load()
+    form = load("egalite-2024")
     filled = fill(BIDDERS[bidder], "2026-001", form)
-    pdf, geometry = render_form("modele", draw_extra=overlay(filled, pen, "modele"))
+    pdf, geometry = render_form("modele", form=form, draw_extra=overlay(filled, pen, "modele"))
     document = pdfium.PdfDocument(scanned(pdf, scanner))
     tally = Tally(pages=len(document))
     started = time.process_time()
@@ -136,11 +136,11 @@ def _whole_form(tally: Tally, pdf: bytes, filled, where: str) -> None:
     from pipeline import process
     from questionnaire.record import Record
 
-    form = load()
+    form = load("egalite-2024")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "scan.pdf"
         path.write_bytes(pdf)
-        record = Record.from_dict(process(InputFile(path, "scan.pdf", "2026-001", len(pdf))))
+        record = Record.from_dict(process(InputFile(path, "scan.pdf", "2026-001", len(pdf)), form.id))
     line = record.to_contract(form)
     for key in form.keys:
         tally.fields += 1
@@ -176,7 +176,7 @@ def end_to_end(engine: OcrEngine) -> Tally:
     """The scanned sample files, read by the project's reader and compared with the truth."""
     from extract.read import read_file
 
-    form = load()
+    form = load("egalite-2024")
     tally = Tally()
     reader = OcrReader(engine)
     for truth_path in sorted((SAMPLES / "truth").glob("*/*.json")):
@@ -185,7 +185,7 @@ def end_to_end(engine: OcrEngine) -> Tally:
         if truth.get("channel") != "scan" or not path.is_file():
             continue
         started = time.process_time()
-        record = read_file(path, truth["file"], truth["tender"], form=form, scan_reader=reader)
+        record = read_file(path, truth["file"], truth["tender"], forms=[form], scan_reader=reader)
         tally.seconds += time.process_time() - started
         tally.pages += record.page_count or 0
         review = set(record.review(form))

@@ -64,7 +64,7 @@ def nothing(item: InputFile) -> tuple[int, float]:
 
 
 def ours(item: InputFile) -> tuple[int, float]:
-    return process(item)["page_count"] or 0, peak_mb()
+    return process(item, "egalite-2024")["page_count"] or 0, peak_mb()
 
 
 def bare_pypdf_fields(item: InputFile) -> tuple[int, float]:

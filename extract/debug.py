@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -58,13 +58,14 @@ class Seen:
     claimed: set[int] = field(default_factory=set)  # ids of words a field took (the ledger)
 
 
-def what_was_seen(path: Path, form: Form, scan_reader: ScanReader | None, scan_unavailable: str | None) -> Seen:
+def what_was_seen(path: Path, forms: Sequence[Form], scan_reader: ScanReader | None,
+                  scan_unavailable: str | None) -> Seen:
     """Read ``path`` as ``egalite run`` does, keeping its pages and the reader's label and ledger sets."""
-    record, pages = read_with_pages(path, path.name, path.parent.name, form=form, scan_reader=scan_reader,
+    record, pages = read_with_pages(path, path.name, path.parent.name, forms=forms, scan_reader=scan_reader,
                                     scan_unavailable=scan_unavailable, all_pages=True)
     seen = Seen(record, pages[:MAX_PAGES] if record.rejected else pages)
     if seen.pages:
-        reader = FieldReader(seen.pages, form)
+        reader = FieldReader(seen.pages, record.form)
         reader.read()
         seen.labels = set(reader.labels)
         seen.claimed = set(reader.ledger.claimed)  # extension point: per-field claims, when the ledger keeps them

@@ -20,7 +20,7 @@ from extract.labels import LabelIndex
 from extract.safety import preflight
 from extract.tokens import FormField, Page
 from extract.xfa import xfa_pages
-from questionnaire.definition import Form, load as load_form
+from questionnaire.definition import Form, forms_digest
 from questionnaire.record import SOURCE_ANNOTATION, SOURCE_FORM_FIELD, SOURCE_OCR, Reading, Record
 from questionnaire.types import normalise, type_of
 
@@ -35,31 +35,36 @@ METHOD_XFA = "formulaire XFA"
 METHOD_PICTURE = "texte saisi sur une image du formulaire (libellés lus par OCR)"
 
 
-def read_file(path: Path, relative: str, tender: str, *, form: Form | None = None,
+def read_file(path: Path, relative: str, tender: str, *, forms: Sequence[Form],
               scan_reader: ScanReader | None = None, scan_unavailable: str | None = None,
               inbox: Path | None = None) -> Record:
     """Read one input file into a record (rejected with a reason when it must be).
 
-    ``inbox`` is the folder the file was found in (links leading out of it are refused).
+    ``forms`` are the versions of the questionnaire the file may answer: it is
+    read with the one whose printed signature (field names, for our fillable
+    forms) it shows best; a file none of them recognises is rejected with the
+    first one's keys (the command line's form). ``inbox`` is the folder the
+    file was found in (links leading out of it are refused).
     """
-    return read_with_pages(path, relative, tender, form=form, scan_reader=scan_reader,
+    return read_with_pages(path, relative, tender, forms=forms, scan_reader=scan_reader,
                            scan_unavailable=scan_unavailable, inbox=inbox)[0]
 
 
-def read_with_pages(path: Path, relative: str, tender: str, *, form: Form | None = None,
+def read_with_pages(path: Path, relative: str, tender: str, *, forms: Sequence[Form],
                     scan_reader: ScanReader | None = None, scan_unavailable: str | None = None,
                     inbox: Path | None = None, all_pages: bool = False) -> tuple[Record, list[Page]]:
     """The record, and the pages it was read from (the questionnaire's; with
     ``all_pages``, every page of our own fillable form or of a file that is
     not the questionnaire, for ``egalite debug`` to show what was seen)."""
-    form = form or load_form()
-    record = Record(file=relative, tender=tender, form_id=form.id)
+    record = Record(file=relative, tender=tender, form_id=forms[0].id, form_digest=forms_digest(forms))
     try:
         problem = preflight(path, inbox)  # before any parser sees the file
         if problem:
             raise Unreadable(problem)
         fields, page_count = _field_tree(path)
-        if _direct_form(fields, form):
+        form = _direct_form(fields, forms)
+        if form is not None:
+            record.form_id, record.form_digest = form.id, form.digest
             record.page_count = page_count
             record.readings, record.method = read_direct(fields, form), METHOD_FORM
             record.pages = sorted({f.page for f in fields if f.name in set(form.keys) and f.page})
@@ -69,7 +74,7 @@ def read_with_pages(path: Path, relative: str, tender: str, *, form: Form | None
                 return record, document.pages
         with opened(path, scan_reader, fields) as document:
             record.page_count = document.page_count
-            record, pages = _read_pages(record, document, form, scan_unavailable, path, scan_reader)
+            record, pages = _read_pages(record, document, forms, scan_unavailable, path, scan_reader)
             return record, pages or (document.pages if all_pages else [])
     except Unreadable as error:
         record.error, record.error_class = error.reason, error.reason_class
@@ -87,14 +92,16 @@ def _field_tree(path: Path) -> tuple[list[FormField], int]:
         return [], 0  # the general reader, next, reads the file anyway or says in French what is wrong
 
 
-def _read_pages(record: Record, document: Document, form: Form, scan_unavailable: str | None,
+def _read_pages(record: Record, document: Document, forms: Sequence[Form], scan_unavailable: str | None,
                 path: Path, scan_reader: ScanReader | None) -> tuple[Record, list[Page]]:
-    pages = questionnaire_pages(document.pages, form)
-    xfa = [] if pages else questionnaire_pages(xfa_pages(path) or [], form)  # a placeholder page: the form is XFA
-    pages = pages or xfa
+    form, pages = recognised(document.pages, forms)
+    xfa: list[Page] = []
+    if not pages:  # a placeholder page: the form is XFA
+        form, xfa = recognised(xfa_pages(path) or [], forms)
+        pages = xfa
     if not pages:  # the form's labels may be in a picture under the text (a form pasted as an image)
         again, pictured = read_pictures(path, document, scan_reader)
-        pages = questionnaire_pages(again.pages, form) if again.pictures_read else []
+        form, pages = recognised(again.pages, forms) if again.pictures_read else (forms[0], [])
         if pictured and not pages and scan_reader is None and scan_unavailable:
             return _unread_pictures(record, pictured, scan_unavailable), []
         document = again if pages else document
@@ -109,6 +116,7 @@ def _read_pages(record: Record, document: Document, form: Form, scan_unavailable
             record.error += f" Seules ses {MAX_PAGES} premières pages (sur {document.page_count}) ont été lues."
         record.error_class = NOT_QUESTIONNAIRE
         return record, []
+    record.form_id, record.form_digest = form.id, form.digest
     record.pages = [p.number for p in pages]
     record.readings = read_fields(pages, form)
     record.method = METHOD_XFA if xfa else METHOD_PICTURE if document.pictures_read else _method(pages)
@@ -134,13 +142,35 @@ def _unread_scan(record: Record, document: Document, form: Form, reason: str | N
     return record
 
 
-def questionnaire_pages(pages: Sequence[Page], form: Form) -> list[Page]:
+def recognised(pages: Sequence[Page], forms: Sequence[Form]) -> tuple[Form, list[Page]]:
+    """The form the pages show best, and its pages (none: the first form, and no page).
+
+    Each form's pages are found by its signature; the form whose phrases are
+    found in the largest share wins (a 2027 file lacks the 2024 index
+    question and shows the directive's phrases), the first one on a tie.
+    """
+    index = LabelIndex(pages)
+    best: tuple[float, Form, list[Page]] = (0.0, forms[0], [])
+    for form in forms:
+        found = questionnaire_pages(pages, form, index)
+        if not found:
+            continue
+        numbers = {p.number for p in found}
+        phrases = {phrase for n, hits in index.signature_hits(form.signature).items() if n in numbers
+                   for phrase in hits}
+        share = len(phrases) / len(form.signature)
+        if share > best[0]:
+            best = (share, form, found)
+    return best[1], best[2]
+
+
+def questionnaire_pages(pages: Sequence[Page], form: Form, index: LabelIndex | None = None) -> list[Page]:
     """The pages that show the questionnaire, so a cover letter or annexes are ignored.
 
     A page with at least ``signature_min`` of the form's phrases belongs to
     it; so does a page next to one of its pages that shows at least one.
     """
-    index = LabelIndex(pages)
+    index = index or LabelIndex(pages)
     hits = index.signature_hits(form.signature)
     kept = {n for n, found in hits.items() if len(found) >= form.signature_min}
     if not kept:
@@ -170,12 +200,18 @@ def _method(pages: Sequence[Page]) -> str:
 
 # -- our own fillable form: field names are the canonical keys ---------------
 
-def _direct_form(fields: Sequence[FormField], form: Form) -> bool:
+def _direct_form(fields: Sequence[FormField], forms: Sequence[Form]) -> Form | None:
+    """The form whose canonical keys name the file's fields (the largest share, at least
+    ``DIRECT_SHARE``, some filled), or None when the file is not one of our fillable forms."""
     names = {f.name for f in fields}
-    known = names & set(form.keys)
-    if len(known) < DIRECT_SHARE * len(form.keys):
-        return False
-    return any((f.kind == "text" and f.value) or f.checked for f in fields if f.name in known)
+    candidates = []
+    for order, form in enumerate(forms):
+        known = names & set(form.keys)
+        share = len(known) / len(form.keys)
+        if share >= DIRECT_SHARE and any((f.kind == "text" and f.value) or f.checked
+                                         for f in fields if f.name in known):
+            candidates.append((share, -order, form))
+    return max(candidates, key=lambda c: c[:2])[2] if candidates else None
 
 
 def read_direct(fields: Sequence[FormField], form: Form) -> dict[str, Reading]:

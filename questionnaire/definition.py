@@ -7,14 +7,17 @@ data (``forms/*.toml``); this module only gives it a typed shape.
 """
 from __future__ import annotations
 
+import hashlib
+import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
+
+from exit_codes import FormDefinitionError
 
 FORMS_DIR = Path(__file__).parent / "forms"
-DEFAULT_FORM = "egalite-2024"
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Axis:
     id: str
     label: str
     anchors: tuple[str, ...]
+    role: str | None = None  # what the figures ask it for: "women" (a column), "managers" (a row)
 
 
 @dataclass(frozen=True)
@@ -39,9 +43,19 @@ class Table:
     sum_column: str | None = None
     choices: str | None = None
     grand_total: tuple[str, ...] = ()  # labels of the sum row's sum cell when a table is printed as a list
+    role: str | None = None
+    text_before: str | None = None  # a text of [document] the templates print above the table
+    text_after: str | None = None  # ...and under it
 
     def key(self, row: str, column: str | None = None) -> str:
         return self.key_pattern.format(row=row, column=column)
+
+    def row_of(self, role: str) -> str:
+        """The id of the row playing ``role`` (the definition is checked to have it)."""
+        return next(r.id for r in self.rows if r.role == role)
+
+    def column_of(self, role: str) -> str:
+        return next(c.id for c in self.columns if c.role == role)
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,8 @@ class FieldDef:
     column: str | None = None
     commitment: str | None = None
     optional: bool = False  # a line some versions of the form lack (no doubt when absent)
+    role: str | None = None  # what the workbooks, figures and templates ask it for (see forms/*.toml)
+    text_before: str | None = None  # a text of [document] the templates print above the field's line
 
 
 @dataclass(frozen=True)
@@ -109,6 +125,7 @@ class Form:
     yes_words: tuple[str, ...]
     no_words: tuple[str, ...]
     document: dict[str, Any]
+    digest: str = ""  # SHA-256 of the definition's text: a record read with it is stale once it changes
 
     @property
     def keys(self) -> list[str]:
@@ -129,6 +146,22 @@ class Form:
             object.__setattr__(self, "_index", cached)
         return cached
 
+    def role(self, role: str) -> FieldDef | None:
+        """The field playing ``role`` (``"siret"``, ``"index_score"``...), None when this form has none."""
+        return next((f for f in self.fields if f.role == role), None)
+
+    def key_of(self, role: str) -> str | None:
+        """The key of the field playing ``role``, None when this form has none."""
+        found = self.role(role)
+        return found.key if found else None
+
+    def table_of(self, role: str) -> Table | None:
+        """The table playing ``role`` (``"head_count"``, ``"officers"``), None when this form has none."""
+        return next((t for t in self.tables.values() if t.role == role), None)
+
+    def has_role(self, role: str) -> bool:
+        return self.role(role) is not None or self.table_of(role) is not None
+
     def empty_fields(self) -> dict[str, None]:
         """All keys with null values: the ``fields`` of a rejected record."""
         return {key: None for key in self.keys}
@@ -136,7 +169,7 @@ class Form:
 
 def _axes(items: list[dict[str, Any]]) -> tuple[Axis, ...]:
     return tuple(
-        Axis(item["id"], item["label"], tuple(item.get("anchors", [item["label"]])))
+        Axis(item["id"], item["label"], tuple(item.get("anchors", [item["label"]])), item.get("role"))
         for item in items
     )
 
@@ -155,6 +188,9 @@ def _table(table_id: str, data: dict[str, Any], choices: dict[str, tuple[Axis, .
         sum_column=data.get("sum_column"),
         choices=data.get("choices"),
         grand_total=tuple(data.get("grand_total", ())),
+        role=data.get("role"),
+        text_before=data.get("text_before"),
+        text_after=data.get("text_after"),
     )
 
 
@@ -206,12 +242,14 @@ def _single_field(data: dict[str, Any]) -> FieldDef:
         until=tuple(data.get("until", ())),
         after=tuple(data.get("after", ())),
         optional=data.get("optional", False),
+        role=data.get("role"),
+        text_before=data.get("text_before"),
     )
 
 
 def parse(data: dict[str, Any]) -> Form:
     """Build a :class:`Form` from the parsed TOML document."""
-    choices = {name: tuple(Axis(cid, c["label"], tuple(c["anchors"])) for cid, c in items.items())
+    choices = {name: tuple(Axis(cid, c["label"], tuple(c["anchors"]), c.get("role")) for cid, c in items.items())
                for name, items in data.get("choices", {}).items()}
     tables = {tid: _table(tid, t, choices) for tid, t in data.get("tables", {}).items()}
     fields: list[FieldDef] = []
@@ -253,7 +291,51 @@ def parse(data: dict[str, Any]) -> Form:
 
 
 @cache
-def load(form_id: str = DEFAULT_FORM) -> Form:
-    """The form ``form_id`` from ``forms/<form_id>.toml`` (cached)."""
-    with open(FORMS_DIR / f"{form_id}.toml", "rb") as handle:
-        return parse(tomllib.load(handle))
+def load(form_id: str) -> Form:
+    """The form ``form_id`` from ``forms/<form_id>.toml`` (cached), checked first (:mod:`questionnaire.schema`)."""
+    path = FORMS_DIR / f"{form_id}.toml"
+    if not path.is_file():
+        known = ", ".join(available()) or "aucun"
+        raise FormDefinitionError(f"Formulaire inconnu : « {form_id} » (formulaires connus : {known}).")
+    return load_path(path)
+
+
+def forms_digest(forms: Sequence[Form]) -> str:
+    """One digest of several definitions: a file none of them recognised is read again when one changes."""
+    return hashlib.sha256("".join(sorted(form.digest for form in forms)).encode()).hexdigest()
+
+
+def available() -> list[str]:
+    """The ids of the forms defined in ``forms/``, in order."""
+    return sorted(path.stem for path in FORMS_DIR.glob("*.toml"))
+
+
+def in_order(first: str) -> list[Form]:
+    """Every form defined in ``forms/``, ``first`` first (the command line's form: it wins a tie
+    between versions and gives its keys to the files no version recognises)."""
+    return [load(first)] + [load(form_id) for form_id in available() if form_id != first]
+
+
+def load_path(path: Path) -> Form:
+    """The form defined in ``path``; :class:`FormDefinitionError` names the file and line of a mistake."""
+    from questionnaire.schema import check  # the schema asks the type registry, which needs this module
+    from questionnaire.types import TYPES
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FormDefinitionError(f"Définition du formulaire illisible : {path} ({error}).") from error
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = re.search(r"line (\d+)", str(error))
+        where = f"{path.name}, ligne {line.group(1)}" if line else path.name
+        raise FormDefinitionError(f"Définition du formulaire invalide ({where}) : ce n'est pas du TOML "
+                                  f"valide. Corrigez le fichier {path} puis relancez.") from error
+    check(data, text, path, TYPES)
+    try:
+        return replace(parse(data), digest=hashlib.sha256(text.encode()).hexdigest())
+    except (KeyError, TypeError) as error:
+        raise FormDefinitionError(f"Définition du formulaire invalide ({path.name}) : l'entrée {error} "
+                                  f"manque ou n'a pas la bonne forme. Corrigez le fichier {path} puis "
+                                  "relancez.") from error

@@ -31,7 +31,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject,
                            IndirectObject, NameObject, NumberObject, PdfObject, TextStringObject)
 
-from questionnaire.definition import FieldDef, Form, load
+from questionnaire.definition import FieldDef, Form
 from questionnaire.paper import Geometry, Style, Zone, choice_labels, render_form
 from questionnaire.types import choices_of, type_of
 
@@ -57,15 +57,14 @@ def export_values(form: Form, fdef: FieldDef) -> dict[str, str]:
     return yes_no if fdef.read == "choice" else {"yes": yes_no["yes"]}
 
 
-def render_fillable(style: Style | str = "modele", values: dict[str, Any] | None = None) -> bytes:
+def render_fillable(style: Style | str, values: dict[str, Any] | None = None, *, form: Form) -> bytes:
     """The paper form with one widget per canonical key, filled with ``values`` when given.
 
     ``values`` maps canonical keys to canonical values (numbers, text,
     ``True``/``False`` for yes/no boxes, a gender id for officers); a string
     is written as is, so raw bidder text such as ``"45,5 %"`` can be filled.
     """
-    form = load()
-    pdf, geometry = render_form(style)
+    pdf, geometry = render_form(style, form=form)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     _AcroFormBuilder(writer, form, geometry).build()
     if values:

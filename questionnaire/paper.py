@@ -1,7 +1,7 @@
 """The paper form, drawn from the definition with reportlab, and its geometry.
 
-Every label and text comes from the form definition (``load()``): a new form
-version is a data change. The layout is parameterised by a :class:`Style`, so
+Every label and text comes from the form definition, laid out in its order
+(:mod:`questionnaire.layout`): a new form version is a data change. The layout is parameterised by a :class:`Style`, so
 the same questionnaire can be drawn as the buyer's template (``"modele"``) or
 as a bidder's Word re-typing of it (``"word"``: other fonts, widths, spacing,
 boxes after their labels and small label variants taken from the anchors).
@@ -32,7 +32,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from questionnaire.definition import Axis, FieldDef, Form, load
+from questionnaire.definition import Axis, FieldDef, Form, Table
+from questionnaire.layout import AREA, COMMITMENTS, COUNTS, HEADING, IDENTIFICATION, TICKS, YES_NO, Block, blocks
 
 BBox = tuple[float, float, float, float]
 # The buyer whose template this is. Not yet in the definition's [document].
@@ -163,7 +164,7 @@ class Geometry:
 DrawExtra = Callable[[Canvas, int, Geometry], None]
 
 
-def render_form(style: Style | str = "modele", *,
+def render_form(style: Style | str, *, form: Form,
                 draw_extra: DrawExtra | None = None) -> tuple[bytes, Geometry]:
     """The blank form as PDF bytes, and where every answer goes.
 
@@ -175,8 +176,8 @@ def render_form(style: Style | str = "modele", *,
     """
     style = STYLES[style] if isinstance(style, str) else style
     _register_fonts()
-    _, draft = _draw(style, page_count=0, draw_extra=None, draft=None)
-    return _draw(style, page_count=draft.page_count, draw_extra=draw_extra, draft=draft)
+    _, draft = _draw(style, form, page_count=0, draw_extra=None, draft=None)
+    return _draw(style, form, page_count=draft.page_count, draw_extra=draw_extra, draft=draft)
 
 
 def printed_label(fdef: FieldDef) -> str:
@@ -205,9 +206,8 @@ def _register_fonts() -> None:
     _FONTS_REGISTERED.append(True)
 
 
-def _draw(style: Style, page_count: int, draw_extra: DrawExtra | None,
+def _draw(style: Style, form: Form, page_count: int, draw_extra: DrawExtra | None,
           draft: Geometry | None) -> tuple[bytes, Geometry]:
-    form = load()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
     canvas.setTitle(form.title)
@@ -241,14 +241,8 @@ class _Painter:
         self._title()
         for text in self.doc["intro"]:
             self._paragraph(text)
-        self._identification()
-        self._staff()
-        self._board()
-        self._officers()
-        self._inline(self.form.field("volunteers.women_pct"))
-        self._policy()
-        self._index()
-        self._commitments()
+        for block in blocks(self.form):
+            self._block(block)
         self.top += self.style.gap
         self._paragraph(f"<b>{self.doc['annexes_note']}</b>")
         self._end_page()
@@ -379,10 +373,27 @@ class _Painter:
             self.top += s.title_size * 1.3
         self.top += s.gap
 
-    def _identification(self) -> None:
+    def _block(self, block: Block) -> None:
+        """Draw one block of the form (:mod:`questionnaire.layout`)."""
+        if block.kind == HEADING:
+            self._heading(block.text or "")
+        elif block.kind == IDENTIFICATION:
+            self._identification(block.fields)
+        elif block.kind == COUNTS:
+            self._counts(block.table)
+        elif block.kind == TICKS:
+            self._ticks(block.table)
+        elif block.kind == YES_NO:
+            self._yes_no(block.fields[0])
+        elif block.kind == AREA:
+            self._area(block.fields[0])
+        elif block.kind == COMMITMENTS:
+            self._commitments()
+        else:
+            self._line(block.fields[0])
+
+    def _identification(self, fields: tuple[FieldDef, ...]) -> None:
         s = self.style
-        fields = [f for f in self.form.fields if f.section == "identification"]
-        self._heading(self.doc["identification_title"])
         self._need(len(fields) * (s.leading + s.gap))
         for fdef in fields:
             baseline = self.top + s.size + 4
@@ -390,24 +401,27 @@ class _Painter:
             self._answer_line(fdef.key, end + 6, A4[0] - s.margin_right, baseline)
             self.top += s.leading + s.gap
 
-    def _staff(self) -> None:
-        table = self.form.tables["staff"]
-        self._heading(self.doc["staff_title"])
+    def _counts(self, table: Table) -> None:
+        """A table of numbers written in its cells, and its note under it."""
         widths = self._column_widths(self.style.staff_label_width, self.style.staff_column_widths,
                                      len(table.columns))
-        self._grid(table.rows, table.columns, widths, self.style.staff_row_height, self._count_cell)
+        self._grid(table.rows, table.columns, widths, self.style.staff_row_height,
+                   lambda row, column, label, bbox: self._count_cell(table, row, column, bbox))
         self.top += 2
-        self._paragraph(self.doc["staff_footnote"], size=self.style.small_size)
+        if table.text_after:
+            self._paragraph(self.doc[table.text_after], size=self.style.small_size)
 
-    def _officers(self) -> None:
-        table = self.form.tables["officers"]
+    def _ticks(self, table: Table) -> None:
+        """A table with one box per choice in each row, its question above it."""
         s = self.style
         self._need(s.leading + 5 * s.officers_row_height)
-        self._text(s.margin_left, self.top + s.size, self.doc["officers_title"], bold=True)
-        self.top += s.leading + 3
+        if table.text_before:
+            self._text(s.margin_left, self.top + s.size, self.doc[table.text_before], bold=True)
+            self.top += s.leading + 3
         widths = self._column_widths(s.officers_label_width, s.officers_column_widths,
                                      len(table.columns))
-        self._grid(table.rows, table.columns, widths, s.officers_row_height, self._tick_cell)
+        self._grid(table.rows, table.columns, widths, s.officers_row_height,
+                   lambda row, column, label, bbox: self._tick_cell(table, row, column, bbox))
         self.top += s.gap
 
     def _column_widths(self, label_width: float, given: tuple[float, ...], count: int) -> list[float]:
@@ -459,19 +473,18 @@ class _Painter:
         for i, x in enumerate(xs):
             self.canvas.line(x, self._y(tops[0] if i else tops[1]), x, self._y(tops[-1]))
 
-    def _count_cell(self, row: str, column: str, _label: str, bbox: BBox) -> None:
+    def _count_cell(self, table: Table, row: str, column: str, bbox: BBox) -> None:
         x0, top, x1, bottom = bbox
-        self._value(self.form.tables["staff"].key(row, column), (x0 + 1, top + 1, x1 - 1, bottom - 1))
+        self._value(table.key(row, column), (x0 + 1, top + 1, x1 - 1, bottom - 1))
 
-    def _tick_cell(self, row: str, column: str, _label: str, bbox: BBox) -> None:
+    def _tick_cell(self, table: Table, row: str, column: str, bbox: BBox) -> None:
         x0, top, x1, bottom = bbox
         size = self.style.box_size
-        self._box((x0 + x1 - size) / 2, (top + bottom - size) / 2,
-                  (self.form.tables["officers"].key(row), column))
+        self._box((x0 + x1 - size) / 2, (top + bottom - size) / 2, (table.key(row), column))
 
-    def _board(self) -> None:
+    def _yes_no(self, fdef: FieldDef) -> None:
+        """The question, then its Oui and Non boxes (on its line, or under it)."""
         s = self.style
-        fdef = self.form.field("board.exists")
         self._need(3 * (s.leading + s.gap))
         self.top += s.gap * 0.5
         baseline = self.top + s.size + 2
@@ -482,7 +495,6 @@ class _Painter:
             self.top += s.leading + 4
             self._choices(fdef.key, s.margin_left + 20, self.top + s.size + 2)
         self.top += s.leading + s.gap
-        self._inline(self.form.field("board.women_pct"))
 
     def _choices(self, key: str, x: float, baseline: float) -> None:
         """The Oui and Non boxes, each with its word, on one line."""
@@ -508,10 +520,16 @@ class _Painter:
             self._text(x1 + 4, baseline, fdef.unit)
         self.top += s.leading + s.gap
 
-    def _policy(self) -> None:
+    def _line(self, fdef: FieldDef) -> None:
+        """A line to fill, under the field's question when it has one."""
+        if fdef.text_before:
+            self._need(3 * self.style.leading + self.style.gap)
+            self._paragraph(self.doc[fdef.text_before])
+        self._inline(fdef)
+
+    def _area(self, fdef: FieldDef) -> None:
+        """A text block: its label, the lines or frame, the length limit under it."""
         s = self.style
-        fdef = self.form.field("policy.text")
-        self._heading(self.doc["policy_title"])
         area = s.policy_lines * s.rule_spacing
         self._need(s.leading + area + 2 * s.leading)
         self._text(s.margin_left, self.top + s.size, s.label(fdef.label), bold=True)
@@ -530,14 +548,7 @@ class _Painter:
                    self.top + s.small_size, s.label(self.doc["policy_limit"]), size=s.small_size)
         self.top += s.leading + s.gap
 
-    def _index(self) -> None:
-        s = self.style
-        self._need(3 * s.leading + s.gap)
-        self._paragraph(self.doc["index_question"])
-        self._inline(self.form.field("equality_index.score"))
-
     def _commitments(self) -> None:
-        self._heading(self.doc["commitments_title"])
         for commitment in self.form.commitments:
             self._commitment(commitment.label, commitment.done_key, commitment.details_key)
 

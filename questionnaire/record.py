@@ -102,7 +102,8 @@ class Record:
     page_count: int | None = None
     sha256: str | None = None
     size: int | None = None
-    form_id: str | None = None
+    form_id: str | None = None  # the form version the file answers (the reader's choice; the run's for a rejected file)
+    form_digest: str | None = None  # the digest of the definition(s) it was read with (the cache's key)
     published_index: dict[str, Any] | None = None  # {"score": int | "NC" | None, "year": int} from Egapro
     file_bytes: str | None = None  # the path's raw bytes in hex, when they are not valid UTF-8
 
@@ -110,8 +111,15 @@ class Record:
     def rejected(self) -> bool:
         return self.error is not None
 
+    @property
+    def form(self) -> Form:
+        """The definition of the form version this record answers."""
+        if self.form_id is None:
+            raise ValueError(f"record of {self.file!r} has no form")
+        return load(self.form_id)
+
     def fields(self, form: Form | None = None) -> dict[str, Any]:
-        form = form or load()
+        form = form or self.form
         if self.rejected:
             return form.empty_fields()
         return {key: (self.readings[key].value if key in self.readings else None)
@@ -121,7 +129,7 @@ class Record:
         return {key: r.raw for key, r in self.readings.items() if r.raw not in (None, "")}
 
     def review(self, form: Form | None = None) -> list[str]:
-        form = form or load()
+        form = form or self.form
         return [key for key in form.keys if key in self.readings and self.readings[key].doubt]
 
     @property
@@ -134,10 +142,11 @@ class Record:
 
     def to_contract(self, form: Form | None = None) -> dict[str, Any]:
         """The line of ``records.jsonl`` (SPEC.md, export contract)."""
-        form = form or load()
+        form = form or self.form
         line: dict[str, Any] = {
             "file": self.file,
             "tender": self.tender,
+            "form": form.id,
             "status": self.status,
             "fields": self.fields(form),
             "raw": {} if self.rejected else self.raw(),

@@ -27,7 +27,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
-from questionnaire.definition import FORMS_DIR, Axis, FieldDef, Form, load
+from questionnaire.definition import FORMS_DIR, Axis, FieldDef, Form
+from questionnaire.layout import AREA, COMMITMENTS, COUNTS, HEADING, IDENTIFICATION, TICKS, YES_NO, Block, blocks
 from questionnaire.paper import DEFAULT_BUYER, choice_labels, printed_label
 
 CLAUSE_FILE = FORMS_DIR / "clause-installations-sanitaires.txt"
@@ -37,37 +38,23 @@ TEXT_WIDTH = Cm(16)  # A4 less 2.5 cm margins
 POLICY_LINES = 12
 
 
-def questionnaire_docx() -> bytes:
-    """The questionnaire as a Word document."""
-    form = load()
+def questionnaire_docx(form: Form) -> bytes:
+    """The questionnaire as a Word document, block by block in the definition's order."""
     document = _new_document(form.title, form)
     doc = form.document
     document.add_heading(form.title, level=1)
     for text in doc["intro"]:
         _markup(document.add_paragraph(), text)
-    document.add_heading(doc["identification_title"], level=2)
-    for fdef in (f for f in form.fields if f.section == "identification"):
-        _blank_line(document, f"{printed_label(fdef)} : ")
-    document.add_heading(doc["staff_title"], level=2)
-    staff = form.tables["staff"]
-    _table(document, staff.rows, staff.columns, "")
-    _small(document.add_paragraph(), doc["staff_footnote"])
-    _board(document, form)
-    _inline(document, form.field("board.women_pct"))
-    _bold(document.add_paragraph(), doc["officers_title"])
-    officers = form.tables["officers"]
-    _table(document, officers.rows, officers.columns, BOX)
-    _inline(document, form.field("volunteers.women_pct"))
-    _policy(document, form)
-    _commitments(document, form)
+    for block in blocks(form):
+        _block(document, form, block)
     _bold(document.add_paragraph(), doc["annexes_note"])
     return _save(document)
 
 
-def clause_docx(path: Path = CLAUSE_FILE) -> bytes:
+def clause_docx(form: Form, path: Path = CLAUSE_FILE) -> bytes:
     """The clause "Article X. Installations sanitaires": title, then its paragraphs."""
     title, *paragraphs = [p.strip() for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
-    document = _new_document(title, load())
+    document = _new_document(title, form)
     document.add_heading(title, level=2)
     for text in paragraphs:
         document.add_paragraph(" ".join(text.split())).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -76,8 +63,33 @@ def clause_docx(path: Path = CLAUSE_FILE) -> bytes:
 
 # -- blocks --------------------------------------------------------------------
 
-def _board(document: DocxDocument, form: Form) -> None:
-    fdef = form.field("board.exists")
+def _block(document: DocxDocument, form: Form, block: Block) -> None:
+    doc = form.document
+    if block.kind == HEADING:
+        document.add_heading(block.text, level=2)
+    elif block.kind == IDENTIFICATION:
+        for fdef in block.fields:
+            _blank_line(document, f"{printed_label(fdef)} : ")
+    elif block.kind in (COUNTS, TICKS):
+        table = block.table
+        if table.text_before:
+            _bold(document.add_paragraph(), doc[table.text_before])
+        _table(document, table.rows, table.columns, BOX if block.kind == TICKS else "")
+        if table.text_after:
+            _small(document.add_paragraph(), doc[table.text_after])
+    elif block.kind == YES_NO:
+        _yes_no(document, form, block.fields[0])
+    elif block.kind == AREA:
+        _area(document, form, block.fields[0])
+    elif block.kind == COMMITMENTS:
+        _commitments(document, form)
+    else:
+        if block.fields[0].text_before:
+            document.add_paragraph(doc[block.fields[0].text_before])
+        _inline(document, block.fields[0])
+
+
+def _yes_no(document: DocxDocument, form: Form, fdef: FieldDef) -> None:
     _bold(document.add_paragraph(), fdef.label)
     words = choice_labels(form)
     document.add_paragraph(f"{BOX} {words['yes']}\t{BOX} {words['no']}").paragraph_format \
@@ -90,22 +102,17 @@ def _inline(document: DocxDocument, fdef: FieldDef) -> None:
     paragraph.paragraph_format.space_before = Pt(6)
 
 
-def _policy(document: DocxDocument, form: Form) -> None:
-    doc = form.document
-    document.add_heading(doc["policy_title"], level=2)
-    _bold(document.add_paragraph(), form.field("policy.text").label)
+def _area(document: DocxDocument, form: Form, fdef: FieldDef) -> None:
+    _bold(document.add_paragraph(), fdef.label)
     for _ in range(POLICY_LINES):
         _blank_line(document, "")
     limit = document.add_paragraph()
     limit.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _small(limit, doc["policy_limit"])
-    document.add_paragraph(doc["index_question"])
-    _inline(document, form.field("equality_index.score"))
+    _small(limit, form.document["policy_limit"])
 
 
 def _commitments(document: DocxDocument, form: Form) -> None:
     doc = form.document
-    document.add_heading(doc["commitments_title"], level=2)
     for commitment in form.commitments:
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.space_before = Pt(8)

@@ -28,6 +28,7 @@ class Filled:
     """
 
     fields: dict[str, Any]
+    form: Form
     texts: dict[str, str] = field(default_factory=dict)
     ticks: dict[str, tuple[str, ...]] = field(default_factory=dict)
     raw: dict[str, str] = field(default_factory=dict)
@@ -75,7 +76,7 @@ def french(value: float) -> str:
 
 def fill(bidder: Bidder, tender_ref: str, form: Form, *, siret_spaced: bool = False) -> Filled:
     """The form as ``bidder`` fills it carefully for the tender ``tender_ref``."""
-    filled = Filled(fields=form.empty_fields())
+    filled = Filled(fields=form.empty_fields(), form=form)
     filled.write("structure_name", bidder.name, bidder.name)
     siret = bidder.siret
     filled.write("siret", f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}" if siret_spaced else siret,

@@ -32,7 +32,7 @@ def fillable_values(filled: Filled) -> dict[str, Any]:
     bidder pressing Enter would (pypdf draws a multi-line value on one line);
     read back, line breaks fold to spaces, so the value is unchanged.
     """
-    geometry = render_form("modele")[1]
+    geometry = render_form("modele", form=filled.form)[1]
     values: dict[str, Any] = {
         key: "\n".join(wrap(text, FIELD_PEN, FIELD_PEN.size, _width(geometry.values[key]) - 6))
         if _width(geometry.values[key]) > 300 and geometry.values[key].bbox[3] - geometry.values[key].bbox[1] > 30
@@ -51,7 +51,7 @@ def _width(zone: Zone) -> float:
 
 
 def fillable(filled: Filled) -> bytes:
-    return render_fillable("modele", fillable_values(filled))
+    return render_fillable("modele", fillable_values(filled), form=filled.form)
 
 
 def flattened(filled: Filled) -> bytes:
@@ -60,7 +60,7 @@ def flattened(filled: Filled) -> bytes:
 
 def typed(filled: Filled, pen: Pen, style: str = "modele") -> bytes:
     """The paper form (or its Word re-typing) with the values as page text."""
-    pdf, _ = render_form(style, draw_extra=overlay(filled, pen, style))
+    pdf, _ = render_form(style, form=filled.form, draw_extra=overlay(filled, pen, style))
     return pdf
 
 
@@ -70,7 +70,7 @@ def scan(filled: Filled, pen: Pen, scanner: Scanner) -> bytes:
 
 def annotated(filled: Filled, seed: str) -> bytes:
     """The paper form filled with free-text annotations, one per answer; ticks are an "X"."""
-    pdf, geometry = render_form("modele")
+    pdf, geometry = render_form("modele", form=filled.form)
     writer = writer_of(pdf)
     height = geometry.page_size[1]
     for key, text in filled.texts.items():

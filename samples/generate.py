@@ -35,7 +35,7 @@ PASSWORD = "Egalite2026!"
 
 def build(inbox: Path, truth: Path) -> list[Path]:
     """Write every sample and its truth; return the inbox files written."""
-    form = load()
+    form = load("egalite-2024")
     written: list[Path] = []
     for sample in SAMPLES:
         filled = None if sample.bad else filled_form(sample, form)
@@ -94,7 +94,7 @@ def questionnaire(sample: Sample, filled: Filled, channel: str) -> bytes:
 def bad_file(sample: Sample) -> bytes:
     """Files an officer receives that cannot be read as a questionnaire."""
     bidder, consultation = BIDDERS[sample.bidder], tender(sample.tender)
-    clean = fill(bidder, sample.tender, load())
+    clean = fill(bidder, sample.tender, load("egalite-2024"))
     match sample.bad:
         case "empty":
             return b""

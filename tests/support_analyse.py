@@ -16,7 +16,7 @@ from questionnaire.types import luhn_ok, siret_checksum_ok
 from questionnaire.definition import load
 from questionnaire.record import SOURCE_TEXT, Reading, Record
 
-FORM = load()
+FORM = load("egalite-2024")
 EXTRACTOR = "test-1"
 POLICY_1500 = ("Notre politique d'égalité professionnelle repose sur des accords négociés et un suivi annuel. "
                * 20)[:1500]
@@ -48,14 +48,14 @@ def record(file: str, tender: str, values: dict[str, Any], *, doubts: dict[str, 
     for key, text in (raw or {}).items():
         readings.setdefault(key, Reading(key, value=None, raw=text, source=SOURCE_TEXT, page=1,
                                          doubt=(doubts or {}).get(key)))
-    result = Record(file=file, tender=tender, readings=readings, method="texte", pages=[1], page_count=2,
+    result = Record(file=file, tender=tender, form_id=FORM.id, readings=readings, method="texte", pages=[1], page_count=2,
                     sha256=hashlib.sha256((content or file).encode()).hexdigest(), size=1234)
     result.findings = validate(result, FORM)
     return result
 
 
 def rejected(file: str, tender: str) -> Record:
-    return Record(file=file, tender=tender, error="Ce fichier n'est pas le questionnaire égalité.",
+    return Record(file=file, tender=tender, form_id=FORM.id, error="Ce fichier n'est pas le questionnaire égalité.",
                   error_class="not_questionnaire", method="texte", page_count=3,
                   sha256=hashlib.sha256(file.encode()).hexdigest(), size=99)
 
@@ -109,7 +109,7 @@ def tender_b() -> list[Record]:
 
 def fill_store(path: Path) -> Store:
     """A store with two runs: tender A in 2024, tender B in 2025."""
-    store = Store(path)
+    store = Store(path, FORM)
     for started, records in ((datetime(2024, 3, 1, 9), tender_a()), (datetime(2025, 6, 2, 9), tender_b())):
         run = store.start_run(Path("inbox"), started)
         for item in records:

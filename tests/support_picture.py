@@ -27,8 +27,8 @@ PICTURE_DPI = 150  # a screenshot's resolution, about
 
 def pasted_form(dpi: int = PICTURE_DPI) -> tuple[bytes, Filled]:
     """The PDF and what it must be read as."""
-    filled = fill(bidder(BIDDER), TENDER_REF, load())
-    blank, geometry = render_form("modele")
+    filled = fill(bidder(BIDDER), TENDER_REF, load("egalite-2024"))
+    blank, geometry = render_form("modele", form=load("egalite-2024"))
     write = overlay(filled, Pen(font="Helvetica", size=10), "modele")
     width, height = geometry.page_size
     buffer = io.BytesIO()

@@ -15,4 +15,4 @@ INBOX = ROOT / "samples" / "inbox"
 def processed(relative: str, tender: str) -> dict:
     """What ``egalite run`` stores for one sample file (callers build their own Record from it)."""
     path = INBOX / relative
-    return process(InputFile(path, relative, tender, path.stat().st_size))
+    return process(InputFile(path, relative, tender, path.stat().st_size), "egalite-2024")

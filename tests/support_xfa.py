@@ -24,7 +24,7 @@ from questionnaire.definition import load
 from tests.support_hostile import zlib_zeros
 from tests.support_layouts import ANSWERS
 
-FORM = load()
+FORM = load("egalite-2024")
 DOC = FORM.document
 WIDTH = 510  # points: the content area's width (180 mm)
 # The answers: the unseen layout's, with an officer and a head count left blank.

@@ -15,7 +15,7 @@ from questionnaire.definition import load
 from questionnaire.record import Record
 from tests.support_analyse import EXTRACTOR, record, staff, tender_a
 
-FORM = load()
+FORM = load("egalite-2024")
 TENDER = "T-2024-01"
 GAMMA = "T-2024-01/gamma.pdf"
 BETA = "T-2024-01/beta.pdf"
@@ -29,7 +29,7 @@ def run(output: Path, day: int, records: list[Record] | None = None, extractor: 
         ) -> list[CorrectionReport]:
     """One `egalite run` as the pipeline does it: corrections first, then records, then workbooks."""
     started = datetime(2025, 1, day, 9)
-    with Store(output / "egalite.sqlite") as store:
+    with Store(output / "egalite.sqlite", FORM) as store:
         reports = store.add_corrections(read_corrections(output, FORM).corrections, when=started)
         run_id = store.start_run(Path("inbox"), started)
         for item in records if records is not None else tender_a():
@@ -37,13 +37,13 @@ def run(output: Path, day: int, records: list[Record] | None = None, extractor: 
         store.finish_run(run_id, {})
         for tender in store.tenders():
             write_tender_workbook(store.latest(tender), tender, output / tender / f"egalite-{tender}.xlsx",
-                                  started.date())
+                                  started.date(), form=FORM)
         write_territory_workbook(store, output / "synthese-territoire.xlsx", started.date())
     return reports
 
 
 def latest(output: Path, file: str) -> Record:
-    with Store(output / "egalite.sqlite") as store:
+    with Store(output / "egalite.sqlite", FORM) as store:
         return next(r for r in store.latest() if r.file == file)
 
 
@@ -96,7 +96,7 @@ def test_a_review_correction_is_applied_everywhere_and_survives_two_further_runs
         assert answer_cell(tmp_path, GAMMA, "board.women_pct").value == pytest.approx(0.45)
         assert review_rows(tmp_path) == []  # the doubt is settled
         assert board_mean(tmp_path) == pytest.approx((40 + 45) / 2 / 100)
-    with Store(tmp_path / "egalite.sqlite") as store:
+    with Store(tmp_path / "egalite.sqlite", FORM) as store:
         stored = store.corrections(TENDER, GAMMA)
     assert [(c.author, c.created, c.accepted, c.origin) for c in stored] == [
         ("correction", datetime(2025, 1, 2, 9), True, "À vérifier")]
@@ -140,7 +140,7 @@ def test_an_invalid_correction_is_reported_kept_and_shown_until_a_valid_one(tmp_
     gamma = latest(tmp_path, GAMMA)
     assert gamma.fields()["board.women_pct"] == 50 and gamma.status == "ok"
     assert not [f for f in gamma.findings if f.severity == "error"]
-    with Store(tmp_path / "egalite.sqlite") as store:
+    with Store(tmp_path / "egalite.sqlite", FORM) as store:
         assert [c.accepted for c in store.corrections(TENDER, GAMMA)] == [False, False, True]
 
 
@@ -190,7 +190,7 @@ def test_an_unreadable_workbook_is_named_so_that_it_is_not_overwritten(tmp_path:
 
 
 def test_corrections_for_a_file_the_history_does_not_know_are_reported_once(tmp_path: Path) -> None:
-    with Store(tmp_path / "egalite.sqlite") as store:
+    with Store(tmp_path / "egalite.sqlite", FORM) as store:
         reports = store.add_corrections([Correction(TENDER, "T-2024-01/inconnu.pdf", key, "1")
                                          for key in ("staff.total.women", "staff.total.men")])
     assert len(reports) == 1 and not reports[0].accepted and "inconnu" in reports[0].message

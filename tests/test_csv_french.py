@@ -8,11 +8,11 @@ from analyse.export import write_csv
 from questionnaire.definition import load
 from tests.support_analyse import record, siret, staff
 
-FORM = load()
+FORM = load("egalite-2024")
 
 
 def _row(tmp_path: Path, values: dict) -> dict[str, str]:
-    path = write_csv([record("T-1/a.pdf", "2026-014", values)], tmp_path / "records.csv", FORM)
+    path = write_csv([record("T-1/a.pdf", "2026-014", values)], tmp_path / "records.csv", [FORM])
     text = path.read_text(encoding="utf-8-sig")
     return next(csv.DictReader(text.splitlines(), delimiter=";"))
 

@@ -15,7 +15,7 @@ from extract.labels import LabelIndex
 from extract.read import read_with_pages
 from questionnaire.definition import load
 
-FORM = load()
+FORM = load("egalite-2024")
 SAMPLES = Path(__file__).parents[1] / "samples"
 
 
@@ -39,7 +39,7 @@ def test_debug_draws_each_questionnaire_page_with_labels_marks_and_zones(tmp_pat
     path = _typed_sample()
     result = CliRunner().invoke(main, ["debug", str(path), "--output", str(tmp_path / "images")])
     assert result.exit_code == 0, result.output
-    record, pages = read_with_pages(path, path.name, path.parent.name, form=FORM)
+    record, pages = read_with_pages(path, path.name, path.parent.name, forms=[FORM])
     pictures = sorted((tmp_path / "images").glob("*.png"))
     assert [p.name[-11:] for p in pictures] == [f"page{n:03d}.png" for n in record.pages]
     images = {n: np.asarray(Image.open(p).convert("RGB")) for n, p in zip(record.pages, pictures)}

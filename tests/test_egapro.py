@@ -63,7 +63,7 @@ def bidder(siren: str | None, score: int | str | None = None, staff: int | None 
                 "staff.total.total": Reading("staff.total.total", staff)}
     siret = siret_of(siren) if siren else None
     readings["siret"] = Reading("siret", siret, raw=siret_raw or siret)
-    return Record(file=f"{tender}/offre.pdf", tender=tender, readings=readings)
+    return Record(file=f"{tender}/offre.pdf", tender=tender, form_id="egalite-2024", readings=readings)
 
 
 def rules(findings: list) -> list[str]:
@@ -257,7 +257,7 @@ def test_published_score_for_the_workbooks(xlsx_index: EgaproIndex) -> None:
     ("Lot 120345", None, 2019),
 ])
 def test_tender_year(tender: str, reference: str | None, expected: int) -> None:
-    record = Record(file="a.pdf", tender=tender,
+    record = Record(file="a.pdf", tender=tender, form_id="egalite-2024",
                     readings={"tender_ref": Reading("tender_ref", reference)} if reference else {})
     assert tender_year(record, 2019) == expected
 

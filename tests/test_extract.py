@@ -19,7 +19,7 @@ from tests.support_samples import processed
 
 ROOT = Path(__file__).resolve().parent.parent
 INBOX, TRUTH = ROOT / "samples" / "inbox", ROOT / "samples" / "truth"
-FORM = load()
+FORM = load("egalite-2024")
 
 
 def _truths(scans: bool) -> list[dict]:
@@ -76,7 +76,7 @@ def test_unseen_layout_is_read_from_its_labels(tmp_path: Path) -> None:
     """Other coordinates, fonts, column order, label variants, glyph boxes, ticks typed in cells."""
     path = tmp_path / "autre mise en page.pdf"
     path.write_bytes(draw_other_layout())
-    record = read_file(path, path.name, "CHV-2026-007")
+    record = read_file(path, path.name, "CHV-2026-007", forms=[FORM])
     fields = record.fields(FORM)
     assert {k: fields[k] for k in FORM.keys if not _same(ANSWERS[k], fields[k])} == {}
     assert record.review(FORM) == []
@@ -86,7 +86,7 @@ def test_unseen_layout_is_read_from_its_labels(tmp_path: Path) -> None:
 def test_an_unticked_layout_reads_blank_without_doubt(tmp_path: Path) -> None:
     path = tmp_path / "vierge.pdf"
     path.write_bytes(draw_other_layout({key: None for key in ANSWERS}))
-    record = read_file(path, path.name, "CHV-2026-007")
+    record = read_file(path, path.name, "CHV-2026-007", forms=[FORM])
     assert all(value is None for value in record.fields(FORM).values())
     assert record.review(FORM) == []
 
@@ -98,7 +98,7 @@ def test_word_processor_export_is_read_exactly() -> None:
     fixtures = Path(__file__).parent / "fixtures"
     expected = json.loads((fixtures / "word-export-libreoffice.json").read_text(encoding="utf-8"))
     path = fixtures / "word-export-libreoffice.pdf"
-    record = read_file(path, path.name, "VM-2026-014")
+    record = read_file(path, path.name, "VM-2026-014", forms=[FORM])
     fields = record.fields(FORM)
     assert {k: (v, fields[k]) for k, v in expected.items() if not _same(v, fields[k])} == {}
     assert record.review(FORM) == []

@@ -10,7 +10,7 @@ from extract.tokens import Mark, Page, Word
 from questionnaire.definition import load
 from questionnaire.record import SOURCE_OCR
 
-FORM = load()
+FORM = load("egalite-2024")
 COLUMNS = {"Femme": 200.0, "Homme": 280.0, "Non binaire": 360.0, "Ne se prononce pas": 450.0}
 ROWS = {"Président.e": 120.0, "Secrétaire": 140.0, "Trésorier.e": 160.0}
 

@@ -24,14 +24,14 @@ from tests.support_analyse import EXTRACTOR, record, siret, staff
 from tests.support_samples import processed
 from tests.test_workbooks import table
 
-FORM = load()
+FORM = load("egalite-2024")
 RUN = date(2026, 3, 2)
 TENDER = "AO-2026-01"
 INBOX = Path(__file__).resolve().parent.parent / "samples" / "inbox"
 
 
 def store_of(path: Path, records: list[Record]) -> Store:
-    store = Store(path)
+    store = Store(path, FORM)
     run = store.start_run(Path("inbox"), datetime(2026, 3, 2, 9))
     for item in records:
         store.save(run, item, EXTRACTOR)
@@ -78,7 +78,7 @@ def test_a_score_of_120_is_left_out_of_every_average_band_colour_and_chart(tmp_p
     assert sum(bands.values()) == 2 and bands["95 à 100"] == 0
     assert "1 valeur exclue (erreur)" in wb["Index"]["A3"].value
 
-    book = write_tender_workbook(store.latest(TENDER), TENDER, tmp_path / TENDER / "t.xlsx", RUN)
+    book = write_tender_workbook(store.latest(TENDER), TENDER, tmp_path / TENDER / "t.xlsx", RUN, form=FORM)
     rows, below = summary(book)
     alpha = rows[f"{TENDER}/Alpha.pdf"]
     assert alpha["Index déclaré"] == "120 (erreur, exclue)"  # shown as written, as text: no colour rule applies
@@ -93,7 +93,7 @@ def test_a_negative_head_count_is_left_out_of_the_head_count(tmp_path: Path) -> 
     values = staff((10, 10), (20, 20)) | {"staff.total.total": -60}
     rec = record(f"{TENDER}/neg.pdf", TENDER, {"structure_name": "Neg", "siret": siret("55555555"), **values})
     store = store_of(tmp_path / "egalite.sqlite", [rec])
-    book = write_tender_workbook(store.latest(TENDER), TENDER, tmp_path / TENDER / "t.xlsx", RUN)
+    book = write_tender_workbook(store.latest(TENDER), TENDER, tmp_path / TENDER / "t.xlsx", RUN, form=FORM)
     rows, _ = summary(book)
     assert rows[f"{TENDER}/neg.pdf"]["Effectif total"] == 60  # the total row's cells, not -60
 
@@ -113,7 +113,7 @@ def test_managers_and_others_with_a_blank_total_row_count_70_everywhere(tmp_path
     assert values["Structures de 50 salariés ou plus"]["Valeur"] == 1
     assert values["Part des 50 salariés ou plus déclarant leur index (note ou NC)"]["Structures concernées"] == 1
     assert values["Part de femmes (moyenne des structures)"]["Valeur"] == pytest.approx(30 / 70)
-    rows, _ = summary(write_tender_workbook(store.latest(TENDER), TENDER, tmp_path / TENDER / "t.xlsx", RUN))
+    rows, _ = summary(write_tender_workbook(store.latest(TENDER), TENDER, tmp_path / TENDER / "t.xlsx", RUN, form=FORM))
     assert rows[f"{TENDER}/seventy.pdf"]["Effectif total"] == 70
     assert rows[f"{TENDER}/seventy.pdf"]["Part de femmes"] == pytest.approx(30 / 70)
 
@@ -147,7 +147,7 @@ def test_an_unidentified_answer_is_said_not_to_count(tmp_path: Path) -> None:
     records = [bidder("Alpha", "11111111", 80),
                record(f"{TENDER}/scan.pdf", TENDER, {"structure_name": "(. m, 1 Krr", "equality_index.score": 10},
                       doubts={"structure_name": "OCR"})]
-    book = write_tender_workbook(records, TENDER, tmp_path / TENDER / "t.xlsx", RUN)
+    book = write_tender_workbook(records, TENDER, tmp_path / TENDER / "t.xlsx", RUN, form=FORM)
     rows, below = summary(book)
     assert rows[f"{TENDER}/scan.pdf"][COUNTED] == "Non (structure non identifiée)"
     assert rows[f"{TENDER}/Alpha.pdf"][COUNTED] is None
@@ -170,7 +170,7 @@ def samples_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     files = sorted(p.relative_to(INBOX).as_posix() for p in INBOX.rglob("*") if p.is_file())
     records = [Record.from_dict(processed(relative, relative.split("/")[0])) for relative in files]
     store = store_of(output / "egalite.sqlite", records)
-    write_jsonl(store.latest(), output / "records.jsonl", FORM)
+    write_jsonl(store.latest(), output / "records.jsonl")
     write_territory_workbook(store, output / "synthese-territoire.xlsx", RUN)
     write_territory_workbook(store, output / "publication.xlsx", RUN, publication=True)
     return output

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from questionnaire.definition import load
 from analyse.backup import BACKUP_NAME, damage, secure
 from analyse.store import Store
 from cli import main
@@ -44,7 +45,7 @@ def _type_name(output: Path, tender: str, name: str) -> None:
 
 
 def _names(output: Path) -> dict[str, str]:
-    with Store(output / "egalite.sqlite") as store:
+    with Store(output / "egalite.sqlite", load("egalite-2024")) as store:
         return {record.file: record.fields()["structure_name"] for record in store.latest()}
 
 
@@ -117,7 +118,7 @@ def test_a_damaged_history_without_backup_stops_the_run_and_is_kept(tmp_path: Pa
 
 def test_the_backup_is_the_history_as_the_run_found_it(tmp_path: Path) -> None:
     store = tmp_path / "egalite.sqlite"
-    with Store(store) as history:
+    with Store(store, load("egalite-2024")) as history:
         history.start_run(tmp_path, datetime(2025, 1, 1))
     assert secure(store) is None
     with sqlite3.connect(tmp_path / BACKUP_NAME) as backup:
@@ -129,7 +130,7 @@ def test_the_backup_is_the_history_as_the_run_found_it(tmp_path: Path) -> None:
 
 def test_damage_names_what_is_wrong(tmp_path: Path) -> None:
     store = tmp_path / "egalite.sqlite"
-    Store(store).close()
+    Store(store, load("egalite-2024")).close()
     assert damage(store) is None
     _truncated(store)
     assert damage(store) is not None

@@ -22,12 +22,13 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from extract.batch import InputFile, Outcome, discover, run_parallel, sha256_of
 from extract.ocr_engine import ocr_available
 from pipeline import process
+from questionnaire.definition import load
 from questionnaire.fillable import render_fillable
 from questionnaire.record import Record
 from tests.support_hostile import (HOSTILE, LOCKED, NOT_PDF, READABLE, TEXT, simple_read, write_hostile,
                                    zlib_zeros)
 
-READ = process  # what `egalite run` does with each file in its worker
+READ = functools.partial(process, form="egalite-2024")  # what `egalite run` does with each file in its worker
 TIMEOUT = 10.0
 MEMORY_MB = 768
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"  # ../shared beside the clone
@@ -36,7 +37,7 @@ TENDER = "AO-2024-hostile"
 
 def measured_read(item: InputFile, output: Path) -> tuple[dict, float]:
     """The file's record, and the worker's peak resident memory so far, in MiB."""
-    return READ(item, output), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return READ(item, output=output), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run(items: list[InputFile], output: Path) -> list[Outcome]:
@@ -48,7 +49,7 @@ def record_of(outcome: Outcome) -> Record:
     """The record ``egalite run`` makes of an outcome: a lost worker rejects the file with its reason."""
     if outcome.failure:
         return Record(file=outcome.item.relative, tender=outcome.item.tender,
-                      error=outcome.failure, error_class="rejected")
+                      error=outcome.failure, error_class="rejected", form_id="egalite-2024")
     return Record.from_dict(outcome.result[0])
 
 
@@ -168,7 +169,8 @@ def test_every_corpus_file_is_accounted_for(corpus_records: dict[str, Record]) -
 def fuzz_seed() -> bytes:
     """A filled fillable questionnaire, the file most bidders send."""
     return render_fillable("modele", {"structure_name": "Égalité SARL", "board.exists": True,
-                                      "board.women_pct": "45,5 %", "staff.managers.women": "3"})
+                                      "board.women_pct": "45,5 %", "staff.managers.women": "3"},
+                           form=load("egalite-2024"))
 
 
 @st.composite

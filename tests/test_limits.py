@@ -21,6 +21,7 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
+from questionnaire.definition import load
 from analyse.report import for_terminal
 from cli import main
 from extract import ocr_engine, scan as scan_module
@@ -38,7 +39,7 @@ needs_ocr = pytest.mark.skipif(get_engine() is None, reason="Tesseract (fra) abs
 
 def _read(path: Path):
     item = InputFile(path, path.name, "", path.stat().st_size)
-    return read_file(path, path.name, "", **_scan_options(item, None))
+    return read_file(path, path.name, "", forms=[load("egalite-2024")], **_scan_options(item, None))
 
 
 @needs_ocr
@@ -82,7 +83,7 @@ def test_a_memory_limit_hit_is_said_as_such(tmp_path: Path) -> None:
         "from pipeline import process\n"
         "path = Path(sys.argv[1])\n"
         "item = InputFile(path, path.name, '', path.stat().st_size)\n"
-        "[outcome] = run_parallel([item], functools.partial(process, output=Path(sys.argv[2])), workers=1,\n"
+        "[outcome] = run_parallel([item], functools.partial(process, form='egalite-2024', output=Path(sys.argv[2])), workers=1,\n"
         "                         memory_mb=48, progress=False)\n"
         "print(outcome.result is None, outcome.failure)\n")
     done = subprocess.run([sys.executable, "-c", script, str(SCANNED_QUESTIONNAIRE), str(tmp_path)],
@@ -172,7 +173,7 @@ def test_a_failure_of_the_fillable_shortcut_falls_back_to_the_general_reader(tmp
     pdf.Root.AcroForm.Fields[0].Rect = pikepdf.Array([pikepdf.Name("/a"), 0, 10, 10])
     broken = tmp_path / "questionnaire.pdf"
     pdf.save(broken)
-    record, intact = read_file(broken, "b", ""), read_file(FILLABLE, "a", "")
+    record, intact = read_file(broken, "b", "", forms=[load("egalite-2024")]), read_file(FILLABLE, "a", "", forms=[load("egalite-2024")])
     assert intact.method == METHOD_FORM and record.method == METHOD_FIELDS and record.error is None
     same = [k for k in intact.readings if record.readings[k].value == intact.readings[k].value]
     assert len(same) >= len(intact.readings) - 1
@@ -187,7 +188,7 @@ def test_an_unexpected_reader_failure_is_a_french_sentence(tmp_path: Path, monke
 
     monkeypatch.setattr(extract.read, "read_file", failing)
     item = InputFile(FILLABLE, FILLABLE.name, "", FILLABLE.stat().st_size)
-    record = pipeline.process(item)
+    record = pipeline.process(item, "egalite-2024")
     assert record["error"] == UNEXPECTED and "Error" not in record["error"]
 
 

@@ -7,7 +7,7 @@ from questionnaire.text import clean_text, format_number, parse_number
 from questionnaire.types import NON_ANSWER, SEVERAL_GENDERS, UNREADABLE, normalise
 from questionnaire.definition import load
 
-FORM = load()
+FORM = load("egalite-2024")
 
 PCT = "board.women_pct"
 COUNT = "staff.managers.women"

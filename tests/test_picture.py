@@ -19,7 +19,7 @@ from tests.support_picture import TENDER_REF, pasted_form
 
 ENGINE = get_engine()
 needs_ocr = pytest.mark.skipif(ENGINE is None, reason="Tesseract (fra) absent")
-FORM = load()
+FORM = load("egalite-2024")
 SAMPLE = Path(__file__).parents[1] / "samples" / "inbox"
 
 
@@ -41,7 +41,7 @@ class Refusing(OcrReader):
 @needs_ocr
 def test_pasted_form_reads_labels_from_the_picture_and_answers_from_the_text(pasted) -> None:
     path, filled = pasted
-    record = read_file(path, path.name, TENDER_REF, scan_reader=OcrReader(ENGINE))
+    record = read_file(path, path.name, TENDER_REF, forms=[FORM], scan_reader=OcrReader(ENGINE))
     assert record.error is None and record.method == METHOD_PICTURE
     fields, review = record.fields(FORM), set(record.review(FORM))
     assert {k: (v, fields[k]) for k, v in filled.fields.items() if fields[k] != v} == {}
@@ -53,7 +53,7 @@ def test_pasted_form_reads_labels_from_the_picture_and_answers_from_the_text(pas
 def test_without_ocr_a_pasted_form_is_rejected_saying_what_to_install(pasted) -> None:
     path, _ = pasted
     why = "Lecture des scans impossible : installez Tesseract."
-    record = read_file(path, path.name, TENDER_REF, scan_reader=None, scan_unavailable=why)
+    record = read_file(path, path.name, TENDER_REF, scan_reader=None, scan_unavailable=why, forms=[FORM])
     assert record.error_class == "not_questionnaire" and why in record.error and "image" in record.error
     assert record.pages == [1, 2, 3]
 
@@ -70,7 +70,7 @@ def test_a_text_layer_file_is_never_read_with_ocr(channel: str) -> None:
     when the text layer alone does not show the form (and the file has pictures)."""
     truth = _sample(channel)
     path = SAMPLE / truth["file"]
-    record = read_file(path, path.name, "t", scan_reader=Refusing(ENGINE))
+    record = read_file(path, path.name, "t", forms=[FORM], scan_reader=Refusing(ENGINE))
     assert record.method != METHOD_PICTURE
     assert (record.error is None) == (truth["status"] != "rejected")
 

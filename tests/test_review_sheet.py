@@ -21,7 +21,7 @@ from questionnaire.definition import load
 from questionnaire.record import page_picture
 from tests.support_analyse import record, siret, staff
 
-FORM = load()
+FORM = load("egalite-2024")
 TENDER = "T-2026-01"
 FILE = f"{TENDER}/scan gamma é.pdf"
 EMU_PER_PIXEL = 9525
@@ -54,7 +54,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
         crops={"structure_name": f"zones/{TENDER}/gamma/page001-structure_name.png"})
     gamma.readings["structure_name"].bbox = (72.0, 144.0, 216.0, 158.4)  # points: pixels 100-300, 200-220
     path = write_tender_workbook([gamma], TENDER, output / TENDER / f"synthese-{TENDER}.xlsx", date(2026, 3, 1),
-                                 output=output, inbox=inbox)
+                                 output=output, inbox=inbox, form=FORM)
     return {"path": path, "output": output, "inbox": inbox}
 
 
@@ -146,7 +146,7 @@ def test_an_edit_where_nothing_is_read_back_is_reported_with_its_sheet_and_cell(
     output = tmp_path / "sortie"
     gamma = record(f"{TENDER}/gamma.pdf", TENDER, {"structure_name": "Gamma", "board.women_pct": 55},
                    doubts={"board.women_pct": "Chiffre mal formé"})
-    path = write_tender_workbook([gamma], TENDER, output / TENDER / "synthese.xlsx", date(2026, 3, 1))
+    path = write_tender_workbook([gamma], TENDER, output / TENDER / "synthese.xlsx", date(2026, 3, 1), form=FORM)
     remember(output, [path], FORM)
     assert changes(output, FORM) == []
     wb = load_workbook(path)

@@ -88,7 +88,7 @@ def test_a_deleted_workbook_is_written_again(done) -> None:
 
 def test_a_workbook_the_officer_saved_is_read_back_and_written_again(done) -> None:
     inbox, output = done
-    form = load()
+    form = load("egalite-2024")
     book = load_workbook(output / VM)
     sheet = book["Réponses"]
     titles = [cell.value for cell in sheet[1]]

@@ -268,10 +268,10 @@ def test_formula_signs_are_found_after_spaces_invisible_and_full_width_character
 
 
 def test_csv_keeps_one_record_per_file_and_quotes_formulas(tmp_path: Path) -> None:
-    form = load()
+    form = load("egalite-2024")
     names = ["a\r=HYPERLINK(\"http://x\")", "b\n@SUM(1)", " ＝1+1", "\u200b-1"]
-    write_csv([Record(file=name, tender="T", error="x", error_class="rejected") for name in names],
-              tmp_path / "records.csv", form)
+    write_csv([Record(file=name, tender="T", error="x", error_class="rejected", form_id=form.id) for name in names],
+              tmp_path / "records.csv", [form])
     rows = _csv(tmp_path)
     assert [row["file"] for row in rows] == names[:2] + ["'" + name for name in names[2:]]
     assert all(row["status"] == "rejected" for row in rows)

@@ -26,7 +26,7 @@ from samples.catalogue import CHANNELS, SAMPLES, Sample
 from samples.generate import PASSWORD, build
 
 ROOT = Path(__file__).resolve().parent.parent / "samples"
-FORM = load()
+FORM = load("egalite-2024")
 BY_PATH = {s.path: s for s in SAMPLES}
 
 
@@ -67,7 +67,7 @@ def _written(truth: dict[str, Any], key: str) -> str | None:
 
 
 def _geometry(style: str) -> Geometry:
-    return render_form(style)[1]
+    return render_form(style, form=FORM)[1]
 
 
 GEOMETRY = {style: _geometry(style) for style in ("modele", "word")}

@@ -5,6 +5,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from questionnaire.definition import load
 from analyse.store import Store
 from tests.support_analyse import EXTRACTOR, fill_store, record, staff, tender_a
 
@@ -32,7 +33,7 @@ def test_every_run_keeps_its_records_and_the_latest_covers_all_campaigns(tmp_pat
 
 def test_same_content_seen_again_is_one_row_and_a_new_content_a_new_version(tmp_path: Path) -> None:
     path = tmp_path / "egalite.sqlite"
-    store = Store(path)
+    store = Store(path, load("egalite-2024"))
     first = store.start_run(Path("inbox"), datetime(2024, 1, 1))
     store.save(first, record("T/a.pdf", "T", {"structure_name": "A", **staff((1, 1), (1, 1))}), EXTRACTOR)
     second = store.start_run(Path("inbox"), datetime(2024, 2, 1))
@@ -57,7 +58,7 @@ def test_cached_returns_the_extraction_of_identical_content_for_the_same_extract
 def test_runs_are_recorded_and_the_store_survives_reopening(tmp_path: Path) -> None:
     path = tmp_path / "egalite.sqlite"
     fill_store(path).close()
-    with Store(path) as store:
+    with Store(path, load("egalite-2024")) as store:
         assert len(store.latest()) == 6
         mode = store.db.execute("PRAGMA journal_mode").fetchone()[0]
         runs = store.db.execute("SELECT started, finished, summary FROM runs ORDER BY id").fetchall()

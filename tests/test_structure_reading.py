@@ -14,7 +14,7 @@ from extract.pdfium_text import _with_thin_spaces, split_words
 from extract.tokens import Mark, Page, Rule, Word
 from questionnaire.definition import load
 
-FORM = load()
+FORM = load("egalite-2024")
 HEIGHT = 9.0
 
 

@@ -19,7 +19,7 @@ from questionnaire.fillable import FLAG_MULTILINE, FLAG_RADIO, flatten, render_f
 from questionnaire.paper import STYLES, Geometry, choice_labels, printed_label, render_form
 from questionnaire.word import clause_docx, questionnaire_docx
 
-FORM = load()
+FORM = load("egalite-2024")
 BOX_ONLY_TYPES = {"bool", "gender"}
 
 
@@ -32,7 +32,7 @@ def normalise(text: str) -> str:
 
 @cache
 def rendered(style: str) -> tuple[bytes, Geometry]:
-    return render_form(style)
+    return render_form(style, form=FORM)
 
 
 @cache
@@ -127,7 +127,7 @@ def test_values_typed_into_zones_are_read_back_there(style: str) -> None:
                 x0, _, _, bottom = zone.bbox
                 canvas.drawString(x0 + 2, geometry.page_size[1] - bottom + 4, f"v{number}")
 
-    pdf, geometry = render_form(style, draw_extra=type_keys)
+    pdf, geometry = render_form(style, form=FORM, draw_extra=type_keys)
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         for number, (key, zone) in enumerate(geometry.values.items()):
             text = doc.pages[zone.page - 1].within_bbox(zone.bbox).extract_text()
@@ -171,7 +171,7 @@ def test_page_numbers_and_header(style: str) -> None:
 
 @pytest.mark.parametrize("style", sorted(STYLES))
 def test_two_renders_are_byte_identical(style: str) -> None:
-    assert render_form(style)[0] == rendered(style)[0]
+    assert render_form(style, form=FORM)[0] == rendered(style)[0]
 
 
 # -- fillable form --------------------------------------------------------------
@@ -211,8 +211,8 @@ def terminal_fields(pdf: bytes) -> dict[str, dict]:
 
 @pytest.mark.parametrize("style", sorted(STYLES))
 def test_fillable_has_one_field_per_canonical_key(style: str) -> None:
-    fields = PdfReader(io.BytesIO(render_fillable(style))).get_fields()
-    assert sorted(terminal_fields(render_fillable(style))) == sorted(FORM.keys)
+    fields = PdfReader(io.BytesIO(render_fillable(style, form=FORM))).get_fields()
+    assert sorted(terminal_fields(render_fillable(style, form=FORM))) == sorted(FORM.keys)
     inner = set(fields) - set(FORM.keys)
     assert all(any(key.startswith(name + ".") for key in FORM.keys) for name in inner)
     assert all(fields[key].get("/V") is None for key in FORM.keys)
@@ -235,8 +235,8 @@ def field_tree(pdf: bytes) -> dict[str, dict]:
 
 
 def test_fillable_field_kinds() -> None:
-    fields = terminal_fields(render_fillable())
-    assert field_tree(render_fillable())["policy.text"]["/MaxLen"] == 1000
+    fields = terminal_fields(render_fillable("modele", form=FORM))
+    assert field_tree(render_fillable("modele", form=FORM))["policy.text"]["/MaxLen"] == 1000
     assert fields["policy.text"]["/Ff"] & FLAG_MULTILINE
     assert fields["board.exists"]["/FT"] == "/Btn" and fields["board.exists"]["/Ff"] & FLAG_RADIO
     assert set(fields["board.exists"]["/_States_"]) == {"/Oui", "/Non"}
@@ -249,7 +249,7 @@ def test_fillable_field_kinds() -> None:
 
 @pytest.mark.parametrize("style", sorted(STYLES))
 def test_filled_values_read_back(style: str) -> None:
-    fields = terminal_fields(render_fillable(style, FILLED))
+    fields = terminal_fields(render_fillable(style, FILLED, form=FORM))
     for key, value in FILLED.items():
         expected = EXPECTED_V.get(key, value)
         assert fields[key].get("/V") == expected, key
@@ -258,7 +258,7 @@ def test_filled_values_read_back(style: str) -> None:
 
 
 def test_ticked_box_widgets_show_their_state() -> None:
-    reader = PdfReader(io.BytesIO(render_fillable("modele", FILLED)))
+    reader = PdfReader(io.BytesIO(render_fillable("modele", FILLED, form=FORM)))
     shown = {}
     for page in reader.pages:
         for ref in page.get("/Annots", []):
@@ -272,7 +272,7 @@ def test_ticked_box_widgets_show_their_state() -> None:
 
 
 def test_flattened_form_has_values_as_page_text_and_no_widgets() -> None:
-    pdf = flatten(render_fillable("word", FILLED))
+    pdf = flatten(render_fillable("word", FILLED, form=FORM))
     assert PdfReader(io.BytesIO(pdf)).get_fields() is None
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         assert all(not page.annots for page in doc.pages)
@@ -286,7 +286,7 @@ def test_flattened_form_has_values_as_page_text_and_no_widgets() -> None:
 
 
 def test_flattened_ticks_are_vector_crosses_in_their_boxes() -> None:
-    pdf = flatten(render_fillable("modele", FILLED))
+    pdf = flatten(render_fillable("modele", FILLED, form=FORM))
     boxes = rendered("modele")[1].boxes
     ticked = {("board.exists", "yes"), ("officers.president", "woman"),
               ("officers.secretary", "non_binary"), ("officers.treasurer", "undisclosed"),
@@ -307,7 +307,7 @@ def test_flattening_draws_nothing_but_values_and_ticks() -> None:
                      for o in page.rects + page.lines + page.curves} for page in doc.pages]
 
     blank, geometry = rendered("word")
-    flat = drawings(flatten(render_fillable("word", FILLED)))
+    flat = drawings(flatten(render_fillable("word", FILLED, form=FORM)))
     ticked = [zone for key, zone in geometry.boxes.items()
               if key in {("board.exists", "yes"), ("commitments.agreements.done", "yes")}
               or key[0].startswith("officers.")]
@@ -318,7 +318,7 @@ def test_flattening_draws_nothing_but_values_and_ticks() -> None:
 
 
 def test_fillable_renders_are_byte_identical() -> None:
-    assert render_fillable("modele", FILLED) == render_fillable("modele", FILLED)
+    assert render_fillable("modele", FILLED, form=FORM) == render_fillable("modele", FILLED, form=FORM)
 
 
 # -- Word documents and the template command -------------------------------------
@@ -330,7 +330,7 @@ def docx_text(data: bytes) -> str:
 
 
 def test_questionnaire_docx_holds_the_labels_and_no_typed_dots() -> None:
-    data = questionnaire_docx()
+    data = questionnaire_docx(FORM)
     document = Document(io.BytesIO(data))
     text = docx_text(data)
     for label in printed_labels("modele"):
@@ -342,15 +342,15 @@ def test_questionnaire_docx_holds_the_labels_and_no_typed_dots() -> None:
 
 
 def test_clause_docx_is_the_seed_article() -> None:
-    paragraphs = [p.text for p in Document(io.BytesIO(clause_docx())).paragraphs]
+    paragraphs = [p.text for p in Document(io.BytesIO(clause_docx(FORM))).paragraphs]
     assert paragraphs[0] == "Article X. Installations sanitaires"
     assert "article R. 4228-5 du code du travail" in paragraphs[1]
     assert paragraphs[2].startswith("En cas d'inobservation de cette obligation")
 
 
 def test_docx_are_byte_identical() -> None:
-    assert questionnaire_docx() == questionnaire_docx()
-    assert clause_docx() == clause_docx()
+    assert questionnaire_docx(FORM) == questionnaire_docx(FORM)
+    assert clause_docx(FORM) == clause_docx(FORM)
 
 
 def test_template_command_writes_the_four_files(tmp_path) -> None:
@@ -366,10 +366,10 @@ def test_template_command_writes_the_four_files(tmp_path) -> None:
 
 def test_values_helvetica_cannot_show_ask_viewers_to_redraw() -> None:
     def need_appearances(values: dict) -> bool:
-        acro_form = PdfReader(io.BytesIO(render_fillable("modele", values))).trailer["/Root"]["/AcroForm"]
+        acro_form = PdfReader(io.BytesIO(render_fillable("modele", values, form=FORM))).trailer["/Root"]["/AcroForm"]
         return acro_form.get("/NeedAppearances", False) == True  # noqa: E712 (a BooleanObject)
 
     assert need_appearances({"structure_name": "Łódź Œuvre"})
     assert not need_appearances({"structure_name": "Œuvre « l’Atelier » €"})
-    fields = terminal_fields(render_fillable("modele", {"structure_name": "Łódź Œuvre"}))
+    fields = terminal_fields(render_fillable("modele", {"structure_name": "Łódź Œuvre"}, form=FORM))
     assert fields["structure_name"]["/V"] == "Łódź Œuvre"

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 import pytest
 
 from analyse.validate import RULES, references_match, validate
-from questionnaire.types import siret_checksum_ok
-from questionnaire.types import normalise
-from questionnaire.definition import load
+from questionnaire.types import normalise, siret_checksum_ok
+from questionnaire.definition import Rule, load
+from questionnaire.schema import RULE_PARAMS
 from questionnaire.record import Finding, Reading, Record
 
-FORM = load()
+FORM = load("egalite-2024")
 TENDER = "VM-2026-014 espaces verts"
 VALID_SIRET = "73282932000074"
 
@@ -24,7 +25,7 @@ def record(raw: dict[str, str] | None = None, values: dict[str, Any] | None = No
     readings = {key: Reading(key, normalise(FORM.field(key), text, FORM).value, text)
                 for key, text in (raw or {}).items()}
     readings.update({key: Reading(key, value, str(value)) for key, value in (values or {}).items()})
-    return Record(file="offre.pdf", tender=tender, readings=readings)
+    return Record(file="offre.pdf", tender=tender, form_id=FORM.id, readings=readings)
 
 
 def findings_for(rec: Record, key: str | None = None, rule: str | None = None) -> list[Finding]:
@@ -341,5 +342,15 @@ def test_tender_ref_accents_and_case() -> None:
     assert not references_match("", "ecole 12")
 
 
-def test_every_rule_kind_of_the_form_has_a_check() -> None:
-    assert {rule.kind for rule in FORM.rules} <= set(RULES)
+def test_every_rule_kind_a_definition_may_name_has_a_check() -> None:
+    assert set(RULE_PARAMS) == set(RULES)
+
+
+@pytest.mark.parametrize("written, fired", [("5", True), ("7,5", True), ("4,9", False), ("abc", False), ("120", False)])
+def test_reaches_fires_from_the_threshold_on_possible_values_only(written: str, fired: bool) -> None:
+    rule = Rule("gap", "reaches", "warning", {"key": "board.women_pct", "threshold": 5,
+                                              "message": "atteint le seuil."})
+    form = dataclasses.replace(FORM, rules=(rule,))
+    found = [f for f in validate(record(raw={"board.women_pct": written}), form) if f.rule == "gap"]
+    assert [f.message for f in found] == ([f"« {FORM.field('board.women_pct').label} » : {written} % atteint le seuil."]
+                                          if fired else [])

@@ -17,7 +17,7 @@ from analyse.workbook_territory import write_territory_workbook
 from questionnaire.definition import load
 from tests.support_analyse import POLICY_1500, fill_store
 
-FORM = load()
+FORM = load("egalite-2024")
 RUN = date(2025, 6, 2)
 
 
@@ -31,7 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     records = store.latest("T-2024-01")
     gamma = next(r for r in records if r.file.endswith("gamma.pdf"))
     gamma.readings["board.women_pct"].crop = "crops/gamma-board.png"
-    tender = write_tender_workbook(records, "T-2024-01", output / "T-2024-01" / "egalite-T-2024-01.xlsx", RUN)
+    tender = write_tender_workbook(records, "T-2024-01", output / "T-2024-01" / "egalite-T-2024-01.xlsx", RUN, form=FORM)
     territory = write_territory_workbook(store, output / "synthese-territoire.xlsx", RUN)
     public = write_territory_workbook(store, output / "synthese-publication.xlsx", RUN, publication=True)
     contracts = [r.to_contract(FORM) for r in store.latest()]

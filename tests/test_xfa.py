@@ -14,7 +14,7 @@ from extract.xfa import Layout, measure, parse_xml, xfa_pages
 from questionnaire.definition import load
 from tests.support_xfa import XFA_ANSWERS, billion_laughs, deep_nesting, huge_stream, questionnaire_xfa
 
-FORM = load()
+FORM = load("egalite-2024")
 CORPUS_XFA = Path("/work/shared/corpus/forms/xfa_filled_imm1344e.pdf")
 
 
@@ -27,7 +27,7 @@ def _write(tmp_path: Path, data: bytes, name: str = "questionnaire xfa.pdf") -> 
 @pytest.mark.parametrize("single_stream", [False, True], ids=["packets", "xdp-stream"])
 def test_xfa_questionnaire_read_exactly(tmp_path: Path, single_stream: bool) -> None:
     path = _write(tmp_path, questionnaire_xfa(single_stream=single_stream))
-    record = read_file(path, path.name, "CHV-2026-007")
+    record = read_file(path, path.name, "CHV-2026-007", forms=[FORM])
     fields = record.fields(FORM)
     assert record.error is None and record.method == METHOD_XFA
     assert {k: (XFA_ANSWERS[k], fields[k]) for k in FORM.keys if XFA_ANSWERS[k] != fields[k]} == {}
@@ -37,7 +37,7 @@ def test_xfa_questionnaire_read_exactly(tmp_path: Path, single_stream: bool) -> 
 
 def test_blank_xfa_questionnaire_reads_null(tmp_path: Path) -> None:
     path = _write(tmp_path, questionnaire_xfa({key: None for key in XFA_ANSWERS}))
-    record = read_file(path, path.name, "CHV-2026-007")
+    record = read_file(path, path.name, "CHV-2026-007", forms=[FORM])
     assert record.method == METHOD_XFA
     assert all(value is None for value in record.fields(FORM).values())
     assert record.review(FORM) == []
@@ -58,7 +58,7 @@ def test_real_xfa_form_is_laid_out_but_not_a_questionnaire() -> None:
     pages = xfa_pages(CORPUS_XFA)
     assert pages is not None and len(pages) > 1
     assert "SPONSOR" in {w.text for w in pages[1].words}  # its labels were laid out...
-    record = read_file(CORPUS_XFA, CORPUS_XFA.name, "t")
+    record = read_file(CORPUS_XFA, CORPUS_XFA.name, "t", forms=[FORM])
     assert record.error_class == NOT_QUESTIONNAIRE  # ...and are not the questionnaire's
 
 
@@ -74,7 +74,7 @@ def test_hostile_xfa_is_ignored_without_memory_blow_up(tmp_path: Path, make: Cal
         tracemalloc.stop()
     assert pages is None
     assert peak < 100 * 2**20
-    assert read_file(path, path.name, "t").error_class == NOT_QUESTIONNAIRE
+    assert read_file(path, path.name, "t", forms=[FORM]).error_class == NOT_QUESTIONNAIRE
 
 
 @pytest.mark.parametrize("text, points", [("12.5mm", 12.5 * 72 / 25.4), ("1in", 72), ("72pt", 72),
