@@ -68,7 +68,7 @@ def test_the_cells_noted_from_memory_are_those_read_from_the_files_written(done)
     noted = json.loads((output / SNAPSHOT).read_text(encoding="utf-8"))
     assert set(noted) == {VM, CHV, TERRITORY}
     for name, sheets in noted.items():
-        assert book_cells(output / name, load()) == sheets, name
+        assert book_cells(output / name, load("egalite-2024")) == sheets, name
 
 
 def test_other_options_rewrite_every_workbook(done) -> None:
