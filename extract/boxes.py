@@ -7,6 +7,8 @@ table rules are not). Its state comes from the ink inside the outline,
 measured against the paper's own gray so that light pencil counts, with
 specks of scanner noise left out. Ink in the doubtful band between an empty
 and a ticked box gives ``checked=None``: the field reader sends it to review.
+The round option buttons a browser draws are found too, from their ring
+(:func:`find_rings`), and their state from the dot in their middle.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extract.raster import Raster, ink_mask, paper_level
+from extract.raster import Raster, gray_threshold, ink_mask, ink_of, paper_level
 
 MIN_SIDE_PT = 7.5  # printed boxes are about 9–11 pt (scaled prints included); bold lowercase letters are smaller
 MAX_SIDE_PT = 16.0
@@ -29,6 +31,12 @@ BORDER_SHARE = 0.2  # part of the side left out on each edge when measuring ink
 INK_CONTRAST = 0.18  # a pixel is ink when darker than the paper by this share of the paper (pencil included)
 EMPTY_BELOW = 0.02  # share of the inside covered by ink: below, the box is empty
 TICKED_ABOVE = 0.06  # above, the box is ticked; between, the state is doubtful
+RING_ASPECT = 1.1  # a round button is as wide as tall (an "O" is narrower)
+RING_THICKNESS = 0.2  # its ring is this thin (share of its radius); a letter's stroke is thicker
+RING_SHARE = 0.9  # share of its pixels on the ring (outside its middle)
+RING_SECTORS = 16  # the ring is closed: ink in every one of these sectors around its middle
+RING_DOT = 0.6  # share of its radius that its dot may fill when chosen
+RING_INSET = 0.1  # share of its side left out on each edge when measuring the dot inside
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +53,43 @@ class Box:
 
 
 def find_boxes(raster: Raster) -> list[Box]:
-    """Every tick box of the page, with its state, top to bottom."""
-    outlines = find_outlines(raster.image, raster.scale)
+    """Every tick box and option button of the page, with its state, top to bottom."""
     paper = paper_level(raster.image)
     boxes = []
-    for x0, top, x1, bottom in outlines:
+    for x0, top, x1, bottom in find_outlines(raster.image, raster.scale):
         ink = measure_ink(raster.image, (x0, top, x1, bottom), paper, raster.scale)
-        checked, confidence = box_state(ink)
-        boxes.append(Box(x0, top, x1, bottom, ink, checked, confidence))
-    return boxes
+        boxes.append(Box(x0, top, x1, bottom, ink, *box_state(ink)))
+    for x0, top, x1, bottom in find_rings(raster.image, raster.scale):
+        inset = round((x1 - x0) * RING_INSET)  # the middle of a round button: its dot, not its ring
+        ink = measure_ink(raster.image, (x0 + inset, top + inset, x1 - inset, bottom - inset), paper, raster.scale)
+        boxes.append(Box(x0, top, x1, bottom, ink, *box_state(ink)))
+    return sorted(boxes, key=lambda b: (b.top, b.x0))
+
+
+def find_rings(image: np.ndarray, scale: float) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes of the round option buttons a browser draws (a thin circle, a dot in
+    its middle when chosen), printed and scanned: rings of ink or light gray as wide as
+    a tick box, thin and round all the way (a letter "O" is narrower than tall, or thick)."""
+    mask = ink_of(image, gray_threshold(image))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    rings = []
+    for index in range(1, count):
+        x, y, width, height, _ = stats[index]
+        if not (_square_sized(width, height, scale) and max(width, height) <= RING_ASPECT * min(width, height)):
+            continue
+        ys, xs = np.nonzero(labels[y:y + height, x:x + width] == index)
+        dx, dy = xs + 0.5 - width / 2, ys + 0.5 - height / 2
+        distance = np.hypot(dx, dy)
+        outer = (width + height) / 4
+        rim = distance > RING_DOT * outer  # the dot of a chosen button may touch its ring
+        if not rim.any():
+            continue
+        radius = float(np.median(distance[rim]))  # the middle of the ring's stroke
+        on_ring = np.abs(distance[rim] - radius) <= max(1.5, RING_THICKNESS * outer)
+        angles = np.floor((np.arctan2(dy[rim], dx[rim]) + np.pi) / (2 * np.pi) * RING_SECTORS) % RING_SECTORS
+        if on_ring.mean() >= RING_SHARE and len(np.unique(angles[on_ring])) == RING_SECTORS:
+            rings.append((int(x), int(y), int(x + width), int(y + height)))
+    return rings
 
 
 def find_outlines(image: np.ndarray, scale: float) -> list[tuple[int, int, int, int]]:

@@ -115,6 +115,14 @@ def find_tables(rules: Iterable[Rule]) -> list[Table]:
     return [_table(index, group) for index, group in enumerate(groups)]
 
 
+def cell_sides(tables: Iterable[Table]) -> list[BBox]:
+    """The four sides of every cell, as lines (x0, top, x1, bottom): what bounds a value,
+    never part of it (a scan erases them before OCR, the short sides of an input box too)."""
+    return [side for table in tables for c in table.cells
+            for side in ((c.x0, c.top, c.x1, c.top), (c.x0, c.bottom, c.x1, c.bottom),
+                         (c.x0, c.top, c.x0, c.bottom), (c.x1, c.top, c.x1, c.bottom))]
+
+
 def _connected(crossings: dict) -> list[dict]:
     """The crossings split into groups joined by rules, each one pdfplumber's input as a whole.
 

@@ -19,7 +19,7 @@ from extract.columns import AnswerColumns, row_bands
 from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position
 from extract.ledger import Ledger
 from extract.pdfium_text import TICK_GLYPHS
-from extract.tokens import Mark, Page, Word, share_row, union
+from extract.tokens import Mark, Page, Word, group_lines, share_row, union
 from extract.zones import PAD, Grid, Zone, block_between, line_below_at, rest_of_line, spans
 from questionnaire.definition import Commitment, FieldDef, Form, Table
 from questionnaire.record import SOURCE_OCR, Reading
@@ -31,6 +31,7 @@ LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never
 SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in one-line answers
 CONTINUED_LINES = 3  # an inline text answer wraps onto this many lines at most
 BELOW_LINES = 3  # an answer under its label stands within this many lines (help texts skipped)
+BOX_LINES = 4  # an input box under its label is at most this many label heights tall
 HINT_SIZE = 0.85  # text smaller than this share of the label's height is a help text
 SPACED_FIGURES = re.compile(r"^[\d\s.,]*\d\s[\d\s.,]*$")  # "8 7", "2 2 , 2": figures apart, not one number
 HINT_WORDS = 4  # a bracketed hint after a label ("(en %)") is this short at most
@@ -135,7 +136,9 @@ class FieldReader:
 
     def _set(self, field: FieldDef, words: list[tuple[Page, Word]], doubt: str | None = None,
              zones: Sequence[Zone] = ()) -> None:
-        words = _without_box_edges(_without_label_tail(words))
+        read = _without_label_tail(words)
+        words = _without_box_edges(read)
+        strokes_only = bool(read) and not words  # a box's side, or a "1" written as one stroke
         specks = [(p, w) for p, w in words if w.source == SOURCE_OCR and _speck(w)]
         if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
             words = [item for item in words if item not in specks]
@@ -163,7 +166,7 @@ class FieldReader:
             elif result.value is None and type_of(field).numeric and SPACED_FIGURES.match(raw):
                 reading.doubt = reading.doubt or (f"Chiffres espacés (« {raw} ») : un nombre ou plusieurs ? "
                                                   "Valeur à vérifier.")
-        if any(not w.text for _, w in words):
+        if strokes_only or any(not w.text for _, w in words):
             reading.doubt = "Quelque chose est écrit dans la zone mais n'a pas pu être lu : valeur à vérifier."
         self._crop(reading, zones)
         self.readings[field.key] = reading
@@ -282,6 +285,9 @@ class FieldReader:
         unit = {i for m in self.index.find([field.unit], after=match.end) for i in m.word_ids} if field.unit else set()
         height = match.words[-1].bottom - match.words[-1].top
         top = max(w.bottom for w in match.words)
+        box = self._box_below(match, top, height)
+        if box is not None:
+            return box, self._answer_words([box], excluded=unit, numeric=numeric)
         for _ in range(BELOW_LINES):
             below = line_below_at(match.page, top, height, _group_start(match))
             found = [w for w in below.page.words_in(below.bbox) if id(w) not in unit]
@@ -292,6 +298,26 @@ class FieldReader:
                 continue
             return below, self._answer_words([below], excluded=unit, numeric=numeric)
         return None
+
+    def _box_below(self, match: Match, top: float, height: float) -> Zone | None:
+        """The input box drawn under a label (an online form's, a printed form's answer box): the
+        first drawn cell starting within :data:`BELOW_LINES` lines under the label, in the label's
+        column, one or two lines tall, with no other printed label between (a help text may be).
+        Its sides bound the answer: a line-high band under the label would cut a box set lower
+        and read half its letters."""
+        start = _group_start(match)
+        reach = top + BELOW_LINES * height * 1.9
+        boxes = sorted((c for t in match.page.tables for c in t.cells
+                        if top - 0.5 <= c.top <= reach and abs(c.x0 - start) <= height * GROUP_GAP
+                        and c.x1 > match.words[-1].x1 and c.bottom - c.top <= BOX_LINES * height),
+                       key=lambda c: c.top)
+        if not boxes:
+            return None
+        box = boxes[0]
+        between = [w for w in match.page.words if top < w.middle < box.top and w.x1 > box.x0 and w.x0 < box.x1]
+        if any(id(min(line, key=lambda w: w.x0)) in self.labels for line in group_lines(between)):
+            return None  # another field's label starts a line in between: the box is not this label's
+        return Zone(match.page, box.bbox)
 
     def _inline_label(self, field: FieldDef) -> Match | None:
         """The field's label; with a unit ("/ 100"), the first whose line carries the unit."""
@@ -843,8 +869,10 @@ def _box_beside(option: Match, side: str) -> Mark | None:
 
 
 def _without_box_edges(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
-    """An input box's sides read by OCR as "|" or "[" at the ends of the answer."""
-    edges = [(page, replace(word, text=word.text.strip("|[]").strip()) if word.source == SOURCE_OCR else word)
+    """An input box's sides read by OCR as "|" or "[" at the ends of the answer. A word
+    left as it was stays the same object: the ledger knows the words it claims by identity."""
+    edges = [(page, replace(word, text=stripped) if word.source == SOURCE_OCR
+              and (stripped := word.text.strip("|[]").strip()) != word.text else word)
              for page, word in words]
     return [(page, word) for page, word in edges if word.text or word.source != SOURCE_OCR]
 

@@ -327,6 +327,8 @@ def _fuzzy(line: Line, target: str, anchor: str) -> Match | None:
                default=len(line.words) - 1)
     if last < first or not _same_start(line.words[first].text, anchor):
         return None
+    if len(anchor.split()) == 1 and alignment.dest_start > line.starts[first]:
+        return None  # letters before it in its word: another word ("préférence" is no "Référence")
     return Match(line, first, last, anchor, alignment.score)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import cv2
 import numpy as np
@@ -29,9 +30,12 @@ RULE_MEET_PT = 2.5  # a stroke's end this close to a rule meets it
 PAPER_EDGE_PT = 6.0  # nothing is printed this close to the paper's edge
 RULE_THICK_PT = 3.0  # ink this thick every way is a dark area (a shaded cell): its sides are the rules
 RULE_EDGE_PT = 0.5  # erased either side of a rule: its blurred edges
+RULE_BAND_PT = 1.2  # erased either side of a ruling line's centre (the centre is found on a coarser image)
 RULE_SEARCH_SCALE = 2.0  # pixels per point enough to find rules (144 dpi)
 HALF_INK = 128  # a coarse pixel at least half inked is ink (gaps between bold letters stay gaps)
 THIN_LINE_INK = 64  # ... a quarter, when looking for rules: a line one pixel thin (toner worn) stays whole
+RULE_CONTRAST = 30  # gray levels under the paper's that make a rule's pixel: a form's light gray rules count
+HALO_PT = 1.0  # light gray this close to ink is the blur around a letter, not a rule
 SPECK_PT = 0.8  # ink smaller than this (square side) is scanner noise; a full stop is bigger
 DUST_PT = 1.4  # in a number's zone, a blob this small (square side) is dust or a separator
 SEPARATOR_GAP_PT = 2.0  # a decimal separator stands this close to the digits either side
@@ -101,6 +105,24 @@ def ink_threshold(image: np.ndarray) -> float:
     return float(threshold)
 
 
+def gray_threshold(image: np.ndarray) -> float:
+    """The gray under which a pixel is ink or a light gray print (a browser's boxes and
+    buttons): :data:`RULE_CONTRAST` levels under the paper, or Otsu's threshold if higher."""
+    return max(ink_threshold(image), paper_level(image) - RULE_CONTRAST)
+
+
+def rule_ink(image: np.ndarray, scale: float) -> np.ndarray:
+    """The pixels that may belong to a rule, as a 0/255 mask: the ink, and the light gray
+    that stands away from it (a browser's input boxes and table grid printed in light gray,
+    which Otsu's threshold between text and paper leaves out). The gray halo of letters is
+    not taken (it would join a line of text into a stroke); only long straight runs of these
+    pixels become rules, so the paper's grain never does."""
+    ink = ink_of(image, ink_threshold(image))
+    gray = ink_of(image, gray_threshold(image))
+    side = 2 * max(1, round(HALO_PT * scale)) + 1
+    return ink | (gray & ~cv2.dilate(ink, _kernel(side, side)))
+
+
 def ink_of(image: np.ndarray, threshold: float) -> np.ndarray:
     """Pixels darker than ``threshold`` as a 0/255 mask."""
     _, mask = cv2.threshold(image, math.ceil(threshold) - 1, 255, cv2.THRESH_BINARY_INV)  # src < threshold
@@ -131,7 +153,7 @@ def rule_lines(image: np.ndarray, scale: float) -> list[Line]:
     not a tick box's side nor a letter's stem). Strokes along the paper's edge
     are the scanner's shadows, not print.
     """
-    coarse, factor = _coarse(ink_of(image, ink_threshold(image)), scale, THIN_LINE_INK)
+    coarse, factor = _coarse(rule_ink(image, scale), scale, THIN_LINE_INK)
     pixels = scale / factor  # coarse pixels per point
     long = CELL_RULE_MIN_PT * pixels
     height, width = coarse.shape
@@ -204,22 +226,34 @@ def _strokes(coarse: np.ndarray, length: float) -> tuple[np.ndarray, np.ndarray]
             cv2.morphologyEx(coarse, cv2.MORPH_OPEN, _kernel(1, long_side)))
 
 
-def text_only(image: np.ndarray, threshold: float, scale: float) -> np.ndarray:
+def text_only(image: np.ndarray, threshold: float, scale: float, rules: Sequence[Line] = ()) -> np.ndarray:
     """Black text on white, for OCR: no paper grain, rules, dotted lines or specks.
 
-    ``scale`` is pixels per point. Solid rules are erased pixel by pixel;
-    dotted answer lines dot by dot (:mod:`extract.leaders`), the dots hidden
-    under the letters written on the line included; specks smaller than
-    :data:`SPECK_PT` go.
+    ``scale`` is pixels per point. Solid rules are erased pixel by pixel, and
+    so are the lines ``rules`` (pixels: the sides of the page's drawn cells, the short
+    sides of an input box too, which OCR would read as "|", "l" or "1" beside a
+    value); dotted answer lines dot by dot
+    (:mod:`extract.leaders`), the dots hidden under the letters written on the
+    line included; specks smaller than :data:`SPECK_PT` go.
     """
     ink = ink_of(image, threshold)
     ink[solid_rules(ink, scale) > 0] = 0
+    ink[_drawn(rules, ink.shape, scale) > 0] = 0
     _, labels, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
     specks = stats[:, cv2.CC_STAT_AREA] < (SPECK_PT * scale) ** 2
     specks[0] = False
     leaders = leader_mask(labels, stats, centroids, scale)
     ink[specks[labels] | (leaders > 0)] = 0
     return 255 - ink
+
+
+def _drawn(lines: Sequence[Line], shape: tuple[int, ...], scale: float) -> np.ndarray:
+    """``lines`` (centre lines in pixels) drawn as bands :data:`RULE_BAND_PT` wide either side."""
+    mask = np.zeros(shape[:2], np.uint8)
+    half = max(1, round(RULE_BAND_PT * scale))
+    for x0, top, x1, bottom in lines:
+        cv2.rectangle(mask, (round(x0) - half, round(top) - half), (round(x1) + half, round(bottom) + half), 255, -1)
+    return mask
 
 
 def without_dust(text: np.ndarray, scale: float) -> np.ndarray:

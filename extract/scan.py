@@ -25,6 +25,7 @@ import numpy as np
 import pypdfium2.raw as pdfium_c
 
 from extract.boxes import Box, find_boxes
+from extract.cells import cell_sides, find_tables
 from extract.document import mostly_picture
 from extract.ocr_engine import OcrEngine, OcrWord
 from extract.raster import (POINTS_PER_INCH, Raster, deskew, ink_threshold, render_page, rule_lines, save_png,
@@ -243,8 +244,9 @@ def _prepared(raster: Raster) -> PreparedScan:
     """The page's boxes and its text cleaned for OCR (``raster`` is upright and straight)."""
     boxes = find_boxes(raster)
     unboxed = without_boxes(raster.image, boxes, raster.scale)
-    text = Raster(text_only(unboxed, ink_threshold(raster.image), raster.scale), raster.dpi)
     rules = [Rule(*raster.to_points(line), source=SOURCE) for line in rule_lines(raster.image, raster.scale)]
+    sides = [tuple(v * raster.scale for v in side) for side in cell_sides(find_tables(rules))]
+    text = Raster(text_only(unboxed, ink_threshold(raster.image), raster.scale, sides), raster.dpi)
     return PreparedScan(raster, boxes, text, text.resized(LABEL_DPI) if text.dpi > LABEL_DPI else text, rules)
 
 

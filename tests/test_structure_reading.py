@@ -9,10 +9,14 @@ the reader's rule, not at a PDF library.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from extract.fields import read_fields
+from extract.labels import LabelIndex
 from extract.pdfium_text import _with_thin_spaces, split_words
 from extract.tokens import Mark, Page, Rule, Word
 from questionnaire.definition import load
+from questionnaire.record import SOURCE_OCR
 
 FORM = load("egalite-2024")
 HEIGHT = 9.0
@@ -266,3 +270,33 @@ def test_a_step_that_fails_sends_its_fields_to_review_and_the_others_are_read(mo
     readings = _read(_page(words))
     assert readings["structure_name"].value == "SARL Duriez"
     assert readings["staff.managers.women"].value is None and "impossible" in readings["staff.managers.women"].doubt
+
+
+def test_an_answer_in_the_input_box_under_its_label_is_read_whole():
+    """An online form's box sits lower than the next line: the box bounds the answer, not a
+    line-high band under the label (which would cut the box's words in half)."""
+    words = _line("Raison sociale *", 40, 100)
+    words += _line("Association Trait d'Union – entreprise adaptée", 45, 125)
+    words += _line("Référence de la consultation *", 40, 150)
+    words += _line("2026-052 – Fourniture de papeterie", 45, 171)
+    box = [Rule(40, 119, 400, 119), Rule(40, 139, 400, 139), Rule(40, 119, 40, 139), Rule(400, 119, 400, 139)]
+    box += [Rule(40, 165, 400, 165), Rule(40, 185, 400, 185), Rule(40, 165, 40, 185), Rule(400, 165, 400, 185)]
+    readings = _read(_page(words, rules=box))
+    assert readings["structure_name"].value == "Association Trait d'Union – entreprise adaptée"
+    assert readings["tender_ref"].value == "2026-052 – Fourniture de papeterie"
+
+
+def test_a_single_word_label_is_not_found_inside_a_longer_ocr_word():
+    words = [replace(w, source=SOURCE_OCR) for w in _line("14 chiffres, sans espace de préférence", 40, 100)]
+    assert LabelIndex([_page(words)]).find(["Référence"]) == []
+
+
+def test_a_lone_stroke_read_as_a_box_side_is_doubtful_not_blank():
+    """A "1" written as one stroke in a cell is read "|", the way OCR reads a box's side."""
+    xs, ys = [40, 150, 210, 270, 330, 390, 450], [100, 120, 140, 160, 180]
+    words = _line("Femmes Hommes", 155, 105)[:1] + _line("Hommes", 215, 105) + _line("Total", 395, 105)
+    words += _line("Cadres", 45, 125) + _line("0", 175, 125)
+    words.append(Word("|", 238, 124, 240, 133, source=SOURCE_OCR, confidence=0.7))
+    words += _line("Non cadres", 45, 145) + _line("Total", 45, 165)
+    reading = _read(_page(words, rules=_grid(xs, ys)))["staff.managers.men"]
+    assert reading.value is None and reading.doubt

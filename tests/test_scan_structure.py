@@ -1,0 +1,81 @@
+"""A scan's page structure from its pixels: light gray rules and cells, round option
+buttons, and the cell sides that OCR must not read. Pages are drawn in the test (numpy,
+OpenCV) with gray levels like a laser print scanned at 300 dpi, so a failure points at the rule."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from extract.boxes import find_boxes
+from extract.cells import cell_sides, find_tables
+from extract.raster import Raster, ink_threshold, rule_lines, text_only
+from extract.tokens import Rule
+
+DPI = 300
+SCALE = DPI / 72
+PAPER, TEXT, LIGHT_GRAY = 235, 40, 195  # a browser's grid and input boxes print in light gray
+
+
+def _page() -> np.ndarray:
+    rng = np.random.default_rng(3)
+    return np.clip(rng.normal(PAPER, 3, (int(300 * SCALE), int(400 * SCALE))), 0, 255).astype(np.uint8)
+
+
+def _px(value: float) -> int:
+    return round(value * SCALE)
+
+
+def _words(image: np.ndarray, text: str, x: float, top: float) -> None:
+    cv2.putText(image, text, (_px(x), _px(top + 8)), cv2.FONT_HERSHEY_SIMPLEX, 1.1, TEXT, 3, cv2.LINE_AA)
+
+
+def _rules(image: np.ndarray) -> list[Rule]:
+    return [Rule(*(v / SCALE for v in line)) for line in rule_lines(image, SCALE)]
+
+
+def test_a_table_grid_printed_in_light_gray_gives_its_cells():
+    image = _page()
+    xs, ys = [40, 140, 240, 340], [40, 70, 100]
+    for x in xs:
+        cv2.line(image, (_px(x), _px(ys[0])), (_px(x), _px(ys[-1])), LIGHT_GRAY, 3)
+    for y in ys:
+        cv2.line(image, (_px(xs[0]), _px(y)), (_px(xs[-1]), _px(y)), LIGHT_GRAY, 3)
+    for row, y in enumerate(ys[:-1]):
+        for x in xs[:-1]:
+            _words(image, "Femmes", x + 10, y + 8)
+    assert ink_threshold(image) < LIGHT_GRAY  # Otsu's threshold between text and paper leaves the grid out
+    tables = find_tables(_rules(image))
+    assert [(t.row_count, t.column_count) for t in tables] == [(2, 3)]
+
+
+def test_the_gray_blur_around_a_line_of_bold_text_is_no_rule():
+    image = _page()
+    for row in range(3):
+        _words(image, "RENSEIGNEMENTS RELATIFS A LA POLITIQUE", 30, 40 + 30 * row)
+    blurred = cv2.GaussianBlur(image, (7, 7), 2.0)  # a soft scan: letters wear a light gray halo
+    sharp = np.where(blurred < ink_threshold(blurred), blurred, PAPER).astype(np.uint8)  # the halo taken off
+    assert len(_rules(blurred)) == len(_rules(sharp))
+
+
+def test_round_option_buttons_are_found_with_their_state():
+    image = _page()
+    for x, chosen in ((60, True), (120, False)):
+        centre, radius = (_px(x), _px(60)), _px(5)
+        cv2.circle(image, centre, radius, LIGHT_GRAY - 60, _px(1.2), cv2.LINE_AA)
+        if chosen:
+            cv2.circle(image, centre, _px(2.5), TEXT, -1, cv2.LINE_AA)
+    cv2.ellipse(image, (_px(200), _px(60)), (_px(3.5), _px(5)), 0, 0, 360, TEXT, _px(1.2))  # a letter "O"
+    boxes = find_boxes(Raster(image, DPI))
+    assert [(round(b.x0 / SCALE / 10), b.checked) for b in boxes] == [(5, True), (11, False)]
+
+
+def test_the_sides_of_an_input_box_are_erased_before_ocr():
+    image = _page()
+    cv2.rectangle(image, (_px(40), _px(40)), (_px(100), _px(60)), 140, 3)  # one row tall: short sides
+    _words(image, "25", 60, 45)
+    rules = _rules(image)
+    sides = [tuple(v * SCALE for v in side) for side in cell_sides(find_tables(rules))]
+    text = text_only(image, ink_threshold(image), SCALE, sides)
+    ink = text < 128
+    assert not ink[_px(42):_px(58), _px(38):_px(43)].any() and not ink[_px(42):_px(58), _px(97):_px(102)].any()
+    assert ink[_px(44):_px(56), _px(58):_px(80)].any()  # the value stays
