@@ -39,6 +39,7 @@ REQUIRED_MARK = re.compile(r"^\*+$")  # the asterisk an online form prints after
 OCR_DOUBT_BELOW = 0.75
 NUMBER_DOUBT_BELOW = 0.8  # a misread number is the costliest error: it must be read surely
 SPECK_CONFIDENCE = 0.6
+APOSTROPHES, DASHES = "'’", ("-", "–")  # marks whose twins a scan cannot tell apart (see _twin_marks)
 PAIRS = ("()", "«»", "“”")  # opening and closing marks that go together (see _implausible)
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
 FURNITURE_BAND = 0.1  # repeated lines in this share of the page's top or bottom are running headers/footers
@@ -156,6 +157,10 @@ class FieldReader:
             elif reading.source == SOURCE_OCR and raw and _implausible(raw) and not doubt:
                 reading.doubt = ("Ponctuation improbable (guillemet sans pendant, virgule finale), souvent "
                                  "une poussière ou un point mal lu : valeur à vérifier.")
+            elif reading.source == SOURCE_OCR and field.type == "text" and raw and _twin_marks(raw) and not doubt:
+                reading.doubt = ("Apostrophe ou tiret lu sur un scan : droite (') ou typographique (’), trait "
+                                 "d'union (-) ou tiret (–), l'image ne permet pas de les distinguer : "
+                                 "valeur à vérifier.")
         elif zones:
             reading.page, reading.bbox = zones[0].page.number, zones[0].bbox
         if raw is not None:
@@ -309,7 +314,7 @@ class FieldReader:
         reach = top + BELOW_LINES * height * 1.9
         boxes = sorted((c for t in match.page.tables for c in t.cells
                         if top - 0.5 <= c.top <= reach and abs(c.x0 - start) <= height * GROUP_GAP
-                        and c.x1 > match.words[-1].x1 and c.bottom - c.top <= BOX_LINES * height),
+                        and c.x1 > start + height and c.bottom - c.top <= BOX_LINES * height),
                        key=lambda c: c.top)
         if not boxes:
             return None
@@ -904,6 +909,13 @@ def _implausible(text: str) -> bool:
     if text.endswith(",") or any(text.count(opening) != text.count(closing) for opening, closing in PAIRS):
         return True
     return "‘" in text and "’" not in text[text.index("‘"):]
+
+
+def _twin_marks(text: str) -> bool:
+    """Marks a scan cannot tell from their twin: the straight apostrophe (') and the
+    typographic one (’) differ by a slant of a pixel or two at a scan's resolution, and a
+    dash standing between words may be a hyphen (-) or an en dash (–), as printed."""
+    return any(mark in text for mark in APOSTROPHES) or any(word in DASHES for word in text.split())
 
 
 def _speck(word: Word) -> bool:

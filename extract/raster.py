@@ -111,16 +111,30 @@ def gray_threshold(image: np.ndarray) -> float:
     return max(ink_threshold(image), paper_level(image) - RULE_CONTRAST)
 
 
-def rule_ink(image: np.ndarray, scale: float) -> np.ndarray:
-    """The pixels that may belong to a rule, as a 0/255 mask: the ink, and the light gray
-    that stands away from it (a browser's input boxes and table grid printed in light gray,
-    which Otsu's threshold between text and paper leaves out). The gray halo of letters is
-    not taken (it would join a line of text into a stroke); only long straight runs of these
-    pixels become rules, so the paper's grain never does."""
+def _gray_strokes(image: np.ndarray, scale: float, length: float) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical rules printed in light gray (a browser's table grid and input
+    boxes, which Otsu's threshold between text and paper leaves out), as coarse 0/255 masks
+    like :func:`_strokes`': straight runs ``length`` coarse pixels long of gray pixels away
+    from the ink (not the blur around letters) with paper on both sides (not the inside of a
+    shaded cell, nor the grain of the paper, which makes no long straight run)."""
     ink = ink_of(image, ink_threshold(image))
     gray = ink_of(image, gray_threshold(image))
     side = 2 * max(1, round(HALO_PT * scale)) + 1
-    return ink | (gray & ~cv2.dilate(ink, _kernel(side, side)))
+    alone, factor = _coarse(gray & ~cv2.dilate(ink, _kernel(side, side)), scale, THIN_LINE_INK)
+    dark, _ = _coarse(gray, scale, THIN_LINE_INK)
+    reach = max(1, round(RULE_THICK_PT / 2 * scale / factor))
+    across_rows = alone & ~_shifted(dark, reach, 0) & ~_shifted(dark, -reach, 0)
+    across_columns = alone & ~_shifted(dark, 0, reach) & ~_shifted(dark, 0, -reach)
+    return _strokes(across_rows, length)[0], _strokes(across_columns, length)[1]
+
+
+def _shifted(mask: np.ndarray, rows: int, columns: int) -> np.ndarray:
+    """``mask`` moved by ``rows`` down and ``columns`` right (what lies that far above / left of each pixel)."""
+    out = np.zeros_like(mask)
+    height, width = mask.shape
+    out[max(0, rows):height + min(0, rows), max(0, columns):width + min(0, columns)] = \
+        mask[max(0, -rows):height - max(0, rows), max(0, -columns):width - max(0, columns)]
+    return out
 
 
 def ink_of(image: np.ndarray, threshold: float) -> np.ndarray:
@@ -147,13 +161,13 @@ def rule_lines(image: np.ndarray, scale: float) -> list[Line]:
     """The page's ruling lines as centre lines (x0, top, x1, bottom) in pixels.
 
     A solid dark area (a shaded header, a title band printed in white) gives
-    its four sides. Then straight runs of ink at least :data:`CELL_RULE_MIN_PT`
+    its four sides. Then straight runs of ink (or of light gray: :func:`_gray_strokes`) at least :data:`CELL_RULE_MIN_PT`
     long are rules; shorter ones, down to :data:`CELL_SIDE_MIN_PT`, only when
     both their ends meet a long rule across them (the sides of a one-row cell,
     not a tick box's side nor a letter's stem). Strokes along the paper's edge
     are the scanner's shadows, not print.
     """
-    coarse, factor = _coarse(rule_ink(image, scale), scale, THIN_LINE_INK)
+    coarse, factor = _coarse(ink_of(image, ink_threshold(image)), scale, THIN_LINE_INK)
     pixels = scale / factor  # coarse pixels per point
     long = CELL_RULE_MIN_PT * pixels
     height, width = coarse.shape
@@ -165,6 +179,8 @@ def rule_lines(image: np.ndarray, scale: float) -> list[Line]:
             area_rows += [(x0, top, x1, top), (x0, bottom, x1, bottom)]
             area_columns += [(x0, top, x0, bottom), (x1, top, x1, bottom)]
     horizontal, vertical = _strokes(coarse, CELL_SIDE_MIN_PT * pixels)
+    gray_rows, gray_columns = _gray_strokes(image, scale, CELL_SIDE_MIN_PT * pixels)
+    horizontal, vertical = horizontal | gray_rows, vertical | gray_columns
     rows = [r for r in _centre_lines(horizontal, 1) if margin <= r[1] <= height - margin]
     columns = [c for c in _centre_lines(vertical, 0) if margin <= c[0] <= width - margin]
     long_rows = area_rows + [r for r in rows if r[2] - r[0] >= long]

@@ -289,6 +289,10 @@ def test_an_answer_in_the_input_box_under_its_label_is_read_whole():
 def test_a_single_word_label_is_not_found_inside_a_longer_ocr_word():
     words = [replace(w, source=SOURCE_OCR) for w in _line("14 chiffres, sans espace de préférence", 40, 100)]
     assert LabelIndex([_page(words)]).find(["Référence"]) == []
+    words = [replace(w, source=SOURCE_OCR) for w in _line("Notre entreprise veille", 40, 100)]
+    assert LabelIndex([_page(words)]).find(["Note"]) == []
+    words = [replace(w, source=SOURCE_OCR) for w in _line("Note : 74 / 100", 40, 100)]
+    assert LabelIndex([_page(words)]).find(["Note"]) != []
 
 
 def test_a_lone_stroke_read_as_a_box_side_is_doubtful_not_blank():
@@ -300,3 +304,15 @@ def test_a_lone_stroke_read_as_a_box_side_is_doubtful_not_blank():
     words += _line("Non cadres", 45, 145) + _line("Total", 45, 165)
     reading = _read(_page(words, rules=_grid(xs, ys)))["staff.managers.men"]
     assert reading.value is None and reading.doubt
+
+
+def test_an_apostrophe_or_a_dash_between_words_read_on_a_scan_is_doubtful():
+    """A scan cannot tell ' from ’, nor a hyphen between spaces from an en dash: the
+    value is shown as read, for a person to check; a hyphen inside a word is sure."""
+    def read(text: str):
+        words = _line("Raison sociale", 40, 100) + [replace(w, source=SOURCE_OCR) for w in _line(text, 140, 100)]
+        return _read(_page(words))["structure_name"]
+    assert read("SAS Autocars de l'Écaillon").doubt
+    assert read("Trait d'Union - entreprise adaptée").doubt
+    sure = read("Taxis Saint-Saulve")
+    assert sure.value == "Taxis Saint-Saulve" and sure.doubt is None
