@@ -36,6 +36,7 @@ RING_THICKNESS = 0.2  # its ring is this thin (share of its radius); a letter's 
 RING_SHARE = 0.9  # share of its pixels on the ring (outside its middle)
 RING_SECTORS = 16  # the ring is closed: ink in every one of these sectors around its middle
 RING_DOT = 0.6  # share of its radius that its dot may fill when chosen
+RING_CLEAR = 0.3  # share of its width left blank either side of a button (a letter's neighbours are closer)
 RING_INSET = 0.1  # share of its side left out on each edge when measuring the dot inside
 
 
@@ -87,9 +88,21 @@ def find_rings(image: np.ndarray, scale: float) -> list[tuple[int, int, int, int
         radius = float(np.median(distance[rim]))  # the middle of the ring's stroke
         on_ring = np.abs(distance[rim] - radius) <= max(1.5, RING_THICKNESS * outer)
         angles = np.floor((np.arctan2(dy[rim], dx[rim]) + np.pi) / (2 * np.pi) * RING_SECTORS) % RING_SECTORS
-        if on_ring.mean() >= RING_SHARE and len(np.unique(angles[on_ring])) == RING_SECTORS:
-            rings.append((int(x), int(y), int(x + width), int(y + height)))
+        if on_ring.mean() < RING_SHARE or len(np.unique(angles[on_ring])) < RING_SECTORS:
+            continue
+        component = labels[y:y + height, x:x + width] == index
+        if max(_corner_inks(component)) >= CORNER_INK or _has_neighbour(mask, (x, y, x + width, y + height)):
+            continue  # a square's corners are inked; a letter "O" has its word's letters close beside it
+        rings.append((int(x), int(y), int(x + width), int(y + height)))
     return rings
+
+
+def _has_neighbour(mask: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Ink close left or right of ``box`` (at letter spacing, :data:`RING_CLEAR` of its width)."""
+    x0, top, x1, bottom = box
+    clear = max(2, round((x1 - x0) * RING_CLEAR))
+    left, right = mask[top:bottom, max(0, x0 - clear):x0], mask[top:bottom, x1:x1 + clear]
+    return bool(left.any() or right.any())
 
 
 def find_outlines(image: np.ndarray, scale: float) -> list[tuple[int, int, int, int]]:
@@ -178,9 +191,14 @@ def _outermost(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, i
 
 def _four_corners(outline: np.ndarray) -> bool:
     """Whether the four corners are inked, as a square's are (a bold ``o``'s are not)."""
+    return min(_corner_inks(outline)) >= CORNER_INK
+
+
+def _corner_inks(outline: np.ndarray) -> list[float]:
+    """The share of ink in each corner patch of ``outline`` (a circle leaves them blank)."""
     size = max(2, round(min(outline.shape) * CORNER_SHARE))
     corners = (outline[:size, :size], outline[:size, -size:], outline[-size:, :size], outline[-size:, -size:])
-    return min(float((corner > 0).mean()) for corner in corners) >= CORNER_INK
+    return [float((corner > 0).mean()) for corner in corners]
 
 
 def measure_ink(image: np.ndarray, box: tuple[int, int, int, int], paper: float, scale: float) -> float:
