@@ -35,7 +35,7 @@ from extract.batch import (UNEXPECTED, InputFile, Outcome, discover, memory_limi
                            run_parallel, sha256_of)
 from extract.safety import entry_problem
 from extract.version import EXTRACTOR_VERSION
-from questionnaire.definition import Form, forms_digest, in_order
+from questionnaire.definition import Form, forms_digest, in_order, merged
 from questionnaire.record import SOURCE_OCR, Record
 
 if TYPE_CHECKING:
@@ -187,7 +187,7 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
     store = Store(output / STORE_NAME, form)
     records: list[Record] = []
     try:
-        found = _read_corrections(output, store, form)
+        found = _read_corrections(output, store, merged(in_order(form.id)))  # every version's columns
         waiting = _take_corrections(store, found.corrections, wait_for_unknown=True)
         _take_choices(output, store)
         files = discover(inbox, skip=[output])
@@ -419,7 +419,7 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
     digests = store.digests()
     write = functools.partial(_write_and_note, functools.partial(
         tender_workbook, run_date=started.date(), publication=publication, egapro_checked=checked,
-        choices=store.choices(), inbox=inbox, form=store.form), form=store.form)
+        choices=store.choices(), inbox=inbox, form=store.form), form=merged(in_order(store.form.id)))
     jobs = [(tender, tender_book(output, tender),
              stamps.inputs_digest(content, tender, publication, checked, str(inbox.absolute())))  # its links
             for tender, content in digests.items()]
@@ -434,12 +434,12 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
                 outputs, store, output, territory, inputs,
                 lambda path: noted.setdefault(path, _write_and_note(
                     functools.partial(territory_workbook, store, started.date(), publication=publication,
-                                      egapro_checked=checked), path, form=store.form))):
+                                      egapro_checked=checked), path, form=merged(in_order(store.form.id))))):
             written.append(territory)
         for path, inputs, future in pending:
             if _attempt(outputs, store, output, path, inputs, lambda path: noted.setdefault(path, future.result())):
                 written.append(path)
-    _remember(outputs, output, written, store.form, noted)
+    _remember(outputs, output, written, merged(in_order(store.form.id)), noted)
 
 
 def _write_and_note(build: Callable[..., Workbook], path: Path, *args: Any, form: Form) -> dict:

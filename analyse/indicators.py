@@ -25,7 +25,7 @@ from statistics import fmean
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from analyse.staff import is_number, staff_count
-from questionnaire.definition import Form, Table
+from questionnaire.definition import FieldDef, Form, Table
 from questionnaire.record import Record
 from questionnaire.text import fold
 from questionnaire.types import siret_checksum_ok, type_of
@@ -304,20 +304,35 @@ def mean_score(answers: list[Answer], form: Form) -> Measure:
 
 
 def indicators(records: Sequence[Record], form: Form, choices: Choices | None = None,
-               roles: Iterable[str] | None = None) -> list[Indicator]:
-    """The territory's indicators over distinct structures, in reading order: those of the roles
-    ``form`` has (only ``roles`` when given: the ones two versions of the form share)."""
+               parts: Iterable[str] | None = None) -> list[Indicator]:
+    """The territory's indicators over distinct structures, in reading order: those of the
+    :func:`figure_parts` of ``form`` (only ``parts`` when given: those two versions share)."""
     answers = [usable(record, form) for record in distinct(records, choices)]
-    wanted = set(form_roles(form) if roles is None else roles)
-    return [Indicator("Structures distinctes", count(len(answers)))] + [
-        indicator for role, build in _ROLE_INDICATORS if role in wanted for indicator in build(answers, form)]
+    wanted = list(figure_parts(form) if parts is None else parts)
+    result = [Indicator("Structures distinctes", count(len(answers)))]
+    for part in wanted:
+        build = dict(_ROLE_INDICATORS).get(part)
+        result += build(answers, form) if build else [_field_indicator(answers, form.field(part))]
+    return result
 
 
-def form_roles(form: Form) -> list[str]:
-    """The roles of ``form`` that figures are built on (the commitments count as one)."""
-    present = [role for role, _ in _ROLE_INDICATORS
-               if form.table_of(role) or form.role(role) or (role == COMMITMENTS and form.commitments)]
-    return list(dict.fromkeys(present))
+def figure_parts(form: Form) -> list[str]:
+    """What figures ``form`` gives: its roles (the commitments count as one), then each share
+    a form asks without a role (the directive's pay gaps and quartiles), by key."""
+    roles = [role for role, _ in _ROLE_INDICATORS
+             if form.table_of(role) or form.role(role) or (role == COMMITMENTS and form.commitments)]
+    shares = [f.key for f in form.fields if f.role is None and not f.table and type_of(f).share]
+    return roles[:-1] + shares + roles[-1:] if roles and roles[-1] == COMMITMENTS else roles + shares
+
+
+def shared_parts(forms: Sequence[Form]) -> list[str]:
+    """The figures every one of ``forms`` gives, in the first one's order."""
+    return [part for part in figure_parts(forms[0]) if all(part in figure_parts(f) for f in forms[1:])]
+
+
+def _field_indicator(answers: list[Answer], field: FieldDef) -> Indicator:
+    """The mean of a share asked without a role (« Moyenne — Écart de rémunération moyen »)."""
+    return Indicator(f"Moyenne — {field.label}", mean_percentage(answers, field.key))
 
 
 def _staff_indicators(answers: list[Answer], form: Form) -> list[Indicator]:

@@ -47,7 +47,7 @@ from analyse.indicators import (LATEST_RULE, SCORE_THRESHOLDS, UNIDENTIFIED, Ans
                                 mean_percentage, mean_score, mean_women, numeric_score, retained, share_true, usable,
                                 women_share)
 from analyse.pictures import outline, pieces
-from questionnaire.definition import Form
+from questionnaire.definition import Form, merged
 from questionnaire.types import answer_cell, show as show_value, type_of
 from questionnaire.record import (PAGE_PICTURE_DPI, SOURCE_CORRECTION, Reading, Record, outlined_picture,
                                   page_picture)
@@ -90,7 +90,9 @@ def tender_workbook(records: list[Record], tender: str, path: Path, run_date: da
     relative to; by default the parent of the tender's folder. ``inbox``
     is the folder the files were read from: the review sheet links to them.
     ``choices`` are the answers the officer retained (:meth:`analyse.store.Store.choices`).
+    ``form`` is the command line's: the workbook shows the questions of every version its records answer.
     """
+    form = merged([form, *(record.form for record in records)])  # each version's questions
     kept = retained(records, choices)
     groups = {key: answers for key, answers in answer_groups(records).items() if len(answers) > 1}
     records = sorted(records, key=lambda r: (r.rejected, bidder(r).casefold(), r.file))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
@@ -33,13 +33,14 @@ from analyse.excel import (BOLD, GREEN_FILL, ORANGE_FILL, PERCENT_FORMAT, RED_FI
                            header, printable, put, put_note, put_row, save_atomically, widths)
 from analyse.sheets import MULTIPLE_SHEET, french_date
 from analyse.indicators import (DOMINANCE, LATEST_RULE, MIN_STRUCTURES, SCORE_THRESHOLDS, Choices, Indicator,
-                                Measure, count, distinct, excluded_note, figure_keys, indicators,
-                                officer_distribution, score_bands, score_distribution, share, unidentified, usable)
+                                Measure, count, distinct, excluded_note, figure_keys, figure_parts, indicators,
+                                officer_distribution, score_bands, score_distribution, share, shared_parts,
+                                unidentified, usable)
 from analyse.secrecy import CellId, protect
 from analyse.store import Store, StoredVersion
 from analyse.egapro import NOT_CHECKED
 from analyse.workbook_tender import DECLARED_INDEX, declared_index, EGAPRO_RULE_PREFIX, PUBLISHED_INDEX, bidder, published_index
-from questionnaire.definition import Form
+from questionnaire.definition import Form, load, merged
 from questionnaire.record import Record
 
 SECRET = "secret"
@@ -87,39 +88,54 @@ def territory_workbook(store: Store, run_date: date, *, publication: bool = Fals
     versions = store.latest_versions()
     records = [v.record for v in versions]
     choices = store.choices()
+    form = merged(versions_of(records, store.form))
     figures = compute(versions, store.form, choices, egapro_checked)
     if publication:
         figures.cells = protect(figures.cells, figures.relations)
     wb = Workbook()
-    _overview(wb.active, records, figures, run_date, store.form, publication)
-    _index(wb.create_sheet("Index"), figures, publication)
-    _governance(wb.create_sheet("Gouvernance"), figures, store.form, publication)
+    _overview(wb.active, records, figures, run_date, form, publication)
+    if figures.bands:  # a version of the questionnaire asks the index
+        _index(wb.create_sheet("Index"), figures, publication)
+    _governance(wb.create_sheet("Gouvernance"), figures, form, publication)
     for sheet, title in GROUP_SHEETS:
         _groups(wb.create_sheet(sheet), sheet, title, figures, publication)
     if not publication:  # one row per structure: never in a workbook prepared for publication
-        _structures(wb.create_sheet("Structures"), records, store.form, egapro_checked, choices)
+        _structures(wb.create_sheet("Structures"), records, form, egapro_checked, choices)
     return wb
 
 
-def compute(versions: Sequence[StoredVersion], form: Form, choices: Choices, egapro: bool) -> Figures:
-    """Every figure of the workbook, and the sums that tie them."""
+def compute(versions: Sequence[StoredVersion], first: Form, choices: Choices, egapro: bool) -> Figures:
+    """Every figure of the workbook, and the sums that tie them.
+
+    With several versions of the questionnaire in the history, the figures
+    they share are computed over every answer, and each version's own
+    figures over its own answers, named with the version (``first``, the
+    command line's form, comes first).
+    """
     records = [v.record for v in versions]
+    forms = versions_of(records, first)
+    form = merged(forms)
     figures = Figures()
     cells, relations = figures.cells, figures.relations
-    rows = indicators(records, form, choices)
-    commitments = len(form.commitments)
-    figures.overview = rows[:-commitments] + ([egapro_indicator(records, choices)] if egapro else []) \
-        + rows[-commitments:]
+    shared = shared_parts(forms)
+    rows = indicators(records, form, choices, shared)
+    commitments = len(form.commitments) + 1 if "commitments" in shared else 0
+    figures.overview = rows[:len(rows) - commitments] + ([egapro_indicator(records, choices)] if egapro else []) \
+        + rows[len(rows) - commitments:] + _own_indicators(records, forms, shared, choices)
     for label, value in scope(records, choices):
         cells[("Territoire", label)] = count(value)
     for indicator in figures.overview:
         cells[("Territoire", indicator.label)] = indicator.measure
         cells[("Territoire", indicator.label, "base")] = count(indicator.measure.base)
-    bands, figures.excluded_scores = score_distribution(records, form, choices)
-    figures.bands = [label for label, _ in bands]
-    for label, measure in bands:
-        cells[("Index", label)] = measure
-    relations.append([("Index", label) for label, _ in bands[:-1]] + [("Territoire", MEAN_SCORE, "base")])
+    scored = [f for f in forms if f.has_role("index_score")]
+    if scored:
+        answers = [r for r in records if r.form_id in {f.id for f in scored}]
+        bands, figures.excluded_scores = score_distribution(answers, scored[0], choices)
+        figures.bands = [label for label, _ in bands]
+        for label, measure in bands:
+            cells[("Index", label)] = measure
+        mean_score = next(i.label for i in figures.overview if i.label.startswith(MEAN_SCORE))
+        relations.append([("Index", label) for label, _ in bands[:-1]] + [("Territoire", mean_score, "base")])
     officers = form.table_of("officers")
     woman = next(c.label for c in officers.columns if c.id == officers.column_of("women"))
     for office, measures in officer_distribution(records, form, choices):
@@ -129,8 +145,28 @@ def compute(versions: Sequence[StoredVersion], form: Form, choices: Choices, ega
         relations.append([("Gouvernance", office, woman), ("Territoire", WOMEN_IN + office)])
     for sheet, title in GROUP_SHEETS:
         groups = (by_tender if title == "Consultation" else by_year)(versions)
-        _group_figures(figures, sheet, groups, form, choices)
+        _group_figures(figures, sheet, groups, form, shared, choices)
     return figures
+
+
+def versions_of(records: Sequence[Record], first: Form) -> list[Form]:
+    """The versions of the questionnaire the records answer, ``first`` first."""
+    ids = dict.fromkeys([first.id, *(record.form_id for record in records)])
+    return [first, *(load(form_id) for form_id in ids if form_id != first.id)]
+
+
+def _own_indicators(records: Sequence[Record], forms: list[Form], shared: list[str],
+                    choices: Choices) -> list[Indicator]:
+    """Each version's figures the others lack, over its own answers, named with its version."""
+    if len(forms) < 2:
+        return []
+    result = []
+    for form in forms:
+        own = [part for part in figure_parts(form) if part not in shared]
+        answers = [record for record in records if record.form_id == form.id]
+        result += [replace(i, label=f"{i.label} (questionnaire {form.version})")
+                   for i in indicators(answers, form, choices, own)[1:]]
+    return result
 
 
 SCOPE = (RECEIVED + " (fichiers, dernière version)",
@@ -146,13 +182,13 @@ def scope(records: Sequence[Record], choices: Choices) -> list[tuple[str, int]]:
 
 
 def _group_figures(figures: Figures, sheet: str, groups: dict[str, list[StoredVersion]], form: Form,
-                   choices: Choices) -> None:
+                   parts: list[str], choices: Choices) -> None:
     keys = figure_keys(form)
     figures.groups[sheet] = {}
     figures.group_excluded[sheet] = {}
     for name, versions in groups.items():
         records = [v.record for v in versions]
-        figures.groups[sheet][name] = indicators(records, form, choices)
+        figures.groups[sheet][name] = indicators(records, form, choices, parts)
         figures.cells[(sheet, name, RECEIVED)] = count(len(records))
         figures.group_excluded[sheet][name] = sum(len(usable(r, form).excluded & keys)
                                                   for r in distinct(records, choices))

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from extract.batch import InputFile
 from pipeline import process
-from questionnaire.definition import load
 from questionnaire.record import Record
 from samples.catalogue import SAMPLES
+
+FORM_ID = "egalite-2024"  # as `egalite run` without --form: each file is read with the version it shows
 
 
 def same(expected, got) -> bool:
@@ -30,7 +31,6 @@ def same(expected, got) -> bool:
 
 
 def score(inbox: Path, truth: Path) -> dict[str, dict[str, float]]:
-    form = load("egalite-2024")
     handwritten = {s.path for s in SAMPLES if s.pen.handwritten}
     table: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for path in sorted(truth.rglob("*.json")):
@@ -39,8 +39,8 @@ def score(inbox: Path, truth: Path) -> dict[str, dict[str, float]]:
         file = inbox / expected["file"]
         started = time.process_time()
         record = Record.from_dict(process(InputFile(file.absolute(), expected["file"], expected["tender"],
-                                                    file.stat().st_size), form.id))
-        line = record.to_contract(form)
+                                                    file.stat().st_size), FORM_ID))
+        line = record.to_contract()
         row = table[kind]
         row["files"] += 1
         row["pages"] += len(record.pages)
@@ -48,9 +48,9 @@ def score(inbox: Path, truth: Path) -> dict[str, dict[str, float]]:
         if expected["status"] == "rejected":
             row["rejected right"] += line["status"] == "rejected"
             continue
-        for key in form.keys:
+        for key in expected["fields"]:  # a file read with another version than its own: every field wrong
             row["fields"] += 1
-            if same(expected["fields"][key], line["fields"][key]):
+            if line["form"] == expected.get("form", FORM_ID) and same(expected["fields"][key], line["fields"][key]):
                 row["right"] += 1
             elif key in line["review"]:
                 row["review"] += 1

@@ -300,6 +300,35 @@ def load(form_id: str) -> Form:
     return load_path(path)
 
 
+def merged(forms: Sequence[Form]) -> Form:
+    """One form showing the questions of several versions (a workbook over a mixed history).
+
+    The first form's fields in its order; each field only a later version
+    has comes after the field it follows in that version. Values, rules and
+    readings stay each record's own form's: this is for showing, not for reading.
+    """
+    forms = list({form.id: form for form in forms}.values())  # each once, at its first place
+    if len(forms) == 1:
+        return forms[0]
+    fields = list(forms[0].fields)
+    for form in forms[1:]:
+        known = {f.key for f in fields}
+        for position, field_def in enumerate(form.fields):
+            if field_def.key in known:
+                continue
+            before = next((f.key for f in reversed(form.fields[:position]) if f.key in known), None)
+            at = next((i + 1 for i, f in enumerate(fields) if f.key == before), 0)
+            fields.insert(at, field_def)
+            known.add(field_def.key)
+    return replace(
+        forms[0], id="+".join(f.id for f in forms), fields=tuple(fields),
+        tables={k: v for f in reversed(forms) for k, v in f.tables.items()},
+        choices={k: v for f in reversed(forms) for k, v in f.choices.items()},
+        types={k: v for f in reversed(forms) for k, v in f.types.items()},
+        sections={k: v for f in reversed(forms) for k, v in f.sections.items()},
+        digest=forms_digest(forms))
+
+
 def forms_digest(forms: Sequence[Form]) -> str:
     """One digest of several definitions: a file none of them recognised is read again when one changes."""
     return hashlib.sha256("".join(sorted(form.digest for form in forms)).encode()).hexdigest()

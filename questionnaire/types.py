@@ -427,6 +427,7 @@ class FieldType:
     yes_no: bool = False  # one box alone says yes when ticked, no when not
     identifier: bool = False  # names the structure (never a figure)
     free_text: bool = False  # sentences: a wide column, wrapped
+    share: bool = False  # a percentage: figures average it as a share
     typed_format: str | None = None  # the number format of a cell the officer types in
     grouped: Callable[[Any], str | None] | None = None  # the value as printed in exports, when it is grouped
 
@@ -437,7 +438,7 @@ TYPES: dict[str, FieldType] = {t.name: t for t in (
               typed_format=TEXT_FORMAT, grouped=_group_siret),
     FieldType("count", _parse_count, _entry_count, check=_check_count, numeric=True),
     FieldType("percentage", _parse_percentage, _entry_percentage, check=_check_percentage,
-              show=_show_percentage, cell=_cell_percentage, numeric=True),
+              show=_show_percentage, cell=_cell_percentage, numeric=True, share=True),
     FieldType("score", _parse_score, _entry_score, check=_check_score, numeric=True),
     FieldType("bool", _parse_bool, _entry_bool, cell=_cell_bool, box=True, yes_no=True),
     FieldType("gender", _parse_one_of, _entry_one_of, show=_show_one_of, cell=_cell_one_of, box=True),
