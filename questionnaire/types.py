@@ -439,6 +439,8 @@ TYPES: dict[str, FieldType] = {t.name: t for t in (
     FieldType("count", _parse_count, _entry_count, check=_check_count, numeric=True),
     FieldType("percentage", _parse_percentage, _entry_percentage, check=_check_percentage,
               show=_show_percentage, cell=_cell_percentage, numeric=True, share=True),
+    FieldType("signed_percentage", _parse_percentage, _entry_percentage, check=_check_percentage,
+              show=_show_percentage, cell=_cell_percentage, numeric=True, share=True),  # a pay gap: -3,5 %
     FieldType("score", _parse_score, _entry_score, check=_check_score, numeric=True),
     FieldType("bool", _parse_bool, _entry_bool, cell=_cell_bool, box=True, yes_no=True),
     FieldType("gender", _parse_one_of, _entry_one_of, show=_show_one_of, cell=_cell_one_of, box=True),

@@ -86,8 +86,15 @@ def fill(bidder: Bidder, tender_ref: str, form: Form, *, siret_spaced: bool = Fa
     _write_governance(filled, bidder)
     if bidder.policy:
         filled.write("policy.text", bidder.policy, bidder.policy)
-    if bidder.index is not None:
-        filled.write("equality_index.score", str(bidder.index), bidder.index)
+    if bidder.index is not None and form.has_role("index_score"):
+        filled.write(form.key_of("index_score"), str(bidder.index), bidder.index)
+    for key, value in bidder.pay.items():
+        if key in form.keys:
+            filled.write(key, french(value), number(value))
+    for rule in (r for r in form.rules if r.kind == "reaches"):  # the directive's 5 % threshold
+        value = filled.fields.get(rule.params["key"])
+        if value is not None and abs(value) >= rule.params["threshold"]:
+            filled.find(rule.params["key"], rule.severity)  # type: ignore[arg-type]
     write_commitments(filled, form, bidder.commitments)
     return filled
 

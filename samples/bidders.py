@@ -53,6 +53,7 @@ class Bidder:
     policy: str | None = None
     index: int | str | None = None  # 0-100 or "NC"
     commitments: dict[str, str] = field(default_factory=dict)  # ticked commitment id -> details
+    pay: dict[str, float] = field(default_factory=dict)  # the 2027 form's pay gaps and quartile shares, by key
 
     @property
     def head_count(self) -> float:
@@ -120,6 +121,12 @@ POLICY_OVER_LIMIT = POLICY_LONG + (
     " En complément, un baromètre social interne mesure chaque semestre le ressenti des "
     "équipes sur l'égalité des chances, la conciliation des temps de vie et le respect "
     "au travail ; ses résultats sont présentés en réunion plénière et affichés sur les sites.")
+
+def pay(mean: float, median: float, *quartiles: float) -> dict[str, float]:
+    """The directive's indicators as a bidder gives them on the 2027 form (gaps signed, in %)."""
+    return {"pay_gap.mean": mean, "pay_gap.median": median} | {
+        f"pay_quartiles.q{i}.women_pct": share for i, share in enumerate(quartiles, start=1)}
+
 
 BIDDERS: dict[str, Bidder] = {b.name: b for b in (
     _bidder("SARL Jardins du Hainaut", "12 rue de Lille, 59300 Valenciennes", "Marc Delattre",
@@ -199,6 +206,22 @@ BIDDERS: dict[str, Bidder] = {b.name: b for b in (
             policy=POLICY_CLEANING, index=84,
             commitments={"agreements": "Négociation annuelle obligatoire incluant l'égalité salariale.",
                          "label": "Label Diversité en cours d'instruction."}),
+    # -- answering the draft 2027 questionnaire (directive 2023/970) ------------
+    _bidder("SCOP Paysages Solidaires", "7 rue du Rivage, 59300 Valenciennes", "Claire Dumont",
+            managers=counts(3, 4, 0, 0), non_managers=counts(12, 17, 0, 1),
+            board=True, board_women_pct=50,
+            officers={"president": "woman", "secretary": "man", "treasurer": "woman"},
+            policy=POLICY_SHORT, pay=pay(-2.5, 1.8, 62, 48, 35, 22),
+            commitments={"agreements": "Accord de rémunération revu en 2026 avec les associés."}),
+    _bidder("SAS Valclean Services", "ZI de Prouvy, 59121 Prouvy", "Karim Haddad",
+            managers=counts(4, 9), non_managers=counts(96, 41), policy=POLICY_CLEANING,
+            pay=pay(7.4, 5.1, 70, 55, 41.5, 30),
+            commitments={"harassment_unit": "Numéro d'écoute et référente sur chaque site."}),
+    _bidder("Association Escaut Insertion", "2 quai des Mariniers, 59300 Valenciennes", "Hélène Masson",
+            managers=counts(2, 2, 0, 0), non_managers=counts(9, 14, 0, 0),
+            board=True, board_women_pct=60,
+            officers={"president": "man", "secretary": "woman", "treasurer": "woman"},
+            volunteers_women_pct=55, pay=pay(3.2, -1.5, 50, 50, 45, 38)),
 )}
 
 

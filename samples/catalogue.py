@@ -33,6 +33,7 @@ class Sample:
     siret_spaced: bool = False
     inner: str = "typed"  # embedded: how the questionnaire inside was made
     bad: str | None = None  # bad files: one of BAD_KINDS
+    form: str = "egalite-2024"  # the version of the questionnaire the bidder answers
 
     @property
     def path(self) -> str:
@@ -140,4 +141,11 @@ SAMPLES: tuple[Sample, ...] = (
            bad="cover_letter"),
     Sample(UPHF, "Questionnaire égalité Clair Horizon scanné.pdf", "scan", "SAS Clair Horizon Nettoyage",
            pen=TYPEWRITER_BY_HAND, scanner=Scanner(dpi=180, angle=1.1, seed=32)),
+    # -- answers to the draft 2027 questionnaire, mixed with the 2024 ones ----
+    Sample(VM, "Questionnaire égalité 2027 - SCOP Paysages Solidaires.pdf", "fillable", "SCOP Paysages Solidaires",
+           form="egalite-2027"),
+    Sample(CHV, "Renseignements égalité 2027 - Valclean Services.pdf", "typed",
+           "SAS Valclean Services", pen=COURIER, form="egalite-2027"),
+    Sample(CHV, "fiche egalite 2027 Escaut Insertion.pdf", "flattened", "Association Escaut Insertion",
+           form="egalite-2027"),
 )

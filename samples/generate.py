@@ -35,9 +35,9 @@ PASSWORD = "Egalite2026!"
 
 def build(inbox: Path, truth: Path) -> list[Path]:
     """Write every sample and its truth; return the inbox files written."""
-    form = load("egalite-2024")
     written: list[Path] = []
     for sample in SAMPLES:
+        form = load(sample.form)
         filled = None if sample.bad else filled_form(sample, form)
         content, pages = render(sample, filled)
         target = inbox / sample.tender / sample.file
@@ -130,12 +130,12 @@ def expected(sample: Sample, filled: Filled | None, pages: list[int], form: Form
     """The truth file of one sample."""
     if filled is None:
         error_class = "not_questionnaire" if sample.bad in NOT_QUESTIONNAIRE else "rejected"
-        return {"file": sample.path, "tender": sample.tender, "channel": "bad", "bad": sample.bad,
+        return {"file": sample.path, "tender": sample.tender, "form": form.id, "channel": "bad", "bad": sample.bad,
                 "status": "rejected", "error_class": error_class, "pages": [],
                 "fields": form.empty_fields(), "raw": {}, "findings": []}
     errors = any(severity == "error" for _, severity in filled.findings)
     truth: dict[str, Any] = {
-        "file": sample.path, "tender": sample.tender, "channel": sample.channel,
+        "file": sample.path, "tender": sample.tender, "form": form.id, "channel": sample.channel,
         "status": "review" if errors else "ok", "error_class": None, "pages": pages,
         "fields": {key: filled.fields[key] for key in form.keys},
         "raw": dict(sorted(filled.raw.items())),

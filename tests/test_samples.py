@@ -5,6 +5,7 @@ project's extractor, and compared with the truth the generator wrote.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -20,6 +21,7 @@ from pypdf.errors import PdfReadError
 from questionnaire.definition import load
 from questionnaire.fillable import export_values
 from questionnaire.paper import Geometry, Zone, render_form
+from questionnaire.types import type_of
 from samples.answers import canonical_text
 from samples.bidders import luhn_ok
 from samples.catalogue import CHANNELS, SAMPLES, Sample
@@ -66,11 +68,9 @@ def _written(truth: dict[str, Any], key: str) -> str | None:
     return truth["raw"].get(key, canonical_text(truth["fields"][key]))
 
 
-def _geometry(style: str) -> Geometry:
-    return render_form(style, form=FORM)[1]
-
-
-GEOMETRY = {style: _geometry(style) for style in ("modele", "word")}
+@functools.cache
+def _geometry(form_id: str, style: str) -> Geometry:
+    return render_form(style, form=load(form_id))[1]
 
 
 def _inside(x: float, y: float, bbox: tuple[float, float, float, float]) -> bool:
@@ -98,7 +98,7 @@ def test_every_truth_names_its_file_tender_and_all_keys() -> None:
     for truth in TRUTHS:
         assert (ROOT / "inbox" / truth["file"]).is_file()
         assert truth["file"].split("/")[0] == truth["tender"]
-        assert list(truth["fields"]) == FORM.keys
+        assert list(truth["fields"]) == load(truth["form"]).keys
         errors = any(f["severity"] == "error" for f in truth["findings"])
         assert truth["status"] == ("rejected" if truth["channel"] == "bad" else "review" if errors else "ok")
 
@@ -130,12 +130,13 @@ def _field_values(content: bytes) -> dict[str, Any]:
 @pytest.mark.parametrize("truth", _of("fillable"), ids=lambda t: t["file"])
 def test_fillable_values_are_the_truth(truth: dict[str, Any]) -> None:
     values = _field_values(_content(truth))
-    for fdef in FORM.fields:
+    form = load(truth["form"])
+    for fdef in form.fields:
         value = truth["fields"][fdef.key]
         shown = values.get(fdef.key)
-        if fdef.type in ("bool", "gender"):
-            states = export_values(FORM, fdef)
-            expected = {True: states["yes"], False: states.get("no")}.get(value) if fdef.type == "bool" \
+        if type_of(fdef).box:
+            states = export_values(form, fdef)
+            expected = {True: states["yes"], False: states.get("no")}.get(value) if type_of(fdef).yes_no \
                 else states.get(value)
             assert (shown if shown not in (None, "/Off") else None) == expected, fdef.key
         else:
@@ -165,7 +166,7 @@ def _text_channel_truths() -> list[dict[str, Any]]:
 @pytest.mark.parametrize("truth", _text_channel_truths(), ids=lambda t: t["file"])
 def test_page_text_in_each_zone_is_the_truth(truth: dict[str, Any]) -> None:
     sample: Sample = BY_PATH[truth["file"]]
-    geometry = GEOMETRY[sample.style]
+    geometry = _geometry(truth["form"], sample.style)
     offset = truth["pages"][0] - 1
     with pdfplumber.open(io.BytesIO(_content(truth))) as pdf:
         for key, zone in geometry.values.items():
@@ -199,7 +200,7 @@ def _annotations(content: bytes) -> list[tuple[int, str, tuple[float, float]]]:
 
 @pytest.mark.parametrize("truth", _of("annotations"), ids=lambda t: t["file"])
 def test_free_text_annotations_are_the_truth(truth: dict[str, Any]) -> None:
-    geometry = GEOMETRY["modele"]
+    geometry = _geometry(truth["form"], "modele")
     annotations = _annotations(_content(truth))
     for key, zone in geometry.values.items():
         texts = [t for page, t, (x, y) in annotations if page == zone.page and _inside(x, y, zone.bbox)]
@@ -213,7 +214,7 @@ def test_free_text_annotations_are_the_truth(truth: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("truth", _of("generic_fillable"), ids=lambda t: t["file"])
 def test_generic_fillable_fields_are_related_to_labels_only_by_position(truth: dict[str, Any]) -> None:
-    geometry = GEOMETRY["modele"]
+    geometry = _geometry(truth["form"], "modele")
     reader = PdfReader(io.BytesIO(_content(truth)))
     widgets = [(n, w.get_object()) for n, page in enumerate(reader.pages, start=1)
                for w in page.get("/Annots", []) if w.get_object()["/Subtype"] == "/Widget"]
