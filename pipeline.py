@@ -9,7 +9,9 @@ cross-check the declared index → store → records.jsonl and CSV → workbooks
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import re
 import tempfile
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
 STORE_NAME = "egalite.sqlite"
 LOCK_NAME = ".egalite.lock"
 CROPS = "zones"  # PNG crops of doubtful zones, for the review sheet
+SAFE_NAME_LENGTH = 40  # characters of a consultation's or a file's name in its pictures' folder
 TERRITORY_BOOK = "synthese-territoire.xlsx"
 RESERVED = {name.casefold() for name in (STORE_NAME, BACKUP_NAME, LOCK_NAME, CROPS, TERRITORY_BOOK,
                                          "records.jsonl", "records.csv")}
@@ -69,7 +72,20 @@ def process(item: InputFile, form: str, output: Path | None = None) -> dict:
     record.sha256, record.size = item.sha256 or fingerprint(item), item.size
     record.findings = validate(record)
     _review_suspect_ocr(record, record.form)
-    return record.to_dict()
+    if output is not None and not record.rejected:
+        _pictures(record, item, output)
+    return _crops_from_output(record, item).to_dict()
+
+
+def _pictures(record: Record, item: InputFile, output: Path) -> None:
+    """The pictures of the fields to check that reading did not cut (text-layer and fillable pages)."""
+    # imported once the file is read (the readers loaded): loaded first under a worker's memory limit,
+    # they could crash it where the reader rejects the file with « Mémoire insuffisante »
+    from extract.crops import add_pictures
+    from extract.read import METHOD_XFA
+
+    if record.method != METHOD_XFA:  # an XFA form's page shows no answer: its layout is made from the XML
+        add_pictures(record, item.path, output / _crops_folder(item), record.form)
 
 
 def _review_suspect_ocr(record: Record, form: Form) -> None:
@@ -106,9 +122,8 @@ def _read_guarded(item: InputFile, forms: list[Form], output: Path | None) -> Re
     from extract.read import read_file  # imported once by the parent before the workers start
 
     try:
-        record = read_file(item.path, item.relative, item.tender, forms=forms, inbox=_inbox_of(item),
-                           **_scan_options(item, output))
-        return _crops_from_output(record, item)
+        return read_file(item.path, item.relative, item.tender, forms=forms, inbox=_inbox_of(item),
+                         **_scan_options(item, output))
     except (MemoryError, RecursionError):
         raise  # the worker says which limit was hit (extract.batch)
     except Exception as error:  # noqa: BLE001 - any parser failure on untrusted input
@@ -128,7 +143,15 @@ def _crops_from_output(record: Record, item: InputFile) -> Record:
 
 
 def _crops_folder(item: InputFile) -> Path:
-    return Path(CROPS) / Path(item.relative).with_suffix("")
+    """The file's zone pictures: ``zones/<consultation>/<name>-<digest>``, both names cut short and made
+    of letters, digits, ``-``, ``_`` and ``.`` only (the bidder names the file), the digest of its path
+    telling apart two files whose safe names are alike (« offre.pdf », « offre.PDF »)."""
+    digest = hashlib.sha256(item.relative.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    return Path(CROPS) / _safe_name(item.tender) / f"{_safe_name(Path(item.relative).stem)}-{digest}"
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", text).strip("._")[:SAFE_NAME_LENGTH] or "_"
 
 
 def _scan_options(item: InputFile, output: Path | None) -> dict:

@@ -528,6 +528,8 @@ def _findings(ws: Worksheet, records: list[Record], form: Form) -> None:
 REVIEW_TITLES = [TENDER_HEADER, "Structure", FILE_HEADER, LABEL_HEADER, KEY_HEADER, READ_HEADER, "Texte lu",
                  "Pourquoi vérifier", "Page", "Image de la zone", DECISION_HEADER, CORRECTED_HEADER, SHA_HEADER]
 CONTINUED = "(suite de l'image de la ligne au-dessus)"
+NO_PICTURE = "Pas d'image de la zone : ouvrez le fichier (lien de la colonne « Fichier »)."
+IMAGE_COLUMN = REVIEW_TITLES.index("Image de la zone") + 1
 
 
 def review_keys(record: Record, form: Form) -> list[tuple[str, str]]:
@@ -553,13 +555,15 @@ class _Places:
         return path if path and path.is_file() else None
 
     def page(self, crop: Path, reading: Reading) -> Path | None:
-        """The whole page with the zone outlined, drawn beside the crop from the scan's page picture."""
+        """The whole page with the field's zone outlined (where the answer stands, read or blank),
+        drawn beside the crop from its page's picture."""
         page = crop.with_name(page_picture(crop.name))
-        if not (page.is_file() and reading.bbox):
+        zone = reading.zone or reading.bbox  # a record read before zones were kept: the words read
+        if not (page.is_file() and zone):
             return None
         target = crop.with_name(outlined_picture(crop.name))
         if not target.is_file() or target.stat().st_mtime < page.stat().st_mtime:
-            outline(page, PAGE_PICTURE_DPI, reading.bbox, target)
+            outline(page, PAGE_PICTURE_DPI, zone, target)
         return target
 
     def source(self, record: Record) -> Path | None:
@@ -618,7 +622,8 @@ def _review_row(ws: Worksheet, row: int, record: Record, key: str, why: str, ten
     ws.add_data_validation(validation)
     put(ws, row, DECISION_COLUMN + 2, record.sha256)
     fit_row(ws, row)
-    if crop is None:
+    if crop is None:  # no zone to show (a label not found in the file) or none drawn
+        put(ws, row, IMAGE_COLUMN, NO_PICTURE, wrap=True)
         return row + 1
     first, *rest = pieces(crop, IMAGE_WIDTH, PIECE_HEIGHT)
     _picture(ws, row, first)
@@ -636,7 +641,7 @@ def _picture(ws: Worksheet, row: int, piece: PILImage.Image) -> None:
     data = BytesIO()
     piece.save(data, "PNG")
     image = Image(data)
-    ws.add_image(image, f"J{row}")
+    ws.add_image(image, f"{get_column_letter(IMAGE_COLUMN)}{row}")
     height = image.height * 0.75 + 4  # pixels to points
     ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 15, height)
 

@@ -19,7 +19,7 @@ from extract.columns import AnswerColumns, row_bands
 from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position
 from extract.ledger import Ledger
 from extract.pdfium_text import TICK_GLYPHS
-from extract.tokens import Mark, Page, Word, group_lines, share_row, union
+from extract.tokens import BBox, Mark, Page, Word, group_lines, share_row, union
 from extract.zones import PAD, Grid, Zone, block_between, line_below_at, rest_of_line, spans
 from questionnaire.definition import Commitment, FieldDef, Form, Table
 from questionnaire.record import SOURCE_OCR, Reading
@@ -94,6 +94,9 @@ class FieldReader:
                 text = clean_text(" ".join(w.text for w in words))
                 reading.doubt = (f"Texte non attribué sur la ligne du libellé (« {text[:60]} ») : "
                                  "valeur à vérifier.")
+                page = self.ledger.lines[key].page
+                if reading.page in (None, page.number):  # the picture shows the words left over too
+                    self._show(reading, page, [w.bbox for w in words] + ([reading.zone] if reading.zone else []))
 
     def _label_words(self) -> set[int]:
         """Words that belong to printed labels (never part of an answer)."""
@@ -173,7 +176,7 @@ class FieldReader:
                                                   "Valeur à vérifier.")
         if strokes_only or any(not w.text for _, w in words):
             reading.doubt = "Quelque chose est écrit dans la zone mais n'a pas pu être lu : valeur à vérifier."
-        self._crop(reading, zones)
+        self._place(reading, zones)
         self.readings[field.key] = reading
 
     def _set_value(self, field: FieldDef, value, raw: str | None, marks: Sequence[Mark],
@@ -188,7 +191,7 @@ class FieldReader:
         if zone is not None:
             reading.page = zone.page.number
             reading.bbox = reading.bbox or zone.bbox
-        self._crop(reading, [zone] if zone else [])
+        self._place(reading, [zone] if zone else [], marks)
         self.readings[field.key] = reading
 
     def _missing(self, field: FieldDef, what: str | None = None) -> None:
@@ -217,9 +220,20 @@ class FieldReader:
         texts += [t for t in self.form.document.values() if isinstance(t, str)]
         return texts
 
-    def _crop(self, reading: Reading, zones: Sequence[Zone]) -> None:
-        if zones and zones[0].page.crop_writer is not None:  # every value read on a scan: it may be checked later
-            reading.crop = zones[0].page.crop_writer(zones[0].bbox, reading.key)
+    def _place(self, reading: Reading, zones: Sequence[Zone], marks: Sequence[Mark] = ()) -> None:
+        """Where the answer stands, read or not, for the review sheet's picture and outline: the
+        field's zones on the page of its value (its first page when nothing was read) and the boxes
+        read, as one box. On a scan its picture is saved now (every value: it may be checked later)."""
+        page = zones[0].page if zones and reading.page is None else next(
+            (z.page for z in zones if z.page.number == reading.page), None)
+        if page is not None:
+            self._show(reading, page, [z.bbox for z in zones if z.page is page] + [m.bbox for m in marks])
+
+    @staticmethod
+    def _show(reading: Reading, page: Page, boxes: list[BBox]) -> None:
+        reading.page, reading.zone = page.number, union(boxes)
+        if page.crop_writer is not None:
+            reading.crop = page.crop_writer(reading.zone, reading.key)
 
     def _after(self, field: FieldDef) -> Position | None:
         if not field.after:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from extract.pdfium_text import DINGBAT, TICKED_BOX_GLYPHS
-from extract.tokens import BBox, Mark, Word, overlap_ratio
+from extract.tokens import BBox, Mark, Word, grow, overlap_ratio
 from questionnaire.record import SOURCE_TEXT
 
 TICK_MIN_SHARE = 0.25  # a tick must span at least this share of the box
@@ -32,7 +32,7 @@ def assemble(drawn: list[Mark], glyphs: list[Word], widget_marks: list[Mark],
             continue  # the same box drawn twice (widget over its printed square)
         marks.append(box)
     for glyph in glyphs:  # a dingbat outside every box: a box whose state cannot be told
-        if glyph.text == DINGBAT and not any(overlap_ratio(glyph.bbox, _grow(m.bbox, 3)) > 0.5 for m in marks):
+        if glyph.text == DINGBAT and not any(overlap_ratio(glyph.bbox, grow(m.bbox, 3)) > 0.5 for m in marks):
             marks.append(Mark(*glyph.bbox, checked=None, source=source, confidence=0.0))
     for glyph in glyph_boxes:
         if glyph.text in TICKED_BOX_GLYPHS:
@@ -49,7 +49,7 @@ def _ticked(box: BBox, ticks: list[BBox]) -> bool:
     for tick in ticks:
         if tick == box:
             continue
-        inside = overlap_ratio(tick, _grow(box, size * 0.35))
+        inside = overlap_ratio(tick, grow(box, size * 0.35))
         span = max(tick[2] - tick[0], tick[3] - tick[1])
         if inside >= 0.6 and span >= size * TICK_MIN_SHARE:
             return True
@@ -58,7 +58,3 @@ def _ticked(box: BBox, ticks: list[BBox]) -> bool:
 
 def _tick(mark: Mark) -> Mark:
     return replace(mark, checked=True)
-
-
-def _grow(box: BBox, margin: float) -> BBox:
-    return (box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin)

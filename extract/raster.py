@@ -20,6 +20,7 @@ from extract.tokens import BBox
 POINTS_PER_INCH = 72.0
 # Beyond this many pixels a page (a poster, a corrupt size) is rendered coarser.
 MAX_PIXELS = 40_000_000
+INK_LEVEL = 128  # gray level under which a pixel is ink
 SKEW_RANGE = 3.0  # degrees searched either way (scans are skewed up to about 2°)
 SKEW_DPI = 75  # resolution of the skew estimate: text lines are still distinct
 PAPER_PERCENTILE = 90

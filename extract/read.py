@@ -18,7 +18,7 @@ from extract.document import MAX_PAGES, NOT_QUESTIONNAIRE, Document, ScanReader,
 from extract.fields import apply_commitment_list_rule, read_fields
 from extract.labels import LabelIndex
 from extract.safety import preflight
-from extract.tokens import FormField, Page
+from extract.tokens import FormField, Page, union
 from extract.xfa import xfa_pages
 from questionnaire.definition import Form, forms_digest
 from questionnaire.record import SOURCE_ANNOTATION, SOURCE_FORM_FIELD, SOURCE_OCR, Reading, Record
@@ -233,7 +233,7 @@ def _direct_reading(form: Form, key: str, widgets: list[FormField]) -> Reading:
         return Reading(key, doubt=None if field.optional else
                        f"Champ « {field.label} » absent du formulaire : valeur à vérifier.")
     first = widgets[0]
-    reading = Reading(key, source=SOURCE_FORM_FIELD, page=first.page, bbox=first.bbox)
+    reading = Reading(key, source=SOURCE_FORM_FIELD, page=first.page, bbox=first.bbox, zone=_zone(widgets, first.page))
     if first.kind == "text":
         reading.raw = first.value
     elif any(w.checked is None for w in widgets):
@@ -249,6 +249,12 @@ def _direct_reading(form: Form, key: str, widgets: list[FormField]) -> Reading:
         reading.raw = " + ".join(w.value or "?" for w in ticked) or None
         if len(ticked) == 1:
             reading.page, reading.bbox = ticked[0].page, ticked[0].bbox
+            reading.zone = _zone(widgets, reading.page)
     if reading.raw:  # export values are choice ids or labels ("woman", "Femme", "Oui"): normalise reads both
         reading.value = normalise(field, reading.raw, form).value
     return reading
+
+
+def _zone(widgets: list[FormField], page: int) -> tuple[float, float, float, float]:
+    """Where the answer stands: the field's widgets on ``page`` (every option of a choice)."""
+    return union([w.bbox for w in widgets if w.page == page])

@@ -13,14 +13,12 @@ of the upright, deskewed page (origin top-left), like every other reader's.
 """
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 from weakref import WeakKeyDictionary
 
-import cv2
 import numpy as np
 import pypdfium2.raw as pdfium_c
 
@@ -28,19 +26,17 @@ from extract.boxes import Box, find_boxes
 from extract.cells import cell_sides, find_tables
 from extract.document import mostly_picture
 from extract.ocr_engine import OcrEngine, OcrWord
-from extract.raster import (POINTS_PER_INCH, Raster, deskew, ink_threshold, render_page, rule_lines, save_png,
+from extract.crops import CropWriter
+from extract.raster import (INK_LEVEL, POINTS_PER_INCH, Raster, deskew, ink_threshold, render_page, rule_lines,
                             text_only, turn, without_dust)
-from extract.tokens import BBox, Mark, Page, Rule, Word, group_lines, overlap_ratio, union
-from questionnaire.record import PAGE_PICTURE_DPI, SOURCE_OCR, page_picture
+from extract.tokens import BBox, Mark, Page, Rule, Word, group_lines, grow, overlap_ratio, union
+from questionnaire.record import SOURCE_OCR
 
 SOURCE = SOURCE_OCR
 LABEL_DPI = 150  # labels are 9–12 pt print: legible to Tesseract at this resolution
 BOX_MARGIN_PT = 1.5  # whitened around a box so its outline leaves no stray strokes
 ZONE_MARGIN_PT = 3.0  # read around a zone, so characters on its edge are whole
 LABEL_EDGE_PT = 1.0  # a label's box from the fast pass may be this much too small
-CROP_MARGIN_PT = 6.0  # shown around a zone in the crop saved for review
-TRIM_WINDOW_PT, TRIM_SHARE = 2.0, 0.25  # the blank end of a crop's line: ink under this share of its peak
-PAGE_VIEW_STEP = 85  # the page picture in four gray levels: still legible, its PNG twenty times smaller
 PIECE_OVERLAP = 0.3  # a zone's word this much inside a word outside the zone is a piece of it
 MIN_ZONE_INK = 0.002  # share of a zone that must be ink before OCR is worth it
 PARAGRAPH_KEPT_PT = 250.0  # what is read of a paragraph's first line in the label pass
@@ -60,7 +56,6 @@ MISSED_LINE_INK = 4  # a line left out holds at least this many times the ink of
 DIGIT_LOOKALIKES_TEXT = "lI|Oo"  # letters a typewriter's 1 and 0 are read as
 DIGIT_LOOKALIKES = str.maketrans(DIGIT_LOOKALIKES_TEXT, "11100")
 WIDE_CHAR = 1.0  # a character is narrower than the line is tall (digits about 0.6)
-INK_LEVEL = 128  # gray level under which a pixel of the shrunk page is ink
 HELD_SCANS = 3  # prepared pages of a document kept in memory at once (a few questionnaire pages)
 
 
@@ -96,7 +91,8 @@ def read_scan_page(pdf_page, number: int, *, engine: OcrEngine | None, crops_dir
         number=number, width=width, height=height, words=words,
         marks=[_mark(box, scan.raster) for box in scan.boxes], rules=scan.rules, image_only=True,
         zone_reader=ZoneReader(images, engine, words) if engine is not None else None,
-        crop_writer=CropWriter(images, number, crops_dir, scan_dpi(pdf_page)) if crops_dir is not None else None,
+        crop_writer=(CropWriter(lambda: images().raster, number, crops_dir, scan_dpi(pdf_page))
+                     if crops_dir is not None else None),
     )
 
 
@@ -120,7 +116,7 @@ def read_picture_page(pdf_page, number: int, *, engine: OcrEngine, crops_dir: Pa
         number=number, width=width, height=height, words=words,
         marks=[_mark(box, scan.raster) for box in scan.boxes], rules=scan.rules,
         zone_reader=ZoneReader(lambda: scan, engine, words),  # at most MAX_PICTURE_PAGES such pages
-        crop_writer=CropWriter(lambda: scan, number, crops_dir) if crops_dir is not None else None,
+        crop_writer=CropWriter(lambda: scan.raster, number, crops_dir) if crops_dir is not None else None,
     )
 
 
@@ -359,10 +355,6 @@ def _mark(box: Box, raster: Raster) -> Mark:
     return Mark(x0, top, x1, bottom, checked=box.checked, source=SOURCE, confidence=box.confidence)
 
 
-def grow(bbox: BBox, margin: float) -> BBox:
-    return (bbox[0] - margin, bbox[1] - margin, bbox[2] + margin, bbox[3] + margin)
-
-
 class ZoneReader:
     """Zonal OCR at full resolution: the words lying mostly inside a zone.
 
@@ -548,56 +540,6 @@ def scan_image(page: Page) -> Raster | None:
         return None
 
 
-class CropWriter:
-    """Saves a zone of the page as PNG for review; returns its path relative to ``crops_dir``.
-
-    The crop keeps the scan's own resolution (shown pixel for pixel in the
-    review sheet: no detail lost, none invented) and drops the blank end of
-    its line; beside it, once per page, the whole page (:func:`page_picture`)
-    on which the review sheet outlines each zone to check.
-    """
-
-    def __init__(self, images: Callable[[], PreparedScan], number: int, crops_dir: Path,
-                 scan_dpi: float | None = None) -> None:
-        self._images = images
-        self._number = number
-        self._crops_dir = crops_dir
-        self._scan_dpi = scan_dpi
-        self._page_saved = False
-
-    @property
-    def _raster(self) -> Raster:
-        return self._images().raster
-
-    def __call__(self, bbox: BBox, key: str) -> str | None:
-        crop, _ = self._raster.crop(grow(bbox, CROP_MARGIN_PT))
-        if crop.size == 0:
-            return None
-        name = f"page{self._number:03d}-{_safe(key)}.png"
-        save_png(self._shown(crop), self._crops_dir / name)
-        if not self._page_saved:
-            save_png(self._page(), self._crops_dir / page_picture(name))
-            self._page_saved = True
-        return name
-
-    def _shown(self, crop: np.ndarray) -> np.ndarray:
-        dark = (crop < INK_LEVEL).sum(axis=0).astype(float)
-        profile = np.convolve(dark, np.ones(max(1, round(TRIM_WINDOW_PT * self._raster.scale))), "same")
-        columns = np.flatnonzero(profile >= TRIM_SHARE * profile.max())  # writing, not dots or specks
-        if columns.size:
-            margin = round(CROP_MARGIN_PT * self._raster.scale)
-            crop = crop[:, max(0, columns[0] - margin):columns[-1] + margin + 1]
-        factor = min(1.0, (self._scan_dpi or self._raster.dpi) / self._raster.dpi)
-        if factor >= 1:
-            return crop
-        size = (max(1, round(crop.shape[1] * factor)), max(1, round(crop.shape[0] * factor)))
-        return cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
-
-    def _page(self) -> np.ndarray:
-        page = self._raster.resized(PAGE_PICTURE_DPI).image
-        return (np.round(page / PAGE_VIEW_STEP) * PAGE_VIEW_STEP).astype(np.uint8)
-
-
 def scan_dpi(pdf_page) -> float | None:
     """The resolution of the largest image of the page (the scan's own), whatever its rotation."""
     best = None
@@ -608,8 +550,4 @@ def scan_dpi(pdf_page) -> float | None:
         if area > 0 and (best is None or area > best[0]):
             best = (area, (width * height / area) ** 0.5)
     return best[1] if best else None
-
-
-def _safe(key: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", key)[:120]
 

@@ -182,6 +182,11 @@ def union(boxes: Iterable[BBox]) -> BBox:
     return min(x0s), min(tops), max(x1s), max(bottoms)
 
 
+def grow(box: BBox, margin: float) -> BBox:
+    """``box`` with ``margin`` added on every side."""
+    return box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin
+
+
 def overlap_ratio(inner: BBox, outer: BBox) -> float:
     """Share of ``inner``'s area that lies inside ``outer`` (0 to 1)."""
     x0, top = max(inner[0], outer[0]), max(inner[1], outer[1])

@@ -56,6 +56,7 @@ class Reading:
     source: str | None = None
     page: int | None = None  # 1-based page number in the file
     bbox: BBox | None = None  # in PDF points
+    zone: BBox | None = None  # where the answer stands, read or not (points, on ``page``)
     confidence: float = 1.0
     doubt: str | None = None
     crop: str | None = None  # PNG of the zone, relative to the output folder
@@ -63,17 +64,19 @@ class Reading:
     def to_dict(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in _READING_FIELDS}
         data["bbox"] = list(self.bbox) if self.bbox else None
+        data["zone"] = list(self.zone) if self.zone else None
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Reading":
         data = dict(data)
-        if data.get("bbox"):
-            data["bbox"] = tuple(data["bbox"])
+        for box in ("bbox", "zone"):
+            if data.get(box):
+                data[box] = tuple(data[box])
         return cls(**data)
 
 
-_READING_FIELDS = ("key", "value", "raw", "source", "page", "bbox", "confidence", "doubt", "crop")
+_READING_FIELDS = ("key", "value", "raw", "source", "page", "bbox", "zone", "confidence", "doubt", "crop")
 
 
 @dataclass

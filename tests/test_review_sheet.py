@@ -1,25 +1,31 @@
 """The review sheet as a verification screen: legible pictures, links, lists, and nothing typed lost."""
 from __future__ import annotations
 
+import io
 import os
-from types import SimpleNamespace
+import re
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote
 
 import numpy as np
+import pikepdf
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
+from reportlab.pdfgen.canvas import Canvas
 
 from analyse.edits import changes, remember
 from analyse.pictures import pieces
 from analyse.workbook_tender import IMAGE_WIDTH, write_tender_workbook
+from extract.batch import InputFile
+from extract.crops import CROP_MARGIN_PT, RENDER_DPI, CropWriter, add_pictures
 from extract.raster import Raster
-from extract.scan import CROP_MARGIN_PT, CropWriter
+from pipeline import process
 from questionnaire.definition import load
-from questionnaire.record import page_picture
+from questionnaire.record import PAGE_PICTURE_DPI, Reading, Record, page_picture
 from tests.support_analyse import record, siret, staff
+from tests.support_layouts import ANSWERS, draw_other_layout
 
 FORM = load("egalite-2024")
 TENDER = "T-2026-01"
@@ -131,7 +137,7 @@ def test_a_crop_keeps_the_scan_resolution_and_drops_the_blank_end_of_the_line(tm
     image[1000:1000 + text_px, 300:900] = 0  # the writing
     image[1000 + text_px - 3:1000 + text_px, 1000:2200:12] = 0  # the dotted line after it
     raster = Raster(image, dpi)
-    writer = CropWriter(lambda: SimpleNamespace(raster=raster), 1, tmp_path, scan_dpi=native)
+    writer = CropWriter(lambda: raster, 1, tmp_path, scan_dpi=native)
     name = writer((300 / 300 * 72, 1000 * 72 / dpi, 2200 * 72 / dpi, (1000 + text_px) * 72 / dpi), "siret")
     crop = np.asarray(Image.open(tmp_path / name))
     rows = np.flatnonzero((crop < 128).any(axis=1))
@@ -173,3 +179,90 @@ def test_a_paragraph_is_wrapped_line_by_line_in_reading_order(tmp_path: Path) ->
     ink = (np.asarray(piece) < 128).any(axis=1)
     runs = np.diff(np.flatnonzero(np.diff(np.concatenate([[0], ink.astype(int), [0]]))))[::2]
     assert list(runs) == [30, 30, 30, 20, 20, 20]  # the first line's three strips, then the second's
+
+
+# -- text-layer and fillable PDFs: the page rendered for the fields to check ----------------
+
+PAGE_HEIGHT = 842
+BOX = (200.0, 100.0, 400.0, 120.0)  # points from the top-left: a drawn input box, left blank
+WIDGET = (200.0, 200.0, 400.0, 220.0)  # a text field whose value has no appearance (NeedAppearances)
+
+
+def _red_box(picture: Path) -> tuple[int, int, int, int]:
+    """The rows and columns (first, last) of the red outline drawn on a page picture."""
+    red = np.asarray(Image.open(picture).convert("RGB"))
+    red = (red[..., 0] > 200) & (red[..., 1] < 60)
+    rows, columns = np.flatnonzero(red.any(axis=1)), np.flatnonzero(red.any(axis=0))
+    return rows[0], rows[-1], columns[0], columns[-1]
+
+
+def _expected_outline(zone: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    scale = PAGE_PICTURE_DPI / 72
+    x0, top, x1, bottom = zone
+    return ((top - 6) * scale, (bottom + 6) * scale, (x0 - 6) * scale, (x1 + 6) * scale)
+
+
+def test_a_text_layer_value_to_check_has_its_zone_cut_from_its_page_and_the_zone_outlined(tmp_path: Path) -> None:
+    inbox, output = tmp_path / "boîte", tmp_path / "sortie"
+    source = inbox / TENDER / "offre: Gamma é.pdf"
+    source.parent.mkdir(parents=True)
+    source.write_bytes(draw_other_layout({**ANSWERS, "equality_index.score": "8 7"}))  # spaced figures: a doubt
+    item = InputFile(source, f"{TENDER}/{source.name}", TENDER, source.stat().st_size)
+    found = Record.from_dict(process(item, output.absolute()))
+    reading = found.readings["equality_index.score"]
+    assert reading.doubt and reading.crop and reading.zone
+    assert reading.zone[0] < reading.bbox[0] and reading.zone[2] > reading.bbox[2]  # the zone, wider than the figures
+    assert all(re.fullmatch(r"[\w.-]+", part) for part in Path(reading.crop).parts)  # no ":" nor space from the name
+    crop = Image.open(output / reading.crop)
+    assert crop.height == pytest.approx((reading.zone[3] - reading.zone[1] + 2 * CROP_MARGIN_PT) * RENDER_DPI / 72, abs=2)
+    assert (np.asarray(crop.convert("L")) < 128).any()
+    path = write_tender_workbook([found], TENDER, output / TENDER / "synthese.xlsx", date(2026, 3, 1),
+                                 output=output, inbox=inbox)
+    sheet, titles = _review(path)
+    row = _row(sheet, titles, "equality_index.score")
+    assert [image.anchor._from.row + 1 for image in sheet._images] == [row["Image de la zone"].row]
+    page = path.parent / unquote(row["Page"].hyperlink.target)
+    assert _red_box(page) == pytest.approx(_expected_outline(reading.zone), abs=2)  # the zone, not the words
+    assert os.path.samefile(path.parent / unquote(row["Fichier"].hyperlink.target), source)
+
+
+def _blank_box_and_undrawn_field(path: Path) -> None:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, PAGE_HEIGHT))
+    canvas.drawString(72, PAGE_HEIGHT - 112, "Raison sociale :")
+    canvas.rect(BOX[0], PAGE_HEIGHT - BOX[3], BOX[2] - BOX[0], BOX[3] - BOX[1])
+    canvas.showPage()
+    canvas.save()
+    pdf = pikepdf.open(io.BytesIO(buffer.getvalue()))
+    page = pdf.pages[0].obj
+    widget = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Tx, T=pikepdf.String("ref"), F=4,
+        V=pikepdf.String("CHV-2026-007"), DA=pikepdf.String("/Helv 12 Tf 0 g"), P=page,
+        Rect=pikepdf.Array([WIDGET[0], PAGE_HEIGHT - WIDGET[3], WIDGET[2], PAGE_HEIGHT - WIDGET[1]])))
+    page.Annots = pikepdf.Array([widget])
+    helvetica = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                     BaseFont=pikepdf.Name.Helvetica))
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([widget]), NeedAppearances=True,
+                                           DR=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helvetica)))
+    pdf.save(path)
+
+
+def test_a_blank_answer_is_shown_whole_and_a_field_value_is_drawn_as_a_viewer_draws_it(tmp_path: Path) -> None:
+    source = tmp_path / "form.pdf"
+    _blank_box_and_undrawn_field(source)
+    readings = {"structure_name": Reading("structure_name", page=1, zone=BOX, doubt="Réponse absente"),
+                "tender_ref": Reading("tender_ref", raw="CHV-2026-007", page=1, bbox=WIDGET, zone=WIDGET,
+                                      doubt="Référence inconnue"),
+                "siret": Reading("siret", raw="1", page=2, zone=BOX)}  # nothing to check there: page 2 never drawn
+    found = Record(file="form.pdf", tender=TENDER, readings=readings)
+    add_pictures(found, source, tmp_path / "zones", FORM)
+    assert sorted(p.name for p in (tmp_path / "zones").iterdir()) == [
+        "page001-structure_name.png", "page001-tender_ref.png", "page001.png"]
+    scale = RENDER_DPI / 72
+    blank = np.asarray(Image.open(tmp_path / "zones" / readings["structure_name"].crop))
+    assert blank.shape[1] == pytest.approx((BOX[2] - BOX[0] + 2 * CROP_MARGIN_PT) * scale, abs=3)  # not trimmed away
+    inside = blank[round((CROP_MARGIN_PT + 2) * scale):-round((CROP_MARGIN_PT + 2) * scale),
+                   round((CROP_MARGIN_PT + 2) * scale):-round((CROP_MARGIN_PT + 2) * scale)]
+    assert (blank < 128).any() and not (inside < 128).any()  # the box's sides, nothing in it
+    value = np.asarray(Image.open(tmp_path / "zones" / readings["tender_ref"].crop))
+    assert (value < 128).sum() > 200  # the field's value, which the file itself never drew
