@@ -23,8 +23,11 @@ IGNORED = re.compile(r"^([._…]{2,}|_+|…|[:;.,?!\-–—/*()%‘’'\"«»|]+
 class Ledger:
     claimed: set[int] = field(default_factory=set)
     lines: dict[str, Match] = field(default_factory=dict)  # key -> its label, whose line holds its answer
+    held: list[Word] = field(default_factory=list, repr=False)  # the claimed words, kept alive: a word made
+    # for one value (a box's edge cut off) would otherwise die, and its id be given to a word read later
 
     def claim(self, words: list[Word]) -> None:
+        self.held.extend(words)
         self.claimed.update(id(w) for w in words)
 
     def expect(self, key: str, label: Match) -> None:
