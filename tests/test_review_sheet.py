@@ -208,7 +208,7 @@ def test_a_text_layer_value_to_check_has_its_zone_cut_from_its_page_and_the_zone
     source.parent.mkdir(parents=True)
     source.write_bytes(draw_other_layout({**ANSWERS, "equality_index.score": "8 7"}))  # spaced figures: a doubt
     item = InputFile(source, f"{TENDER}/{source.name}", TENDER, source.stat().st_size)
-    found = Record.from_dict(process(item, output.absolute()))
+    found = Record.from_dict(process(item, FORM.id, output.absolute()))
     reading = found.readings["equality_index.score"]
     assert reading.doubt and reading.crop and reading.zone
     assert reading.zone[0] < reading.bbox[0] and reading.zone[2] > reading.bbox[2]  # the zone, wider than the figures
@@ -217,7 +217,7 @@ def test_a_text_layer_value_to_check_has_its_zone_cut_from_its_page_and_the_zone
     assert crop.height == pytest.approx((reading.zone[3] - reading.zone[1] + 2 * CROP_MARGIN_PT) * RENDER_DPI / 72, abs=2)
     assert (np.asarray(crop.convert("L")) < 128).any()
     path = write_tender_workbook([found], TENDER, output / TENDER / "synthese.xlsx", date(2026, 3, 1),
-                                 output=output, inbox=inbox)
+                                 output=output, inbox=inbox, form=FORM)
     sheet, titles = _review(path)
     row = _row(sheet, titles, "equality_index.score")
     assert [image.anchor._from.row + 1 for image in sheet._images] == [row["Image de la zone"].row]
@@ -254,7 +254,7 @@ def test_a_blank_answer_is_shown_whole_and_a_field_value_is_drawn_as_a_viewer_dr
                 "tender_ref": Reading("tender_ref", raw="CHV-2026-007", page=1, bbox=WIDGET, zone=WIDGET,
                                       doubt="Référence inconnue"),
                 "siret": Reading("siret", raw="1", page=2, zone=BOX)}  # nothing to check there: page 2 never drawn
-    found = Record(file="form.pdf", tender=TENDER, readings=readings)
+    found = Record(file="form.pdf", tender=TENDER, readings=readings, form_id=FORM.id)
     add_pictures(found, source, tmp_path / "zones", FORM)
     assert sorted(p.name for p in (tmp_path / "zones").iterdir()) == [
         "page001-structure_name.png", "page001-tender_ref.png", "page001.png"]
