@@ -160,7 +160,7 @@ class FieldReader:
             elif reading.source == SOURCE_OCR and raw and _implausible(raw) and not doubt:
                 reading.doubt = ("Ponctuation improbable (guillemet sans pendant, virgule finale), souvent "
                                  "une poussière ou un point mal lu : valeur à vérifier.")
-            elif reading.source == SOURCE_OCR and field.type == "text" and raw and _twin_marks(raw) and not doubt:
+            elif reading.source == SOURCE_OCR and type_of(field).free_text and raw and _twin_marks(raw) and not doubt:
                 reading.doubt = ("Apostrophe ou tiret lu sur un scan : droite (') ou typographique (’), trait "
                                  "d'union (-) ou tiret (–), l'image ne permet pas de les distinguer : "
                                  "valeur à vérifier.")
