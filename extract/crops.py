@@ -28,6 +28,7 @@ from questionnaire.record import PAGE_PICTURE_DPI, Reading, Record, page_picture
 
 CROP_MARGIN_PT = 6.0  # shown around a zone in the crop saved for review
 TRIM_WINDOW_PT, TRIM_SHARE = 2.0, 0.25  # the blank end of a crop's line: ink under this share of its peak
+RULE_SHARE = 0.8  # a column of the crop inked over this share of its height is a vertical rule
 PAGE_VIEW_STEP = 85  # the page picture in four gray levels: still legible, its PNG twenty times smaller
 RENDER_DPI = 150  # a digital page's print (7–12 pt) at 1.5 times its size on a screen at 100% zoom
 
@@ -37,7 +38,8 @@ class CropWriter:
 
     The crop keeps the page image's resolution (at most the scan's own: shown
     pixel for pixel in the review sheet, no detail lost, none invented) and
-    drops the blank end of its line, but never the zone of a blank answer;
+    drops the blank end of its line and the sides of its input box (a long
+    crop wraps into fewer strips), but never the zone of a blank answer;
     beside it, once per page, the whole page (:func:`page_picture`) on which
     the review sheet outlines each zone to check.
     """
@@ -67,6 +69,7 @@ class CropWriter:
 
     def _shown(self, crop: np.ndarray) -> np.ndarray:
         dark = (crop < INK_LEVEL).sum(axis=0).astype(float)
+        dark[dark >= RULE_SHARE * crop.shape[0]] = 0  # an input box's sides are no writing
         profile = np.convolve(dark, np.ones(max(1, round(TRIM_WINDOW_PT * self._raster.scale))), "same")
         columns = np.flatnonzero(profile >= TRIM_SHARE * profile.max())  # writing, not dots or specks
         if columns.size:

@@ -130,12 +130,13 @@ def test_each_row_links_to_the_source_file_and_the_outlined_page(built: dict) ->
     assert not row["Fichier"].hyperlink.target.startswith("/")  # relative: works once the folder is copied
 
 
-def test_a_crop_keeps_the_scan_resolution_and_drops_the_blank_end_of_the_line(tmp_path: Path) -> None:
+def test_a_crop_keeps_the_scan_resolution_and_drops_the_blank_end_of_the_line_and_box(tmp_path: Path) -> None:
     dpi, native, text_pt = 300, 150, 10
     image = np.full((3508, 2480), 255, dtype=np.uint8)
     text_px = round(text_pt * dpi / 72)
     image[1000:1000 + text_px, 300:900] = 0  # the writing
     image[1000 + text_px - 3:1000 + text_px, 1000:2200:12] = 0  # the dotted line after it
+    image[900:1200, 2180:2184] = 0  # the side of the input box, across the whole crop
     raster = Raster(image, dpi)
     writer = CropWriter(lambda: raster, 1, tmp_path, scan_dpi=native)
     name = writer((300 / 300 * 72, 1000 * 72 / dpi, 2200 * 72 / dpi, (1000 + text_px) * 72 / dpi), "siret")
@@ -143,7 +144,7 @@ def test_a_crop_keeps_the_scan_resolution_and_drops_the_blank_end_of_the_line(tm
     rows = np.flatnonzero((crop < 128).any(axis=1))
     assert rows[-1] - rows[0] + 1 >= text_pt * native / 72 - 1  # the line as tall as in the scan
     margin = CROP_MARGIN_PT * native / 72
-    assert crop.shape[1] <= (900 - 300) * native / dpi + 2 * margin + 2  # the dots after the writing left out
+    assert crop.shape[1] <= (900 - 300) * native / dpi + 2 * margin + 2  # the dots and the box's side left out
     page = np.asarray(Image.open(tmp_path / page_picture(name)))
     assert page.shape == (round(3508 * 100 / dpi), round(2480 * 100 / dpi))  # the whole page, once, at 100 dpi
 
