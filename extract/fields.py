@@ -40,6 +40,7 @@ OCR_DOUBT_BELOW = 0.75
 NUMBER_DOUBT_BELOW = 0.8  # a misread number is the costliest error: it must be read surely
 SPECK_CONFIDENCE = 0.6
 APOSTROPHES, DASHES = "'’", ("-", "–")  # marks whose twins a scan cannot tell apart (see _twin_marks)
+INCLUSIVE_ENDING = re.compile(r"\w-(e|es|s)\b")  # "associé-es": a hyphen read for inclusive writing's middle dot
 PAIRS = ("()", "«»", "“”")  # opening and closing marks that go together (see _implausible)
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
 FURNITURE_BAND = 0.1  # repeated lines in this share of the page's top or bottom are running headers/footers
@@ -928,8 +929,10 @@ def _implausible(text: str) -> bool:
 def _twin_marks(text: str) -> bool:
     """Marks a scan cannot tell from their twin: the straight apostrophe (') and the
     typographic one (’) differ by a slant of a pixel or two at a scan's resolution, and a
-    dash standing between words may be a hyphen (-) or an en dash (–), as printed."""
-    return any(mark in text for mark in APOSTROPHES) or any(word in DASHES for word in text.split())
+    dash standing between words may be a hyphen (-) or an en dash (–), as printed; the
+    middle dot of inclusive writing (associé·es) is read as a hyphen."""
+    return (any(mark in text for mark in APOSTROPHES) or any(word in DASHES for word in text.split())
+            or INCLUSIVE_ENDING.search(text) is not None)
 
 
 def _speck(word: Word) -> bool:

@@ -290,9 +290,9 @@ def test_a_single_word_label_is_not_found_inside_a_longer_ocr_word():
     words = [replace(w, source=SOURCE_OCR) for w in _line("14 chiffres, sans espace de préférence", 40, 100)]
     assert LabelIndex([_page(words)]).find(["Référence"]) == []
     words = [replace(w, source=SOURCE_OCR) for w in _line("Notre entreprise veille", 40, 100)]
-    assert LabelIndex([_page(words)]).find(["Note"]) == []
+    assert LabelIndex([_page(words)]).find(["Note :"]) == []
     words = [replace(w, source=SOURCE_OCR) for w in _line("Note : 74 / 100", 40, 100)]
-    assert LabelIndex([_page(words)]).find(["Note"]) != []
+    assert LabelIndex([_page(words)]).find(["Note :"]) != []
 
 
 def test_a_lone_stroke_read_as_a_box_side_is_doubtful_not_blank():
@@ -314,5 +314,6 @@ def test_an_apostrophe_or_a_dash_between_words_read_on_a_scan_is_doubtful():
         return _read(_page(words))["structure_name"]
     assert read("SAS Autocars de l'Écaillon").doubt
     assert read("Trait d'Union - entreprise adaptée").doubt
+    assert read("Association des associé-es").doubt  # OCR's hyphen for inclusive writing's middle dot
     sure = read("Taxis Saint-Saulve")
     assert sure.value == "Taxis Saint-Saulve" and sure.doubt is None
