@@ -83,15 +83,17 @@ class OcrEngine:
         self._tessdata = tessdata
 
     def read(self, image: np.ndarray | Image.Image, *, dpi: int, block: bool = True,
-             digits: bool = False) -> list[OcrWord]:
+             digits: bool = False, word: bool = False) -> list[OcrWord]:
         """Words of ``image`` (grayscale), read as one block or as a whole page.
 
         ``block`` uses one uniform text block (zones); otherwise Tesseract
         finds the layout itself (sparse text: labels scattered on a form).
-        ``digits`` restricts the characters to digits (numbers' zones).
+        ``word`` reads the image as one word (a lone figure, which a block
+        reading may leave out). ``digits`` restricts the characters to digits
+        (numbers' zones).
         """
         psm = self._tesserocr.PSM
-        self._api.SetPageSegMode(psm.SINGLE_BLOCK if block else psm.SPARSE_TEXT)
+        self._api.SetPageSegMode(psm.SINGLE_WORD if word else psm.SINGLE_BLOCK if block else psm.SPARSE_TEXT)
         self._api.SetVariable("tessedit_char_whitelist", DIGITS if digits else "")
         self._api.SetImage(_pil(image))
         self._api.SetSourceResolution(dpi)

@@ -50,6 +50,7 @@ CONFIDENT = 0.6
 LINE_CONFIDENT = 0.8  # a label line read with less mean confidence is read again at full resolution,
 PRINTED_CONFIDENT = 0.9  # if a word of it was read this well (print, not only handwriting)
 NUMBER_DISAGREEMENT = 0.3  # confidence of a number whose two readings disagree
+FIGURE_BORDER_PT = 1.5  # white kept around a lone figure read again on its own
 UNREAD_INK_PT = 1.6  # ink outside the words read, more than a speck (square side)
 WORD_EDGE_PT = 1.0  # a word's box may miss this much of its strokes
 MISSED_LINE_INK = 4  # a line left out holds at least this many times the ink of a speck
@@ -398,6 +399,11 @@ class ZoneReader:
             return []
         read = without_dust(text, self._scan.text.scale) if numeric else text
         words = self._words(read, origin, bbox, digits=False)
+        if not words and numeric:  # a lone "1" the block reading leaves out, read on its own
+            known = {id(w) for w in self._label_words}  # the fast pass read the same figure there: two readings agree
+            words = [w if id(w) in known else replace(w, confidence=min(w.confidence, NUMBER_DISAGREEMENT))
+                     for w in self._lone_figure(read, origin, bbox)]
+            return words or [Word("", *bbox, source=SOURCE, confidence=0.0)]
         if not words:
             return [Word("", *bbox, source=SOURCE, confidence=0.0)]
         digit_words = self._words(read, origin, bbox, digits=True) if numeric else []
@@ -413,6 +419,17 @@ class ZoneReader:
                 after = max((i + 1 for i, w in enumerate(words) if w.middle < line[0].top), default=0)
                 words = words[:after] + line + words[after:]  # Tesseract's order kept for the rest
         return words
+
+    def _lone_figure(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox) -> list[Word]:
+        """The zone's ink read as one word of digits, cut close with a thin white border:
+        Tesseract leaves a lone figure alone in a wide blank zone unread."""
+        ys, xs = np.nonzero(text == 0)
+        if not len(ys):
+            return []
+        pad = round(FIGURE_BORDER_PT * self._scan.text.scale)
+        tight = np.pad(text[ys.min():ys.max() + 1, xs.min():xs.max() + 1], pad, constant_values=255)
+        return self._words(tight, (origin[0] + int(xs.min()) - pad, origin[1] + int(ys.min()) - pad), bbox,
+                           digits=True, word=True)
 
     def _unread(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox, words: list[Word]) -> np.ndarray:
         """The zone's ink that lies outside the words read (a mask of ``text``)."""
@@ -453,9 +470,10 @@ class ZoneReader:
                     found.append(line)
         return found
 
-    def _words(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox, digits: bool) -> list[Word]:
+    def _words(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox, digits: bool,
+               word: bool = False) -> list[Word]:
         page = self._scan.text
-        found = self._engine.read(text, dpi=round(page.dpi), block=True, digits=digits)
+        found = self._engine.read(text, dpi=round(page.dpi), block=True, digits=digits, word=word)
         words = [_word(w, page, origin) for w in found]
         outside = [w for w in self._label_words if overlap_ratio(w.bbox, bbox) < 0.5]
         # Tesseract's own order: it follows a line that the scan's residual skew makes drift.

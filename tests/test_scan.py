@@ -2,6 +2,8 @@
 (skewed, noisy, at 150–200 dpi, sometimes turned)."""
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
@@ -140,3 +142,22 @@ def test_turned_pages_are_read_upright(drawn, turn):
     assert page.width < page.height
     texts = {w.text for w in page.words}
     assert {"Négociation", "Signature", "Organisation"} <= texts
+
+
+LONE_ONE = [  # a "1" as a scanned print of a spreadsheet shows it, at 300 dpi (no foot, as Carlito draws it)
+    ".........##.", "......######", "....########", "...#########", ".###########", "############",
+    "######.#####", ".###....####"] + ["........####"] * 20 + [".........###"]
+
+
+@needs_ocr
+def test_a_lone_figure_in_a_wide_number_cell_is_read():
+    """Tesseract's block reading leaves this lone "1" in a wide blank cell unread; the
+    figure is read again on its own, cut close, and not left blank."""
+    pixels = np.full((600, 900), 255, np.uint8)
+    glyph = np.array([[0 if c == "#" else 255 for c in row] for row in LONE_ONE], np.uint8)
+    pixels[300:300 + glyph.shape[0], 600:600 + glyph.shape[1]] = glyph
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PDF", resolution=300)
+    page = read_scan_page(first_page(buffer.getvalue()), 1, engine=ENGINE, crops_dir=None)
+    words = page.words_in((110, 69, 184, 83), numeric=True)  # the cell: 74 pt wide, the figure in its right part
+    assert [w.text for w in words] == ["1"]
