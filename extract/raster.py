@@ -163,8 +163,9 @@ def rule_lines(image: np.ndarray, scale: float) -> list[Line]:
 
     A solid dark area (a shaded header, a title band printed in white) gives
     its four sides. Then straight runs of ink (or of light gray: :func:`_gray_strokes`)
-    at least :data:`CELL_RULE_MIN_PT` long are rules; shorter ones, down to :data:`CELL_SIDE_MIN_PT`, only when
-    both their ends meet a long rule across them (the sides of a one-row cell,
+    at least :data:`CELL_RULE_MIN_PT` long are rules; shorter ones, down to
+    :data:`CELL_SIDE_MIN_PT`, only when both their ends meet a long rule across
+    them (the sides of a one-row cell,
     not a tick box's side nor a letter's stem). Strokes along the paper's edge
     are the scanner's shadows, not print.
     """
