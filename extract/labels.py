@@ -327,10 +327,11 @@ def _fuzzy(line: Line, target: str, anchor: str) -> Match | None:
                default=len(line.words) - 1)
     if last < first or not _same_start(line.words[first].text, anchor):
         return None
-    if len(re.findall(r"\w+", anchor)) == 1 and (alignment.dest_start > line.starts[first] or abs(
+    if len(re.findall(r"\w+", anchor)) == 1 and (
+            line.folded[line.starts[first]:alignment.dest_start].isalpha() or abs(
             len(fold("".join(w.text for w in line.words[first:last + 1]))) - len(target)) > len(target) // 8):
-        return None  # another word: letters before it ("préférence" is no "Référence"), or more letters
-        # than a misreading adds ("Notre" is no "Note")
+        return None  # another word: letters before it ("préférence" is no "Référence"; "1100" may be
+        # "/ 100"), or more letters than a misreading adds ("Notre" is no "Note")
     return Match(line, first, last, anchor, alignment.score)
 
 
