@@ -15,17 +15,23 @@ import functools
 import math
 from collections import defaultdict
 from copy import copy
+from datetime import datetime, timezone
+from io import BytesIO
 from weakref import WeakKeyDictionary
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from analyse.atomic import replacing
 from analyse.formula import runs_as_formula
@@ -186,11 +192,32 @@ def save_atomically(wb: Workbook, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with replacing(path) as temporary:
-            wb.save(temporary)
+            _save(wb, temporary)
     except PermissionError as error:
         raise WorkbookLocked(f"Impossible de remplacer {path} : le classeur est-il ouvert ? "
                              "Fermez-le puis relancez.") from error
     return path
+
+
+def _save(wb: Workbook, path: Path) -> None:
+    """openpyxl's ``Workbook.save``, each sheet's XML made in memory: openpyxl writes each
+    sheet to a temporary file of its own first, and creating and deleting those costed
+    more than writing the sheets' cells on a busy disk."""
+    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        wb.properties.modified = datetime.now(tz=timezone.utc).replace(tzinfo=None)
+        _SheetsInMemory(wb, archive).write_data()
+
+
+class _SheetsInMemory(ExcelWriter):
+    def write_worksheet(self, ws: Worksheet) -> None:
+        ws._drawing = SpreadsheetDrawing()  # noqa: SLF001 - as ExcelWriter.write_worksheet does
+        ws._drawing.charts = ws._charts  # noqa: SLF001
+        ws._drawing.images = ws._images  # noqa: SLF001
+        writer = WorksheetWriter(ws, out=BytesIO())
+        writer.write()
+        ws._rels = writer._rels  # noqa: SLF001
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
 
 
 # ---------------------------------------------------------------------------

@@ -22,6 +22,8 @@ time divided by the workers (its share of the reading's wall time, taken
 out of *read*); *other* is start-up, imports and what no phase covers. The
 peak memory is the sum over the whole process tree (the command and its
 workers), sampled every 50 ms: PSS (shared pages counted once) and RSS.
+*load* is the machine's load average when the run ended (other users'
+work slows every figure; the ratios are taken within the same minutes).
 """
 from __future__ import annotations
 
@@ -160,7 +162,7 @@ SHORT = {"corrections": "corr", "discover+hash": "disc+hash", "read": "read", "v
 def heading() -> str:
     phases = " ".join(f"{SHORT[c]:>9}" for c in COLUMNS)
     return (f"{'kind':<9} {'files':>5} {'cons.':>5} {'run':<5} {'s':>7} {'files/s':>8} {'ms/file':>8}"
-            f" {'bare/s':>7} {'ratio':>6} {'PSS MB':>7} {'RSS MB':>7}  {phases}")
+            f" {'bare/s':>7} {'ratio':>6} {'PSS MB':>7} {'RSS MB':>7}  {phases} {'load':>5}")
 
 
 def line(kind: str, files: int, consultations: int, name: str, run: RunFigures,
@@ -172,7 +174,7 @@ def line(kind: str, files: int, consultations: int, name: str, run: RunFigures,
     failed = f"  (exit {run.code})" if run.code else ""
     return (f"{kind:<9} {files:>5} {consultations:>5} {name:<5} {run.seconds:7.2f} {rate:8.1f}"
             f" {1000 * run.seconds / files:8.2f} {bare_text} {ratio} {run.pss_mb:7.0f} {run.rss_mb:7.0f}"
-            f"  {phases}{failed}")
+            f"  {phases} {os.getloadavg()[0]:5.1f}{failed}")
 
 
 def bench_one(kind: str, seed: Path, size: int, per_consultation: int, workers: int | None,
