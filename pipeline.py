@@ -435,26 +435,31 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
     is left as it is (:mod:`analyse.stamps`); the others are written in
     parallel processes (openpyxl costs several milliseconds a file, one core each).
     """
-    from analyse.workbook_tender import tender_workbook
-    from analyse.workbook_territory import territory_workbook
-
     publication = options.publication
     digests = store.digests()
-    write = functools.partial(_write_and_note, functools.partial(
-        tender_workbook, run_date=started.date(), publication=publication, egapro_checked=checked,
-        choices=store.choices(), inbox=inbox, form=store.form), form=merged(in_order(store.form.id)))
     jobs = [(tender, tender_book(output, tender),
              stamps.inputs_digest(content, tender, publication, checked, str(inbox.absolute())))  # its links
             for tender, content in digests.items()]
+    jobs = [(tender, path, inputs) for tender, path, inputs in jobs if _to_write(outputs, store, output, path, inputs)]
+    territory = output / TERRITORY_BOOK
+    territory_inputs = stamps.inputs_digest(list(digests.values()), publication, checked)
+    if not _to_write(outputs, store, output, territory, territory_inputs):
+        territory = None
+    if not jobs and territory is None:
+        return  # the workbook writers are not even imported
+    from analyse.workbook_tender import tender_workbook
+    from analyse.workbook_territory import territory_workbook
+
+    write = functools.partial(_write_and_note, functools.partial(
+        tender_workbook, run_date=started.date(), publication=publication, egapro_checked=checked,
+        choices=store.choices(), inbox=inbox, form=store.form), form=merged(in_order(store.form.id)))
     noted: dict[Path, dict] = {}
+    written = []
     with _writers(len(jobs), options.workers) as pool:
         pending = [(path, inputs, pool.submit(write, path, store.latest(tender), tender, path))
-                   for tender, path, inputs in jobs if _to_write(outputs, store, output, path, inputs)]
-        inputs = stamps.inputs_digest(list(digests.values()), publication, checked)
-        territory = output / TERRITORY_BOOK
-        written = []
-        if _to_write(outputs, store, output, territory, inputs) and _attempt(
-                outputs, store, output, territory, inputs,
+                   for tender, path, inputs in jobs]
+        if territory is not None and _attempt(
+                outputs, store, output, territory, territory_inputs,
                 lambda path: noted.setdefault(path, _write_and_note(
                     functools.partial(territory_workbook, store, started.date(), publication=publication,
                                       egapro_checked=checked), path, form=merged(in_order(store.form.id))))):
