@@ -60,6 +60,8 @@ LINK_FONT = Font(color="0563C1", underline="single")
 _WRITTEN: WeakKeyDictionary[Worksheet, dict[int, list[Cell]]] = WeakKeyDictionary()
 # The styles given by :func:`restyle`, by workbook: (style before, change) → style after.
 _STYLES: WeakKeyDictionary[Workbook, dict[tuple, StyleArray]] = WeakKeyDictionary()
+# Whether each alignment of a workbook wraps its text, by its index (:func:`_wraps`).
+_WRAPPING: WeakKeyDictionary[Workbook, dict[int, bool]] = WeakKeyDictionary()
 
 
 def safe_text(text: str) -> tuple[str, bool]:
@@ -74,13 +76,17 @@ def safe_text(text: str) -> tuple[str, bool]:
 def put(ws: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None,
         wrap: bool = False) -> Cell:
     """Write ``value`` in a cell so that it can never run as a formula."""
-    cell = ws.cell(row=row, column=column)
-    _WRITTEN.setdefault(ws, defaultdict(list))[row].append(cell)
+    cell = ws._cells.get((row, column)) or ws.cell(row=row, column=column)  # noqa: SLF001 - one lookup
+    written = _WRITTEN.get(ws)
+    if written is None:
+        written = _WRITTEN[ws] = defaultdict(list)
+    written[row].append(cell)
     quoted = False
     if isinstance(value, str):
         text, _ = safe_text(value)
-        cell.value = text
-        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula, "#N/A" as an error
+        # Bound as text as it is (safe_text made it one a cell can hold): openpyxl's setter would
+        # store "=..." as a formula and "#N/A" as an error, and check the text once more.
+        cell._value, cell.data_type = text, "s"  # noqa: SLF001
         quoted = runs_as_formula(text)
     else:
         cell.value = value
@@ -143,9 +149,20 @@ def fit_row(ws: Worksheet, row: int) -> None:
     """
     cells = _WRITTEN.get(ws, {}).get(row, ())
     lines = max((_lines(cell.value, _width(ws, cell.column)) for cell in cells
-                 if isinstance(cell.value, str) and cell.alignment.wrap_text), default=1)
+                 if isinstance(cell.value, str) and _wraps(cell)), default=1)
     if lines > 1:
         ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, 15 * lines)
+
+
+def _wraps(cell: Cell) -> bool:
+    """Whether the cell's text wraps, its alignment looked up once per workbook (``cell.alignment``
+    makes a proxy of the style at each call)."""
+    workbook = cell.parent.parent
+    known = _WRAPPING.setdefault(workbook, {})
+    alignment = cell._style.alignmentId if cell._style else 0  # noqa: SLF001
+    if alignment not in known:
+        known[alignment] = bool(cell.alignment.wrap_text)
+    return known[alignment]
 
 
 def fit_rows(ws: Worksheet, first: int = 1) -> None:
