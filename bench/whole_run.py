@@ -22,7 +22,9 @@ time divided by the workers (its share of the reading's wall time, taken
 out of *read*); *other* is start-up, imports and what no phase covers. The
 peak memory is the sum over the whole process tree (the command and its
 workers), sampled every 50 ms: PSS (shared pages counted once) and RSS.
-*load* is the machine's load average when the run ended (other users'
+*CPU s* is the CPU time of the whole tree (user and system), which other
+users' work changes far less than the wall time; on 2 idle cores a run
+takes about half of it where its work is parallel. *load* is the machine's load average when the run ended (other users'
 work slows every figure; the ratios are taken within the same minutes).
 """
 from __future__ import annotations
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -49,6 +52,7 @@ ONE_CONSULTATION_AT = 1000
 @dataclass(frozen=True)
 class RunFigures:
     seconds: float
+    cpu: float  # user and system seconds of the whole tree
     phases: dict[str, float]
     pss_mb: float
     rss_mb: float
@@ -116,18 +120,24 @@ def egalite_run(inbox: Path, output: Path, workers: int | None) -> RunFigures:
     command = [sys.executable, "-m", "bench.phases", str(report), "run", str(inbox), "--output", str(output)]
     if workers:
         command += ["--workers", str(workers)]
-    start = time.perf_counter()
+    start, used = time.perf_counter(), _tree_cpu()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     memory = TreeMemory(process)
     memory.start()
     _, errors = process.communicate()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _tree_cpu() - used
     memory.join()
     if process.returncode:
         print(errors.decode(errors="replace")[-2000:], file=sys.stderr)
     phases = json.loads(report.read_text()) if report.is_file() else {}
-    return RunFigures(seconds, _split(phases, seconds, workers or os.cpu_count() or 1),
+    return RunFigures(seconds, cpu, _split(phases, seconds, workers or os.cpu_count() or 1),
                       memory.pss / 1024, memory.rss / 1024, process.returncode)
+
+
+def _tree_cpu() -> float:
+    """CPU seconds of the processes this one has waited for, and of their own (the run and its workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _split(phases: dict[str, float], seconds: float, workers: int) -> dict[str, float]:
@@ -161,7 +171,7 @@ SHORT = {"corrections": "corr", "discover+hash": "disc+hash", "read": "read", "v
 
 def heading() -> str:
     phases = " ".join(f"{SHORT[c]:>9}" for c in COLUMNS)
-    return (f"{'kind':<9} {'files':>5} {'cons.':>5} {'run':<5} {'s':>7} {'files/s':>8} {'ms/file':>8}"
+    return (f"{'kind':<9} {'files':>5} {'cons.':>5} {'run':<5} {'s':>7} {'CPU s':>7} {'files/s':>8} {'ms/file':>8}"
             f" {'bare/s':>7} {'ratio':>6} {'PSS MB':>7} {'RSS MB':>7}  {phases} {'load':>5}")
 
 
@@ -172,7 +182,7 @@ def line(kind: str, files: int, consultations: int, name: str, run: RunFigures,
     bare_text = f"{bare:7.1f}" if bare else f"{'':>7}"
     phases = " ".join(f"{run.phases.get(c, float('nan')):9.2f}" for c in COLUMNS)
     failed = f"  (exit {run.code})" if run.code else ""
-    return (f"{kind:<9} {files:>5} {consultations:>5} {name:<5} {run.seconds:7.2f} {rate:8.1f}"
+    return (f"{kind:<9} {files:>5} {consultations:>5} {name:<5} {run.seconds:7.2f} {run.cpu:7.2f} {rate:8.1f}"
             f" {1000 * run.seconds / files:8.2f} {bare_text} {ratio} {run.pss_mb:7.0f} {run.rss_mb:7.0f}"
             f"  {phases} {os.getloadavg()[0]:5.1f}{failed}")
 
@@ -188,7 +198,7 @@ def bench_one(kind: str, seed: Path, size: int, per_consultation: int, workers: 
     for name in ("cold", "warm"):
         run = egalite_run(inbox, output, workers)
         print(line(kind, size, consultations, name, run, bare_rate if name == "cold" else None), flush=True)
-    print(f"{'':<9} {size:>5} {consultations:>5} bare  {size / bare_rate:7.2f} {bare_rate:8.1f}"
+    print(f"{'':<9} {size:>5} {consultations:>5} bare  {size / bare_rate:7.2f} {'':>7} {bare_rate:8.1f}"
           f" {1000 / bare_rate:8.2f}  ({bare_name}, {base.failures} failed)", flush=True)
 
 
