@@ -9,11 +9,13 @@ cross-check the declared index → store → records.jsonl and CSV → workbooks
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import os
 import re
 import tempfile
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -48,6 +50,7 @@ LOCK_NAME = ".egalite.lock"
 CROPS = "zones"  # PNG crops of doubtful zones, for the review sheet
 SAFE_NAME_LENGTH = 40  # characters of a consultation's or a file's name in its pictures' folder
 TERRITORY_BOOK = "synthese-territoire.xlsx"
+IN_FLIGHT = 2  # tender workbooks submitted per writing process, not yet collected
 RESERVED = {name.casefold() for name in (STORE_NAME, BACKUP_NAME, LOCK_NAME, CROPS, TERRITORY_BOOK,
                                          "records.jsonl", "records.csv")}
 
@@ -209,6 +212,7 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
         click.secho(for_terminal(restored), fg="yellow", err=True)
     store = Store(output / STORE_NAME, form)
     records: list[Record] = []
+    summary: dict | None = None
     try:
         found = _read_corrections(output, store, merged(in_order(form.id)))  # every version's columns
         waiting = _take_corrections(store, found.corrections, wait_for_unknown=True)
@@ -222,11 +226,11 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
             store.save(run_id, record, EXTRACTOR_VERSION)  # at once: an interrupted run loses nothing
             records.append(record)
         _take_corrections(store, waiting)
-        outputs = _outputs(store, inbox, output, records, started, options, index is not None, found.unreadable)
         summary = _summary(records)
+        outputs = _outputs(store, inbox, output, records, started, options, index is not None, found.unreadable)
         store.finish_run(run_id, summary)
     except KeyboardInterrupt:
-        raise Interrupted(_interrupted(records, output)) from None
+        raise Interrupted(_interrupted(summary["files"] if summary else len(records), output)) from None
     finally:
         store.close()
     _print_summary(summary, outputs.written)
@@ -235,8 +239,8 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
     return Exit.OK
 
 
-def _interrupted(records: list[Record], output: Path) -> str:
-    return (f"Arrêt demandé (Ctrl-C). Les {len(records)} fichier(s) lu(s) avant l'arrêt sont gardés dans "
+def _interrupted(read: int, output: Path) -> str:
+    return (f"Arrêt demandé (Ctrl-C). Les {read} fichier(s) lu(s) avant l'arrêt sont gardés dans "
             f"l'historique ({output / STORE_NAME}) ; les classeurs et records.jsonl de l'exécution précédente "
             "restent tels quels. Relancez la même commande : elle reprend là où elle s'est arrêtée, "
             "sans relire les fichiers déjà lus.")
@@ -245,16 +249,22 @@ def _interrupted(records: list[Record], output: Path) -> str:
 def _outputs(store: Store, inbox: Path, output: Path, records: list[Record], started: datetime,
              options: RunOptions, checked: bool, damaged: dict[Path, str]) -> "Outputs":
     """Write every output that can be; what could not be written, with a French sentence for each.
+    ``records`` (this run's) are emptied once exported.
 
     A damaged workbook is left as it is (the corrections typed in it could
     not be read): it is named, the others are written.
     """
     outputs = Outputs(problems=dict(damaged))
+    _exports(outputs, store, output, records, options)
+    records.clear()  # the workbooks are written from the store: the run's records are not held meanwhile
+    _workbooks(outputs, store, inbox, output, started, options, checked)
+    return outputs
+
+
+def _exports(outputs: Outputs, store: Store, output: Path, records: list[Record], options: RunOptions) -> None:
     exported = _with_corrections(store, records)
     outputs.attempt(output / "records.jsonl", lambda path: write_jsonl(exported, path))
     outputs.attempt(output / "records.csv", lambda path: write_csv(exported, path, in_order(options.form)))
-    _workbooks(outputs, store, inbox, output, started, options, checked)
-    return outputs
 
 
 @dataclass
@@ -454,19 +464,27 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
         tender_workbook, run_date=started.date(), publication=publication, egapro_checked=checked,
         choices=store.choices(), inbox=inbox, form=store.form), form=merged(in_order(store.form.id)))
     noted: dict[Path, dict] = {}
-    written = []
+    written: list[Path] = []
+
+    def collect(path: Path, inputs: str, future: Future) -> None:
+        if _attempt(outputs, store, output, path, inputs, lambda path: noted.setdefault(path, future.result())):
+            written.append(path)
+
     with _writers(len(jobs), options.workers) as pool:
-        pending = [(path, inputs, pool.submit(write, path, store.latest(tender), tender, path))
-                   for tender, path, inputs in jobs]
-        if territory is not None and _attempt(
+        # A few workbooks in flight at a time: the records of every tender are never all held at once.
+        window: deque[tuple[Path, str, Future]] = deque()
+        for tender, path, inputs in jobs:
+            window.append((path, inputs, pool.submit(write, path, store.latest(tender), tender, path)))
+            if len(window) > IN_FLIGHT * (options.workers or os.cpu_count() or 1):
+                collect(*window.popleft())
+        if territory is not None and _attempt(  # while the last tenders are written
                 outputs, store, output, territory, territory_inputs,
                 lambda path: noted.setdefault(path, _write_and_note(
                     functools.partial(territory_workbook, store, started.date(), publication=publication,
                                       egapro_checked=checked), path, form=merged(in_order(store.form.id))))):
             written.append(territory)
-        for path, inputs, future in pending:
-            if _attempt(outputs, store, output, path, inputs, lambda path: noted.setdefault(path, future.result())):
-                written.append(path)
+        while window:
+            collect(*window.popleft())
     _remember(outputs, output, written, merged(in_order(store.form.id)), noted)
 
 
@@ -519,8 +537,12 @@ def _writers(jobs: int, workers: int | None) -> Iterator[Executor]:
     if workers < 2:
         yield _Here()
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield pool
+    gc.freeze()  # the writers fork from this process: its objects stay shared, their collector does not copy them
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 class _Here(Executor):
