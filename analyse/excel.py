@@ -213,7 +213,19 @@ def save_atomically(wb: Workbook, path: Path) -> Path:
     except PermissionError as error:
         raise WorkbookLocked(f"Impossible de remplacer {path} : le classeur est-il ouvert ? "
                              "Fermez-le puis relancez.") from error
+    finally:
+        _forget(wb)
     return path
+
+
+def _forget(wb: Workbook) -> None:
+    """Drop the notes kept on a saved workbook: the cells noted for its rows refer to their
+    sheet, and would keep the whole workbook alive (a process writing hundreds of them grew
+    by a megabyte each)."""
+    for ws in wb.worksheets:
+        _WRITTEN.pop(ws, None)
+    _STYLES.pop(wb, None)
+    _WRAPPING.pop(wb, None)
 
 
 def _save(wb: Workbook, path: Path) -> None:

@@ -221,3 +221,20 @@ def test_publication_hides_every_figure_built_on_fewer_than_three_structures(bui
     assert all(v in ("secret", 0) for v in bands.values())
     hidden = [c.value for c in wb["Index"]["D"][4:] if c.value is not None]
     assert hidden == [0] * len(hidden)  # the chart draws nothing secret
+
+
+def test_a_saved_workbook_is_not_kept_alive_by_the_notes_on_its_cells(tmp_path: Path) -> None:
+    import gc
+    import weakref
+
+    from openpyxl import Workbook
+
+    from analyse.excel import save_atomically
+
+    workbook = Workbook()
+    put(workbook.active, 1, 1, "texte", wrap=True)
+    save_atomically(workbook, tmp_path / "classeur.xlsx")
+    alive = weakref.ref(workbook)
+    del workbook
+    gc.collect()
+    assert alive() is None
