@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from extract.cells import cell_of
 from extract.labels import Match
-from extract.tokens import BBox, Page, share_row
+from extract.tokens import BBox, Page, share_row, union
 from extract.zones import PAD, Zone
 
 SEPARATORS = {"/", "ou", "-", "–"}  # "Oui / Non" in one header cell: one column where the word is typed
@@ -33,15 +33,20 @@ class AnswerColumns:
     def from_header(cls, yes: Match, no: Match) -> "AnswerColumns":
         bottom = max(yes.bbox[3], no.bbox[3])
         cell = cell_of(yes.page, yes.bbox)
-        if cell is not None and cell == cell_of(no.page, no.bbox):  # "Oui / Non" heading one drawn cell
-            return cls(yes.page, bottom, (cell.x0, cell.x1), None, (cell.x1, yes.page.width))
-        if _shared(yes, no):
-            left, right = min(yes.bbox[0], no.bbox[0]), max(yes.bbox[2], no.bbox[2])
-            width = right - left
-            return cls(yes.page, bottom, (left - width / 2, right + width / 2), None,
-                       (right + width / 2, yes.page.width))
+        if (cell is not None and cell == cell_of(no.page, no.bbox)) or _shared(yes, no):  # "Oui / Non"
+            return cls.shared(yes.page, union([yes.bbox, no.bbox]))
         spans = _drawn_spans(yes, no) or _spans_between(yes, no)
         return cls(yes.page, bottom, spans[0], spans[1], (max(spans[0][1], spans[1][1]), yes.page.width))
+
+    @classmethod
+    def shared(cls, page: Page, bbox: BBox) -> "AnswerColumns":
+        """One column of typed answers under a header such as « Oui / Non » or « O/N »: its drawn
+        cell, else as wide again as the header; the details stand right of it."""
+        cell = cell_of(page, bbox)
+        if cell is not None:
+            return cls(page, bbox[3], (cell.x0, cell.x1), None, (cell.x1, page.width))
+        width = bbox[2] - bbox[0]
+        return cls(page, bbox[3], (bbox[0] - width / 2, bbox[2] + width / 2), None, (bbox[2] + width / 2, page.width))
 
     def on(self, page: Page) -> "AnswerColumns":
         """The same columns on a page the table runs on to (its header not repeated)."""

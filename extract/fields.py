@@ -34,8 +34,12 @@ BELOW_LINES = 3  # an answer under its label stands within this many lines (help
 BOX_LINES = 4  # an input box under its label is at most this many label heights tall
 HINT_SIZE = 0.85  # text smaller than this share of the label's height is a help text
 SPACED_FIGURES = re.compile(r"^[\d\s.,]*\d\s[\d\s.,]*$")  # "8 7", "2 2 , 2": figures apart, not one number
+IGNORED_AFTER = re.compile(r"^[:.…_]*$")  # what may follow a title on its line
+PARAGRAPH_GAP = 0.6  # lines further apart than this many line heights are separate paragraphs
+PROMPT_WORDS = 3  # an answer's printed prompt ("Votre réponse :") is this short at most
 HINT_WORDS = 4  # a bracketed hint after a label ("(en %)") is this short at most
 REQUIRED_MARK = re.compile(r"^\*+$")  # the asterisk an online form prints after a required field's label
+LIST_MARKER = re.compile(r"^([-–—•·▪►◦*]|\d{1,2}(\.\d{1,2})*[.)]?|[a-hA-H][.)]|Q\d{1,2}[.)]?)$")  # a list's bullet or number
 OCR_DOUBT_BELOW = 0.75
 NUMBER_DOUBT_BELOW = 0.8  # a misread number is the costliest error: it must be read surely
 SPECK_CONFIDENCE = 0.6
@@ -62,6 +66,7 @@ class FieldReader:
         self.labels = self._label_words() | self.furniture
         self.readings: dict[str, Reading] = {}
         self.ledger = Ledger()
+        self.typed: dict[str, Word] = {}  # key -> the yes/no word typed as its answer
 
     # -- the whole form -------------------------------------------------
     def read(self) -> dict[str, Reading]:
@@ -141,7 +146,7 @@ class FieldReader:
 
     def _set(self, field: FieldDef, words: list[tuple[Page, Word]], doubt: str | None = None,
              zones: Sequence[Zone] = ()) -> None:
-        read = _without_label_tail(words)
+        read = _without_label_tail(self._without_prompt(_without_label_tail(words)))
         words = _without_box_edges(read)
         strokes_only = bool(read) and not words  # a box's side, or a "1" written as one stroke
         specks = [(p, w) for p, w in words if w.source == SOURCE_OCR and _speck(w)]
@@ -175,6 +180,9 @@ class FieldReader:
             elif result.value is None and type_of(field).numeric and SPACED_FIGURES.match(raw):
                 reading.doubt = reading.doubt or (f"Chiffres espacés (« {raw} ») : un nombre ou plusieurs ? "
                                                   "Valeur à vérifier.")
+            elif type_of(field).numeric and _on_several_lines([w for _, w in words]):
+                reading.doubt = reading.doubt or (f"Chiffres sur plusieurs lignes (« {raw} ») : un nombre ou "
+                                                  "plusieurs ? Valeur à vérifier.")
         if strokes_only or any(not w.text for _, w in words):
             reading.doubt = "Quelque chose est écrit dans la zone mais n'a pas pu être lu : valeur à vérifier."
         self._place(reading, zones)
@@ -263,8 +271,8 @@ class FieldReader:
             words.pop()
         while words and SEPARATORS.match(words[-1][1].text):  # a label's colon re-set after the answer
             words.pop()
-        if not words and stop is None:
-            below = self._answer_below(match, field)
+        if not words:  # an input box under the label, as wide as the label's place on its line
+            below = self._answer_below(match, field, stop)
             if below is not None:
                 return self._set(field, below[1], zones=[below[0]])
         zones = [zone]
@@ -297,7 +305,8 @@ class FieldReader:
         right = label.page.tables[cell.table].right_of(cell)
         return Zone(label.page, right.bbox) if right is not None else None
 
-    def _answer_below(self, match: Match, field: FieldDef) -> tuple[Zone, list[tuple[Page, Word]]] | None:
+    def _answer_below(self, match: Match, field: FieldDef, right: float | None = None
+                      ) -> tuple[Zone, list[tuple[Page, Word]]] | None:
         """The answer on the lines under a label with nothing after it (an input box below it),
         past a help text printed smaller than the label ("14 chiffres, sans espace"); the field's
         unit may follow it ("[ 46,2 ] %")."""
@@ -309,7 +318,7 @@ class FieldReader:
         if box is not None:
             return box, self._answer_words([box], excluded=unit, numeric=numeric)
         for _ in range(BELOW_LINES):
-            below = line_below_at(match.page, top, height, _group_start(match))
+            below = line_below_at(match.page, top, height, _group_start(match), right)
             found = [w for w in below.page.words_in(below.bbox) if id(w) not in unit]
             if not found or any(id(w) in self.labels for w in found):
                 return None
@@ -384,7 +393,7 @@ class FieldReader:
         """The text block below the label, in the label's column, up to the field's end mark
         ("1000 caractères maximum") or the next printed label of the form, whichever comes first
         (an end mark printed on the label's own line is part of the label)."""
-        match = label = self.index.first(field.anchors)
+        match = label = self.index.first(field.anchors) or self._heading(field)
         if match is None:
             return self._missing(field)
         below = Position(match.page.number, match.line.rows[match.last], 10_000)
@@ -405,6 +414,13 @@ class FieldReader:
         else:
             zones = [Zone(z.page, (max(z.bbox[0], left), *z.bbox[1:])) for z in block_between(match, end)]
         self._set(field, self._answer_words(zones, excluded=set(), free_text=True), zones=zones)
+
+    def _heading(self, field: FieldDef) -> Match | None:
+        """The section title a re-typing prints alone above the answer (its question left out):
+        a line of its own, or a title numbered or lettered ("C. Politique interne …")."""
+        found = [m for m in self.index.find(field.headings) if _starts_line(m)
+                 and all(IGNORED_AFTER.match(w.text) for w in m.line.words[m.last + 1:])]
+        return found[0] if found else None
 
     def _beside(self, label: Match) -> Word | None:
         """The first word of an answer written in a column right of its label (a receipt's
@@ -466,17 +482,53 @@ class FieldReader:
         return None
 
     def _typed_yes_no(self, field: FieldDef, label: Match, zone: Zone) -> bool:
-        """The answer typed after the label: "Négociation d'accords : OUI", "conseil d'administration ?  Non"."""
+        """The answer typed after the label: "Négociation d'accords : OUI", "conseil d'administration ?  Non",
+        or on the line under it after the form's prompt ("Réponse : OUI – Précisions : …")."""
         for zone_after in _rests_of_rows(label):
             words = [w for _, w in _without_label_tail(self._answer_words([zone_after], excluded=set()))]
             if words:
                 break
-        alone = len(words) == 1 or (len(words) > 1 and SEPARATORS.match(words[1].text))  # "OUI — Détails…"
+        if not words:
+            words = [w for _, w in self._prompted_below(label)[1]]
+        alone = len(words) == 1 or (len(words) > 1 and (SEPARATORS.match(words[1].text)  # "OUI — Détails…"
+                                                        or words[1].text.startswith("(")))  # "oui (accord…)"
         if words and alone and self._yes_no_word(words[0].text) is not None:
             value = self._yes_no_word(words[0].text)
             self._set_value(field, value, words[0].text, [Mark(*words[0].bbox, checked=value)], None, zone)
+            self.typed[field.key] = words[0]
             return True
         return False
+
+    def _prompted_below(self, label: Match, numeric: bool = False) -> tuple[Zone, list[tuple[Page, Word]]]:
+        """The answer on the line under a label when that line starts with the form's prompt
+        ("Réponse :"); nothing otherwise (options printed under a question are no answer)."""
+        height = label.words[-1].bottom - label.words[-1].top
+        below = line_below_at(label.page, max(w.bottom for w in label.words), height, _group_start(label))
+        words = self._answer_words([below], excluded=set(), numeric=numeric)
+        rest = self._without_prompt(words)
+        return below, (rest if len(rest) < len(words) else [])
+
+    def _listed_answer(self, label: Match, numeric: bool = False) -> tuple[Zone, list[tuple[Page, Word]]]:
+        """A listed cell's answer: the rest of its label's line, or the prompted line under it."""
+        zone = rest_of_line(label)
+        words = _without_label_tail(self._answer_words([zone], excluded=set(), numeric=numeric))
+        if not words:
+            below, prompted = self._prompted_below(label, numeric)
+            if prompted:
+                return below, prompted
+        return zone, words
+
+    def _without_prompt(self, words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
+        """The answer less the prompt a re-made form prints before it ("Réponse :")."""
+        for index, (_, word) in enumerate(words[:PROMPT_WORDS]):
+            if word.text.endswith(":"):
+                prompt = " ".join(w.text for _, w in words[:index + 1]).rstrip(":")
+                return words[index + 1:] if fold(prompt) in self._prompts else words
+        return words
+
+    @cached_property
+    def _prompts(self) -> set[str]:
+        return {fold(p) for p in self.form.answer_prompts}
 
     def _decide_options(self, field: FieldDef, options: dict[str, Match]) -> None:
         """Printed "Oui" and "Non", each with its box: the box before each word when both have
@@ -574,7 +626,7 @@ class FieldReader:
         label = listed.get(field.key)
         if label is None:
             return False
-        words = _without_label_tail(self._answer_words([rest_of_line(label)], excluded=set()))
+        words = self._listed_answer(label)[1]
         raw = fold(" ".join(w.text for _, w in words))
         return bool(raw) and any(raw in {fold(a) for a in c.anchors} for c in table.columns)
 
@@ -584,8 +636,7 @@ class FieldReader:
         if label is None:
             return self._missing(field, table.title)
         self.ledger.expect(field.key, label)
-        zone = rest_of_line(label)
-        words = _without_label_tail(self._answer_words([zone], excluded=set(), numeric=type_of(field).numeric))
+        zone, words = self._listed_answer(label, type_of(field).numeric)
         if not table.choices:
             return self._set(field, words, zones=[zone])
         raw = clean_text(" ".join(w.text for _, w in words)) or None
@@ -635,10 +686,12 @@ class FieldReader:
         for header in (group for group in lines if len(group) >= 2):
             band = header + [m for group in lines if group is not header and _near_line(group[0], header[0])
                              for m in group]
-            columns = self._columns(table, band)
+            columns, heads = self._columns(table, band)
             if len(columns) < max(2, len(table.columns) - 2):
                 continue
-            rows, labels = self._rows(table, header, min(x0 for x0, _ in columns.values()))
+            rows, labels = self._rows(table, header, min(m.bbox[0] for m in heads.values()))
+            columns = {c: _own_cell(span, heads[c], list(heads.values()), 0) for c, span in columns.items()}
+            rows = {r: _own_cell(span, labels[r], list(labels.values()), 1) for r, span in rows.items()}
             grid = Grid(columns, rows, header[0].page, transposed, labels)
             if best is None or len(grid.rows) > len(best.rows):
                 best = grid
@@ -650,14 +703,16 @@ class FieldReader:
             by_line.setdefault(id(match.line), []).append(match)
         return list(by_line.values())
 
-    def _columns(self, table: Table, header: list[Match]) -> dict[str, tuple[float, float]]:
-        centres = []
+    def _columns(self, table: Table, header: list[Match]
+                 ) -> tuple[dict[str, tuple[float, float]], dict[str, Match]]:
+        centres, heads = [], {}
         for column in table.columns:
             folded = {fold(a) for a in column.anchors}
             for match in header:
-                if fold(match.anchor) in folded and column.id not in dict(centres):
+                if fold(match.anchor) in folded and column.id not in heads:
                     centres.append((column.id, (match.bbox[0] + match.bbox[2]) / 2))
-        return spans(centres)
+                    heads[column.id] = match
+        return spans(centres), heads
 
     def _rows(self, table: Table, header: list[Match], left_edge: float
               ) -> tuple[dict[str, tuple[float, float]], dict[str, Match]]:
@@ -736,6 +791,12 @@ class FieldReader:
             heads_rows = on_page and all(m.bbox[1] > yes.bbox[3] for m in on_page)
             if heads_rows and not any(h.page is yes.page for h in headers):
                 headers.append(AnswerColumns.from_header(yes, no))
+        for head in self.index.find(self.form.yes_no_headers, after=start.end if start else None,
+                                    before=end.start if end else None):  # "O/N", "Oui/Non" in one word
+            on_page = [m for m in row_labels if m.page is head.page]
+            if on_page and all(m.bbox[1] > head.bbox[3] for m in on_page) \
+                    and not any(h.page is head.page for h in headers):
+                headers.append(AnswerColumns.shared(head.page, head.bbox))
         return headers
 
     def _commitment_table(self, labels: list[tuple[Commitment, Match | None]], headers: list[AnswerColumns],
@@ -776,7 +837,7 @@ class FieldReader:
         if "words" in cells:
             zone = cells["words"]
             words = [w for _, w in self._answer_words([zone])]
-            answers = {self._yes_no_word(w.text) for w in words}
+            answers = {self._yes_no_word(w.text, letters=True) for w in words}
             if None in answers:
                 return self._set_value(field, None, " ".join(w.text for w in words), [],
                                        "Réponse Oui / Non illisible : valeur à vérifier.", zone)
@@ -787,10 +848,19 @@ class FieldReader:
         zone = Zone(cells["yes"].page, union([cells["yes"].bbox, cells["no"].bbox]))
         self._decide_choice(field, states, zone)
 
-    def _yes_no_word(self, text: str) -> bool | None:
+    def _yes_no_word(self, text: str, letters: bool = False) -> bool | None:
         """True for "Oui"/"OUI"/"oui", False for "Non", None for anything else (one-letter
-        words such as "x" or "o" are ticks or noise here, not answers)."""
+        words such as "x" or "o" are ticks or noise here, not answers; ``letters``: in a column
+        headed « Oui / Non » or « O/N », "O" and "N" are the answer, a tick is still none)."""
+        if letters and text not in TICK_GLYPHS:
+            return self._yes_no_letters.get(fold(text))
         return self._yes_no_words.get(fold(text))
+
+    @cached_property
+    def _yes_no_letters(self) -> dict[str, bool]:
+        words = {fold(w): False for w in self.form.no_words}
+        words.update({fold(w): True for w in self.form.yes_words})
+        return words
 
     @cached_property
     def _yes_no_words(self) -> dict[str, bool]:
@@ -822,9 +892,17 @@ class FieldReader:
             self._single_box(done, label, zone)
         heading = self.index.first(self.form.commitment_details_anchors, after=label.end,
                                    before=following.start if following else None)
+        typed, excluded = self.typed.get(done.key), set()
         zones = [rest_of_line(heading)] if heading else []
+        if heading is None and typed is not None:  # "Négociation d'accords : Oui – accord signé en 2024"
+            zones = [Zone(label.page, (typed.x1 + 0.5, typed.top - PAD, label.page.width, typed.bottom + PAD))]
+            excluded = {id(w) for w in label.page.words_in((0, typed.top, typed.x1 + 0.5, typed.bottom))}
         zones += block_between(heading or label, following)
-        self._set(details, self._answer_words(zones, excluded=set(), free_text=True), zones=zones)
+        written = self._answer_words(zones, excluded=excluded, free_text=True)
+        self.ledger.claim([w for _, w in written])  # brackets taken off below make new words
+        if heading is None and typed is not None:  # details typed on the answer's line run on its paragraph only
+            written = _paragraph([(label.page, typed)] + written)[1:]
+        self._set(details, _detail_words(written), zones=zones)
 
     def _yes_no_on_line(self, field: FieldDef, label: Match, following: Match | None, zone: Zone) -> bool:
         """An answer on the label's line: "☑ Oui ☐ Non" (a box by each option), or the word
@@ -888,6 +966,50 @@ def _box_beside(option: Match, side: str) -> Mark | None:
     return None
 
 
+def _own_cell(span: tuple[float, float], label: Match, others: list[Match], axis: int) -> tuple[float, float]:
+    """A row's (axis 1) or column's (axis 0) extent: the drawn cell of its label or header where
+    that cell is its own (no other header or row label in it), else the span between its
+    neighbours. The last row of a ruled table ends at its bottom rule, not on the line printed
+    under the table; a number set right in its cell stays in its column."""
+    cell = cell_of(label.page, label.bbox)
+    if cell is None:
+        return span
+    low, high = (cell.x0, cell.x1) if axis == 0 else (cell.top, cell.bottom)
+    centres = [(m.bbox[axis] + m.bbox[axis + 2]) / 2 for m in others if m is not label]
+    return span if any(low < c < high for c in centres) else (low, high)
+
+
+def _on_several_lines(words: list[Word]) -> bool:
+    """Whether some of the words stand wholly below others (two lines, not one number)."""
+    return any(b.top >= a.bottom - (a.bottom - a.top) * 0.2 for a in words for b in words)
+
+
+def _paragraph(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
+    """The words up to the first gap between lines wider than a paragraph's line spacing
+    (what follows, "Fait à …, le …", is another paragraph)."""
+    for index in range(1, len(words)):
+        (page, previous), (next_page, word) = words[index - 1], words[index]
+        height = previous.bottom - previous.top
+        if next_page is not page or word.top - previous.bottom > height * PARAGRAPH_GAP:
+            return words[:index]
+    return words
+
+
+def _detail_words(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
+    """Details written after the yes/no answer less what joins them to it: a dash or colon
+    ("Oui – accord signé"), or the brackets around them ("oui (accord signé)")."""
+    while words and SEPARATORS.match(words[0][1].text):
+        words = words[1:]
+    text = " ".join(w.text for _, w in words)
+    if text.startswith("(") and text.find(")") == len(text) - 1:
+        (first_page, first), (last_page, last) = words[0], words[-1]
+        if len(words) == 1:
+            return [(first_page, replace(first, text=first.text[1:-1]))]
+        words = [(first_page, replace(first, text=first.text[1:]))] + words[1:-1] + \
+            [(last_page, replace(last, text=last.text[:-1]))]
+    return words
+
+
 def _without_box_edges(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
     """An input box's sides read by OCR as "|" or "[" at the ends of the answer. A word
     left as it was stays the same object: the ledger knows the words it claims by identity."""
@@ -941,9 +1063,11 @@ def _speck(word: Word) -> bool:
 
 
 def _starts_line(match: Match) -> bool:
-    """A commitment's label begins its line (a tick typed in front of it, or
-    the remains of a tick read as a speck, aside)."""
-    return all(w.text in TICK_GLYPHS or _speck(w) for w in match.line.words[:match.first])
+    """A commitment's label begins its line (a tick typed in front of it, the remains of a
+    tick read as a speck, or a list's marker or number aside: "- ", "•", "3.", "b)")."""
+    before = match.line.words[:match.first]
+    return all(w.text in TICK_GLYPHS or _speck(w) or (LIST_MARKER.match(w.text) and i == 0)
+               for i, w in enumerate(before))
 
 
 def _side_by_side(first: Match, second: Match) -> bool:

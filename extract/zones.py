@@ -14,6 +14,7 @@ from extract.labels import MARGIN, Match
 from extract.tokens import BBox, Page, Word
 
 PAD = 2.5  # points around a text line, so a taller widget rectangle still falls inside
+BELOW_REACH = 2.2  # the line under a label starts within this many line heights of it
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,20 @@ def rest_of_line(match: Match, stop: float | None = None) -> Zone:
                              stop if stop is not None else match.page.width, last.bottom + PAD))
 
 
-def line_below_at(page: Page, bottom: float, height: float, left: float) -> Zone:
-    """The text line just under ``bottom`` (a line of ``height``), from ``left`` on."""
-    return Zone(page, (left - PAD, bottom + 0.5, page.width, bottom + height * 1.9))
+def line_below_at(page: Page, bottom: float, height: float, left: float, right: float | None = None) -> Zone:
+    """The text line just under ``bottom`` (a line of ``height``), from ``left`` on; widened to
+    the whole of that line when it stands lower than usual (paragraphs spaced apart), so that
+    the band never cuts a line in two. ``right``: where the next label on the label's line
+    starts (labels side by side over their boxes)."""
+    right = page.width if right is None else right
+    band = (left - PAD, bottom + 0.5, right, bottom + height * 1.9)
+    below = [w for w in page.words if left < w.x1 and w.x0 < right and bottom + 0.5 < w.top < bottom + height * BELOW_REACH]
+    if below:
+        first = min(w.top for w in below)
+        line = [w for w in below if w.top < first + height * 0.5]
+        if any(w.middle > band[3] for w in line):  # the band would leave some of the line's words out
+            band = (band[0], first - 0.5, band[2], max(w.bottom for w in line) + 0.5)
+    return Zone(page, band)
 
 
 def block_between(start: Match, end: Match | None) -> list[Zone]:

@@ -93,6 +93,7 @@ class FieldDef:
     optional: bool = False  # a line some versions of the form lack (no doubt when absent)
     role: str | None = None  # what the workbooks, figures and templates ask it for (see forms/*.toml)
     text_before: str | None = None  # a text of [document] the templates print above the field's line
+    headings: tuple[str, ...] = ()  # a section title the answer stands under when its question is not printed
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,8 @@ class Form:
     no_words: tuple[str, ...]
     document: dict[str, Any]
     digest: str = ""  # SHA-256 of the definition's text: a record read with it is stale once it changes
+    answer_prompts: tuple[str, ...] = ()
+    yes_no_headers: tuple[str, ...] = ()
 
     @property
     def keys(self) -> list[str]:
@@ -241,6 +244,7 @@ def _single_field(data: dict[str, Any]) -> FieldDef:
         max_length=data.get("max_length"),
         until=tuple(data.get("until", ())),
         after=tuple(data.get("after", ())),
+        headings=tuple(data.get("headings", ())),
         optional=data.get("optional", False),
         role=data.get("role"),
         text_before=data.get("text_before"),
@@ -287,6 +291,8 @@ def parse(data: dict[str, Any]) -> Form:
         yes_words=tuple(meta.get("yes_words", ())),
         no_words=tuple(meta.get("no_words", ())),
         document=data.get("document", {}),
+        answer_prompts=tuple(meta.get("answer_prompts", ())),
+        yes_no_headers=tuple(meta.get("yes_no_headers", ())),
     )
 
 

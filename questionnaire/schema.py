@@ -29,7 +29,7 @@ ROLES = ("structure_name", "siret", "tender_ref", "head_count", "officers", "boa
          "volunteers_women_share", "policy", "index_score")
 AXIS_ROLES = {"head_count": ("managers", "women"), "officers": ("women",)}  # rows or columns the figures name
 FIELD_ENTRIES = {"key", "section", "label", "type", "read", "anchors", "unit", "max_length", "until", "after",
-                 "optional", "role", "table", "text_before"}
+                 "optional", "role", "table", "text_before", "headings"}
 TABLE_ENTRIES = {"section", "title", "key", "type", "label", "rows", "columns", "choices", "sum_row",
                  "sum_column", "grand_total", "role", "text_before", "text_after"}
 RULE_ENTRIES = {"id", "kind", "severity"}

@@ -317,3 +317,111 @@ def test_an_apostrophe_or_a_dash_between_words_read_on_a_scan_is_doubtful():
     assert read("Association des associé-es").doubt  # OCR's hyphen for inclusive writing's middle dot
     sure = read("Taxis Saint-Saulve")
     assert sure.value == "Taxis Saint-Saulve" and sure.doubt is None
+
+
+# -- re-typings other bidders make (numbered lists, prompts, boxes under labels, O/N) ---------
+
+def test_a_numbered_commitment_list_with_typed_answers_and_details_after_them():
+    words = _line("Engagements spécifiques de la structure", 40, 80)
+    words += _line("1. Négociation d'accords : Oui – accord signé en 2024", 40, 100)
+    words += _line("- Signature de plan d'actions : non", 40, 122)
+    words += _line("3. Organisation de formations en interne : oui (module e-learning", 40, 144)
+    words += _line("pour tous)", 40, 155)
+    words += _line("Fait à Valenciennes, le 3 février 2026", 40, 190)  # a paragraph after the list
+    readings = _read(_page(words))
+    assert readings["commitments.agreements.done"].value is True
+    assert readings["commitments.agreements.details"].value == "accord signé en 2024"
+    assert readings["commitments.action_plan.done"].value is False
+    assert readings["commitments.training.done"].value is True
+    assert readings["commitments.training.details"].value == "module e-learning pour tous"
+    assert readings["commitments.training.details"].doubt is None
+
+
+def test_an_answer_on_the_line_under_its_question_after_the_forms_prompt():
+    words = _line("Q1. Raison sociale", 40, 100) + _line("Réponse : SAS Dupont TP", 40, 124)
+    words += _line("Q2. Genre – Président.e", 40, 148) + _line("Réponse : Femme", 40, 172)
+    words += _line("Engagements spécifiques de la structure", 40, 200)
+    words += _line("Négociation d'accords ?", 40, 224)
+    words += _line("Réponse : OUI – Précisions : accord de 2024", 40, 248)
+    words += _line("Signature de plan d'actions ?", 40, 272) + _line("Réponse : NON", 40, 296)
+    readings = _read(_page(words))
+    assert readings["structure_name"].value == "SAS Dupont TP"
+    assert readings["officers.president"].value == "woman"
+    assert readings["commitments.agreements.done"].value is True
+    assert readings["commitments.agreements.details"].value == "accord de 2024"
+    assert readings["commitments.action_plan.done"].value is False
+    assert readings["commitments.action_plan.details"].value is None
+
+
+def test_the_line_under_a_label_is_taken_whole_when_paragraphs_are_spaced_apart():
+    words = _line("Raison sociale", 40, 100) + _line("SAS Dupont Frères", 40, 122)  # 13 pt under it
+    readings = _read(_page(words))
+    assert readings["structure_name"].value == "SAS Dupont Frères"
+
+
+def test_labels_side_by_side_over_their_boxes():
+    words = _line("Raison sociale", 40, 100) + _line("N° SIRET", 255, 100) + _line("Réf. consultation", 410, 100)
+    words += _line("Entreprise Lemaire Frères", 44, 116) + _line("89947625300047", 259, 116)
+    words += _line("2026-077", 414, 116)
+    readings = _read(_page(words))
+    assert readings["structure_name"].value == "Entreprise Lemaire Frères"
+    assert readings["siret"].value == "89947625300047"
+    assert readings["tender_ref"].value == "2026-077"
+
+
+def test_o_or_n_typed_under_an_o_n_header_answers_the_row():
+    xs, ys = [40, 250, 300, 560], [100 + 30 * i for i in range(4)]
+    words = _line("Engagements spécifiques de la structure", 40, 80)
+    words += _line("Engagement", 45, 104) + _line("O/N", 260, 104) + _line("Précisions", 305, 104)
+    words += _line("Négociation d'accords", 45, 134) + _line("O", 270, 140) + _line("Accord QVCT 2025", 305, 134)
+    words += _line("Signature de plan d'actions", 45, 164) + _line("N", 270, 170)
+    readings = _read(_page(words, rules=_grid(xs, ys)))
+    assert readings["commitments.agreements.done"].value is True
+    assert readings["commitments.agreements.details"].value == "Accord QVCT 2025"
+    assert readings["commitments.action_plan.done"].value is False
+    assert readings["commitments.action_plan.details"].value is None
+
+
+def test_a_policy_under_its_section_title_when_the_question_is_not_printed():
+    words = _line("C. Politique interne en matière d'égalité professionnelle", 40, 100)
+    words += _line("Grille salariale identique à poste égal.", 40, 115)
+    words += _line("Index de l'égalité professionnelle – Note : 91/100", 40, 140)
+    readings = _read(_page(words))
+    assert readings["policy.text"].value == "Grille salariale identique à poste égal."
+
+
+def test_an_unruled_staff_table_with_abbreviated_headers_and_a_wide_row_label():
+    words = _line("F", 162, 100) + _line("H", 234, 100) + _line("NB", 306, 100) + _line("NSP", 378, 100)
+    words += _line("Total", 450, 100)
+    for top, label, row in ((120, "Cadres", "31 45 0 0 76"), (140, "Non cadres", "55 169 0 0 224"),
+                            (160, "Total", "86 214 0 0 300")):
+        words += _line(label, 90, top)
+        for x, value in zip((162, 234, 306, 378, 450), row.split()):
+            words += _line(value, x, top)
+    readings = _read(_page(words))
+    assert readings["staff.managers.men"].value == 45
+    assert readings["staff.non_managers.men"].value == 169
+    assert readings["staff.total.total"].value == 300
+
+
+def test_the_last_row_of_a_ruled_table_ends_at_its_bottom_rule():
+    xs, ys = [40, 150, 220, 290, 360, 430, 500], [100, 120, 140, 200, 214]  # a tall row before the last
+    words = [w for i, h in enumerate(["Femmes", "Hommes", "Non binaire", "NSP", "Total"])
+             for w in _line(h, xs[i + 1] + 3, 105)]
+    words += _line("Cadres", 43, 123) + _line("Non", 43, 143) + _line("cadres", 43, 155) + _line("Total", 43, 202)
+    for top, row in ((123, "2 3 0 0 5"), (143, "4 6 1 0 11"), (202, "6 9 1 0 16")):
+        words += [w for i, v in enumerate(row.split()) for w in _line(v, xs[i + 1] + 20, top)]
+    words += _line("Conseil d'administration : oui", 40, 218)  # the line printed under the table
+    readings = _read(_page(words, rules=_grid(xs, ys)))
+    assert readings["staff.total.women"].value == 6
+    assert readings["staff.total.total"].value == 16
+    assert readings["staff.total.total"].doubt is None
+
+
+def test_figures_on_two_lines_in_one_number_zone_are_doubtful():
+    words = _line("Femmes Hommes Non binaire NSP Total", 150, 100)
+    words += _line("Cadres", 40, 120) + _line("31", 150, 120) + _line("45", 200, 118)
+    words += _line("169", 200, 130)  # a stray value under it, in the same column
+    words += _line("Total", 40, 160) + _line("86", 150, 160)
+    reading = _read(_page(words))["staff.managers.men"]
+    assert reading.value != 45169 or reading.doubt is not None
