@@ -21,7 +21,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from extract.acroform import box_states
-from extract.marks import assemble
+from extract.marks import assemble, typed_boxes
 from extract.pdfium_annots import AnnotTokens, BoxStates, read_annotations
 from extract.pdfium_text import text_tokens
 from extract.picture import over_picture
@@ -173,6 +173,7 @@ def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens,
         words, glyphs = text_tokens(textpage, height)
     finally:
         textpage.close()
+    glyphs += typed_boxes(words)
     if not words and not annots.words and not annots.marks and _has_image(page):
         if scan_reader is not None:
             return scan_reader(page, number), False

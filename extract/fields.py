@@ -34,7 +34,7 @@ BELOW_LINES = 3  # an answer under its label stands within this many lines (help
 BOX_LINES = 4  # an input box under its label is at most this many label heights tall
 HINT_SIZE = 0.85  # text smaller than this share of the label's height is a help text
 SPACED_FIGURES = re.compile(r"^[\d\s.,]*\d\s[\d\s.,]*$")  # "8 7", "2 2 , 2": figures apart, not one number
-IGNORED_AFTER = re.compile(r"^[:.…_]*$")  # what may follow a title on its line
+IGNORED_AFTER = re.compile(r"^[:.…_?]*$")  # what may follow a title or a question on its line
 PARAGRAPH_GAP = 0.6  # lines further apart than this many line heights are separate paragraphs
 PROMPT_WORDS = 3  # an answer's printed prompt ("Votre réponse :") is this short at most
 HINT_WORDS = 4  # a bracketed hint after a label ("(en %)") is this short at most
@@ -266,7 +266,7 @@ class FieldReader:
             return self._set(field, words, zones=[beside])
         stop = self._stop_on_line(match, field)
         zone = rest_of_line(match, stop)
-        words = self._answer_words([zone], excluded=set(), numeric=numeric)
+        words = _without_label_tail(self._answer_words([zone], excluded=set(), numeric=numeric))
         while words and words[-1][1].text == "/":  # the slash printed before a unit such as "/ 100"
             words.pop()
         while words and SEPARATORS.match(words[-1][1].text):  # a label's colon re-set after the answer
@@ -370,7 +370,8 @@ class FieldReader:
             return units[-1].bbox[0] - 0.5 if units else None
         others = [a for f in self.form.fields if f.read in ("inline", "choice") and f is not field
                   for a in f.anchors]
-        following = [m for m in self.index.find(others, after=match.end) if _same_row(m, match)]
+        following = [m for m in self.index.find(others, after=match.end)
+                     if _same_row(m, match) and m.bbox[0] > match.bbox[2]]
         if following:
             return following[0].bbox[0] - 0.5
         return self._printed_after_gap(match)
@@ -489,7 +490,7 @@ class FieldReader:
             if words:
                 break
         if not words:
-            words = [w for _, w in self._prompted_below(label)[1]]
+            words = [w for _, w in self._prompted_below(label)[1]] or self._answer_line_below(label)
         alone = len(words) == 1 or (len(words) > 1 and (SEPARATORS.match(words[1].text)  # "OUI — Détails…"
                                                         or words[1].text.startswith("(")))  # "oui (accord…)"
         if words and alone and self._yes_no_word(words[0].text) is not None:
@@ -507,6 +508,23 @@ class FieldReader:
         words = self._answer_words([below], excluded=set(), numeric=numeric)
         rest = self._without_prompt(words)
         return below, (rest if len(rest) < len(words) else [])
+
+    def _answer_line_below(self, label: Match) -> list[Word]:
+        """A yes/no typed alone on the line under a label that has nothing after it ("Négociation
+        d'accords" / "Oui — accord signé"): no box on that line, and no "Non" under an "Oui" (two
+        options printed one under the other are the form's, not an answer)."""
+        if [w for w in rest_of_line(label).page.words_in(rest_of_line(label).bbox) if not IGNORED_AFTER.match(w.text)]:
+            return []
+        height = label.words[-1].bottom - label.words[-1].top
+        below = line_below_at(label.page, max(w.bottom for w in label.words), height, _group_start(label))
+        words = [w for _, w in self._answer_words([below], excluded=set())]
+        if not words or label.page.marks_in(below.bbox) or self._yes_no_word(words[0].text) is None:
+            return []
+        after = line_below_at(label.page, max(w.bottom for w in words), height, words[0].x0)
+        following = [w for _, w in self._answer_words([after], excluded=set())]
+        if following and self._yes_no_word(following[0].text) is not None:
+            return []
+        return words
 
     def _listed_answer(self, label: Match, numeric: bool = False) -> tuple[Zone, list[tuple[Page, Word]]]:
         """A listed cell's answer: the rest of its label's line, or the prompted line under it."""
@@ -609,8 +627,8 @@ class FieldReader:
                 self._listed(field, table, listed.get(field.key))
             return
         for field in fields:
-            if table.choices and self._typed_choice(field, table, listed):
-                self._listed(field, table, listed[field.key])
+            if table.choices and (self._typed_choice(field, table, listed) or grid.row_zone(field.row) is None):
+                self._listed(field, table, listed.get(field.key))
             elif table.choices:
                 self._choice_row(field, table, grid)
             else:
@@ -641,10 +659,41 @@ class FieldReader:
             return self._set(field, words, zones=[zone])
         raw = clean_text(" ".join(w.text for _, w in words)) or None
         choice = next((c for c in table.columns if fold(raw or "") in {fold(a) for a in c.anchors}), None)
+        if choice is None and self._boxed_choice(field, table, label):
+            return
         self.ledger.claim([w for _, w in words])
         if raw is not None and choice is None and normalise(field, raw, self.form).problem != "non_answer":
             return self._set_value(field, None, raw, [], f"Réponse « {raw} » non reconnue : valeur à vérifier.", zone)
         self._set_value(field, choice.id if choice else None, raw, [], None, zone)
+
+    def _boxed_choice(self, field: FieldDef, table: Table, label: Match) -> bool:
+        """The choices printed after a row's label, each with its box: "Président.e : ☐ Femme
+        ☒ Homme ☐ Non binaire" (the box before each word, or after each); whether it was read."""
+        rivals = [a for c in table.columns for a in c.anchors]
+        found = {}
+        for match in self.index.find(rivals, after=label.end, rivals=self._rivals):
+            if match.page is label.page and _same_row(match, label) and match.bbox[0] > label.bbox[2]:
+                column = next(c for c in table.columns if fold(match.anchor) in {fold(a) for a in c.anchors})
+                found.setdefault(column.id, match)
+        if len(found) < 2:
+            return False
+        for side in ("before", "after"):
+            boxes = {column: _box_beside(match, side) for column, match in found.items()}
+            if all(boxes.values()) and len({id(b) for b in boxes.values()}) == len(boxes):
+                break
+        else:
+            return False
+        self.ledger.claim([w for m in found.values() for w in m.words])
+        zone = Zone(label.page, union([m.bbox for m in found.values()]))
+        ticked = [c for c in table.columns if c.id in boxes and boxes[c.id].checked]
+        if any(b.checked is None for b in boxes.values()):
+            self._set_value(field, None, None, list(boxes.values()), "Case cochée illisible : valeur à vérifier.", zone)
+        elif len(ticked) > 1:
+            self._set_value(field, None, " + ".join(c.label for c in ticked), list(boxes.values()), None, zone)
+        else:
+            self._set_value(field, ticked[0].id if ticked else None, ticked[0].label if ticked else None,
+                            list(boxes.values()), None, zone)
+        return True
 
     def _list_label(self, field: FieldDef, table: Table) -> Match | None:
         """The label of one cell in a listed table: its row's and its column's names side by side."""
@@ -683,7 +732,10 @@ class FieldReader:
         best = None
         column_anchors = [a for c in table.columns for a in c.anchors]
         lines = self._header_lines(column_anchors)
+        row_labels = self.index.find([a for r in table.rows for a in r.anchors]) if table.choices else []
         for header in (group for group in lines if len(group) >= 2):
+            if any(r.page is header[0].page and _same_row(r, header[0]) for r in row_labels):
+                continue  # "Président.e : ☐ Femme ☒ Homme": a row answered on its line, not a header
             band = header + [m for group in lines if group is not header and _near_line(group[0], header[0])
                              for m in group]
             columns, heads = self._columns(table, band)
@@ -895,8 +947,9 @@ class FieldReader:
         typed, excluded = self.typed.get(done.key), set()
         zones = [rest_of_line(heading)] if heading else []
         if heading is None and typed is not None:  # "Négociation d'accords : Oui – accord signé en 2024"
-            zones = [Zone(label.page, (typed.x1 + 0.5, typed.top - PAD, label.page.width, typed.bottom + PAD))]
             excluded = {id(w) for w in label.page.words_in((0, typed.top, typed.x1 + 0.5, typed.bottom))}
+            if share_row(typed, label.words[-1]):  # on the label's line (else in the block below it)
+                zones = [Zone(label.page, (typed.x1 + 0.5, typed.top - PAD, label.page.width, typed.bottom + PAD))]
         zones += block_between(heading or label, following)
         written = self._answer_words(zones, excluded=excluded, free_text=True)
         self.ledger.claim([w for _, w in written])  # brackets taken off below make new words

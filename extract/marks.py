@@ -10,6 +10,7 @@ over it: one rule for all of them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from extract.pdfium_text import DINGBAT, TICKED_BOX_GLYPHS
@@ -17,6 +18,7 @@ from extract.tokens import BBox, Mark, Word, grow, overlap_ratio
 from questionnaire.record import SOURCE_TEXT
 
 TICK_MIN_SHARE = 0.25  # a tick must span at least this share of the box
+TYPED_BOX = re.compile(r"^\[\s?([xX✓✔]?)\s?\]$")  # a box typed with brackets: "[X]", "[ ]"
 
 
 def assemble(drawn: list[Mark], glyphs: list[Word], widget_marks: list[Mark],
@@ -58,3 +60,18 @@ def _ticked(box: BBox, ticks: list[BBox]) -> bool:
 
 def _tick(mark: Mark) -> Mark:
     return replace(mark, checked=True)
+
+
+def typed_boxes(words: list[Word]) -> list[Word]:
+    """Boxes typed with square brackets, as box glyphs: "[X]" is ☒, "[ ]" (one word, or "[" and
+    "]" typed apart on one line) is ☐. A typewriter's or a word processor's box."""
+    boxes = [replace(w, text="☒" if match.group(1) else "☐") for w in words if (match := TYPED_BOX.match(w.text))]
+    opening = [w for w in words if w.text == "["]
+    for left in opening:
+        height = left.bottom - left.top
+        right = next((w for w in words if w.text == "]" and 0 <= w.x0 - left.x1 < height * 1.5
+                      and abs(w.top - left.top) < height * 0.5), None)
+        if right is not None:
+            boxes.append(Word("☐", left.x0, min(left.top, right.top), right.x1, max(left.bottom, right.bottom),
+                              source=left.source))
+    return boxes

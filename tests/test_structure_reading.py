@@ -425,3 +425,45 @@ def test_figures_on_two_lines_in_one_number_zone_are_doubtful():
     words += _line("Total", 40, 160) + _line("86", 150, 160)
     reading = _read(_page(words))["staff.managers.men"]
     assert reading.value != 45169 or reading.doubt is not None
+
+
+def test_a_yes_no_typed_alone_on_the_line_under_its_label():
+    words = _line("Avez-vous un conseil d'administration ?", 40, 100) + _line("Oui", 40, 124)
+    words += _line("Engagements spécifiques de la structure", 40, 150)
+    words += _line("Négociation d'accords", 40, 174) + _line("Non", 40, 198)
+    words += _line("Signature de plan d'actions", 40, 222) + _line("Oui — plan 2025", 40, 246)
+    readings = _read(_page(words))
+    assert readings["board.exists"].value is True
+    assert readings["commitments.agreements.done"].value is False
+    assert readings["commitments.agreements.details"].value is None
+    assert readings["commitments.action_plan.done"].value is True
+    assert readings["commitments.action_plan.details"].value == "plan 2025"
+
+
+def test_options_printed_one_under_the_other_are_no_typed_answer():
+    words = _line("Engagements spécifiques de la structure", 40, 80)
+    words += _line("Négociation d'accords", 40, 100) + _line("Oui", 40, 112) + _line("Non", 40, 124)
+    reading = _read(_page(words))["commitments.agreements.done"]
+    assert reading.value is None and reading.doubt is not None
+
+
+def test_an_officers_choices_printed_on_its_line_each_with_its_box():
+    words = _line("Genre des personnes occupant les postes suivants", 40, 80)
+    marks = []
+    for number, (role, ticked) in enumerate((("Président.e :", 1), ("Secrétaire :", 0))):
+        top = 100 + 20 * number
+        words += _line(role, 40, top)
+        for column, name in enumerate(("Femme", "Homme", "Non binaire", "Ne se prononce pas")):
+            x = 150 + 100 * column
+            marks.append(Mark(x, top, x + 8, top + 8, checked=column == ticked))
+            words += _line(name, x + 12, top)
+    readings = _read(_page(words, marks))
+    assert readings["officers.president"].value == "man"
+    assert readings["officers.secretary"].value == "woman"
+
+
+def test_boxes_typed_with_square_brackets_are_boxes():
+    from extract.marks import assemble, typed_boxes
+    words = _line("Oui [X] Non [ ] Autre [", 40, 100) + _line("]", 200, 100)
+    boxes = assemble([], typed_boxes(words), [], [])
+    assert [m.checked for m in sorted(boxes, key=lambda m: m.x0)] == [True, False]
