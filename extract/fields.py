@@ -39,7 +39,7 @@ PARAGRAPH_GAP = 0.6  # lines further apart than this many line heights are separ
 PROMPT_WORDS = 3  # an answer's printed prompt ("Votre réponse :") is this short at most
 HINT_WORDS = 4  # a bracketed hint after a label ("(en %)") is this short at most
 REQUIRED_MARK = re.compile(r"^\*+$")  # the asterisk an online form prints after a required field's label
-LIST_MARKER = re.compile(r"^([-–—•·▪►◦*]|\d{1,2}(\.\d{1,2})*[.)]?|[a-hA-H][.)]|Q\d{1,2}[.)]?)$")  # a list's bullet or number
+LIST_MARKER = re.compile(r"^([-–—•·▪►◦*]|\d{1,2}(\.\d{1,2})*[.)_]?|[a-hA-H][.)]|[IVX]{1,4}[.)]|Q\d{1,2}[.)]?)$")  # a list's bullet or number ("2 –", "B.", "IV.")
 OCR_DOUBT_BELOW = 0.75
 NUMBER_DOUBT_BELOW = 0.8  # a misread number is the costliest error: it must be read surely
 SPECK_CONFIDENCE = 0.6
@@ -264,9 +264,11 @@ class FieldReader:
             while words and words[-1][1].text == "/":
                 words.pop()
             return self._set(field, words, zones=[beside])
-        stop = self._stop_on_line(match, field)
+        inside = _inside_brackets(match)  # "Index (note / 100)   86": the label ends in its bracketed hint
+        stop = None if inside else self._stop_on_line(match, field)
         zone = rest_of_line(match, stop)
-        words = _without_label_tail(self._answer_words([zone], excluded=set(), numeric=numeric))
+        words = _without_label_tail(_left_to_right(self._answer_words([zone], excluded=set(), numeric=numeric)))
+        words = _first_group(_past_bracket(words) if inside else words)
         while words and words[-1][1].text == "/":  # the slash printed before a unit such as "/ 100"
             words.pop()
         while words and SEPARATORS.match(words[-1][1].text):  # a label's colon re-set after the answer
@@ -402,6 +404,10 @@ class FieldReader:
         left = _group_start(match) - (match.words[-1].bottom - match.words[-1].top)  # the label's column
         if hint is not None and hint.start.line == below.line:  # "(1000 caractères / maximum)" ends the label
             match, below = hint, Position(hint.page.number, hint.line.rows[hint.last], 10_000)
+        cell = self._next_cell(match)
+        written = self._answer_words([cell], excluded=set(), free_text=True) if cell is not None else []
+        if any(id(w) not in self.labels for _, w in written):  # a table of questions and answers
+            return self._set(field, written, zones=[cell])
         ends = self.index.find(field.until, after=below)
         ends += [m for m in self.index.find(self._anchors_after(field), after=below) if _starts_line(m)]
         ends.sort(key=lambda m: (m.start.page, m.start.line, m.start.x))
@@ -420,8 +426,14 @@ class FieldReader:
         """The section title a re-typing prints alone above the answer (its question left out):
         a line of its own, or a title numbered or lettered ("C. Politique interne …")."""
         found = [m for m in self.index.find(field.headings) if _starts_line(m)
-                 and all(IGNORED_AFTER.match(w.text) for w in m.line.words[m.last + 1:])]
+                 and all(IGNORED_AFTER.match(w.text) or id(w) in self.labels for w in self._rest_of_cell(m))]
         return found[0] if found else None
+
+    def _rest_of_cell(self, match: Match) -> list[Word]:
+        """The words after a match on its line, within its drawn cell when it stands in one."""
+        rest = match.line.words[match.last + 1:]
+        cell = cell_of(match.page, match.words[-1].bbox)
+        return [w for w in rest if cell is None or w.x1 <= cell.x1 + 0.5]
 
     def _beside(self, label: Match) -> Word | None:
         """The first word of an answer written in a column right of its label (a receipt's
@@ -529,7 +541,8 @@ class FieldReader:
     def _listed_answer(self, label: Match, numeric: bool = False) -> tuple[Zone, list[tuple[Page, Word]]]:
         """A listed cell's answer: the rest of its label's line, or the prompted line under it."""
         zone = rest_of_line(label)
-        words = _without_label_tail(self._answer_words([zone], excluded=set(), numeric=numeric))
+        words = _first_group(_without_label_tail(_left_to_right(self._answer_words([zone], excluded=set(),
+                                                                                numeric=numeric))))
         if not words:
             below, prompted = self._prompted_below(label, numeric)
             if prompted:
@@ -644,6 +657,8 @@ class FieldReader:
         label = listed.get(field.key)
         if label is None:
             return False
+        if self._boxed_options(table, label) is not None:
+            return True  # read by _listed, box by box
         words = self._listed_answer(label)[1]
         raw = fold(" ".join(w.text for _, w in words))
         return bool(raw) and any(raw in {fold(a) for a in c.anchors} for c in table.columns)
@@ -657,10 +672,10 @@ class FieldReader:
         zone, words = self._listed_answer(label, type_of(field).numeric)
         if not table.choices:
             return self._set(field, words, zones=[zone])
+        if self._boxed_choice(field, table, label):
+            return
         raw = clean_text(" ".join(w.text for _, w in words)) or None
         choice = next((c for c in table.columns if fold(raw or "") in {fold(a) for a in c.anchors}), None)
-        if choice is None and self._boxed_choice(field, table, label):
-            return
         self.ledger.claim([w for _, w in words])
         if raw is not None and choice is None and normalise(field, raw, self.form).problem != "non_answer":
             return self._set_value(field, None, raw, [], f"Réponse « {raw} » non reconnue : valeur à vérifier.", zone)
@@ -669,20 +684,10 @@ class FieldReader:
     def _boxed_choice(self, field: FieldDef, table: Table, label: Match) -> bool:
         """The choices printed after a row's label, each with its box: "Président.e : ☐ Femme
         ☒ Homme ☐ Non binaire" (the box before each word, or after each); whether it was read."""
-        rivals = [a for c in table.columns for a in c.anchors]
-        found = {}
-        for match in self.index.find(rivals, after=label.end, rivals=self._rivals):
-            if match.page is label.page and _same_row(match, label) and match.bbox[0] > label.bbox[2]:
-                column = next(c for c in table.columns if fold(match.anchor) in {fold(a) for a in c.anchors})
-                found.setdefault(column.id, match)
-        if len(found) < 2:
+        options = self._boxed_options(table, label)
+        if options is None:
             return False
-        for side in ("before", "after"):
-            boxes = {column: _box_beside(match, side) for column, match in found.items()}
-            if all(boxes.values()) and len({id(b) for b in boxes.values()}) == len(boxes):
-                break
-        else:
-            return False
+        found, boxes = options
         self.ledger.claim([w for m in found.values() for w in m.words])
         zone = Zone(label.page, union([m.bbox for m in found.values()]))
         ticked = [c for c in table.columns if c.id in boxes and boxes[c.id].checked]
@@ -694,6 +699,25 @@ class FieldReader:
             self._set_value(field, ticked[0].id if ticked else None, ticked[0].label if ticked else None,
                             list(boxes.values()), None, zone)
         return True
+
+    def _boxed_options(self, table: Table, label: Match) -> tuple[dict[str, Match], dict[str, Mark]] | None:
+        """The choices printed on a row's line after its label, and the box of each (None unless
+        at least two are printed there, each with its own box on the same side)."""
+        rivals = [a for c in table.columns for a in c.anchors]
+        found = {}
+        for match in self.index.find(rivals, after=label.end, rivals=self._rivals):
+            if match.page is label.page and _same_row(match, label) and match.bbox[0] > label.bbox[2]:
+                column = next(c for c in table.columns if fold(match.anchor) in {fold(a) for a in c.anchors})
+                found.setdefault(column.id, match)
+        if len(found) < 2:
+            return None
+        for side in ("before", "after"):
+            boxes = {column: _box_beside(match, side) for column, match in found.items()}
+            if all(boxes.values()) and len({id(b) for b in boxes.values()}) == len(boxes):
+                break
+        else:
+            return None
+        return found, boxes
 
     def _list_label(self, field: FieldDef, table: Table) -> Match | None:
         """The label of one cell in a listed table: its row's and its column's names side by side."""
@@ -860,7 +884,7 @@ class FieldReader:
                 self._missing(self.form.field(item.done_key), item.label)
                 self._missing(self.form.field(item.details_key), item.label)
         pages = sorted({id(m.page): m.page for _, m in found}.values(), key=lambda p: p.number)
-        columns = None
+        columns, last = None, None
         for page in pages:
             columns = next((h for h in headers if h.page is page), None) or (columns.on(page) if columns else None)
             rows = sorted([(item, m) for item, m in found if m.page is page], key=lambda r: r[1].bbox[1])
@@ -873,8 +897,20 @@ class FieldReader:
             detail_tops = [w.top for w in page.words_in((columns.details[0], top, columns.details[1], bottom))
                            if id(w) not in self.furniture]
             bands = row_bands(page, [m.bbox for _, m in rows], top, bottom, detail_tops)
+            if last is not None and bands and bands[0][0] > top:  # the last row of the page before, run over
+                self._details_run_over(last, columns.cells((top, bands[0][0]))["details"])
             for (item, match), band in zip(rows, bands):
                 self._commitment_row(item, match, columns.cells(band))
+                last = (item, columns.cells(band)["details"])
+
+    def _details_run_over(self, last: tuple[Commitment, Zone], more: Zone) -> None:
+        """A row broken by a page break: its details go on at the top of the next page's table."""
+        item, zone = last
+        words = [(p, w) for p, w in self._answer_words([more], excluded=set(), free_text=True)
+                 if id(w) not in self.labels]
+        if words:
+            field = self.form.field(item.details_key)
+            self._set(field, self._answer_words([zone], excluded=set(), free_text=True) + words, zones=[zone, more])
 
     def _commitment_row(self, item: Commitment, label: Match, cells: dict[str, Zone]) -> None:
         done, details = self.form.field(item.done_key), self.form.field(item.details_key)
@@ -950,7 +986,8 @@ class FieldReader:
             excluded = {id(w) for w in label.page.words_in((0, typed.top, typed.x1 + 0.5, typed.bottom))}
             if share_row(typed, label.words[-1]):  # on the label's line (else in the block below it)
                 zones = [Zone(label.page, (typed.x1 + 0.5, typed.top - PAD, label.page.width, typed.bottom + PAD))]
-        zones += block_between(heading or label, following)
+        left = _group_start(label) - (label.words[-1].bottom - label.words[-1].top)  # the list's column
+        zones += [Zone(z.page, (max(z.bbox[0], left), *z.bbox[1:])) for z in block_between(heading or label, following)]
         written = self._answer_words(zones, excluded=excluded, free_text=True)
         self.ledger.claim([w for _, w in written])  # brackets taken off below make new words
         if heading is None and typed is not None:  # details typed on the answer's line run on its paragraph only
@@ -1030,6 +1067,39 @@ def _own_cell(span: tuple[float, float], label: Match, others: list[Match], axis
     low, high = (cell.x0, cell.x1) if axis == 0 else (cell.top, cell.bottom)
     centres = [(m.bbox[axis] + m.bbox[axis + 2]) / 2 for m in others if m is not label]
     return span if any(low < c < high for c in centres) else (low, high)
+
+
+def _left_to_right(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
+    """One line's band: its words left to right (a neighbouring panel's line may stand a little higher).
+    A scan's zone is read as OCR gives it (its band may hold a wrapped answer's two lines)."""
+    if any(w.source == SOURCE_OCR for _, w in words):
+        return words
+    return sorted(words, key=lambda item: item[1].x0)
+
+
+def _first_group(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
+    """An answer on its label's line ends at the first gap wider than a few spaces: what stands
+    beyond is a neighbouring panel or column (left to its own field, or to the ledger). Not on
+    scans, where OCR's gaps between words are no measure."""
+    if any(w.source == SOURCE_OCR for _, w in words):
+        return words
+    for index in range(1, len(words)):
+        (_, previous), (_, word) = words[index - 1], words[index]
+        if word.x0 - previous.x1 > (previous.bottom - previous.top) * GROUP_GAP:
+            return words[:index]
+    return words
+
+
+def _inside_brackets(match: Match) -> bool:
+    """Whether the label was found inside a bracket it opens ("(note / 100)")."""
+    text = " ".join(w.text for w in match.words)
+    return text.count("(") > text.count(")")
+
+
+def _past_bracket(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
+    """The words after the bracket the label left open is closed ("/ 100)  86" gives "86")."""
+    closing = next((i for i, (_, w) in enumerate(words[:HINT_WORDS]) if w.text.endswith(")")), None)
+    return _without_label_tail(words[closing + 1:]) if closing is not None else words
 
 
 def _on_several_lines(words: list[Word]) -> bool:
@@ -1118,8 +1188,12 @@ def _speck(word: Word) -> bool:
 def _starts_line(match: Match) -> bool:
     """A commitment's label begins its line (a tick typed in front of it, the remains of a
     tick read as a speck, or a list's marker or number aside: "- ", "•", "3.", "b)")."""
-    before = match.line.words[:match.first]
-    return all(w.text in TICK_GLYPHS or _speck(w) or (LIST_MARKER.match(w.text) and i == 0)
+    words = match.line.words
+    start = match.first  # where the match's text group starts: its line's start, or a column's after a wide gap
+    while start > 0 and words[start].x0 - words[start - 1].x1 <= (words[start].bottom - words[start].top) * GROUP_GAP:
+        start -= 1
+    before = words[start:match.first]
+    return all(w.text in TICK_GLYPHS or _speck(w) or (LIST_MARKER.match(w.text) and i < 2)
                for i, w in enumerate(before))
 
 

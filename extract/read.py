@@ -181,10 +181,17 @@ def questionnaire_pages(pages: Sequence[Page], form: Form, index: LabelIndex | N
         kept |= neighbours
         grown = bool(neighbours)
     first, last = min(kept), max(kept)
+    seen = {m.anchor for m in index.find(_commitment_labels(form)) if first <= m.page.number <= last}
     ending = {m.page.number for m in index.find(list(form.commitments_end) + list(form.commitment_details_anchors))}
+    ending |= {m.page.number for m in index.find(_commitment_labels(form)) if m.anchor not in seen}
     if last + 1 in ending and not any(m.page.number <= last for m in index.find(list(form.commitments_end))):
         last += 1  # the list of commitments runs over onto a page of its own
     return [p for p in pages if first <= p.number <= last]
+
+
+def _commitment_labels(form: Form) -> list[str]:
+    """The commitments' labels (the list may run over onto a page that shows only its last ones)."""
+    return [c.anchors[0] for c in form.commitments]
 
 
 def _method(pages: Sequence[Page]) -> str:

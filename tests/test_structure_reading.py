@@ -467,3 +467,61 @@ def test_boxes_typed_with_square_brackets_are_boxes():
     words = _line("Oui [X] Non [ ] Autre [", 40, 100) + _line("]", 200, 100)
     boxes = assemble([], typed_boxes(words), [], [])
     assert [m.checked for m in sorted(boxes, key=lambda m: m.x0)] == [True, False]
+
+
+def test_an_answer_ends_where_a_neighbouring_panel_starts_on_its_line():
+    words = _line("Raison sociale : SAS Enrobés Denain", 40, 100) + _line("Genre – Président(e) : FEMME", 300, 99)
+    words += _line("Cadres – Femmes : 179", 40, 114) + _line("Index de l'égalité professionnelle (note / 100) : 99", 300, 111)
+    readings = _read(_page(words))
+    assert readings["structure_name"].value == "SAS Enrobés Denain"
+    assert readings["officers.president"].value == "woman"
+    assert readings["staff.managers.women"].value == 179
+    assert readings["equality_index.score"].value == 99
+
+
+def test_a_label_ending_in_its_bracketed_hint_has_its_answer_after_the_bracket():
+    words = _line("Index de l'égalité professionnelle (note / 100)", 40, 100) + _line("86", 330, 100)
+    assert _read(_page(words))["equality_index.score"].value == 86
+
+
+def test_a_numbered_section_title_heads_the_policy_and_a_question_table_holds_it_in_its_cell():
+    words = _line("2 – Politique interne en matière d'égalité professionnelle", 40, 100)
+    words += _line("Jurys mixtes.", 40, 115) + _line("Index de l'égalité professionnelle – Note : 91/100", 40, 140)
+    assert _read(_page(words))["policy.text"].value == "Jurys mixtes."
+    xs, ys = [40, 250, 560], [100, 140, 160]
+    words = _line("Politique interne en matière d'égalité", 45, 104) + _line("professionnelle", 45, 116)
+    words += _line("Grille salariale identique.", 255, 104)
+    words += _line("Index de l'égalité professionnelle", 45, 144) + _line("91", 255, 144)
+    assert _read(_page(words, rules=_grid(xs, ys)))["policy.text"].value == "Grille salariale identique."
+
+
+def test_a_commitments_row_broken_by_a_page_break_keeps_its_details():
+    xs = [40, 250, 300, 350, 560]
+    first = _line("Engagements spécifiques de la structure", 40, 60)
+    first += _line("Engagement", 45, 84) + _line("Oui", 260, 84) + _line("Non", 310, 84) + _line("Si oui, détailler", 355, 84)
+    first += _line("Détention d'un label égalité", 45, 104) + _line("X", 270, 104) + _line("Label Diversité (renouvelé", 355, 104)
+    page1 = _page(first, rules=_grid(xs, [80, 100, 120]))
+    second = _line("en 2025)", 355, 42) + _line("Autres", 45, 64) + _line("X", 320, 64)
+    page2 = Page(number=2, width=595, height=842, words=second, rules=_grid(xs, [40, 60, 80]))
+    readings = read_fields([page1, page2], FORM)
+    assert readings["commitments.label.details"].value == "Label Diversité (renouvelé en 2025)"
+    assert readings["commitments.other.done"].value is False
+
+
+def test_the_last_commitment_of_a_list_in_a_right_panel_keeps_to_its_column():
+    words = _line("Engagements spécifiques de la structure", 330, 80)
+    words += _line("Négociation d'accords : OUI – accord 2024", 330, 100)
+    words += _line("Autres : NON", 330, 114)
+    words += _line("Total – Hommes : 12", 40, 128) + _line("Total général : 20", 40, 142)  # the left panel goes on
+    readings = _read(_page(words))
+    assert readings["commitments.other.done"].value is False
+    assert readings["commitments.other.details"].value is None
+
+
+def test_the_questionnaires_last_page_showing_only_its_last_commitments_is_kept():
+    from extract.read import questionnaire_pages
+    first = _line("Renseignements relatifs à la politique égalité de la structure", 40, 60)
+    first += _line("Engagements spécifiques de la structure", 40, 100) + _line("- Négociation d'accords : oui", 40, 120)
+    second = _line("- Evènements / communication : non", 40, 60) + _line("- Autres : non", 40, 80)
+    pages = [_page(first), Page(number=2, width=595, height=842, words=second)]
+    assert [p.number for p in questionnaire_pages(pages, FORM)] == [1, 2]
