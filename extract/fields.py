@@ -318,7 +318,8 @@ class FieldReader:
         top = max(w.bottom for w in match.words)
         box = self._box_below(match, top, height)
         if box is not None:
-            return box, self._answer_words([box], excluded=unit, numeric=numeric)
+            words = self._answer_words([box], excluded=unit, numeric=numeric)
+            return None if any(id(w) in self.labels for _, w in words) else (box, words)  # a printed title's frame
         for _ in range(BELOW_LINES):
             below = line_below_at(match.page, top, height, _group_start(match), right)
             found = [w for w in below.page.words_in(below.bbox) if id(w) not in unit]

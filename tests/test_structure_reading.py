@@ -525,3 +525,11 @@ def test_the_questionnaires_last_page_showing_only_its_last_commitments_is_kept(
     second = _line("- Evènements / communication : non", 40, 60) + _line("- Autres : non", 40, 80)
     pages = [_page(first), Page(number=2, width=595, height=842, words=second)]
     assert [p.number for p in questionnaire_pages(pages, FORM)] == [1, 2]
+
+
+def test_a_printed_title_framed_under_a_blank_answer_is_no_answer():
+    words = _line("Part des femmes parmi les bénévoles :", 40, 100) + _line("%", 300, 100)
+    words += _line("2_Politique interne en matière d'égalité professionnelle", 45, 124)
+    frame = [Rule(40, 118, 560, 118), Rule(40, 140, 560, 140), Rule(40, 118, 40, 140), Rule(560, 118, 560, 140)]
+    reading = _read(_page(words, rules=frame))["volunteers.women_pct"]
+    assert (reading.value, reading.raw) == (None, None)
