@@ -214,7 +214,7 @@ class FieldReader:
     def _label_fragment(self, raw: str | None) -> str | None:
         """A value that is a piece of a printed label (a wrapped label's last line) is a doubt."""
         folded = fold(raw or "")
-        if len(folded) < 6 or not any(folded in fold(a) for a in self._printed_texts):
+        if len(folded) < 6 or not any(folded in printed for printed in self._printed_folded):
             return None
         return f"« {raw} » ressemble à un morceau de libellé imprimé : valeur à vérifier."
 
@@ -223,11 +223,11 @@ class FieldReader:
         return _rival_phrases(self.form)
 
     @cached_property
-    def _printed_texts(self) -> list[str]:
+    def _printed_folded(self) -> list[str]:
         texts = [a for f in self.form.fields for a in f.anchors]
         texts += [a for c in self.form.commitments for a in c.anchors]
         texts += [t for t in self.form.document.values() if isinstance(t, str)]
-        return texts
+        return [fold(text) for text in texts]
 
     def _place(self, reading: Reading, zones: Sequence[Zone], marks: Sequence[Mark] = ()) -> None:
         """Where the answer stands, read or not, for the review sheet's picture and outline: the

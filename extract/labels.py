@@ -55,11 +55,11 @@ class Line:
     first_at: dict[int, int] = field(default_factory=dict, compare=False)  # offset -> word starting there
     last_at: dict[int, int] = field(default_factory=dict, compare=False)  # offset -> word ending there
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(w.top for w in self.words)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
 
@@ -74,7 +74,7 @@ class Match:
     anchor: str
     score: float = 100.0
 
-    @property
+    @cached_property
     def words(self) -> tuple[Word, ...]:
         return self.line.words[self.first:self.last + 1]
 
@@ -82,11 +82,11 @@ class Match:
     def page(self) -> Page:
         return self.line.page
 
-    @property
+    @cached_property
     def start(self) -> Position:
         return Position(self.line.page.number, self.line.rows[self.first], self.line.words[self.first].x0)
 
-    @property
+    @cached_property
     def end(self) -> Position:
         return Position(self.line.page.number, self.line.rows[self.last], self.line.words[self.last].x0)
 
@@ -95,13 +95,13 @@ class Match:
         """Whether the match spans a line break (a wrapped label)."""
         return self.line.rows[self.first] != self.line.rows[self.last]
 
-    @property
+    @cached_property
     def bbox(self) -> BBox:
         words = self.words
         return (min(w.x0 for w in words), min(w.top for w in words),
                 max(w.x1 for w in words), max(w.bottom for w in words))
 
-    @property
+    @cached_property
     def length(self) -> int:
         return self.line.ends[self.last] - self.line.starts[self.first]
 
@@ -171,15 +171,19 @@ def _stacks(upper: list[Word], lower: list[Word]) -> bool:
     return -height * 0.5 < gap < height * STACK_GAP and overlap > 0
 
 
+def label_lines(page: Page) -> list[Line]:
+    """The page's lines of printed text (text layer or OCR), then its wrapped labels."""
+    lines = group_lines([w for w in page.words if w.source in LABEL_SOURCES])
+    return [make_line(page, index, words) for index, words in enumerate(lines)] + stacked_lines(page, lines)
+
+
 class LabelIndex:
     """The label lines of a document's pages, searchable by anchor."""
 
     def __init__(self, pages: Iterable[Page]) -> None:
         self.lines: list[Line] = []  # physical lines, then wrapped labels
         for page in pages:
-            lines = group_lines([w for w in page.words if w.source in LABEL_SOURCES])
-            self.lines.extend(make_line(page, index, words) for index, words in enumerate(lines))
-            self.lines.extend(stacked_lines(page, lines))
+            self.lines.extend(page.derived("label_lines", label_lines))
         # All exact (non-OCR) lines joined, so an anchor is searched once per document.
         self._exact_lines = [line for line in self.lines if not _is_ocr(line)]
         self._fuzzy_lines = [line for line in self.lines if _is_ocr(line)]
@@ -258,9 +262,11 @@ def _key(position: Position) -> tuple[int, int, float]:
 def _best_per_span(matches: list[Match]) -> list[Match]:
     """Keep the longest match where several anchors cover the same words."""
     kept: list[Match] = []
+    taken: set[int] = set()  # the words of the matches kept
     for match in sorted(matches, key=lambda m: (-m.length, -m.score, m.first)):  # its own line's start first
-        if not any(k.word_ids & match.word_ids for k in kept):
+        if taken.isdisjoint(match.word_ids):
             kept.append(match)
+            taken |= match.word_ids
     return sorted(kept, key=lambda m: (_key(m.start), -m.length))
 
 

@@ -17,6 +17,7 @@ from extract.tokens import Word
 # Glyphs that draw a box: empty, or already ticked.
 EMPTY_BOX_GLYPHS = frozenset("☐□❏❐❑❒▢")
 TICKED_BOX_GLYPHS = frozenset("☑☒⊠■▣")
+_BOX_GLYPHS = EMPTY_BOX_GLYPHS | TICKED_BOX_GLYPHS
 # Glyphs that tick a box when they sit inside one.
 TICK_GLYPHS = frozenset("✓✔✗✘×xX✕✖")
 # PDFium gives every ZapfDingbats glyph as U+25A0, whatever its shape (✔, ❏, ■...):
@@ -33,8 +34,11 @@ SYMBOL_GLYPHS = {
 }
 _SYMBOL_CODES = frozenset(code for codes in SYMBOL_GLYPHS.values() for code in codes) | {0x25A0}
 _PRIVATE_SYMBOLS = range(0xF020, 0xF100)
+_SYMBOL_CHARS = frozenset(chr(code) for code in _SYMBOL_CODES if code not in _PRIVATE_SYMBOLS) | frozenset(
+    chr(0xF000 + code) for code in _SYMBOL_CODES if 0xF000 + code in _PRIVATE_SYMBOLS)  # whose _code is one
 LEADER_RUN = re.compile(r"[._…]{4,}")  # a tab leader or dotted answer line, never part of a word
 _SPACES = frozenset(" \t\r\n\u00a0\u202f\u2009\u2007\ufffe\x00")
+_SPACE = (" ", 0.0, 0.0, 0.0, 0.0)
 
 
 def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, float, float, float, float]]:
@@ -43,18 +47,20 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, f
     count = raw.FPDFText_CountChars(handle)
     text = textpage.get_text_range(0, count) if count > 0 else ""
     rect = raw.FS_RECTF()
+    char_box = raw.FPDFText_GetLooseCharBox  # called for every character: looked up once
     chars = []
+    append = chars.append
     families: dict[int | None, str] = {}
     for index, char in enumerate(text[:count]):
         if char in _SPACES:
-            chars.append((" ", 0.0, 0.0, 0.0, 0.0))
+            append(_SPACE)
             continue
-        if _code(char) in _SYMBOL_CODES:
+        if char in _SYMBOL_CHARS:
             char = _symbol(handle, index, char, families)
         # Loose boxes span the font's ascent to descent: every character of a
         # line gets the same band, so an apostrophe or a comma stays in its word.
-        raw.FPDFText_GetLooseCharBox(handle, index, rect)
-        chars.append((char, rect.left, height - rect.top, rect.right, height - rect.bottom))
+        char_box(handle, index, rect)
+        append((char, rect.left, height - rect.top, rect.right, height - rect.bottom))
     return chars
 
 
@@ -68,7 +74,7 @@ def _symbol(handle, index: int, char: str, families: dict[int | None, str]) -> s
 
     The font is looked up once per text object (``families`` caches it).
     """
-    key = ctypes.cast(raw.FPDFText_GetTextObject(handle, index), ctypes.c_void_p).value
+    key = ctypes.c_void_p.from_buffer(raw.FPDFText_GetTextObject(handle, index)).value  # (ctypes.cast is slow)
     family = families.get(key)
     if family is None:
         family = families[key] = _symbol_family(handle, index)
@@ -107,16 +113,18 @@ def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[lis
     and a printed leader ("57,1..........%") stands apart from what is typed beside it."""
     words: list[list[tuple]] = []
     current: list[tuple] = []
+    previous = None
     for char in chars:
         if char[0] == " ":
             if current:
                 words.append(current)
                 current = []
             continue
-        if current and _breaks(current[-1], char):
+        if current and _breaks(previous, char):
             words.append(current)
             current = []
         current.append(char)
+        previous = char
     if current:
         words.append(current)
     return [part for word in _join_letter_spaced(words) for part in _apart_from_leaders(word)]
@@ -169,6 +177,8 @@ def _same_line(previous: tuple, char: tuple) -> bool:
 
 
 def _apart_from_leaders(word: list[tuple]) -> list[list[tuple]]:
+    if len(word) < 4:  # shorter than any leader
+        return [word]
     text = "".join(c[0] for c in word)
     parts, start = [], 0
     for leader in LEADER_RUN.finditer(text):
@@ -206,9 +216,11 @@ def _breaks(previous: tuple, char: tuple) -> bool:
     (punctuation's narrow boxes in a monospace font, say) never split words.
     """
     size = max(previous[4] - previous[2], char[4] - char[2], 1.0)
+    if not abs((previous[2] + previous[4]) / 2 - (char[2] + char[4]) / 2) < size * 0.6:  # as _same_line
+        return True
     gap = char[1] - previous[3]
     ligature = abs(char[1] - previous[1]) < 0.1 and abs(char[3] - previous[3]) < 0.1  # "ffi" shares one box
-    return not _same_line(previous, char) or gap > size * 2.5 or (gap < -size and not ligature)
+    return gap > size * 2.5 or (gap < -size and not ligature)
 
 
 def text_tokens(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Word], list[Word]]:
@@ -222,14 +234,14 @@ def text_tokens(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Word]
     for group in split_words(page_chars(textpage, height)):
         kept = []
         for char in group:
-            if char[0] in EMPTY_BOX_GLYPHS or char[0] in TICKED_BOX_GLYPHS:
+            if char[0] in _BOX_GLYPHS:
                 glyphs.append(Word(char[0], *char[1:]))
             else:
                 kept.append(char)
         if not kept:
             continue
-        word = Word(_with_thin_spaces(kept), min(c[1] for c in kept), min(c[2] for c in kept),
-                    max(c[3] for c in kept), max(c[4] for c in kept))
+        _, x0s, tops, x1s, bottoms = zip(*kept)
+        word = Word(_with_thin_spaces(kept), min(x0s), min(tops), max(x1s), max(bottoms))
         if word.text in TICK_GLYPHS or word.text == DINGBAT:
             glyphs.append(word)
         if word.text != DINGBAT:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 from questionnaire.record import SOURCE_TEXT, BBox
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from extract.cells import Cell, Table
 
 LINE_SHARE = 0.75  # a word lying this much within a line's height belongs to it
+T = TypeVar("T")
 
 class Boxed:
     """Geometry shared by words, marks, rules and cells (all have x0, top, x1, bottom)."""
@@ -147,13 +148,17 @@ class Page:
 
     def _near(self, bbox: BBox) -> list[Word]:
         """Words whose middle lies within the zone's band, found by bisection on a sorted index."""
-        index = self.__dict__.get("_by_middle")
-        if index is None or index[2] != len(self.words):
-            ordered = sorted(self.words, key=lambda w: w.middle)
-            index = ([w.middle for w in ordered], ordered, len(self.words))
-            self.__dict__["_by_middle"] = index
-        middles, ordered, _ = index
+        middles, ordered = self.derived("by_middle", _by_middle)
         return ordered[bisect_left(middles, bbox[1]):bisect_right(middles, bbox[3])]
+
+    def derived(self, name: str, build: Callable[[Page], T]) -> T:
+        """``build(self)``, computed once and kept with the page (computed again when
+        words were added since): what several readers derive from the same words."""
+        cache = self.__dict__.setdefault("_derived", {})
+        kept = cache.get(name)
+        if kept is None or kept[0] != len(self.words):
+            kept = cache[name] = (len(self.words), build(self))
+        return kept[1]
 
     def marks_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[Mark]:
         return [m for m in self.marks if overlap_ratio(m.bbox, bbox) >= min_overlap]
@@ -168,6 +173,11 @@ class Page:
     def cells(self) -> list[Cell]:
         """Every cell of every table, table by table, row by row."""
         return [cell for table in self.tables for cell in table.cells]
+
+
+def _by_middle(page: Page) -> tuple[list[float], list[Word]]:
+    ordered = sorted(page.words, key=lambda w: w.middle)
+    return [w.middle for w in ordered], ordered
 
 
 def share_row(a: Boxed, b: Boxed, share: float = 0.5) -> bool:
@@ -209,22 +219,20 @@ def group_lines(words: Iterable[Word], line_tolerance: float = 3.0) -> list[list
     A word joins the line above when their middles are close, or when it
     lies mostly within the line's height (a speck or an accent read as a
     word of its own must not pull the line's middle away from its words).
+    The line's sum of middles, top and bottom are kept as it grows (this is
+    called for every zone read: it must stay linear).
     """
     lines: list[list[Word]] = []
+    total = top = bottom = 0.0
     for word in sorted(words, key=lambda w: (w.middle, w.x0)):
-        if lines and (abs(_line_middle(lines[-1]) - word.middle) <= max(
-                line_tolerance, (word.bottom - word.top) * 0.4) or _within(word, lines[-1])):
+        middle = word.middle
+        height = word.bottom - word.top
+        if lines and (abs(total / len(lines[-1]) - middle) <= max(line_tolerance, height * 0.4) or (
+                height > 0 and min(bottom, word.bottom) - max(top, word.top) >= LINE_SHARE * height)):
             lines[-1].append(word)
+            total += middle
+            top, bottom = min(top, word.top), max(bottom, word.bottom)
         else:
             lines.append([word])
+            total, top, bottom = middle, word.top, word.bottom
     return [sorted(line, key=lambda w: w.x0) for line in lines]
-
-
-def _within(word: Word, line: list[Word]) -> bool:
-    top, bottom = min(w.top for w in line), max(w.bottom for w in line)
-    height = word.bottom - word.top
-    return height > 0 and min(bottom, word.bottom) - max(top, word.top) >= LINE_SHARE * height
-
-
-def _line_middle(line: list[Word]) -> float:
-    return sum(w.middle for w in line) / len(line)
