@@ -47,16 +47,27 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, f
     count = raw.FPDFText_CountChars(handle)
     text = textpage.get_text_range(0, count) if count > 0 else ""
     rect = raw.FS_RECTF()
-    char_box = raw.FPDFText_GetLooseCharBox  # called for every character: looked up once
+    char_box, text_object = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetTextObject  # looked up once
     chars = []
     append = chars.append
-    families: dict[int | None, str] = {}
+    families: dict[int | None, str] = {}  # by text object
+    fonts: dict[int, str] = {}  # by font
     for index, char in enumerate(text[:count]):
         if char in _SPACES:
             append(_SPACE)
             continue
-        if char in _SYMBOL_CHARS:
-            char = _symbol(handle, index, char, families)
+        if char in _SYMBOL_CHARS:  # a letter or figure that a symbol font draws as a box or a tick
+            obj = text_object(handle, index)
+            key = _address(obj)
+            family = families.get(key)
+            if family is None:  # the font is looked up once per text object, named once per font
+                font = _address(raw.FPDFTextObj_GetFont(obj)) if key else None
+                family = fonts[font] if font in fonts else _symbol_family(handle, index)
+                families[key] = family
+                if font:
+                    fonts[font] = family
+            if family:
+                char = _symbol(char, family)
         # Loose boxes span the font's ascent to descent: every character of a
         # line gets the same band, so an apostrophe or a comma stays in its word.
         char_box(handle, index, rect)
@@ -64,23 +75,21 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, f
     return chars
 
 
+def _address(pointer) -> int | None:
+    """A PDFium handle's address (None for a null one), to know it again (ctypes.cast is slow)."""
+    return ctypes.c_void_p.from_buffer(pointer).value
+
+
 def _code(char: str) -> int:
     """The symbol font's code of a character (a private-use character gives its code back)."""
     return ord(char) - 0xF000 if ord(char) in _PRIVATE_SYMBOLS else ord(char)
 
 
-def _symbol(handle, index: int, char: str, families: dict[int | None, str]) -> str:
-    """The box or tick a symbol font's character draws; other characters as they are.
-
-    The font is looked up once per text object (``families`` caches it).
-    """
-    key = ctypes.c_void_p.from_buffer(raw.FPDFText_GetTextObject(handle, index)).value  # (ctypes.cast is slow)
-    family = families.get(key)
-    if family is None:
-        family = families[key] = _symbol_family(handle, index)
+def _symbol(char: str, family: str) -> str:
+    """The box or tick a character of a symbol font's ``family`` draws; other characters as they are."""
     if char == "\u25a0":
         return DINGBAT if family == "zapfdingbats" else char
-    return SYMBOL_GLYPHS.get(family, {}).get(_code(char), char)
+    return SYMBOL_GLYPHS[family].get(_code(char), char)
 
 
 def _symbol_family(handle, index: int) -> str:
@@ -110,7 +119,14 @@ WORD_GAP_SHARE = 1.5  # in letter-spaced text, a gap this much wider than the sp
 
 def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[list[tuple]]:
     """Group characters into words: a space, a line change or a wide gap ends a word,
-    and a printed leader ("57,1..........%") stands apart from what is typed beside it."""
+    and a printed leader ("57,1..........%") stands apart from what is typed beside it.
+
+    PDFium inserts a space wherever the text shows one, so ordinary gaps
+    (punctuation's narrow boxes in a monospace font, say) never split words:
+    only a gap so wide no font would leave it inside a word does. The test
+    runs for every character of the page, so it is written out in the loop
+    (``size`` is ``max(height, next height, 1.0)``, as in :func:`_same_line`).
+    """
     words: list[list[tuple]] = []
     current: list[tuple] = []
     previous = None
@@ -120,9 +136,19 @@ def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[lis
                 words.append(current)
                 current = []
             continue
-        if current and _breaks(previous, char):
-            words.append(current)
-            current = []
+        if current:
+            _, x0, top, x1, bottom = previous
+            _, next_x0, next_top, next_x1, next_bottom = char
+            height, next_height = bottom - top, next_bottom - next_top
+            size = next_height if next_height > height else height
+            size = 1.0 if 1.0 > size else size
+            gap = next_x0 - x1
+            if (not abs((top + bottom) / 2 - (next_top + next_bottom) / 2) < size * 0.6  # another line
+                    or gap > size * 2.5  # a wide gap
+                    or (gap < -size  # going back, unless a ligature's letters ("ffi") share one box
+                        and not (abs(next_x0 - x0) < 0.1 and abs(next_x1 - x1) < 0.1))):
+                words.append(current)
+                current = []
         current.append(char)
         previous = char
     if current:
@@ -209,20 +235,6 @@ def _with_thin_spaces(chars: list[tuple]) -> str:
     return text
 
 
-def _breaks(previous: tuple, char: tuple) -> bool:
-    """A line change, or a gap so wide no font would leave it inside a word.
-
-    PDFium inserts a space wherever the text shows one, so ordinary gaps
-    (punctuation's narrow boxes in a monospace font, say) never split words.
-    """
-    size = max(previous[4] - previous[2], char[4] - char[2], 1.0)
-    if not abs((previous[2] + previous[4]) / 2 - (char[2] + char[4]) / 2) < size * 0.6:  # as _same_line
-        return True
-    gap = char[1] - previous[3]
-    ligature = abs(char[1] - previous[1]) < 0.1 and abs(char[3] - previous[3]) < 0.1  # "ffi" shares one box
-    return gap > size * 2.5 or (gap < -size and not ligature)
-
-
 def text_tokens(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Word], list[Word]]:
     """Words of the page, and its box and tick glyphs (as one-character words).
 
@@ -231,16 +243,14 @@ def text_tokens(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Word]
     becomes a tick only if it sits inside a box.
     """
     words, glyphs = [], []
-    for group in split_words(page_chars(textpage, height)):
-        kept = []
-        for char in group:
-            if char[0] in _BOX_GLYPHS:
-                glyphs.append(Word(char[0], *char[1:]))
-            else:
-                kept.append(char)
-        if not kept:
-            continue
-        _, x0s, tops, x1s, bottoms = zip(*kept)
+    for kept in split_words(page_chars(textpage, height)):
+        letters, x0s, tops, x1s, bottoms = zip(*kept)
+        if not _BOX_GLYPHS.isdisjoint(letters):
+            glyphs += [Word(*char) for char in kept if char[0] in _BOX_GLYPHS]
+            kept = [char for char in kept if char[0] not in _BOX_GLYPHS]
+            if not kept:
+                continue
+            _, x0s, tops, x1s, bottoms = zip(*kept)
         word = Word(_with_thin_spaces(kept), min(x0s), min(tops), max(x1s), max(bottoms))
         if word.text in TICK_GLYPHS or word.text == DINGBAT:
             glyphs.append(word)
