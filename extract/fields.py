@@ -101,7 +101,9 @@ class FieldReader:
                 reading.doubt = (f"Texte non attribué sur la ligne du libellé (« {text[:60]} ») : "
                                  "valeur à vérifier.")
                 page = self.ledger.lines[key].page
-                if reading.page in (None, page.number):  # the picture shows the words left over too
+                if not self.form.field(key).table and reading.page in (None, page.number):
+                    # the picture shows the words left over too (a table cell keeps its cell: its row,
+                    # shown whole, would wrap into many strips; the reason names the words)
                     self._show(reading, page, [w.bbox for w in words] + ([reading.zone] if reading.zone else []))
 
     def _label_words(self) -> set[int]:
