@@ -357,11 +357,21 @@ def test_template_command_writes_the_four_files(tmp_path) -> None:
     result = CliRunner().invoke(main, ["template", "--output", str(tmp_path / "modeles")])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "modeles").iterdir())
-    assert names == ["clause-installations-sanitaires.docx", "questionnaire-egalite-remplissable.pdf",
-                     "questionnaire-egalite.docx", "questionnaire-egalite.pdf"]
-    fillable = (tmp_path / "modeles" / "questionnaire-egalite-remplissable.pdf").read_bytes()
+    assert names == ["clause-installations-sanitaires.docx", "questionnaire-egalite-2024-remplissable.pdf",
+                     "questionnaire-egalite-2024.docx", "questionnaire-egalite-2024.pdf"]
+    fillable = (tmp_path / "modeles" / "questionnaire-egalite-2024-remplissable.pdf").read_bytes()
     assert sorted(terminal_fields(fillable)) == sorted(FORM.keys)
-    assert (tmp_path / "modeles" / "questionnaire-egalite.pdf").read_bytes() == rendered("modele")[0]
+    assert (tmp_path / "modeles" / "questionnaire-egalite-2024.pdf").read_bytes() == rendered("modele")[0]
+
+
+def test_two_versions_templates_share_a_folder(tmp_path) -> None:
+    for form_id in ("egalite-2024", "egalite-2027"):
+        result = CliRunner().invoke(main, ["template", "--form", form_id, "--output", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"questionnaire-egalite-2024.pdf", "questionnaire-egalite-2027.pdf",
+            "questionnaire-egalite-2027-remplissable.pdf", "questionnaire-egalite-2027.docx"} <= names
+    assert len(names) == 7  # three files per version and the one clause
 
 
 def test_values_helvetica_cannot_show_ask_viewers_to_redraw() -> None:
