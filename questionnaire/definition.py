@@ -367,10 +367,42 @@ def load_path(path: Path) -> Form:
         where = f"{path.name}, ligne {line.group(1)}" if line else path.name
         raise FormDefinitionError(f"Définition du formulaire invalide ({where}) : ce n'est pas du TOML "
                                   f"valide. Corrigez le fichier {path} puis relancez.") from error
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    if "extends" in data:
+        data, digest = _extended(data, text, path, digest)
     check(data, text, path, TYPES)
     try:
-        return replace(parse(data), digest=hashlib.sha256(text.encode()).hexdigest())
+        return replace(parse(data), digest=digest)
     except (KeyError, TypeError) as error:
         raise FormDefinitionError(f"Définition du formulaire invalide ({path.name}) : l'entrée {error} "
                                   f"manque ou n'a pas la bonne forme. Corrigez le fichier {path} puis "
                                   "relancez.") from error
+
+
+def _extended(changes: dict, text: str, path: Path, digest: str) -> tuple[dict, str]:
+    """The data of a version written as changes to another (:mod:`questionnaire.extends`), and a
+    digest of both files: a change to the shared questions re-reads this version's files too."""
+    from questionnaire.extends import LISTS, REMOVABLE, apply
+    from questionnaire.schema import mistake
+
+    changes = dict(changes)
+    base_id = changes.pop("extends")
+    base_path = path.parent / f"{base_id}.toml"
+    if not isinstance(base_id, str) or base_id == path.stem or not base_path.is_file():
+        raise mistake(path, text, f"la version « {base_id} » qu'elle complète (extends) n'existe pas", "extends")
+    base_data = tomllib.loads(base_path.read_text(encoding="utf-8"))
+    if "extends" in base_data:  # one step only: no chain, no cycle
+        raise mistake(path, text, f"la version « {base_id} » complète elle-même une autre version : une seule "
+                      "étape est permise", "extends")
+    base = load_path(base_path)  # checked on its own, with its own lines
+    for name, gone in changes.get("remove", {}).items():
+        if name not in REMOVABLE:
+            raise mistake(path, text, f"« {name} » ne peut pas être retiré (possibles : {', '.join(REMOVABLE)})",
+                          name)
+        known = {LISTS[name](item) for item in base_data.get(name, [])} if name in LISTS \
+            else set(base_data.get(name, {}))
+        missing = sorted(set(gone) - known)
+        if missing:
+            raise mistake(path, text, f"« {missing[0]} » retiré de {name} n'existe pas dans la version "
+                          f"« {base_id} »", missing[0])
+    return apply(base_data, changes), hashlib.sha256((base.digest + digest).encode()).hexdigest()

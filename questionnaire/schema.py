@@ -45,15 +45,20 @@ def line_of(text: str, *needles: str) -> int | None:
     return None
 
 
+def mistake(path: Path, text: str, message: str, *needles: str) -> FormDefinitionError:
+    """The error for a mistake in the definition ``path``, at the line where ``needles`` are written."""
+    line = line_of(text, *needles) or line_of(text, needles[-1]) if needles else None
+    where = f"{path.name}, ligne {line}" if line else path.name
+    return FormDefinitionError(f"Définition du formulaire invalide ({where}) : {message}. "
+                               f"Corrigez le fichier {path} puis relancez.")
+
+
 class _Checker:
     def __init__(self, data: dict[str, Any], text: str, path: Path) -> None:
         self.data, self.text, self.path = data, text, path
 
     def fail(self, message: str, *needles: str) -> None:
-        line = line_of(self.text, *needles) or line_of(self.text, needles[-1]) if needles else None
-        where = f"{self.path.name}, ligne {line}" if line else self.path.name
-        raise FormDefinitionError(f"Définition du formulaire invalide ({where}) : {message}. "
-                                  f"Corrigez le fichier {self.path} puis relancez.")
+        raise mistake(self.path, self.text, message, *needles)
 
     def known(self, entries: dict[str, Any], allowed: Iterable[str], what: str) -> None:
         for name in entries:
