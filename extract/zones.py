@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from extract.labels import MARGIN, Match
-from extract.tokens import BBox, Page, Word
+from extract.tokens import BBox, Page
 
 PAD = 2.5  # points around a text line, so a taller widget rectangle still falls inside
 BELOW_REACH = 2.2  # the line under a label starts within this many line heights of it
@@ -118,7 +118,3 @@ def spans(centres: Sequence[tuple[str, float]], first_edge: float | None = None,
             last_edge if last_edge is not None else centre + (centre - before) / 2 if before else centre + 20)
         result[name] = (low, high)
     return result
-
-
-def words_excluding(words: list[Word], excluded: set[int]) -> list[Word]:
-    return [w for w in words if id(w) not in excluded]

@@ -353,7 +353,18 @@ def in_order(first: str) -> list[Form]:
 
 def load_path(path: Path) -> Form:
     """The form defined in ``path``; :class:`FormDefinitionError` names the file and line of a mistake."""
-    from questionnaire.schema import check  # the schema asks the type registry, which needs this module
+    data, digest = _checked(path)
+    try:
+        return replace(parse(data), digest=digest)
+    except (KeyError, TypeError) as error:
+        raise FormDefinitionError(f"Définition du formulaire invalide ({path.name}) : l'entrée {error} "
+                                  f"manque ou n'a pas la bonne forme. Corrigez le fichier {path} puis "
+                                  "relancez.") from error
+
+
+def _checked(path: Path, extended_by: Path | None = None) -> tuple[dict, str]:
+    """The data of the definition ``path`` (with the version it extends applied), checked, and its digest."""
+    from questionnaire.schema import check, mistake  # the schema asks the type registry, which needs this module
     from questionnaire.types import TYPES
 
     try:
@@ -369,14 +380,12 @@ def load_path(path: Path) -> Form:
                                   f"valide. Corrigez le fichier {path} puis relancez.") from error
     digest = hashlib.sha256(text.encode()).hexdigest()
     if "extends" in data:
+        if extended_by is not None:  # one step only: no chain, no cycle
+            raise mistake(path, text, f"cette version est complétée par {extended_by.name} : elle ne peut "
+                          "pas en compléter une autre", "extends")
         data, digest = _extended(data, text, path, digest)
     check(data, text, path, TYPES)
-    try:
-        return replace(parse(data), digest=digest)
-    except (KeyError, TypeError) as error:
-        raise FormDefinitionError(f"Définition du formulaire invalide ({path.name}) : l'entrée {error} "
-                                  f"manque ou n'a pas la bonne forme. Corrigez le fichier {path} puis "
-                                  "relancez.") from error
+    return data, digest
 
 
 def _extended(changes: dict, text: str, path: Path, digest: str) -> tuple[dict, str]:
@@ -390,11 +399,7 @@ def _extended(changes: dict, text: str, path: Path, digest: str) -> tuple[dict, 
     base_path = path.parent / f"{base_id}.toml"
     if not isinstance(base_id, str) or base_id == path.stem or not base_path.is_file():
         raise mistake(path, text, f"la version « {base_id} » qu'elle complète (extends) n'existe pas", "extends")
-    base_data = tomllib.loads(base_path.read_text(encoding="utf-8"))
-    if "extends" in base_data:  # one step only: no chain, no cycle
-        raise mistake(path, text, f"la version « {base_id} » complète elle-même une autre version : une seule "
-                      "étape est permise", "extends")
-    base = load_path(base_path)  # checked on its own, with its own lines
+    base_data, base_digest = _checked(base_path, extended_by=path)  # checked on its own, with its own lines
     for name, gone in changes.get("remove", {}).items():
         if name not in REMOVABLE:
             raise mistake(path, text, f"« {name} » ne peut pas être retiré (possibles : {', '.join(REMOVABLE)})",
@@ -405,4 +410,4 @@ def _extended(changes: dict, text: str, path: Path, digest: str) -> tuple[dict, 
         if missing:
             raise mistake(path, text, f"« {missing[0]} » retiré de {name} n'existe pas dans la version "
                           f"« {base_id} »", missing[0])
-    return apply(base_data, changes), hashlib.sha256((base.digest + digest).encode()).hexdigest()
+    return apply(base_data, changes), hashlib.sha256((base_digest + digest).encode()).hexdigest()

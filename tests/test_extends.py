@@ -79,3 +79,10 @@ def test_a_wrong_change_names_the_file_and_its_line(forms: Path, old: str, new: 
     line = text[:text.index(old)].count("\n") + 1
     with pytest.raises(FormDefinitionError, match=f"egalite-2027.toml, ligne {line}\\).*{said}"):
         load_path(path)
+
+
+def test_a_version_extended_by_another_cannot_extend_a_third(forms: Path) -> None:
+    base = forms / "egalite-2024.toml"
+    base.write_text('extends = "egalite-2027"\n' + base.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(FormDefinitionError, match=r"egalite-2024.toml, ligne 1\).*complétée par egalite-2027"):
+        load_path(forms / "egalite-2027.toml")
