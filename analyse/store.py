@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from questionnaire.definition import Form
 from questionnaire.record import Record
 
 SCHEMA_VERSION = 1
+COMMIT_EVERY = 0.1  # seconds: the file versions saved meanwhile are committed together
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -91,6 +93,10 @@ class Store:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.form = form
         self.db = sqlite3.connect(path, timeout=30)
+        self._committed = time.monotonic()
+        # The records given by :meth:`cached`, as stored, by content hash, until :meth:`save` takes them:
+        # one seen again unchanged in the same place is not written again (only its last run moves).
+        self._as_stored: dict[str, tuple[int, str, str, dict[str, Any]]] = {}
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         # Commits are not flushed to disk one by one (a thousand files took seconds of fsync):
@@ -102,6 +108,8 @@ class Store:
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
+        """Commit the file versions saved since the last commit (a run stopped by Ctrl-C keeps them), then close."""
+        self.db.commit()
         self.db.close()
 
     def __enter__(self) -> "Store":
@@ -127,8 +135,17 @@ class Store:
     # -- file versions ----------------------------------------------------------
 
     def save(self, run_id: int, record: Record, extractor_version: str) -> None:
-        """Record one file version; the same content seen again only moves its last run."""
-        with self.db:
+        """Record one file version; the same content seen again only moves its last run.
+
+        Saves are committed together every :data:`COMMIT_EVERY` seconds, and on :meth:`close`
+        (a commit each cost more than writing the record); a run killed outright loses at most
+        the last fraction of a second of records, read again by the next run.
+        """
+        data = record.to_dict()
+        stored = self._as_stored.pop(record.sha256 or "", None)
+        if stored is not None and stored[1:] == (record.tender, record.file, data):
+            self.db.execute("UPDATE versions SET last_run = ? WHERE id = ?", (run_id, stored[0]))
+        else:
             self.db.execute(
                 """INSERT INTO versions (tender, file, sha256, first_run, last_run, extractor_version,
                                          status, record)
@@ -137,7 +154,10 @@ class Store:
                        last_run = excluded.last_run, extractor_version = excluded.extractor_version,
                        status = excluded.status, record = excluded.record""",
                 (record.tender, record.file, record.sha256 or "", run_id, run_id, extractor_version,
-                 record.status, json.dumps(record.to_dict(), ensure_ascii=False)))
+                 record.status, json.dumps(data, ensure_ascii=False)))
+        if time.monotonic() - self._committed >= COMMIT_EVERY:
+            self.db.commit()
+            self._committed = time.monotonic()
 
     def cached(self, sha256: str, extractor_version: str) -> Record | None:
         """A record already extracted from identical content, as extracted.
@@ -147,9 +167,13 @@ class Store:
         to a file, and :meth:`latest` applies them).
         """
         row = self.db.execute(
-            "SELECT record FROM versions WHERE sha256 = ? AND extractor_version = ? ORDER BY id DESC LIMIT 1",
-            (sha256, extractor_version)).fetchone()
-        return self._record(row) if row else None
+            """SELECT id, tender, file, record FROM versions WHERE sha256 = ? AND extractor_version = ?
+               ORDER BY id DESC LIMIT 1""", (sha256, extractor_version)).fetchone()
+        if row is None:
+            return None
+        data = json.loads(row["record"])
+        self._as_stored[sha256] = (row["id"], row["tender"], row["file"], data)
+        return self._from_dict(data)
 
     def latest_versions(self, tender: str | None = None) -> list[StoredVersion]:
         """The latest version of every file (all runs, of one tender when given), oldest received first,
@@ -211,7 +235,10 @@ class Store:
         return self.db.execute(query + " AND v.tender = ? ORDER BY r.started, v.file, v.id", (tender,))
 
     def _record(self, row: sqlite3.Row) -> Record:
-        record = Record.from_dict(json.loads(row["record"]))
+        return self._from_dict(json.loads(row["record"]))
+
+    def _from_dict(self, data: dict[str, Any]) -> Record:
+        record = Record.from_dict(data)
         record.form_id = record.form_id or self.form.id
         return record
 

@@ -10,9 +10,8 @@ from analyse.store import Store
 from tests.support_analyse import EXTRACTOR, fill_store, record, staff, tender_a
 
 
-def _versions(path: Path) -> list[tuple]:
-    with sqlite3.connect(path) as db:
-        return db.execute("SELECT tender, file, first_run, last_run FROM versions ORDER BY id").fetchall()
+def _versions(store: Store) -> list[tuple]:
+    return [tuple(row) for row in store.db.execute("SELECT tender, file, first_run, last_run FROM versions ORDER BY id")]
 
 
 def test_every_run_keeps_its_records_and_the_latest_covers_all_campaigns(tmp_path: Path) -> None:
@@ -38,12 +37,37 @@ def test_same_content_seen_again_is_one_row_and_a_new_content_a_new_version(tmp_
     store.save(first, record("T/a.pdf", "T", {"structure_name": "A", **staff((1, 1), (1, 1))}), EXTRACTOR)
     second = store.start_run(Path("inbox"), datetime(2024, 2, 1))
     store.save(second, record("T/a.pdf", "T", {"structure_name": "A", **staff((1, 1), (1, 1))}), EXTRACTOR)
-    assert _versions(path) == [("T", "T/a.pdf", first, second)]
+    assert _versions(store) == [("T", "T/a.pdf", first, second)]
     third = store.start_run(Path("inbox"), datetime(2024, 3, 1))
     store.save(third, record("T/a.pdf", "T", {"structure_name": "A bis"}, content="v2"), EXTRACTOR)
-    assert len(_versions(path)) == 2
+    assert len(_versions(store)) == 2
     assert [r.fields()["structure_name"] for r in store.latest()] == ["A bis"]
     assert store.latest_versions()[0].received == datetime(2024, 3, 1)
+
+
+def test_a_cached_record_saved_unchanged_is_not_written_again_and_a_changed_one_is(tmp_path: Path) -> None:
+    store = fill_store(tmp_path / "egalite.sqlite")
+    alpha = tender_a()[0]
+    # The stored text laid out otherwise: writing the record again would give it back compact.
+    store.db.execute("UPDATE versions SET record = json(record) || ' ' WHERE sha256 = ?", (alpha.sha256,))
+    run = store.start_run(Path("inbox"), datetime(2026, 1, 1))
+    store.save(run, store.cached(alpha.sha256, EXTRACTOR), EXTRACTOR)
+    [(text, last_run)] = store.db.execute("SELECT record, last_run FROM versions WHERE sha256 = ?", (alpha.sha256,))
+    assert text.endswith(" ") and last_run == run
+    changed = store.cached(alpha.sha256, EXTRACTOR)
+    changed.findings = []
+    store.save(run, changed, EXTRACTOR)
+    [(text,)] = store.db.execute("SELECT record FROM versions WHERE sha256 = ?", (alpha.sha256,))
+    assert not text.endswith(" ") and '"findings": []' in text
+
+
+def test_saved_records_are_committed_on_closing(tmp_path: Path) -> None:
+    path = tmp_path / "egalite.sqlite"
+    store = Store(path, load("egalite-2024"))
+    store.save(store.start_run(Path("inbox"), datetime(2024, 1, 1)), record("T/a.pdf", "T", {}), EXTRACTOR)
+    store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT file FROM versions").fetchall() == [("T/a.pdf",)]
 
 
 def test_cached_returns_the_extraction_of_identical_content_for_the_same_extractor(tmp_path: Path) -> None:
