@@ -67,6 +67,7 @@ class FieldReader:
         self.readings: dict[str, Reading] = {}
         self.ledger = Ledger()
         self.typed: dict[str, Word] = {}  # key -> the yes/no word typed as its answer
+        self.options_end: dict[str, float] = {}  # key -> right edge of its printed "Oui ☐ Non ☐"
 
     # -- the whole form -------------------------------------------------
     def read(self) -> dict[str, Reading]:
@@ -275,6 +276,10 @@ class FieldReader:
             words.pop()
         while words and SEPARATORS.match(words[-1][1].text):  # a label's colon re-set after the answer
             words.pop()
+        if not words and not inside:  # a label wrapped in its cell, the answer beside its first row
+            zone, words = next(((z, w) for z in self._beside_upper_rows(match, stop)
+                                if (w := _first_group(_left_to_right(self._answer_words([z], numeric=numeric))))),
+                               (zone, words))
         if not words:  # an input box under the label, as wide as the label's place on its line
             below = self._answer_below(match, field, stop)
             if below is not None:
@@ -284,6 +289,14 @@ class FieldReader:
             zones += self._continued(words[0][0], words[0][1], words[-1][1])
             words += self._answer_words(zones[1:], excluded=set())
         self._set(field, words, zones=zones)
+
+    @staticmethod
+    def _beside_upper_rows(match: Match, stop: float | None) -> list[Zone]:
+        """Right of a wrapped label's column, on its rows above the last (bottom up): where a
+        table without rules puts the answer of a label that wraps in its cell (top-aligned)."""
+        right = max(w.x1 for w in match.words) + 0.5
+        return [Zone(z.page, (max(z.bbox[0], right), z.bbox[1], stop if stop is not None else z.page.width, z.bbox[3]))
+                for z in _rests_of_rows(match)[1:]]
 
     def _continued(self, page: Page, first: Word, last: Word) -> list[Zone]:
         """The lines an answer wraps onto in its own column: each starts under the answer's first
@@ -576,6 +589,7 @@ class FieldReader:
         else:
             states = {name: self._box_state(option) for name, option in options.items()}
         zone = Zone(options["yes"].page, union([o.bbox for o in options.values()]))
+        self.options_end[field.key] = max([zone.bbox[2]] + [m.x1 for m, _ in states.values() if m is not None])
         self._decide_choice(field, states, zone)
 
     def _header_above(self, label: Match) -> AnswerColumns | None:
@@ -905,6 +919,8 @@ class FieldReader:
             for (item, match), band in zip(rows, bands):
                 self._commitment_row(item, match, columns.cells(band))
                 last = (item, columns.cells(band)["details"])
+        if last is not None and columns is not None:
+            self._details_onto_next_page(last, columns, end)
 
     def _details_run_over(self, last: tuple[Commitment, Zone], more: Zone) -> None:
         """A row broken by a page break: its details go on at the top of the next page's table."""
@@ -914,6 +930,28 @@ class FieldReader:
         if words:
             field = self.form.field(item.details_key)
             self._set(field, self._answer_words([zone], excluded=set(), free_text=True) + words, zones=[zone, more])
+
+    def _details_onto_next_page(self, last: tuple[Commitment, Zone], columns: AnswerColumns,
+                                end: Match | None) -> None:
+        """The table's last row broken by a page break onto a page with no row of its own: when
+        nothing stands under that row on its page, the lines heading the next page inside the
+        details column (before any other text) are the end of its details."""
+        item, zone = last
+        page = zone.page
+        below = [w for w in page.words_in((0, zone.bbox[3], page.width, page.height)) if id(w) not in self.furniture]
+        following = next((p for p in self.pages if p.number == page.number + 1), None)
+        if below or following is None or (end is not None and end.page is page):
+            return
+        left, right = columns.details
+        bottom = None
+        for line in group_lines(w for w in following.words if id(w) not in self.furniture):
+            if end is not None and end.page is following and line[0].top >= end.line.top - 0.5:
+                break
+            if any(w.x0 < left - PAD or w.x1 > right + PAD or id(w) in self.labels for w in line):
+                break
+            bottom = max(w.bottom for w in line)
+        if bottom is not None:
+            self._details_run_over(last, Zone(following, (left, 0.0, right, bottom + PAD)))
 
     def _commitment_row(self, item: Commitment, label: Match, cells: dict[str, Zone]) -> None:
         done, details = self.form.field(item.done_key), self.form.field(item.details_key)
@@ -989,6 +1027,9 @@ class FieldReader:
             excluded = {id(w) for w in label.page.words_in((0, typed.top, typed.x1 + 0.5, typed.bottom))}
             if share_row(typed, label.words[-1]):  # on the label's line (else in the block below it)
                 zones = [Zone(label.page, (typed.x1 + 0.5, typed.top - PAD, label.page.width, typed.bottom + PAD))]
+        elif heading is None and done.key in self.options_end:  # "Label   Oui ☒ Non ☐   details" on its rows
+            zones = [Zone(label.page, (self.options_end[done.key] + 0.5, label.bbox[1] - PAD,
+                                       label.page.width, label.bbox[3] + PAD))]
         left = _group_start(label) - (label.words[-1].bottom - label.words[-1].top)  # the list's column
         zones += [Zone(z.page, (max(z.bbox[0], left), *z.bbox[1:])) for z in block_between(heading or label, following)]
         written = self._answer_words(zones, excluded=excluded, free_text=True)

@@ -16,6 +16,7 @@ from extract.cells import cell_of
 from extract.labels import Match
 from extract.tokens import Word
 
+HINT_WORDS = 4  # a bracketed hint on a label's line is this short at most
 IGNORED = re.compile(r"^([._…]{2,}|_+|…|[:;.,?!\-–—/*()%‘’'\"«»|]+|\(.*\))$")  # leaders, punctuation, hints in brackets
 
 
@@ -38,8 +39,8 @@ class Ledger:
         """For each field, the words on its label's line that nothing claimed."""
         found: dict[str, list[Word]] = {}
         for key, label in self.lines.items():
-            words = [w for w in _row_words(label) if id(w) not in self.claimed and id(w) not in printed
-                     and id(w) not in label.word_ids and not IGNORED.match(w.text)]
+            words = [w for w in _without_hints(_row_words(label)) if id(w) not in self.claimed
+                     and id(w) not in printed and id(w) not in label.word_ids and not IGNORED.match(w.text)]
             if words:
                 found[key] = words
         return found
@@ -54,3 +55,18 @@ def _row_words(label: Match) -> list[Word]:
     start = cell.x1 if cell is not None else last.x1 + 0.5
     return [w for w in label.page.words_in((start, last.top - 0.2 * height, label.page.width,
                                             last.bottom + 0.2 * height))]
+
+
+def _without_hints(words: list[Word]) -> list[Word]:
+    """The row less its bracketed hints of a few words ("(sur 100)", "(en %)"): printed help, not answers."""
+    kept, index = [], 0
+    while index < len(words):
+        if words[index].text.startswith("("):
+            end = next((j for j in range(index, min(index + HINT_WORDS, len(words)))
+                        if words[j].text.endswith(")")), None)
+            if end is not None:
+                index = end + 1
+                continue
+        kept.append(words[index])
+        index += 1
+    return kept

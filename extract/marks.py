@@ -18,7 +18,8 @@ from extract.tokens import BBox, Mark, Word, grow, overlap_ratio
 from questionnaire.record import SOURCE_TEXT
 
 TICK_MIN_SHARE = 0.25  # a tick must span at least this share of the box
-TYPED_BOX = re.compile(r"^\[\s?([xX✓✔]?)\s?\]$")  # a box typed with brackets: "[X]", "[ ]"
+TYPED_BOX = re.compile(r"^(\[\s?([xX✓✔]?)\s?\]|\(\s?([xX✓✔]?)\s?\))$")  # a box typed with brackets: "[X]", "(X)", "[ ]"
+CLOSING = {"[": "]", "(": ")"}
 
 
 def assemble(drawn: list[Mark], glyphs: list[Word], widget_marks: list[Mark],
@@ -63,13 +64,15 @@ def _tick(mark: Mark) -> Mark:
 
 
 def typed_boxes(words: list[Word]) -> list[Word]:
-    """Boxes typed with square brackets, as box glyphs: "[X]" is ☒, "[ ]" (one word, or "[" and
-    "]" typed apart on one line) is ☐. A typewriter's or a word processor's box."""
-    boxes = [replace(w, text="☒" if match.group(1) else "☐") for w in words if (match := TYPED_BOX.match(w.text))]
-    opening = [w for w in words if w.text == "["]
+    """Boxes typed with square or round brackets, as box glyphs: "[X]" or "(X)" is ☒, "[ ]" or
+    "( )" (one word, or the two brackets typed apart on one line) is ☐. A typewriter's or a word
+    processor's box."""
+    boxes = [replace(w, text="☒" if (match.group(2) or match.group(3)) else "☐")
+             for w in words if (match := TYPED_BOX.match(w.text))]
+    opening = [w for w in words if w.text in CLOSING]
     for left in opening:
         height = left.bottom - left.top
-        right = next((w for w in words if w.text == "]" and 0 <= w.x0 - left.x1 < height * 1.5
+        right = next((w for w in words if w.text == CLOSING[left.text] and 0 <= w.x0 - left.x1 < height * 1.5
                       and abs(w.top - left.top) < height * 0.5), None)
         if right is not None:
             boxes.append(Word("☐", left.x0, min(left.top, right.top), right.x1, max(left.bottom, right.bottom),

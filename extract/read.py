@@ -15,7 +15,8 @@ import pikepdf
 
 from extract.acroform import form_fields
 from extract.document import MAX_PAGES, NOT_QUESTIONNAIRE, Document, ScanReader, Unreadable, opened, read_pictures
-from extract.fields import apply_commitment_list_rule, read_fields
+from extract.cells import cell_of
+from extract.fields import FURNITURE_BAND, apply_commitment_list_rule, read_fields
 from extract.labels import LabelIndex
 from extract.safety import preflight
 from extract.tokens import FormField, Page, union
@@ -186,7 +187,24 @@ def questionnaire_pages(pages: Sequence[Page], form: Form, index: LabelIndex | N
     ending |= {m.page.number for m in index.find(_commitment_labels(form)) if m.anchor not in seen}
     if last + 1 in ending and not any(m.page.number <= last for m in index.find(list(form.commitments_end))):
         last += 1  # the list of commitments runs over onto a page of its own
+    elif _table_runs_on(*[next((p for p in pages if p.number == n), None) for n in (last, last + 1)]):
+        last += 1  # a table broken by the page break: its last row ends on the next page
     return [p for p in pages if first <= p.number <= last]
+
+
+def _table_runs_on(page: Page | None, following: Page | None) -> bool:
+    """Whether a drawn table is cut by the page break: the last words of ``page`` and the first
+    of ``following`` (running headers and footers aside) stand in drawn cells."""
+    if page is None or following is None:
+        return False
+    ended = [w for w in page.words if cell_of(page, w.bbox) is not None]
+    started = [w for w in following.words if cell_of(following, w.bbox) is not None]
+    if not ended or not started:
+        return False
+    last = max(ended, key=lambda w: w.bottom).bottom
+    first = min(started, key=lambda w: w.top).top
+    return all(w.top > page.height * (1 - FURNITURE_BAND) for w in page.words if w.top > last) \
+        and all(w.bottom < following.height * FURNITURE_BAND for w in following.words if w.bottom < first)
 
 
 def _commitment_labels(form: Form) -> list[str]:

@@ -533,3 +533,52 @@ def test_a_printed_title_framed_under_a_blank_answer_is_no_answer():
     frame = [Rule(40, 118, 560, 118), Rule(40, 140, 560, 140), Rule(40, 118, 40, 140), Rule(560, 118, 560, 140)]
     reading = _read(_page(words, rules=frame))["volunteers.women_pct"]
     assert (reading.value, reading.raw) == (None, None)
+
+
+# -- layouts of re-made forms no one tuned for (horizontal rules only, typewriter boxes, page breaks) --
+
+def test_details_stand_beside_a_commitments_oui_non_on_its_rows_and_wrap_there():
+    words = _line("Engagements spécifiques de la structure", 40, 80)
+    words += _line("Engagement", 40, 96) + _line("Réponse", 200, 96) + _line("Précisions", 330, 96)
+    words += _line("Organisation de formations", 40, 112) + _line("en interne", 40, 124)
+    words += _line("Oui", 200, 112) + _line("Non", 240, 112)
+    words += _line("Module e-learning égalité", 330, 112) + _line("pour tous", 330, 124)
+    words += _line("Détention d'un label égalité", 40, 144) + _line("Oui", 200, 144) + _line("Non", 240, 144)
+    words += _line("Label Égalité professionnelle", 330, 144) + _line("AFNOR obtenu en 2023", 330, 156)
+    marks = [Mark(220, 112, 228, 120, checked=True), Mark(260, 112, 268, 120, checked=False),
+             Mark(220, 144, 228, 152, checked=True), Mark(260, 144, 268, 152, checked=False)]
+    readings = _read(_page(words, marks))
+    assert readings["commitments.training.done"].value is True
+    assert readings["commitments.training.details"].value == "Module e-learning égalité pour tous"
+    assert readings["commitments.label.details"].value == "Label Égalité professionnelle AFNOR obtenu en 2023"
+
+
+def test_boxes_typed_with_round_brackets_are_boxes():
+    from extract.marks import assemble, typed_boxes
+    words = _line("(X) Oui ( ) Non (voir annexe)", 40, 100)
+    boxes = assemble([], typed_boxes(words), [], [])
+    assert [m.checked for m in sorted(boxes, key=lambda m: m.x0)] == [True, False]
+
+
+def test_a_label_wrapped_in_its_cell_has_its_answer_beside_its_first_row():
+    words = _line("Note obtenue à l'index de", 40, 100) + _line("l'égalité professionnelle (sur 100)", 40, 112)
+    words += _line("91", 300, 100)
+    reading = _read(_page(words))["equality_index.score"]
+    assert (reading.value, reading.doubt) == (91, None)  # the bracketed hint left on its row is no leftover
+
+
+def test_a_commitments_last_row_cut_by_the_page_break_ends_on_the_next_page():
+    from extract.read import questionnaire_pages
+    xs = [40, 250, 300, 350, 560]
+    words = _line("Renseignements relatifs à la politique égalité de la structure", 40, 60)
+    words += _line("Engagements spécifiques de la structure", 40, 700)
+    words += _line("Engagement", 50, 722) + _line("Oui", 265, 722) + _line("Non", 315, 722)
+    words += _line("Si oui, détailler", 360, 722)
+    words += _line("Autres", 50, 744) + _line("X", 268, 744)
+    words += _line("Mentorat de jeunes", 360, 744) + _line("femmes en", 360, 760)
+    page1 = _page(words, rules=_grid(xs, [715, 737, 775]))
+    page2 = Page(number=2, width=595, height=842, words=_line("alternance", 360, 62),
+                 rules=_grid(xs, [58, 75]))
+    pages = questionnaire_pages([page1, page2], FORM)
+    assert [p.number for p in pages] == [1, 2]
+    assert read_fields(pages, FORM)["commitments.other.details"].value == "Mentorat de jeunes femmes en alternance"
