@@ -43,7 +43,7 @@ from questionnaire.definition import Form, forms_digest, in_order, merged
 from questionnaire.record import SOURCE_OCR, Record
 
 if TYPE_CHECKING:
-    from openpyxl import Workbook
+    from analyse.excel import Book
 
 STORE_NAME = "egalite.sqlite"
 LOCK_NAME = ".egalite.lock"
@@ -443,7 +443,7 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
 
     A workbook whose records and options did not change since a run wrote it
     is left as it is (:mod:`analyse.stamps`); the others are written in
-    parallel processes (openpyxl costs several milliseconds a file, one core each).
+    parallel processes (a few milliseconds a file, one core each).
     """
     publication = options.publication
     digests = store.digests()
@@ -488,7 +488,7 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
     _remember(outputs, output, written, merged(in_order(store.form.id)), noted)
 
 
-def _write_and_note(build: Callable[..., Workbook], path: Path, *args: Any, form: Form) -> dict:
+def _write_and_note(build: Callable[..., Book], path: Path, *args: Any, form: Form) -> dict:
     """Build a workbook from ``args`` and save it as ``path``; its cells not read back
     (:func:`analyse.edits.workbook_cells`), taken from the workbook in memory."""
     from analyse.excel import save_atomically

@@ -23,7 +23,7 @@ from questionnaire.definition import Form
 from questionnaire.types import cell_text
 
 if TYPE_CHECKING:
-    from openpyxl import Workbook
+    from analyse.excel import Book
 
 SNAPSHOT = ".egalite-cellules.json"  # in the output folder, beside the workbooks
 SHOWN = 3  # cells named per sheet; the others are counted
@@ -107,11 +107,10 @@ def book_cells(book: Path, form: Form) -> dict[str, dict[str, str]]:
         workbook.close()
 
 
-def workbook_cells(workbook: Workbook, form: Form) -> dict[str, dict[str, str]]:
+def workbook_cells(workbook: Book, form: Form) -> dict[str, dict[str, str]]:
     """What :func:`book_cells` reads from the file once ``workbook`` is saved, taken from the
-    workbook in memory: the run notes what it wrote without parsing it again."""
-    return {sheet.title: _sheet_cells((sheet._cells[at] for at in sorted(sheet._cells)),  # noqa: SLF001
-                                      _read_back(sheet.title, form))
+    workbook as built: the run notes what it wrote without parsing it again."""
+    return {sheet.title: _sheet_cells(sheet.in_order(), _read_back(sheet.title, form))
             for sheet in workbook.worksheets}
 
 
@@ -136,6 +135,6 @@ def _sheet_cells(cells: Iterable[Any], skipped: set[str]) -> dict[str, str]:
 def _text(value: Any) -> str | None:
     if isinstance(value, (date, datetime)) or isinstance(value, bool):
         return str(value)
-    if isinstance(value, float):  # as the file holds it: openpyxl writes 16 significant digits
+    if isinstance(value, float):  # as the file holds it: 16 significant digits (XlsxWriter's %.16G)
         value = float(f"{value:.16g}")
     return cell_text(value, None)

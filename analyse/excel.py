@@ -1,37 +1,29 @@
 """Safe cells, styles and the cell form of answers, shared by every workbook.
 
+A workbook is built in memory as plain cells (:class:`Book`, :class:`Sheet`,
+:class:`Cell`), then written in one pass with XlsxWriter by
+:func:`save_atomically` (several times faster than openpyxl, which is kept
+for reading the officers' edits back). The sheets' code sees only this
+module.
+
 Everything written to a workbook comes from untrusted PDFs, so text goes
-through :func:`put`: a string is always stored as a string cell (``t="inlineStr"``,
-never ``<f>``) and carries the ``quotePrefix`` style, which is what Excel and
+through :func:`put`: a string is always written as a string cell
+(``write_string``, never a formula) and one a spreadsheet would take for a
+formula carries the ``quotePrefix`` style, which is what Excel and
 LibreOffice set themselves when a user types ``'=1+1``: the text is shown as
 typed, and editing the cell does not turn it into a formula. Control
-characters that XML cannot hold are shown as U+FFFD rather than raising,
-and a text longer than Excel's cell limit (32,767 characters) is cut with a
-visible note instead of openpyxl's silent truncation.
+characters that XML cannot hold are shown as U+FFFD, and a text longer than
+Excel's cell limit (32,767 characters) is cut with a visible note.
 """
 from __future__ import annotations
 
 import functools
 import math
-from collections import defaultdict
-from copy import copy
-from datetime import datetime, timezone
+import re
+from dataclasses import dataclass, field
 from io import BytesIO
-from weakref import WeakKeyDictionary
 from pathlib import Path
-from typing import Any, Callable, Hashable, Iterable
-from zipfile import ZIP_DEFLATED, ZipFile
-
-from openpyxl import Workbook
-from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet._writer import WorksheetWriter
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
+from typing import Any, Iterable
 
 from analyse.atomic import replacing
 from analyse.formula import runs_as_formula
@@ -39,151 +31,242 @@ from analyse.sheets import CORRECTED_HEADER, TRUNCATION_NOTE, VALIDATE, Workbook
 from questionnaire.definition import FieldDef, Form
 from questionnaire.types import EXCEL_CELL_LIMIT, PERCENT_FORMAT, type_of
 
+MAX_ROW_HEIGHT = 409  # points: Excel's limit
+DEFAULT_WIDTH = 13  # characters: a column given no width
+CM = 96 / 2.54  # pixels
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # what XML cannot hold
+
+
+@dataclass(frozen=True)
+class Font:
+    bold: bool = False
+    size: float | None = None
+    colour: str | None = None
+    underline: bool = False
+
+
+@dataclass(frozen=True)
+class Fill:
+    colour: str  # RRGGBB
+
+
+@dataclass(frozen=True)
+class Alignment:
+    wrap: bool = False
+    vertical: str | None = "top"
+    horizontal: str | None = None
+    indent: int = 0
+
+
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-RED_FILL = PatternFill("solid", fgColor="F8CBAD")
-ORANGE_FILL = PatternFill("solid", fgColor="FFE699")
-GREEN_FILL = PatternFill("solid", fgColor="C6EFCE")
-BLUE_FILL = PatternFill("solid", fgColor="BDD7EE")
-WRAP = Alignment(wrap_text=True, vertical="top")
-HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
-TOP = Alignment(vertical="top")
-MAX_ROW_HEIGHT = 409  # points: Excel's limit
-
-LINK_FONT = Font(color="0563C1", underline="single")
+LINK_FONT = Font(colour="0563C1", underline=True)
+HEADER_FILL = Fill("DDEBF7")
+RED_FILL = Fill("F8CBAD")
+ORANGE_FILL = Fill("FFE699")
+GREEN_FILL = Fill("C6EFCE")
+BLUE_FILL = Fill("BDD7EE")
+WRAP = Alignment(wrap=True)
+HEADER_ALIGNMENT = Alignment(wrap=True, vertical="center")
+TOP = Alignment()
 
 
-# The cells written through :func:`put`, by sheet and row: row heights are fitted from
-# them, never by scanning the sheet (openpyxl's ``ws[row]`` recomputes the sheet's
-# width over every cell, which made fitting every row quadratic in the rows).
-_WRITTEN: WeakKeyDictionary[Worksheet, dict[int, list[Cell]]] = WeakKeyDictionary()
-# The styles given by :func:`restyle`, by workbook: (style before, change) → style after.
-_STYLES: WeakKeyDictionary[Workbook, dict[tuple, StyleArray]] = WeakKeyDictionary()
-# Whether each alignment of a workbook wraps its text, by its index (:func:`_wraps`).
-_WRAPPING: WeakKeyDictionary[Workbook, dict[int, bool]] = WeakKeyDictionary()
+class Cell:
+    """One cell: its value and look, a note (``comment``) and a link (``hyperlink``, relative to the book)."""
+
+    __slots__ = ("row", "column", "value", "font", "fill", "alignment", "number_format", "quoted", "comment",
+                 "hyperlink")
+
+    def __init__(self, row: int, column: int) -> None:
+        self.row, self.column = row, column
+        self.value: Any = None
+        self.font: Font | None = None
+        self.fill: Fill | None = None
+        self.alignment: Alignment = TOP
+        self.number_format: str | None = None
+        self.quoted = False
+        self.comment: str | None = None
+        self.hyperlink: str | None = None
+
+    @property
+    def coordinate(self) -> str:
+        return f"{column_letter(self.column)}{self.row}"
+
+    def look(self) -> tuple:
+        return self.font, self.fill, self.alignment, self.number_format, self.quoted
+
+
+@dataclass
+class Validation:
+    """A drop-down list or check over cells (spreadsheet data validation), as XlsxWriter takes it."""
+
+    options: dict[str, Any]
+    ranges: list[str] = field(default_factory=list)
+
+    def add(self, where: Cell | str) -> None:
+        self.ranges.append(where.coordinate if isinstance(where, Cell) else where)
+
+
+@dataclass
+class Chart:
+    """A bar chart (``horizontal``) or column chart of ranges of its sheet; sizes in centimetres."""
+
+    title: str
+    width: float = 15
+    height: float = 7.5
+    horizontal: bool = False
+    series: list[dict[str, Any]] = field(default_factory=list)
+    value_axis: dict[str, Any] = field(default_factory=dict)
+    category_axis: dict[str, Any] = field(default_factory=dict)
+    legend: bool = True
+    hidden_data: bool = False  # draws hidden cells (the charts' own hidden columns)
+
+    def add_columns(self, ws: "Sheet", first_column: int, last_column: int, first_row: int, last_row: int,
+                    categories: tuple[int, int, int], *, titled: bool = False,
+                    colours: list[str] | None = None) -> None:
+        """A series per column (its first row its name when ``titled``), named by the
+        ``categories`` (column, first row, last row)."""
+        column, top, bottom = categories
+        for data in range(first_column, last_column + 1):
+            series = {"values": _range(ws, first_row + titled, data, last_row, data),
+                      "categories": _range(ws, top, column, bottom, column)}
+            if titled:
+                series["name"] = _range(ws, first_row, data, first_row, data)
+            if colours:
+                series["points"] = [{"fill": {"color": f"#{colour}"}} for colour in colours]
+            self.series.append(series)
+
+
+@dataclass
+class Sheet:
+    title: str
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    rows: dict[int, list[Cell]] = field(default_factory=dict)  # the same cells by row, to fit its height
+    widths: dict[int, float] = field(default_factory=dict)
+    hidden: set[int] = field(default_factory=set)
+    heights: dict[int, float] = field(default_factory=dict)
+    freeze_panes: str | None = None  # the first cell that scrolls
+    autofilter: str | None = None
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    validations: list[Validation] = field(default_factory=list)
+    conditional: list[tuple[str, str, Fill]] = field(default_factory=list)  # range, formula, fill
+    table: tuple[str, str, list[str]] | None = None  # range, name, headers
+    charts: list[tuple[str, Chart]] = field(default_factory=list)
+    images: list[tuple[int, int, bytes]] = field(default_factory=list)  # row, column, PNG
+    printed: bool | None = None  # None: not set up for print; else whether fitted to the page's width
+
+    def cell(self, row: int, column: int) -> Cell:
+        found = self.cells.get((row, column))
+        if found is None:
+            found = self.cells[row, column] = Cell(row, column)
+            self.rows.setdefault(row, []).append(found)
+        return found
+
+    def in_order(self) -> list[Cell]:
+        """The cells row by row, as a spreadsheet reads them."""
+        return [self.cells[at] for at in sorted(self.cells)]
+
+
+class Book:
+    """A workbook's sheets, in order."""
+
+    def __init__(self) -> None:
+        self.worksheets: list[Sheet] = [Sheet("Sheet")]
+
+    @property
+    def active(self) -> Sheet:
+        return self.worksheets[0]
+
+    def create_sheet(self, title: str) -> Sheet:
+        self.worksheets.append(Sheet(title))
+        return self.worksheets[-1]
+
+
+def column_letter(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _range(ws: Sheet, first_row: int, first_column: int, last_row: int, last_column: int) -> str:
+    name = ws.title.replace("'", "''")
+    return (f"='{name}'!${column_letter(first_column)}${first_row}:"
+            f"${column_letter(last_column)}${last_row}")
 
 
 def safe_text(text: str) -> tuple[str, bool]:
     """The text as a cell can hold it, and whether it had to be cut."""
-    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    text = ILLEGAL_CHARACTERS.sub("\ufffd", text)
     if len(text) <= EXCEL_CELL_LIMIT:
         return text, False
     note = TRUNCATION_NOTE.format(total=len(text))
     return text[: EXCEL_CELL_LIMIT - len(note)] + note, True
 
 
-def put(ws: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None,
+def put(ws: Sheet, row: int, column: int, value: Any, *, number_format: str | None = None,
         wrap: bool = False) -> Cell:
     """Write ``value`` in a cell so that it can never run as a formula."""
-    cell = ws._cells.get((row, column)) or ws.cell(row=row, column=column)  # noqa: SLF001 - one lookup
-    written = _WRITTEN.get(ws)
-    if written is None:
-        written = _WRITTEN[ws] = defaultdict(list)
-    written[row].append(cell)
-    quoted = False
+    cell = ws.cell(row, column)
     if isinstance(value, str):
-        text, _ = safe_text(value)
-        # Bound as text as it is (safe_text made it one a cell can hold): openpyxl's setter would
-        # store "=..." as a formula and "#N/A" as an error, and check the text once more.
-        cell._value, cell.data_type = text, "s"  # noqa: SLF001
-        quoted = runs_as_formula(text)
-    else:
-        cell.value = value
-    restyle(cell, ("put", quoted, number_format, wrap), functools.partial(
-        _put_style, quoted=quoted, number_format=number_format, wrap=wrap))
+        value, _ = safe_text(value)
+    cell.value = value
+    cell.quoted = isinstance(value, str) and runs_as_formula(value)
+    cell.number_format = number_format or cell.number_format
+    cell.alignment = WRAP if wrap else TOP
     return cell
 
 
-def _put_style(cell: Cell, *, quoted: bool, number_format: str | None, wrap: bool) -> None:
-    if quoted:
-        cell.quotePrefix = True
-    if number_format:
-        cell.number_format = number_format
-    cell.alignment = WRAP if wrap else TOP
-
-
-def restyle(cell: Cell, change: Hashable, apply: Callable[[Cell], None]) -> None:
-    """``apply`` (a change of style named ``change``) to ``cell``, done once per workbook.
-
-    openpyxl looks every style object up by its hash on each assignment, the
-    main cost of writing a cell; the style a change gives a cell depends only
-    on the style it had, so the result is kept and copied onto the next cell.
-    """
-    styles = _STYLES.setdefault(cell.parent.parent, {})
-    key = (tuple(cell._style or ()), change)  # noqa: SLF001 - openpyxl's style indices, valid in this workbook
-    done = styles.get(key)
-    if done is None:
-        apply(cell)
-        styles[key] = copy(cell._style)  # noqa: SLF001
-    else:
-        cell._style = copy(done)  # noqa: SLF001
-
-
-def put_row(ws: Worksheet, row: int, values: Iterable[Any], *, start: int = 1) -> list[Cell]:
+def put_row(ws: Sheet, row: int, values: Iterable[Any], *, start: int = 1) -> list[Cell]:
     return [put(ws, row, start + i, value) for i, value in enumerate(values)]
 
 
-def header(ws: Worksheet, row: int, labels: Iterable[str], *, start: int = 1) -> None:
+def header(ws: Sheet, row: int, labels: Iterable[str], *, start: int = 1) -> None:
     """A bold, shaded, wrapped header row."""
     for cell in put_row(ws, row, labels, start=start):
-        restyle(cell, "header", _header_style)
+        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, HEADER_ALIGNMENT
 
 
-def _header_style(cell: Cell) -> None:
-    cell.font = BOLD
-    cell.fill = HEADER_FILL
-    cell.alignment = HEADER_ALIGNMENT
+def widths(ws: Sheet, sizes: dict[int, float]) -> None:
+    ws.widths.update(sizes)
 
 
-def widths(ws: Worksheet, sizes: dict[int, float]) -> None:
-    for column, width in sizes.items():
-        ws.column_dimensions[get_column_letter(column)].width = width
+def hide_column(ws: Sheet, column: int) -> None:
+    ws.hidden.add(column)
 
 
-def fit_row(ws: Worksheet, row: int) -> None:
-    """Give a row the height its longest wrapped text needs.
+def fit_row(ws: Sheet, row: int) -> None:
+    """Give a row the height its longest wrapped text needs, from the cells written.
 
     Excel does not grow rows on opening a file, so a long policy text would
     show one line only. Call it once the column widths are set.
     """
-    cells = _WRITTEN.get(ws, {}).get(row, ())
-    lines = max((_lines(cell.value, _width(ws, cell.column)) for cell in cells
-                 if isinstance(cell.value, str) and _wraps(cell)), default=1)
+    lines = max((_lines(cell.value, _width(ws, cell.column)) for cell in ws.rows.get(row, ())
+                 if isinstance(cell.value, str) and cell.alignment.wrap), default=1)
     if lines > 1:
-        ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, 15 * lines)
+        ws.heights[row] = min(MAX_ROW_HEIGHT, 15 * lines)
 
 
-def _wraps(cell: Cell) -> bool:
-    """Whether the cell's text wraps, its alignment looked up once per workbook (``cell.alignment``
-    makes a proxy of the style at each call)."""
-    workbook = cell.parent.parent
-    known = _WRAPPING.setdefault(workbook, {})
-    alignment = cell._style.alignmentId if cell._style else 0  # noqa: SLF001
-    if alignment not in known:
-        known[alignment] = bool(cell.alignment.wrap_text)
-    return known[alignment]
-
-
-def fit_rows(ws: Worksheet, first: int = 1) -> None:
-    """Fit every row from ``first`` on that has no height yet (written through :func:`put`)."""
-    for row in sorted(_WRITTEN.get(ws, {})):
-        if row >= first and ws.row_dimensions[row].height is None:
+def fit_rows(ws: Sheet, first: int = 1) -> None:
+    """Fit every row from ``first`` on that has no height yet."""
+    for row in ws.rows:
+        if row >= first and row not in ws.heights:
             fit_row(ws, row)
 
 
-def put_note(ws: Worksheet, row: int, text: str, last_column: int) -> Cell:
+def put_note(ws: Sheet, row: int, text: str, last_column: int) -> Cell:
     """A sentence over the columns 1 to ``last_column`` (set their widths first), wrapped to
     that width, so that a long explanation neither hides nor widens the printed page."""
     cell = put(ws, row, 1, text, wrap=True)
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
+    ws.merged.append((row, 1, row, last_column))
     width = sum(_width(ws, column) for column in range(1, last_column + 1))
-    ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, 15 * _lines(text, width))
+    ws.heights[row] = min(MAX_ROW_HEIGHT, 15 * _lines(text, width))
     return cell
 
 
-def _width(ws: Worksheet, column: int) -> float:
-    return ws.column_dimensions[get_column_letter(column)].width or 13
+def _width(ws: Sheet, column: int) -> float:
+    return ws.widths.get(column) or DEFAULT_WIDTH
 
 
 def _lines(text: str, width: float) -> int:
@@ -191,16 +274,22 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(len(part) / chars_per_line)) for part in text.split("\n"))
 
 
-def printable(ws: Worksheet, *, fit_width: bool = True) -> None:
+def printable(ws: Sheet, *, fit_width: bool = True) -> None:
     """Landscape pages, as wide as the sheet when ``fit_width`` (print and PDF)."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    if fit_width:
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.printed = fit_width
 
 
-def save_atomically(wb: Workbook, path: Path) -> Path:
+def picture(ws: Sheet, row: int, column: int, png: bytes, height: int) -> None:
+    """A PNG shown pixel for pixel at a cell, its row as tall as it (``height`` pixels)."""
+    ws.images.append((row, column, png))
+    ws.heights[row] = max(ws.heights.get(row, 15), height * 0.75 + 4)  # pixels to points
+
+
+# ---------------------------------------------------------------------------
+# Writing
+
+
+def save_atomically(wb: Book, path: Path) -> Path:
     """Write to a temporary file beside ``path``, then rename it into place.
 
     The previous workbook stays whole and readable until the new one is
@@ -213,69 +302,210 @@ def save_atomically(wb: Workbook, path: Path) -> Path:
     except PermissionError as error:
         raise WorkbookLocked(f"Impossible de remplacer {path} : le classeur est-il ouvert ? "
                              "Fermez-le puis relancez.") from error
-    finally:
-        _forget(wb)
     return path
 
 
-def _forget(wb: Workbook) -> None:
-    """Drop the notes kept on a saved workbook: the cells noted for its rows refer to their
-    sheet, and would keep the whole workbook alive (a process writing hundreds of them grew
-    by a megabyte each)."""
-    for ws in wb.worksheets:
-        _WRITTEN.pop(ws, None)
-    _STYLES.pop(wb, None)
-    _WRAPPING.pop(wb, None)
+def _save(book: Book, path: Path) -> None:
+    import xlsxwriter  # not imported by a run that writes no workbook
+
+    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_formulas": False,
+                                               "strings_to_numbers": False, "strings_to_urls": False})
+    formats = _Formats(workbook)
+    for ws in book.worksheets:
+        _write_sheet(workbook, workbook.add_worksheet(ws.title), ws, formats)
+    workbook.close()
 
 
-def _save(wb: Workbook, path: Path) -> None:
-    """openpyxl's ``Workbook.save``, each sheet's XML made in memory: openpyxl writes each
-    sheet to a temporary file of its own first, and creating and deleting those costed
-    more than writing the sheets' cells on a busy disk."""
-    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
-        wb.properties.modified = datetime.now(tz=timezone.utc).replace(tzinfo=None)
-        _SheetsInMemory(wb, archive).write_data()
+class _Formats:
+    """XlsxWriter's format of each look, made once per workbook."""
+
+    def __init__(self, workbook: Any) -> None:
+        self.workbook = workbook
+        self.made: dict[tuple, Any] = {}
+
+    def of(self, look: tuple) -> Any:
+        made = self.made.get(look)
+        if made is None:
+            made = self.made[look] = self.workbook.add_format(_properties(*look))
+        return made
+
+    def fill(self, fill: Fill) -> Any:
+        """The format a conditional rule gives: its fill only."""
+        made = self.made.get(fill)
+        if made is None:
+            made = self.made[fill] = self.workbook.add_format({"bg_color": f"#{fill.colour}"})
+        return made
 
 
-class _SheetsInMemory(ExcelWriter):
-    def write_worksheet(self, ws: Worksheet) -> None:
-        ws._drawing = SpreadsheetDrawing()  # noqa: SLF001 - as ExcelWriter.write_worksheet does
-        ws._drawing.charts = ws._charts  # noqa: SLF001
-        ws._drawing.images = ws._images  # noqa: SLF001
-        writer = WorksheetWriter(ws, out=BytesIO())
-        writer.write()
-        ws._rels = writer._rels  # noqa: SLF001
-        self._archive.writestr(ws.path[1:], writer.read())
-        self.manifest.append(ws)
+def _properties(font: Font | None, fill: Fill | None, alignment: Alignment, number_format: str | None,
+                quoted: bool) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if font is not None:
+        found |= {"bold": font.bold, "underline": 1 if font.underline else 0}
+        if font.size:
+            found["font_size"] = font.size
+        if font.colour:
+            found["font_color"] = f"#{font.colour}"
+    if fill is not None:
+        found |= {"pattern": 1, "fg_color": f"#{fill.colour}"}
+    found |= {"text_wrap": alignment.wrap, "indent": alignment.indent}
+    if alignment.vertical:
+        found["valign"] = {"center": "vcenter"}.get(alignment.vertical, alignment.vertical)
+    if alignment.horizontal:
+        found["align"] = alignment.horizontal
+    if number_format:
+        found["num_format"] = number_format
+    if quoted:
+        found["quote_prefix"] = True
+    return found
+
+
+def _write_sheet(workbook: Any, out: Any, ws: Sheet, formats: _Formats) -> None:
+    for column in sorted(ws.widths.keys() | ws.hidden):
+        out.set_column(column - 1, column - 1, _width(ws, column), None, {"hidden": column in ws.hidden})
+    for row, height in ws.heights.items():
+        out.set_row(row - 1, height)
+    if ws.table:
+        where, name, headers = ws.table
+        out.add_table(where, {"name": name, "style": "Table Style Light 9", "banded_rows": True,
+                              "columns": [{"header": text} for text in headers]})
+    for first_row, first_column, last_row, last_column in ws.merged:
+        out.merge_range(first_row - 1, first_column - 1, last_row - 1, last_column - 1, "",
+                        formats.of(ws.cell(first_row, first_column).look()))
+    for cell in ws.cells.values():
+        _write_cell(out, cell, formats.of(cell.look()))
+    if ws.freeze_panes:
+        out.freeze_panes(ws.freeze_panes)
+    if ws.autofilter:
+        out.autofilter(ws.autofilter)
+    for where, formula, fill in ws.conditional:
+        out.conditional_format(where, {"type": "formula", "criteria": f"={formula}", "format": formats.fill(fill)})
+    for validation in ws.validations:
+        out.data_validation(validation.ranges[0], validation.options | (
+            {"multi_range": " ".join(validation.ranges)} if len(validation.ranges) > 1 else {}))
+    for row, column, png in ws.images:
+        out.insert_image(row - 1, column - 1, f"zone-{row}.png", {"image_data": BytesIO(png), "object_position": 2})
+    for anchor, chart in ws.charts:
+        out.insert_chart(anchor, _chart(workbook, chart))
+    if ws.printed is not None:
+        out.set_landscape()
+        out.set_paper(9)  # A4
+        if ws.printed:
+            out.fit_to_pages(1, 0)
+
+
+def _write_cell(out: Any, cell: Cell, style: Any) -> None:
+    row, column, value = cell.row - 1, cell.column - 1, cell.value
+    if isinstance(value, str):
+        out.write_string(row, column, value, style)
+    elif isinstance(value, bool):
+        out.write_boolean(row, column, value, style)
+    elif isinstance(value, (int, float)):
+        out.write_number(row, column, value, style)
+    elif value is None:
+        out.write_blank(row, column, None, style)
+    else:
+        raise TypeError(f"no cell for {type(value).__name__}")
+    if cell.hyperlink:
+        out.ignore_write_string = True  # the value is written above, as it is: only the link is added
+        out.write_url(row, column, _link(cell.hyperlink))
+        out.ignore_write_string = False
+    if cell.comment:
+        out.write_comment(row, column, cell.comment, {"author": "egalite"})
+
+
+def _link(href: str) -> Any:
+    """A link to a file, its target kept as given (relative, with ``/``: it works once the output
+    folder is copied, on Windows too); XlsxWriter would turn a relative link's ``/`` into ``\\``."""
+    return _file_link()(href)
+
+
+@functools.cache
+def _file_link() -> type:
+    from xlsxwriter.url import Url, UrlTypes
+
+    class FileLink(Url):
+        def _parse_url(self) -> None:
+            self._link_type = UrlTypes.EXTERNAL
+
+    return FileLink
+
+
+def _chart(workbook: Any, chart: Chart) -> Any:
+    drawn = workbook.add_chart({"type": "bar" if chart.horizontal else "column"})
+    drawn.set_title({"name": chart.title})
+    for series in chart.series:
+        drawn.add_series(series)
+    # XlsxWriter names the axes as drawn: a horizontal bar chart's value axis is its x axis.
+    value_axis, category_axis = (drawn.set_x_axis, drawn.set_y_axis) if chart.horizontal else \
+        (drawn.set_y_axis, drawn.set_x_axis)
+    value_axis(chart.value_axis)
+    category_axis(chart.category_axis)
+    if not chart.legend:
+        drawn.set_legend({"none": True})
+    if chart.hidden_data:
+        drawn.show_hidden_data()
+    drawn.set_size({"width": round(chart.width * CM), "height": round(chart.height * CM)})
+    return drawn
 
 
 # ---------------------------------------------------------------------------
 # What the officer may type: drop-down lists and checks per field type.
+
+_KINDS = {"list": "list", "whole": "integer", "decimal": "decimal", "custom": "custom", "textLength": "length"}
+_OPERATORS = {"between": "between", "greaterThanOrEqual": ">=", "lessThanOrEqual": "<="}
+
 
 def typed_format(field: FieldDef) -> str | None:
     """The number format of a cell typed for ``field``: text where what is typed must stay as typed."""
     return type_of(field).typed_format
 
 
-def field_validation(field: FieldDef, form: Form, cell: str) -> DataValidation:
+def field_validation(field: FieldDef, form: Form, cell: str) -> Validation:
     """The drop-down list or check of a cell typed for ``field`` (``cell``: the first one it covers),
     with a French input message; Excel and LibreOffice apply it as the officer types."""
     entry = type_of(field).entry(field, form)
     options = {name: value.replace("{cell}", cell) for name, value in entry.options.items()}
-    return _validation(field, entry.kind, entry.prompt, **options)
+    return _validation(entry.kind, options, title=field.label[:32], prompt=entry.prompt[:255],
+                       error_title="Valeur refusée", error=f"« {field.label} » : {entry.prompt}"[:225])
 
 
-def decision_validation() -> DataValidation:
+def choice_validation(words: list[str], error_title: str, error: str, *, allow_blank: bool = True,
+                      title: str | None = None, prompt: str | None = None) -> Validation:
+    """A drop-down list of ``words``."""
+    return _validation("list", {"formula1": '"' + ",".join(words) + '"'}, title=title, prompt=prompt,
+                       error_title=error_title, error=error, allow_blank=allow_blank)
+
+
+def decision_validation() -> Validation:
     """« Valider »: the value read is right, confirmed without retyping it."""
-    return DataValidation(type="list", formula1=f'"{VALIDATE}"', allow_blank=True, showInputMessage=True,
-                          showErrorMessage=True, promptTitle="Valider la lecture",
-                          prompt=f"Choisissez « {VALIDATE} » si la valeur lue est juste ; sinon tapez la "
-                                 f"bonne valeur dans « {CORRECTED_HEADER} ».",
-                          errorTitle="Choix impossible", error=f"Choisissez « {VALIDATE} » ou laissez vide.")
+    return choice_validation([VALIDATE], "Choix impossible", f"Choisissez « {VALIDATE} » ou laissez vide.",
+                             title="Valider la lecture",
+                             prompt=f"Choisissez « {VALIDATE} » si la valeur lue est juste ; sinon tapez la "
+                                    f"bonne valeur dans « {CORRECTED_HEADER} ».")
 
 
-def _validation(field: FieldDef, kind: str, prompt: str, **options: Any) -> DataValidation:
-    options.setdefault("errorStyle", "stop")
-    return DataValidation(type=kind, allow_blank=True, showInputMessage=True, showErrorMessage=True,
-                          promptTitle=field.label[:32], prompt=prompt[:255], errorTitle="Valeur refusée",
-                          error=f"« {field.label} » : {prompt}"[:225], **options)
+def _validation(kind: str, options: dict[str, str], *, title: str | None, prompt: str | None, error_title: str,
+                error: str, allow_blank: bool = True) -> Validation:
+    """A validation as XlsxWriter takes it, from the spreadsheet's own terms (those of the form's types)."""
+    found: dict[str, Any] = {"validate": _KINDS[kind], "ignore_blank": allow_blank, "show_error": True,
+                             "error_title": error_title, "error_message": error,
+                             "error_type": options.get("errorStyle", "stop")}
+    first, second = options.get("formula1"), options.get("formula2")
+    if kind == "list":
+        found["source"] = first.strip('"').split(",")
+    elif kind == "custom":
+        found["value"] = f"={first}"
+    elif second is not None:
+        found |= {"criteria": _OPERATORS[options["operator"]], "minimum": _number(first), "maximum": _number(second)}
+    else:
+        found |= {"criteria": _OPERATORS[options["operator"]], "value": _number(first)}
+    found["show_input"] = bool(prompt)
+    if prompt:
+        found |= {"input_title": title or "", "input_message": prompt}
+    return Validation(found)
+
+
+def _number(text: str) -> float | int:
+    number = float(text)
+    return int(number) if number.is_integer() else number

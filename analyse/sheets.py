@@ -1,8 +1,8 @@
 """The names of the workbooks' sheets and columns read back, and what reading their cells back needs.
 
-Kept apart from :mod:`analyse.excel`, which writes the workbooks with
-openpyxl: a run that writes no workbook and reads none back (nothing
-changed) does not import openpyxl.
+Kept apart from :mod:`analyse.excel`, which builds and writes the
+workbooks: the readers of the officers' edits (openpyxl) need only these
+names.
 """
 from __future__ import annotations
 

@@ -23,21 +23,11 @@ from urllib.parse import quote
 
 from PIL import Image as PILImage
 
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.cell.cell import Cell
-from openpyxl.comments import Comment
-from openpyxl.drawing.image import Image
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.table import Table, TableStyleInfo
-from openpyxl.worksheet.worksheet import Worksheet
-
 from analyse.corrections import RULE_REFUSED
 from analyse.egapro import NOT_CHECKED
 from analyse.excel import (BLUE_FILL, BOLD, GREEN_FILL, LINK_FONT, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, TITLE,
-                           decision_validation, field_validation, fit_row, fit_rows, header, printable, put,
+                           Book, Cell, Chart, Sheet, choice_validation, column_letter, decision_validation,
+                           field_validation, fit_row, fit_rows, header, hide_column, picture, printable, put,
                            put_note, save_atomically, typed_format, widths)
 from analyse.sheets import (ANSWERS_SHEET, CORRECTED_HEADER, DECISION_HEADER, FILE_HEADER, KEY_HEADER,
                             LABEL_HEADER, MULTIPLE_SHEET, READ_HEADER, RETAINED_HEADER, RETAINED_WRITTEN_HEADER,
@@ -83,7 +73,7 @@ def write_tender_workbook(records: list[Record], tender: str, path: Path, run_da
 def tender_workbook(records: list[Record], tender: str, path: Path, run_date: date, *,
                     publication: bool = False, egapro_checked: bool = False,
                     output: Path | None = None, inbox: Path | None = None, form: Form,
-                    choices: Choices | None = None) -> Workbook:
+                    choices: Choices | None = None) -> Book:
     """The workbook of ``path`` for the ``records`` of ``tender`` (oldest received first), not yet saved.
 
     ``output`` is the folder the zone pictures (``reading.crop``) are
@@ -96,7 +86,7 @@ def tender_workbook(records: list[Record], tender: str, path: Path, run_date: da
     kept = retained(records, choices)
     groups = {key: answers for key, answers in answer_groups(records).items() if len(answers) > 1}
     records = sorted(records, key=lambda r: (r.rejected, bidder(r).casefold(), r.file))
-    wb = Workbook()
+    wb = Book()
     _summary(wb.active, records, kept, tender, run_date, form, publication=publication, egapro=egapro_checked)
     _multiple(wb.create_sheet(MULTIPLE_SHEET), groups, kept, form)
     _answers(wb.create_sheet(ANSWERS_SHEET), records, tender, form)
@@ -220,7 +210,7 @@ def summary_columns(form: Form, egapro: bool, counted: Callable[[Record], str | 
     return columns
 
 
-def _summary(ws: Worksheet, records: list[Record], kept: list[Record], tender: str, run_date: date, form: Form,
+def _summary(ws: Sheet, records: list[Record], kept: list[Record], tender: str, run_date: date, form: Form,
              *, publication: bool, egapro: bool) -> None:
     ws.title = SUMMARY_SHEET
     _summary_heading(ws, records, tender, run_date, form, publication, egapro)
@@ -248,8 +238,8 @@ def _summary(ws: Worksheet, records: list[Record], kept: list[Record], tender: s
                 cell.fill = ORANGE_FILL
     titles = [c.title for c in columns]
     if SCORE_CHART in titles:
-        ws.column_dimensions[get_column_letter(titles.index(SCORE_CHART) + 1)].hidden = True
-    ws.freeze_panes = ws.cell(row=TABLE_HEAD + 1, column=2)
+        hide_column(ws, titles.index(SCORE_CHART) + 1)
+    ws.freeze_panes = f"B{TABLE_HEAD + 1}"
     _means(ws, TABLE_HEAD + len(records) + 2, columns, kept, form)
     fit_rows(ws, TABLE_HEAD)
     printable(ws)
@@ -260,7 +250,7 @@ def _summary(ws: Worksheet, records: list[Record], kept: list[Record], tender: s
         _summary_charts(ws, answered, len(records), titles)
 
 
-def _means(ws: Worksheet, row: int, columns: list[Column], kept: list[Record], form: Form) -> None:
+def _means(ws: Sheet, row: int, columns: list[Column], kept: list[Record], form: Form) -> None:
     """The consultation's means, and how many values in error they leave out (« 1 valeur exclue (erreur) »)."""
     answers = [usable(record, form) for record in kept]
     put(ws, row, 1, MEANS_LABEL, wrap=True).font = BOLD
@@ -275,7 +265,7 @@ def _means(ws: Worksheet, row: int, columns: list[Column], kept: list[Record], f
         else "Aucune valeur en erreur : toutes les valeurs sont comptées.")
 
 
-def _summary_heading(ws: Worksheet, records: list[Record], tender: str, run_date: date, form: Form,
+def _summary_heading(ws: Sheet, records: list[Record], tender: str, run_date: date, form: Form,
                      publication: bool, egapro: bool) -> None:
     put(ws, 1, 1, f"Questionnaires égalité — consultation {tender}").font = TITLE
     put(ws, 2, 1, f"Date de l'exécution : {french_date(run_date)}")
@@ -293,12 +283,12 @@ def _summary_heading(ws: Worksheet, records: list[Record], tender: str, run_date
                       "(seule la synthèse territoriale est préparée pour publication).").font = BOLD
 
 
-def _summary_colours(ws: Worksheet, count: int, titles: list[str]) -> None:
+def _summary_colours(ws: Sheet, count: int, titles: list[str]) -> None:
     """Scores under 75 red, under 85 orange; rejected files and errors red."""
     first, last = TABLE_HEAD + 1, TABLE_HEAD + count
 
     def column(title: str) -> str:
-        return get_column_letter(titles.index(title) + 1)
+        return column_letter(titles.index(title) + 1)
 
     status, errors = column("Statut"), column("Erreurs")
     low, high = SCORE_THRESHOLDS
@@ -316,45 +306,29 @@ def _summary_colours(ws: Worksheet, count: int, titles: list[str]) -> None:
         (errors, f"AND(ISNUMBER({errors}{first}),{errors}{first}>0)", RED_FILL),
     ]
     for letter, formula, fill in rules:
-        ws.conditional_formatting.add(f"{letter}{first}:{letter}{last}", FormulaRule(formula=[formula], fill=fill))
+        ws.conditional.append((f"{letter}{first}:{letter}{last}", formula, fill))
 
 
-def _summary_charts(ws: Worksheet, count: int, rows: int, titles: list[str]) -> None:
+def _summary_charts(ws: Sheet, count: int, rows: int, titles: list[str]) -> None:
     first, last = TABLE_HEAD + 1, TABLE_HEAD + count
     below = TABLE_HEAD + rows + 2  # under the means row and its note
-    names = Reference(ws, min_col=1, min_row=first, max_row=last)
+    names = (1, first, last)
     size = min(40.0, max(16.0, 2.2 * count))
 
     if WOMEN_SHARE in titles:
-        shares = BarChart()
-        shares.title = "Part de femmes, ensemble et parmi les cadres"
+        shares = Chart("Part de femmes, ensemble et parmi les cadres", width=size, height=8,
+                       value_axis={"num_format": "0%", "min": 0, "max": 1})
         start = titles.index(WOMEN_SHARE) + 1
-        shares.add_data(Reference(ws, min_col=start, max_col=start + 1, min_row=TABLE_HEAD, max_row=last),
-                        titles_from_data=True)
-        shares.set_categories(names)
-        shares.y_axis.number_format = "0%"
-        shares.y_axis.scaling.min, shares.y_axis.scaling.max = 0, 1
-        _place(shares, size)
-        ws.add_chart(shares, f"A{below + 3}")
+        shares.add_columns(ws, start, start + 1, TABLE_HEAD, last, names, titled=True)
+        ws.charts.append((f"A{below + 3}", shares))
     if SCORE_CHART not in titles:
         return
-    scores = BarChart()
-    scores.title = f"Note à l'index égalité (seuils {SCORE_THRESHOLDS[0]} et {SCORE_THRESHOLDS[1]})"
+    scores = Chart(f"Note à l'index égalité (seuils {SCORE_THRESHOLDS[0]} et {SCORE_THRESHOLDS[1]})",
+                   width=size, height=8, value_axis={"min": 0, "max": 100}, legend=False,
+                   hidden_data=True)  # its data is the hidden numeric score column
     chart_column = titles.index(SCORE_CHART) + 1
-    scores.add_data(Reference(ws, min_col=chart_column, min_row=first, max_row=last))
-    scores.set_categories(names)
-    scores.y_axis.scaling.min, scores.y_axis.scaling.max = 0, 100
-    scores.legend = None
-    scores.visible_cells_only = False  # its data is the hidden numeric score column
-    _place(scores, size)
-    ws.add_chart(scores, f"A{below + 20}")
-
-
-def _place(chart: BarChart, width: float) -> None:
-    chart.type = "col"
-    chart.width, chart.height = width, 8
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
+    scores.add_columns(ws, chart_column, chart_column, first, last, names)
+    ws.charts.append((f"A{below + 20}", scores))
 
 
 # ---------------------------------------------------------------------------
@@ -364,7 +338,7 @@ MULTIPLE_TITLES = ["Structure", "SIRET", FILE_HEADER, DECLARED_INDEX, "Effectif 
                    RETAINED_HEADER, TENDER_HEADER, SHA_HEADER, RETAINED_WRITTEN_HEADER, STRUCTURE_KEY_HEADER]
 
 
-def _multiple(ws: Worksheet, groups: dict[tuple[str, str], list[Record]], kept: list[Record], form: Form) -> None:
+def _multiple(ws: Sheet, groups: dict[tuple[str, str], list[Record]], kept: list[Record], form: Form) -> None:
     """Structures that answered more than once: which answer counts, and the column to change it."""
     put(ws, 1, 1, "Structures ayant répondu plusieurs fois à la consultation").font = TITLE
     widths(ws, {1: 32, 2: 17, 3: 40, 4: 10, 5: 10, 6: 11, 7: 12, 8: 16, 9: 20, 10: 12, 11: 30})
@@ -389,13 +363,12 @@ def _multiple(ws: Worksheet, groups: dict[tuple[str, str], list[Record]], kept: 
                 put(ws, row, column, value, wrap=column in (1, 3, 4))
             ws.cell(row=row, column=7).fill = GREEN_FILL if retained_text == "Oui" else ORANGE_FILL
             row += 1
-    for letter in "IJK":
-        ws.column_dimensions[letter].hidden = True
+    for column in (9, 10, 11):
+        hide_column(ws, column)
     if groups:
-        choice = DataValidation(type="list", formula1='"Oui,Non"', allow_blank=False, showErrorMessage=True,
-                                errorTitle=RETAINED_HEADER, error="Choisissez Oui ou Non.")
+        choice = choice_validation(["Oui", "Non"], RETAINED_HEADER, "Choisissez Oui ou Non.", allow_blank=False)
         choice.add(f"G6:G{row - 1}")
-        ws.add_data_validation(choice)
+        ws.validations.append(choice)
     ws.freeze_panes = "A6"
     fit_rows(ws, 5)
     printable(ws)
@@ -405,7 +378,7 @@ def _multiple(ws: Worksheet, groups: dict[tuple[str, str], list[Record]], kept: 
 # Réponses
 
 
-def _answers(ws: Worksheet, records: list[Record], tender: str, form: Form) -> None:
+def _answers(ws: Sheet, records: list[Record], tender: str, form: Form) -> None:
     titles = [FILE_HEADER] + [f.label for f in form.fields] + ["Statut", TENDER_HEADER, SHA_HEADER]
     header(ws, 1, titles)
     sizes = {1: 28} | {i: (60 if type_of(f).free_text else 14) for i, f in enumerate(form.fields, start=2)}
@@ -422,21 +395,19 @@ def _answers(ws: Worksheet, records: list[Record], tender: str, form: Form) -> N
     ws.freeze_panes = "C2"
     if records:
         _answer_validations(ws, len(records), form)
-        table = Table(displayName="Reponses", ref=f"A1:{get_column_letter(len(titles))}{len(records) + 1}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-        ws.add_table(table)
+        ws.table = (f"A1:{column_letter(len(titles))}{len(records) + 1}", "Reponses", titles)
 
 
-def _answer_validations(ws: Worksheet, count: int, form: Form) -> None:
+def _answer_validations(ws: Sheet, count: int, form: Form) -> None:
     """The drop-down list or check of each answer column, as in the review sheet."""
     for column, field in enumerate(form.fields, start=2):
-        letter = get_column_letter(column)
+        letter = column_letter(column)
         validation = field_validation(field, form, f"{letter}2")
         validation.add(f"{letter}2:{letter}{count + 1}")
-        ws.add_data_validation(validation)
+        ws.validations.append(validation)
 
 
-def _answer_row(ws: Worksheet, row: int, record: Record, form: Form) -> None:
+def _answer_row(ws: Sheet, row: int, record: Record, form: Form) -> None:
     values = record.fields(form)
     for column, field in enumerate(form.fields, start=2):
         value, number_format = answer_cell(field, values[field.key], form)
@@ -446,14 +417,14 @@ def _answer_row(ws: Worksheet, row: int, record: Record, form: Form) -> None:
             cell.fill = BLUE_FILL
         elif reading and reading.doubt:
             cell.fill = ORANGE_FILL
-            cell.comment = Comment(reading.doubt, "egalite")
+            cell.comment = reading.doubt
 
 
 # ---------------------------------------------------------------------------
 # Engagements
 
 
-def _commitments(ws: Worksheet, records: list[Record], form: Form) -> None:
+def _commitments(ws: Sheet, records: list[Record], form: Form) -> None:
     put(ws, 1, 1, f"Engagements spécifiques des structures (Oui en vert ; détails : feuille « {DETAILS_SHEET} »)"
         ).font = TITLE
     titles = ["Structure"] + [c.label for c in form.commitments] + [f"Total (sur {len(form.commitments)})"]
@@ -473,7 +444,7 @@ def _commitments(ws: Worksheet, records: list[Record], form: Form) -> None:
     printable(ws)
 
 
-def _commitment_details(ws: Worksheet, records: list[Record], form: Form) -> None:
+def _commitment_details(ws: Sheet, records: list[Record], form: Form) -> None:
     """One row per commitment a bidder ticked or detailed."""
     header(ws, 1, ["Structure", "Engagement", "Pris", "Détails"])
     widths(ws, {1: 30, 2: 34, 3: 6, 4: 90})
@@ -498,7 +469,7 @@ def _commitment_details(ws: Worksheet, records: list[Record], form: Form) -> Non
 # Constats
 
 
-def _findings(ws: Worksheet, records: list[Record], form: Form) -> None:
+def _findings(ws: Sheet, records: list[Record], form: Form) -> None:
     header(ws, 1, ["Structure", FILE_HEADER, "Champ", KEY_HEADER, "Gravité", "Message", "Valeur lue"])
     widths(ws, {1: 28, 2: 28, 3: 30, 4: 22, 5: 14, 6: 70, 7: 40})
     row = 2
@@ -518,7 +489,7 @@ def _findings(ws: Worksheet, records: list[Record], form: Form) -> None:
     fit_rows(ws)
     printable(ws)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:G{max(row - 1, 1)}"
+    ws.autofilter = f"A1:G{max(row - 1, 1)}"
 
 
 # ---------------------------------------------------------------------------
@@ -581,7 +552,7 @@ class _Places:
         cell.font = LINK_FONT
 
 
-def _review(ws: Worksheet, records: list[Record], tender: str, form: Form, places: _Places) -> None:
+def _review(ws: Sheet, records: list[Record], tender: str, form: Form, places: _Places) -> None:
     header(ws, 1, REVIEW_TITLES)
     widths(ws, {1: 14, 2: 26, 3: 24, 4: 30, 5: 20, 6: 18, 7: 30, 8: 40, 9: 7, 10: IMAGE_WIDTH / 7 + 1,
                 11: 12, 12: 24, 13: 16})
@@ -595,11 +566,11 @@ def _review(ws: Worksheet, records: list[Record], tender: str, form: Form, place
             decision.add(ws.cell(row=row, column=DECISION_COLUMN))
             row = _review_row(ws, row, record, key, why, tender, form, places)
     if row > 2:
-        ws.add_data_validation(decision)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(REVIEW_TITLES))}{max(row - 1, 1)}"
+        ws.validations.append(decision)
+    ws.autofilter = f"A1:{column_letter(len(REVIEW_TITLES))}{max(row - 1, 1)}"
 
 
-def _review_row(ws: Worksheet, row: int, record: Record, key: str, why: str, tender: str, form: Form,
+def _review_row(ws: Sheet, row: int, record: Record, key: str, why: str, tender: str, form: Form,
                 places: _Places) -> int:
     """The row of one field to check (and rows continuing its picture); the next free row."""
     field = form.field(key)
@@ -619,7 +590,7 @@ def _review_row(ws: Worksheet, row: int, record: Record, key: str, why: str, ten
     typed.fill = ORANGE_FILL
     validation = field_validation(field, form, typed.coordinate)
     validation.add(typed)
-    ws.add_data_validation(validation)
+    ws.validations.append(validation)
     put(ws, row, DECISION_COLUMN + 2, record.sha256)
     fit_row(ws, row)
     if crop is None:  # no zone to show (a label not found in the file) or none drawn
@@ -636,21 +607,18 @@ def _review_row(ws: Worksheet, row: int, record: Record, key: str, why: str, ten
     return row + 1
 
 
-def _picture(ws: Worksheet, row: int, piece: PILImage.Image) -> None:
+def _picture(ws: Sheet, row: int, piece: PILImage.Image) -> None:
     """A picture shown pixel for pixel in the image column, its row as tall as it."""
     data = BytesIO()
     piece.save(data, "PNG")
-    image = Image(data)
-    ws.add_image(image, f"{get_column_letter(IMAGE_COLUMN)}{row}")
-    height = image.height * 0.75 + 4  # pixels to points
-    ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 15, height)
+    picture(ws, row, IMAGE_COLUMN, data.getvalue(), piece.height)
 
 
 # ---------------------------------------------------------------------------
 # Fichiers sources
 
 
-def _sources(ws: Worksheet, records: list[Record], tender: str) -> None:
+def _sources(ws: Sheet, records: list[Record], tender: str) -> None:
     titles = [FILE_HEADER, TENDER_HEADER, "Statut", "Pages du questionnaire", "Pages du fichier",
               "Lecture", "Taille (octets)", SHA_HEADER, "Motif du rejet"]
     header(ws, 1, titles)

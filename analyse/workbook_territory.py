@@ -21,16 +21,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.marker import DataPoint
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
 from analyse.egapro import tender_year
-from analyse.excel import (BOLD, GREEN_FILL, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, TITLE, WRAP, fit_rows,
-                           header, printable, put, put_note, put_row, save_atomically, widths)
+from analyse.excel import (BOLD, GREEN_FILL, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, TITLE, WRAP, Alignment, Book,
+                           Chart, Sheet, fit_rows, header, hide_column, printable, put, put_note, put_row,
+                           save_atomically, widths)
 from analyse.sheets import MULTIPLE_SHEET, french_date
 from analyse.indicators import (DOMINANCE, LATEST_RULE, MIN_STRUCTURES, SCORE_THRESHOLDS, Choices, Indicator,
                                 Measure, count, distinct, excluded_note, figure_keys, figure_parts, indicators,
@@ -52,8 +46,8 @@ EXCLUDED = "Valeurs exclues"
 MEAN_SCORE = "Note moyenne à l'index"
 WOMEN_IN = "Part de femmes — "  # followed by the office
 GROUP_SHEETS = (("Par consultation", "Consultation"), ("Par année", "Année"))
-RIGHT = Alignment(horizontal="right", vertical="top")  # « secret » where figures stand
-INDENTED = Alignment(horizontal="left", indent=1, vertical="top")  # a note beside right-aligned figures
+RIGHT = Alignment(horizontal="right")  # « secret » where figures stand
+INDENTED = Alignment(horizontal="left", indent=1)  # a note beside right-aligned figures
 
 
 @dataclass
@@ -79,7 +73,7 @@ def write_territory_workbook(store: Store, path: Path, run_date: date, **options
 
 
 def territory_workbook(store: Store, run_date: date, *, publication: bool = False,
-                       egapro_checked: bool = False) -> Workbook:
+                       egapro_checked: bool = False) -> Book:
     """The territory's workbook from every file version in ``store``, not yet saved.
 
     With ``egapro_checked``, the indicators add the share of structures
@@ -92,7 +86,7 @@ def territory_workbook(store: Store, run_date: date, *, publication: bool = Fals
     figures = compute(versions, store.form, choices, egapro_checked)
     if publication:
         figures.cells = protect(figures.cells, figures.relations)
-    wb = Workbook()
+    wb = Book()
     _overview(wb.active, records, figures, run_date, form, publication)
     if figures.bands:  # a version of the questionnaire asks the index
         _index(wb.create_sheet("Index"), figures, publication)
@@ -201,7 +195,7 @@ def _group_figures(figures: Figures, sheet: str, groups: dict[str, list[StoredVe
         figures.relations.append([(sheet, name, label) for name in groups] + [("Territoire", label)])
 
 
-def _structures(ws: Worksheet, records: list[Record], form: Form, egapro: bool, choices: Choices) -> None:
+def _structures(ws: Sheet, records: list[Record], form: Form, egapro: bool, choices: Choices) -> None:
     """Each distinct structure with its retained answer: declared index beside the published one."""
     put(ws, 1, 1, "Structures distinctes (réponse retenue de chacune)").font = TITLE
     put(ws, 2, 1, "Index publié : contrôle Egapro de la dernière exécution avec l'export du ministère."
@@ -247,7 +241,7 @@ def hidden(measure: Measure, publication: bool) -> bool:
     return publication and (measure.secret or measure.masked)
 
 
-def put_measure(ws: Worksheet, row: int, column: int, measure: Measure, publication: bool) -> None:
+def put_measure(ws: Sheet, row: int, column: int, measure: Measure, publication: bool) -> None:
     """A figure, or « secret » when publishing one that must be hidden."""
     if hidden(measure, publication):
         put(ws, row, column, SECRET).alignment = RIGHT
@@ -260,21 +254,16 @@ def chart_values(measure: Measure, publication: bool) -> float | None:
     return None if hidden(measure, publication) else measure.value
 
 
-def _hidden_column(ws: Worksheet, column: int, first_row: int, title: str, values: list[float | None]) -> None:
+def _hidden_column(ws: Sheet, column: int, first_row: int, title: str, values: list[float | None]) -> None:
     put(ws, first_row - 1, column, title)
     for offset, value in enumerate(values):
         put(ws, first_row + offset, column, value)
-    ws.column_dimensions[get_column_letter(column)].hidden = True
+    hide_column(ws, column)
 
 
-def _bar(title: str, width: float = 18, height: float = 9) -> BarChart:
-    chart = BarChart()
-    chart.title = title
-    chart.width, chart.height = width, height
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.visible_cells_only = False  # the charts draw hidden columns of publishable values
-    return chart
+def _bar(title: str, width: float = 18, height: float = 9, **options: Any) -> Chart:
+    # hidden_data: the charts draw hidden columns of publishable values
+    return Chart(title, width=width, height=height, hidden_data=True, **options)
 
 
 # ---------------------------------------------------------------------------
@@ -288,7 +277,7 @@ def egapro_indicator(records: Sequence[Record], choices: Choices) -> Indicator:
     return Indicator("Structures dont l'index déclaré appelle une remarque Egapro", share(warned, len(structures)))
 
 
-def _overview(ws: Worksheet, records: list[Record], figures: Figures, run_date: date, form: Form,
+def _overview(ws: Sheet, records: list[Record], figures: Figures, run_date: date, form: Form,
               publication: bool) -> None:
     ws.title = "Territoire"
     put(ws, 1, 1, "Questionnaires égalité — synthèse du territoire").font = TITLE
@@ -318,20 +307,16 @@ def _overview(ws: Worksheet, records: list[Record], figures: Figures, run_date: 
     _commitments_chart(ws, figures, first, len(form.commitments), publication)
 
 
-def _commitments_chart(ws: Worksheet, figures: Figures, first: int, n: int, publication: bool) -> None:
+def _commitments_chart(ws: Sheet, figures: Figures, first: int, n: int, publication: bool) -> None:
     rows = figures.overview
     start = first + len(rows) - n
     _hidden_column(ws, 6, start, "Engagements (graphique)",
                    [chart_values(figures[("Territoire", i.label)], publication) for i in rows[-n:]])
-    chart = _bar("Part des structures prenant chaque engagement", width=22, height=11)
-    chart.type = "bar"
-    chart.x_axis.scaling.orientation = "maxMin"  # commitments in the order of the form, top down
-    chart.add_data(Reference(ws, min_col=6, min_row=start, max_row=start + n - 1))
-    chart.set_categories(Reference(ws, min_col=1, min_row=start, max_row=start + n - 1))
-    chart.y_axis.number_format = "0%"
-    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
-    chart.legend = None
-    ws.add_chart(chart, f"A{start + n + 2}")
+    chart = _bar("Part des structures prenant chaque engagement", width=22, height=11, horizontal=True,
+                 category_axis={"reverse": True},  # commitments in the order of the form, top down
+                 value_axis={"num_format": "0%", "min": 0, "max": 1}, legend=False)
+    chart.add_columns(ws, 6, 6, start, start + n - 1, (1, start, start + n - 1))
+    ws.charts.append((f"A{start + n + 2}", chart))
 
 
 # ---------------------------------------------------------------------------
@@ -348,7 +333,7 @@ def _band_colour(label: str, low: float) -> tuple[str, object]:
     return BAND_COLOURS[2], GREEN_FILL
 
 
-def _index(ws: Worksheet, figures: Figures, publication: bool) -> None:
+def _index(ws: Sheet, figures: Figures, publication: bool) -> None:
     put(ws, 1, 1, "Notes à l'index de l'égalité professionnelle (structures distinctes)").font = TITLE
     put(ws, 2, 1, f"Seuils légaux : sous {SCORE_THRESHOLDS[0]}, mesures de correction obligatoires (rouge) ; "
                   f"sous {SCORE_THRESHOLDS[1]}, objectifs de progression à publier (orange).")
@@ -367,19 +352,13 @@ def _index(ws: Worksheet, figures: Figures, publication: bool) -> None:
         put_measure(ws, row, 2, measure, publication)
     last = 4 + len(distribution)
     _hidden_column(ws, 4, 5, "Structures (graphique)", [chart_values(m, publication) for _, m in distribution])
-    chart = _bar(f"Répartition des notes (seuils {SCORE_THRESHOLDS[0]} et {SCORE_THRESHOLDS[1]})", width=20)
-    chart.add_data(Reference(ws, min_col=4, min_row=5, max_row=last))
-    chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=last))
-    chart.legend = None
-    chart.y_axis.title = "Structures"
     highest = max((m.value or 0 for _, m in distribution), default=0)
-    chart.y_axis.majorUnit = max(1, math.ceil(highest / 10))  # whole structures, not 0.2 of one
-    series = chart.series[0]
-    for index, colour in enumerate(colours):
-        point = DataPoint(idx=index)
-        point.graphicalProperties.solidFill = colour
-        series.dPt.append(point)
-    ws.add_chart(chart, "F4")
+    chart = _bar(f"Répartition des notes (seuils {SCORE_THRESHOLDS[0]} et {SCORE_THRESHOLDS[1]})", width=20,
+                 value_axis={"name": "Structures",
+                             "major_unit": max(1, math.ceil(highest / 10))},  # whole structures, not 0.2 of one
+                 legend=False)
+    chart.add_columns(ws, 4, 4, 5, last, (1, 5, last), colours=colours)
+    ws.charts.append(("F4", chart))
     widths(ws, {1: 26, 2: 12})
     printable(ws)
 
@@ -388,7 +367,7 @@ def _index(ws: Worksheet, figures: Figures, publication: bool) -> None:
 # Gouvernance
 
 
-def _governance(ws: Worksheet, figures: Figures, form: Form, publication: bool) -> None:
+def _governance(ws: Sheet, figures: Figures, form: Form, publication: bool) -> None:
     table = form.table_of("officers")
     put(ws, 1, 1, f"{table.title} (structures distinctes)").font = TITLE
     header(ws, 3, ["Poste"] + [column.label for column in table.columns])
@@ -405,7 +384,7 @@ def _governance(ws: Worksheet, figures: Figures, form: Form, publication: bool) 
 # Par consultation / Par année
 
 
-def _groups(ws: Worksheet, sheet: str, title: str, figures: Figures, publication: bool) -> None:
+def _groups(ws: Sheet, sheet: str, title: str, figures: Figures, publication: bool) -> None:
     put(ws, 1, 1, f"Indicateurs par {title.lower()} (structures distinctes dans chaque groupe)").font = TITLE
     rows = figures.groups[sheet]
     labels = [i.label for i in next(iter(rows.values()), [])]
@@ -424,7 +403,7 @@ def _groups(ws: Worksheet, sheet: str, title: str, figures: Figures, publication
         _women_chart(ws, sheet, title, figures, labels, publication)
 
 
-def _women_chart(ws: Worksheet, sheet: str, title: str, figures: Figures, labels: list[str],
+def _women_chart(ws: Sheet, sheet: str, title: str, figures: Figures, labels: list[str],
                  publication: bool) -> None:
     """Share of women, overall and among managers, for each group."""
     names = list(figures.groups[sheet])
@@ -434,10 +413,6 @@ def _women_chart(ws: Worksheet, sheet: str, title: str, figures: Figures, labels
         _hidden_column(ws, hidden_column + offset, 4, label,
                        [chart_values(figures[(sheet, name, label)], publication) for name in names])
     chart = _bar(f"Part de femmes par {title.lower()}, ensemble et parmi les cadres",
-                 width=min(40.0, max(18.0, 2.5 * len(names))))
-    chart.add_data(Reference(ws, min_col=hidden_column, max_col=hidden_column + 1, min_row=3, max_row=last),
-                   titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=4, max_row=last))
-    chart.y_axis.number_format = "0%"
-    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
-    ws.add_chart(chart, f"A{last + 3}")
+                 width=min(40.0, max(18.0, 2.5 * len(names))), value_axis={"num_format": "0%", "min": 0, "max": 1})
+    chart.add_columns(ws, hidden_column, hidden_column + 1, 3, last, (1, 4, last), titled=True)
+    ws.charts.append((f"A{last + 3}", chart))

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import Workbook
+from openpyxl import load_workbook
 
 import pipeline
-from analyse.excel import put
+from analyse.excel import Book, put, save_atomically
 from analyse.export import write_csv
 from analyse.formula import runs_as_formula
 from cli import main
@@ -277,11 +277,14 @@ def test_csv_keeps_one_record_per_file_and_quotes_formulas(tmp_path: Path) -> No
     assert all(row["status"] == "rejected" for row in rows)
 
 
-def test_workbook_cells_are_quoted_after_invisible_characters() -> None:
-    ws = Workbook().active
-    assert put(ws, 1, 1, "\u200b=HYPERLINK(\"x\")").quotePrefix
-    assert put(ws, 2, 1, "＝1+1").quotePrefix
-    assert not put(ws, 3, 1, "Texte").quotePrefix
+def test_workbook_cells_are_quoted_after_invisible_characters(tmp_path: Path) -> None:
+    book = Book()
+    texts = ["\u200b=HYPERLINK(\"x\")", "＝1+1", "Texte"]
+    for row, text in enumerate(texts, start=1):
+        put(book.active, row, 1, text)
+    cells = load_workbook(save_atomically(book, tmp_path / "t.xlsx")).active["A"]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in cells] == [
+        (texts[0], "s", True), (texts[1], "s", True), (texts[2], "s", False)]
 
 
 def test_names_with_terminal_escapes_never_reach_the_terminal(tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from PIL import Image as PILImage
 
-from analyse.excel import EXCEL_CELL_LIMIT, put, safe_text
+from analyse.excel import EXCEL_CELL_LIMIT, Book, put, safe_text, save_atomically
 from analyse.workbook_tender import write_tender_workbook
 from analyse.workbook_territory import write_territory_workbook
 from questionnaire.definition import load
@@ -146,12 +146,16 @@ def test_writing_leaves_no_temporary_file(built) -> None:
     assert [p.name for p in built["tender"].parent.iterdir()] == ["egalite-T-2024-01.xlsx"]
 
 
-def test_text_beyond_the_excel_cell_limit_is_cut_visibly() -> None:
+def test_text_beyond_the_excel_cell_limit_is_cut_visibly(tmp_path: Path) -> None:
     text, cut = safe_text("x" * 40_000)
     assert cut and len(text) == EXCEL_CELL_LIMIT and "40000 caractères" in text
     assert safe_text("a\x00b") == ("a\ufffdb", False)
-    cell = put(Workbook().active, 1, 1, "=HYPERLINK(\"http://x\")")
-    assert cell.data_type == "s" and cell.quotePrefix
+    book = Book()
+    put(book.active, 1, 1, "=HYPERLINK(\"http://x\")")
+    put(book.active, 2, 1, "x" * 40_000)
+    cell, long = load_workbook(save_atomically(book, tmp_path / "t.xlsx")).active["A"]
+    assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s" and cell.quotePrefix
+    assert long.value == text
 
 
 # ---------------------------------------------------------------------------
@@ -227,11 +231,7 @@ def test_a_saved_workbook_is_not_kept_alive_by_the_notes_on_its_cells(tmp_path: 
     import gc
     import weakref
 
-    from openpyxl import Workbook
-
-    from analyse.excel import save_atomically
-
-    workbook = Workbook()
+    workbook = Book()
     put(workbook.active, 1, 1, "texte", wrap=True)
     save_atomically(workbook, tmp_path / "classeur.xlsx")
     alive = weakref.ref(workbook)
