@@ -43,8 +43,6 @@ LIST_MARKER = re.compile(r"^([-–—•·▪►◦*]|\d{1,2}(\.\d{1,2})*[.)_]?|
 OCR_DOUBT_BELOW = 0.75
 NUMBER_DOUBT_BELOW = 0.8  # a misread number is the costliest error: it must be read surely
 SPECK_CONFIDENCE = 0.6
-APOSTROPHES, DASHES = "'’", ("-", "–")  # marks whose twins a scan cannot tell apart (see _twin_marks)
-INCLUSIVE_ENDING = re.compile(r"\w-(e|es|s)\b")  # "associé-es": a hyphen read for inclusive writing's middle dot
 PAIRS = ("()", "«»", "“”")  # opening and closing marks that go together (see _implausible)
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
 FURNITURE_BAND = 0.1  # repeated lines in this share of the page's top or bottom are running headers/footers
@@ -169,10 +167,10 @@ class FieldReader:
             elif reading.source == SOURCE_OCR and raw and _implausible(raw) and not doubt:
                 reading.doubt = ("Ponctuation improbable (guillemet sans pendant, virgule finale), souvent "
                                  "une poussière ou un point mal lu : valeur à vérifier.")
-            elif reading.source == SOURCE_OCR and type_of(field).free_text and raw and _twin_marks(raw) and not doubt:
+            elif type_of(field).free_text and any(w.marks_unsure for _, w in words) and not doubt:
                 reading.doubt = ("Apostrophe ou tiret lu sur un scan : droite (') ou typographique (’), trait "
-                                 "d'union (-) ou tiret (–), l'image ne permet pas de les distinguer : "
-                                 "valeur à vérifier.")
+                                 "d'union (-), tiret (–) ou point médian (·), l'image ne permet pas de les "
+                                 "distinguer : valeur à vérifier.")
         elif zones:
             reading.page, reading.bbox = zones[0].page.number, zones[0].bbox
         if raw is not None:
@@ -1213,15 +1211,6 @@ def _implausible(text: str) -> bool:
     if text.endswith(",") or any(text.count(opening) != text.count(closing) for opening, closing in PAIRS):
         return True
     return "‘" in text and "’" not in text[text.index("‘"):]
-
-
-def _twin_marks(text: str) -> bool:
-    """Marks a scan cannot tell from their twin: the straight apostrophe (') and the
-    typographic one (’) differ by a slant of a pixel or two at a scan's resolution, and a
-    dash standing between words may be a hyphen (-) or an en dash (–), as printed; the
-    middle dot of inclusive writing (associé·es) is read as a hyphen."""
-    return (any(mark in text for mark in APOSTROPHES) or any(word in DASHES for word in text.split())
-            or INCLUSIVE_ENDING.search(text) is not None)
 
 
 def _speck(word: Word) -> bool:

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from extract.glyphs import TWINS, LineShape, MarkBox, is_twin
+
 LANGUAGE = "fra"
 INSTALL_COMMAND = "sudo apt-get install tesseract-ocr tesseract-ocr-fra"
 # Where distributions put the trained data; TESSDATA_PREFIX wins when set.
@@ -46,6 +48,7 @@ class OcrWord:
     x1: int
     bottom: int
     confidence: float
+    marks: tuple[MarkBox, ...] = ()  # where its marks that have a twin stand (extract.glyphs)
 
 
 def find_tessdata(language: str = LANGUAGE) -> Path | None:
@@ -121,23 +124,60 @@ class OcrEngine:
         return int(result["orient_deg"]) % 360
 
     def _words(self) -> list[OcrWord]:
+        """The words recognised, symbol by symbol: the boxes of the marks that have a
+        twin (' and ’, - and –) are kept, with the shape of their line, for
+        :mod:`extract.glyphs` to decide them from the ink."""
         tesserocr = self._tesserocr
         iterator = self._api.GetIterator()
-        words: list[OcrWord] = []
         if iterator is None:
-            return words
-        for item in tesserocr.iterate_level(iterator, tesserocr.RIL.WORD):
+            return []
+        lines: list[list[list[tuple[str, tuple[int, int, int, int]]]]] = []
+        heads: list[tuple[str, tuple[int, int, int, int], float] | None] = []
+        for item in tesserocr.iterate_level(iterator, tesserocr.RIL.SYMBOL):
+            if item.IsAtBeginningOf(tesserocr.RIL.TEXTLINE) or not lines:
+                lines.append([])
+            if item.IsAtBeginningOf(tesserocr.RIL.WORD) or not lines[-1]:
+                lines[-1].append([])
+                heads.append(self._word_head(item))
             try:
-                text = (item.GetUTF8Text(tesserocr.RIL.WORD) or "").strip()
-            except RuntimeError:  # an empty word (tesserocr raises instead of returning "")
-                continue
-            box = item.BoundingBox(tesserocr.RIL.WORD)
-            if text and box:
-                confidence = max(0.0, min(1.0, item.Confidence(tesserocr.RIL.WORD) / 100))
-                if _plain_word(text) and not item.WordIsFromDictionary():
-                    confidence = min(confidence, UNKNOWN_WORD_CONFIDENCE)
-                words.append(OcrWord(text, *box, confidence))
+                symbol = item.GetUTF8Text(tesserocr.RIL.SYMBOL) or ""
+            except RuntimeError:  # no text: the word cannot be spelt from its symbols
+                symbol = ""
+            box = item.BoundingBox(tesserocr.RIL.SYMBOL)
+            lines[-1][-1].append((symbol, box or (0, 0, 0, 0)))
+        words: list[OcrWord] = []
+        head_of = iter(heads)
+        for line in lines:
+            shape = LineShape.of(line)
+            for symbols in line:
+                head = next(head_of)
+                if head is not None:
+                    words.append(_word(*head, symbols, shape))
         return words
+
+    def _word_head(self, item) -> tuple[str, tuple[int, int, int, int], float] | None:
+        """The word starting at ``item``: text, box and confidence, or None if empty."""
+        tesserocr = self._tesserocr
+        try:
+            text = (item.GetUTF8Text(tesserocr.RIL.WORD) or "").strip()
+        except RuntimeError:  # an empty word (tesserocr raises instead of returning "")
+            return None
+        box = item.BoundingBox(tesserocr.RIL.WORD)
+        if not (text and box):
+            return None
+        confidence = max(0.0, min(1.0, item.Confidence(tesserocr.RIL.WORD) / 100))
+        if _plain_word(text) and not item.WordIsFromDictionary():
+            confidence = min(confidence, UNKNOWN_WORD_CONFIDENCE)
+        return text, box, confidence
+
+
+def _word(text: str, box: tuple[int, int, int, int], confidence: float,
+          symbols: list[tuple[str, tuple[int, int, int, int]]], shape: LineShape) -> OcrWord:
+    """The word, with the boxes of its marks that have a twin (when its symbols spell it)."""
+    marks: tuple[MarkBox, ...] = ()
+    if any(c in TWINS for c in text) and "".join(s for s, _ in symbols) == text:
+        marks = tuple(MarkBox(i, b, shape) for i, (s, b) in enumerate(symbols) if s in TWINS and is_twin(text, i))
+    return OcrWord(text, *box, confidence, marks)
 
 
 def _plain_word(text: str) -> bool:

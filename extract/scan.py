@@ -25,6 +25,7 @@ import pypdfium2.raw as pdfium_c
 from extract.boxes import Box, find_boxes
 from extract.cells import cell_sides, find_tables
 from extract.document import mostly_picture
+from extract.glyphs import settle
 from extract.ocr_engine import OcrEngine, OcrWord
 from extract.crops import CropWriter
 from extract.raster import (INK_LEVEL, POINTS_PER_INCH, Raster, deskew, ink_threshold, render_page, rule_lines,
@@ -267,7 +268,7 @@ def label_words(scan: PreparedScan, engine: OcrEngine) -> list[Word]:
     small = scan.small
     text = without_paragraph_bodies(small.image, small.scale)
     found = engine.read(text, dpi=round(small.dpi), block=False)
-    return _doubtful_lines_reread(scan, engine, [_word(w, small, (0, 0)) for w in found])
+    return _doubtful_lines_reread(scan, engine, [_word(w, small, (0, 0), scan.raster) for w in found])
 
 
 def _doubtful_lines_reread(scan: PreparedScan, engine: OcrEngine, words: list[Word]) -> list[Word]:
@@ -283,7 +284,7 @@ def _doubtful_lines_reread(scan: PreparedScan, engine: OcrEngine, words: list[Wo
             continue
         bbox = grow(union([w.bbox for w in line]), ZONE_MARGIN_PT)
         image, origin = page.crop(bbox)
-        again = [_word(w, page, origin) for w in engine.read(image, dpi=round(page.dpi), block=True)]
+        again = [_word(w, page, origin, scan.raster) for w in engine.read(image, dpi=round(page.dpi), block=True)]
         better = again and sum(w.confidence for w in again) / len(again) > mean
         kept.extend(again if better else line)
     return kept
@@ -345,10 +346,13 @@ def _paragraphs(lines: list[tuple[int, int, int, int]], widest: int) -> list[lis
     return runs
 
 
-def _word(found: OcrWord, raster: Raster, origin: tuple[int, int]) -> Word:
+def _word(found: OcrWord, raster: Raster, origin: tuple[int, int], gray: Raster) -> Word:
+    """The word read in ``raster`` (cut at ``origin``) in points, its marks that have a twin
+    decided from the ink of the page's gray image ``gray`` where it tells."""
     ox, oy = origin
     x0, top, x1, bottom = raster.to_points((found.x0 + ox, found.top + oy, found.x1 + ox, found.bottom + oy))
-    return Word(found.text, x0, top, x1, bottom, source=SOURCE, confidence=found.confidence)
+    text, unsure = settle(found.text, found.marks, gray.image, gray.dpi / raster.dpi, origin)
+    return Word(text, x0, top, x1, bottom, source=SOURCE, confidence=found.confidence, marks_unsure=unsure)
 
 
 def _mark(box: Box, raster: Raster) -> Mark:
@@ -474,7 +478,7 @@ class ZoneReader:
                word: bool = False) -> list[Word]:
         page = self._scan.text
         found = self._engine.read(text, dpi=round(page.dpi), block=True, digits=digits, word=word)
-        words = [_word(w, page, origin) for w in found]
+        words = [_word(w, page, origin, self._scan.raster) for w in found]
         outside = [w for w in self._label_words if overlap_ratio(w.bbox, bbox) < 0.5]
         # Tesseract's own order: it follows a line that the scan's residual skew makes drift.
         return [self._as_labelled(w) for w in words

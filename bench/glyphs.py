@@ -1,0 +1,125 @@
+"""Where the ink tells a mark from its twin, font by font and resolution by resolution.
+
+``python -m bench.glyphs [FONT ...]`` prints one line of words holding each twin
+mark (’ ' – - — ·) in every font found on the machine (:data:`FONTS`), as
+printed and scanned: drawn at four times the resolution, sampled down like a
+scanner's sensor at 150, 200 and 300 dpi, blurred (toner and optics), on
+gray paper with noise and a slight rotation, in gray and in black and white
+(a bilevel scan). Each line is read by Tesseract as the scan reader reads a
+zone, and each mark decided by :mod:`extract.glyphs` from the image.
+Printed per font and resolution, per mark: right / left undecided / WRONG.
+WRONG is the outcome that must not happen (a silent error); undecided is
+sent to review. It prints figures and asserts nothing (2–3 min).
+"""
+from __future__ import annotations
+
+import itertools
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from extract import glyphs
+from extract.ocr_engine import OcrEngine, find_tessdata
+
+FONT_DIRS = ("/usr/share/fonts", "/Library/Fonts", "C:/Windows/Fonts")
+FONTS = {  # name: file names (the first found is used)
+    "Liberation Sans": ("LiberationSans-Regular.ttf", "arial.ttf"),
+    "Liberation Serif": ("LiberationSerif-Regular.ttf", "times.ttf"),
+    "Liberation Mono": ("LiberationMono-Regular.ttf", "cour.ttf"),
+    "DejaVu Sans": ("DejaVuSans.ttf",),
+    "DejaVu Serif": ("DejaVuSerif.ttf",),
+    "DejaVu Sans Mono": ("DejaVuSansMono.ttf",),
+    "Open Sans": ("OpenSans-Regular.ttf",),
+    "Carlito": ("Carlito-Regular.ttf", "calibri.ttf"),
+    "FreeSans": ("FreeSans.ttf",),
+    "FreeSerif": ("FreeSerif.ttf",),
+    "FreeMono": ("FreeMono.ttf",),
+    "Nimbus Roman": ("NimbusRoman-Regular.otf",),
+    "Nimbus Mono": ("NimbusMonoPS-Regular.otf",),
+    "URW Gothic": ("URWGothic-Book.otf",),
+    "C059": ("C059-Roman.otf",),
+}
+TEXT = "réunion d’équipe de l'État – 2026 associé·es entre — deux l’accès aujourd'hui rouge - vert"
+MARKS = [c for c in TEXT if c in glyphs.TWINS]  # what each twin mark read should be, in order
+OVERSAMPLE = 4
+PAPER, INK = 235, 30
+
+
+def font_file(name: str) -> Path | None:
+    """The file of font ``name`` on this machine, or None."""
+    for folder in map(Path, FONT_DIRS):
+        if folder.is_dir():
+            for file_name in FONTS[name]:
+                found = next(folder.rglob(file_name), None)
+                if found is not None:
+                    return found
+    return None
+
+
+def printed_line(font: Path, text: str, *, points: float, dpi: int, blur: float = 0.7, noise: float = 6.0,
+                 degrees: float = 0.0, bilevel: bool = False, seed: int = 0) -> np.ndarray:
+    """``text`` in ``font`` at ``points`` as a scanner at ``dpi`` sees it printed (gray, or
+    black and white when ``bilevel``); ``blur`` is the spread of toner and optics in
+    pixels at 200 dpi."""
+    size = points * dpi / 72
+    face = ImageFont.truetype(str(font), round(size * OVERSAMPLE))
+    width = int((face.getlength(text) + 40 * OVERSAMPLE))
+    image = Image.new("L", (width, int(size * 3 * OVERSAMPLE)), 255)
+    ImageDraw.Draw(image).text((20 * OVERSAMPLE, int(size * OVERSAMPLE)), text, font=face, fill=0)
+    image = image.rotate(degrees, resample=Image.BILINEAR, fillcolor=255)
+    sampled = cv2.resize(np.array(image), (image.width // OVERSAMPLE, image.height // OVERSAMPLE),
+                         interpolation=cv2.INTER_AREA).astype(np.float32)
+    if blur:
+        sampled = cv2.GaussianBlur(sampled, (0, 0), blur * dpi / 200)
+    noisy = INK + sampled * (PAPER - INK) / 255 + np.random.default_rng(seed).normal(0, noise, sampled.shape)
+    scanned = np.clip(noisy, 0, 255).astype(np.uint8)
+    return np.where(scanned < 128, 0, 255).astype(np.uint8) if bilevel else scanned
+
+
+def decided(engine: OcrEngine, image: np.ndarray, dpi: int) -> list[tuple[str, str | None]]:
+    """Each twin mark read in ``image``: (as read, as decided from the ink or None)."""
+    words = engine.read(image, dpi=dpi, block=True)
+    return [(word.text[mark.index], glyphs.decide(word.text[mark.index], glyphs.mark_ink(image, mark), mark.line))
+            for word in words for mark in word.marks]
+
+
+def survey(engine: OcrEngine, name: str, font: Path) -> str:
+    """One font's line of counts: per resolution and mark, right/undecided/WRONG."""
+    counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for dpi, points, blur, seed in itertools.product((150, 200, 300), (9, 10, 12), (0.5, 0.9), (0, 1)):
+        for bilevel in (False, True):
+            image = printed_line(font, TEXT, points=points, dpi=dpi, blur=blur, degrees=(seed - 0.5) * 0.6,
+                                 bilevel=bilevel, seed=seed)
+            read = decided(engine, image, dpi)
+            if len(read) != len(MARKS):  # OCR lost or added a mark: nothing to compare
+                counts[(dpi, "?")][1] += 1
+                continue
+            for truth, (_, decision) in zip(MARKS, read):
+                counts[(dpi, truth)][0 if decision == truth else 1 if decision is None else 2] += 1
+    cells = []
+    for dpi in (150, 200, 300):
+        marks = " ".join(f"{mark}{right}/{undecided}" + (f"/WRONG {wrong}" if wrong else "")
+                         for mark in "’'–-—·?" for right, undecided, wrong in [counts[(dpi, mark)]]
+                         if right + undecided + wrong)
+        cells.append(f"{dpi} dpi: {marks}")
+    return f"{name:17s} " + " | ".join(cells)
+
+
+def main(argv: list[str]) -> None:
+    tessdata = find_tessdata()
+    if tessdata is None:
+        print("Tesseract (français) absent : rien à mesurer.")
+        return
+    engine = OcrEngine(tessdata)
+    print("mark right/undecided[/WRONG] per resolution; ? = lines where OCR lost or added a mark")
+    for name in argv or FONTS:
+        font = font_file(name) if name in FONTS else None
+        print(survey(engine, name, font) if font else f"{name:17s} (font not on this machine)", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

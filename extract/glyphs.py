@@ -1,0 +1,209 @@
+"""Marks OCR cannot tell from their twins, decided from their ink.
+
+Tesseract reads a typographic apostrophe (’) as a straight one (') and an en
+dash (–) or a middle dot (associé·es) as a hyphen: its model knows the word,
+not the glyph's shape. The ink on the page does tell them apart when it is
+clear enough: a dash's length against the line's x-height (a hyphen is about
+half of it, an en dash about as long, an em dash twice), a middle dot's
+square shape against a hyphen's bar, and an apostrophe's slant (the
+typographic one is a comma: its foot bends to the left of its head; the
+straight one is an upright wedge). Where the measure falls between the
+classes, or the font draws both alike (a typewriter's hyphen is as long as
+its en dash), the mark is left as read and the word says so
+(``unsure``): the field reader then asks for a review. Measures were set on
+the fonts of ``bench/glyphs.py`` (printed, scanned at 150–300 dpi).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+APOSTROPHES = "'’"
+DASHES = "-–—"
+DOT = "·"
+TWINS = APOSTROPHES + DASHES + DOT
+INCLUSIVE_ENDING = re.compile(r"\w[-·](e|es|s)\b")  # "associé·es", a middle dot OCR may read as a hyphen
+
+# A dash's ink length over its line's x-height, by class: printed and scanned, the fonts
+# of bench/glyphs.py measure hyphens 0.36–0.55 and en dashes 0.60–1.17 (the shortest ones,
+# DejaVu's, Calibri's, Open Sans's, are left undecided), em dashes from 1.30.
+HYPHEN_MAX = 0.56
+EN_DASH = (0.80, 1.22)
+EM_DASH_MIN = 1.45
+# A middle dot is about as tall as wide (0.75–2.3 measured), a hyphen's bar at most half
+# as tall as long (0.49); a dot is shorter than 0.35 x-height.
+DOT_MIN_RATIO = 0.70
+BAR_MAX_RATIO = 0.52
+DOT_MAX_LENGTH = 0.40
+# An apostrophe's lean (pixels left per pixel down): straight ones measure -0.05 to 0.06
+# in the fonts of bench.glyphs (0.12 once), the typographic ones of fonts that slant them 0.17 to 0.43.
+CURLY_TILT = 0.15
+MIN_MARK_PX = 6  # an apostrophe fewer pixels tall than this is too small to judge its lean
+X_LETTERS = set("acemnorsuvwxz")  # letters as tall as the x-height, without accent or stroke above
+MIN_X_LETTERS = 3
+MIN_PITCHES = 8  # letter-to-letter distances needed to tell a monospaced line
+MONOSPACE_SPREAD = 0.35  # their spread (10th to 90th percentile over the median) on such a line
+MIN_CONTRAST = 40  # gray levels between paper and the mark's darkest pixel
+EDGE_WEIGHT, MIN_EDGE_SHARE = 0.15, 0.2  # a gray scan's mark has blurred edges: this share of its pixels in between
+
+
+@dataclass(frozen=True, slots=True)
+class LineShape:
+    """What a text line's letters say of its font: its x-height (pixels, None when no
+    x-height letter was read) and whether its letters stand at one pitch (a typewriter's
+    or a monospaced font: its hyphen is as long as its en dash)."""
+
+    x_height: float | None
+    monospace: bool
+
+    @classmethod
+    def of(cls, words: list[list[tuple[str, tuple[int, int, int, int]]]]) -> "LineShape":
+        """The shape of a line given as its words' (symbol, pixel box) lists."""
+        heights = [box[3] - box[1] for word in words for symbol, box in word if symbol in X_LETTERS]
+        pitches = [(b[0] + b[2]) / 2 - (a[0] + a[2]) / 2 for word in words for (_, a), (_, b) in zip(word, word[1:])]
+        monospace = True  # too few letters to tell: taken as the case where dashes cannot be told
+        if len(pitches) >= MIN_PITCHES:
+            low, middle, high = np.percentile(pitches, [10, 50, 90])
+            monospace = middle > 0 and (high - low) / middle < MONOSPACE_SPREAD
+        return cls(float(np.median(heights)) if len(heights) >= MIN_X_LETTERS else None, monospace)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkBox:
+    """One twin mark of an OCR word: its index in the word's text, its pixel box
+    (x0, top, x1, bottom) in the image OCR read, and the shape of its line."""
+
+    index: int
+    box: tuple[int, int, int, int]
+    line: LineShape
+
+
+def is_twin(text: str, index: int) -> bool:
+    """Whether the mark at ``index`` of a word is one a scan may mistake for its twin:
+    any apostrophe, a dash standing alone between words, or the mark of an
+    inclusive ending."""
+    char = text[index]
+    if char in APOSTROPHES:
+        return True
+    if char in DASHES and len(text) == 1:
+        return True
+    return char in DASHES + DOT and any(m.start() + 1 == index for m in INCLUSIVE_ENDING.finditer(text))
+
+
+def settle(text: str, marks: tuple[MarkBox, ...], image: np.ndarray, scale: float = 1.0,
+           origin: tuple[int, int] = (0, 0)) -> tuple[str, bool]:
+    """The word with its twin marks decided from the ink of ``image`` (grayscale, dark ink),
+    and whether some twin mark is left undecided. Mark boxes are pixels of the image OCR
+    read, which stood at ``origin`` of an image ``scale`` times smaller than ``image``."""
+    chars, unsure = list(text), False
+    boxes = {mark.index: mark for mark in marks}
+    for index, char in enumerate(text):
+        if char not in TWINS or not is_twin(text, index):
+            continue
+        mark = boxes.get(index)
+        decided = decide(char, mark_ink(image, mark, scale, origin), mark.line, scale) if mark else None
+        if decided is None:
+            unsure = True
+        else:
+            chars[index] = decided
+    return "".join(chars), unsure
+
+
+def decide(char: str, ink: np.ndarray | None, line: LineShape, scale: float = 1.0) -> str | None:
+    """The mark the ink shows, for a mark OCR read as ``char`` on ``line`` (measured in
+    pixels of the image OCR read, ``scale`` times smaller than the ink's); None when
+    the ink does not tell."""
+    if ink is None:
+        return None
+    if char in APOSTROPHES:
+        return apostrophe(ink)
+    return dash(ink, line.x_height * scale if line.x_height else None, line.monospace)
+
+
+def dash(ink: np.ndarray, x_height: float | None, monospace: bool) -> str | None:
+    """Hyphen, en dash, em dash or middle dot from a dash's ink (weights 0–1): a dot by its
+    square shape, a dash by its length over the line's x-height, not on a monospaced
+    line (a typewriter's hyphen fills its cell as its en dash does)."""
+    height, width = _extent(ink, 1), _extent(ink, 0)
+    if width == 0 or height == 0 or not x_height:
+        return None
+    ratio, length = height / width, width / x_height
+    if ratio >= DOT_MIN_RATIO:
+        return DOT if length <= DOT_MAX_LENGTH else None
+    if ratio > BAR_MAX_RATIO or monospace:
+        return None
+    if length <= HYPHEN_MAX:
+        return "-"
+    if EN_DASH[0] <= length <= EN_DASH[1]:
+        return "–"
+    return "—" if length >= EM_DASH_MIN else None
+
+
+def apostrophe(ink: np.ndarray) -> str | None:
+    """The typographic apostrophe (’) when its ink leans (foot left of head), else None.
+
+    A straight apostrophe is upright, but so is the typographic one of many fonts
+    (Arial's, Calibri's, Times's are commas standing upright, their tail a pixel wide at
+    a scan's resolution): an upright mark is no proof, and is left undecided.
+    """
+    lean = tilt(ink)
+    return "’" if lean is not None and lean >= CURLY_TILT else None
+
+
+def tilt(ink: np.ndarray) -> float | None:
+    """How far the mark's ink moves left per pixel down (its principal slope, ink-weighted);
+    None for a mark too small to measure."""
+    rows = np.flatnonzero(ink.sum(axis=1) > 0.5)
+    if len(rows) == 0 or rows[-1] - rows[0] + 1 < MIN_MARK_PX:
+        return None
+    ys, xs = np.mgrid[0:ink.shape[0], 0:ink.shape[1]]
+    total = ink.sum()
+    cy, cx = (ink * ys).sum() / total, (ink * xs).sum() / total
+    spread = (ink * (ys - cy) ** 2).sum() / total
+    return float(-(ink * (xs - cx) * (ys - cy)).sum() / total / spread)
+
+
+def _extent(ink: np.ndarray, axis: int) -> float:
+    """The mark's length across the profile summed over ``axis`` (1: its height, 0: its
+    width): the profile's length above half its peak, the blur at its ends counting part."""
+    profile = ink.sum(axis=axis)
+    if profile.max() <= 0:
+        return 0.0
+    return float(np.clip(profile / profile.max() * 2 - 0.5, 0, 1).sum())
+
+
+def mark_ink(image: np.ndarray, mark: MarkBox, scale: float = 1.0, origin: tuple[int, int] = (0, 0)) -> np.ndarray | None:
+    """The mark's ink as weights 0–1 (0 paper, 1 full ink), in its box grown by a pixel (of the
+    image OCR read) and kept to its one stroke; None when the box holds no clear single stroke (a mark glued
+    to a letter, or a box OCR drew over two characters, cannot be measured)."""
+    ox, oy = origin
+    x0, top, x1, bottom = (round((v + o) * scale) for v, o in zip(mark.box, (ox, oy, ox, oy)))
+    pad = max(1, round(scale))
+    height, width = image.shape[:2]
+    # Paper and ink levels from the box grown by two pads (the blur's halo and some paper).
+    left, up = max(0, x0 - 2 * pad), max(0, top - 2 * pad)
+    crop = image[up:min(height, bottom + 2 * pad), left:min(width, x1 + 2 * pad)].astype(np.float32)
+    if crop.size == 0:
+        return None
+    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
+    if paper - dark < MIN_CONTRAST:
+        return None  # nothing there to measure
+    around = np.clip((paper - crop) / (paper - dark), 0, 1)
+    inked = around > EDGE_WEIGHT
+    if np.count_nonzero(inked & (around < 1 - EDGE_WEIGHT)) < MIN_EDGE_SHARE * np.count_nonzero(inked):
+        return None  # a bilevel scan: its ends and edges are cut by the scanner's threshold, not measured
+    weights = around[max(0, top - pad) - up:min(height, bottom + pad) - up,
+                     max(0, x0 - pad) - left:min(width, x1 + pad) - left]
+    if weights.size == 0:
+        return None
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((weights > 0.5).astype(np.uint8), connectivity=8)
+    strokes = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= 2]
+    if len(strokes) != 1:
+        return None
+    stroke = (labels == strokes[0]).astype(np.uint8)
+    if stroke[0].any() or stroke[-1].any() or stroke[:, 0].any() or stroke[:, -1].any():
+        return None  # the stroke goes on outside the box: part of something else
+    return weights * cv2.dilate(stroke, np.ones((3, 3), np.uint8))

@@ -1,0 +1,134 @@
+"""Marks told from their twins by their ink (extract.glyphs), on lines printed and
+scanned in the fonts of this machine (bench.glyphs draws them), and on drawn marks."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from bench.glyphs import font_file, printed_line
+from extract import glyphs
+from extract.glyphs import LineShape, MarkBox, dash, decide, is_twin, mark_ink, settle
+from extract.ocr_engine import get_engine
+
+PROPORTIONAL = LineShape(x_height=15.0, monospace=False)
+
+
+def _bar(width: float, height: float, blur: float = 0.7) -> np.ndarray:
+    """A dark bar of ``width`` × ``height`` pixels on paper, blurred as a scan blurs it."""
+    image = np.full((40, 120), 235, np.float32)
+    scale = 8
+    big = cv2.resize(image, (120 * scale, 40 * scale))
+    x0, y0 = 20 * scale, 18 * scale
+    big[y0:y0 + round(height * scale), x0:x0 + round(width * scale)] = 30
+    small = cv2.resize(big, (120, 40), interpolation=cv2.INTER_AREA)
+    return cv2.GaussianBlur(small, (0, 0), blur).astype(np.uint8)
+
+
+def _measured(width: float, height: float, line: LineShape = PROPORTIONAL) -> str | None:
+    mark = MarkBox(0, (20, 18, 20 + round(width), 18 + round(height)), line)
+    return decide("-", mark_ink(_bar(width, height), mark), line)
+
+
+def test_a_dash_is_told_by_its_length_against_the_x_height():
+    assert _measured(7, 2) == "-"  # 0.47 x-height
+    assert _measured(14, 2) == "–"  # 0.93
+    assert _measured(28, 2) == "—"  # 1.87
+    assert _measured(10.5, 2) is None  # 0.70: between a long hyphen and a short en dash
+
+
+def test_a_middle_dot_is_square_a_hyphen_is_a_bar():
+    assert _measured(3, 3) == "·"
+    assert _measured(7, 2) == "-"
+    assert _measured(6, 3.5) is None  # a blot too tall for a bar, too flat for a dot
+
+
+def test_a_monospaced_line_leaves_its_dashes_undecided_but_not_its_dots():
+    """A typewriter's hyphen fills its cell as its en dash does."""
+    typewriter = LineShape(x_height=15.0, monospace=True)
+    assert _measured(14, 2, typewriter) is None
+    assert _measured(7, 2, typewriter) is None
+    assert _measured(3, 3, typewriter) == "·"
+
+
+def test_without_the_line_s_x_height_no_dash_is_decided():
+    assert _measured(7, 2, LineShape(x_height=None, monospace=False)) is None
+
+
+def test_a_mark_glued_to_other_ink_or_on_a_bilevel_scan_is_not_measured():
+    image = _bar(14, 2)
+    glued = image.copy()
+    glued[10:30, 33:36] = 30  # a letter's stem touching the dash's end
+    mark = MarkBox(0, (20, 18, 34, 20), PROPORTIONAL)
+    assert mark_ink(image, mark) is not None
+    assert mark_ink(glued, mark) is None
+    assert mark_ink(np.where(image < 128, 0, 255).astype(np.uint8), mark) is None
+
+
+def test_the_line_shape_tells_a_monospaced_font_by_its_letters_pitch():
+    def word(text: str, advances: list[int]) -> list[tuple[str, tuple[int, int, int, int]]]:
+        xs = np.cumsum([0, *advances[:-1]])
+        return [(c, (int(x), 5 if c in "acemnorsuvwxz" else 0, int(x) + 8, 20)) for c, x in zip(text, xs)]
+    proportional = LineShape.of([word("minimum", [14, 5, 9, 5, 14, 9, 14]), word("illicite", [5, 5, 5, 8, 5, 6, 8, 8])])
+    mono = LineShape.of([word("minimum", [10] * 7), word("illicite", [10] * 8)])
+    assert not proportional.monospace and mono.monospace
+    assert proportional.x_height == 15
+
+
+def test_which_marks_have_twins():
+    assert is_twin("l'Écaillon", 1) and is_twin("d’équipe", 1)
+    assert is_twin("-", 0) and is_twin("–", 0)  # a dash standing between words
+    assert is_twin("associé-es", 7) and is_twin("associé·es", 7)  # inclusive writing's mark
+    assert not is_twin("Saint-Saulve", 5)  # a hyphen inside a word is a hyphen
+
+
+def test_a_twin_mark_without_its_box_stays_undecided():
+    text, unsure = settle("l'Écaillon", (), np.full((10, 10), 255, np.uint8))
+    assert text == "l'Écaillon" and unsure
+
+
+# -- printed and scanned lines, read by Tesseract ------------------------------------------
+
+def _read_marks(font_name: str, text: str, dpi: int = 200, points: float = 10,
+                bilevel: bool = False) -> list[tuple[str, bool]]:
+    """Each word holding a twin mark, as the scan reader would give it: (text, unsure)."""
+    engine = get_engine()
+    if engine is None:
+        pytest.skip("Tesseract absent")
+    font = font_file(font_name)
+    if font is None:
+        pytest.skip(f"{font_name} not installed")
+    image = printed_line(font, text, points=points, dpi=dpi, bilevel=bilevel)
+    return [settle(w.text, w.marks, image) for w in engine.read(image, dpi=dpi, block=True) if w.marks]
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_a_slanted_typographic_apostrophe_is_decided_a_straight_one_never(dpi):
+    """DejaVu Sans draws ’ slanted and ' upright: the slanted one is decided, the upright
+    one is left undecided (an upright mark may be an upright comma too)."""
+    read = _read_marks("DejaVu Sans", "la réunion d'équipe et l’accès aux offres", dpi=dpi)
+    assert ("d'équipe", True) in read
+    assert ("l’accès", False) in read
+
+
+def test_an_upright_typographic_apostrophe_stays_undecided():
+    """Liberation Sans's (Arial's) ’ is an upright comma, a pixel from its ' at 200 dpi."""
+    read = _read_marks("Liberation Sans", "la réunion d’équipe et l’accès aux offres")
+    assert read and all(unsure for _, unsure in read)
+
+
+def test_dashes_and_dots_of_a_proportional_font_are_decided():
+    read = _read_marks("Liberation Sans", "Trait d’Union – entreprise adaptée des associé·es")
+    assert ("–", False) in read
+    assert ("associé·es", False) in read
+
+
+def test_a_typewriter_s_dash_stays_undecided():
+    read = _read_marks("DejaVu Sans Mono", "Transport scolaire – lots 1 à 4 et rouge - vert")
+    dashes = [(text, unsure) for text, unsure in read if text in glyphs.DASHES]
+    assert dashes and all(unsure for _, unsure in dashes)
+
+
+def test_a_bilevel_scan_leaves_its_marks_undecided():
+    read = _read_marks("DejaVu Sans", "la réunion d’équipe – les associé·es", bilevel=True)
+    assert read and all(unsure for _, unsure in read)
