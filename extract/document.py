@@ -21,11 +21,12 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from extract.acroform import box_states
+from extract.layouts import PRINTED, Printed
 from extract.marks import assemble, typed_boxes
 from extract.pdfium_annots import AnnotTokens, BoxStates, read_annotations
 from extract.pdfium_text import text_tokens
 from extract.picture import over_picture
-from extract.tokens import FormField, Page
+from extract.tokens import FormField, Page, Word
 from extract.vector_marks import path_shapes
 
 # pypdfium2 logs a notice for XFA forms (no XFA in its build): the AcroForm part is still read.
@@ -63,6 +64,7 @@ class Document:
     truncated: bool = False  # more pages than MAX_PAGES
     pictures_read: int = 0  # pages read from their picture as well as their text
     fields: Sequence[FormField] = ()  # the form fields it was read with (see load)
+    layouts: Sequence[str | None] = ()  # each page's digest of its printed content (extract.layouts)
 
 
 def open_pdf(path: Path) -> pdfium.PdfDocument:
@@ -84,20 +86,24 @@ def _classify(error: pdfium.PdfiumError) -> Unreadable:
     return Unreadable(f"Fichier PDF illisible ({error}).")
 
 
-def load(path: Path, scan_reader: ScanReader | None = None, fields: Sequence[FormField] = ()) -> Document:
+def load(path: Path, scan_reader: ScanReader | None = None, fields: Sequence[FormField] = (),
+         layouts: Sequence[str | None] = ()) -> Document:
     """Every page of the file as tokens, the file closed (see :func:`opened`: a scanned
     page's zones can then be read only while it is among the last pages prepared)."""
-    with opened(path, scan_reader, fields) as document:
+    with opened(path, scan_reader, fields, layouts) as document:
         return document
 
 
 @contextmanager
 def opened(path: Path, scan_reader: ScanReader | None = None,
-           fields: Sequence[FormField] = ()) -> Iterator[Document]:
+           fields: Sequence[FormField] = (), layouts: Sequence[str | None] = ()) -> Iterator[Document]:
     """Every page of the file as tokens (image-only pages through ``scan_reader``).
 
     ``fields`` are the file's form fields as the field tree gives them
     (:func:`extract.acroform.form_fields`): they decide its boxes' states.
+    ``layouts`` are its pages' digests of their printed content
+    (:func:`extract.layouts.page_digests`): a page printed as one read
+    before in this worker takes that page's printed tokens.
     Pages are opened, read and closed one at a time: PDFium keeps the decoded
     images of an open page, so a long scanned bid must not have all its pages
     open at once. The document stays open while the caller reads the fields,
@@ -108,22 +114,26 @@ def opened(path: Path, scan_reader: ScanReader | None = None,
         count = len(pdf)
         if count == 0:
             raise Unreadable("Le PDF ne contient aucune page lisible.")
-        document = Document([], page_count=count, truncated=count > MAX_PAGES, fields=fields)
+        layouts = layouts if len(layouts) == count else ()  # qpdf and PDFium must see the same pages
+        document = Document([], page_count=count, truncated=count > MAX_PAGES, fields=fields, layouts=layouts)
         states = box_states(list(fields))
         for index in range(min(count, MAX_PAGES)):
-            document.pages.append(_read_page_at(pdf, index, scan_reader, states))
+            layout = layouts[index] if layouts else None
+            document.pages.append(_read_page_at(pdf, index, scan_reader, states, layout))
         yield document
     finally:
         pdf.close()
 
 
-def _read_page_at(pdf: pdfium.PdfDocument, index: int, scan_reader: ScanReader | None, states: BoxStates) -> Page:
+def _read_page_at(pdf: pdfium.PdfDocument, index: int, scan_reader: ScanReader | None, states: BoxStates,
+                  layout: str | None) -> Page:
     try:
         page = pdf[index]
     except pdfium.PdfiumError:
         raise Unreadable(f"Fichier PDF endommagé : la page {index + 1} ne peut pas être lue.") from None
     try:
-        return _read_page(page, index + 1, read_annotations(pdf, page, page.get_height(), states), scan_reader)[0]
+        annots = read_annotations(pdf, page, page.get_height(), states)
+        return _read_page(page, index + 1, annots, scan_reader, layout=layout)[0]
     finally:
         page.close()
 
@@ -163,30 +173,44 @@ def _open_forms(path: Path) -> pdfium.PdfDocument:
     return pdf
 
 
-def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens,
-               scan_reader: ScanReader | None, picture: bool = False) -> tuple[Page, bool]:
+def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens, scan_reader: ScanReader | None,
+               picture: bool = False, layout: str | None = None) -> tuple[Page, bool]:
     """The page's tokens, and whether they come from its picture too (with
-    ``picture``, the picture under the page's text is read by ``scan_reader``)."""
+    ``picture``, the picture under the page's text is read by ``scan_reader``;
+    with ``layout``, its printed content's digest, the printed tokens of a page
+    printed alike may be taken from :data:`extract.layouts.PRINTED`)."""
     width, height = page.get_size()
-    textpage = page.get_textpage()
-    try:
-        words, glyphs = text_tokens(textpage, height)
-    finally:
-        textpage.close()
-    glyphs += typed_boxes(words)
+    key = (layout, width, height, raw.FPDFPage_CountObjects(page.raw)) if layout else None
+    known = PRINTED.get(key) if key else None
+    if known is not None:
+        words, glyphs = list(known.words), list(known.glyphs)
+    else:
+        words, glyphs = _printed_text(page, height)
     if not words and not annots.words and not annots.marks and _has_image(page):
         if scan_reader is not None:
             return scan_reader(page, number), False
         return Page(number, width, height, image_only=True), False
-    shapes = path_shapes(page, height)
+    shapes = known.shapes if known is not None else path_shapes(page, height)
+    if key and known is None:
+        PRINTED.put(key, Printed(tuple(words), tuple(glyphs), shapes))
     ticks = shapes.ticks + [t.bbox for t in annots.ticks if len(t.text) <= 2]
-    text = Page(number, width, height, words=words + annots.words, rules=shapes.rules)
+    text = Page(number, width, height, words=words + annots.words, rules=list(shapes.rules))
     read = scan_reader.picture(page, number) if picture and scan_reader is not None else None
     if read is not None:
         return over_picture(text, read, drawn=shapes.boxes, glyphs=glyphs, widget_marks=annots.marks,
                             ticks=ticks), True
     text.marks = assemble(shapes.boxes, glyphs, annots.marks, ticks)
     return text, False
+
+
+def _printed_text(page: pdfium.PdfPage, height: float) -> tuple[list[Word], list[Word]]:
+    """The text layer's words, and its box and tick glyphs (boxes typed as brackets included)."""
+    textpage = page.get_textpage()
+    try:
+        words, glyphs = text_tokens(textpage, height)
+    finally:
+        textpage.close()
+    return words, glyphs + typed_boxes(words)
 
 
 def _has_image(page: pdfium.PdfPage) -> bool:

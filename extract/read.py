@@ -18,6 +18,7 @@ from extract.document import MAX_PAGES, NOT_QUESTIONNAIRE, Document, ScanReader,
 from extract.cells import cell_of
 from extract.fields import FURNITURE_BAND, apply_commitment_list_rule, read_fields
 from extract.labels import LabelIndex
+from extract.layouts import page_digests
 from extract.safety import preflight
 from extract.tokens import FormField, Page, union
 from extract.xfa import xfa_pages
@@ -62,7 +63,7 @@ def read_with_pages(path: Path, relative: str, tender: str, *, forms: Sequence[F
         problem = preflight(path, inbox)  # before any parser sees the file
         if problem:
             raise Unreadable(problem)
-        fields, page_count = _field_tree(path)
+        fields, page_count, layouts = _field_tree(path, forms)
         form = _direct_form(fields, forms)
         if form is not None:
             record.form_id, record.form_digest = form.id, form.digest
@@ -73,7 +74,7 @@ def read_with_pages(path: Path, relative: str, tender: str, *, forms: Sequence[F
                 return record, []
             with opened(path, scan_reader, fields) as document:
                 return record, document.pages
-        with opened(path, scan_reader, fields) as document:
+        with opened(path, scan_reader, fields, layouts) as document:
             record.page_count = document.page_count
             record, pages = _read_pages(record, document, forms, scan_unavailable, path, scan_reader)
             return record, pages or (document.pages if all_pages else [])
@@ -82,15 +83,30 @@ def read_with_pages(path: Path, relative: str, tender: str, *, forms: Sequence[F
         return record, []
 
 
-def _field_tree(path: Path) -> tuple[list[FormField], int]:
-    """The file's form fields and its page count, from its field tree (none when qpdf cannot read it)."""
+def _field_tree(path: Path, forms: Sequence[Form]) -> tuple[list[FormField], int, list[str | None]]:
+    """The file's form fields and its page count, from its field tree (none when qpdf cannot read it),
+    and, for a fillable form that is not ours, its pages' digests of their printed content
+    (:mod:`extract.layouts`: bidders return the same buyer's form, its printed pages are read once)."""
     try:
         with pikepdf.open(path) as pdf:
-            return form_fields(pdf), len(pdf.pages)
+            fields = form_fields(pdf)
+            generic = bool(fields) and _direct_form(fields, forms) is None
+            return fields, len(pdf.pages), _page_digests(pdf) if generic else []
     except MemoryError:
         raise
     except Exception:  # noqa: BLE001 - any failure of qpdf or of the field tree's reader on untrusted input
-        return [], 0  # the general reader, next, reads the file anyway or says in French what is wrong
+        return [], 0, []  # the general reader, next, reads the file anyway or says in French what is wrong
+
+
+def _page_digests(pdf: pikepdf.Pdf) -> list[str | None]:
+    """The pages' digests of their printed content; none when qpdf fails to give them (the pages
+    are then read without the cache, the fields as they are)."""
+    try:
+        return page_digests(pdf)
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001 - any failure of qpdf on untrusted input
+        return []
 
 
 def _read_pages(record: Record, document: Document, forms: Sequence[Form], scan_unavailable: str | None,

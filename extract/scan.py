@@ -13,7 +13,6 @@ of the upright, deskewed page (origin top-left), like every other reader's.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -28,6 +27,7 @@ from extract.document import mostly_picture
 from extract.glyphs import settle
 from extract.ocr_engine import OcrEngine, OcrWord
 from extract.crops import CropWriter
+from extract.recent import Recent
 from extract.raster import (INK_LEVEL, POINTS_PER_INCH, Raster, deskew, ink_threshold, render_page, rule_lines,
                             text_only, turn, without_dust)
 from extract.tokens import BBox, Mark, Page, Rule, Word, group_lines, grow, overlap_ratio, union
@@ -157,7 +157,7 @@ class PreparedScan:
     rules: list[Rule]
 
 
-class HeldScans:
+class HeldScans(Recent[int, PreparedScan]):
     """The prepared pages of one document in memory, at most :data:`HELD_SCANS` at once.
 
     A prepared A4 page holds three images at full resolution (about 25 MiB
@@ -166,21 +166,8 @@ class HeldScans:
     prepared again from the PDF when its zones are read (:class:`PageImages`).
     """
 
-    def __init__(self, size: int = HELD_SCANS) -> None:
-        self._size = size
-        self._scans: OrderedDict[int, PreparedScan] = OrderedDict()
-
-    def get(self, number: int) -> PreparedScan | None:
-        scan = self._scans.get(number)
-        if scan is not None:
-            self._scans.move_to_end(number)
-        return scan
-
-    def put(self, number: int, scan: PreparedScan) -> None:
-        self._scans[number] = scan
-        self._scans.move_to_end(number)
-        while len(self._scans) > self._size:
-            self._scans.popitem(last=False)
+    def __init__(self) -> None:
+        super().__init__(HELD_SCANS)
 
 
 _HELD: WeakKeyDictionary = WeakKeyDictionary()  # PdfDocument -> HeldScans
