@@ -21,6 +21,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from extract.acroform import box_states
+from extract.cells import find_tables
 from extract.layouts import PRINTED, Printed
 from extract.marks import assemble, typed_boxes
 from extract.pdfium_annots import AnnotTokens, BoxStates, read_annotations
@@ -192,9 +193,12 @@ def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens, scan_read
         return Page(number, width, height, image_only=True), False
     shapes = known.shapes if known is not None else path_shapes(page, height)
     if key and known is None:
-        PRINTED.put(key, Printed(tuple(words), tuple(glyphs), shapes))
+        known = Printed(tuple(words), tuple(glyphs), shapes, tuple(find_tables(shapes.rules)))
+        PRINTED.put(key, known)
     ticks = shapes.ticks + [t.bbox for t in annots.ticks if len(t.text) <= 2]
     text = Page(number, width, height, words=words + annots.words, rules=list(shapes.rules))
+    if known is not None:
+        text.tables = list(known.tables)  # what Page.tables finds from the same rules
     read = scan_reader.picture(page, number) if picture and scan_reader is not None else None
     if read is not None:
         return over_picture(text, read, drawn=shapes.boxes, glyphs=glyphs, widget_marks=annots.marks,

@@ -4,7 +4,7 @@ Bidders of a tender return the same buyer's fillable form: the pages' printed
 content (content streams and resources) is the same in every file, only the
 widgets' values differ. What PDFium reads from the printed content alone —
 the text layer's words and box glyphs, the boxes, ticks and rules its vector
-paths draw — is kept here, keyed by a digest of exactly what it is read from:
+paths draw, and the tables those draw — is kept here, keyed by a digest of exactly what it is read from:
 the page's dictionary without its annotations (content streams, resources
 with their fonts and images, page boxes, rotation, inherited entries) and
 the document's optional content. Widgets, their values and every other
@@ -25,6 +25,7 @@ from typing import Hashable
 
 import pikepdf
 
+from extract.cells import Table
 from extract.recent import Recent
 from extract.tokens import Word
 from extract.vector_marks import PathShapes
@@ -48,6 +49,7 @@ class Printed:
     words: tuple[Word, ...]
     glyphs: tuple[Word, ...]  # box and tick glyphs, boxes typed as brackets included
     shapes: PathShapes
+    tables: tuple[Table, ...]  # the tables its rules draw (extract.cells.find_tables)
 
 
 def page_digests(pdf: pikepdf.Pdf) -> list[str | None]:
