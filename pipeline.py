@@ -126,7 +126,7 @@ def _read_guarded(item: InputFile, forms: list[Form], output: Path | None) -> Re
 
     try:
         return read_file(item.path, item.relative, item.tender, forms=forms, inbox=_inbox_of(item),
-                         **_scan_options(item, output))
+                         scans=functools.partial(_scan_start, item, output))
     except (MemoryError, RecursionError):
         raise  # the worker says which limit was hit (extract.batch)
     except Exception as error:  # noqa: BLE001 - any parser failure on untrusted input
@@ -155,6 +155,13 @@ def _crops_folder(item: InputFile) -> Path:
 
 def _safe_name(text: str) -> str:
     return re.sub(r"[^\w.-]+", "_", text).strip("._")[:SAFE_NAME_LENGTH] or "_"
+
+
+def _scan_start(item: InputFile, output: Path | None) -> tuple[Any, str | None]:
+    """This worker's scan reader and why there is none, started when a file first needs it: a worker
+    reading text-layer or fillable files never imports the scan reader nor starts Tesseract."""
+    options = _scan_options(item, output)
+    return options["scan_reader"], options["scan_unavailable"]
 
 
 def _scan_options(item: InputFile, output: Path | None) -> dict:

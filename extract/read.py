@@ -9,9 +9,10 @@ Validation is the next layer's job (``analyse.validate``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import pikepdf
+import pypdfium2 as pdfium
 
 from extract.acroform import form_fields
 from extract.document import MAX_PAGES, NOT_QUESTIONNAIRE, Document, ScanReader, Unreadable, opened, read_pictures
@@ -26,6 +27,8 @@ from questionnaire.definition import Form, forms_digest
 from questionnaire.record import SOURCE_ANNOTATION, SOURCE_FORM_FIELD, SOURCE_OCR, Reading, Record
 from questionnaire.types import normalise, type_of
 
+ScanStart = Callable[[], "tuple[ScanReader | None, str | None]"]  # the scan reader, or why there is none
+
 DIRECT_SHARE = 0.8  # share of canonical keys a fillable form must name to be read directly
 
 METHOD_FORM = "formulaire remplissable"
@@ -39,26 +42,30 @@ METHOD_PICTURE = "texte saisi sur une image du formulaire (libellés lus par OCR
 
 def read_file(path: Path, relative: str, tender: str, *, forms: Sequence[Form],
               scan_reader: ScanReader | None = None, scan_unavailable: str | None = None,
-              inbox: Path | None = None) -> Record:
+              inbox: Path | None = None, scans: ScanStart | None = None) -> Record:
     """Read one input file into a record (rejected with a reason when it must be).
 
     ``forms`` are the versions of the questionnaire the file may answer: it is
     read with the one whose printed signature (field names, for our fillable
     forms) it shows best; a file none of them recognises is rejected with the
     first one's keys (the command line's form). ``inbox`` is the folder the
-    file was found in (links leading out of it are refused).
+    file was found in (links leading out of it are refused). ``scans``, when
+    given, gives the scan reader and why there is none only when a page
+    needs them (instead of ``scan_reader`` and ``scan_unavailable``).
     """
     return read_with_pages(path, relative, tender, forms=forms, scan_reader=scan_reader,
-                           scan_unavailable=scan_unavailable, inbox=inbox)[0]
+                           scan_unavailable=scan_unavailable, inbox=inbox, scans=scans)[0]
 
 
 def read_with_pages(path: Path, relative: str, tender: str, *, forms: Sequence[Form],
                     scan_reader: ScanReader | None = None, scan_unavailable: str | None = None,
-                    inbox: Path | None = None, all_pages: bool = False) -> tuple[Record, list[Page]]:
+                    inbox: Path | None = None, all_pages: bool = False,
+                    scans: ScanStart | None = None) -> tuple[Record, list[Page]]:
     """The record, and the pages it was read from (the questionnaire's; with
     ``all_pages``, every page of our own fillable form or of a file that is
     not the questionnaire, for ``egalite debug`` to show what was seen)."""
     record = Record(file=relative, tender=tender, form_id=forms[0].id, form_digest=forms_digest(forms))
+    scanning = _Scans(scans or (lambda: (scan_reader, scan_unavailable)))
     try:
         problem = preflight(path, inbox)  # before any parser sees the file
         if problem:
@@ -72,11 +79,11 @@ def read_with_pages(path: Path, relative: str, tender: str, *, forms: Sequence[F
             record.pages = sorted({f.page for f in fields if f.name in set(form.keys) and f.page})
             if not all_pages:
                 return record, []
-            with opened(path, scan_reader, fields) as document:
+            with opened(path, scanning, fields) as document:
                 return record, document.pages
-        with opened(path, scan_reader, fields, layouts) as document:
+        with opened(path, scanning, fields, layouts) as document:
             record.page_count = document.page_count
-            record, pages = _read_pages(record, document, forms, scan_unavailable, path, scan_reader)
+            record, pages = _read_pages(record, document, forms, path, scanning)
             return record, pages or (document.pages if all_pages else [])
     except Unreadable as error:
         record.error, record.error_class = error.reason, error.reason_class
@@ -109,23 +116,55 @@ def _page_digests(pdf: pikepdf.Pdf) -> list[str | None]:
         return []
 
 
-def _read_pages(record: Record, document: Document, forms: Sequence[Form], scan_unavailable: str | None,
-                path: Path, scan_reader: ScanReader | None) -> tuple[Record, list[Page]]:
+class _Scans:
+    """The scan reader and why there is none, asked for when a page first needs them: starting
+    Tesseract costs a worker a third of a second and 60 MB, which a text or fillable file never needs.
+    As a reader it reads an image-only page, or leaves it unread when there is no reader."""
+
+    def __init__(self, start: ScanStart) -> None:
+        self._start = start
+        self._started: tuple[ScanReader | None, str | None] | None = None
+
+    @property
+    def reader(self) -> ScanReader | None:
+        return self._options()[0]
+
+    @property
+    def unavailable(self) -> str | None:
+        return self._options()[1]
+
+    def _options(self) -> tuple[ScanReader | None, str | None]:
+        if self._started is None:
+            self._started = self._start()
+        return self._started
+
+    def __call__(self, page: pdfium.PdfPage, number: int) -> Page:
+        if self.reader is not None:
+            return self.reader(page, number)
+        width, height = page.get_size()
+        return Page(number, width, height, image_only=True)
+
+    def picture(self, page: pdfium.PdfPage, number: int) -> Page | None:
+        return self.reader.picture(page, number) if self.reader is not None else None
+
+
+def _read_pages(record: Record, document: Document, forms: Sequence[Form], path: Path,
+                scans: _Scans) -> tuple[Record, list[Page]]:
     form, pages = recognised(document.pages, forms)
     xfa: list[Page] = []
     if not pages:  # a placeholder page: the form is XFA
         form, xfa = recognised(xfa_pages(path) or [], forms)
         pages = xfa
     if not pages:  # the form's labels may be in a picture under the text (a form pasted as an image)
-        again, pictured = read_pictures(path, document, scan_reader)
+        again, pictured = read_pictures(path, document, scans.reader)
         form, pages = recognised(again.pages, forms) if again.pictures_read else (forms[0], [])
-        if pictured and not pages and scan_reader is None and scan_unavailable:
-            return _unread_pictures(record, pictured, scan_unavailable), []
+        if pictured and not pages and scans.reader is None and scans.unavailable:
+            return _unread_pictures(record, pictured, scans.unavailable), []
         document = again if pages else document
     scanned = any(p.image_only for p in document.pages)
     if not pages:
-        if scanned and scan_unavailable:
-            return _unread_scan(record, document, form, scan_unavailable), []
+        if scanned and scans.unavailable:
+            return _unread_scan(record, document, form, scans.unavailable), []
         record.error = ("Document scanné : aucun libellé du questionnaire n'a pu y être lu "
                         "(autre document, ou scan illisible)." if scanned else
                         "Ce PDF n'est pas le questionnaire égalité (aucun de ses libellés n'a été trouvé).")

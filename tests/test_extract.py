@@ -103,3 +103,27 @@ def test_word_processor_export_is_read_exactly() -> None:
     fields = record.fields(FORM)
     assert {k: (v, fields[k]) for k, v in expected.items() if not _same(v, fields[k])} == {}
     assert record.review(FORM) == []
+
+
+@pytest.mark.parametrize(("relative", "needs_scans"), [
+    ("VM-2026-014/Questionnaire égalité - SARL Jardins du Hainaut.pdf", False),  # our fillable form
+    ("VM-2026-014/Formulaire égalité Tonte et Taille Dupont.pdf", False),  # a buyer's fillable form
+    ("VM-2026-014/QUESTIONNAIRE EGALITE - NORDPAYSAGE.pdf", False),  # a text layer
+    ("VM-2026-014/scan_questionnaire_egalite_0001.pdf", True),
+])
+def test_the_scan_reader_is_asked_for_only_when_a_page_needs_it(relative: str, needs_scans: bool) -> None:
+    """Starting Tesseract costs a worker a third of a second: digital files never ask for it, and
+    a scan gets the reader as it did when it was given before reading."""
+    asked = []
+
+    def start():
+        asked.append(relative)
+        return None, "Lecture des scans indisponible (test)."
+
+    path = INBOX / relative
+    record = read_file(path, relative, "t", forms=[FORM], scans=start)
+    assert bool(asked) == needs_scans
+    if needs_scans:
+        assert {r.doubt for r in record.readings.values()} == {"Lecture des scans indisponible (test)."}
+    else:
+        assert record.error is None and not any(r.doubt for r in record.readings.values())
