@@ -82,13 +82,16 @@ def process(item: InputFile, form: str, output: Path | None = None) -> dict:
 
 def _pictures(record: Record, item: InputFile, output: Path) -> None:
     """The pictures of the fields to check that reading did not cut (text-layer and fillable pages)."""
-    # imported once the file is read (the readers loaded): loaded first under a worker's memory limit,
-    # they could crash it where the reader rejects the file with « Mémoire insuffisante »
-    from extract.crops import add_pictures
     from extract.read import METHOD_XFA
 
-    if record.method != METHOD_XFA:  # an XFA form's page shows no answer: its layout is made from the XML
-        add_pictures(record, item.path, output / _crops_folder(item), record.form)
+    if record.method == METHOD_XFA or not record.unpictured():  # an XFA form's page shows no answer
+        return
+    # imported once a file needs pictures (a worker reading files without doubt never loads OpenCV), after
+    # reading: loaded first under a worker's memory limit, they could crash it where the reader rejects
+    # the file with « Mémoire insuffisante »
+    from extract.crops import add_pictures
+
+    add_pictures(record, item.path, output / _crops_folder(item), record.form)
 
 
 def _review_suspect_ocr(record: Record, form: Form) -> None:

@@ -94,10 +94,8 @@ def add_pictures(record: Record, path: Path, crops_dir: Path, form: Form) -> Non
     review sheet still links to the file).
     """
     wanted: dict[int, list[Reading]] = defaultdict(list)
-    for key in record.review(form):
-        reading = record.readings[key]
-        if reading.crop is None and reading.page and reading.zone:
-            wanted[reading.page].append(reading)
+    for reading in record.unpictured(form):
+        wanted[reading.page].append(reading)
     if not wanted:
         return
     try:

@@ -25,9 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-import pypdf
-from pypdf.generic import ArrayObject, StreamObject
-
 from extract.tokens import Mark, Page, Word
 from questionnaire.record import SOURCE_FORM_FIELD
 
@@ -80,6 +77,9 @@ def xfa_pages(path: Path) -> list[Page] | None:
 
 def xfa_packets(path: Path) -> dict[str, ET.Element]:
     """The template and datasets packets of the /XFA entry (one XDP stream, or name/stream pairs), parsed."""
+    import pypdf  # imported when a file's text shows no form: a run of text or fillable files never needs it
+    from pypdf.generic import ArrayObject, StreamObject
+
     with pypdf.apply_configuration(zlib_maximum_output_length=MAX_PACKET_BYTES,
                                    maximum_declared_stream_length=MAX_PACKET_BYTES,
                                    xfa_decoding_work_maximum_length=4 * MAX_PACKET_BYTES):
@@ -97,6 +97,8 @@ def xfa_packets(path: Path) -> dict[str, ET.Element]:
 
 
 def _decoded(stream: object) -> bytes:
+    from pypdf.generic import StreamObject
+
     if not isinstance(stream, StreamObject):
         raise Refused("an XFA packet is not a stream")
     data = stream.get_data()

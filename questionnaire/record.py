@@ -135,6 +135,11 @@ class Record:
         form = form or self.form
         return [key for key in form.keys if key in self.readings and self.readings[key].doubt]
 
+    def unpictured(self, form: Form | None = None) -> list[Reading]:
+        """The fields to check that have a zone on a page but no picture yet (read from a digital page)."""
+        return [self.readings[key] for key in self.review(form)
+                if self.readings[key].crop is None and self.readings[key].page and self.readings[key].zone]
+
     @property
     def status(self) -> Status:
         if self.rejected:
