@@ -25,7 +25,7 @@ from statistics import fmean
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from analyse.staff import is_number, staff_count
-from questionnaire.definition import FieldDef, Form, Table
+from questionnaire.definition import FieldDef, Form, Table, load
 from questionnaire.record import Record
 from questionnaire.text import fold
 from questionnaire.types import siret_checksum_ok, type_of
@@ -96,16 +96,27 @@ def _identifiers(record: Record, territory: bool) -> tuple[str | None, str | Non
 
     A name still to be checked (a doubtful reading) identifies nobody.
     """
-    form = record.form
-    values = record.fields(form)
-    siret = values.get(form.key_of("siret"))
+    siret_key, name_field = _identity_keys(record.form.id)
+    siret = _value(record, siret_key)
     number = None
     if isinstance(siret, str) and len(siret) == 14 and siret.isdigit() and siret_checksum_ok(siret):
         number = siret[:9] if territory else siret
-    name_field = form.key_of("structure_name")
-    name_reading = record.readings.get(name_field) if name_field else None
-    name = None if name_reading is None or name_reading.doubt else name_key(values.get(name_field))
+    name_reading = None if record.rejected or name_field is None else record.readings.get(name_field)
+    name = None if name_reading is None or name_reading.doubt else name_key(name_reading.value)
     return number, name
+
+
+@functools.cache
+def _identity_keys(form_id: str | None) -> tuple[str | None, str | None]:
+    """The keys of a form's SIRET and structure name (asked for each record in every group)."""
+    form = load(form_id)
+    return form.key_of("siret"), form.key_of("structure_name")
+
+
+def _value(record: Record, key: str | None) -> Any:
+    """``record.fields()[key]`` without making the whole dict."""
+    reading = None if record.rejected or key is None else record.readings.get(key)
+    return reading.value if reading else None
 
 
 def structure_keys(records: Sequence[Record], *, territory: bool = False) -> list[str | None]:
