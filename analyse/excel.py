@@ -396,14 +396,14 @@ def _write_sheet(workbook: Any, out: Any, ws: Sheet, formats: _Formats) -> None:
 
 def _write_cell(out: Any, cell: Cell, style: Any) -> None:
     row, column, value = cell.row - 1, cell.column - 1, cell.value
-    if isinstance(value, str):
+    if value is None or value == "":  # an empty text is an empty cell, as a spreadsheet reads it
+        out.write_blank(row, column, None, style)
+    elif isinstance(value, str):
         out.write_string(row, column, value, style)
     elif isinstance(value, bool):
         out.write_boolean(row, column, value, style)
     elif isinstance(value, (int, float)):
         out.write_number(row, column, value, style)
-    elif value is None:
-        out.write_blank(row, column, None, style)
     else:
         raise TypeError(f"no cell for {type(value).__name__}")
     if cell.hyperlink:

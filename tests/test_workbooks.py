@@ -153,9 +153,10 @@ def test_text_beyond_the_excel_cell_limit_is_cut_visibly(tmp_path: Path) -> None
     book = Book()
     put(book.active, 1, 1, "=HYPERLINK(\"http://x\")")
     put(book.active, 2, 1, "x" * 40_000)
-    cell, long = load_workbook(save_atomically(book, tmp_path / "t.xlsx")).active["A"]
+    put(book.active, 3, 1, "")
+    cell, long, empty = load_workbook(save_atomically(book, tmp_path / "t.xlsx")).active["A"]
     assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s" and cell.quotePrefix
-    assert long.value == text
+    assert long.value == text and empty.value is None
 
 
 # ---------------------------------------------------------------------------
