@@ -406,9 +406,10 @@ def _write_cell(out: Any, cell: Cell, style: Any) -> None:
         out.write_number(row, column, value, style)
     else:
         raise TypeError(f"no cell for {type(value).__name__}")
-    if cell.hyperlink:
+    link = _link(cell.hyperlink) if cell.hyperlink else None
+    if link is not None:
         out.ignore_write_string = True  # the value is written above, as it is: only the link is added
-        out.write_url(row, column, _link(cell.hyperlink))
+        out.write_url(row, column, link)
         out.ignore_write_string = False
     if cell.comment:
         out.write_comment(row, column, cell.comment, {"author": "egalite"})
@@ -416,8 +417,12 @@ def _write_cell(out: Any, cell: Cell, style: Any) -> None:
 
 def _link(href: str) -> Any:
     """A link to a file, its target kept as given (relative, with ``/``: it works once the output
-    folder is copied, on Windows too); XlsxWriter would turn a relative link's ``/`` into ``\\``."""
-    return _file_link()(href)
+    folder is copied, on Windows too); XlsxWriter would turn a relative link's ``/`` into ``\\``.
+    None for a link longer than Excel holds (2,080 characters: folders nested very deep)."""
+    try:
+        return _file_link()(href)
+    except ValueError:
+        return None
 
 
 @functools.cache

@@ -228,6 +228,15 @@ def test_publication_hides_every_figure_built_on_fewer_than_three_structures(bui
     assert hidden == [0] * len(hidden)  # the chart draws nothing secret
 
 
+def test_a_link_longer_than_excel_holds_leaves_the_cell_without_a_link(tmp_path: Path) -> None:
+    book = Book()
+    put(book.active, 1, 1, "court.pdf").hyperlink = "../boite/court.pdf"
+    put(book.active, 2, 1, "long.pdf").hyperlink = "../" + "dossier/" * 300 + "long.pdf"
+    short, long = load_workbook(save_atomically(book, tmp_path / "t.xlsx")).active["A"]
+    assert short.hyperlink.target == "../boite/court.pdf"
+    assert long.value == "long.pdf" and long.hyperlink is None
+
+
 def test_a_saved_workbook_is_not_kept_alive_by_the_notes_on_its_cells(tmp_path: Path) -> None:
     import gc
     import weakref
