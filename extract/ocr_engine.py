@@ -10,8 +10,9 @@ without words (boxes only) and sent to review by the caller.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ DIGITS = "0123456789"
 # (g read as q): its confidence is lowered so that the field reader sends it to review.
 UNKNOWN_WORD_CONFIDENCE = 0.6
 WORD_PUNCTUATION = ".,;:!?()«»\"'’‘-"
+SAME_LINE = 0.5  # two words whose heights overlap by this share of the smaller are on one line
+INK = 160  # grey level under which a pixel is ink
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +104,7 @@ class OcrEngine:
         self._api.SetImage(_pil(image))
         self._api.SetSourceResolution(dpi)
         self._api.Recognize()
-        return self._words()
+        return apart(self._words(), image)
 
     def orientation(self, image: np.ndarray | Image.Image, dpi: int) -> int | None:
         """Clockwise degrees (0, 90, 180, 270) the page is turned, or None if unknown.
@@ -178,6 +181,46 @@ def _word(text: str, box: tuple[int, int, int, int], confidence: float,
     if any(c in TWINS for c in text) and "".join(s for s, _ in symbols) == text:
         marks = tuple(MarkBox(i, b, shape) for i, (s, b) in enumerate(symbols) if s in TWINS and is_twin(text, i))
     return OcrWord(text, *box, confidence, marks)
+
+
+def apart(words: list[OcrWord], image: np.ndarray | Image.Image) -> list[OcrWord]:
+    """The words, each one's box ending before the next word of its line begins.
+
+    Tesseract sometimes gives a word's last letter a box that runs over the
+    next word ("Oui" spanning the "Non" beside it in a table header), so the
+    word seems to stand in the wrong column. Such a word is cut at the next
+    word's left edge and trimmed to the ink it keeps.
+    """
+    ordered = sorted(range(len(words)), key=lambda i: words[i].x0)
+    pixels: np.ndarray | None = None
+    kept = list(words)  # in Tesseract's reading order
+    by_left = [words[i] for i in ordered]
+    for rank, index in enumerate(ordered):
+        right = _next_start(by_left, rank)
+        if right is not None:
+            pixels = np.asarray(_pil(image).convert("L")) if pixels is None else pixels
+            kept[index] = _trimmed(words[index], right, pixels)
+    return kept
+
+
+def _next_start(by_left: list[OcrWord], rank: int) -> int | None:
+    """The left edge of the first word of ``by_left[rank]``'s line starting inside its box, if any
+    (``by_left``: the words sorted by their left edge)."""
+    word = by_left[rank]
+    for other in itertools.islice(by_left, rank + 1, None):
+        if other.x0 >= word.x1:
+            return None
+        overlap = min(word.bottom, other.bottom) - max(word.top, other.top)
+        if other.x0 > word.x0 and overlap > SAME_LINE * min(word.bottom - word.top, other.bottom - other.top):
+            return other.x0
+    return None
+
+
+def _trimmed(word: OcrWord, right: int, pixels: np.ndarray) -> OcrWord:
+    """``word`` ending before ``right``, at its last column of ink."""
+    columns = (pixels[word.top:word.bottom, word.x0:right] < INK).any(axis=0)
+    inked = np.flatnonzero(columns)
+    return replace(word, x1=word.x0 + int(inked[-1]) + 1) if inked.size else word
 
 
 def _plain_word(text: str) -> bool:
