@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from typing import Iterator
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -115,6 +116,7 @@ _FOUR_FIGURES = re.compile(r"\d{4}")
 LETTER_RUN = 5  # at least this many one-letter words in a row: letter-spaced text
 LETTER_SPACING_MAX = 0.6  # letter spacing wider than this share of the text's height is no spacing
 WORD_GAP_SHARE = 1.5  # in letter-spaced text, a gap this much wider than the spacing parts words
+STYLE_TOLERANCE = 0.25  # a short run is in a letter-spaced style when its spacing and size are this close
 
 
 def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[list[tuple]]:
@@ -159,32 +161,79 @@ def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[lis
 def _join_letter_spaced(words: list[list[tuple]]) -> list[list[tuple]]:
     """Text set with wide letter spacing comes out one letter a word ("E n v i r o n"):
     a run of such letters on one line is joined again, and split only where the gap is
-    clearly wider than the run's own spacing between letters."""
-    joined, index = [], 0
+    clearly wider than the run's own spacing between letters. A shorter run ("8 7",
+    "2 2 , 2": a figure typed in the same letter-spaced text boxes as the page's
+    longer answers) is joined when its letters stand at that same spacing."""
+    runs = list(_runs_on_a_line(words))
+    styles = [(spacing, _size(run)) for run in runs
+              if len(run) >= LETTER_RUN and (spacing := _letter_spacing(run)) is not None]
+    joined: list[list[tuple]] = []
+    for run in runs:
+        spacing = _letter_spacing(run) if len(run) >= LETTER_RUN else None
+        if spacing is not None:
+            joined.extend(_rejoined(run, spacing))
+            continue
+        lead = 1 if run and _glyphs(run[0]) > 1 else 0  # the word before a short run is no letter of it
+        letters = run[lead:]
+        if LETTER_RUN > len(letters) >= 2 and _in_style(letters, styles):
+            joined.extend(run[:lead] + [[char for word in letters for char in word]])
+        else:
+            joined.extend(run)
+    return joined
+
+
+def _runs_on_a_line(words: list[list[tuple]]) -> Iterator[list[list[tuple]]]:
+    """The words, as runs of a word and the short words following it on its line."""
+    index = 0
     while index < len(words):
         end = index
         while end + 1 < len(words) and _short(words[end + 1]) and _same_line(words[end][-1], words[end + 1][0]):
             end += 1
-        run = words[index:end + 1]
-        if len(run) >= LETTER_RUN and sum(_glyphs(w) == 1 for w in run) >= 0.7 * len(run):
-            gaps = sorted(b[0][1] - a[-1][3] for a, b in zip(run, run[1:]))
-            spacing = gaps[len(gaps) // 2]
-            size = run[0][0][4] - run[0][0][2]
-            if spacing > size * LETTER_SPACING_MAX:  # single figures in table cells, not spaced letters
-                joined.extend(run)
-                index = end + 1
-                continue
-            current = list(run[0])
-            for previous, word in zip(run, run[1:]):
-                if word[0][1] - previous[-1][3] > spacing * WORD_GAP_SHARE + 0.5:
-                    joined.append(current)
-                    current = []
-                current.extend(word)
-            joined.append(current)
-        else:
-            joined.extend(run)
+        yield words[index:end + 1]
         index = end + 1
-    return joined
+
+
+def _letter_spacing(run: list[list[tuple]]) -> float | None:
+    """The run's spacing between letters, when it is letter-spaced text (mostly single
+    glyphs, closer than :data:`LETTER_SPACING_MAX` of their height), else None."""
+    if len(run) < 2 or sum(_glyphs(w) == 1 for w in run) < 0.7 * len(run):
+        return None
+    gaps = _gaps(run)
+    spacing = gaps[len(gaps) // 2]
+    return spacing if spacing <= _size(run) * LETTER_SPACING_MAX else None
+
+
+def _rejoined(run: list[list[tuple]], spacing: float) -> list[list[tuple]]:
+    """A letter-spaced run as its words: apart where a gap is clearly wider than ``spacing``."""
+    words, current = [], list(run[0])
+    for previous, word in zip(run, run[1:]):
+        if word[0][1] - previous[-1][3] > spacing * WORD_GAP_SHARE + 0.5:
+            words.append(current)
+            current = []
+        current.extend(word)
+    return words + [current]
+
+
+def _in_style(letters: list[list[tuple]], styles: list[tuple[float, float]]) -> bool:
+    """Whether single glyphs stand at the letter spacing of one of the page's letter-spaced
+    runs (``styles``: their spacing and text height), in text of the same height."""
+    if any(_glyphs(w) != 1 for w in letters):
+        return False
+    gaps, size = _gaps(letters), _size(letters)
+    median = gaps[len(gaps) // 2]
+    return any(abs(size - style_size) <= STYLE_TOLERANCE * style_size
+               and abs(median - spacing) <= STYLE_TOLERANCE * spacing + 0.2
+               and gaps[-1] <= spacing * WORD_GAP_SHARE + 0.5 for spacing, style_size in styles)
+
+
+def _gaps(run: list[list[tuple]]) -> list[float]:
+    """The gaps between the run's words, sorted."""
+    return sorted(b[0][1] - a[-1][3] for a, b in zip(run, run[1:]))
+
+
+def _size(run: list[list[tuple]]) -> float:
+    """The height of the run's first character."""
+    return run[0][0][4] - run[0][0][2]
 
 
 def _short(word: list[tuple]) -> bool:

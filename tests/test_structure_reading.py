@@ -210,6 +210,30 @@ def test_letter_spaced_text_is_joined_into_its_words():
     assert words == ["Dupont", "Services"]
 
 
+def _spaced(text: str, left: float, top: float, height: float = 8.0, spacing: float = 2.0) -> list[tuple]:
+    """Characters of ``text`` typed with letter spacing, as PDFium gives them (a space between)."""
+    chars = []
+    for letter in text:
+        chars += [(letter, left, top, left + 4.8, top + height), (" ", 0.0, 0.0, 0.0, 0.0)]
+        left += 4.8 + spacing
+    return chars
+
+
+def _texts(chars: list[tuple]) -> list[str]:
+    return ["".join(c[0] for c in word) for word in split_words(chars)]
+
+
+def test_a_short_figure_in_the_page_s_letter_spaced_style_is_one_word():
+    chars = _spaced("Environnement", 10.0, 100.0) + _spaced("87", 10.0, 200.0)
+    assert _texts(chars) == ["Environnement", "87"]
+
+
+def test_a_short_run_is_not_joined_without_such_a_style_on_the_page_or_in_another_size():
+    assert _texts(_spaced("87", 10.0, 200.0)) == ["8", "7"]
+    chars = _spaced("Environnement", 10.0, 100.0) + _spaced("87", 10.0, 200.0, height=14.0)
+    assert _texts(chars) == ["Environnement", "8", "7"]
+
+
 def test_figures_in_table_cells_are_not_letter_spacing():
     chars = []
     for index, figure in enumerate("10002"):
