@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from collections import defaultdict, deque
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -31,7 +31,7 @@ from analyse.corrections import Correction, FoundCorrections, read_choices, read
 from analyse.edits import SNAPSHOT, changes, remember, workbook_cells
 from analyse.export import write_csv, write_jsonl
 from analyse.report import for_terminal
-from analyse.store import Store, StoredVersion
+from analyse.store import Store
 from analyse.validate import validate
 from analyse.sheets import WorkbookLocked
 from exit_codes import Exit, Interrupted, OutputError, UsageError, why
@@ -470,10 +470,6 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
     from analyse.workbook_tender import tender_workbook
     from analyse.workbook_territory import territory_workbook
 
-    # The territory needs every latest version: read once, they also give each tender its records.
-    versions = store.latest_versions() if territory is not None else None
-    records_of = store.latest if versions is None else _by_tender(versions).__getitem__
-
     write = functools.partial(_write_and_note, functools.partial(
         tender_workbook, run_date=started.date(), publication=publication, egapro_checked=checked,
         choices=store.choices(), inbox=inbox, form=store.form), form=merged(in_order(store.form.id)))
@@ -485,30 +481,21 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
             written.append(path)
 
     with _writers(len(jobs), options.workers) as pool:
-        # A few workbooks in flight at a time: a writer holds the records of a few tenders only.
+        # A few workbooks in flight at a time: the records of every tender are never all held at once.
         window: deque[tuple[Path, str, Future]] = deque()
         for tender, path, inputs in jobs:
-            window.append((path, inputs, pool.submit(write, path, records_of(tender), tender, path)))
+            window.append((path, inputs, pool.submit(write, path, store.latest(tender), tender, path)))
             if len(window) > IN_FLIGHT * (options.workers or os.cpu_count() or 1):
                 collect(*window.popleft())
         if territory is not None and _attempt(  # while the last tenders are written
                 outputs, store, output, territory, territory_inputs,
                 lambda path: noted.setdefault(path, _write_and_note(
                     functools.partial(territory_workbook, store, started.date(), publication=publication,
-                                      egapro_checked=checked, versions=versions),
-                    path, form=merged(in_order(store.form.id))))):
+                                      egapro_checked=checked), path, form=merged(in_order(store.form.id))))):
             written.append(territory)
         while window:
             collect(*window.popleft())
     _remember(outputs, output, written, merged(in_order(store.form.id)), noted)
-
-
-def _by_tender(versions: list[StoredVersion]) -> dict[str, list[Record]]:
-    """Each tender's records, in the order of the versions (the store's: oldest received first)."""
-    found: dict[str, list[Record]] = defaultdict(list)
-    for version in versions:
-        found[version.record.tender].append(version.record)
-    return found
 
 
 def _write_and_note(build: Callable[..., Book], path: Path, *args: Any, form: Form) -> dict:

@@ -73,14 +73,13 @@ def write_territory_workbook(store: Store, path: Path, run_date: date, **options
 
 
 def territory_workbook(store: Store, run_date: date, *, publication: bool = False,
-                       egapro_checked: bool = False, versions: list[StoredVersion] | None = None) -> Book:
+                       egapro_checked: bool = False) -> Book:
     """The territory's workbook from every file version in ``store``, not yet saved.
 
     With ``egapro_checked``, the indicators add the share of structures
-    whose declared index drew an Egapro warning. ``versions``: the store's
-    latest versions when already read.
+    whose declared index drew an Egapro warning.
     """
-    versions = store.latest_versions() if versions is None else versions
+    versions = store.latest_versions()
     records = [v.record for v in versions]
     choices = store.choices()
     form = merged(versions_of(records, store.form))
