@@ -4,12 +4,17 @@
 mark (’ ' – - — ·) in every font found on the machine (:data:`FONTS`), as
 printed and scanned: drawn at four times the resolution, sampled down like a
 scanner's sensor at 150, 200 and 300 dpi, blurred (toner and optics), on
-gray paper with noise and a slight rotation, in gray and in black and white
-(a bilevel scan). Each line is read by Tesseract as the scan reader reads a
-zone, and each mark decided by :mod:`extract.glyphs` from the image.
-Printed per font and resolution, per mark: right / left undecided / WRONG.
+gray paper with noise and a slight rotation, in gray and in black and white,
+each also saved as a JPEG (the reader leaves a black and white scan's marks
+undecided: its edges are the scanner's threshold; a JPEG of one is gray to
+it). Each line is rendered again at 300 dpi as the scan reader
+renders a page (smoothly), read by Tesseract as the scan reader reads a zone,
+and each mark decided by :mod:`extract.glyphs` from the image, measured at the
+scan's own resolution.
+Printed per font, kind of scan and resolution, per mark: right / left
+undecided / WRONG.
 WRONG is the outcome that must not happen (a silent error); undecided is
-sent to review. It prints figures and asserts nothing (2–3 min).
+sent to review. It prints figures and asserts nothing (about 20 min).
 """
 from __future__ import annotations
 
@@ -46,6 +51,9 @@ FONTS = {  # name: file names (the first found is used)
 TEXT = "réunion d’équipe de l'État – 2026 associé·es entre — deux l’accès aujourd'hui rouge - vert"
 MARKS = [c for c in TEXT if c in glyphs.TWINS]  # what each twin mark read should be, in order
 OVERSAMPLE = 4
+RENDER_DPI = 300  # the scan reader's rendering of a page (extract.scan)
+KINDS = (("gray", False, None), ("gray, JPEG 75", False, 75), ("black and white", True, None),
+         ("black, white, JPEG", True, 75))  # kind of scan: thresholded, saved as a JPEG
 PAPER, INK = 235, 30
 
 
@@ -61,10 +69,10 @@ def font_file(name: str) -> Path | None:
 
 
 def printed_line(font: Path, text: str, *, points: float, dpi: int, blur: float = 0.7, noise: float = 6.0,
-                 degrees: float = 0.0, bilevel: bool = False, seed: int = 0) -> np.ndarray:
+                 degrees: float = 0.0, bilevel: bool = False, jpeg: int | None = None, seed: int = 0) -> np.ndarray:
     """``text`` in ``font`` at ``points`` as a scanner at ``dpi`` sees it printed (gray, or
-    black and white when ``bilevel``); ``blur`` is the spread of toner and optics in
-    pixels at 200 dpi."""
+    black and white when ``bilevel``; saved as a JPEG of quality ``jpeg`` if given);
+    ``blur`` is the spread of toner and optics in pixels at 200 dpi."""
     size = points * dpi / 72
     face = ImageFont.truetype(str(font), round(size * OVERSAMPLE))
     width = int((face.getlength(text) + 40 * OVERSAMPLE))
@@ -77,36 +85,50 @@ def printed_line(font: Path, text: str, *, points: float, dpi: int, blur: float 
         sampled = cv2.GaussianBlur(sampled, (0, 0), blur * dpi / 200)
     noisy = INK + sampled * (PAPER - INK) / 255 + np.random.default_rng(seed).normal(0, noise, sampled.shape)
     scanned = np.clip(noisy, 0, 255).astype(np.uint8)
-    return np.where(scanned < 128, 0, 255).astype(np.uint8) if bilevel else scanned
+    if bilevel:
+        scanned = np.where(scanned < 128, 0, 255).astype(np.uint8)
+    if jpeg:
+        scanned = cv2.imdecode(cv2.imencode(".jpg", scanned, [cv2.IMWRITE_JPEG_QUALITY, jpeg])[1], cv2.IMREAD_GRAYSCALE)
+    return scanned
 
 
-def decided(engine: OcrEngine, image: np.ndarray, dpi: int) -> list[tuple[str, str | None]]:
-    """Each twin mark read in ``image``: (as read, as decided from the ink or None)."""
-    words = engine.read(image, dpi=dpi, block=True)
-    return [(word.text[mark.index], glyphs.decide(word.text[mark.index], glyphs.mark_ink(image, mark), mark.line))
+def rendered(scan: np.ndarray, dpi: int) -> np.ndarray:
+    """A scan at ``dpi`` as the reader renders its page, at :data:`RENDER_DPI` (smoothly)."""
+    factor = RENDER_DPI / dpi
+    return cv2.resize(scan, (round(scan.shape[1] * factor), round(scan.shape[0] * factor)),
+                      interpolation=cv2.INTER_LINEAR)
+
+
+def decided(engine: OcrEngine, scan: np.ndarray, dpi: int) -> list[tuple[str, str | None]]:
+    """Each twin mark read in a scan at ``dpi``: (as read, as decided from the ink or None);
+    a black and white scan's are left undecided, as the reader leaves them."""
+    image, native = rendered(scan, dpi), dpi / RENDER_DPI
+    words = engine.read(image, dpi=RENDER_DPI, block=True)
+    black_and_white = glyphs.two_tone(scan)
+    return [(word.text[mark.index], None if black_and_white else
+             glyphs.decide(word.text[mark.index], glyphs.mark_ink(image, mark, native=native), mark.line, native))
             for word in words for mark in word.marks]
 
 
-def survey(engine: OcrEngine, name: str, font: Path) -> str:
-    """One font's line of counts: per resolution and mark, right/undecided/WRONG."""
+def survey(engine: OcrEngine, font: Path, bilevel: bool, jpeg: int | None) -> str:
+    """One font's counts for one kind of scan: per resolution and mark, right/undecided/WRONG."""
     counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for dpi, points, blur, seed in itertools.product((150, 200, 300), (9, 10, 12), (0.5, 0.9), (0, 1)):
-        for bilevel in (False, True):
-            image = printed_line(font, TEXT, points=points, dpi=dpi, blur=blur, degrees=(seed - 0.5) * 0.6,
-                                 bilevel=bilevel, seed=seed)
-            read = decided(engine, image, dpi)
-            if len(read) != len(MARKS):  # OCR lost or added a mark: nothing to compare
-                counts[(dpi, "?")][1] += 1
-                continue
-            for truth, (_, decision) in zip(MARKS, read):
-                counts[(dpi, truth)][0 if decision == truth else 1 if decision is None else 2] += 1
+        image = printed_line(font, TEXT, points=points, dpi=dpi, blur=blur, degrees=(seed - 0.5) * 0.6,
+                             bilevel=bilevel, jpeg=jpeg, seed=seed)
+        read = decided(engine, image, dpi)
+        if len(read) != len(MARKS):  # OCR lost or added a mark: nothing to compare
+            counts[(dpi, "?")][1] += 1
+            continue
+        for truth, (_, decision) in zip(MARKS, read):
+            counts[(dpi, truth)][0 if decision == truth else 1 if decision is None else 2] += 1
     cells = []
     for dpi in (150, 200, 300):
         marks = " ".join(f"{mark}{right}/{undecided}" + (f"/WRONG {wrong}" if wrong else "")
                          for mark in "’'–-—·?" for right, undecided, wrong in [counts[(dpi, mark)]]
                          if right + undecided + wrong)
         cells.append(f"{dpi} dpi: {marks}")
-    return f"{name:17s} " + " | ".join(cells)
+    return " | ".join(cells)
 
 
 def main(argv: list[str]) -> None:
@@ -118,7 +140,11 @@ def main(argv: list[str]) -> None:
     print("mark right/undecided[/WRONG] per resolution; ? = lines where OCR lost or added a mark")
     for name in argv or FONTS:
         font = font_file(name) if name in FONTS else None
-        print(survey(engine, name, font) if font else f"{name:17s} (font not on this machine)", flush=True)
+        if font is None:
+            print(f"{name:17s} (font not on this machine)")
+            continue
+        for kind, bilevel, jpeg in KINDS:
+            print(f"{name:17s} {kind:17s} {survey(engine, font, bilevel, jpeg)}", flush=True)
 
 
 if __name__ == "__main__":

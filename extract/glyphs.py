@@ -48,6 +48,7 @@ MIN_PITCHES = 8  # letter-to-letter distances needed to tell a monospaced line
 MONOSPACE_SPREAD = 0.35  # their spread (10th to 90th percentile over the median) on such a line
 MIN_CONTRAST = 40  # gray levels between paper and the mark's darkest pixel
 EDGE_WEIGHT, MIN_EDGE_SHARE = 0.15, 0.2  # a gray scan's mark has blurred edges: this share of its pixels in between
+TWO_TONE_MARGIN, TWO_TONE_SHARE = 40, 0.1  # a black and white scan: fewer pixels in between than a tenth of its ink
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,17 +95,18 @@ def is_twin(text: str, index: int) -> bool:
 
 
 def settle(text: str, marks: tuple[MarkBox, ...], image: np.ndarray, scale: float = 1.0,
-           origin: tuple[int, int] = (0, 0)) -> tuple[str, bool]:
+           origin: tuple[int, int] = (0, 0), native: float = 1.0) -> tuple[str, bool]:
     """The word with its twin marks decided from the ink of ``image`` (grayscale, dark ink),
     and whether some twin mark is left undecided. Mark boxes are pixels of the image OCR
-    read, which stood at ``origin`` of an image ``scale`` times smaller than ``image``."""
+    read, which stood at ``origin`` of an image ``scale`` times smaller than ``image``;
+    ``image`` is measured resampled by ``native`` (at most 1: to the scan's own resolution)."""
     chars, unsure = list(text), False
     boxes = {mark.index: mark for mark in marks}
     for index, char in enumerate(text):
         if char not in TWINS or not is_twin(text, index):
             continue
         mark = boxes.get(index)
-        decided = decide(char, mark_ink(image, mark, scale, origin), mark.line, scale) if mark else None
+        decided = decide(char, mark_ink(image, mark, scale, origin, native), mark.line, scale * native) if mark else None
         if decided is None:
             unsure = True
         else:
@@ -175,19 +177,36 @@ def _extent(ink: np.ndarray, axis: int) -> float:
     return float(np.clip(profile / profile.max() * 2 - 0.5, 0, 1).sum())
 
 
-def mark_ink(image: np.ndarray, mark: MarkBox, scale: float = 1.0, origin: tuple[int, int] = (0, 0)) -> np.ndarray | None:
-    """The mark's ink as weights 0–1 (0 paper, 1 full ink), in its box grown by a pixel (of the
-    image OCR read) and kept to its one stroke; None when the box holds no clear single stroke (a mark glued
-    to a letter, or a box OCR drew over two characters, cannot be measured)."""
+def two_tone(image: np.ndarray) -> bool:
+    """Whether a scan's own image (gray levels, at its resolution) is black and white: its
+    strokes' edges are the scanner's threshold, which a smooth rendering turns into a
+    gray that tells nothing of the glyph's shape."""
+    sample = image[::2, ::2]
+    dark = np.count_nonzero(sample < 128)
+    between = np.count_nonzero((sample > TWO_TONE_MARGIN) & (sample < 255 - TWO_TONE_MARGIN))
+    return dark > 0 and between < TWO_TONE_SHARE * dark
+
+
+def mark_ink(image: np.ndarray, mark: MarkBox, scale: float = 1.0, origin: tuple[int, int] = (0, 0),
+             native: float = 1.0) -> np.ndarray | None:
+    """The mark's ink as weights 0–1 (0 paper, 1 full ink), in its box grown by a pixel and
+    kept to its one stroke, at ``native`` times the resolution of ``image`` (the scan's own
+    pixels: a page rendered finer than it was scanned is smooth, its edges are not the
+    scanner's); None when the box holds no clear single stroke (a mark glued to a letter,
+    or a box OCR drew over two characters, cannot be measured)."""
     ox, oy = origin
-    x0, top, x1, bottom = (round((v + o) * scale) for v, o in zip(mark.box, (ox, oy, ox, oy)))
-    pad = max(1, round(scale))
+    step = 1 / native  # pixels of ``image`` per pixel measured
+    x0, top, x1, bottom = ((v + o) * scale for v, o in zip(mark.box, (ox, oy, ox, oy)))
     height, width = image.shape[:2]
-    # Paper and ink levels from the box grown by two pads (the blur's halo and some paper).
-    left, up = max(0, x0 - 2 * pad), max(0, top - 2 * pad)
-    crop = image[up:min(height, bottom + 2 * pad), left:min(width, x1 + 2 * pad)].astype(np.float32)
+    # The box grown by three pixels: the blur's halo and some paper, for the paper and ink levels.
+    left, up = max(0, int(x0 - 3 * step)), max(0, int(top - 3 * step))
+    right, down = min(width, int(np.ceil(x1 + 3 * step))), min(height, int(np.ceil(bottom + 3 * step)))
+    crop = image[up:down, left:right].astype(np.float32)
     if crop.size == 0:
         return None
+    if native < 1:
+        size = (max(1, round(crop.shape[1] * native)), max(1, round(crop.shape[0] * native)))
+        crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
     paper, dark = float(np.percentile(crop, 95)), float(crop.min())
     if paper - dark < MIN_CONTRAST:
         return None  # nothing there to measure
@@ -195,8 +214,11 @@ def mark_ink(image: np.ndarray, mark: MarkBox, scale: float = 1.0, origin: tuple
     inked = around > EDGE_WEIGHT
     if np.count_nonzero(inked & (around < 1 - EDGE_WEIGHT)) < MIN_EDGE_SHARE * np.count_nonzero(inked):
         return None  # a bilevel scan: its ends and edges are cut by the scanner's threshold, not measured
-    weights = around[max(0, top - pad) - up:min(height, bottom + pad) - up,
-                     max(0, x0 - pad) - left:min(width, x1 + pad) - left]
+    # The box grown by one pixel, in the measured pixels.
+    fx, fy = crop.shape[1] / (right - left), crop.shape[0] / (down - up)
+    rows = slice(max(0, int((top - up) * fy) - 1), min(crop.shape[0], int(np.ceil((bottom - up) * fy)) + 1))
+    columns = slice(max(0, int((x0 - left) * fx) - 1), min(crop.shape[1], int(np.ceil((x1 - left) * fx)) + 1))
+    weights = around[rows, columns]
     if weights.size == 0:
         return None
     count, labels, stats, _ = cv2.connectedComponentsWithStats((weights > 0.5).astype(np.uint8), connectivity=8)

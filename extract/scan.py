@@ -19,12 +19,13 @@ from typing import Callable
 from weakref import WeakKeyDictionary
 
 import numpy as np
+import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extract.boxes import Box, find_boxes
 from extract.cells import cell_sides, find_tables
 from extract.document import mostly_picture
-from extract.glyphs import settle
+from extract.glyphs import settle, two_tone
 from extract.ocr_engine import OcrEngine, OcrWord
 from extract.crops import CropWriter
 from extract.recent import Recent
@@ -82,18 +83,19 @@ def read_scan_page(pdf_page, number: int, *, engine: OcrEngine | None, crops_dir
     """
     images = PageImages(_held_scans(pdf_page.pdf), pdf_page.pdf, number, dpi)
     scan = images.first(pdf_page)
-    words = label_words(scan, engine) if engine is not None else []
+    source = scan_source(pdf_page)
+    words = label_words(scan, engine, source) if engine is not None else []
     if engine is not None and _few_confident(words):
         degrees = engine.orientation(scan.raster.resized(LABEL_DPI).image, LABEL_DPI)
         if degrees:
             scan = images.turned(scan, degrees)
-            words = label_words(scan, engine)
+            words = label_words(scan, engine, source)
     width, height = scan.raster.size_points
     return Page(
         number=number, width=width, height=height, words=words,
         marks=[_mark(box, scan.raster) for box in scan.boxes], rules=scan.rules, image_only=True,
-        zone_reader=ZoneReader(images, engine, words) if engine is not None else None,
-        crop_writer=(CropWriter(lambda: images().raster, number, crops_dir, scan_dpi(pdf_page))
+        zone_reader=ZoneReader(images, engine, words, source) if engine is not None else None,
+        crop_writer=(CropWriter(lambda: images().raster, number, crops_dir, source.dpi)
                      if crops_dir is not None else None),
     )
 
@@ -112,7 +114,7 @@ def read_picture_page(pdf_page, number: int, *, engine: OcrEngine, crops_dir: Pa
     for obj in list(pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=1)):
         pdf_page.remove_obj(obj)
     scan = _prepared(render_page(pdf_page, dpi))
-    words = label_words(scan, engine)
+    words = label_words(scan, engine)  # answers come from the text layer: the marks of labels only
     width, height = scan.raster.size_points
     return Page(
         number=number, width=width, height=height, words=words,
@@ -139,6 +141,17 @@ class OcrReader:
         if self.engine is None:
             return None
         return read_picture_page(pdf_page, number, engine=self.engine, crops_dir=self.crops_dir)
+
+
+@dataclass(frozen=True)
+class ScanSource:
+    """The scan's own image: its resolution (None if unknown) and whether it is black and white."""
+
+    dpi: float | None
+    bilevel: bool
+
+
+UNKNOWN_SOURCE = ScanSource(None, False)
 
 
 @dataclass
@@ -250,15 +263,17 @@ def without_boxes(image: np.ndarray, boxes: list[Box], scale: float) -> np.ndarr
     return clean
 
 
-def label_words(scan: PreparedScan, engine: OcrEngine) -> list[Word]:
+def label_words(scan: PreparedScan, engine: OcrEngine, source: ScanSource = UNKNOWN_SOURCE) -> list[Word]:
     """The fast pass: the page's words at :data:`LABEL_DPI`, in PDF points."""
     small = scan.small
     text = without_paragraph_bodies(small.image, small.scale)
     found = engine.read(text, dpi=round(small.dpi), block=False)
-    return _doubtful_lines_reread(scan, engine, [_word(w, small, (0, 0), scan.raster) for w in found])
+    words = [_word(w, small, (0, 0), scan.raster, source) for w in found]
+    return _doubtful_lines_reread(scan, engine, words, source)
 
 
-def _doubtful_lines_reread(scan: PreparedScan, engine: OcrEngine, words: list[Word]) -> list[Word]:
+def _doubtful_lines_reread(scan: PreparedScan, engine: OcrEngine, words: list[Word],
+                           source: ScanSource) -> list[Word]:
     """Lines of the fast pass read with little confidence, read again at full
     resolution; the better reading of the two is kept. A label misread
     ("Evonomeins") is a label lost, and the answer below it is then lost too."""
@@ -271,7 +286,8 @@ def _doubtful_lines_reread(scan: PreparedScan, engine: OcrEngine, words: list[Wo
             continue
         bbox = grow(union([w.bbox for w in line]), ZONE_MARGIN_PT)
         image, origin = page.crop(bbox)
-        again = [_word(w, page, origin, scan.raster) for w in engine.read(image, dpi=round(page.dpi), block=True)]
+        again = [_word(w, page, origin, scan.raster, source)
+                 for w in engine.read(image, dpi=round(page.dpi), block=True)]
         better = again and sum(w.confidence for w in again) / len(again) > mean
         kept.extend(again if better else line)
     return kept
@@ -333,12 +349,16 @@ def _paragraphs(lines: list[tuple[int, int, int, int]], widest: int) -> list[lis
     return runs
 
 
-def _word(found: OcrWord, raster: Raster, origin: tuple[int, int], gray: Raster) -> Word:
+def _word(found: OcrWord, raster: Raster, origin: tuple[int, int], gray: Raster, source: ScanSource) -> Word:
     """The word read in ``raster`` (cut at ``origin``) in points, its marks that have a twin
-    decided from the ink of the page's gray image ``gray`` where it tells."""
+    decided from the ink of the page's gray image ``gray`` where it tells, measured at
+    the scan's own resolution (the page is rendered finer, smoothing it); on a black and
+    white scan, whose edges are the scanner's threshold, they stay undecided."""
     ox, oy = origin
     x0, top, x1, bottom = raster.to_points((found.x0 + ox, found.top + oy, found.x1 + ox, found.bottom + oy))
-    text, unsure = settle(found.text, found.marks, gray.image, gray.dpi / raster.dpi, origin)
+    native = min(1.0, source.dpi / gray.dpi) if source.dpi else 1.0
+    marks = () if source.bilevel else found.marks
+    text, unsure = settle(found.text, marks, gray.image, gray.dpi / raster.dpi, origin, native)
     return Word(text, x0, top, x1, bottom, source=SOURCE, confidence=found.confidence, marks_unsure=unsure)
 
 
@@ -357,10 +377,12 @@ class ZoneReader:
     reader recognises printed labels (it knows them by identity).
     """
 
-    def __init__(self, images: Callable[[], PreparedScan], engine: OcrEngine, label_words: list[Word]) -> None:
+    def __init__(self, images: Callable[[], PreparedScan], engine: OcrEngine, label_words: list[Word],
+                 source: ScanSource = UNKNOWN_SOURCE) -> None:
         self._images = images
         self._engine = engine
         self._label_words = label_words
+        self._source = source
         self._cache: dict[tuple[float, ...], list[Word]] = {}
 
     @property
@@ -465,7 +487,7 @@ class ZoneReader:
                word: bool = False) -> list[Word]:
         page = self._scan.text
         found = self._engine.read(text, dpi=round(page.dpi), block=True, digits=digits, word=word)
-        words = [_word(w, page, origin, self._scan.raster) for w in found]
+        words = [_word(w, page, origin, self._scan.raster, self._source) for w in found]
         outside = [w for w in self._label_words if overlap_ratio(w.bbox, bbox) < 0.5]
         # Tesseract's own order: it follows a line that the scan's residual skew makes drift.
         return [self._as_labelled(w) for w in words
@@ -551,12 +573,31 @@ def scan_image(page: Page) -> Raster | None:
 
 def scan_dpi(pdf_page) -> float | None:
     """The resolution of the largest image of the page (the scan's own), whatever its rotation."""
+    return scan_source(pdf_page).dpi
+
+
+def scan_source(pdf_page) -> ScanSource:
+    """The largest image of the page (the scan): its resolution, whatever its rotation, and
+    whether it is black and white (one bit per pixel, or gray levels holding two tones)."""
     best = None
     for obj in pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
         left, bottom, right, top = obj.get_bounds()
         width, height = obj.get_px_size()
         area = (right - left) * (top - bottom) / POINTS_PER_INCH ** 2
         if area > 0 and (best is None or area > best[0]):
-            best = (area, (width * height / area) ** 0.5)
-    return best[1] if best else None
+            best = (area, obj)
+    if best is None:
+        return UNKNOWN_SOURCE
+    area, obj = best
+    width, height = obj.get_px_size()
+    return ScanSource((width * height / area) ** 0.5, bool(obj.get_metadata().bits_per_pixel == 1 or _two_tone(obj)))
+
+
+def _two_tone(obj) -> bool:
+    """Whether the image object holds only black and white (an unreadable one counts as not)."""
+    try:
+        image = np.array(obj.get_bitmap(render=False).to_pil().convert("L"))
+    except (pdfium.PdfiumError, ValueError, OSError):
+        return False
+    return two_tone(image)
 

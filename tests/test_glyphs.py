@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 
 from bench.glyphs import font_file, printed_line
 from extract import glyphs
-from extract.glyphs import LineShape, MarkBox, dash, decide, is_twin, mark_ink, settle
-from extract.ocr_engine import get_engine
+from extract.glyphs import LineShape, MarkBox, decide, is_twin, mark_ink, settle
+from extract.ocr_engine import OcrWord, get_engine
+from extract.raster import Raster
+from extract.scan import ScanSource, _word, scan_source
 
 PROPORTIONAL = LineShape(x_height=15.0, monospace=False)
 
@@ -132,3 +136,34 @@ def test_a_typewriter_s_dash_stays_undecided():
 def test_a_bilevel_scan_leaves_its_marks_undecided():
     read = _read_marks("DejaVu Sans", "la réunion d’équipe – les associé·es", bilevel=True)
     assert read and all(unsure for _, unsure in read)
+
+
+def test_a_black_and_white_scan_is_told_by_its_image_and_its_marks_left_undecided(tmp_path):
+    """A bilevel scan's edges are the scanner's threshold, not the glyph's: once the page is
+    rendered smoothly they look gray, so the scan's own image (one bit per pixel) says it."""
+    font = font_file("DejaVu Sans")
+    if font is None:
+        pytest.skip("DejaVu Sans not installed")
+    gray = printed_line(font, "la réunion d’équipe", points=10, dpi=200)
+    thresholded = printed_line(font, "la réunion d’équipe", points=10, dpi=200, bilevel=True)
+    images = {"one bit": Image.fromarray(thresholded).convert("1"), "gray": Image.fromarray(gray),
+              "two tones in gray": Image.fromarray(thresholded)}
+    for name, image in images.items():
+        image.save(tmp_path / f"{name}.pdf", resolution=200)
+        source = scan_source(pdfium.PdfDocument(tmp_path / f"{name}.pdf")[0])
+        assert source.bilevel is (name != "gray") and round(source.dpi) == 200, name
+    page = Raster(_bar(14, 2), 200)
+    found = OcrWord("-", 20, 18, 34, 20, 0.9, (MarkBox(0, (20, 18, 34, 20), PROPORTIONAL),))
+    gray = _word(found, page, (0, 0), page, ScanSource(200, False))
+    assert gray.text == "–" and not gray.marks_unsure
+    black_and_white = _word(found, page, (0, 0), page, ScanSource(200, True))
+    assert black_and_white.text == "-" and black_and_white.marks_unsure
+
+
+def test_a_scan_of_two_tones_is_told_from_a_gray_one():
+    font = font_file("DejaVu Sans")
+    if font is None:
+        pytest.skip("DejaVu Sans not installed")
+    gray = printed_line(font, "la réunion d’équipe", points=10, dpi=200)
+    assert not glyphs.two_tone(gray)
+    assert glyphs.two_tone(printed_line(font, "la réunion d’équipe", points=10, dpi=200, bilevel=True))
