@@ -375,7 +375,7 @@ class FieldReader:
             return None
         rest = self.index.first(field.after, after=found[0].start) if field.after else None
         last = found[0].words[-1]
-        if rest is not None and rest.words[0].x0 > last.x1 and share_row(last, rest.words[0]):
+        if rest is not None and rest.page is found[0].page and rest.words[0].x0 > last.x1 and share_row(last, rest.words[0]):
             return rest  # "Note obtenue à l'index de l'égalité professionnelle   84": the question goes on
         return found[0]
 
@@ -1261,8 +1261,8 @@ def _near_line(match: Match, header: Match) -> bool:
 
 
 def _same_row(match: Match, label: Match) -> bool:
-    """Whether a match stands on the line of the label's last word."""
-    return share_row(label.words[-1], match.words[0])
+    """Whether a match stands on the line of the label's last word (on the same page)."""
+    return match.page is label.page and share_row(label.words[-1], match.words[0])
 
 
 def _rests_of_rows(label: Match) -> list[Zone]:

@@ -171,6 +171,12 @@ def test_an_inline_answer_stops_where_a_neighbouring_panel_starts():
     assert readings["structure_name"].value == "SAS Dupont"
 
 
+def test_a_label_on_a_later_page_at_the_same_height_does_not_cut_an_answer():
+    first = _page(_line("Référence de la consultation :", 40, 100) + _line("2026-058", 200, 100))
+    second = Page(number=2, width=595, height=842, words=_line("Note : 95 / 100", 185, 100))
+    assert read_fields([first, second], FORM)["tender_ref"].value == "2026-058"
+
+
 def test_a_policy_ends_at_the_next_printed_label_and_keeps_to_its_column():
     words = _line("Total 3 38 0 0 41", 40, 130)  # the left panel, beside the policy
     words += _line("Détailler ci-dessous votre politique interne en matière d'égalité professionnelle", 300, 100)
