@@ -29,6 +29,7 @@ from questionnaire.types import normalise, type_of
 log = logging.getLogger(__name__)
 LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
 SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in one-line answers
+ARROWS = re.compile(r"^(->|=>|[→⇒➔➜➝➞►▶>])$")  # what leads details set on the line under their commitment
 CONTINUED_LINES = 3  # an inline text answer wraps onto this many lines at most
 BELOW_LINES = 3  # an answer under its label stands within this many lines (help texts skipped)
 BOX_LINES = 4  # an input box under its label is at most this many label heights tall
@@ -338,7 +339,7 @@ class FieldReader:
             found = [w for w in below.page.words_in(below.bbox) if id(w) not in unit]
             if not found or any(id(w) in self.labels for w in found):
                 return None
-            if all(w.bottom - w.top < height * HINT_SIZE for w in found):
+            if all(w.bottom - w.top < height * HINT_SIZE for w in found) and not all(_figures(w.text) for w in found):
                 top = max(w.bottom for w in found)
                 continue
             return below, self._answer_words([below], excluded=unit, numeric=numeric)
@@ -382,7 +383,8 @@ class FieldReader:
     def _stop_on_line(self, match: Match, field: FieldDef) -> float | None:
         """Where the answer ends on the line: the printed unit, or the next field's label."""
         if field.unit:
-            units = [m for m in self.index.find([field.unit], after=match.end) if _same_row(m, match)]
+            units = [m for m in self.index.find([field.unit], after=match.end) if _same_row(m, match)
+                     and not (m.words[0].text.startswith("(") and m.words[-1].text.endswith(")"))]  # "(%)": a hint
             return units[-1].bbox[0] - 0.5 if units else None
         others = [a for f in self.form.fields if f.read in ("inline", "choice") and f is not field
                   for a in f.anchors]
@@ -511,10 +513,11 @@ class FieldReader:
     def _typed_yes_no(self, field: FieldDef, label: Match, zone: Zone) -> bool:
         """The answer typed after the label: "Négociation d'accords : OUI", "conseil d'administration ?  Non",
         or on the line under it after the form's prompt ("Réponse : OUI – Précisions : …")."""
-        for zone_after in _rests_of_rows(label):
-            words = [w for _, w in _without_label_tail(self._answer_words([zone_after], excluded=set()))]
-            if words:
-                break
+        rows = [[w for _, w in _without_label_tail(self._answer_words([zone_after], excluded=set()))]
+                for zone_after in _rests_of_rows(label)]
+        rows = [words for words in rows if words]
+        # the answer beside the label's last row, or beside an upper row (a top-aligned cell)
+        words = next((words for words in rows if self._yes_no_word(words[0].text) is not None), rows[0] if rows else [])
         if not words:
             words = [w for _, w in self._prompted_below(label)[1]] or self._answer_line_below(label)
         alone = len(words) == 1 or (len(words) > 1 and (SEPARATORS.match(words[1].text)  # "OUI — Détails…"
@@ -1019,17 +1022,24 @@ class FieldReader:
             self._single_box(done, label, zone)
         heading = self.index.first(self.form.commitment_details_anchors, after=label.end,
                                    before=following.start if following else None)
-        typed, excluded = self.typed.get(done.key), set()
+        typed, excluded, own_cell = self.typed.get(done.key), set(), False
         zones = [rest_of_line(heading)] if heading else []
         if heading is None and typed is not None:  # "Négociation d'accords : Oui – accord signé en 2024"
             excluded = {id(w) for w in label.page.words_in((0, typed.top, typed.x1 + 0.5, typed.bottom))}
-            if share_row(typed, label.words[-1]):  # on the label's line (else in the block below it)
+            cell = cell_of(label.page, typed.bbox)
+            own_cell = cell is not None and cell != cell_of(label.page, label.words[0].bbox)
+            if own_cell:
+                zones = [Zone(label.page, (typed.x1 + 0.5, typed.top - PAD, cell.x1, typed.bottom + PAD)),
+                         Zone(label.page, (cell.x0, typed.bottom + PAD, cell.x1, cell.bottom))]  # the answer's cell
+            elif any(share_row(typed, w) for w in label.words):  # on a label's row (else in the block below it)
                 zones = [Zone(label.page, (typed.x1 + 0.5, typed.top - PAD, label.page.width, typed.bottom + PAD))]
         elif heading is None and done.key in self.options_end:  # "Label   Oui ☒ Non ☐   details" on its rows
             zones = [Zone(label.page, (self.options_end[done.key] + 0.5, label.bbox[1] - PAD,
                                        label.page.width, label.bbox[3] + PAD))]
         left = _group_start(label) - (label.words[-1].bottom - label.words[-1].top)  # the list's column
-        zones += [Zone(z.page, (max(z.bbox[0], left), *z.bbox[1:])) for z in block_between(heading or label, following)]
+        if not own_cell:  # details in the answer's own cell end with it
+            zones += [Zone(z.page, (max(z.bbox[0], left), *z.bbox[1:]))
+                      for z in block_between(heading or label, following)]
         written = self._answer_words(zones, excluded=excluded, free_text=True)
         self.ledger.claim([w for _, w in written])  # brackets taken off below make new words
         if heading is None and typed is not None:  # details typed on the answer's line run on its paragraph only
@@ -1144,6 +1154,12 @@ def _past_bracket(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
     return _without_label_tail(words[closing + 1:]) if closing is not None else words
 
 
+def _figures(text: str) -> bool:
+    """Whether a word is figures only ("91", "33,3%"): never a help text, though a scan's tight box
+    makes it shorter than a label's letters (no ascender or descender)."""
+    return not any(c.isalpha() for c in text) and any(c.isdigit() for c in text)
+
+
 def _on_several_lines(words: list[Word]) -> bool:
     """Whether some of the words stand wholly below others (two lines, not one number)."""
     return any(b.top >= a.bottom - (a.bottom - a.top) * 0.2 for a in words for b in words)
@@ -1151,19 +1167,25 @@ def _on_several_lines(words: list[Word]) -> bool:
 
 def _paragraph(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
     """The words up to the first gap between lines wider than a paragraph's line spacing
-    (what follows, "Fait à …, le …", is another paragraph)."""
+    (what follows, "Fait à …, le …", is another paragraph); lines in one drawn cell are one value."""
     for index in range(1, len(words)):
         (page, previous), (next_page, word) = words[index - 1], words[index]
-        height = previous.bottom - previous.top
-        if next_page is not page or word.top - previous.bottom > height * PARAGRAPH_GAP:
+        height = max(previous.bottom - previous.top, word.bottom - word.top)  # "aux" is shorter than its line
+        if next_page is not page or (word.top - previous.bottom > height * PARAGRAPH_GAP
+                                     and not _same_cell(page, previous, word)):
             return words[:index]
     return words
+
+
+def _same_cell(page: Page, first: Word, second: Word) -> bool:
+    cell = cell_of(page, first.bbox)
+    return cell is not None and cell == cell_of(page, second.bbox)
 
 
 def _detail_words(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
     """Details written after the yes/no answer less what joins them to it: a dash or colon
     ("Oui – accord signé"), or the brackets around them ("oui (accord signé)")."""
-    while words and SEPARATORS.match(words[0][1].text):
+    while words and (SEPARATORS.match(words[0][1].text) or ARROWS.match(words[0][1].text)):
         words = words[1:]
     text = " ".join(w.text for _, w in words)
     if text.startswith("(") and text.find(")") == len(text) - 1:

@@ -161,3 +161,19 @@ def test_a_lone_figure_in_a_wide_number_cell_is_read():
     page = read_scan_page(first_page(buffer.getvalue()), 1, engine=ENGINE, crops_dir=None)
     words = page.words_in((110, 69, 184, 83), numeric=True)  # the cell: 74 pt wide, the figure in its right part
     assert [w.text for w in words] == ["1"]
+
+
+@needs_ocr
+def test_two_figures_in_a_wide_answer_band_are_read():
+    """Two small figures under a question fill less of the line's band than the share of ink
+    that makes a zone worth reading; the fast pass read them there: the zone is read."""
+    pixels = np.full((2339, 1654), 255, np.uint8)  # A4 at 200 dpi
+    image = Image.fromarray(pixels)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("DejaVuSansMono.ttf", 24)
+    draw.text((180, 1470), "91", font=font, fill=0)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PDF", resolution=200)
+    page = read_scan_page(first_page(buffer.getvalue()), 1, engine=ENGINE, crops_dir=None)
+    band = (47.9, 526.6, 595.7, 544.3)  # the whole line under the question, 548 pt wide
+    assert [w.text for w in page.words_in(band)] == ["91"]

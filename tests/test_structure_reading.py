@@ -614,3 +614,58 @@ def test_a_commitments_last_row_cut_by_the_page_break_ends_on_the_next_page():
     pages = questionnaire_pages([page1, page2], FORM)
     assert [p.number for p in pages] == [1, 2]
     assert read_fields(pages, FORM)["commitments.other.details"].value == "Mentorat de jeunes femmes en alternance"
+
+
+def test_figures_under_a_question_on_a_scan_are_its_answer_not_a_smaller_help_text():
+    words = [replace(w, source=SOURCE_OCR, confidence=0.95)
+             for w in _line("Note obtenue à l'index de l'égalité professionnelle", 40, 100, height=9.6)]
+    words.append(Word("91", 45, 113, 55, 119.7, source=SOURCE_OCR, confidence=0.95))  # ink-tight: no ascender
+    assert _read(_page(words))["equality_index.score"].value == 91
+
+
+def _question_grid(rows: list[tuple[list[str], list[str]]], top: float = 100, pitch: float = 12) -> Page:
+    """A ruled two-column table: each row a question (its lines) and the answer typed in the
+    right cell (its lines, top-aligned, ``pitch`` apart)."""
+    words, ys = _line("Engagements spécifiques de la structure", 40, top - 20), [top]
+    for question, answer in rows:
+        for number, part in enumerate(question):
+            words += _line(part, 45, ys[-1] + 3 + pitch * number)
+        for number, part in enumerate(answer):
+            words += _line(part, 305, ys[-1] + 3 + pitch * number)
+        ys.append(ys[-1] + pitch * max(len(question), len(answer)) + 6)
+    return _page(words, rules=_grid([40, 300, 560], ys))
+
+
+def test_a_yes_no_typed_beside_a_wrapped_labels_first_row_and_its_details_wrapping_in_the_cell():
+    page = _question_grid([(["Cellule de traitement des violences", "sexistes et sexuelles au travail"],
+                            ["Oui – Cellule d'écoute avec un", "cabinet externe"]),
+                           (["Autres"], ["Non"])], pitch=15)  # lines wider apart than a paragraph's, in one cell
+    readings = _read(page)
+    assert readings["commitments.harassment_unit.done"].value is True
+    assert readings["commitments.harassment_unit.details"].value == "Cellule d'écoute avec un cabinet externe"
+    page = _question_grid([(["Cellule de traitement des violences sexistes et", "sexuelles au travail"],
+                            ["Oui – Cellule d'écoute avec un", "cabinet externe"]), (["Autres"], ["Non"])])
+    assert _read(page)["commitments.harassment_unit.done"].value is True  # the label read whole, on two rows
+
+
+def test_details_typed_after_oui_wrap_on_a_line_of_shorter_letters():
+    words = _line("Engagements spécifiques de la structure", 40, 80)
+    words += _line("Organisation de formations en interne : Oui – Sensibilisation", 40, 100)
+    words += [replace(w, top=w.top + 2.5) for w in _line("aux", 400, 100)]  # no ascender: a tight box
+    words += _line("stéréotypes", 40, 113.5)
+    words += _line("Autres : Non", 40, 140)
+    assert _read(_page(words))["commitments.training.details"].value == "Sensibilisation aux stéréotypes"
+
+
+def test_an_arrow_leading_details_under_their_commitment_is_not_part_of_them():
+    words = _line("Engagements spécifiques de la structure", 40, 80)
+    words += _line("☒ Détention d'un label égalité", 40, 100) + _line("→ Label Diversité", 60, 114)
+    words += _line("☐ Autres", 40, 130)
+    marks = [Mark(40, 100, 47, 109, checked=True), Mark(40, 130, 47, 139, checked=False)]
+    words = [w for w in words if w.text not in "☒☐"]
+    assert _read(_page(words, marks))["commitments.label.details"].value == "Label Diversité"
+
+
+def test_a_unit_in_the_labels_bracketed_hint_does_not_end_the_answer_before_it():
+    words = _line("Part de femmes dans le CA (%) : 40", 40, 100)
+    assert _read(_page(words))["board.women_pct"].value == 40
