@@ -1036,6 +1036,8 @@ class FieldReader:
         elif heading is None and done.key in self.options_end:  # "Label   Oui ☒ Non ☐   details" on its rows
             zones = [Zone(label.page, (self.options_end[done.key] + 0.5, label.bbox[1] - PAD,
                                        label.page.width, label.bbox[3] + PAD))]
+        elif heading is None:  # "☑ Label : details" (one box): the details follow the label on its line
+            zones, excluded = [rest_of_line(label)], set(self.ledger.claimed)
         left = _group_start(label) - (label.words[-1].bottom - label.words[-1].top)  # the list's column
         if not own_cell:  # details in the answer's own cell end with it
             zones += [Zone(z.page, (max(z.bbox[0], left), *z.bbox[1:]))

@@ -669,3 +669,13 @@ def test_an_arrow_leading_details_under_their_commitment_is_not_part_of_them():
 def test_a_unit_in_the_labels_bracketed_hint_does_not_end_the_answer_before_it():
     words = _line("Part de femmes dans le CA (%) : 40", 40, 100)
     assert _read(_page(words))["board.women_pct"].value == 40
+
+
+def test_details_after_a_ticked_commitments_label_on_its_line_are_its_details():
+    words = _line("Engagements spécifiques de la structure", 40, 80)
+    words += _line("Négociation d'accords : Accord signé le 12/03/2024 avec le CSE", 52, 100)
+    words += _line("Autres", 52, 116)
+    marks = [Mark(40, 100, 47, 109, checked=True), Mark(40, 116, 47, 125, checked=False)]
+    readings = _read(_page(words, marks))
+    assert readings["commitments.agreements.done"].value is True
+    assert readings["commitments.agreements.details"].value == "Accord signé le 12/03/2024 avec le CSE"
