@@ -8,6 +8,7 @@ place with certainty is returned with a ``doubt``, never guessed.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import replace
@@ -560,6 +561,8 @@ class FieldReader:
         zone = rest_of_line(label)
         words = _first_group(_without_label_tail(_left_to_right(self._answer_words([zone], excluded=set(),
                                                                                 numeric=numeric))))
+        if numeric:  # "Cadres — Femmes : 3 ; Hommes : 5": a figure ends at the list's separator
+            words = list(itertools.takewhile(lambda item: item[1].text != ";", words))
         if not words:
             below, prompted = self._prompted_below(label, numeric)
             if prompted:
@@ -774,10 +777,10 @@ class FieldReader:
         best = None
         column_anchors = [a for c in table.columns for a in c.anchors]
         lines = self._header_lines(column_anchors)
-        row_labels = self.index.find([a for r in table.rows for a in r.anchors]) if table.choices else []
+        row_labels = self.index.find([a for r in table.rows for a in r.anchors])
         for header in (group for group in lines if len(group) >= 2):
-            if any(r.page is header[0].page and _same_row(r, header[0]) for r in row_labels):
-                continue  # "Président.e : ☐ Femme ☒ Homme": a row answered on its line, not a header
+            if any(_row_on_header(r, header, table.choices) for r in row_labels):
+                continue  # "Président.e : ☐ Femme ☒ Homme", "Cadres — Femmes : 3 ; Hommes : 5": a row on its line
             band = header + [m for group in lines if group is not header and _near_line(group[0], header[0])
                              for m in group]
             columns, heads = self._columns(table, band)
@@ -1252,6 +1255,17 @@ def _starts_line(match: Match) -> bool:
     before = words[start:match.first]
     return all(w.text in TICK_GLYPHS or _speck(w) or (LIST_MARKER.match(w.text) and i < 2)
                for i, w in enumerate(before))
+
+
+def _row_on_header(row: Match, header: list[Match], choices: bool) -> bool:
+    """Whether a row's label stands on a header line's row, so that the line is that row
+    answered on its line, not a header: anywhere on it for a choice table ("Président.e :
+    ☐ Femme ☒ Homme"), else followed by the first column name ("Cadres — Femmes : 3 ;
+    Hommes : 5"; a corner cell's "Nb de salarié·es" before the names is no row)."""
+    if row.page is not header[0].page or not _same_row(row, header[0]):
+        return False
+    after = [m for m in header if m.bbox[0] >= row.bbox[2]]
+    return choices or (bool(after) and _side_by_side(row, min(after, key=lambda m: m.bbox[0])))
 
 
 def _side_by_side(first: Match, second: Match) -> bool:

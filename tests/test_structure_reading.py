@@ -171,6 +171,19 @@ def test_an_inline_answer_stops_where_a_neighbouring_panel_starts():
     assert readings["structure_name"].value == "SAS Dupont"
 
 
+def test_a_staff_table_written_one_row_a_line_is_no_grid_and_leaves_nothing_silent():
+    words = _line("Effectifs au sein de la structure", 40, 80)
+    rows = {"Cadres": "3 3 0 0 6", "Non cadres": "3 18 0 0 21", "Total": "6 21 0 0 27"}
+    for top, (row, figures) in zip((100, 120, 140), rows.items()):
+        women, men, non_binary, undisclosed, total = figures.split()
+        words += _line(f"{row} — Femmes : {women} ; Hommes : {men} ; Non binaire : {non_binary} ; "
+                       f"Ne se prononce pas : {undisclosed} ; Total : {total}", 40, top)
+    readings = _read(_page(words))
+    assert readings["staff.managers.women"].value == 3 and readings["staff.total.women"].value == 6
+    staff = [r for key, r in readings.items() if key.startswith("staff.")]
+    assert staff and all(r.doubt for r in staff if r.value is None)
+
+
 def test_a_label_on_a_later_page_at_the_same_height_does_not_cut_an_answer():
     first = _page(_line("Référence de la consultation :", 40, 100) + _line("2026-058", 200, 100))
     second = Page(number=2, width=595, height=842, words=_line("Note : 95 / 100", 185, 100))
