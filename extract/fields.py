@@ -377,7 +377,7 @@ class FieldReader:
             return None
         rest = self.index.first(field.after, after=found[0].start) if field.after else None
         last = found[0].words[-1]
-        if rest is not None and rest.page is found[0].page and rest.words[0].x0 > last.x1 and share_row(last, rest.words[0]):
+        if rest is not None and rest.words[0].x0 > last.x1 and _same_row(rest, found[0]):
             return rest  # "Note obtenue à l'index de l'égalité professionnelle   84": the question goes on
         return found[0]
 
@@ -497,7 +497,7 @@ class FieldReader:
         noes = self.index.find([w.capitalize() for w in self.form.no_words[:1]], **window)
         pairs = []
         for yes in yeses:
-            no = next((n for n in noes if n.page is yes.page and _same_row(n, yes)), None)
+            no = next((n for n in noes if _same_row(n, yes)), None)
             if no is not None:
                 pairs.append((yes, no))
         return pairs
@@ -727,7 +727,7 @@ class FieldReader:
         rivals = [a for c in table.columns for a in c.anchors]
         found = {}
         for match in self.index.find(rivals, after=label.end, rivals=self._rivals):
-            if match.page is label.page and _same_row(match, label) and match.bbox[0] > label.bbox[2]:
+            if _same_row(match, label) and match.bbox[0] > label.bbox[2]:
                 column = next(c for c in table.columns if fold(match.anchor) in {fold(a) for a in c.anchors})
                 found.setdefault(column.id, match)
         if len(found) < 2:
@@ -882,7 +882,7 @@ class FieldReader:
         (a pair standing on a row label's own line is that row's answer, not a header)."""
         headers = []
         for yes, no in self._yes_no_pairs(start.end if start else None, end.start if end else None):
-            if any(m.page is yes.page and _same_row(m, yes) for m in row_labels):
+            if any(_same_row(m, yes) for m in row_labels):
                 continue
             on_page = [m for m in row_labels if m.page is yes.page]
             heads_rows = on_page and all(m.bbox[1] > yes.bbox[3] for m in on_page)
@@ -1262,7 +1262,7 @@ def _row_on_header(row: Match, header: list[Match], choices: bool) -> bool:
     answered on its line, not a header: anywhere on it for a choice table ("Président.e :
     ☐ Femme ☒ Homme"), else followed by the first column name ("Cadres — Femmes : 3 ;
     Hommes : 5"; a corner cell's "Nb de salarié·es" before the names is no row)."""
-    if row.page is not header[0].page or not _same_row(row, header[0]):
+    if not _same_row(row, header[0]):
         return False
     after = [m for m in header if m.bbox[0] >= row.bbox[2]]
     return choices or (bool(after) and _side_by_side(row, min(after, key=lambda m: m.bbox[0])))
@@ -1271,7 +1271,7 @@ def _row_on_header(row: Match, header: list[Match], choices: bool) -> bool:
 def _side_by_side(first: Match, second: Match) -> bool:
     """Two names printed as one label, "Cadres – Femmes": the second follows the first on its
     line with at most a dash or a slash between them."""
-    if first.page is not second.page or not _same_row(second, first) or second.bbox[0] < first.bbox[2]:
+    if not _same_row(second, first) or second.bbox[0] < first.bbox[2]:
         return False
     height = first.words[-1].bottom - first.words[-1].top
     between = [w for w in first.page.words_in((first.bbox[2], first.bbox[1], second.bbox[0], first.bbox[3]))]

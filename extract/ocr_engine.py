@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image
 
 from extract.glyphs import TWINS, LineShape, MarkBox, is_twin
+from extract.raster import ink_threshold
 
 LANGUAGE = "fra"
 INSTALL_COMMAND = "sudo apt-get install tesseract-ocr tesseract-ocr-fra"
@@ -38,7 +39,6 @@ DIGITS = "0123456789"
 UNKNOWN_WORD_CONFIDENCE = 0.6
 WORD_PUNCTUATION = ".,;:!?()«»\"'’‘-"
 SAME_LINE = 0.5  # two words whose heights overlap by this share of the smaller are on one line
-INK = 160  # grey level under which a pixel is ink
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,14 +192,14 @@ def apart(words: list[OcrWord], image: np.ndarray | Image.Image) -> list[OcrWord
     word's left edge and trimmed to the ink it keeps.
     """
     ordered = sorted(range(len(words)), key=lambda i: words[i].x0)
-    pixels: np.ndarray | None = None
+    ink: np.ndarray | None = None
     kept = list(words)  # in Tesseract's reading order
     by_left = [words[i] for i in ordered]
     for rank, index in enumerate(ordered):
         right = _next_start(by_left, rank)
         if right is not None:
-            pixels = np.asarray(_pil(image).convert("L")) if pixels is None else pixels
-            kept[index] = _trimmed(words[index], right, pixels)
+            ink = _ink(image) if ink is None else ink
+            kept[index] = _trimmed(words[index], right, ink)
     return kept
 
 
@@ -216,9 +216,15 @@ def _next_start(by_left: list[OcrWord], rank: int) -> int | None:
     return None
 
 
-def _trimmed(word: OcrWord, right: int, pixels: np.ndarray) -> OcrWord:
+def _ink(image: np.ndarray | Image.Image) -> np.ndarray:
+    """The image's ink (pixels at or under its Otsu threshold between ink and paper)."""
+    pixels = np.asarray(_pil(image).convert("L"))
+    return pixels <= ink_threshold(pixels)
+
+
+def _trimmed(word: OcrWord, right: int, ink: np.ndarray) -> OcrWord:
     """``word`` ending before ``right``, at its last column of ink."""
-    columns = (pixels[word.top:word.bottom, word.x0:right] < INK).any(axis=0)
+    columns = ink[word.top:word.bottom, word.x0:right].any(axis=0)
     inked = np.flatnonzero(columns)
     return replace(word, x1=word.x0 + int(inked[-1]) + 1) if inked.size else word
 

@@ -165,11 +165,10 @@ def _join_letter_spaced(words: list[list[tuple]]) -> list[list[tuple]]:
     "2 2 , 2": a figure typed in the same letter-spaced text boxes as the page's
     longer answers) is joined when its letters stand at that same spacing."""
     runs = list(_runs_on_a_line(words))
-    styles = [(spacing, _size(run)) for run in runs
-              if len(run) >= LETTER_RUN and (spacing := _letter_spacing(run)) is not None]
+    spacings = [_letter_spacing(run) if len(run) >= LETTER_RUN else None for run in runs]
+    styles = [(spacing, _size(run)) for run, spacing in zip(runs, spacings) if spacing is not None]
     joined: list[list[tuple]] = []
-    for run in runs:
-        spacing = _letter_spacing(run) if len(run) >= LETTER_RUN else None
+    for run, spacing in zip(runs, spacings):
         if spacing is not None:
             joined.extend(_rejoined(run, spacing))
             continue
