@@ -15,6 +15,7 @@ from dataclasses import replace
 from functools import cached_property
 from typing import Iterable, Sequence
 
+from extract.brackets import paired
 from extract.cells import cell_of
 from extract.columns import AnswerColumns, row_bands
 from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position
@@ -45,6 +46,7 @@ LIST_MARKER = re.compile(r"^([-–—•·▪►◦*]|\d{1,2}(\.\d{1,2})*[.)_]?|
 OCR_DOUBT_BELOW = 0.75
 NUMBER_DOUBT_BELOW = 0.8  # a misread number is the costliest error: it must be read surely
 SPECK_CONFIDENCE = 0.6
+STRAY_GAP = 4.0  # a lone letter this many line heights away from the value's words on its line is no part of it
 PAIRS = ("()", "«»", "“”")  # opening and closing marks that go together (see _implausible)
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
 FURNITURE_BAND = 0.1  # repeated lines in this share of the page's top or bottom are running headers/footers
@@ -152,11 +154,14 @@ class FieldReader:
         read = _without_label_tail(self._without_prompt(_without_label_tail(words)))
         words = _without_box_edges(read)
         strokes_only = bool(read) and not words  # a box's side, or a "1" written as one stroke
-        specks = [(p, w) for p, w in words if w.source == SOURCE_OCR and _speck(w)]
+        specks = [(p, w) for p, w in words if w.source == SOURCE_OCR and (_speck(w) or _stray(w, words))]
         if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
             words = [item for item in words if item not in specks]
         self.ledger.claim([w for _, w in words])
         raw = clean_text(_joined(words)) or None
+        brackets_unsure = False
+        if raw and any(w.source == SOURCE_OCR for _, w in words):
+            raw, brackets_unsure = paired(raw)
         reading = Reading(field.key, raw=raw, doubt=doubt or self._label_fragment(raw))
         if words:
             page, first = words[0]
@@ -166,9 +171,9 @@ class FieldReader:
             doubt_below = NUMBER_DOUBT_BELOW if type_of(field).numeric else OCR_DOUBT_BELOW
             if reading.confidence < doubt_below and not doubt:
                 reading.doubt = f"Lecture incertaine (confiance {reading.confidence:.0%})."
-            elif reading.source == SOURCE_OCR and raw and _implausible(raw) and not doubt:
-                reading.doubt = ("Ponctuation improbable (guillemet sans pendant, virgule finale), souvent "
-                                 "une poussière ou un point mal lu : valeur à vérifier.")
+            elif reading.source == SOURCE_OCR and raw and (_implausible(raw) or brackets_unsure) and not doubt:
+                reading.doubt = ("Ponctuation improbable (guillemet ou parenthèse sans pendant, virgule finale), "
+                                 "souvent une poussière ou un signe mal lu : valeur à vérifier.")
             elif type_of(field).free_text and any(w.marks_unsure for _, w in words) and not doubt:
                 reading.doubt = ("Apostrophe ou tiret lu sur un scan : droite (') ou typographique (’), trait "
                                  "d'union (-), tiret (–) ou point médian (·), l'image ne permet pas de les "
@@ -1243,6 +1248,16 @@ def _implausible(text: str) -> bool:
 def _speck(word: Word) -> bool:
     """Scanner dust read as a lone punctuation mark, with little confidence."""
     return len(word.text) == 1 and not word.text.isalnum() and word.confidence < SPECK_CONFIDENCE
+
+
+def _stray(word: Word, words: list[tuple[Page, Word]]) -> bool:
+    """A lone letter far from the value's words on its line: a form's mark read as a letter
+    (the chevron of a drop-down list printed and scanned, read « v »), not the bidder's."""
+    if len(word.text) != 1 or not word.text.isalpha():
+        return False
+    height = max(w.bottom - w.top for _, w in words)
+    row = [w for _, w in words if w is not word and share_row(word, w)]
+    return bool(row) and all(max(w.x0 - word.x1, word.x0 - w.x1) > STRAY_GAP * height for w in row)
 
 
 def _starts_line(match: Match) -> bool:

@@ -56,6 +56,13 @@ def test_a_row_whose_box_was_not_found_goes_to_review():
     assert treasurer.value is None and "Ne se prononce pas" in treasurer.doubt
 
 
+def _policy_page(text: str) -> Page:
+    """A scanned page with the policy's label and ``text`` read below it."""
+    return Page(number=1, width=595, height=842, image_only=True,
+                words=(_words("Détailler ci-dessous votre politique interne en matière d'égalité professionnelle",
+                              60, 100) + _words(text, 60, 130) + _words("1000 caractères maximum", 60, 200)))
+
+
 @pytest.mark.parametrize("text, doubtful", [
     ("‘Label Diversité en cours d'instruction.", True),  # dust read as an opening quote
     ("Label « Diversité » en cours.", False),
@@ -64,12 +71,33 @@ def test_a_row_whose_box_was_not_found_goes_to_review():
     ("Cellule d’écoute externe.", False),  # the apostrophe ’ alone is French, not a quote
 ])
 def test_implausible_punctuation_in_ocr_text_goes_to_review(text, doubtful):
-    page = Page(number=1, width=595, height=842, image_only=True,
-                words=(_words("Détailler ci-dessous votre politique interne en matière d'égalité professionnelle",
-                              60, 100) + _words(text, 60, 130) + _words("1000 caractères maximum", 60, 200)))
-    reading = read_fields([page], FORM)["policy.text"]
+    reading = read_fields([_policy_page(text)], FORM)["policy.text"]
     assert reading.raw == text
     assert ("Ponctuation improbable" in (reading.doubt or "")) == doubtful
+
+
+@pytest.mark.parametrize("read, text, doubtful", [
+    ("postes qualifiés {conduite, PAO, stock).", "postes qualifiés (conduite, PAO, stock).", False),
+    ("accord (signé en 2024].", "accord (signé en 2024).", False),
+    ("accord {signé en 2024].", "accord {signé en 2024].", True),  # no round bracket: cannot be decided
+    ("accord (signé en 2024} (voir).", "accord (signé en 2024} (voir).", True),  # its own ) after it
+    ("postes (conduite, PAO {stock}).", "postes (conduite, PAO {stock}).", False),  # nested pairs stay
+])
+def test_ocr_brackets_of_two_kinds_are_one_pair_misread(read, text, doubtful):
+    reading = read_fields([_policy_page(read)], FORM)["policy.text"]
+    assert reading.value == text
+    assert ("Ponctuation improbable" in (reading.doubt or "")) == doubtful
+
+
+@pytest.mark.parametrize("mark_x, kept", [(480.0, False), (207.0, True)])
+def test_a_lone_letter_far_from_the_value_on_its_line_is_no_part_of_it(mark_x, kept):
+    """A drop-down list's chevron printed and scanned reads « v » at the line's end; a letter
+    a space away is the bidder's."""
+    words = _words("Référence de la consultation :", 60, 100) + _words("2026-052 Fournitures de bureau", 60, 115)
+    words.append(Word("v", mark_x, 117, mark_x + 5, 122, source=SOURCE_OCR, confidence=0.88))
+    page = Page(number=1, width=595, height=842, image_only=True, words=words)
+    reading = read_fields([page], FORM)["tender_ref"]
+    assert reading.value == "2026-052 Fournitures de bureau" + (" v" if kept else "")
 
 
 def _blob(image: np.ndarray, x: int, y: int, width: int, height: int) -> None:
