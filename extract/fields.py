@@ -220,11 +220,7 @@ class FieldReader:
             field.key, doubt=f"Libellé « {label} » introuvable dans le document : valeur à vérifier.")
 
     def _label_fragment(self, raw: str | None) -> str | None:
-        """A value that is a piece of a printed label (a wrapped label's last line) is a doubt."""
-        folded = fold(raw or "")
-        if len(folded) < 6 or not any(folded in printed for printed in self._printed_folded):
-            return None
-        return f"« {raw} » ressemble à un morceau de libellé imprimé : valeur à vérifier."
+        return label_fragment(raw, self._printed_folded)
 
     @cached_property
     def _rivals(self) -> list[str]:
@@ -232,10 +228,7 @@ class FieldReader:
 
     @cached_property
     def _printed_folded(self) -> list[str]:
-        texts = [a for f in self.form.fields for a in f.anchors]
-        texts += [a for c in self.form.commitments for a in c.anchors]
-        texts += [t for t in self.form.document.values() if isinstance(t, str)]
-        return [fold(text) for text in texts]
+        return printed_phrases(self.form)
 
     def _place(self, reading: Reading, zones: Sequence[Zone], marks: Sequence[Mark] = ()) -> None:
         """Where the answer stands, read or not, for the review sheet's picture and outline: the
@@ -345,7 +338,7 @@ class FieldReader:
             found = [w for w in below.page.words_in(below.bbox) if id(w) not in unit]
             if not found or any(id(w) in self.labels for w in found):
                 return None
-            if all(w.bottom - w.top < height * HINT_SIZE for w in found) and not all(_figures(w.text) for w in found):
+            if all(w.bottom - w.top < height * HINT_SIZE for w in found) and not all(figures_only(w.text) for w in found):
                 top = max(w.bottom for w in found)
                 continue
             return below, self._answer_words([below], excluded=unit, numeric=numeric)
@@ -1164,7 +1157,23 @@ def _past_bracket(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
     return _without_label_tail(words[closing + 1:]) if closing is not None else words
 
 
-def _figures(text: str) -> bool:
+def printed_phrases(form: Form) -> list[str]:
+    """The form's printed labels and titles, folded (a value found inside one is a label's piece)."""
+    texts = [a for f in form.fields for a in f.anchors]
+    texts += [a for c in form.commitments for a in c.anchors]
+    texts += [t for t in form.document.values() if isinstance(t, str)]
+    return [fold(text) for text in texts]
+
+
+def label_fragment(raw: str | None, printed: Sequence[str]) -> str | None:
+    """A value that is a piece of a printed label (a wrapped label's last line) is a doubt."""
+    folded = fold(raw or "")
+    if len(folded) < 6 or not any(folded in phrase for phrase in printed):
+        return None
+    return f"« {raw} » ressemble à un morceau de libellé imprimé : valeur à vérifier."
+
+
+def figures_only(text: str) -> bool:
     """Whether a word is figures only ("91", "33,3%"): never a help text, though a scan's tight box
     makes it shorter than a label's letters (no ascender or descender)."""
     return not any(c.isalpha() for c in text) and any(c.isdigit() for c in text)

@@ -9,7 +9,7 @@ Validation is the next layer's job (``analyse.validate``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Hashable, Sequence
 
 import pikepdf
 import pypdfium2 as pdfium
@@ -21,6 +21,7 @@ from extract.fields import FURNITURE_BAND, apply_commitment_list_rule, read_fiel
 from extract.labels import LabelIndex
 from extract.layouts import page_digests
 from extract.safety import preflight
+from extract.learned import LEARNED, learn, learned_key
 from extract.tokens import FormField, Page, union
 from extract.xfa import xfa_pages
 from questionnaire.definition import Form, forms_digest
@@ -70,7 +71,7 @@ def read_with_pages(path: Path, relative: str, tender: str, *, forms: Sequence[F
         problem = preflight(path, inbox)  # before any parser sees the file
         if problem:
             raise Unreadable(problem)
-        fields, page_count, layouts = _field_tree(path, forms)
+        fields, page_count, layouts, form_key = _field_tree(path, forms)
         form = _direct_form(fields, forms)
         if form is not None:
             record.form_id, record.form_digest = form.id, form.digest
@@ -81,39 +82,60 @@ def read_with_pages(path: Path, relative: str, tender: str, *, forms: Sequence[F
                 return record, []
             with opened(path, scanning, fields) as document:
                 return record, document.pages
+        if form_key is not None and not all_pages and _from_learned(record, form_key, fields):
+            return record, []
         with opened(path, scanning, fields, layouts) as document:
             record.page_count = document.page_count
             record, pages = _read_pages(record, document, forms, path, scanning)
+            if form_key is not None and record.method == METHOD_FIELDS:
+                LEARNED.put(form_key, learn(record, fields, forms) or False)
             return record, pages or (document.pages if all_pages else [])
     except Unreadable as error:
         record.error, record.error_class = error.reason, error.reason_class
         return record, []
 
 
-def _field_tree(path: Path, forms: Sequence[Form]) -> tuple[list[FormField], int, list[str | None]]:
+def _field_tree(path: Path, forms: Sequence[Form]) -> tuple[list[FormField], int, list[str | None], Hashable | None]:
     """The file's form fields and its page count, from its field tree (none when qpdf cannot read it),
     and, for a fillable form that is not ours, its pages' digests of their printed content
-    (:mod:`extract.layouts`: bidders return the same buyer's form, its printed pages are read once)."""
+    (:mod:`extract.layouts`: bidders return the same buyer's form, its printed pages are read once)
+    and the key of its learned reading (:mod:`extract.learned`)."""
     try:
         with pikepdf.open(path) as pdf:
             fields = form_fields(pdf)
-            generic = bool(fields) and _direct_form(fields, forms) is None
-            return fields, len(pdf.pages), _page_digests(pdf) if generic else []
+            if not fields or _direct_form(fields, forms) is not None:
+                return fields, len(pdf.pages), [], None
+            digests, form_key = _keys(pdf, fields, forms)
+            return fields, len(pdf.pages), digests, form_key
     except MemoryError:
         raise
     except Exception:  # noqa: BLE001 - any failure of qpdf or of the field tree's reader on untrusted input
-        return [], 0, []  # the general reader, next, reads the file anyway or says in French what is wrong
+        return [], 0, [], None  # the general reader, next, reads the file anyway or says in French what is wrong
 
 
-def _page_digests(pdf: pikepdf.Pdf) -> list[str | None]:
-    """The pages' digests of their printed content; none when qpdf fails to give them (the pages
-    are then read without the cache, the fields as they are)."""
+def _keys(pdf: pikepdf.Pdf, fields: list[FormField], forms: Sequence[Form]) -> tuple[list[str | None], Hashable | None]:
+    """The pages' digests of their printed content and the key of the form's learned reading;
+    none when qpdf fails to give them (the pages are then read without the caches, the fields as they are)."""
     try:
-        return page_digests(pdf)
+        digests = page_digests(pdf)
+        return digests, learned_key(pdf, fields, digests, forms)
     except MemoryError:
         raise
     except Exception:  # noqa: BLE001 - any failure of qpdf on untrusted input
-        return []
+        return [], None
+
+
+def _from_learned(record: Record, key: Hashable, fields: Sequence[FormField]) -> bool:
+    """``record`` read from the reading learned for its form (:mod:`extract.learned`), when
+    one was learned in this worker and the file's values are of the kinds it was learned with."""
+    learned = LEARNED.get(key)
+    readings = learned.readings(fields) if learned else None
+    if readings is None:
+        return False
+    known = learned.record
+    record.form_id, record.form_digest, record.method = known.form_id, known.form_digest, known.method
+    record.page_count, record.pages, record.readings = known.page_count, list(known.pages), readings
+    return True
 
 
 class _Scans:

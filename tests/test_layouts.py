@@ -7,7 +7,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from extract import layouts
+from extract import layouts, learned
 from extract.read import read_file
 from extract.recent import Recent
 from questionnaire.definition import in_order
@@ -28,8 +28,10 @@ def _read(path: Path, cached: bool, taken: int = 0) -> dict:
     """The record of ``path``: read after the seed with the cache (``taken`` of its pages from the
     seed's), or alone."""
     layouts.PRINTED.kept.clear()
+    learned.LEARNED.kept.clear()  # a form's reading learned in this worker spares its pages (test_learned)
     if cached:
         read_file(SEED, SEED.name, "T", forms=FORMS)
+        learned.LEARNED.kept.clear()
     found = []
     layouts.PRINTED.get = lambda key: found.append(Recent.get(layouts.PRINTED, key)) or found[-1]
     try:

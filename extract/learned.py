@@ -1,0 +1,201 @@
+"""A generic fillable form's reading, learned once per worker for every file filled in on it.
+
+A buyer or a commune that made its own fillable version of the questionnaire
+sends it to every bidder: hundreds of files share one form and differ only
+in their values. Which widget answers which canonical key is decided by the
+label-anchored reader from the printed labels next to the widgets; that
+depends on the pages' printed content, the widgets' places, names and types,
+and on which widgets are filled in or ticked, not on what is typed in them.
+
+So after a file is read the slow way (PDFium and the label reader), its
+reading is kept with the widgets whose value is, alone and unchanged, a
+field's reading (:func:`learn`). A later file whose pages print the same
+content (:func:`extract.layouts.page_digests`), whose field tree is the same
+but for its values (names, types, places, options, flags, appearances'
+on-states: :func:`learned_key`), with the same widgets filled in and the
+same boxes ticked, takes that reading with its own typed values put in
+(:meth:`Learned.readings`), read from the field tree alone. The reader
+also looks at what a value is like (a figure, a yes or no, a colon or a
+bracket at its end, a piece of a label, a value the form's types do not
+take): a value that is not plain text must be the same as written, any
+other's kind must be the same (:func:`value_kind`), else the file is read
+the slow way and its reading learned instead. A reading whose value the reader took with other words,
+or whose doubt is not the value's own, is not learned.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Hashable, Sequence
+
+import pikepdf
+
+from extract.fields import LIST_MARKER, SPACED_FIGURES, figures_only, label_fragment, printed_phrases
+from extract.recent import Recent
+from extract.tokens import BBox, FormField
+from questionnaire.definition import FieldDef, Form, forms_digest
+from questionnaire.record import SOURCE_FORM_FIELD, Reading, Record
+from questionnaire.text import clean_text, fold
+from questionnaire.types import normalise
+
+FORMS_KEPT = 16  # forms kept per worker (a few tenders' buyers' forms)
+INHERITED = ("/FT", "/Ff", "/Opt", "/DV")  # what a widget takes from its field and the fields above
+MAX_WIDGETS = 2000  # annotations of one page, at most (a form page has a few dozen)
+MAX_DEPTH = 32  # fields above a widget, at most (a loop in a hostile file)
+SILENT = frozenset({"/Widget", "/Link"})  # annotations that give no word or mark but the widgets'
+PLACE = 0.01  # points: qpdf's widget box and PDFium's (single precision) agree within this
+SHORT = 3  # a value shorter than this ("X", "O", "NC", ":") is kept as written, unless figures
+
+
+@dataclass(frozen=True)
+class Learned:
+    """A form's reading, and how a file filled in on it gives its own."""
+
+    record: Record  # the file it was learned from, as read
+    form: Form
+    mapping: dict[int, str]  # rank of a text widget in the field list -> the key its value alone answers
+    kinds: tuple[Hashable, ...]  # each widget's kind of value (value_kind)
+    printed: tuple[str, ...]  # the form's printed phrases, folded (printed_phrases)
+
+    def readings(self, fields: Sequence[FormField]) -> dict[str, Reading] | None:
+        """The readings of a file with the same key; None when one of its values is of
+        another kind than the learned file's (it must be read the slow way)."""
+        if len(fields) != len(self.kinds):
+            return None
+        for rank, item in enumerate(fields):
+            field = self.form.field(self.mapping[rank]) if rank in self.mapping else None
+            if value_kind(item, field, self.form, self.printed) != self.kinds[rank]:
+                return None
+        readings = {key: replace(reading) for key, reading in self.record.readings.items()}
+        for rank, key in self.mapping.items():
+            learned, raw = self.record.readings[key], clean_text(fields[rank].value or "")
+            doubt = learned.doubt.replace(f"« {learned.raw} »", f"« {raw} »") if learned.doubt else None
+            readings[key] = replace(learned, raw=raw, value=normalise(self.form.field(key), raw, self.form).value,
+                                    doubt=doubt)
+        return readings
+
+
+def learned_key(pdf: pikepdf.Pdf, fields: Sequence[FormField], digests: Sequence[str | None],
+                 forms: Sequence[Form]) -> Hashable | None:
+    """What a generic fillable form's reading depends on but its typed values: its pages'
+    printed content, each page's widgets in order (names, types, flags, options, places),
+    which boxes are ticked and which widgets filled in. None when the file cannot take a
+    learned reading (a page read without the printed cache, an annotation other than widgets
+    and links, a widget that shows a default value)."""
+    if not digests or not all(digests) or not fields:
+        return None
+    widgets: list[tuple] = []
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            widgets.append(())
+            continue
+        if not isinstance(annots, pikepdf.Array) or len(annots) > MAX_WIDGETS:
+            return None
+        found = [_widget(annot) for annot in annots]
+        if None in found:
+            return None
+        widgets.append(tuple(found))
+    filled = tuple((f.kind, f.value, f.checked) if f.kind == "box" else (f.kind, bool(f.value)) for f in fields)
+    return tuple(digests), tuple(widgets), filled, forms_digest(forms)
+
+
+def _widget(annot: pikepdf.Object) -> tuple | None:
+    """A widget as PDFium reads it but its value: its kind, place, name, type, flags and
+    options (None for another annotation, or a field that shows a default value)."""
+    if not isinstance(annot, pikepdf.Dictionary):
+        return None
+    kind = str(annot.get("/Subtype"))
+    if kind not in SILENT:
+        return None
+    found: dict[str, object] = {}
+    names, node, depth = [], annot, 0
+    while isinstance(node, pikepdf.Dictionary) and depth < MAX_DEPTH:
+        for key in INHERITED:
+            if key not in found and key in node:
+                found[key] = node[key]
+        if "/T" in node:
+            names.append(str(node.T))
+        node, depth = node.get("/Parent"), depth + 1
+    if "/DV" in found:
+        return None  # PDFium shows the default value where the field has none: not in qpdf's fields
+    rect = annot.get("/Rect")
+    place = rect.unparse() if isinstance(rect, pikepdf.Array) else b""
+    return (kind, place, tuple(names), str(found.get("/FT")), int(found.get("/Ff", 0)),
+            bytes(found["/Opt"].unparse()) if "/Opt" in found else b"")
+
+
+def learn(record: Record, fields: Sequence[FormField], forms: Sequence[Form]) -> Learned | None:
+    """The learned reading of a generic fillable form read by the label reader; None when one of its
+    plain values is found in a reading that is not alone and unchanged a widget's value."""
+    form = next(f for f in forms if f.id == record.form_id)
+    mapping: dict[int, str] = {}
+    answered: dict[str, set[str]] = {}  # a plain value -> the keys whose reading is a widget holding it
+    for rank, item in enumerate(fields):
+        if item.kind != "text" or not item.value or not _plain(item.value, form):
+            continue  # empty, a box (their states are in the key), or kept as written
+        raw = clean_text(item.value)
+        found = [r for r in record.readings.values() if r.source == SOURCE_FORM_FIELD and r.raw == raw
+                 and r.page == item.page and _same_place(r.bbox, item.bbox)]
+        if len(found) == 1 and _replayable(found[0], form):
+            mapping[rank] = found[0].key
+            answered.setdefault(raw, set()).add(found[0].key)
+        else:
+            answered.setdefault(raw, set())
+    for raw, keys in answered.items():
+        alone = re.compile(rf"(?<!\w){re.escape(raw.casefold())}(?!\w)")
+        if any(alone.search(f"{r.raw or ''} {r.doubt or ''}".casefold()) and key not in keys
+               for key, r in record.readings.items()):
+            return None  # the value is (part of) a reading that cannot take it again
+    if len(set(mapping.values())) < len(mapping):
+        return None
+    printed = printed_phrases(form)
+    kinds = tuple(value_kind(item, form.field(mapping[rank]) if rank in mapping else None, form, printed)
+                  for rank, item in enumerate(fields))
+    kept = replace(record, readings={key: replace(r) for key, r in record.readings.items()}, findings=[],
+                   pages=list(record.pages))  # the record goes on to be validated, stored, exported
+    return Learned(kept, form, mapping, kinds, tuple(printed))
+
+
+def value_kind(item: FormField, field: FieldDef | None, form: Form, printed: Sequence[str]) -> Hashable:
+    """What the reader may look at in a widget's value: nothing for a box or an empty field,
+    the value itself when it is not plain text, else what its checks see in it."""
+    value = item.value if item.kind == "text" else None
+    if not value:
+        return None
+    if not _plain(value, form):
+        return ("as written", value)
+    raw = clean_text(value)
+    normalised = normalise(field, raw, form) if field is not None else None
+    return ("plain", figures_only(value), bool(SPACED_FIGURES.match(value)), bool(LIST_MARKER.match(value)),
+            label_fragment(raw, printed) is not None,
+            None if normalised is None else (normalised.value is None, normalised.problem))
+
+
+def _plain(value: str, form: Form) -> bool:
+    """Text that begins with a letter or figure and ends with one (or %), neither a yes or no,
+    a non-answer nor one of the table's printed choices: what the reader copies as it is."""
+    if len(value) < SHORT and not value.isdigit():
+        return False
+    if not value[0].isalnum() or not (value[-1].isalnum() or value[-1] == "%"):
+        return False
+    folded = fold(value)
+    special = {fold(w) for w in form.yes_words + form.no_words + form.non_answers}
+    special |= {fold(a) for table in form.tables.values() for axis in table.rows + table.columns for a in axis.anchors}
+    return folded not in special
+
+
+def _replayable(reading: Reading, form: Form) -> bool:
+    """A reading whose value is its raw text normalised, and whose doubt, if any, quotes it."""
+    if reading.confidence != 1.0 or reading.value != normalise(form.field(reading.key), reading.raw, form).value:
+        return False
+    doubt = reading.doubt or ""
+    return reading.raw not in doubt or (doubt.count(reading.raw) == 1 and f"« {reading.raw} »" in doubt
+                                        and not doubt.startswith("Texte non attribué"))
+
+
+def _same_place(found: BBox | None, widget: BBox) -> bool:
+    return found is not None and all(abs(a - b) <= PLACE for a, b in zip(found, widget))
+
+
+LEARNED: Recent[Hashable, Learned | bool] = Recent(FORMS_KEPT)  # key -> learned reading, False: not learnable
