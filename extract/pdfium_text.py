@@ -13,6 +13,7 @@ from typing import Iterator
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from extract.dingbats import drawn_box
 from extract.tokens import Word
 
 # Glyphs that draw a box: empty, or already ticked.
@@ -21,8 +22,9 @@ TICKED_BOX_GLYPHS = frozenset("☑☒⊠■▣")
 _BOX_GLYPHS = EMPTY_BOX_GLYPHS | TICKED_BOX_GLYPHS
 # Glyphs that tick a box when they sit inside one.
 TICK_GLYPHS = frozenset("✓✔✗✘×xX✕✖")
-# PDFium gives every ZapfDingbats glyph as U+25A0, whatever its shape (✔, ❏, ■...):
-# such a glyph is recorded as DINGBAT, a tick inside a printed box, else a box of unknown state.
+# PDFium gives a ZapfDingbats glyph whose code the font leaves unmapped as U+25A0, whatever
+# its shape (✔, ❏, ■...): its ink decides (extract.dingbats), else it is recorded as DINGBAT,
+# a tick inside a printed box, elsewhere a box of unknown state.
 DINGBAT = "\ufffc"
 # Symbol fonts draw boxes and ticks with the codes of letters: Word, Excel and LibreOffice
 # export them as the code itself or as the code in the private use area (U+F000 + code).
@@ -69,6 +71,8 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, f
                     fonts[font] = family
             if family:
                 char = _symbol(char, family)
+                if char == DINGBAT:
+                    char = drawn_box(textpage, index) or DINGBAT
         # Loose boxes span the font's ascent to descent: every character of a
         # line gets the same band, so an apostrophe or a comma stays in its word.
         char_box(handle, index, rect)

@@ -347,3 +347,39 @@ def test_symbol_font_check_ticks_a_drawn_box(tmp_path):
     pdf.pages[0].contents_add(pdf.make_stream(boxes))
     pdf.save(path)
     assert _words_and_marks(path)[1] == [True, True, False]
+
+
+def _zapf_page(tmp_path: Path, rows: list[tuple[str, str]]) -> Path:
+    """Rows of a label and a ZapfDingbats glyph standing alone in a column (no printed box)."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, HEIGHT))
+    for row, (label, glyph) in enumerate(rows):
+        canvas.setFont("Helvetica", 11)
+        canvas.drawString(60, 700 - 30 * row, label)
+        canvas.setFont("ZapfDingbats", 10)
+        canvas.drawString(300, 700 - 30 * row, glyph)
+    canvas.save()
+    path = tmp_path / "zapf.pdf"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_zapfdingbats_filled_square_alone_is_a_ticked_box(tmp_path):
+    """PDFium gives ZapfDingbats' ■ as U+25A0, the code it gives glyphs it cannot name: the
+    glyph's ink (a full square) makes it a ticked box, ❏ an empty one, with no printed box."""
+    path = _zapf_page(tmp_path, [("Négociation d'accords", "■"), ("Signature de plan d'actions", "❏")])
+    assert _words_and_marks(path)[1] == [True, False]
+
+
+@pytest.mark.parametrize("glyph, drawn", [("■", "■"), ("❏", "☐"), ("❑", "☐"), ("✔", None), ("✘", None),
+                                          ("●", None), ("★", None), ("◆", None)])
+def test_dingbat_shape_from_its_ink(tmp_path, glyph, drawn):
+    """Rendered alone, a glyph is a ticked box when its ink fills a square, an empty box when it
+    outlines one around a clear centre; a tick, a cross, a disc or a star is neither."""
+    import pypdfium2 as pdfium
+
+    from extract.dingbats import drawn_box
+    pdf = pdfium.PdfDocument(_zapf_page(tmp_path, [("Oui", glyph)]))
+    textpage = pdf[0].get_textpage()
+    index = textpage.get_text_range().index(next(c for c in textpage.get_text_range() if ord(c) > 0x2000))
+    assert drawn_box(textpage, index) == drawn
