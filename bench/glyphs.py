@@ -10,9 +10,10 @@ undecided: its edges are the scanner's threshold; a JPEG of one is gray to
 it). Each line is rendered again at 300 dpi as the scan reader
 renders a page (smoothly), read by Tesseract as the scan reader reads a zone,
 and each mark decided by :mod:`extract.glyphs` from the image, measured at the
-scan's own resolution.
+scan's own resolution, then compared with the line's specimens (its commas and
+in-word hyphens) where the ink alone leaves it undecided.
 Printed per font, kind of scan and resolution, per mark: right / left
-undecided / WRONG.
+undecided / WRONG, and (+n) how many of the right ones only the specimens decided.
 WRONG is the outcome that must not happen (a silent error); undecided is
 sent to review. It prints figures and asserts nothing (about 20 min).
 """
@@ -48,8 +49,10 @@ FONTS = {  # name: file names (the first found is used)
     "URW Gothic": ("URWGothic-Book.otf",),
     "C059": ("C059-Roman.otf",),
 }
-TEXT = "réunion d’équipe de l'État – 2026 associé·es entre — deux l’accès aujourd'hui rouge - vert"
-MARKS = [c for c in TEXT if c in glyphs.TWINS]  # what each twin mark read should be, in order
+TEXT = ("Nous, la réunion d’équipe, de l'État – 2026-052, associé·es entre — deux, l’accès aujourd'hui, "
+        "demi-journées, rouge - vert, semi-remorques, porte-parole, vingt-deux")  # 9 commas, 5 in-word hyphens
+MARKS = [c for word in TEXT.split() for i, c in enumerate(word.rstrip(","))  # what each twin mark read should be
+         if c in glyphs.TWINS and glyphs.is_twin(word.rstrip(","), i)]
 OVERSAMPLE = 4
 RENDER_DPI = 300  # the scan reader's rendering of a page (extract.scan)
 KINDS = (("gray", False, None), ("gray, JPEG 75", False, 75), ("black and white", True, None),
@@ -99,20 +102,30 @@ def rendered(scan: np.ndarray, dpi: int) -> np.ndarray:
                       interpolation=cv2.INTER_LINEAR)
 
 
-def decided(engine: OcrEngine, scan: np.ndarray, dpi: int) -> list[tuple[str, str | None]]:
-    """Each twin mark read in a scan at ``dpi``: (as read, as decided from the ink or None);
-    a black and white scan's are left undecided, as the reader leaves them."""
+def decided(engine: OcrEngine, scan: np.ndarray, dpi: int) -> list[tuple[str, str | None, str | None]]:
+    """Each twin mark read in a scan at ``dpi``: (as read, as decided from the ink alone or
+    None, as decided with the line's specimens or None); a black and white scan's are left
+    undecided, as the reader leaves them."""
     image, native = rendered(scan, dpi), dpi / RENDER_DPI
     words = engine.read(image, dpi=RENDER_DPI, block=True)
+    specimens = glyphs.Specimens()
+    for word in words:
+        specimens.gather(word.text, word.specimens, image, native=native)
     black_and_white = glyphs.two_tone(scan)
-    return [(word.text[mark.index], None if black_and_white else
-             glyphs.decide(word.text[mark.index], glyphs.mark_ink(image, mark, native=native), mark.line, native))
-            for word in words for mark in word.marks]
+    found = []
+    for word in words:
+        for mark in word.marks:
+            char = word.text[mark.index]
+            ink = None if black_and_white else glyphs.mark_ink(image, mark, native=native)
+            found.append((char, glyphs.decide(char, ink, mark.line, native),
+                          glyphs.decide(char, ink, mark.line, native, specimens)))
+    return found
 
 
 def survey(engine: OcrEngine, font: Path, bilevel: bool, jpeg: int | None) -> str:
-    """One font's counts for one kind of scan: per resolution and mark, right/undecided/WRONG."""
-    counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    """One font's counts for one kind of scan: per resolution and mark, right/undecided/WRONG
+    with the specimens, and (+n) how many of the right ones the ink alone left undecided."""
+    counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for dpi, points, blur, seed in itertools.product((150, 200, 300), (9, 10, 12), (0.5, 0.9), (0, 1)):
         image = printed_line(font, TEXT, points=points, dpi=dpi, blur=blur, degrees=(seed - 0.5) * 0.6,
                              bilevel=bilevel, jpeg=jpeg, seed=seed)
@@ -120,12 +133,16 @@ def survey(engine: OcrEngine, font: Path, bilevel: bool, jpeg: int | None) -> st
         if len(read) != len(MARKS):  # OCR lost or added a mark: nothing to compare
             counts[(dpi, "?")][1] += 1
             continue
-        for truth, (_, decision) in zip(MARKS, read):
-            counts[(dpi, truth)][0 if decision == truth else 1 if decision is None else 2] += 1
+        for truth, (_, alone, compared) in zip(MARKS, read):
+            cell = counts[(dpi, truth)]
+            cell[0 if compared == truth else 1 if compared is None else 2] += 1
+            cell[3] += compared == truth and alone is None
+            cell[4] += alone not in (None, truth)
     cells = []
     for dpi in (150, 200, 300):
-        marks = " ".join(f"{mark}{right}/{undecided}" + (f"/WRONG {wrong}" if wrong else "")
-                         for mark in "’'–-—·?" for right, undecided, wrong in [counts[(dpi, mark)]]
+        marks = " ".join(f"{mark}{right}/{undecided}" + (f"(+{gained})" if gained else "")
+                         + (f"/WRONG {wrong}" if wrong else "") + (f"/WRONG alone {alone}" if alone else "")
+                         for mark in "’'–-—·?" for right, undecided, wrong, gained, alone in [counts[(dpi, mark)]]
                          if right + undecided + wrong)
         cells.append(f"{dpi} dpi: {marks}")
     return " | ".join(cells)
@@ -137,7 +154,8 @@ def main(argv: list[str]) -> None:
         print("Tesseract (français) absent : rien à mesurer.")
         return
     engine = OcrEngine(tessdata)
-    print("mark right/undecided[/WRONG] per resolution; ? = lines where OCR lost or added a mark")
+    print("mark right/undecided[(+decided by the specimens)][/WRONG] per resolution; ? = lines where OCR lost"
+          " or added a mark")
     for name in argv or FONTS:
         font = font_file(name) if name in FONTS else None
         if font is None:

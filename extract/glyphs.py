@@ -12,6 +12,12 @@ classes, or the font draws both alike (a typewriter's hyphen is as long as
 its en dash), the mark is left as read and the word says so
 (``unsure``): the field reader then asks for a review. Measures were set on
 the fonts of ``bench/glyphs.py`` (printed, scanned at 150–300 dpi).
+
+Where those fixed measures per font cannot tell, a mark is compared with its
+scan's own marks of known identity in the same font (:class:`Specimens`): a
+typographic apostrophe is, in practically every font, the comma raised (same
+shape, same size), and a dash between words is as long as the in-word hyphens
+of « demi-journées » or « 2026-052 » or clearly longer (an en or em dash).
 """
 from __future__ import annotations
 
@@ -25,6 +31,8 @@ APOSTROPHES = "'’"
 DASHES = "-–—"
 DOT = "·"
 TWINS = APOSTROPHES + DASHES + DOT
+COMMA, HYPHEN = ",", "-"
+SPECIMENS = COMMA + HYPHEN  # marks of known identity a page's twins are compared with
 INCLUSIVE_ENDING = re.compile(r"\w[-·](e|es|s)\b")  # "associé·es", a middle dot OCR may read as a hyphen
 
 # A dash's ink length over its line's x-height, by class: printed and scanned, the fonts
@@ -49,6 +57,35 @@ MONOSPACE_SPREAD = 0.35  # their spread (10th to 90th percentile over the median
 MIN_CONTRAST = 40  # gray levels between paper and the mark's darkest pixel
 EDGE_WEIGHT, MIN_EDGE_SHARE = 0.15, 0.2  # a gray scan's mark has blurred edges: this share of its pixels in between
 TWO_TONE_MARGIN, TWO_TONE_SHARE = 40, 0.1  # a black and white scan: fewer pixels in between than a tenth of its ink
+# Twins the measures above leave undecided are compared with their scan's specimens, marks
+# of known identity in the same font and scan (commas, in-word hyphens) on lines of the same
+# x-height (within this share). Fewer than MIN_COMMAS commas are no reference: a comma's
+# shape at 200 dpi is a few pixels of blur, two may be one misread or a blot, the mean of
+# three or more is the font's. Hyphens are only measured by length: two are enough when they
+# agree (the longest at most HYPHEN_SPREAD times the shortest), and more that do not agree
+# (an en dash typed inside « 2024–2026 ») are no reference.
+SAME_X_HEIGHT = 0.12
+MIN_COMMAS = 3
+MIN_HYPHENS = 2
+HYPHEN_SPREAD = 1.3
+# A typographic apostrophe is its font's comma raised: the share of their ink that differs,
+# each scaled to its darkest pixel and centred on its centroid, from the commas' mean shape,
+# measures 0.01-0.05 for half of them in the fonts of bench.glyphs; Liberation Sans's (Arial's)
+# straight ' is a bar as wide as its comma's head and measures from 0.049 at 200 dpi, but it
+# is taller than the comma (0.97-1.14 of its height), the ’ its height (0.83-1.07, not in
+# Carlito, whose ’ is no comma). Its foot bends as theirs (within 0.08 of their height).
+# A mark clearly unlike the commas whose foot stands right of where theirs bends (0.09-0.23
+# of their height further right in most fonts; a ’ never more than 0.095) is decided straight.
+COMMA_DISTANCE = 0.045
+COMMA_HEIGHT = (0.85, 1.03)
+COMMA_BEND = 0.08
+STRAIGHT_DISTANCE = 0.14
+STRAIGHT_BEND = 0.12
+# A dash's length over the median of its page's in-word hyphens: an en dash is 1.5-2.3
+# hyphens in proportional fonts, an em dash 3.2-4.1 (monospaced lines stay undecided).
+HYPHEN_LIKE = 1.2
+EN_DASH_HYPHENS = (1.4, 2.7)
+EM_DASH_HYPHENS = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,19 +133,118 @@ def is_twin(text: str, index: int) -> bool:
     return char in DASHES + DOT and any(m.start() + 1 == index for m in INCLUSIVE_ENDING.finditer(text))
 
 
+def is_specimen(text: str, index: int) -> bool:
+    """Whether the mark at ``index`` of a word is certainly what OCR read: a comma ending a
+    word or between figures (« conduite, », « 2,5 »), a hyphen inside a word or a number
+    (« demi-journées », « 2026-052 »), not an inclusive ending's mark."""
+    char, before, after = text[index], text[index - 1:index], text[index + 1:index + 2]
+    if char == COMMA:
+        return before.isalnum() and (not after or (before.isdigit() and after.isdigit()))
+    return char == HYPHEN and before.isalnum() and after.isalnum() and not is_twin(text, index)
+
+
+@dataclass(frozen=True, slots=True)
+class Specimen:
+    """A mark of known identity as measured: a comma or an in-word hyphen, its ink (weights
+    0-1, at the scan's resolution) and its line's x-height in the same pixels."""
+
+    char: str
+    ink: np.ndarray
+    x_height: float
+
+
+class Specimens:
+    """One page's marks of known identity, gathered as its words are read (each one once,
+    known by its place), which the twins of its document's pages are compared with: the
+    same font and scan draw them, where fixed measures per font cannot tell. ``document``
+    (shared by the pages of one scan) holds its pages' specimens; a page read again turned
+    is :meth:`discard`-ed first."""
+
+    def __init__(self, document: list["Specimens"] | None = None) -> None:
+        self._found: dict[tuple[str, int, int], Specimen] = {}
+        self._document = document if document is not None else []
+        self._document.append(self)
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def discard(self) -> None:
+        """This page's specimens no longer seen by its document (the page was read turned)."""
+        self._document.remove(self)
+
+    def gather(self, text: str, marks: tuple[MarkBox, ...], image: np.ndarray, scale: float = 1.0,
+               origin: tuple[int, int] = (0, 0), native: float = 1.0) -> None:
+        """Measure and keep a word's specimens (boxes as :func:`settle` takes its marks)."""
+        for mark in marks:
+            ink = mark_ink(image, mark, scale, origin, native)
+            if ink is None or not mark.line.x_height:
+                continue
+            x0, top = ((v + o) * scale * native for v, o in zip(mark.box, origin))
+            self._found.setdefault((text[mark.index], round(x0 / 2), round(top / 2)),
+                                   Specimen(text[mark.index], ink, mark.line.x_height * scale * native))
+
+    def like(self, char: str, x_height: float | None) -> list[Specimen]:
+        """The specimens of ``char`` of the document's pages on lines of the same x-height."""
+        if not x_height:
+            return []
+        return [s for page in self._document for s in page._found.values()
+                if s.char == char and abs(s.x_height / x_height - 1) <= SAME_X_HEIGHT]
+
+    def apostrophe(self, ink: np.ndarray, x_height: float | None) -> str | None:
+        """’ when the mark is the page's commas' shape, ' when clearly not and its foot stands
+        right of where theirs bends, else None (too few commas, or between)."""
+        # Shapes, not contrast: a mark measured beside darker letters has lighter weights.
+        commas = [s.ink / s.ink.max() for s in self.like(COMMA, x_height)]
+        if len(commas) < MIN_COMMAS:
+            return None
+        ink = ink / ink.max()
+        size = max(max(a.shape) for a in [ink, *commas]) + 4
+        template = np.mean([_centred(c, size) for c in commas], axis=0)
+        mark = _centred(ink, size)
+        distance = float(np.abs(mark - template).sum() / (mark.sum() + template.sum()))
+        height = float(np.median([_extent(c, 1) for c in commas]))
+        bend = (_bend(ink) - float(np.median([_bend(c) for c in commas]))) / height
+        if distance <= COMMA_DISTANCE and COMMA_HEIGHT[0] <= _extent(ink, 1) / height <= COMMA_HEIGHT[1] \
+                and abs(bend) <= COMMA_BEND:
+            return "’"
+        return "'" if distance >= STRAIGHT_DISTANCE and bend >= STRAIGHT_BEND else None
+
+    def dash(self, ink: np.ndarray, x_height: float | None) -> str | None:
+        """A bar-shaped dash by its length against the scan's in-word hyphens; None with
+        fewer than :data:`MIN_HYPHENS` of them, hyphens of unlike lengths, or a length
+        between the classes."""
+        lengths = [_extent(s.ink, 0) for s in self.like(HYPHEN, x_height)]
+        height, width = _extent(ink, 1), _extent(ink, 0)
+        if len(lengths) < MIN_HYPHENS or max(lengths) > HYPHEN_SPREAD * min(lengths) or width == 0 \
+                or height / width > BAR_MAX_RATIO:
+            return None
+        length = width / float(np.median(lengths))
+        if length <= HYPHEN_LIKE:
+            return "-"
+        if EN_DASH_HYPHENS[0] <= length <= EN_DASH_HYPHENS[1]:
+            return "–"
+        return "—" if length >= EM_DASH_HYPHENS else None
+
+
+NO_SPECIMENS = Specimens()  # a reading without its page's specimens: fixed measures only (never gathered into)
+
+
 def settle(text: str, marks: tuple[MarkBox, ...], image: np.ndarray, scale: float = 1.0,
-           origin: tuple[int, int] = (0, 0), native: float = 1.0) -> tuple[str, bool]:
+           origin: tuple[int, int] = (0, 0), native: float = 1.0,
+           specimens: Specimens = NO_SPECIMENS) -> tuple[str, bool]:
     """The word with its twin marks decided from the ink of ``image`` (grayscale, dark ink),
     and whether some twin mark is left undecided. Mark boxes are pixels of the image OCR
     read, which stood at ``origin`` of an image ``scale`` times smaller than ``image``;
-    ``image`` is measured resampled by ``native`` (at most 1: to the scan's own resolution)."""
+    ``image`` is measured resampled by ``native`` (at most 1: to the scan's own resolution).
+    A mark the fixed measures leave undecided is compared with the page's ``specimens``."""
     chars, unsure = list(text), False
     boxes = {mark.index: mark for mark in marks}
     for index, char in enumerate(text):
         if char not in TWINS or not is_twin(text, index):
             continue
         mark = boxes.get(index)
-        decided = decide(char, mark_ink(image, mark, scale, origin, native), mark.line, scale * native) if mark else None
+        decided = (decide(char, mark_ink(image, mark, scale, origin, native), mark.line, scale * native, specimens)
+                   if mark else None)
         if decided is None:
             unsure = True
         else:
@@ -116,15 +252,17 @@ def settle(text: str, marks: tuple[MarkBox, ...], image: np.ndarray, scale: floa
     return "".join(chars), unsure
 
 
-def decide(char: str, ink: np.ndarray | None, line: LineShape, scale: float = 1.0) -> str | None:
+def decide(char: str, ink: np.ndarray | None, line: LineShape, scale: float = 1.0,
+           specimens: Specimens = NO_SPECIMENS) -> str | None:
     """The mark the ink shows, for a mark OCR read as ``char`` on ``line`` (measured in
     pixels of the image OCR read, ``scale`` times smaller than the ink's); None when
-    the ink does not tell."""
+    neither the ink alone nor its page's ``specimens`` tell."""
     if ink is None:
         return None
+    x_height = line.x_height * scale if line.x_height else None
     if char in APOSTROPHES:
-        return apostrophe(ink)
-    return dash(ink, line.x_height * scale if line.x_height else None, line.monospace)
+        return apostrophe(ink) or specimens.apostrophe(ink, x_height)
+    return dash(ink, x_height, line.monospace) or (None if line.monospace else specimens.dash(ink, x_height))
 
 
 def dash(ink: np.ndarray, x_height: float | None, monospace: bool) -> str | None:
@@ -168,6 +306,25 @@ def tilt(ink: np.ndarray) -> float | None:
     cy, cx = (ink * ys).sum() / total, (ink * xs).sum() / total
     spread = (ink * (ys - cy) ** 2).sum() / total
     return float(-(ink * (xs - cx) * (ys - cy)).sum() / total / spread)
+
+
+def _centred(ink: np.ndarray, size: int) -> np.ndarray:
+    """The ink moved (sub-pixel) to put its centroid at the middle of a ``size`` square."""
+    ys, xs = np.mgrid[0:ink.shape[0], 0:ink.shape[1]]
+    total = ink.sum()
+    shift = np.float32([[1, 0, size / 2 - (ink * xs).sum() / total], [0, 1, size / 2 - (ink * ys).sum() / total]])
+    return cv2.warpAffine(ink.astype(np.float32), shift, (size, size), flags=cv2.INTER_LINEAR)
+
+
+def _bend(ink: np.ndarray) -> float:
+    """How far right (pixels) the ink below its centroid's row stands of the ink above it:
+    a comma's foot bends left of its head, a straight apostrophe's does not."""
+    rows, columns = np.arange(ink.shape[0]), np.arange(ink.shape[1])
+    middle = (ink.sum(axis=1) * rows).sum() / ink.sum()
+    above, below = ink[rows < middle].sum(axis=0), ink[rows >= middle].sum(axis=0)
+    if above.sum() <= 0 or below.sum() <= 0:
+        return 0.0
+    return float((below * columns).sum() / below.sum() - (above * columns).sum() / above.sum())
 
 
 def _extent(ink: np.ndarray, axis: int) -> float:

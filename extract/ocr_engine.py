@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from extract.glyphs import TWINS, LineShape, MarkBox, is_twin
+from extract.glyphs import SPECIMENS, TWINS, LineShape, MarkBox, is_specimen, is_twin
 from extract.raster import ink_threshold
 
 LANGUAGE = "fra"
@@ -52,6 +52,7 @@ class OcrWord:
     bottom: int
     confidence: float
     marks: tuple[MarkBox, ...] = ()  # where its marks that have a twin stand (extract.glyphs)
+    specimens: tuple[MarkBox, ...] = ()  # its commas and in-word hyphens: marks of known identity (extract.glyphs)
 
 
 def find_tessdata(language: str = LANGUAGE) -> Path | None:
@@ -176,11 +177,13 @@ class OcrEngine:
 
 def _word(text: str, box: tuple[int, int, int, int], confidence: float,
           symbols: list[tuple[str, tuple[int, int, int, int]]], shape: LineShape) -> OcrWord:
-    """The word, with the boxes of its marks that have a twin (when its symbols spell it)."""
-    marks: tuple[MarkBox, ...] = ()
-    if any(c in TWINS for c in text) and "".join(s for s, _ in symbols) == text:
-        marks = tuple(MarkBox(i, b, shape) for i, (s, b) in enumerate(symbols) if s in TWINS and is_twin(text, i))
-    return OcrWord(text, *box, confidence, marks)
+    """The word, with the boxes of its marks that have a twin and of its specimens, the
+    marks of known identity its twins are compared with (when its symbols spell it)."""
+    if not any(c in TWINS + SPECIMENS for c in text) or "".join(s for s, _ in symbols) != text:
+        return OcrWord(text, *box, confidence)
+    marks = tuple(MarkBox(i, b, shape) for i, (s, b) in enumerate(symbols) if s in TWINS and is_twin(text, i))
+    specimens = tuple(MarkBox(i, b, shape) for i, (s, b) in enumerate(symbols) if is_specimen(text, i))
+    return OcrWord(text, *box, confidence, marks, specimens)
 
 
 def apart(words: list[OcrWord], image: np.ndarray | Image.Image) -> list[OcrWord]:

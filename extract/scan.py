@@ -26,7 +26,7 @@ import pypdfium2.raw as pdfium_c
 from extract.boxes import Box, find_boxes
 from extract.cells import cell_sides, find_tables
 from extract.document import mostly_picture
-from extract.glyphs import settle, two_tone
+from extract.glyphs import NO_SPECIMENS, Specimens, settle, two_tone
 from extract.ocr_engine import OcrEngine, OcrWord
 from extract.crops import CropWriter
 from extract.recent import Recent
@@ -86,17 +86,21 @@ def read_scan_page(pdf_page, number: int, *, engine: OcrEngine | None, crops_dir
     images = PageImages(_held_scans(pdf_page.pdf), pdf_page.pdf, number, dpi)
     scan = images.first(pdf_page)
     source = scan_source(pdf_page)
-    words = label_words(scan, engine, source) if engine is not None else []
+    # The page's commas and in-word hyphens, references for the twin marks of the scan's pages.
+    specimens = Specimens(_document_specimens(pdf_page.pdf))
+    words = label_words(scan, engine, source, specimens) if engine is not None else []
     if engine is not None and _few_confident(words):
         degrees = engine.orientation(scan.raster.resized(LABEL_DPI).image, LABEL_DPI)
         if degrees:
             scan = images.turned(scan, degrees)
-            words = label_words(scan, engine, source)
+            specimens.discard()
+            specimens = Specimens(_document_specimens(pdf_page.pdf))
+            words = label_words(scan, engine, source, specimens)
     width, height = scan.raster.size_points
     return Page(
         number=number, width=width, height=height, words=words,
         marks=[_mark(box, scan.raster) for box in scan.boxes], rules=scan.rules, image_only=True,
-        zone_reader=ZoneReader(images, engine, words, source) if engine is not None else None,
+        zone_reader=ZoneReader(images, engine, words, source, specimens) if engine is not None else None,
         crop_writer=(CropWriter(lambda: images().raster, number, crops_dir, source.dpi)
                      if crops_dir is not None else None),
     )
@@ -116,12 +120,13 @@ def read_picture_page(pdf_page, number: int, *, engine: OcrEngine, crops_dir: Pa
     for obj in list(pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=1)):
         pdf_page.remove_obj(obj)
     scan = _prepared(render_page(pdf_page, dpi))
-    words = label_words(scan, engine)  # answers come from the text layer: the marks of labels only
+    specimens = Specimens()
+    words = label_words(scan, engine, specimens=specimens)  # answers come from the text layer: the marks of labels only
     width, height = scan.raster.size_points
     return Page(
         number=number, width=width, height=height, words=words,
         marks=[_mark(box, scan.raster) for box in scan.boxes], rules=scan.rules,
-        zone_reader=ZoneReader(lambda: scan, engine, words),  # at most MAX_PICTURE_PAGES such pages
+        zone_reader=ZoneReader(lambda: scan, engine, words, specimens=specimens),  # at most MAX_PICTURE_PAGES such pages
         crop_writer=CropWriter(lambda: scan.raster, number, crops_dir) if crops_dir is not None else None,
     )
 
@@ -186,6 +191,14 @@ class HeldScans(Recent[int, PreparedScan]):
 
 
 _HELD: WeakKeyDictionary = WeakKeyDictionary()  # PdfDocument -> HeldScans
+
+
+_SPECIMENS: WeakKeyDictionary = WeakKeyDictionary()  # PdfDocument -> its pages' Specimens
+
+
+def _document_specimens(pdf) -> list[Specimens]:
+    """The specimens of the pages of ``pdf`` read so far (one scan: one font and scanner)."""
+    return _SPECIMENS.setdefault(pdf, [])
 
 
 def _held_scans(pdf) -> HeldScans:
@@ -265,17 +278,20 @@ def without_boxes(image: np.ndarray, boxes: list[Box], scale: float) -> np.ndarr
     return clean
 
 
-def label_words(scan: PreparedScan, engine: OcrEngine, source: ScanSource = UNKNOWN_SOURCE) -> list[Word]:
-    """The fast pass: the page's words at :data:`LABEL_DPI`, in PDF points."""
+def label_words(scan: PreparedScan, engine: OcrEngine, source: ScanSource = UNKNOWN_SOURCE,
+                specimens: Specimens | None = None) -> list[Word]:
+    """The fast pass: the page's words at :data:`LABEL_DPI`, in PDF points; the
+    ``specimens`` it reads are added to the page's (given) for its twin marks."""
+    specimens = Specimens() if specimens is None else specimens
     small = scan.small
     text = without_paragraph_bodies(small.image, small.scale)
     found = engine.read(text, dpi=round(small.dpi), block=False)
-    words = [_word(w, small, (0, 0), scan.raster, source) for w in found]
-    return _doubtful_lines_reread(scan, engine, words, source)
+    words = _settled(found, small, (0, 0), scan.raster, source, specimens)
+    return _doubtful_lines_reread(scan, engine, words, source, specimens)
 
 
 def _doubtful_lines_reread(scan: PreparedScan, engine: OcrEngine, words: list[Word],
-                           source: ScanSource) -> list[Word]:
+                           source: ScanSource, specimens: Specimens) -> list[Word]:
     """Lines of the fast pass read with little confidence, read again at full
     resolution; the better reading of the two is kept. A label misread
     ("Evonomeins") is a label lost, and the answer below it is then lost too."""
@@ -288,8 +304,8 @@ def _doubtful_lines_reread(scan: PreparedScan, engine: OcrEngine, words: list[Wo
             continue
         bbox = grow(union([w.bbox for w in line]), ZONE_MARGIN_PT)
         image, origin = page.crop(bbox)
-        again = [_word(w, page, origin, scan.raster, source)
-                 for w in engine.read(image, dpi=round(page.dpi), block=True)]
+        again = _settled(engine.read(image, dpi=round(page.dpi), block=True), page, origin, scan.raster, source,
+                         specimens)
         better = again and sum(w.confidence for w in again) / len(again) > mean
         kept.extend(again if better else line)
     return kept
@@ -351,16 +367,36 @@ def _paragraphs(lines: list[tuple[int, int, int, int]], widest: int) -> list[lis
     return runs
 
 
-def _word(found: OcrWord, raster: Raster, origin: tuple[int, int], gray: Raster, source: ScanSource) -> Word:
+def _settled(found: list[OcrWord], raster: Raster, origin: tuple[int, int], gray: Raster, source: ScanSource,
+             specimens: Specimens) -> list[Word]:
+    """The words read in ``raster`` (cut at ``origin``), as :func:`_word` gives them, their
+    specimens (commas, in-word hyphens) first added to the page's: they serve these words'
+    marks too. A zone read later has more of them than one read earlier (the label pass
+    leaves paragraphs out), so a mark may be decided in one field and not in another."""
+    if not source.bilevel:
+        for word in found:
+            specimens.gather(word.text, word.specimens, gray.image, gray.dpi / raster.dpi, origin,
+                             _native(source, gray))
+    return [_word(w, raster, origin, gray, source, specimens) for w in found]
+
+
+def _native(source: ScanSource, gray: Raster) -> float:
+    """The scan's own resolution over the rendering's (at most 1), where known."""
+    return min(1.0, source.dpi / gray.dpi) if source.dpi else 1.0
+
+
+def _word(found: OcrWord, raster: Raster, origin: tuple[int, int], gray: Raster, source: ScanSource,
+          specimens: Specimens = NO_SPECIMENS) -> Word:
     """The word read in ``raster`` (cut at ``origin``) in points, its marks that have a twin
     decided from the ink of the page's gray image ``gray`` where it tells, measured at
-    the scan's own resolution (the page is rendered finer, smoothing it); on a black and
-    white scan, whose edges are the scanner's threshold, they stay undecided."""
+    the scan's own resolution (the page is rendered finer, smoothing it), by itself or
+    against the page's ``specimens``; on a black and white scan, whose edges are the
+    scanner's threshold, they stay undecided."""
     ox, oy = origin
     x0, top, x1, bottom = raster.to_points((found.x0 + ox, found.top + oy, found.x1 + ox, found.bottom + oy))
-    native = min(1.0, source.dpi / gray.dpi) if source.dpi else 1.0
     marks = () if source.bilevel else found.marks
-    text, unsure = settle(found.text, marks, gray.image, gray.dpi / raster.dpi, origin, native)
+    text, unsure = settle(found.text, marks, gray.image, gray.dpi / raster.dpi, origin, _native(source, gray),
+                          specimens)
     return Word(text, x0, top, x1, bottom, source=SOURCE, confidence=found.confidence, marks_unsure=unsure)
 
 
@@ -380,11 +416,12 @@ class ZoneReader:
     """
 
     def __init__(self, images: Callable[[], PreparedScan], engine: OcrEngine, label_words: list[Word],
-                 source: ScanSource = UNKNOWN_SOURCE) -> None:
+                 source: ScanSource = UNKNOWN_SOURCE, specimens: Specimens | None = None) -> None:
         self._images = images
         self._engine = engine
         self._label_words = label_words
         self._source = source
+        self._specimens = Specimens() if specimens is None else specimens
         self._cache: dict[tuple[float, ...], list[Word]] = {}
 
     @property
@@ -495,7 +532,7 @@ class ZoneReader:
                word: bool = False) -> list[Word]:
         page = self._scan.text
         found = self._engine.read(text, dpi=round(page.dpi), block=True, digits=digits, word=word)
-        words = [_word(w, page, origin, self._scan.raster, self._source) for w in found]
+        words = _settled(found, page, origin, self._scan.raster, self._source, self._specimens)
         outside = [w for w in self._label_words if overlap_ratio(w.bbox, bbox) < 0.5]
         # Tesseract's own order: it follows a line that the scan's residual skew makes drift.
         return [self._as_labelled(w) for w in words

@@ -10,7 +10,7 @@ from PIL import Image
 
 from bench.glyphs import font_file, printed_line
 from extract import glyphs
-from extract.glyphs import LineShape, MarkBox, decide, is_twin, mark_ink, settle
+from extract.glyphs import LineShape, MarkBox, Specimens, decide, is_specimen, is_twin, mark_ink, settle
 from extract.ocr_engine import OcrWord, get_engine
 from extract.raster import Raster
 from extract.scan import ScanSource, _word, scan_source
@@ -89,6 +89,103 @@ def test_which_marks_have_twins():
 def test_a_twin_mark_without_its_box_stays_undecided():
     text, unsure = settle("l'Écaillon", (), np.full((10, 10), 255, np.uint8))
     assert text == "l'Écaillon" and unsure
+
+
+# -- twins compared with their scan's specimens (commas, in-word hyphens) --------------------
+
+ARIAL_COMMA = [(1, 0), (4, 0), (4, 3.5), (2.6, 6.5), (1.4, 6.5), (2.5, 3.5), (1, 3.5)]  # upright: no lean
+SLANTED_COMMA = [(1, 0), (4, 0), (4, 3.2), (0.8, 6.5), (-0.8, 6.5), (2.2, 3.2), (1, 3.2)]  # its foot left
+UPRIGHT_WEDGE = [(1, 0), (4, 0), (3.4, 7.5), (1.6, 7.5)]  # a straight apostrophe
+
+
+def _drawn(shapes: list[list[tuple[float, float]]]) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """Polygons (pixels, from their own corner) drawn 30 pixels apart on a scanned line, and
+    their boxes; the last one is the mark decided, the others its specimens."""
+    scale, big = 8, np.full((40 * 8, 200 * 8), 235, np.uint8)
+    boxes = []
+    for i, shape in enumerate(shapes):
+        x, y = 20 + 30 * i, 12
+        cv2.fillPoly(big, [np.array([[(x + px) * scale, (y + py) * scale] for px, py in shape], np.int32)], 30)
+        xs, ys = [x + px for px, _ in shape], [y + py for _, py in shape]
+        boxes.append((int(min(xs)), int(min(ys)), int(np.ceil(max(xs))), int(np.ceil(max(ys)))))
+    small = cv2.resize(big, (200, 40), interpolation=cv2.INTER_AREA).astype(np.float32)
+    return cv2.GaussianBlur(small, (0, 0), 0.6).astype(np.uint8), boxes
+
+
+def _compared(specimen: str, shapes: list[list[tuple[float, float]]], char: str,
+              line: LineShape = PROPORTIONAL) -> tuple[str | None, str | None]:
+    """The last shape, read as ``char``, decided alone and against the others (read as
+    ``specimen``)."""
+    image, boxes = _drawn(shapes)
+    specimens = Specimens()
+    specimens.gather(specimen, tuple(MarkBox(0, box, line) for box in boxes[:-1]), image)
+    ink = mark_ink(image, MarkBox(0, boxes[-1], line))
+    return decide(char, ink, line), decide(char, ink, line, 1.0, specimens)
+
+
+def test_an_upright_apostrophe_shaped_as_its_page_s_commas_is_typographic():
+    """Arial's ’ is its comma raised, upright: its lean alone does not tell it."""
+    assert _compared(",", [ARIAL_COMMA] * 4, "'") == (None, "’")
+
+
+def test_an_upright_wedge_unlike_its_page_s_commas_is_straight():
+    assert _compared(",", [SLANTED_COMMA] * 4 + [UPRIGHT_WEDGE], "'") == (None, "'")
+
+
+def test_with_too_few_commas_an_apostrophe_stays_undecided():
+    """Two commas may be a misread and a blot: three are needed."""
+    assert _compared(",", [ARIAL_COMMA] * 3, "'") == (None, None)
+    assert _compared(",", [SLANTED_COMMA] * 2 + [UPRIGHT_WEDGE], "'") == (None, None)
+
+
+def _bar_shape(length: float) -> list[tuple[float, float]]:
+    return [(0, 0), (length, 0), (length, 2), (0, 2)]
+
+
+def test_a_dash_is_told_by_its_length_against_its_page_s_in_word_hyphens():
+    """Open Sans's en dash is 0.7 x-height, between the fixed classes; 1.75 hyphens long."""
+    hyphens = [_bar_shape(6)] * 2
+    assert _compared("-", hyphens + [_bar_shape(10.5)], "-") == (None, "–")
+    short_line = LineShape(x_height=9.0, monospace=False)  # a hyphen of 0.67 x-height
+    assert _compared("-", hyphens + [_bar_shape(6)], "-", short_line) == (None, "-")
+    assert _compared("-", [_bar_shape(6)] + [_bar_shape(10.5)], "-")[1] is None  # one hyphen: no reference
+    unlike = [_bar_shape(6), _bar_shape(6), _bar_shape(9.5)]  # an en dash typed inside « 2024–2026 »
+    assert _compared("-", unlike + [_bar_shape(10.5)], "-")[1] is None
+
+
+def test_a_scan_s_pages_share_their_specimens_but_not_a_page_read_turned():
+    image, boxes = _drawn([ARIAL_COMMA] * 4)
+    document: list[Specimens] = []
+    first, second = Specimens(document), Specimens(document)
+    first.gather(",", tuple(MarkBox(0, box, PROPORTIONAL) for box in boxes[:3]), image)
+    ink = mark_ink(image, MarkBox(0, boxes[3], PROPORTIONAL))
+    assert decide("'", ink, PROPORTIONAL, 1.0, second) == "’"
+    first.discard()
+    assert decide("'", ink, PROPORTIONAL, 1.0, second) is None
+
+
+def test_an_open_sans_en_dash_is_told_by_the_line_s_hyphens():
+    """Open Sans's en dash is too short against its x-height for the fixed measures."""
+    engine = get_engine()
+    font = font_file("Open Sans")
+    if engine is None or font is None:
+        pytest.skip("Tesseract or Open Sans absent")
+    image = printed_line(font, "Trait d’Union – entreprise adaptée, demi-journées, porte-parole", points=10, dpi=200)
+    words = engine.read(image, dpi=200, block=True)
+    specimens = Specimens()
+    for word in words:
+        specimens.gather(word.text, word.specimens, image)
+    dash = next(w for w in words if w.text in glyphs.DASHES)
+    assert settle(dash.text, dash.marks, image) == ("-", True)
+    assert settle(dash.text, dash.marks, image, specimens=specimens) == ("–", False)
+
+
+def test_specimens_are_marks_of_known_identity():
+    assert is_specimen("conduite,", 8) and is_specimen("2,5", 1)
+    assert is_specimen("demi-journées", 4) and is_specimen("2026-052", 4)
+    assert not is_specimen("d,équipe", 1)  # a comma inside a word is a misread
+    assert not is_specimen("associé-es", 7)  # inclusive writing's mark is a twin
+    assert not is_specimen("-", 0)
 
 
 # -- printed and scanned lines, read by Tesseract ------------------------------------------
