@@ -111,12 +111,13 @@ def _widget(annot: pikepdf.Object) -> tuple | None:
     found: dict[str, object] = {}
     names, node, depth = [], annot, 0
     while isinstance(node, pikepdf.Dictionary) and depth < MAX_DEPTH:
+        present = node.keys()
         for key in INHERITED:
-            if key not in found and key in node:
+            if key not in found and key in present:
                 found[key] = node[key]
-        if "/T" in node:
+        if "/T" in present:
             names.append(str(node.T))
-        node, depth = node.get("/Parent"), depth + 1
+        node, depth = node.get("/Parent") if "/Parent" in present else None, depth + 1
     if "/DV" in found:
         return None  # PDFium shows the default value where the field has none: not in qpdf's fields
     rect = annot.get("/Rect")
@@ -179,10 +180,21 @@ def _plain(value: str, form: Form) -> bool:
         return False
     if not value[0].isalnum() or not (value[-1].isalnum() or value[-1] == "%"):
         return False
-    folded = fold(value)
-    special = {fold(w) for w in form.yes_words + form.no_words + form.non_answers}
-    special |= {fold(a) for table in form.tables.values() for axis in table.rows + table.columns for a in axis.anchors}
-    return folded not in special
+    return fold(value) not in _special(form)
+
+
+def _special(form: Form) -> frozenset[str]:
+    """The form's yes and no words, non-answers and tables' printed choices, folded."""
+    key = (form.id, form.digest)
+    if key not in _SPECIAL:
+        words = {fold(w) for w in form.yes_words + form.no_words + form.non_answers}
+        words |= {fold(a) for table in form.tables.values() for axis in table.rows + table.columns
+                  for a in axis.anchors}
+        _SPECIAL[key] = frozenset(words)
+    return _SPECIAL[key]
+
+
+_SPECIAL: dict[tuple[str, str], frozenset[str]] = {}
 
 
 def _replayable(reading: Reading, form: Form) -> bool:
