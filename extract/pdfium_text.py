@@ -176,7 +176,7 @@ def _join_letter_spaced(words: list[list[tuple]]) -> list[list[tuple]]:
         if spacing is not None:
             joined.extend(_rejoined(run, spacing))
             continue
-        lead = 1 if run and _glyphs(run[0]) > 1 else 0  # the word before a short run is no letter of it
+        lead = 1 if len(run) > 1 and _glyphs(run[0]) > 1 else 0  # the word before a short run is no letter of it
         letters = run[lead:]
         if LETTER_RUN > len(letters) >= 2 and _in_style(letters, styles):
             joined.extend(run[:lead] + [[char for word in letters for char in word]])

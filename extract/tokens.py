@@ -199,13 +199,16 @@ def grow(box: BBox, margin: float) -> BBox:
 
 
 def overlap_ratio(inner: BBox, outer: BBox) -> float:
-    """Share of ``inner``'s area that lies inside ``outer`` (0 to 1)."""
-    x0, top = max(inner[0], outer[0]), max(inner[1], outer[1])
-    x1, bottom = min(inner[2], outer[2]), min(inner[3], outer[3])
+    """Share of ``inner``'s area that lies inside ``outer`` (0 to 1). Called for every word of
+    every zone read: written out as ``max`` and ``min`` compare (the first unless the second is
+    strictly greater, or less), without their calls."""
+    left, up, right, down = inner
+    x0, top = (outer[0] if outer[0] > left else left), (outer[1] if outer[1] > up else up)
+    x1, bottom = (outer[2] if outer[2] < right else right), (outer[3] if outer[3] < down else down)
     if x1 <= x0 or bottom <= top:
         return 0.0
-    area = max((inner[2] - inner[0]) * (inner[3] - inner[1]), 1e-6)
-    return (x1 - x0) * (bottom - top) / area
+    area = (right - left) * (down - up)
+    return (x1 - x0) * (bottom - top) / (1e-6 if 1e-6 > area else area)
 
 
 def reading_order(words: Iterable[Word], line_tolerance: float = 3.0) -> list[Word]:
@@ -227,13 +230,16 @@ def group_lines(words: Iterable[Word], line_tolerance: float = 3.0) -> list[list
     total = top = bottom = 0.0
     for word in sorted(words, key=lambda w: (w.middle, w.x0)):
         middle = word.middle
-        height = word.bottom - word.top
-        if lines and (abs(total / len(lines[-1]) - middle) <= max(line_tolerance, height * 0.4) or (
-                height > 0 and min(bottom, word.bottom) - max(top, word.top) >= LINE_SHARE * height)):
+        upper, lower = word.top, word.bottom
+        height = lower - upper
+        reach = height * 0.4  # max(line_tolerance, height * 0.4), min and max written out as below
+        if lines and (abs(total / len(lines[-1]) - middle) <= (reach if reach > line_tolerance else line_tolerance) or (
+                height > 0 and (lower if lower < bottom else bottom) - (upper if upper > top else top)
+                >= LINE_SHARE * height)):
             lines[-1].append(word)
             total += middle
-            top, bottom = min(top, word.top), max(bottom, word.bottom)
+            top, bottom = (upper if upper < top else top), (lower if lower > bottom else bottom)
         else:
             lines.append([word])
-            total, top, bottom = middle, word.top, word.bottom
+            total, top, bottom = middle, upper, lower
     return [sorted(line, key=lambda w: w.x0) for line in lines]
