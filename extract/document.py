@@ -27,7 +27,7 @@ from extract.marks import assemble, typed_boxes
 from extract.pdfium_annots import AnnotTokens, BoxStates, read_annotations
 from extract.pdfium_text import text_tokens
 from extract.picture import over_picture
-from extract.tokens import FormField, Page, Word
+from extract.tokens import FormField, Page, Rule, Word
 from extract.vector_marks import path_shapes
 
 # pypdfium2 logs a notice for XFA forms (no XFA in its build): the AcroForm part is still read.
@@ -183,15 +183,15 @@ def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens, scan_read
     width, height = page.get_size()
     key = (layout, width, height, raw.FPDFPage_CountObjects(page.raw)) if layout else None
     known = PRINTED.get(key) if key else None
+    shapes = known.shapes if known is not None else path_shapes(page, height)
     if known is not None:
         words, glyphs = list(known.words), list(known.glyphs)
     else:
-        words, glyphs = _printed_text(page, height)
+        words, glyphs = _printed_text(page, height, shapes.rules)
     if not words and not annots.words and not annots.marks and _has_image(page):
         if scan_reader is not None:
             return scan_reader(page, number), False
         return Page(number, width, height, image_only=True), False
-    shapes = known.shapes if known is not None else path_shapes(page, height)
     if key and known is None:
         known = Printed(tuple(words), tuple(glyphs), shapes, tuple(find_tables(shapes.rules)))
         PRINTED.put(key, known)
@@ -207,11 +207,12 @@ def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens, scan_read
     return text, False
 
 
-def _printed_text(page: pdfium.PdfPage, height: float) -> tuple[list[Word], list[Word]]:
-    """The text layer's words, and its box and tick glyphs (boxes typed as brackets included)."""
+def _printed_text(page: pdfium.PdfPage, height: float, rules: Sequence[Rule]) -> tuple[list[Word], list[Word]]:
+    """The text layer's words (none across a cell's border, see ``text_tokens``), and its box
+    and tick glyphs (boxes typed as brackets included)."""
     textpage = page.get_textpage()
     try:
-        words, glyphs = text_tokens(textpage, height)
+        words, glyphs = text_tokens(textpage, height, rules)
     finally:
         textpage.close()
     return words, glyphs + typed_boxes(words)

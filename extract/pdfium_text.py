@@ -6,15 +6,16 @@ Box and tick glyphs (☐ ☒ ✓ ✗ …) are kept apart: they are marks, not wo
 """
 from __future__ import annotations
 
+import bisect
 import ctypes
 import re
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from extract.dingbats import drawn_box
-from extract.tokens import Word
+from extract.tokens import Rule, Word
 
 # Glyphs that draw a box: empty, or already ticked.
 EMPTY_BOX_GLYPHS = frozenset("☐□❏❐❑❒▢")
@@ -266,6 +267,41 @@ def _apart_from_leaders(word: list[tuple]) -> list[list[tuple]]:
     return [part for part in parts if part]
 
 
+def _apart_at_borders(words: list[list[tuple]], chars: list[tuple], textpage: pdfium.PdfTextPage,
+                      rules: Sequence[Rule]) -> list[list[tuple]]:
+    """Words parted where a drawn vertical border passes between two of their letters that
+    belong to two text objects: a spreadsheet clips a cell's text at its border, so the text
+    of two neighbouring cells can touch ("Non binaire" and "NSP" read "binaireNSP"). Text
+    running on over a border in one text object (a title over empty cells) stays one word."""
+    borders = sorted((r.x0, r.top, r.bottom) for r in rules if not r.horizontal)
+    if not borders:
+        return words
+    xs = [b[0] for b in borders]
+    index: dict[int, int] = {}
+    parted = []
+    for word in words:
+        start = 0
+        if bisect.bisect_left(xs, word[-1][3]) == bisect.bisect_right(xs, word[0][1]):
+            parted.append(word)  # no border across the word's box: the usual case, one test a word
+            continue
+        for i in range(1, len(word)):
+            left, right = word[i - 1], word[i]
+            middle = (left[2] + left[4]) / 2
+            first = bisect.bisect_right(xs, (left[1] + left[3]) / 2)
+            last = bisect.bisect_left(xs, (right[1] + right[3]) / 2)
+            if any(borders[b][1] <= middle <= borders[b][2] for b in range(first, last)):
+                index = index or {id(c): n for n, c in enumerate(chars)}
+                if _text_object(textpage, index[id(left)]) != _text_object(textpage, index[id(right)]):
+                    parted.append(word[start:i])
+                    start = i
+        parted.append(word[start:])
+    return parted
+
+
+def _text_object(textpage: pdfium.PdfTextPage, index: int) -> int | None:
+    return _address(raw.FPDFText_GetTextObject(textpage.raw, index))
+
+
 def _with_thin_spaces(chars: list[tuple]) -> str:
     """A word's text, with the thin no-break space French puts before « % € : ; ! ? » and
     before a group of three figures ("1 480", "3 %") where the producer left only a gap, not
@@ -287,15 +323,19 @@ def _with_thin_spaces(chars: list[tuple]) -> str:
     return text
 
 
-def text_tokens(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Word], list[Word]]:
+def text_tokens(textpage: pdfium.PdfTextPage, height: float,
+                rules: Sequence[Rule] = ()) -> tuple[list[Word], list[Word]]:
     """Words of the page, and its box and tick glyphs (as one-character words).
 
     A box glyph is never part of a word ("☒Oui" gives the word "Oui" and the
     glyph ☒); a lone tick glyph ("X", "✓") is both a word and a glyph, and
-    becomes a tick only if it sits inside a box.
+    becomes a tick only if it sits inside a box. A word never runs across one of
+    the page's vertical ``rules`` from one text object into another (see
+    :func:`_apart_at_borders`).
     """
     words, glyphs = [], []
-    for kept in split_words(page_chars(textpage, height)):
+    chars = page_chars(textpage, height)
+    for kept in _apart_at_borders(split_words(chars), chars, textpage, rules):
         letters, x0s, tops, x1s, bottoms = zip(*kept)
         if not _BOX_GLYPHS.isdisjoint(letters):
             glyphs += [Word(*char) for char in kept if char[0] in _BOX_GLYPHS]
