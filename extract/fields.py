@@ -111,12 +111,17 @@ class FieldReader:
 
     def _label_words(self) -> set[int]:
         """Words that belong to printed labels (never part of an answer)."""
+        return {id(w) for m in self._label_matches for w in m.words}
+
+    @cached_property
+    def _label_matches(self) -> list[Match]:
+        """The form's printed labels, titles and units, wherever they are found."""
         anchors = [a for f in self.form.fields for a in f.anchors + f.until + f.after]
         anchors += [a for t in self.form.tables.values() for axis in t.rows + t.columns for a in axis.anchors]
         anchors += list(self.form.signature) + list(self.form.commitment_details_anchors)
         anchors += list(self.form.commitments_end) + [f.unit for f in self.form.fields if f.unit]
         anchors += [title for title in self.form.document.values() if isinstance(title, str)]
-        return {id(w) for m in self.index.find(anchors) for w in m.words}
+        return self.index.find(anchors)
 
     def _furniture(self) -> set[int]:
         """Running headers, footers and page numbers: lines of the page's top or
@@ -429,13 +434,28 @@ class FieldReader:
         end = ends[0] if ends else None
         if end is None:
             return self._missing(field, field.until[0] if field.until else None)
+        edge = self._panel_edge(match, end)
         beside = self._beside(label)
-        if beside is not None and (end.page is not label.page or end.bbox[1] > beside.top):
-            zones = [Zone(label.page, (beside.x0 - PAD, beside.top - PAD, label.page.width,
+        if beside is not None and beside.x0 < edge and (end.page is not label.page or end.bbox[1] > beside.top):
+            zones = [Zone(label.page, (beside.x0 - PAD, beside.top - PAD, edge,
                                        end.line.top - 0.5 if end.page is label.page else label.page.height))]
         else:
-            zones = [Zone(z.page, (max(z.bbox[0], left), *z.bbox[1:])) for z in block_between(match, end)]
+            zones = [Zone(z.page, (max(z.bbox[0], left), z.bbox[1], edge if z.page is match.page else z.bbox[2],
+                                   z.bbox[3])) for z in block_between(match, end)]
         self._set(field, self._answer_words(zones, excluded=set(), free_text=True), zones=zones)
+
+    def _panel_edge(self, match: Match, end: Match) -> float:
+        """Where a neighbouring panel begins right of the label's column, on the label's page
+        down to ``end`` (a landscape page's two panels): the left edge of a printed label there
+        standing as a text group of its own right of the label's, with no word across that edge
+        from the label's line down, else the page's edge. (A label's words inside an answer's
+        paragraph, « … une femme et un homme », are no text group of their own.)"""
+        page, right = match.page, _group_end(match)
+        bottom = end.line.top if end.page is page else page.height
+        edges = [m.bbox[0] - PAD for m in self._label_matches if m.page is page and m.bbox[0] > right
+                 and match.line.top <= m.bbox[1] < bottom and _starts_line(m) and _group_end(m) <= m.bbox[2]]
+        band = page.words_in((0, match.line.top, page.width, bottom))
+        return min((x for x in edges if not any(w.x0 < x < w.x1 for w in band)), default=page.width)
 
     def _heading(self, field: FieldDef) -> Match | None:
         """The section title a re-typing prints alone above the answer (its question left out):
@@ -445,9 +465,15 @@ class FieldReader:
         return found[0] if found else None
 
     def _rest_of_cell(self, match: Match) -> list[Word]:
-        """The words after a match on its line, within its drawn cell when it stands in one."""
-        rest = match.line.words[match.last + 1:]
-        cell = cell_of(match.page, match.words[-1].bbox)
+        """The words after a match on its line, within its drawn cell when it stands in one,
+        and within its text group (a wide gap parts a neighbouring panel's words)."""
+        rest, previous = [], match.words[-1]
+        cell = cell_of(match.page, previous.bbox)
+        for word in match.line.words[match.last + 1:]:
+            if word.x0 - previous.x1 > (previous.bottom - previous.top) * GROUP_GAP:
+                break
+            rest.append(word)
+            previous = word
         return [w for w in rest if cell is None or w.x1 <= cell.x1 + 0.5]
 
     def _beside(self, label: Match) -> Word | None:
@@ -755,6 +781,22 @@ class FieldReader:
             for second in columns if first in rows else rows:
                 if _side_by_side(first, second):
                     return second
+        return self._later_on_row(table, rows, columns, rivals)
+
+    def _later_on_row(self, table: Table, rows: list[Match], columns: list[Match],
+                      rivals: list[str]) -> Match | None:
+        """A cell of a row written on its line, one cell after another ("Cadres — Femmes : 7 ;
+        Hommes : 9 ; … Total : 16"): the column's name later on the line of a row's label
+        that the first cell's name follows, with no other row's label between them."""
+        names = self.index.find([a for c in table.columns for a in c.anchors], rivals=rivals)
+        labels = self.index.find([a for r in table.rows for a in r.anchors], rivals=rivals)
+        for row in rows:
+            if not any(_side_by_side(row, name) for name in names):
+                continue
+            for column in columns:
+                if _same_row(column, row) and column.bbox[0] > row.bbox[2] and not any(
+                        _same_row(other, row) and row.bbox[2] <= other.bbox[0] < column.bbox[0] for other in labels):
+                    return column
         return None
 
     def _grid(self, table: Table) -> Grid | None:
@@ -1313,6 +1355,17 @@ def _group_start(match: Match) -> float:
             break
         index -= 1
     return words[index].x0
+
+
+def _group_end(match: Match) -> float:
+    """Where the text group holding the match ends on its line (see :func:`_group_start`)."""
+    words, index = match.line.words, match.last
+    while index + 1 < len(words) and match.line.rows[index + 1] == match.line.rows[index]:
+        word, following = words[index], words[index + 1]
+        if following.x0 - word.x1 > (word.bottom - word.top) * GROUP_GAP:
+            break
+        index += 1
+    return words[index].x1
 
 
 def _near_line(match: Match, header: Match) -> bool:

@@ -48,13 +48,16 @@ class Ledger:
 
 def _row_words(label: Match) -> list[Word]:
     """The words right of the label on its (last) line, less the rest of the label's own
-    drawn cell (printed text there is the label's: "(plus de 50 salariés)")."""
+    drawn cell (printed text there is the label's: "(plus de 50 salariés)") and, for a label
+    in a drawn table, less the words in another drawn table (a neighbouring panel's)."""
     last = label.words[-1]
     height = last.bottom - last.top
     cell = cell_of(label.page, last.bbox)
     start = cell.x1 if cell is not None else last.x1 + 0.5
-    return [w for w in label.page.words_in((start, last.top - 0.2 * height, label.page.width,
-                                            last.bottom + 0.2 * height))]
+    words = label.page.words_in((start, last.top - 0.2 * height, label.page.width, last.bottom + 0.2 * height))
+    if cell is None:
+        return words
+    return [w for w in words if (other := cell_of(label.page, w.bbox)) is None or other.table == cell.table]
 
 
 def _without_hints(words: list[Word]) -> list[Word]:

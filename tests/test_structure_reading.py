@@ -171,17 +171,47 @@ def test_an_inline_answer_stops_where_a_neighbouring_panel_starts():
     assert readings["structure_name"].value == "SAS Dupont"
 
 
-def test_a_staff_table_written_one_row_a_line_is_no_grid_and_leaves_nothing_silent():
+def test_a_staff_table_written_one_row_a_line_is_read_cell_by_cell():
+    """« Cadres — Femmes : 3 ; Hommes : 3 ; … » is no grid: each cell is its column's name
+    later on its row's line."""
     words = _line("Effectifs au sein de la structure", 40, 80)
-    rows = {"Cadres": "3 3 0 0 6", "Non cadres": "3 18 0 0 21", "Total": "6 21 0 0 27"}
-    for top, (row, figures) in zip((100, 120, 140), rows.items()):
+    rows = {"managers": ("Cadres", "3 3 0 0 6"), "non_managers": ("Non cadres", "3 18 0 0 21"),
+            "total": ("Total", "6 21 0 0 27")}
+    for top, (row, figures) in zip((100, 120, 140), rows.values()):
         women, men, non_binary, undisclosed, total = figures.split()
         words += _line(f"{row} — Femmes : {women} ; Hommes : {men} ; Non binaire : {non_binary} ; "
                        f"Ne se prononce pas : {undisclosed} ; Total : {total}", 40, top)
     readings = _read(_page(words))
-    assert readings["staff.managers.women"].value == 3 and readings["staff.total.women"].value == 6
-    staff = [r for key, r in readings.items() if key.startswith("staff.")]
-    assert staff and all(r.doubt for r in staff if r.value is None)
+    for row, (_, figures) in rows.items():
+        for column, figure in zip(("women", "men", "non_binary", "undisclosed", "total"), figures.split()):
+            reading = readings[f"staff.{row}.{column}"]
+            assert (reading.value, reading.doubt) == (int(figure), None), (row, column)
+
+
+def test_a_policy_under_its_heading_keeps_to_its_panel_on_a_landscape_page():
+    """The section's title alone above the text, a panel of commitments right of it: the
+    right panel's labels neither end the text nor stand beside the title as its answer."""
+    words = _line("Politique interne en matière d'égalité professionnelle", 40, 100)
+    words += _line("X", 470, 100) + _line("Organisation de formations en interne", 330, 115)
+    words += _line("Nous recrutons des conductrices ;", 40, 115) + _line("salaires égaux.", 40, 130)
+    words += _line("Détention d'un label égalité", 330, 130) + _line("X", 470, 145)
+    words += _line("Note index égalité professionnelle (/100) 91", 40, 170)
+    reading = _read(_page(words))["policy.text"]
+    assert (reading.value, reading.doubt) == ("Nous recrutons des conductrices ; salaires égaux.", None)
+
+
+def test_words_in_another_drawn_table_on_a_row_s_line_are_no_leftovers():
+    """A staff table and, on its total row's line, a neighbouring panel's table header."""
+    words = _line("Femmes", 100, 100) + _line("Hommes", 145, 100) + _line("Total", 195, 100)
+    for top, (row, figures) in zip((115, 130, 145), {"Cadres": "3 5 8", "Non-cadres": "2 4 6",
+                                                     "Total": "5 9 14"}.items()):
+        words += _line(row, 40, top)
+        for x, figure in zip((105, 150, 200), figures.split()):
+            words += _line(figure, x, top)
+    words += _line("Engagement", 330, 145) + _line("Oui", 425, 145) + _line("Non", 450, 145)
+    rules = _grid([38, 95, 140, 190, 240], [98, 112, 127, 142, 157]) + _grid([328, 420, 445, 470], [143, 157, 172])
+    readings = _read(_page(words, rules=rules))
+    assert (readings["staff.total.men"].value, readings["staff.total.men"].doubt) == (9, None)
 
 
 def test_a_label_on_a_later_page_at_the_same_height_does_not_cut_an_answer():
@@ -692,3 +722,26 @@ def test_details_after_a_ticked_commitments_label_on_its_line_are_its_details():
     readings = _read(_page(words, marks))
     assert readings["commitments.agreements.done"].value is True
     assert readings["commitments.agreements.details"].value == "Accord signé le 12/03/2024 avec le CSE"
+
+
+def test_text_of_two_cells_touching_at_a_drawn_border_is_two_words(tmp_path):
+    """A spreadsheet clips « Non binaire » at its cell's border, where the next cell's « NSP »
+    begins: two text objects, two words. A title drawn over the border in one piece stays whole."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from extract.document import load
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, 842))
+    canvas.setFont("Helvetica", 9)
+    canvas.drawString(100, 700, "Non binaire")
+    border = 100 + canvas.stringWidth("Non binaire", "Helvetica", 9)
+    canvas.drawString(border + 0.3, 700, "NSP")
+    canvas.drawString(100, 650, "Renseignements")
+    canvas.line(border, 690, border, 712)
+    canvas.line(130, 640, 130, 662)  # a border under the title's letters
+    canvas.save()
+    path = tmp_path / "cells.pdf"
+    path.write_bytes(buffer.getvalue())
+    assert [w.text for w in load(path).pages[0].words] == ["Non", "binaire", "NSP", "Renseignements"]
