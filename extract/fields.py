@@ -41,6 +41,7 @@ IGNORED_AFTER = re.compile(r"^[:.…_?]*$")  # what may follow a title or a ques
 PARAGRAPH_GAP = 0.6  # lines further apart than this many line heights are separate paragraphs
 PROMPT_WORDS = 3  # an answer's printed prompt ("Votre réponse :") is this short at most
 HINT_WORDS = 4  # a bracketed hint after a label ("(en %)") is this short at most
+NAMED_ALONE_WORDS = 2  # a field named without its own label: its colon within this many words of the name
 REQUIRED_MARK = re.compile(r"^\*+$")  # the asterisk an online form prints after a required field's label
 LIST_MARKER = re.compile(r"^([-–—•·▪►◦*]|\d{1,2}(\.\d{1,2})*[.)_]?|[a-hA-H][.)]|[IVX]{1,4}[.)]|Q\d{1,2}[.)]?)$")  # a list's bullet or number ("2 –", "B.", "IV.")
 OCR_DOUBT_BELOW = 0.75
@@ -293,6 +294,22 @@ class FieldReader:
             words += self._answer_words(zones[1:], excluded=set())
         self._set(field, words, zones=zones)
 
+    def _named_alone(self, field: FieldDef) -> Match | None:
+        """Without its own label ("Note : …"), the words that name the field, starting their
+        line and followed on it by a colon within a few words, stand as its label, up to the
+        colon: "Index égalité professionnelle : 78/100" (the question that only mentions them,
+        "… obtenu à l'index de l'égalité professionnelle ?", does not)."""
+        for match in self.index.find(field.after):
+            if not _starts_line(match):
+                continue
+            words, rows = match.line.words, match.line.rows
+            for index in range(match.last, min(match.last + NAMED_ALONE_WORDS + 1, len(words))):
+                if rows[index] != rows[match.last]:
+                    break
+                if words[index].text.endswith(":"):
+                    return replace(match, last=index)
+        return None
+
     @staticmethod
     def _beside_upper_rows(match: Match, stop: float | None) -> list[Zone]:
         """Right of a wrapped label's column, on its rows above the last (bottom up): where a
@@ -377,7 +394,7 @@ class FieldReader:
                          if any(_same_row(u, m) for u in self.index.find([field.unit], after=m.end))]
             found = with_unit or found
         if not found:
-            return None
+            return self._named_alone(field)
         rest = self.index.first(field.after, after=found[0].start) if field.after else None
         last = found[0].words[-1]
         if rest is not None and rest.words[0].x0 > last.x1 and _same_row(rest, found[0]):
@@ -385,18 +402,19 @@ class FieldReader:
         return found[0]
 
     def _stop_on_line(self, match: Match, field: FieldDef) -> float | None:
-        """Where the answer ends on the line: the printed unit, or the next field's label."""
-        if field.unit:
-            units = [m for m in self.index.find([field.unit], after=match.end) if _same_row(m, match)
-                     and not (m.words[0].text.startswith("(") and m.words[-1].text.endswith(")"))]  # "(%)": a hint
-            return units[-1].bbox[0] - 0.5 if units else None
+        """Where the answer ends on the line: the printed unit, else the next field's label."""
         others = [a for f in self.form.fields if f.read in ("inline", "choice") and f is not field
                   for a in f.anchors]
         following = [m for m in self.index.find(others, after=match.end)
                      if _same_row(m, match) and m.bbox[0] > match.bbox[2]]
-        if following:
-            return following[0].bbox[0] - 0.5
-        return self._printed_after_gap(match)
+        limit = following[0].bbox[0] - 0.5 if following else None
+        if field.unit:
+            units = [m for m in self.index.find([field.unit], after=match.end) if _same_row(m, match)
+                     and (limit is None or m.bbox[0] < limit)
+                     and not (m.words[0].text.startswith("(") and m.words[-1].text.endswith(")"))]  # "(%)": a hint
+            if units:
+                return units[-1].bbox[0] - 0.5
+        return limit if limit is not None else self._printed_after_gap(match)
 
     def _printed_after_gap(self, match: Match) -> float | None:
         """Where printed text of the form starts again on the label's line after a wide gap

@@ -745,3 +745,26 @@ def test_text_of_two_cells_touching_at_a_drawn_border_is_two_words(tmp_path):
     path = tmp_path / "cells.pdf"
     path.write_bytes(buffer.getvalue())
     assert [w.text for w in load(path).pages[0].words] == ["Non", "binaire", "NSP", "Renseignements"]
+
+
+def test_the_index_named_without_a_note_label_is_read_after_its_colon():
+    """« Index égalité professionnelle : 78/100 »: no « Note » label, the name up to its colon is."""
+    words = _line("Index égalité professionnelle : 78/100", 40, 100)
+    reading = _read(_page(words))["equality_index.score"]
+    assert (reading.value, reading.doubt) == (78, None)
+
+
+def test_a_question_that_only_mentions_the_index_is_no_label_for_it():
+    words = _line("Si votre entreprise comporte plus de 50 salariés, quelle note avez-vous obtenu à", 40, 100)
+    words += _line("l'index de l'égalité professionnelle ? Nous : 78", 40, 112)
+    assert _read(_page(words))["equality_index.score"].value != 78
+
+
+def test_a_percentage_without_its_unit_on_its_line_stops_at_the_next_label_and_reads_the_box_below():
+    """« Si oui, part de femmes dans le CA » and, on its line, a neighbouring label; the figure in
+    the box under it, its « % » after the box."""
+    words = _line("Si oui, part de femmes dans le CA", 40, 100) + _line("Part des femmes parmi les bénévoles", 300, 100)
+    words += _line("33,3", 44, 118) + _line("%", 105, 118)
+    rules = _grid([40, 100], [115, 131])
+    reading = _read(_page(words, rules=rules))["board.women_pct"]
+    assert (reading.value, reading.doubt) == (33.3, None)
