@@ -15,7 +15,6 @@ import os
 import re
 import tempfile
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -50,7 +49,6 @@ LOCK_NAME = ".egalite.lock"
 CROPS = "zones"  # PNG crops of doubtful zones, for the review sheet
 SAFE_NAME_LENGTH = 40  # characters of a consultation's or a file's name in its pictures' folder
 TERRITORY_BOOK = "synthese-territoire.xlsx"
-IN_FLIGHT = 2  # tender workbooks submitted per writing process, not yet collected
 RESERVED = {name.casefold() for name in (STORE_NAME, BACKUP_NAME, LOCK_NAME, CROPS, TERRITORY_BOOK,
                                          "records.jsonl", "records.csv")}
 
@@ -363,7 +361,7 @@ def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
                          size=item.size, file_bytes=item.raw_name, form_id=form.id)
         else:
             named.append(item)
-    for item, digest, failure in _fingerprints(named, options):
+    for item, digest, failure in _fingerprints(named, options, store.holds(EXTRACTOR_VERSION)):
         if failure:
             yield _failed(item, failure, form)
             continue
@@ -390,9 +388,14 @@ def _fresh(cached: Record, forms: list[Form]) -> bool:
         f.id == cached.form_id and f.digest == cached.form_digest for f in forms)
 
 
-def _fingerprints(items: list[InputFile], options: RunOptions) -> Iterator[tuple[InputFile, str | None, str | None]]:
-    """Each file with its content's hash (None: not to be looked up), or why it could not be computed."""
-    if not options.use_cache:
+def _fingerprints(items: list[InputFile], options: RunOptions, cached: bool
+                  ) -> Iterator[tuple[InputFile, str | None, str | None]]:
+    """Each file with its content's hash (None: not to be looked up), or why it could not be computed.
+
+    Without any ``cached`` record (a first run into a new output folder), no file can be found in the
+    cache: its hash is computed by the worker that reads it (:func:`process`), in the same task.
+    """
+    if not options.use_cache or not cached:
         yield from ((item, None, None) for item in items)
         return
     for outcome in run_parallel(items, fingerprint, workers=options.workers, timeout=options.timeout,
@@ -467,35 +470,40 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
         territory = None
     if not jobs and territory is None:
         return  # the workbook writers are not even imported
-    from analyse.workbook_tender import tender_workbook
     from analyse.workbook_territory import territory_workbook
 
     write = functools.partial(_write_and_note, functools.partial(
-        tender_workbook, run_date=started.date(), publication=publication, egapro_checked=checked,
-        choices=store.choices(), inbox=inbox, form=store.form), form=merged(in_order(store.form.id)))
+        _tender_workbook, history=store.path, run_date=started.date(), publication=publication,
+        egapro_checked=checked, choices=store.choices(), inbox=inbox, form=store.form),
+        form=merged(in_order(store.form.id)))
     noted: dict[Path, dict] = {}
     written: list[Path] = []
-
-    def collect(path: Path, inputs: str, future: Future) -> None:
-        if _attempt(outputs, store, output, path, inputs, lambda path: noted.setdefault(path, future.result())):
-            written.append(path)
-
+    store.commit()  # the writers read each tender's records from the store, as committed
     with _writers(len(jobs), options.workers) as pool:
-        # A few workbooks in flight at a time: the records of every tender are never all held at once.
-        window: deque[tuple[Path, str, Future]] = deque()
-        for tender, path, inputs in jobs:
-            window.append((path, inputs, pool.submit(write, path, store.latest(tender), tender, path)))
-            if len(window) > IN_FLIGHT * (options.workers or os.cpu_count() or 1):
-                collect(*window.popleft())
-        if territory is not None and _attempt(  # while the last tenders are written
+        # Every tender submitted at once (a writer reads its tender's records itself: this process holds
+        # none of them), the territory written here meanwhile, then each tender's workbook collected.
+        submitted = [(path, inputs, pool.submit(write, path, tender, path)) for tender, path, inputs in jobs]
+        if territory is not None and _attempt(
                 outputs, store, output, territory, territory_inputs,
                 lambda path: noted.setdefault(path, _write_and_note(
                     functools.partial(territory_workbook, store, started.date(), publication=publication,
                                       egapro_checked=checked), path, form=merged(in_order(store.form.id))))):
             written.append(territory)
-        while window:
-            collect(*window.popleft())
+        for path, inputs, future in submitted:
+            if _attempt(outputs, store, output, path, inputs,
+                        lambda path, future=future: noted.setdefault(path, future.result())):
+                written.append(path)
     _remember(outputs, output, written, merged(in_order(store.form.id)), noted)
+
+
+def _tender_workbook(tender: str, path: Path, *, history: Path, form: Form, **options: Any) -> Book:
+    """A tender's workbook, not yet saved, from its records as the process writing it reads them from
+    the store ``history`` (the run's process neither parses them nor sends them over)."""
+    from analyse.workbook_tender import tender_workbook
+
+    with Store(history, form, read_only=True) as store:
+        records = store.latest(tender)
+    return tender_workbook(records, tender, path, form=form, **options)
 
 
 def _write_and_note(build: Callable[..., Book], path: Path, *args: Any, form: Form) -> dict:

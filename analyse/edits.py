@@ -40,7 +40,7 @@ def remember(output: Path, books: list[Path], form: Form, noted: dict[Path, dict
                  for book in books if book.is_file()}
     handle, temporary = tempfile.mkstemp(prefix=".egalite-", suffix=".json", dir=output)
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        json.dump(snapshot, stream, ensure_ascii=False)
+        stream.write(json.dumps(snapshot, ensure_ascii=False))  # dumps: C's encoder; dump runs Python's, twice as slow
     os.replace(temporary, output / SNAPSHOT)
 
 

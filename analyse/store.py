@@ -88,15 +88,23 @@ class StoredVersion:
 class Store:
     """``output/egalite.sqlite``: runs, file versions and corrections (one writer at a time)."""
 
-    def __init__(self, path: Path, form: Form):
-        """``form``, the command line's, is the form of records stored before records named theirs."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.form = form
-        self.db = sqlite3.connect(path, timeout=30)
+    def __init__(self, path: Path, form: Form, *, read_only: bool = False):
+        """``form``, the command line's, is the form of records stored before records named theirs.
+
+        ``read_only``: opened by another process than the run's while the run holds the store (the
+        workbooks' writers read their tender's records); it sees what the run has committed.
+        """
+        self.path, self.form = path, form
         self._committed = time.monotonic()
         # The records given by :meth:`cached`, as stored, by content hash, until :meth:`save` takes them:
         # one seen again unchanged in the same place is not written again (only its last run moves).
         self._as_stored: dict[str, tuple[int, str, str, dict[str, Any]]] = {}
+        if read_only:
+            self.db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=30)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         # Commits are not flushed to disk one by one (a thousand files took seconds of fsync):
@@ -111,6 +119,11 @@ class Store:
         """Commit the file versions saved since the last commit (a run stopped by Ctrl-C keeps them), then close."""
         self.db.commit()
         self.db.close()
+
+    def commit(self) -> None:
+        """Commit the file versions saved since the last commit: other processes reading the store see them."""
+        self.db.commit()
+        self._committed = time.monotonic()
 
     def __enter__(self) -> "Store":
         return self
@@ -156,8 +169,7 @@ class Store:
                 (record.tender, record.file, record.sha256 or "", run_id, run_id, extractor_version,
                  record.status, json.dumps(data, ensure_ascii=False)))
         if time.monotonic() - self._committed >= COMMIT_EVERY:
-            self.db.commit()
-            self._committed = time.monotonic()
+            self.commit()
 
     def cached(self, sha256: str, extractor_version: str) -> Record | None:
         """A record already extracted from identical content, as extracted.
@@ -174,6 +186,11 @@ class Store:
         data = json.loads(row["record"])
         self._as_stored[sha256] = (row["id"], row["tender"], row["file"], data)
         return self._from_dict(data)
+
+    def holds(self, extractor_version: str) -> bool:
+        """Whether any file version read by this version of the extraction is stored (:meth:`cached` may find it)."""
+        return self.db.execute("SELECT 1 FROM versions WHERE extractor_version = ? LIMIT 1",
+                               (extractor_version,)).fetchone() is not None
 
     def latest_versions(self, tender: str | None = None) -> list[StoredVersion]:
         """The latest version of every file (all runs, of one tender when given), oldest received first,

@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from filelock import FileLock
 
+import pipeline
 from cli import main
 from exit_codes import Exit
 from tests.support_egapro import PublicRow, write_csv
@@ -65,6 +66,26 @@ def test_rerun_gives_the_same_records_without_reading_again(tmp_path: Path, monk
     monkeypatch.setattr(extract.read, "read_file", _read_again)  # workers are forked: they inherit it
     assert _run(inbox, "--output", output).exit_code == Exit.OK
     assert _lines(output) == first
+
+
+def test_a_first_run_hashes_each_file_in_the_worker_that_reads_it(tmp_path: Path, monkeypatch) -> None:
+    """Into a new output folder no file can be in the cache: no pass of its own hashes the files
+    before reading; the next run finds every file by the hash its reader stored."""
+    inbox, output = _inbox(tmp_path), tmp_path / "sortie"
+    run_parallel, passes = pipeline.run_parallel, []
+
+    def counted(items, work, *args, **kwargs):
+        passes.append(work)
+        return run_parallel(items, work, *args, **kwargs)
+    monkeypatch.setattr(pipeline, "run_parallel", counted)
+    _run(inbox, "--output", output)
+    assert passes and pipeline.fingerprint not in passes
+    first = _lines(output)
+    import extract.read
+
+    monkeypatch.setattr(extract.read, "read_file", _read_again)
+    assert _run(inbox, "--output", output).exit_code == Exit.OK
+    assert pipeline.fingerprint in passes and _lines(output) == first
 
 
 def _read_again(*args, **kwargs):

@@ -5,6 +5,8 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from questionnaire.definition import load
 from analyse.store import Store
 from tests.support_analyse import EXTRACTOR, fill_store, record, staff, tender_a
@@ -77,6 +79,18 @@ def test_cached_returns_the_extraction_of_identical_content_for_the_same_extract
     assert found is not None and found.to_dict() == alpha.to_dict()
     assert store.cached(alpha.sha256, "another-version") is None
     assert store.cached("0" * 64, EXTRACTOR) is None
+
+
+def test_a_store_opened_read_only_sees_what_the_run_committed_and_writes_nothing(tmp_path: Path) -> None:
+    store = fill_store(tmp_path / "egalite.sqlite")
+    run = store.start_run(Path("inbox"), datetime(2026, 1, 1))
+    store.save(run, record("T-2025-07/epsilon.pdf", "T-2025-07", {"structure_name": "E"}), EXTRACTOR)
+    store.commit()
+    with Store(tmp_path / "egalite.sqlite", store.form, read_only=True) as reader:
+        assert [r.to_dict() for r in reader.latest("T-2025-07")] == [r.to_dict() for r in store.latest("T-2025-07")]
+        assert "T-2025-07/epsilon.pdf" in [r.file for r in reader.latest("T-2025-07")]
+        with pytest.raises(sqlite3.OperationalError):
+            reader.start_run(Path("inbox"), datetime(2026, 2, 1))
 
 
 def test_runs_are_recorded_and_the_store_survives_reopening(tmp_path: Path) -> None:
