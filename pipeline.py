@@ -30,7 +30,7 @@ from analyse.corrections import Correction, FoundCorrections, read_choices, read
 from analyse.edits import SNAPSHOT, changes, remember, workbook_cells
 from analyse.export import write_csv, write_jsonl
 from analyse.report import for_terminal
-from analyse.store import Store
+from analyse.store import Store, Unchanged
 from analyse.validate import validate
 from analyse.sheets import WorkbookLocked
 from exit_codes import Exit, Interrupted, OutputError, UsageError, why
@@ -219,23 +219,26 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
     if restored:
         click.secho(for_terminal(restored), fg="yellow", err=True)
     store = Store(output / STORE_NAME, form)
-    records: list[Record] = []
+    records: list[Record | Unchanged] = []
+    digests: list[str] = []  # of the records as stored: what the exports are written from
     summary: dict | None = None
     try:
         found = _read_corrections(output, store, merged(in_order(form.id)))  # every version's columns
         waiting = _take_corrections(store, found.corrections, wait_for_unknown=True)
         _take_choices(output, store)
         files = discover(inbox, skip=[output])
-        run_id = store.start_run(inbox, started)
         index = _egapro_index(output, options)
-        for record in _records(files, output, store, run_id, options, form):
+        checks = _checks(index)
+        run_id = store.start_run(inbox, started, checks)
+        for record in _records(files, output, store, checks, options, form):
             if index is not None:
                 _cross_check(record, index)
-            store.save(run_id, record, EXTRACTOR_VERSION)  # at once: an interrupted run loses nothing
+            digests.append(store.save(run_id, record, EXTRACTOR_VERSION))  # at once: an interrupted run loses nothing
             records.append(record)
         _take_corrections(store, waiting)
         summary = _summary(records)
-        outputs = _outputs(store, inbox, output, records, started, options, index is not None, found.unreadable)
+        outputs = _outputs(store, inbox, output, records, digests, started, options, index is not None,
+                           found.unreadable)
         store.finish_run(run_id, summary)
     except KeyboardInterrupt:
         raise Interrupted(_interrupted(summary["files"] if summary else len(records), output)) from None
@@ -254,8 +257,14 @@ def _interrupted(read: int, output: Path) -> str:
             "sans relire les fichiers déjà lus.")
 
 
-def _outputs(store: Store, inbox: Path, output: Path, records: list[Record], started: datetime,
-             options: RunOptions, checked: bool, damaged: dict[Path, str]) -> "Outputs":
+def _checks(index: Any) -> str | None:
+    """What validates this run's records (:meth:`analyse.store.Store.start_run`): the code of the
+    validation and the questionnaire's definition, when no Egapro export adds findings to them."""
+    return stamps.layout_digest() if index is None else None
+
+
+def _outputs(store: Store, inbox: Path, output: Path, records: list[Record | Unchanged], digests: list[str],
+             started: datetime, options: RunOptions, checked: bool, damaged: dict[Path, str]) -> "Outputs":
     """Write every output that can be; what could not be written, with a French sentence for each.
     ``records`` (this run's) are emptied once exported.
 
@@ -263,16 +272,27 @@ def _outputs(store: Store, inbox: Path, output: Path, records: list[Record], sta
     not be read): it is named, the others are written.
     """
     outputs = Outputs(problems=dict(damaged))
-    _exports(outputs, store, output, records, options)
+    _exports(outputs, store, output, records, digests, options)
     records.clear()  # the workbooks are written from the store: the run's records are not held meanwhile
     _workbooks(outputs, store, inbox, output, started, options, checked)
     return outputs
 
 
-def _exports(outputs: Outputs, store: Store, output: Path, records: list[Record], options: RunOptions) -> None:
-    exported = _with_corrections(store, records)
-    outputs.attempt(output / "records.jsonl", lambda path: write_jsonl(exported, path))
-    outputs.attempt(output / "records.csv", lambda path: write_csv(exported, path, in_order(options.form)))
+def _exports(outputs: Outputs, store: Store, output: Path, records: list[Record | Unchanged], digests: list[str],
+             options: RunOptions) -> None:
+    """records.jsonl and records.csv, by consultation and file; like the workbooks (:mod:`analyse.stamps`),
+    not written again when what they show did not change: this run's records as stored (``digests``),
+    the corrections, the form's columns."""
+    inputs = stamps.inputs_digest(sorted(digests), store.corrections_digest(), options.form)
+    paths = [path for path in (output / "records.jsonl", output / "records.csv")
+             if _to_write(outputs, store, output, path, inputs)]
+    if not paths:
+        return  # no record parsed
+    exported = sorted(_with_corrections(store, records), key=lambda record: (record.tender, record.file))
+    write = {"records.jsonl": lambda path: write_jsonl(exported, path),
+             "records.csv": lambda path: write_csv(exported, path, in_order(options.form))}
+    for path in paths:
+        _attempt(outputs, store, output, path, inputs, write[path.name])
 
 
 @dataclass
@@ -295,7 +315,7 @@ class Outputs:
             self.problems[path] = f"{path} n'a pas pu être écrit ({why(error)})."
 
 
-def _with_corrections(store: Store, records: list[Record]) -> list[Record]:
+def _with_corrections(store: Store, records: list[Record | Unchanged]) -> list[Record]:
     """This run's records as the store gives them back: the officer's corrections applied."""
     return store.corrected_records(records)
 
@@ -346,12 +366,13 @@ def _take_choices(output: Path, store: Store) -> None:
                         fg="yellow")
 
 
-def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
-             options: RunOptions, form: Form) -> Iterator[Record]:
+def _records(files: list[InputFile], output: Path, store: Store, checks: str | None,
+             options: RunOptions, form: Form) -> Iterator[Record | Unchanged]:
     """Records for every file: unchanged files from the store, the others read in workers.
 
     Unchanged files are known by their content's hash, itself computed in
-    workers under the same limits as reading (:func:`fingerprint`).
+    workers under the same limits as reading (:func:`fingerprint`). One stored
+    at the same place by a run of the same ``checks`` is not even parsed (:class:`Unchanged`).
     """
     todo, named = [], []
     forms = in_order(form.id)
@@ -365,8 +386,10 @@ def _records(files: list[InputFile], output: Path, store: Store, run_id: int,
         if failure:
             yield _failed(item, failure, form)
             continue
-        cached = store.cached(digest, EXTRACTOR_VERSION) if digest else None
-        if cached is not None and _fresh(cached, forms):
+        cached = store.cached(digest, EXTRACTOR_VERSION, (item.tender, item.relative), checks) if digest else None
+        if isinstance(cached, Unchanged):
+            yield cached
+        elif cached is not None and _fresh(cached, forms):
             cached.file, cached.tender, cached.published_index = item.relative, item.tender, None
             cached.findings = validate(cached)
             yield cached
@@ -590,7 +613,7 @@ def tender_book(output: Path, tender: str) -> Path:
     return output / name / f"synthese-{name}.xlsx"
 
 
-def _summary(records: list[Record]) -> dict:
+def _summary(records: list[Record | Unchanged]) -> dict:
     counts = {"ok": 0, "review": 0, "rejected": 0}
     for record in records:
         counts[record.status] += 1

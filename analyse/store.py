@@ -68,12 +68,33 @@ CREATE TABLE IF NOT EXISTS choices (
     file TEXT NOT NULL,                -- the answer the officer retained
     created TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS run_checks (
+    run INTEGER PRIMARY KEY REFERENCES runs(id),
+    code TEXT NOT NULL                 -- digest of the code that validated the records the run saved
+);
 CREATE TABLE IF NOT EXISTS workbooks (
     name TEXT PRIMARY KEY,             -- path relative to the output folder
     inputs TEXT NOT NULL,              -- digest of what it was written from
     sha256 TEXT NOT NULL               -- digest of the file as written
 );
 """
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A file version seen again in the same place, whose stored record a run would store again as it is.
+
+    The record was last saved or seen by a run whose validation was the same code as this run's, without
+    Egapro's export (:meth:`Store.start_run`'s ``checks``): it is neither parsed nor validated again,
+    :meth:`Store.save` only moves its last run, and an export that needs it reads it
+    (:meth:`Store.corrected_records`).
+    """
+
+    version: int  # its row in ``versions``
+    tender: str
+    file: str
+    status: str
+    digest: str  # of the stored record's text (what the exports are written from)
 
 
 @dataclass(frozen=True)
@@ -98,7 +119,7 @@ class Store:
         self._committed = time.monotonic()
         # The records given by :meth:`cached`, as stored, by content hash, until :meth:`save` takes them:
         # one seen again unchanged in the same place is not written again (only its last run moves).
-        self._as_stored: dict[str, tuple[int, str, str, dict[str, Any]]] = {}
+        self._as_stored: dict[str, tuple[int, str, str, dict[str, Any], str]] = {}
         if read_only:
             self.db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
             self.db.row_factory = sqlite3.Row
@@ -133,10 +154,14 @@ class Store:
 
     # -- runs -----------------------------------------------------------------
 
-    def start_run(self, inbox: Path, started: datetime) -> int:
+    def start_run(self, inbox: Path, started: datetime, checks: str | None = None) -> int:
+        """A new run; ``checks``: the digest of the code that validates its records, when its findings
+        are validation's alone (no Egapro export): records it saves may be found :class:`Unchanged` later."""
         with self.db:
             cursor = self.db.execute("INSERT INTO runs (inbox, started) VALUES (?, ?)",
                                      (str(inbox), started.isoformat()))
+            if checks is not None:
+                self.db.execute("INSERT INTO run_checks (run, code) VALUES (?, ?)", (cursor.lastrowid, checks))
         return int(cursor.lastrowid)
 
     def finish_run(self, run_id: int, summary: dict, finished: datetime | None = None) -> None:
@@ -147,44 +172,60 @@ class Store:
 
     # -- file versions ----------------------------------------------------------
 
-    def save(self, run_id: int, record: Record, extractor_version: str) -> None:
+    def save(self, run_id: int, record: Record | Unchanged, extractor_version: str) -> str:
         """Record one file version; the same content seen again only moves its last run.
+        Returns the digest of the stored record's text.
 
         Saves are committed together every :data:`COMMIT_EVERY` seconds, and on :meth:`close`
         (a commit each cost more than writing the record); a run killed outright loses at most
         the last fraction of a second of records, read again by the next run.
         """
-        data = record.to_dict()
-        stored = self._as_stored.pop(record.sha256 or "", None)
-        if stored is not None and stored[1:] == (record.tender, record.file, data):
-            self.db.execute("UPDATE versions SET last_run = ? WHERE id = ?", (run_id, stored[0]))
+        if isinstance(record, Unchanged):
+            self.db.execute("UPDATE versions SET last_run = ? WHERE id = ?", (run_id, record.version))
+            digest = record.digest
         else:
-            self.db.execute(
-                """INSERT INTO versions (tender, file, sha256, first_run, last_run, extractor_version,
-                                         status, record)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (tender, file, sha256) DO UPDATE SET
-                       last_run = excluded.last_run, extractor_version = excluded.extractor_version,
-                       status = excluded.status, record = excluded.record""",
-                (record.tender, record.file, record.sha256 or "", run_id, run_id, extractor_version,
-                 record.status, json.dumps(data, ensure_ascii=False)))
+            digest = self._save(run_id, record, extractor_version)
         if time.monotonic() - self._committed >= COMMIT_EVERY:
             self.commit()
+        return digest
 
-    def cached(self, sha256: str, extractor_version: str) -> Record | None:
-        """A record already extracted from identical content, as extracted.
+    def _save(self, run_id: int, record: Record, extractor_version: str) -> str:
+        data = record.to_dict()
+        stored = self._as_stored.pop(record.sha256 or "", None)
+        if stored is not None and stored[1:4] == (record.tender, record.file, data):
+            self.db.execute("UPDATE versions SET last_run = ? WHERE id = ?", (run_id, stored[0]))
+            return stored[4]
+        text = json.dumps(data, ensure_ascii=False)
+        self.db.execute(
+            """INSERT INTO versions (tender, file, sha256, first_run, last_run, extractor_version, status, record)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (tender, file, sha256) DO UPDATE SET
+                   last_run = excluded.last_run, extractor_version = excluded.extractor_version,
+                   status = excluded.status, record = excluded.record""",
+            (record.tender, record.file, record.sha256 or "", run_id, run_id, extractor_version, record.status, text))
+        return _digest(text)
 
-        Its ``file`` and ``tender`` are those of the copy first stored: the
+    def cached(self, sha256: str, extractor_version: str, place: tuple[str, str] | None = None,
+               checks: str | None = None) -> Record | Unchanged | None:
+        """A record already extracted from identical content, as extracted; :class:`Unchanged` when
+        it is stored at ``place`` (tender, file) and was last saved or seen by a run whose ``checks``
+        (:meth:`start_run`) are these.
+
+        A record's ``file`` and ``tender`` are those of the copy last stored: the
         caller sets the current ones. Corrections are not in it (they belong
         to a file, and :meth:`latest` applies them).
         """
         row = self.db.execute(
-            """SELECT id, tender, file, record FROM versions WHERE sha256 = ? AND extractor_version = ?
-               ORDER BY id DESC LIMIT 1""", (sha256, extractor_version)).fetchone()
+            """SELECT v.id, v.tender, v.file, v.status, v.record, c.code FROM versions v
+               LEFT JOIN run_checks c ON c.run = v.last_run
+               WHERE v.sha256 = ? AND v.extractor_version = ? ORDER BY v.id DESC LIMIT 1""",
+            (sha256, extractor_version)).fetchone()
         if row is None:
             return None
+        if checks is not None and row["code"] == checks and place == (row["tender"], row["file"]):
+            return Unchanged(row["id"], row["tender"], row["file"], row["status"], _digest(row["record"]))
         data = json.loads(row["record"])
-        self._as_stored[sha256] = (row["id"], row["tender"], row["file"], data)
+        self._as_stored[sha256] = (row["id"], row["tender"], row["file"], data, _digest(row["record"]))
         return self._from_dict(data)
 
     def holds(self, extractor_version: str) -> bool:
@@ -211,10 +252,22 @@ class Store:
         """A stored version's record with the corrections of its file version laid over it."""
         return apply(record, self.corrections(record.tender, record.file, record.sha256 or ""), record.form)
 
-    def corrected_records(self, records: Iterable[Record]) -> list[Record]:
-        """:meth:`corrected` for many records, the corrections read at once."""
+    def corrected_records(self, records: Iterable[Record | Unchanged]) -> list[Record]:
+        """:meth:`corrected` for many records (an :class:`Unchanged` one read), the corrections read at once."""
         corrections = self._corrections_by_version(None)
-        return [self._laid_over(record, corrections) for record in records]
+        return [self._laid_over(self._unchanged(record) if isinstance(record, Unchanged) else record, corrections)
+                for record in records]
+
+    def _unchanged(self, unchanged: Unchanged) -> Record:
+        [text] = self.db.execute("SELECT record FROM versions WHERE id = ?", (unchanged.version,)).fetchone()
+        return self._from_dict(json.loads(text))
+
+    def corrections_digest(self) -> str:
+        """A digest of every correction stored (what the exports show besides the records)."""
+        digest = hashlib.sha256()
+        for row in self.db.execute("SELECT * FROM corrections ORDER BY id"):
+            digest.update(json.dumps([*row], default=str).encode())
+        return digest.hexdigest()
 
     def _corrections_by_version(self, tender: str | None) -> dict[tuple[str, str, str], list[StoredCorrection]]:
         """Every correction (of one tender when given) by file version, oldest first."""
@@ -352,6 +405,10 @@ class Store:
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (c.tender, c.file, c.sha256 or "", c.key, c.text, json.dumps(c.value, ensure_ascii=False),
                  int(c.accepted), c.message, c.origin, c.author, c.created.isoformat()))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _stored(row: sqlite3.Row) -> StoredCorrection:

@@ -14,7 +14,7 @@ from cli import main
 
 from exit_codes import Exit
 from questionnaire.definition import load
-from tests.test_pipeline import INBOX, _inbox, _run
+from tests.test_pipeline import INBOX, _inbox, _lines, _run
 
 VM = "VM-2026-014/synthese-VM-2026-014.xlsx"
 CHV = "CHV-2026-007/synthese-CHV-2026-007.xlsx"
@@ -51,6 +51,57 @@ def test_a_run_with_nothing_changed_writes_and_opens_no_workbook(done, monkeypat
     assert result.exit_code == Exit.OK, result.output
     assert _books(output) == before
     assert f"Classeur : {output / VM}" in result.output
+
+
+EXPORTS = ("records.jsonl", "records.csv")
+
+
+def _exports(output: Path) -> dict[str, tuple[int, bytes]]:
+    return {name: ((output / name).stat().st_mtime_ns, (output / name).read_bytes()) for name in EXPORTS}
+
+
+def test_a_run_with_nothing_changed_parses_validates_and_exports_no_record_again(done, monkeypatch) -> None:
+    inbox, output = done
+    before = _exports(output)
+    import pipeline
+    from questionnaire.record import Record
+
+    monkeypatch.setattr(pipeline, "validate", _refuse)
+    monkeypatch.setattr(Record, "from_dict", _refuse)
+    result = _run(inbox, "--output", output)
+    assert result.exit_code == Exit.OK, result.output
+    assert _exports(output) == before
+    assert f"Résultats : {output / 'records.jsonl'}" in result.output and "4 fichier(s) lu(s)" in result.output
+
+
+def test_records_are_validated_again_when_the_validation_changed(done, monkeypatch) -> None:
+    inbox, output = done
+    before = _exports(output)
+    import pipeline
+    from analyse import stamps
+
+    validated = []
+    validate = pipeline.validate
+    monkeypatch.setattr(stamps, "layout_digest", lambda: "another version of egalite")
+    monkeypatch.setattr(pipeline, "validate", lambda record: validated.append(record.file) or validate(record))
+    assert _run(inbox, "--output", output).exit_code == Exit.OK
+    assert sorted(validated) == sorted(_lines(output))  # every file, from the cache
+    assert all(after[0] != before[name][0] and after[1] == before[name][1] for name, after in _exports(output).items())
+
+
+def test_findings_of_an_egapro_export_no_longer_given_are_dropped(tmp_path: Path) -> None:
+    from tests.support_egapro import PublicRow, write_csv
+
+    inbox, output = _inbox(tmp_path), tmp_path / "sortie"
+    export = tmp_path / "index-egalite-fh.csv"
+    write_csv(export, [PublicRow(year=2025, siren="317316628", name="SA Nordpaysage", score=80)], "utf-8")
+    assert _run(inbox, "--output", output, "--egapro", export).exit_code == Exit.OK
+    checked = _lines(output)["CHV-2026-007/Egalite FH - Nordpaysage.pdf"]["findings"]
+    export.unlink()  # the remembered export is gone: the run says so and goes on without it
+    _run(inbox, "--output", output)
+    findings = _lines(output)["CHV-2026-007/Egalite FH - Nordpaysage.pdf"]["findings"]
+    assert any("80" in f["message"] for f in checked) and not any("80" in f["message"] for f in findings)
+    assert findings == [f for f in checked if "80" not in f["message"]]
 
 
 def test_a_new_file_rewrites_its_tender_and_the_territory_only(done) -> None:
@@ -99,6 +150,8 @@ def test_a_workbook_the_officer_saved_is_read_back_and_written_again(done) -> No
     assert "1 acceptée(s)" in result.output, result.output
     shown = load_workbook(output / VM)["Réponses"]
     assert any(cell.value == "Lefebvre Espaces Verts (corrigé)" for r in shown.iter_rows() for cell in r)
+    exported = _lines(output)["VM-2026-014/Questionnaire egalite Lefebvre.pdf"]
+    assert exported["fields"]["structure_name"] == "Lefebvre Espaces Verts (corrigé)"
 
 
 def _values(path: Path) -> dict[str, list[tuple]]:
