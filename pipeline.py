@@ -228,7 +228,7 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
         _take_choices(output, store)
         files = discover(inbox, skip=[output])
         index = _egapro_index(output, options)
-        checks = _checks(index)
+        checks = _checks(index, form)
         run_id = store.start_run(inbox, started, checks)
         for record in _records(files, output, store, checks, options, form):
             if index is not None:
@@ -257,10 +257,12 @@ def _interrupted(read: int, output: Path) -> str:
             "sans relire les fichiers déjà lus.")
 
 
-def _checks(index: Any) -> str | None:
+def _checks(index: Any, form: Form) -> str | None:
     """What validates this run's records (:meth:`analyse.store.Store.start_run`): the code of the
-    validation and the questionnaire's definition, when no Egapro export adds findings to them."""
-    return stamps.layout_digest() if index is None else None
+    validation and the questionnaire's definitions, when no Egapro export adds findings to them."""
+    if index is not None:
+        return None
+    return hashlib.sha256(f"{stamps.layout_digest()}\0{forms_digest(in_order(form.id))}".encode()).hexdigest()
 
 
 def _outputs(store: Store, inbox: Path, output: Path, records: list[Record | Unchanged], digests: list[str],
@@ -493,6 +495,7 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
         territory = None
     if not jobs and territory is None:
         return  # the workbook writers are not even imported
+    import xlsxwriter  # noqa: F401 - imported before the writers fork, they inherit it (as the builders below)
     from analyse.workbook_territory import territory_workbook
 
     write = functools.partial(_write_and_note, functools.partial(
