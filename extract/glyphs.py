@@ -47,8 +47,9 @@ DOT_MIN_RATIO = 0.70
 BAR_MAX_RATIO = 0.52
 DOT_MAX_LENGTH = 0.40
 # An apostrophe's lean (pixels left per pixel down): straight ones measure -0.05 to 0.06
-# in the fonts of bench.glyphs (0.12 once), the typographic ones of fonts that slant them 0.17 to 0.43.
-CURLY_TILT = 0.15
+# in the fonts of bench.glyphs (0.12 once, 0.150 once: DejaVu Sans, 200 dpi, JPEG), the
+# typographic ones of fonts that slant them 0.17 to 0.43 (0.167 on the dev set's scans).
+CURLY_TILT = 0.16
 MIN_MARK_PX = 6  # an apostrophe fewer pixels tall than this is too small to judge its lean
 X_LETTERS = set("acemnorsuvwxz")  # letters as tall as the x-height, without accent or stroke above
 MIN_X_LETTERS = 3
@@ -65,6 +66,7 @@ TWO_TONE_MARGIN, TWO_TONE_SHARE = 40, 0.1  # a black and white scan: fewer pixel
 # agree (the longest at most HYPHEN_SPREAD times the shortest), and more that do not agree
 # (an en dash typed inside « 2024–2026 ») are no reference.
 SAME_X_HEIGHT = 0.12
+SAME_PLACE = 2.5  # pixels (the scan's) between two readings of one specimen's box
 MIN_COMMAS = 3
 MIN_HYPHENS = 2
 HYPHEN_SPREAD = 1.3
@@ -151,6 +153,7 @@ class Specimen:
     char: str
     ink: np.ndarray
     x_height: float
+    place: tuple[float, float]  # its box's top left corner, in the same pixels
 
 
 class Specimens:
@@ -161,7 +164,7 @@ class Specimens:
     is :meth:`discard`-ed first."""
 
     def __init__(self, document: list["Specimens"] | None = None) -> None:
-        self._found: dict[tuple[str, int, int], Specimen] = {}
+        self._found: list[Specimen] = []
         self._document = document if document is not None else []
         self._document.append(self)
 
@@ -174,25 +177,46 @@ class Specimens:
 
     def gather(self, text: str, marks: tuple[MarkBox, ...], image: np.ndarray, scale: float = 1.0,
                origin: tuple[int, int] = (0, 0), native: float = 1.0) -> None:
-        """Measure and keep a word's specimens (boxes as :func:`settle` takes its marks)."""
+        """Measure and keep a word's specimens (boxes as :func:`settle` takes its marks), each
+        once: one read again (a zone after the label pass) stands within a pixel or two."""
         for mark in marks:
-            ink = mark_ink(image, mark, scale, origin, native)
-            if ink is None or not mark.line.x_height:
-                continue
             x0, top = ((v + o) * scale * native for v, o in zip(mark.box, origin))
-            self._found.setdefault((text[mark.index], round(x0 / 2), round(top / 2)),
-                                   Specimen(text[mark.index], ink, mark.line.x_height * scale * native))
+            char = text[mark.index]
+            if any(s.char == char and abs(s.place[0] - x0) <= SAME_PLACE and abs(s.place[1] - top) <= SAME_PLACE
+                   for s in self._found):
+                continue
+            ink = mark_ink(image, mark, scale, origin, native)
+            if ink is not None and mark.line.x_height:
+                self._found.append(Specimen(char, ink, mark.line.x_height * scale * native, (x0, top)))
 
     def like(self, char: str, x_height: float | None) -> list[Specimen]:
         """The specimens of ``char`` of the document's pages on lines of the same x-height."""
         if not x_height:
             return []
-        return [s for page in self._document for s in page._found.values()
+        return [s for page in self._document for s in page._found
                 if s.char == char and abs(s.x_height / x_height - 1) <= SAME_X_HEIGHT]
 
     def apostrophe(self, ink: np.ndarray, x_height: float | None) -> str | None:
-        """’ when the mark is the page's commas' shape, ' when clearly not and its foot stands
-        right of where theirs bends, else None (too few commas, or between)."""
+        """’ when the mark is the scan's commas' shape and height, ' when clearly not and its
+        foot stands right of where theirs bends, else None (too few commas, or between)."""
+        measure = self._against_commas(ink, x_height)
+        if measure is None:
+            return None
+        distance, height, bend = measure
+        if distance <= COMMA_DISTANCE and COMMA_HEIGHT[0] <= height <= COMMA_HEIGHT[1] and abs(bend) <= COMMA_BEND:
+            return "’"
+        return "'" if distance >= STRAIGHT_DISTANCE and bend >= STRAIGHT_BEND else None
+
+    def unlike_commas(self, ink: np.ndarray, x_height: float | None) -> bool:
+        """Whether the mark is clearly not the scan's commas' shape: no typographic apostrophe
+        of a font whose ’ is its comma raised, whatever its lean says."""
+        measure = self._against_commas(ink, x_height)
+        return measure is not None and measure[0] >= STRAIGHT_DISTANCE
+
+    def _against_commas(self, ink: np.ndarray, x_height: float | None) -> tuple[float, float, float] | None:
+        """The mark against the mean of the commas of its x-height: the share of their ink
+        that differs, its height over theirs, and its foot's bend less theirs (over their
+        height); None with fewer than :data:`MIN_COMMAS`."""
         # Shapes, not contrast: a mark measured beside darker letters has lighter weights.
         commas = [s.ink / s.ink.max() for s in self.like(COMMA, x_height)]
         if len(commas) < MIN_COMMAS:
@@ -204,10 +228,7 @@ class Specimens:
         distance = float(np.abs(mark - template).sum() / (mark.sum() + template.sum()))
         height = float(np.median([_extent(c, 1) for c in commas]))
         bend = (_bend(ink) - float(np.median([_bend(c) for c in commas]))) / height
-        if distance <= COMMA_DISTANCE and COMMA_HEIGHT[0] <= _extent(ink, 1) / height <= COMMA_HEIGHT[1] \
-                and abs(bend) <= COMMA_BEND:
-            return "’"
-        return "'" if distance >= STRAIGHT_DISTANCE and bend >= STRAIGHT_BEND else None
+        return distance, _extent(ink, 1) / height, bend
 
     def dash(self, ink: np.ndarray, x_height: float | None) -> str | None:
         """A bar-shaped dash by its length against the scan's in-word hyphens; None with
@@ -256,13 +277,18 @@ def decide(char: str, ink: np.ndarray | None, line: LineShape, scale: float = 1.
            specimens: Specimens = NO_SPECIMENS) -> str | None:
     """The mark the ink shows, for a mark OCR read as ``char`` on ``line`` (measured in
     pixels of the image OCR read, ``scale`` times smaller than the ink's); None when
-    neither the ink alone nor its page's ``specimens`` tell."""
+    neither the ink alone nor its page's ``specimens`` tell, or when they disagree (an
+    apostrophe leaning but clearly unlike the commas included)."""
     if ink is None:
         return None
     x_height = line.x_height * scale if line.x_height else None
     if char in APOSTROPHES:
-        return apostrophe(ink) or specimens.apostrophe(ink, x_height)
-    return dash(ink, x_height, line.monospace) or (None if line.monospace else specimens.dash(ink, x_height))
+        alone, compared = apostrophe(ink), specimens.apostrophe(ink, x_height)
+        if alone and specimens.unlike_commas(ink, x_height):
+            return None  # leaning, but not the comma raised (a straight one measured askew)
+    else:
+        alone, compared = dash(ink, x_height, line.monospace), None if line.monospace else specimens.dash(ink, x_height)
+    return None if alone and compared and alone != compared else alone or compared
 
 
 def dash(ink: np.ndarray, x_height: float | None, monospace: bool) -> str | None:

@@ -138,6 +138,12 @@ def test_with_too_few_commas_an_apostrophe_stays_undecided():
     assert _compared(",", [SLANTED_COMMA] * 2 + [UPRIGHT_WEDGE], "'") == (None, None)
 
 
+def test_a_leaning_mark_unlike_its_page_s_commas_stays_undecided():
+    """Its lean alone says ’, but a font's ’ is its comma raised: a straight one scanned askew."""
+    leaning_bar = [(3, 0), (5.5, 0), (2, 8.5), (-0.5, 8.5)]
+    assert _compared(",", [ARIAL_COMMA] * 3 + [leaning_bar], "'") == ("’", None)
+
+
 def _bar_shape(length: float) -> list[tuple[float, float]]:
     return [(0, 0), (length, 0), (length, 2), (0, 2)]
 
@@ -151,6 +157,8 @@ def test_a_dash_is_told_by_its_length_against_its_page_s_in_word_hyphens():
     assert _compared("-", [_bar_shape(6)] + [_bar_shape(10.5)], "-")[1] is None  # one hyphen: no reference
     unlike = [_bar_shape(6), _bar_shape(6), _bar_shape(9.5)]  # an en dash typed inside « 2024–2026 »
     assert _compared("-", unlike + [_bar_shape(10.5)], "-")[1] is None
+    # 0.53 x-height, a hyphen to the fixed measure, but twice the page's hyphens: they disagree
+    assert _compared("-", [_bar_shape(4)] * 2 + [_bar_shape(8)], "-") == ("-", None)
 
 
 def test_a_scan_s_pages_share_their_specimens_but_not_a_page_read_turned():
