@@ -564,7 +564,8 @@ class FieldReader:
         if not words:
             words = [w for _, w in self._prompted_below(label)[1]] or self._answer_line_below(label)
         alone = len(words) == 1 or (len(words) > 1 and (SEPARATORS.match(words[1].text)  # "OUI — Détails…"
-                                                        or words[1].text.startswith("(")))  # "oui (accord…)"
+                                                        or words[1].text.startswith("(")  # "oui (accord…)"
+                                                        or _apart(label.page, words[0], words[1])))
         if words and alone and self._yes_no_word(words[0].text) is not None:
             value = self._yes_no_word(words[0].text)
             self._set_value(field, value, words[0].text, [Mark(*words[0].bbox, checked=value)], None, zone)
@@ -1092,6 +1093,9 @@ class FieldReader:
             if own_cell:
                 zones = [Zone(label.page, (typed.x1 + 0.5, typed.top - PAD, cell.x1, typed.bottom + PAD)),
                          Zone(label.page, (cell.x0, typed.bottom + PAD, cell.x1, cell.bottom))]  # the answer's cell
+                right = label.page.tables[cell.table].right_of(cell)
+                if right is not None:  # "Oui" alone in its column, the details in the next one
+                    zones.append(Zone(label.page, right.bbox))
             elif any(share_row(typed, w) for w in label.words):  # on a label's row (else in the block below it)
                 zones = [Zone(label.page, (typed.x1 + 0.5, typed.top - PAD, label.page.width, typed.bottom + PAD))]
         elif heading is None and done.key in self.options_end:  # "Label   Oui ☒ Non ☐   details" on its rows
@@ -1373,6 +1377,15 @@ def _group_start(match: Match) -> float:
             break
         index -= 1
     return words[index].x0
+
+
+def _apart(page: Page, word: Word, following: Word) -> bool:
+    """Whether the next word stands in another drawn cell, or after a gap wider than a few
+    spaces (a column of its own): « Oui | Accord signé en 2024 »."""
+    cell = cell_of(page, word.bbox)
+    if cell is not None:
+        return cell != cell_of(page, following.bbox)
+    return following.x0 - word.x1 > (word.bottom - word.top) * GROUP_GAP
 
 
 def _group_end(match: Match) -> float:

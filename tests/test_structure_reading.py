@@ -768,3 +768,15 @@ def test_a_percentage_without_its_unit_on_its_line_stops_at_the_next_label_and_r
     rules = _grid([40, 100], [115, 131])
     reading = _read(_page(words, rules=rules))["board.women_pct"]
     assert (reading.value, reading.doubt) == (33.3, None)
+
+
+def test_oui_typed_alone_in_a_column_answers_and_the_next_cell_holds_the_details():
+    """« Engagement | Réalisé | Précisions »: the word in its own cell is the answer, not the
+    details' first word."""
+    words = _line("Négociation d'accords", 40, 100) + _line("Oui", 260, 100) + _line("Accord QVCT 2025", 320, 100)
+    words += _line("Signature de plan d'actions", 40, 122) + _line("Non", 260, 122)
+    rules = _grid([38, 255, 315, 560], [97, 119, 141])
+    readings = _read(_page(words, rules=rules))
+    assert (readings["commitments.agreements.done"].value, readings["commitments.agreements.details"].value) == (
+        True, "Accord QVCT 2025")
+    assert readings["commitments.action_plan.done"].value is False
