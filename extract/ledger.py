@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from extract.cells import cell_of
 from extract.labels import Match
-from extract.tokens import Word
+from extract.tokens import Page, Word
 
 HINT_WORDS = 4  # a bracketed hint on a label's line is this short at most
 IGNORED = re.compile(r"^([._…]{2,}|_+|…|[:;.,?!\-–—/*()%‘’'\"«»|]+|\(.*\))$")  # leaders, punctuation, hints in brackets
@@ -40,7 +40,8 @@ class Ledger:
         found: dict[str, list[Word]] = {}
         for key, label in self.lines.items():
             words = [w for w in _without_hints(_row_words(label)) if id(w) not in self.claimed
-                     and id(w) not in printed and id(w) not in label.word_ids and not IGNORED.match(w.text)]
+                     and id(w) not in printed and id(w) not in label.word_ids and not IGNORED.match(w.text)
+                     and not _in_unasked_column(label.page, w, printed)]
             if words:
                 found[key] = words
         return found
@@ -58,6 +59,20 @@ def _row_words(label: Match) -> list[Word]:
     if cell is None:
         return words
     return [w for w in words if (other := cell_of(label.page, w.bbox)) is None or other.table == cell.table]
+
+
+def _in_unasked_column(page: Page, word: Word, printed: set[int]) -> bool:
+    """Whether the word stands in a drawn table's column that the bidder headed with words of
+    their own, not the form's (« % de l'effectif » beside the staff figures): what that column
+    holds answers no field, and is shown in the file, not left over."""
+    cell = cell_of(page, word.bbox)
+    if cell is None:
+        return False
+    head = page.tables[cell.table].column(cell.column)[0]
+    if head == cell:
+        return False
+    words = page.words_in(head.bbox)
+    return any(id(w) not in printed and not IGNORED.match(w.text) for w in words)
 
 
 def _without_hints(words: list[Word]) -> list[Word]:

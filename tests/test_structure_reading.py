@@ -780,3 +780,18 @@ def test_oui_typed_alone_in_a_column_answers_and_the_next_cell_holds_the_details
     assert (readings["commitments.agreements.done"].value, readings["commitments.agreements.details"].value) == (
         True, "Accord QVCT 2025")
     assert readings["commitments.action_plan.done"].value is False
+
+
+def test_a_column_the_bidder_added_to_a_drawn_table_is_no_leftover():
+    """« % de l'effectif » headed by the bidder beside the staff figures answers no field: its
+    figures do not send the row to review."""
+    words = _line("Femmes", 100, 100) + _line("Hommes", 145, 100) + _line("Total", 195, 100)
+    words += _line("% de l'effectif", 245, 100)
+    for top, (row, figures) in zip((115, 130, 145), {"Cadres": "3 5 8 20", "Non-cadres": "2 4 6 15",
+                                                     "Total": "5 9 14 35"}.items()):
+        words += _line(row, 40, top)
+        for x, figure in zip((105, 150, 200, 250), figures.split()):
+            words += _line(figure, x, top)
+    rules = _grid([38, 95, 140, 190, 240, 320], [98, 112, 127, 142, 157])
+    readings = _read(_page(words, rules=rules))
+    assert (readings["staff.managers.men"].value, readings["staff.managers.men"].doubt) == (5, None)
