@@ -68,11 +68,16 @@ def _in_unasked_column(page: Page, word: Word, printed: set[int]) -> bool:
     cell = cell_of(page, word.bbox)
     if cell is None:
         return False
-    head = page.tables[cell.table].column(cell.column)[0]
+    table = page.tables[cell.table]
+    head = table.column(cell.column)[0]
     if head == cell:
         return False
-    words = page.words_in(head.bbox)
-    return any(id(w) not in printed and not IGNORED.match(w.text) for w in words)
+    def own(head_cell) -> bool:  # headed with the bidder's words
+        return any(id(w) not in printed and not IGNORED.match(w.text) for w in page.words_in(head_cell.bbox))
+    # Only beside columns the form names (« Cadres », « Total »): a table headed with the bidder's
+    # words throughout (« Fonction | Nom | Genre ») is read, or doubted, as a whole.
+    heads = [c for c in table.row(head.row) if c != head and page.words_in(c.bbox)]
+    return own(head) and any(not own(c) for c in heads)
 
 
 def _without_hints(words: list[Word]) -> list[Word]:

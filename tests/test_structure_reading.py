@@ -795,3 +795,37 @@ def test_a_column_the_bidder_added_to_a_drawn_table_is_no_leftover():
     rules = _grid([38, 95, 140, 190, 240, 320], [98, 112, 127, 142, 157])
     readings = _read(_page(words, rules=rules))
     assert (readings["staff.managers.men"].value, readings["staff.managers.men"].doubt) == (5, None)
+
+
+def test_a_table_headed_with_the_bidder_s_words_throughout_keeps_its_leftovers(tmp_path):
+    """« Fonction | Nom | Genre (F/H) »: no column of it is the form's, so what its rows hold is
+    read or doubted, never passed over as an added column's."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from extract.document import load
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, 842))
+    canvas.setFont("Helvetica", 9)
+    canvas.drawString(40, 790, "Cadres : Femmes 9 ; Hommes 13 ; Non binaire 0 ; Ne se prononce pas 0 ; Total 22")
+    canvas.drawString(40, 776, "Avez-vous un conseil d'administration ? : Oui")
+    canvas.setFont("Helvetica-Bold", 9)
+    canvas.drawString(40, 760, "Genre des personnes occupant les postes suivants")
+    xs, ys = [40, 160, 340, 420], [754, 738, 722, 706, 690]
+    for y in ys:
+        canvas.line(xs[0], y, xs[-1], y)
+    for x in xs:
+        canvas.line(x, ys[0], x, ys[-1])
+    rows = [("Fonction", "Nom", "Genre (F/H)"), ("Président(e)", "Mme Claire Dubois", "F"),
+            ("Secrétaire", "M. Jean Martin", "H"), ("Trésorier(e)", "M. Jean Martin", "H")]
+    for row, texts in enumerate(rows):
+        canvas.setFont("Helvetica-Bold" if row == 0 else "Helvetica", 9)
+        for column, text in enumerate(texts):
+            canvas.drawString(xs[column] + 3, ys[row] - 11, text)
+    canvas.save()
+    path = tmp_path / "officers.pdf"
+    path.write_bytes(buffer.getvalue())
+    readings = read_fields(load(path).pages, FORM)
+    for key, truth in (("officers.president", "woman"), ("officers.secretary", "man"), ("officers.treasurer", "man")):
+        assert readings[key].value == truth or readings[key].doubt, key
