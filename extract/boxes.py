@@ -19,7 +19,9 @@ import numpy as np
 
 from extract.raster import Raster, gray_threshold, ink_mask, ink_of, paper_level
 
-MIN_SIDE_PT = 7.5  # printed boxes are about 9–11 pt (scaled prints included); bold lowercase letters are smaller
+MIN_SIDE_PT = 6.5  # a box typed as a character (☐ ☑ in 10 pt text) is about 7 pt
+DRAWN_SIDE_PT = 7.5  # drawn boxes are about 9–11 pt (scaled prints included); bold lowercase letters are smaller
+THIN_SIDE = 0.2  # a box smaller than a drawn one is outlined thin all around (share of its side): bold letters are not
 MAX_SIDE_PT = 16.0
 OVERSHOOT_PT = 8.0  # a tick may stick out of its box by this much
 MAX_ASPECT = 1.3  # width/height of a square, with some tolerance for scaling
@@ -76,7 +78,8 @@ def find_rings(image: np.ndarray, scale: float) -> list[tuple[int, int, int, int
     rings = []
     for index in range(1, count):
         x, y, width, height, _ = stats[index]
-        if not (_square_sized(width, height, scale) and max(width, height) <= RING_ASPECT * min(width, height)):
+        if not (_square_sized(width, height, scale) and min(width, height) >= DRAWN_SIDE_PT * scale
+                and max(width, height) <= RING_ASPECT * min(width, height)):
             continue
         ys, xs = np.nonzero(labels[y:y + height, x:x + width] == index)
         dx, dy = xs + 0.5 - width / 2, ys + 0.5 - height / 2
@@ -124,8 +127,9 @@ def find_outlines(image: np.ndarray, scale: float) -> list[tuple[int, int, int, 
         if square is None:
             continue
         left, top, right, bottom = square
-        if _square_sized(right - left, bottom - top, scale) and _four_corners(
-                mask[y + top:y + bottom, x + left:x + right]):
+        outline = mask[y + top:y + bottom, x + left:x + right]
+        if _square_sized(right - left, bottom - top, scale) and _four_corners(outline) and (
+                min(right - left, bottom - top) >= DRAWN_SIDE_PT * scale or _thin_sides(outline)):
             outlines.append((int(x + left), int(y + top), int(x + right), int(y + bottom)))
     return sorted(_outermost(outlines), key=lambda b: (b[1], b[0]))
 
@@ -192,6 +196,22 @@ def _outermost(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, i
 def _four_corners(outline: np.ndarray) -> bool:
     """Whether the four corners are inked, as a square's are (a bold ``o``'s are not)."""
     return min(_corner_inks(outline)) >= CORNER_INK
+
+
+def _thin_sides(outline: np.ndarray) -> bool:
+    """Whether each side of ``outline`` is one thin straight stroke at its edge (a box
+    character's outline; a bold letter's strokes are thick, or not at its square's edge)."""
+    rows, columns = (outline > 0).mean(axis=1), (outline > 0).mean(axis=0)
+    widths = [_stroke_width(profile) for profile in (rows, rows[::-1], columns, columns[::-1])]
+    return min(widths) >= 1 and max(widths) <= THIN_SIDE * min(outline.shape)
+
+
+def _stroke_width(profile: np.ndarray) -> int:
+    """How many lines at the profile's start are straight strokes (:data:`SIDE_COVERAGE`),
+    its first line left out when it is not (a blurred or slightly skewed edge)."""
+    straight = profile >= SIDE_COVERAGE
+    straight = straight if straight[:1].all() else straight[1:]
+    return int(np.argmin(straight)) if not straight.all() else len(straight)
 
 
 def _corner_inks(outline: np.ndarray) -> list[float]:

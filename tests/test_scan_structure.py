@@ -79,3 +79,18 @@ def test_the_sides_of_an_input_box_are_erased_before_ocr():
     ink = text < 128
     assert not ink[_px(42):_px(58), _px(38):_px(43)].any() and not ink[_px(42):_px(58), _px(97):_px(102)].any()
     assert ink[_px(44):_px(56), _px(58):_px(80)].any()  # the value stays
+
+
+def test_box_characters_typed_in_the_text_are_boxes_but_bold_letters_are_not():
+    """« ☑ Oui ☐ Non » typed in 10 pt text: boxes of about 7 pt, thin all around; a bold
+    letter of that size is as square, but its strokes are thick."""
+    image = _page()
+    for x, ticked in ((60, True), (120, False)):
+        cv2.rectangle(image, (_px(x), _px(60)), (_px(x + 7), _px(67)), TEXT, 2)
+        if ticked:
+            cv2.line(image, (_px(x + 1.5), _px(63.5)), (_px(x + 3), _px(65.5)), TEXT, 3)
+            cv2.line(image, (_px(x + 3), _px(65.5)), (_px(x + 6), _px(61)), TEXT, 3)
+        _words(image, "Oui", x + 10, 60)
+    cv2.rectangle(image, (_px(201), _px(61)), (_px(206), _px(66)), TEXT, 8)  # a bold letter's thick strokes
+    boxes = find_boxes(Raster(image, DPI))
+    assert sorted((round(b.x0 / SCALE / 10), b.checked) for b in boxes) == [(6, True), (12, False)]
