@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from analyse.staff import staff_count
 from questionnaire.definition import FieldDef, Form, Rule
-from questionnaire.record import Finding, Record
+from questionnaire.record import SOURCE_OCR, Finding, Record
 from questionnaire.text import fold, format_number, is_number as _is_number, quote
 from questionnaire.types import NON_ANSWER, UNREADABLE, Normalised, check, normalise, show
 
@@ -82,14 +82,17 @@ def _finding(key: str, severity: str, rule: str, message: str) -> Finding:
 def _unread_findings(key: str, result: Normalised, context: _Context) -> list[Finding]:
     """Text as read that gave no value: a non-answer (info) or unreadable (error).
 
-    A reading with a doubt is already listed for review: its text being
-    unreadable needs no finding besides.
+    An OCR reading with a doubt is already listed for review: its text being
+    unreadable may be the OCR's misreading, not what the bidder wrote, and
+    needs no finding besides. Text from the file itself is the bidder's: an
+    error, and in review too (a person reads what was meant).
     """
     if result.problem is None:
         return []
     if result.problem == NON_ANSWER:
         return [_finding(key, "info", NON_ANSWER, result.message)]
-    if result.problem == UNREADABLE and context.record.readings[key].doubt:
+    reading = context.record.readings[key]
+    if result.problem == UNREADABLE and reading.doubt and reading.source == SOURCE_OCR:
         return []
     return [_finding(key, "error", result.problem, result.message)]
 

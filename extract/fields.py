@@ -26,7 +26,7 @@ from extract.zones import PAD, Grid, Zone, block_between, line_below_at, rest_of
 from questionnaire.definition import Commitment, FieldDef, Form, Table
 from questionnaire.record import SOURCE_OCR, Reading
 from questionnaire.text import clean_text, fold
-from questionnaire.types import normalise, type_of
+from questionnaire.types import NON_ANSWER, Normalised, normalise, type_of
 
 log = logging.getLogger(__name__)
 LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
@@ -189,8 +189,8 @@ class FieldReader:
         if raw is not None:
             result = normalise(field, raw, self.form)
             reading.value = result.value
-            if reading.source == SOURCE_OCR and result.value is None and result.problem != "non_answer":
-                reading.doubt = reading.doubt or f"Lecture OCR non reconnue ({result.message}) : valeur à vérifier."
+            if unparsed(result):
+                reading.doubt = reading.doubt or unparsed_doubt(result, reading.source)
             elif result.value is None and type_of(field).numeric and SPACED_FIGURES.match(raw):
                 reading.doubt = reading.doubt or (f"Chiffres espacés (« {raw} ») : un nombre ou plusieurs ? "
                                                   "Valeur à vérifier.")
@@ -1321,6 +1321,19 @@ def _implausible(text: str) -> bool:
 def _speck(word: Word) -> bool:
     """Scanner dust read as a lone punctuation mark, with little confidence."""
     return len(word.text) == 1 and not word.text.isalnum() and word.confidence < SPECK_CONFIDENCE
+
+
+def unparsed(result: Normalised) -> bool:
+    """Whether text was read but could not be made a value of the field's type (« 1/3 » for a
+    count): the reader cannot say what the bidder meant, a person does (a written-out
+    non-answer, « Sans objet », is an answer)."""
+    return result.value is None and result.problem not in (None, NON_ANSWER)
+
+
+def unparsed_doubt(result: Normalised, source: str | None) -> str:
+    """Why a value read but not understood goes to review (in French)."""
+    read = "Lecture OCR non reconnue" if source == SOURCE_OCR else "Valeur non reconnue"
+    return f"{read} ({result.message}) : valeur à vérifier."
 
 
 def _stray(word: Word, words: list[tuple[Page, Word]]) -> bool:

@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 from extract.acroform import form_fields
 from extract.document import MAX_PAGES, NOT_QUESTIONNAIRE, Document, ScanReader, Unreadable, opened, read_pictures
 from extract.cells import cell_of
-from extract.fields import FURNITURE_BAND, apply_commitment_list_rule, read_fields
+from extract.fields import FURNITURE_BAND, apply_commitment_list_rule, read_fields, unparsed, unparsed_doubt
 from extract.labels import LabelIndex
 from extract.layouts import page_digests
 from extract.safety import preflight
@@ -353,7 +353,9 @@ def _direct_reading(form: Form, key: str, widgets: list[FormField]) -> Reading:
             reading.page, reading.bbox = ticked[0].page, ticked[0].bbox
             reading.zone = _zone(widgets, reading.page)
     if reading.raw:  # export values are choice ids or labels ("woman", "Femme", "Oui"): normalise reads both
-        reading.value = normalise(field, reading.raw, form).value
+        result = normalise(field, reading.raw, form)
+        reading.value = result.value
+        reading.doubt = unparsed_doubt(result, reading.source) if unparsed(result) else None
     return reading
 
 

@@ -1,6 +1,8 @@
 """The field reader's safety rules on OCR readings: what it cannot be sure of goes to review."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -8,7 +10,7 @@ from extract.fields import read_fields
 from extract.raster import without_dust
 from extract.tokens import Mark, Page, Word
 from questionnaire.definition import load
-from questionnaire.record import SOURCE_OCR
+from questionnaire.record import SOURCE_OCR, SOURCE_TEXT
 
 FORM = load("egalite-2024")
 COLUMNS = {"Femme": 200.0, "Homme": 280.0, "Non binaire": 360.0, "Ne se prononce pas": 450.0}
@@ -98,6 +100,15 @@ def test_a_lone_letter_far_from_the_value_on_its_line_is_no_part_of_it(mark_x, k
     page = Page(number=1, width=595, height=842, image_only=True, words=words)
     reading = read_fields([page], FORM)["tender_ref"]
     assert reading.value == "2026-052 Fournitures de bureau" + (" v" if kept else "")
+
+
+@pytest.mark.parametrize("answer, doubtful", [("1/3", True), ("33", False), ("Sans objet", False)])
+def test_a_number_written_that_cannot_be_parsed_goes_to_review(answer, doubtful):
+    """« 1/3 » for a percentage, in a page's text: null, and a person reads what the bidder meant."""
+    words = [replace(w, source=SOURCE_TEXT) for w in _words("Part des femmes parmi les bénévoles : " + answer, 60, 100)]
+    reading = read_fields([Page(number=1, width=595, height=842, words=words)], FORM)["volunteers.women_pct"]
+    assert reading.raw == answer
+    assert (reading.doubt is not None) == doubtful
 
 
 def _blob(image: np.ndarray, x: int, y: int, width: int, height: int) -> None:

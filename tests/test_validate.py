@@ -11,7 +11,7 @@ from analyse.validate import RULES, references_match, validate
 from questionnaire.types import normalise, siret_checksum_ok
 from questionnaire.definition import Rule, load
 from questionnaire.schema import RULE_PARAMS
-from questionnaire.record import Finding, Reading, Record
+from questionnaire.record import SOURCE_OCR, Finding, Reading, Record
 
 FORM = load("egalite-2024")
 TENDER = "VM-2026-014 espaces verts"
@@ -108,10 +108,19 @@ def test_unreadable_text_is_an_error_quoting_it(key: str, raw: str) -> None:
     expect(record(raw={key: raw}), key, "error", "unreadable", f"« {raw} »", FORM.field(key).label)
 
 
-def test_unreadable_text_with_a_doubt_needs_no_finding() -> None:
+def test_unreadable_ocr_text_with_a_doubt_needs_no_finding() -> None:
+    """OCR's « 4O » may be its misreading of « 40 »: in review, no error of the bidder's."""
     rec = record(raw={"volunteers.women_pct": "4O"})
     rec.readings["volunteers.women_pct"].doubt = "Lecture incertaine (OCR)."
+    rec.readings["volunteers.women_pct"].source = SOURCE_OCR
     assert findings_for(rec) == []
+
+
+def test_unreadable_text_of_the_file_is_an_error_in_review_too() -> None:
+    """« 1/3 » in the file's text is the bidder's: an error, though the reader sends it to review."""
+    rec = record(raw={"volunteers.women_pct": "1/3"})
+    rec.readings["volunteers.women_pct"].doubt = "Valeur non reconnue : valeur à vérifier."
+    expect(rec, "volunteers.women_pct", "error", "unreadable", "« 1/3 »")
 
 
 @pytest.mark.parametrize("key", ["board.women_pct", "policy.text", "equality_index.score", "siret"])
