@@ -42,7 +42,7 @@ ZONE_MARGIN_PT = 3.0  # read around a zone, so characters on its edge are whole
 LABEL_EDGE_PT = 1.0  # a label's box from the fast pass may be this much too small
 PIECE_OVERLAP = 0.3  # a zone's word this much inside a word outside the zone is a piece of it
 MIN_ZONE_INK = 0.002  # share of a zone that must be ink before OCR is worth it
-FIGURES = re.compile(r"[\d\s.,%]*\d[\d\s.,%]*")  # a word of figures ("91", "33,3%")
+ALPHANUMERIC = re.compile(r"\w")  # a word read, not a mark
 PARAGRAPH_KEPT_PT = 250.0  # what is read of a paragraph's first line in the label pass
 LINE_MIN_PT = 4.0  # a text line is at least this tall
 WORD_GAP_LINES = 2.0  # a gap wider than this many line heights splits columns, not words
@@ -449,8 +449,8 @@ class ZoneReader:
         text, origin = self._text_image(bbox)
         if text.size == 0:
             return []
-        if np.count_nonzero(text == 0) < MIN_ZONE_INK * text.size and not self._figures_seen(bbox):
-            return []  # blank, unless the fast pass read figures there (two in a wide band: little ink)
+        if np.count_nonzero(text == 0) < MIN_ZONE_INK * text.size and not self._word_seen(bbox):
+            return []  # blank, unless the fast pass read a word there (a figure, an « F » in a wide band: little ink)
         read = without_dust(text, self._scan.text.scale) if numeric else text
         words = self._words(read, origin, bbox, digits=False)
         if not words and numeric:  # a lone "1" the block reading leaves out, read on its own
@@ -474,9 +474,9 @@ class ZoneReader:
                 words = words[:after] + line + words[after:]  # Tesseract's order kept for the rest
         return words
 
-    def _figures_seen(self, bbox: BBox) -> bool:
-        """Whether the fast pass read a word of figures only inside the zone."""
-        return any(FIGURES.fullmatch(w.text) and overlap_ratio(w.bbox, bbox) >= 0.5 for w in self._label_words)
+    def _word_seen(self, bbox: BBox) -> bool:
+        """Whether the fast pass read a word of letters or figures inside the zone."""
+        return any(ALPHANUMERIC.search(w.text) and overlap_ratio(w.bbox, bbox) >= 0.5 for w in self._label_words)
 
     def _lone_figure(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox) -> list[Word]:
         """The zone's ink read as one word of digits, cut close with a thin white border:

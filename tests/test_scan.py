@@ -177,3 +177,20 @@ def test_two_figures_in_a_wide_answer_band_are_read():
     page = read_scan_page(first_page(buffer.getvalue()), 1, engine=ENGINE, crops_dir=None)
     band = (47.9, 526.6, 595.7, 544.3)  # the whole line under the question, 548 pt wide
     assert [w.text for w in page.words_in(band)] == ["91"]
+
+
+@needs_ocr
+def test_a_lone_letter_in_a_wide_answer_band_is_read():
+    """A gender typed « F » in a wide table cell: too little ink for the zone to seem worth
+    reading, and the block reading leaves it out; the fast pass read it there, it is read alone."""
+    pixels = np.full((2339, 1654), 255, np.uint8)  # A4 at 200 dpi
+    image = Image.fromarray(pixels)
+    font, draw = ImageFont.truetype("DejaVuSans.ttf", 28), ImageDraw.Draw(image)
+    draw.text((180, 1400), "Genre des personnes occupant les postes suivants :", font=font, fill=0)
+    draw.text((180, 1470), "Présidente / Président", font=font, fill=0)
+    draw.text((900, 1470), "F", font=font, fill=0)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PDF", resolution=200)
+    page = read_scan_page(first_page(buffer.getvalue()), 1, engine=ENGINE, crops_dir=None)
+    band = (200.0, 524.0, 595.0, 546.0)  # the rest of the row, 395 pt wide
+    assert [w.text for w in page.words_in(band)] == ["F"]
