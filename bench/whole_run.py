@@ -24,7 +24,10 @@ peak memory is the sum over the whole process tree (the command and its
 workers), sampled every 50 ms: PSS (shared pages counted once) and RSS.
 *CPU s* is the CPU time of the whole tree (user and system), which other
 users' work changes far less than the wall time; on 2 idle cores a run
-takes about half of it where its work is parallel. *load* is the machine's load average when the run ended (other users'
+takes about half of it where its work is parallel. The bare line's *CPU s* is the CPU time of the
+bare library's run (this process and its pool's workers), and its *CPU ratio* that CPU time over the
+cold run's: the ratio of the work each does, which the machine's load changes far less than the wall
+times' ratio. *load* is the machine's load average when the run ended (other users'
 work slows every figure; the ratios are taken within the same minutes).
 """
 from __future__ import annotations
@@ -140,6 +143,12 @@ def _tree_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _own_cpu() -> float:
+    """CPU seconds of this process (the bare library's pool is fed and read from here)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _split(phases: dict[str, float], seconds: float, workers: int) -> dict[str, float]:
     """Wall seconds per phase: the workers' validation is moved out of the reading's wall time."""
     if not phases:
@@ -192,14 +201,18 @@ def bench_one(kind: str, seed: Path, size: int, per_consultation: int, workers: 
     inbox = make_inbox(seed, size, per_consultation, folder / "inbox")
     consultations = -(-size // per_consultation)
     bare_name, bare = BARE[kind]
+    used = _tree_cpu() + _own_cpu()
     base = measure(discover(inbox), bare, workers)
-    bare_rate = base.files_per_second
+    bare_rate, bare_cpu = base.files_per_second, _tree_cpu() + _own_cpu() - used
     output = folder / "output"
+    cold_cpu = 0.0
     for name in ("cold", "warm"):
         run = egalite_run(inbox, output, workers)
+        cold_cpu = cold_cpu or run.cpu
         print(line(kind, size, consultations, name, run, bare_rate if name == "cold" else None), flush=True)
-    print(f"{'':<9} {size:>5} {consultations:>5} bare  {size / bare_rate:7.2f} {'':>7} {bare_rate:8.1f}"
-          f" {1000 / bare_rate:8.2f}  ({bare_name}, {base.failures} failed)", flush=True)
+    print(f"{'':<9} {size:>5} {consultations:>5} bare  {size / bare_rate:7.2f} {bare_cpu:7.2f} {bare_rate:8.1f}"
+          f" {1000 / bare_rate:8.2f}  ({bare_name}, {base.failures} failed; CPU ratio, bare CPU s / cold CPU s:"
+          f" {bare_cpu / cold_cpu:.2f})", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
