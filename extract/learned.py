@@ -81,7 +81,7 @@ def learned_key(pdf: pikepdf.Pdf, fields: Sequence[FormField], digests: Sequence
     printed content, each page's widgets in order (names, types, flags, options, places),
     which boxes are ticked and which widgets filled in. None when the file cannot take a
     learned reading (a page read without the printed cache, an annotation other than widgets
-    and links, a widget that shows a default value)."""
+    and links, a list that shows a default value)."""
     if not digests or not all(digests) or not fields:
         return None
     widgets: list[tuple] = []
@@ -102,7 +102,7 @@ def learned_key(pdf: pikepdf.Pdf, fields: Sequence[FormField], digests: Sequence
 
 def _widget(annot: pikepdf.Object) -> tuple | None:
     """A widget as PDFium reads it but its value: its kind, place, name, type, flags and
-    options (None for another annotation, or a field that shows a default value)."""
+    options (None for another annotation, or a list that shows a default value)."""
     if not isinstance(annot, pikepdf.Dictionary):
         return None
     kind = str(annot.get("/Subtype"))
@@ -118,8 +118,8 @@ def _widget(annot: pikepdf.Object) -> tuple | None:
         if "/T" in present:
             names.append(str(node.T))
         node, depth = node.get("/Parent") if "/Parent" in present else None, depth + 1
-    if "/DV" in found:
-        return None  # PDFium shows the default value where the field has none: not in qpdf's fields
+    if "/DV" in found and str(found.get("/FT")) == "/Ch":
+        return None  # PDFium shows a list's default value where it has none, not qpdf's fields (text: never)
     rect = annot.get("/Rect")
     place = rect.unparse() if isinstance(rect, pikepdf.Array) else b""
     return (kind, place, tuple(names), str(found.get("/FT")), int(found.get("/Ff", 0)),
@@ -130,32 +130,43 @@ def learn(record: Record, fields: Sequence[FormField], forms: Sequence[Form]) ->
     """The learned reading of a generic fillable form read by the label reader; None when one of its
     plain values is found in a reading that is not alone and unchanged a widget's value."""
     form = next(f for f in forms if f.id == record.form_id)
-    mapping: dict[int, str] = {}
-    answered: dict[str, set[str]] = {}  # a plain value -> the keys whose reading is a widget holding it
-    for rank, item in enumerate(fields):
-        if item.kind != "text" or not item.value or not _plain(item.value, form):
-            continue  # empty, a box (their states are in the key), or kept as written
-        raw = clean_text(item.value)
-        found = [r for r in record.readings.values() if r.source == SOURCE_FORM_FIELD and r.raw == raw
-                 and r.page == item.page and _same_place(r.bbox, item.bbox)]
-        if len(found) == 1 and _replayable(found[0], form):
-            mapping[rank] = found[0].key
-            answered.setdefault(raw, set()).add(found[0].key)
-        else:
-            answered.setdefault(raw, set())
-    for raw, keys in answered.items():
-        alone = re.compile(rf"(?<!\w){re.escape(raw.casefold())}(?!\w)")
-        if any(alone.search(f"{r.raw or ''} {r.doubt or ''}".casefold()) and key not in keys
-               for key, r in record.readings.items()):
-            return None  # the value is (part of) a reading that cannot take it again
-    if len(set(mapping.values())) < len(mapping):
+    values = {rank: clean_text(item.value) for rank, item in enumerate(fields) if item.kind == "text" and item.value}
+    owners: dict[str, list[int]] = {}  # key -> the widgets whose value alone, at its place, is its reading
+    for rank, raw in values.items():
+        for key, reading in record.readings.items():
+            if reading.source == SOURCE_FORM_FIELD and reading.raw == raw and reading.page == fields[rank].page \
+                    and _same_place(reading.bbox, fields[rank].bbox):
+                owners.setdefault(key, []).append(rank)
+    if any(len(ranks) > 1 for ranks in owners.values()):
         return None
+    owner = {key: ranks[0] for key, ranks in owners.items()}
+    plain = {rank for rank in values if _plain(fields[rank].value or "", form)}
+    mapping = {rank: key for key, rank in owner.items() if rank in plain}
+    if not all(_replayable(record.readings[key], form) for key in mapping.values()):
+        return None
+    for rank in plain:
+        if _mentioned(values[rank], rank, record, owner):
+            return None  # the value is (part of) a reading that cannot take another one
     printed = printed_phrases(form)
     kinds = tuple(value_kind(item, form.field(mapping[rank]) if rank in mapping else None, form, printed)
                   for rank, item in enumerate(fields))
     kept = replace(record, readings={key: replace(r) for key, r in record.readings.items()}, findings=[],
                    pages=list(record.pages))  # the record goes on to be validated, stored, exported
     return Learned(kept, form, mapping, kinds, tuple(printed))
+
+
+def _mentioned(raw: str, rank: int, record: Record, owner: dict[str, int]) -> bool:
+    """Whether a widget's value is found, as words of their own, in a reading other than its own:
+    another widget's reading is searched in its doubt only (its value there is that widget's)."""
+    alone = re.compile(rf"(?<!\w){re.escape(raw.casefold())}(?!\w)")
+    for key, reading in record.readings.items():
+        if owner.get(key) == rank:
+            continue
+        doubt = reading.doubt or ""
+        text = doubt.replace(f"« {reading.raw} »", "") if key in owner else f"{reading.raw or ''} {doubt}"
+        if alone.search(text.casefold()):
+            return True
+    return False
 
 
 def value_kind(item: FormField, field: FieldDef | None, form: Form, printed: Sequence[str]) -> Hashable:
