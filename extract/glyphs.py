@@ -21,6 +21,7 @@ of « demi-journées » or « 2026-052 » or clearly longer (an en or em dash).
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -67,6 +68,7 @@ TWO_TONE_MARGIN, TWO_TONE_SHARE = 40, 0.1  # a black and white scan: fewer pixel
 # (an en dash typed inside « 2024–2026 ») are no reference.
 SAME_X_HEIGHT = 0.12
 SAME_PLACE = 2.5  # pixels (the scan's) between two readings of one specimen's box
+MAX_COMPARED = 24  # specimens a mark is compared with at most (a long scanned bid holds thousands)
 MIN_COMMAS = 3
 MIN_HYPHENS = 2
 HYPHEN_SPREAD = 1.3
@@ -190,11 +192,13 @@ class Specimens:
                 self._found.append(Specimen(char, ink, mark.line.x_height * scale * native, (x0, top)))
 
     def like(self, char: str, x_height: float | None) -> list[Specimen]:
-        """The specimens of ``char`` of the document's pages on lines of the same x-height."""
+        """The specimens of ``char`` of the document's pages on lines of the same x-height
+        (the first :data:`MAX_COMPARED` found)."""
         if not x_height:
             return []
-        return [s for page in self._document for s in page._found
-                if s.char == char and abs(s.x_height / x_height - 1) <= SAME_X_HEIGHT]
+        alike = (s for page in self._document for s in page._found
+                 if s.char == char and abs(s.x_height / x_height - 1) <= SAME_X_HEIGHT)
+        return list(itertools.islice(alike, MAX_COMPARED))
 
     def apostrophe(self, ink: np.ndarray, x_height: float | None) -> str | None:
         """’ when the mark is the scan's commas' shape and height, ' when clearly not and its
