@@ -14,10 +14,11 @@ import hashlib
 import os
 import re
 import tempfile
+from collections import deque
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -49,6 +50,7 @@ LOCK_NAME = ".egalite.lock"
 CROPS = "zones"  # PNG crops of doubtful zones, for the review sheet
 SAFE_NAME_LENGTH = 40  # characters of a consultation's or a file's name in its pictures' folder
 TERRITORY_BOOK = "synthese-territoire.xlsx"
+IN_FLIGHT = 2  # tender workbooks submitted per writing process, not yet collected
 RESERVED = {name.casefold() for name in (STORE_NAME, BACKUP_NAME, LOCK_NAME, CROPS, TERRITORY_BOOK,
                                          "records.jsonl", "records.csv")}
 
@@ -495,31 +497,39 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
         territory = None
     if not jobs and territory is None:
         return  # the workbook writers are not even imported
-    import xlsxwriter  # noqa: F401 - imported before the writers fork, they inherit it (as the builders below)
-    from analyse.workbook_territory import territory_workbook
+    # imported before the writers fork: they inherit them
+    import xlsxwriter  # noqa: F401
+    import analyse.workbook_territory  # noqa: F401 - and analyse.workbook_tender
 
+    noted_form = merged(in_order(store.form.id))
     write = functools.partial(_write_and_note, functools.partial(
         _tender_workbook, history=store.path, run_date=started.date(), publication=publication,
-        egapro_checked=checked, choices=store.choices(), inbox=inbox, form=store.form),
-        form=merged(in_order(store.form.id)))
+        egapro_checked=checked, choices=store.choices(), inbox=inbox, form=store.form), form=noted_form)
     noted: dict[Path, dict] = {}
     written: list[Path] = []
-    store.commit()  # the writers read each tender's records from the store, as committed
-    with _writers(len(jobs), options.workers) as pool:
-        # Every tender submitted at once (a writer reads its tender's records itself: this process holds
-        # none of them), the territory written here meanwhile, then each tender's workbook collected.
-        submitted = [(path, inputs, pool.submit(write, path, tender, path)) for tender, path, inputs in jobs]
-        if territory is not None and _attempt(
-                outputs, store, output, territory, territory_inputs,
-                lambda path: noted.setdefault(path, _write_and_note(
-                    functools.partial(territory_workbook, store, started.date(), publication=publication,
-                                      egapro_checked=checked), path, form=merged(in_order(store.form.id))))):
-            written.append(territory)
-        for path, inputs, future in submitted:
-            if _attempt(outputs, store, output, path, inputs,
-                        lambda path, future=future: noted.setdefault(path, future.result())):
-                written.append(path)
-    _remember(outputs, output, written, merged(in_order(store.form.id)), noted)
+
+    def collect(path: Path, inputs: str, future: Future) -> None:
+        if _attempt(outputs, store, output, path, inputs, lambda path: noted.setdefault(path, future.result())):
+            written.append(path)
+
+    store.commit()  # the writers read the records from the store, as committed
+    with _writers(len(jobs) + (territory is not None), options.workers) as pool:
+        # The territory first, in a writer of its own (it reads every record), while the others write
+        # the tenders, each reading its own tender's records: this process holds none. A few tenders in
+        # flight at a time: the cells noted from their workbooks are collected as they come.
+        whole = None if territory is None else pool.submit(_write_and_note, functools.partial(
+            _territory_workbook, history=store.path, form=store.form, run_date=started.date(),
+            publication=publication, egapro_checked=checked), territory, form=noted_form)
+        window: deque[tuple[Path, str, Future]] = deque()
+        for tender, path, inputs in jobs:
+            window.append((path, inputs, pool.submit(write, path, tender, path)))
+            if len(window) > IN_FLIGHT * (options.workers or os.cpu_count() or 1):
+                collect(*window.popleft())
+        while window:
+            collect(*window.popleft())
+        if territory is not None and whole is not None:
+            collect(territory, territory_inputs, whole)
+    _remember(outputs, output, written, noted_form, noted)
 
 
 def _tender_workbook(tender: str, path: Path, *, history: Path, form: Form, **options: Any) -> Book:
@@ -530,6 +540,14 @@ def _tender_workbook(tender: str, path: Path, *, history: Path, form: Form, **op
     with Store(history, form, read_only=True) as store:
         records = store.latest(tender)
     return tender_workbook(records, tender, path, form=form, **options)
+
+
+def _territory_workbook(*, history: Path, form: Form, run_date: date, **options: Any) -> Book:
+    """The territory's workbook, not yet saved, from every record as the process writing it reads them."""
+    from analyse.workbook_territory import territory_workbook
+
+    with Store(history, form, read_only=True) as store:
+        return territory_workbook(store, run_date, **options)
 
 
 def _write_and_note(build: Callable[..., Book], path: Path, *args: Any, form: Form) -> dict:
