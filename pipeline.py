@@ -513,10 +513,11 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
             written.append(path)
 
     store.commit()  # the writers read the records from the store, as committed
-    with _writers(len(jobs) + (territory is not None), options.workers) as pool:
+    with _writers(len(jobs), options.workers) as pool:
         # The territory first, in a writer of its own (it reads every record), while the others write
         # the tenders, each reading its own tender's records: this process holds none. A few tenders in
-        # flight at a time: the cells noted from their workbooks are collected as they come.
+        # flight at a time: the cells noted from their workbooks are collected as they come. With one
+        # tender, both are written here one after the other: its records are never held twice at once.
         whole = None if territory is None else pool.submit(_write_and_note, functools.partial(
             _territory_workbook, history=store.path, form=store.form, run_date=started.date(),
             publication=publication, egapro_checked=checked), territory, form=noted_form)
