@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+from collections import Counter
 from dataclasses import replace
 from functools import cached_property
 from typing import Iterable, Sequence
@@ -40,6 +41,8 @@ SPACED_FIGURES = re.compile(r"^[\d\s.,]*\d\s[\d\s.,]*$")  # "8 7", "2 2 , 2": fi
 IGNORED_AFTER = re.compile(r"^[:.…_?]*$")  # what may follow a title or a question on its line
 PARAGRAPH_GAP = 0.6  # lines further apart than this many line heights are separate paragraphs
 PROMPT_WORDS = 3  # an answer's printed prompt ("Votre réponse :") is this short at most
+REPEATED_PROMPT = re.compile(r"^([^:\s][^:]{0,40}?)[\s\u00a0\u202f]*:[\s\u00a0\u202f]*")  # « Si oui, précisez : »
+PROMPT_ROWS = 3  # the same prompt starting this many commitments' details is the form's
 HINT_WORDS = 4  # a bracketed hint after a label ("(en %)") is this short at most
 NAMED_ALONE_WORDS = 2  # a field named without its own label: its colon within this many words of the name
 REQUIRED_MARK = re.compile(r"^\*+$")  # the asterisk an online form prints after a required field's label
@@ -933,6 +936,7 @@ class FieldReader:
             for number, (item, match) in enumerate(labels):
                 following = next((m for _, m in labels[number + 1:] if m is not None), end)
                 self._commitment(item, match, following)
+        strip_repeated_prompt(self.readings, self.form)
         apply_commitment_list_rule(self.readings, self.form)
 
     def _answer_headers(self, start: Match | None, end: Match | None,
@@ -1135,6 +1139,18 @@ class FieldReader:
             self._set_value(done, None, None, [mark], "Case cochée illisible : valeur à vérifier.", zone)
         else:
             self._set_value(done, checked, "X" if checked else None, [mark], None, zone)
+
+def strip_repeated_prompt(readings: dict[str, Reading], form: Form) -> None:
+    """The same few words and a colon starting the details of several commitments (« Si oui,
+    précisez : », « Commentaire : ») are the re-made form's printed prompt, not the bidder's
+    words: taken off (details that are the prompt alone are blank)."""
+    details = [readings[c.details_key] for c in form.commitments if c.details_key in readings]
+    heads = [REPEATED_PROMPT.match(r.value) if isinstance(r.value, str) else None for r in details]
+    counts = Counter(fold(m.group(1)) for m in heads if m)
+    for reading, head in zip(details, heads):
+        if head and counts[fold(head.group(1))] >= PROMPT_ROWS:
+            reading.value = reading.raw = reading.value[head.end():].strip() or None
+
 
 def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None:
     """One box per commitment (SPEC.md): an unticked box is "no" if anything

@@ -829,3 +829,19 @@ def test_a_table_headed_with_the_bidder_s_words_throughout_keeps_its_leftovers(t
     readings = read_fields(load(path).pages, FORM)
     for key, truth in (("officers.president", "woman"), ("officers.secretary", "man"), ("officers.treasurer", "man")):
         assert readings[key].value == truth or readings[key].doubt, key
+
+
+def test_a_prompt_printed_before_every_commitment_s_details_is_the_form_s():
+    """« Si oui, précisez : » on the line under each commitment is no part of its details; a
+    colon in one bidder's details (« Accord : signé en 2024 ») stays."""
+    words, top = [], 100
+    for label, answer, details in (("Négociation d'accords", "Oui", "Accord : signé en 2024"),
+                                   ("Signature de plan d'actions", "Non", ""),
+                                   ("Organisation de formations en interne", "Oui", "Deux sessions par an"),
+                                   ("Détention d'un label égalité", "Non", "")):
+        words += _line(f"{label} : {answer}", 40, top) + _line(f"Si oui, précisez : {details}", 60, top + 14)
+        top += 32
+    readings = _read(_page(words))
+    assert readings["commitments.agreements.details"].value == "Accord : signé en 2024"
+    assert readings["commitments.training.details"].value == "Deux sessions par an"
+    assert readings["commitments.action_plan.details"].value is None
