@@ -331,6 +331,9 @@ def _fuzzy(line: Line, target: str, anchor: str) -> Match | None:
     first = max((i for i, s in enumerate(line.starts) if s <= alignment.dest_start + 1), default=0)
     last = min((i for i, e in enumerate(line.ends) if e >= alignment.dest_end - 1),
                default=len(line.words) - 1)
+    while (last > first and not _in_anchor(fold(line.words[last].text), target)
+           and fuzz.ratio(fold("".join(w.text for w in line.words[first:last])), target) >= OCR_MIN_SCORE):
+        last -= 1  # the alignment ran on over words the anchor has not ("… sexistes et  Oui  Non")
     if last < first or not _same_start(line.words[first].text, anchor):
         return None
     if len(re.findall(r"\w+", anchor)) == 1 and (
@@ -339,6 +342,13 @@ def _fuzzy(line: Line, target: str, anchor: str) -> Match | None:
         return None  # another word: letters before it ("préférence" is no "Référence"; "1100" may be
         # "/ 100"), or more letters than a misreading adds ("Notre" is no "Note")
     return Match(line, first, last, anchor, alignment.score)
+
+
+def _in_anchor(word: str, target: str) -> bool:
+    """Whether a word read on a scan may be one of the anchor's (misread a little)."""
+    if not word or word in target:
+        return True
+    return len(word) >= 4 and fuzz.partial_ratio(word, target) >= OCR_MIN_SCORE
 
 
 def _same_start(word: str, anchor: str) -> bool:

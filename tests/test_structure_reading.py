@@ -368,6 +368,19 @@ def test_a_single_word_label_is_not_found_inside_a_longer_ocr_word():
     assert LabelIndex([_page(words)]).find(["Note :"]) != []
 
 
+def test_an_ocr_label_match_ends_at_the_anchor_s_last_word():
+    """On a scan, an approximate match may run on over the words after the label: the options
+    or the answer on its line (« … sexistes et  Oui  Non », « Trésorier.e Femme ») are not its."""
+    words = [replace(w, source=SOURCE_OCR)
+             for w in _line("Cellule de traitement des violences sexistes et", 40, 100) + _line("Oui Non", 330, 100)]
+    anchors = next(c.anchors for c in FORM.commitments if c.done_key == "commitments.harassment_unit.done")
+    match = LabelIndex([_page(words)]).first(list(anchors))
+    assert match is not None and [w.text for w in match.words][-1] == "et"
+    words = [replace(w, source=SOURCE_OCR) for w in _line("Genre ou de la Trésorier.e Femme", 40, 100)]
+    match = LabelIndex([_page(words)]).first(["Genre Trésorier.e"])
+    assert match is None or "Femme" not in [w.text for w in match.words]
+
+
 def test_a_lone_stroke_read_as_a_box_side_is_doubtful_not_blank():
     """A "1" written as one stroke in a cell is read "|", the way OCR reads a box's side."""
     xs, ys = [40, 150, 210, 270, 330, 390, 450], [100, 120, 140, 160, 180]
