@@ -40,6 +40,7 @@ HINT_SIZE = 0.85  # text smaller than this share of the label's height is a help
 SPACED_FIGURES = re.compile(r"^[\d\s.,]*\d\s[\d\s.,]*$")  # "8 7", "2 2 , 2": figures apart, not one number
 IGNORED_AFTER = re.compile(r"^[:.…_?]*$")  # what may follow a title or a question on its line
 PARAGRAPH_GAP = 0.6  # lines further apart than this many line heights are separate paragraphs
+OCR_PARAGRAPH_GAP = 1.2  # on a scan, this many heights of the lines' ink (a blank line is more)
 PROMPT_WORDS = 3  # an answer's printed prompt ("Votre réponse :") is this short at most
 REPEATED_PROMPT = re.compile(r"^([^:\s][^:]{0,40}?)[\s\u00a0\u202f]*:[\s\u00a0\u202f]*")  # « Si oui, précisez : »
 PROMPT_ROWS = 3  # the same prompt starting this many commitments' details is the form's
@@ -1269,11 +1270,22 @@ def _paragraph(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
     (what follows, "Fait à …, le …", is another paragraph); lines in one drawn cell are one value."""
     for index in range(1, len(words)):
         (page, previous), (next_page, word) = words[index - 1], words[index]
-        height = max(previous.bottom - previous.top, word.bottom - word.top)  # "aux" is shorter than its line
-        if next_page is not page or (word.top - previous.bottom > height * PARAGRAPH_GAP
+        if next_page is not page or (word.top - previous.bottom > _paragraph_gap(page, previous, word)
                                      and not _same_cell(page, previous, word)):
             return words[:index]
     return words
+
+
+def _paragraph_gap(page: Page, previous: Word, word: Word) -> float:
+    """The gap between two lines beyond which they are two paragraphs. A text layer's boxes span
+    the font's ascent to descent: a share of a word's height ("aux" is shorter than its line).
+    OCR's boxes are the ink's own (« CSE » a capital's height, « aux » an x-height): a share of
+    the lines' tallest words, more than a normal line's blank between them."""
+    if previous.source != SOURCE_OCR and word.source != SOURCE_OCR:
+        return max(previous.bottom - previous.top, word.bottom - word.top) * PARAGRAPH_GAP
+    ink = max(o.bottom - o.top for w in (previous, word)
+              for o in page.words_in((0, w.top, page.width, w.bottom)) if share_row(o, w))
+    return ink * OCR_PARAGRAPH_GAP
 
 
 def _same_cell(page: Page, first: Word, second: Word) -> bool:

@@ -858,3 +858,15 @@ def test_a_prompt_printed_before_every_commitment_s_details_is_the_form_s():
     assert readings["commitments.agreements.details"].value == "Accord : signé en 2024"
     assert readings["commitments.training.details"].value == "Deux sessions par an"
     assert readings["commitments.action_plan.details"].value is None
+
+
+def test_details_wrapped_onto_the_next_line_of_a_scan_are_one_paragraph():
+    """OCR's boxes are the ink's own (capitals 6 pt tall, the next line's « ligne » 8 pt, lines
+    14 pt apart): the line under « … : OUI — Référente VSS élue au CSE » goes on with the
+    details, and a blank line ends them."""
+    def ocr(text: str, x: float, top: float, height: float) -> list[Word]:
+        return [replace(w, source=SOURCE_OCR) for w in _line(text, x, top, height)]
+    words = ocr("CELLULE DE TRAITEMENT DES VIOLENCES SEXISTES : OUI — Référente VSS élue au CSE", 40, 100, 6)
+    words += ocr("et ligne d'écoute externe", 50, 114, 8) + ocr("Fait à Denain", 40, 150, 6)
+    details = _read(_page(words))["commitments.harassment_unit.details"]
+    assert details.value == "Référente VSS élue au CSE et ligne d'écoute externe"
