@@ -44,6 +44,7 @@ OCR_PARAGRAPH_GAP = 1.2  # on a scan, this many heights of the lines' ink (a bla
 PROMPT_WORDS = 3  # an answer's printed prompt ("Votre réponse :") is this short at most
 REPEATED_PROMPT = re.compile(r"^([^:\s][^:]{0,40}?)[\s\u00a0\u202f]*:[\s\u00a0\u202f]*")  # « Si oui, précisez : »
 PROMPT_ROWS = 3  # the same prompt starting this many commitments' details is the form's
+LABEL_INSIDE = 18  # a printed label this long (folded) inside another field's value means it ran over
 HINT_WORDS = 4  # a bracketed hint after a label ("(en %)") is this short at most
 NAMED_ALONE_WORDS = 2  # a field named without its own label: its colon within this many words of the name
 REQUIRED_MARK = re.compile(r"^\*+$")  # the asterisk an online form prints after a required field's label
@@ -938,6 +939,7 @@ class FieldReader:
                 following = next((m for _, m in labels[number + 1:] if m is not None), end)
                 self._commitment(item, match, following)
         strip_repeated_prompt(self.readings, self.form)
+        doubt_overflowing_details(self.readings, self.form)
         apply_commitment_list_rule(self.readings, self.form)
 
     def _answer_headers(self, start: Match | None, end: Match | None,
@@ -1151,6 +1153,20 @@ def strip_repeated_prompt(readings: dict[str, Reading], form: Form) -> None:
     for reading, head in zip(details, heads):
         if head and counts[fold(head.group(1))] >= PROMPT_ROWS:
             reading.value = reading.raw = reading.value[head.end():].strip() or None
+
+
+def doubt_overflowing_details(readings: dict[str, Reading], form: Form) -> None:
+    """Details holding another commitment's printed label ran over into its row (a label the
+    page's reading missed, the next row's words taken in): a doubt, never a sure value."""
+    for item in form.commitments:
+        reading = readings.get(item.details_key)
+        if reading is None or not isinstance(reading.value, str) or reading.doubt:
+            continue
+        text = fold(reading.value)
+        others = [fold(a) for c in form.commitments if c is not item for a in c.anchors]
+        if any(len(label) >= LABEL_INSIDE and label in text for label in others):
+            reading.doubt = (f"« {reading.value[:60]} » contient le libellé d'un autre engagement : "
+                             "valeur à vérifier.")
 
 
 def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None:

@@ -23,6 +23,7 @@ from questionnaire.text import fold
 LABEL_SOURCES = (SOURCE_TEXT, SOURCE_OCR)  # widget and annotation values are answers, never labels
 ELISION = re.compile(r"(?i)^(?:qu|[cdjlmnst])['’](?=\w)")
 OCR_MIN_SCORE = 85.0
+IN_ANCHOR_SCORE = 75.0  # a word read on a scan is one of the anchor's when this close to a part of it ("consukation")
 FIRST_WORD_MIN_SCORE = 70.0
 OCR_LOST_SHARE = 0.15  # of a label's letters that a scan's reading may lose
 GROUP_GAP = 1.2  # a gap wider than this many line heights separates table cells or columns
@@ -331,8 +332,10 @@ def _fuzzy(line: Line, target: str, anchor: str) -> Match | None:
     first = max((i for i, s in enumerate(line.starts) if s <= alignment.dest_start + 1), default=0)
     last = min((i for i, e in enumerate(line.ends) if e >= alignment.dest_end - 1),
                default=len(line.words) - 1)
-    while (last > first and not _in_anchor(fold(line.words[last].text), target)
-           and fuzz.ratio(fold("".join(w.text for w in line.words[first:last])), target) >= OCR_MIN_SCORE):
+    while last > first and not _in_anchor(fold(line.words[last].text), target):
+        kept = fold("".join(w.text for w in line.words[first:last]))
+        if fuzz.ratio(kept, target[:len(kept)]) < OCR_MIN_SCORE:
+            break  # what would remain no longer reads as the anchor's start
         last -= 1  # the alignment ran on over words the anchor has not ("… sexistes et  Oui  Non")
     if last < first or not _same_start(line.words[first].text, anchor):
         return None
@@ -348,7 +351,7 @@ def _in_anchor(word: str, target: str) -> bool:
     """Whether a word read on a scan may be one of the anchor's (misread a little)."""
     if not word or word in target:
         return True
-    return len(word) >= 4 and fuzz.partial_ratio(word, target) >= OCR_MIN_SCORE
+    return len(word) >= 4 and fuzz.partial_ratio(word, target) >= IN_ANCHOR_SCORE
 
 
 def _same_start(word: str, anchor: str) -> bool:

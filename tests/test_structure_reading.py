@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from extract.fields import read_fields
+from extract.fields import doubt_overflowing_details, read_fields
 from extract.labels import LabelIndex
 from extract.pdfium_text import _with_thin_spaces, split_words
 from extract.tokens import Mark, Page, Rule, Word
 from questionnaire.definition import load
-from questionnaire.record import SOURCE_OCR
+from questionnaire.record import SOURCE_OCR, Reading
 
 FORM = load("egalite-2024")
 HEIGHT = 9.0
@@ -379,6 +379,23 @@ def test_an_ocr_label_match_ends_at_the_anchor_s_last_word():
     words = [replace(w, source=SOURCE_OCR) for w in _line("Genre ou de la Trésorier.e Femme", 40, 100)]
     match = LabelIndex([_page(words)]).first(["Genre Trésorier.e"])
     assert match is None or "Femme" not in [w.text for w in match.words]
+    words = [replace(w, source=SOURCE_OCR)
+             for w in _line("Partenariats avec des", 40, 100) + _line("Oui Non", 230, 100)]
+    anchors = next(c.anchors for c in FORM.commitments if c.done_key == "commitments.partnerships.done")
+    match = LabelIndex([_page(words)]).first(list(anchors))
+    assert match is not None and [w.text for w in match.words][-1] == "des"
+    words = [replace(w, source=SOURCE_OCR) for w in _line("Référence de la consukation : 2026-077", 40, 100)]
+    match = LabelIndex([_page(words)]).first(["Référence de la consultation"])
+    assert match is not None and [w.text for w in match.words][-1] == "consukation"  # a misread word stays
+
+
+def test_details_holding_another_commitment_s_label_are_a_doubt():
+    readings = {key: Reading(key) for c in FORM.commitments for key in (c.done_key, c.details_key)}
+    readings["commitments.partnerships.details"] = Reading(
+        "commitments.partnerships.details", value="structures spécialisées Évènements / communication Oui Non")
+    readings["commitments.events.details"] = Reading("commitments.events.details", value="Évènements du 8 mars")
+    doubt_overflowing_details(readings, FORM)
+    assert readings["commitments.partnerships.details"].doubt and not readings["commitments.events.details"].doubt
 
 
 def test_a_lone_stroke_read_as_a_box_side_is_doubtful_not_blank():
