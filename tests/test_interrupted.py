@@ -14,12 +14,15 @@ from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "inbox" / "CHV-2026-007" / "Egalite FH - Nordpaysage.pdf"
-COPIES = 200  # for the Ctrl-C test: our fillable form is read in a few ms, so a short batch ends too soon
+# For the Ctrl-C test, a Word re-typing read from its text: our fillable form is read in a
+# millisecond or two, and a batch of them could end between two looks at the store.
+TEXT_SAMPLE = ROOT / "samples" / "inbox" / "CHV-2026-007" / "QUESTIONNAIRE_EGALITE_PRESSING_MODERNE.pdf"
+COPIES = 200
 
 
-def _inbox(folder: Path, count: int, start: int = 0) -> None:
+def _inbox(folder: Path, count: int, start: int = 0, sample: Path = SAMPLE) -> None:
     """Distinct copies of one questionnaire (a comment after %%EOF changes the content hash)."""
-    data = SAMPLE.read_bytes()
+    data = sample.read_bytes()
     for number in range(start, start + count):
         target = folder / "VM-2026-099" / f"réponse n°{number:03d} d'une entreprise.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +83,7 @@ def test_killed_run_then_rerun_loses_and_doubles_nothing(tmp_path: Path) -> None
 
 def test_ctrl_c_stops_with_a_french_sentence_and_the_next_run_goes_on(tmp_path: Path) -> None:
     inbox, output = tmp_path / "entrée", tmp_path / "sortie"
-    _inbox(inbox, COPIES)  # enough that the run is still reading when Ctrl-C comes, even on a loaded machine
+    _inbox(inbox, COPIES, sample=TEXT_SAMPLE)  # the run is still reading when Ctrl-C comes, even on a loaded machine
     process = subprocess.Popen([sys.executable, "-c", "import cli; cli.main()", "run", str(inbox),
                                 "--output", str(output), "--workers", "1"],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
