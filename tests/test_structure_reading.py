@@ -368,25 +368,29 @@ def test_a_single_word_label_is_not_found_inside_a_longer_ocr_word():
     assert LabelIndex([_page(words)]).find(["Note :"]) != []
 
 
+def _ocr_match_words(texts: list[tuple[str, float]], anchors: list[str]) -> list[str] | None:
+    """The words of the first match of ``anchors`` on one OCR line made of ``texts`` (text, x)."""
+    words = [replace(w, source=SOURCE_OCR) for text, x in texts for w in _line(text, x, 100)]
+    match = LabelIndex([_page(words)]).first(anchors)
+    return None if match is None else [w.text for w in match.words]
+
+
+def _commitment_anchors(key: str) -> list[str]:
+    return list(next(c.anchors for c in FORM.commitments if c.done_key == key))
+
+
 def test_an_ocr_label_match_ends_at_the_anchor_s_last_word():
     """On a scan, an approximate match may run on over the words after the label: the options
-    or the answer on its line (« … sexistes et  Oui  Non », « Trésorier.e Femme ») are not its."""
-    words = [replace(w, source=SOURCE_OCR)
-             for w in _line("Cellule de traitement des violences sexistes et", 40, 100) + _line("Oui Non", 330, 100)]
-    anchors = next(c.anchors for c in FORM.commitments if c.done_key == "commitments.harassment_unit.done")
-    match = LabelIndex([_page(words)]).first(list(anchors))
-    assert match is not None and [w.text for w in match.words][-1] == "et"
-    words = [replace(w, source=SOURCE_OCR) for w in _line("Genre ou de la Trésorier.e Femme", 40, 100)]
-    match = LabelIndex([_page(words)]).first(["Genre Trésorier.e"])
-    assert match is None or "Femme" not in [w.text for w in match.words]
-    words = [replace(w, source=SOURCE_OCR)
-             for w in _line("Partenariats avec des", 40, 100) + _line("Oui Non", 230, 100)]
-    anchors = next(c.anchors for c in FORM.commitments if c.done_key == "commitments.partnerships.done")
-    match = LabelIndex([_page(words)]).first(list(anchors))
-    assert match is not None and [w.text for w in match.words][-1] == "des"
-    words = [replace(w, source=SOURCE_OCR) for w in _line("Référence de la consukation : 2026-077", 40, 100)]
-    match = LabelIndex([_page(words)]).first(["Référence de la consultation"])
-    assert match is not None and [w.text for w in match.words][-1] == "consukation"  # a misread word stays
+    or the answer on its line (« … sexistes et  Oui  Non », « Trésorier.e Femme ») are not its;
+    a misread word of the label (« consukation ») is."""
+    harassment = _commitment_anchors("commitments.harassment_unit.done")
+    assert _ocr_match_words([("Cellule de traitement des violences sexistes et", 40), ("Oui Non", 330)],
+                            harassment)[-1] == "et"
+    partnerships = _commitment_anchors("commitments.partnerships.done")
+    assert _ocr_match_words([("Partenariats avec des", 40), ("Oui Non", 230)], partnerships)[-1] == "des"
+    assert "Femme" not in (_ocr_match_words([("Genre ou de la Trésorier.e Femme", 40)], ["Genre Trésorier.e"]) or [])
+    assert _ocr_match_words([("Référence de la consukation : 2026-077", 40)],
+                            ["Référence de la consultation"])[-1] == "consukation"
 
 
 def test_details_holding_another_commitment_s_label_are_a_doubt():
