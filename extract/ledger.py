@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.cells import cell_of
+from extract.cells import Cell, cell_of
 from extract.labels import Match
 from extract.tokens import Page, Word
 
@@ -72,12 +72,15 @@ def _in_unasked_column(page: Page, word: Word, printed: set[int]) -> bool:
     head = table.column(cell.column)[0]
     if head == cell:
         return False
-    def own(head_cell) -> bool:  # headed with the bidder's words
-        return any(id(w) not in printed and not IGNORED.match(w.text) for w in page.words_in(head_cell.bbox))
     # Only beside columns the form names (« Cadres », « Total »): a table headed with the bidder's
     # words throughout (« Fonction | Nom | Genre ») is read, or doubted, as a whole.
     heads = [c for c in table.row(head.row) if c != head and page.words_in(c.bbox)]
-    return own(head) and any(not own(c) for c in heads)
+    return _bidder_words_in(page, head, printed) and any(not _bidder_words_in(page, c, printed) for c in heads)
+
+
+def _bidder_words_in(page: Page, cell: Cell, printed: set[int]) -> bool:
+    """Whether a cell holds words that are not the form's printed text."""
+    return any(id(w) not in printed and not IGNORED.match(w.text) for w in page.words_in(cell.bbox))
 
 
 def _without_hints(words: list[Word]) -> list[Word]:
