@@ -76,6 +76,7 @@ class FieldReader:
         self.ledger = Ledger()
         self.typed: dict[str, Word] = {}  # key -> the yes/no word typed as its answer
         self.options_end: dict[str, float] = {}  # key -> right edge of its printed "Oui ☐ Non ☐"
+        self._found_heads: dict[str, tuple[list[Match], list[Match]]] = {}  # table id -> see _heads
 
     # -- the whole form -------------------------------------------------
     def read(self) -> dict[str, Reading]:
@@ -490,14 +491,10 @@ class FieldReader:
     def _rest_of_cell(self, match: Match) -> list[Word]:
         """The words after a match on its line, within its drawn cell when it stands in one,
         and within its text group (a wide gap parts a neighbouring panel's words)."""
-        rest, previous = [], match.words[-1]
-        cell = cell_of(match.page, previous.bbox)
-        for word in match.line.words[match.last + 1:]:
-            if word.x0 - previous.x1 > (previous.bottom - previous.top) * GROUP_GAP:
-                break
-            rest.append(word)
-            previous = word
-        return [w for w in rest if cell is None or w.x1 <= cell.x1 + 0.5]
+        end = _group_end(match)
+        cell = cell_of(match.page, match.words[-1].bbox)
+        return [w for w in match.line.words[match.last + 1:]
+                if w.x1 <= end + 0.5 and (cell is None or w.x1 <= cell.x1 + 0.5)]
 
     def _beside(self, label: Match) -> Word | None:
         """The first word of an answer written in a column right of its label (a receipt's
@@ -805,15 +802,13 @@ class FieldReader:
             for second in columns if first in rows else rows:
                 if _side_by_side(first, second):
                     return second
-        return self._later_on_row(table, rows, columns, rivals)
+        return self._later_on_row(table, rows, columns)
 
-    def _later_on_row(self, table: Table, rows: list[Match], columns: list[Match],
-                      rivals: list[str]) -> Match | None:
+    def _later_on_row(self, table: Table, rows: list[Match], columns: list[Match]) -> Match | None:
         """A cell of a row written on its line, one cell after another ("Cadres — Femmes : 7 ;
         Hommes : 9 ; … Total : 16"): the column's name later on the line of a row's label
         that the first cell's name follows, with no other row's label between them."""
-        names = self.index.find([a for c in table.columns for a in c.anchors], rivals=rivals)
-        labels = self.index.find([a for r in table.rows for a in r.anchors], rivals=rivals)
+        names, labels = self._heads(table)
         for row in rows:
             if not any(_side_by_side(row, name) for name in names):
                 continue
@@ -822,6 +817,16 @@ class FieldReader:
                         _same_row(other, row) and row.bbox[2] <= other.bbox[0] < column.bbox[0] for other in labels):
                     return column
         return None
+
+    def _heads(self, table: Table) -> tuple[list[Match], list[Match]]:
+        """Every column name and every row label of the table found in the document, looked
+        up once per table (each of its cells asks)."""
+        if table.id not in self._found_heads:
+            rivals = [a for axis in table.rows + table.columns for a in axis.anchors]
+            self._found_heads[table.id] = (
+                self.index.find([a for c in table.columns for a in c.anchors], rivals=rivals),
+                self.index.find([a for r in table.rows for a in r.anchors], rivals=rivals))
+        return self._found_heads[table.id]
 
     def _grid(self, table: Table) -> Grid | None:
         """The table whose header line and row labels match best, either way round
@@ -1427,33 +1432,34 @@ def _side_by_side(first: Match, second: Match) -> bool:
 def _group_start(match: Match) -> float:
     """Where the text group holding the match begins on its line (a label may be found
     from its middle: "votre politique interne…" in "Détaillez ci-dessous votre politique…")."""
-    words, index = match.line.words, match.first
-    while index > 0 and match.line.rows[index - 1] == match.line.rows[index]:
-        previous, word = words[index - 1], words[index]
-        if word.x0 - previous.x1 > (word.bottom - word.top) * GROUP_GAP:
+    return _group_edge(match, -1)
+
+
+def _group_end(match: Match) -> float:
+    """Where the text group holding the match ends on its line."""
+    return _group_edge(match, 1)
+
+
+def _group_edge(match: Match, step: int) -> float:
+    """The group's left (``step`` -1) or right (1) edge: its words on the match's row, up to a
+    gap wider than :data:`GROUP_GAP` line heights."""
+    words, rows = match.line.words, match.line.rows
+    index = match.first if step < 0 else match.last
+    while 0 <= index + step < len(words) and rows[index + step] == rows[index]:
+        word, neighbour = words[index], words[index + step]
+        gap = word.x0 - neighbour.x1 if step < 0 else neighbour.x0 - word.x1
+        if gap > (word.bottom - word.top) * GROUP_GAP:
             break
-        index -= 1
-    return words[index].x0
+        index += step
+    return words[index].x0 if step < 0 else words[index].x1
 
 
 def _apart(page: Page, word: Word, following: Word) -> bool:
     """Whether the next word stands in another drawn cell, or after a gap wider than a few
     spaces (a column of its own): « Oui | Accord signé en 2024 »."""
-    cell = cell_of(page, word.bbox)
-    if cell is not None:
-        return cell != cell_of(page, following.bbox)
+    if cell_of(page, word.bbox) is not None:
+        return not _same_cell(page, word, following)
     return following.x0 - word.x1 > (word.bottom - word.top) * GROUP_GAP
-
-
-def _group_end(match: Match) -> float:
-    """Where the text group holding the match ends on its line (see :func:`_group_start`)."""
-    words, index = match.line.words, match.last
-    while index + 1 < len(words) and match.line.rows[index + 1] == match.line.rows[index]:
-        word, following = words[index], words[index + 1]
-        if following.x0 - word.x1 > (word.bottom - word.top) * GROUP_GAP:
-            break
-        index += 1
-    return words[index].x1
 
 
 def _near_line(match: Match, header: Match) -> bool:
