@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import re
+from itertools import repeat
 from typing import Iterator, Sequence
 
 import pypdfium2 as pdfium
@@ -43,42 +44,64 @@ _SYMBOL_CHARS = frozenset(chr(code) for code in _SYMBOL_CODES if code not in _PR
 LEADER_RUN = re.compile(r"[._…]{4,}")  # a tab leader or dotted answer line, never part of a word
 _SPACES = frozenset(" \t\r\n\u00a0\u202f\u2009\u2007\ufffe\x00")
 _SPACE = (" ", 0.0, 0.0, 0.0, 0.0)
+# FPDFText_GetLooseCharBox(text page, index, FS_RECTF*) with plain addresses as arguments: asked for
+# every character of a page, the argument checks of pypdfium2's prototype cost more than the call
+_LOOSE_CHAR_BOX = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
+    ctypes.cast(raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
+# FPDFText_GetTextObject(text page, index) and FPDFTextObj_GetFont(text object), on and to addresses
+_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
+_TEXT_OBJECT_FONT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)(
+    ctypes.cast(raw.FPDFTextObj_GetFont, ctypes.c_void_p).value)
 
 
 def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, float, float, float, float]]:
-    """Every character with its box (x0, top, x1, bottom) in top-left coordinates."""
+    """Every character with its box (x0, top, x1, bottom) in top-left coordinates.
+
+    A page has thousands of characters: their boxes are asked for by one ``map`` over the
+    page (:data:`_LOOSE_CHAR_BOX`, each written into one array read back at once), not a
+    Python loop with a box object read field by field."""
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
-    text = textpage.get_text_range(0, count) if count > 0 else ""
-    rect = raw.FS_RECTF()
-    char_box, text_object = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetTextObject  # looked up once
-    chars = []
-    append = chars.append
+    text = textpage.get_text_range(0, count)[:count] if count > 0 else ""
+    inked = [index for index, char in enumerate(text) if char not in _SPACES]
+    boxes = (ctypes.c_float * (4 * len(text)))()
+    base = ctypes.addressof(boxes)
+    # Loose boxes span the font's ascent to descent: every character of a
+    # line gets the same band, so an apostrophe or a comma stays in its word.
+    list(map(_LOOSE_CHAR_BOX, repeat(_address(handle), len(inked)), inked, [base + 16 * i for i in inked]))
+    floats = memoryview(boxes).cast("B").cast("f").tolist()
+    chars = [_SPACE if char in _SPACES else (char, left, height - top, right, height - bottom)
+             for char, left, top, right, bottom in zip(text, floats[0::4], floats[1::4], floats[2::4], floats[3::4])]
+    if not _SYMBOL_CHARS.isdisjoint(text):
+        _symbols(textpage, chars)
+    return chars
+
+
+def _symbols(textpage: pdfium.PdfTextPage, chars: list[tuple[str, float, float, float, float]]) -> None:
+    """The letters and figures a symbol font draws as boxes or ticks, as those (in place).
+
+    Many ordinary letters ("o", "n", "x"...) are such codes: their text objects are asked
+    for in one ``map``, and each object's font named once."""
+    handle = textpage.raw
+    candidates = [index for index, char in enumerate(chars) if char[0] in _SYMBOL_CHARS]
+    objects = list(map(_TEXT_OBJECT, repeat(_address(handle), len(candidates)), candidates))
     families: dict[int | None, str] = {}  # by text object
     fonts: dict[int, str] = {}  # by font
-    for index, char in enumerate(text[:count]):
-        if char in _SPACES:
-            append(_SPACE)
-            continue
-        if char in _SYMBOL_CHARS:  # a letter or figure that a symbol font draws as a box or a tick
-            obj = text_object(handle, index)
-            key = _address(obj)
-            family = families.get(key)
-            if family is None:  # the font is looked up once per text object, named once per font
-                font = _address(raw.FPDFTextObj_GetFont(obj)) if key else None
-                family = fonts[font] if font in fonts else _symbol_family(handle, index)
-                families[key] = family
-                if font:
-                    fonts[font] = family
-            if family:
-                char = _symbol(char, family)
-                if char == DINGBAT:
-                    char = drawn_box(textpage, index) or DINGBAT
-        # Loose boxes span the font's ascent to descent: every character of a
-        # line gets the same band, so an apostrophe or a comma stays in its word.
-        char_box(handle, index, rect)
-        append((char, rect.left, height - rect.top, rect.right, height - rect.bottom))
-    return chars
+    for index, key in zip(candidates, objects):
+        family = families.get(key)
+        if family is None:  # the font is looked up once per text object, named once per font
+            font = _TEXT_OBJECT_FONT(key) if key else None
+            family = fonts[font] if font in fonts else _symbol_family(handle, index)
+            families[key] = family
+            if font:
+                fonts[font] = family
+        if family:
+            char, *box = chars[index]
+            char = _symbol(char, family)
+            if char == DINGBAT:
+                char = drawn_box(textpage, index) or DINGBAT
+            chars[index] = (char, *box)
 
 
 def _address(pointer) -> int | None:
@@ -117,7 +140,7 @@ def _symbol_family(handle, index: int) -> str:
 
 THIN_SPACE = 0.08  # a gap this share of the text's height, where French sets a thin space
 THIN_SPACE_BEFORE = frozenset("%€:;!?»")
-_FOUR_FIGURES = re.compile(r"\d{4}")
+_THIN_SPACE_AT = re.compile("(?s:.)[" + re.escape("".join(sorted(THIN_SPACE_BEFORE))) + r"]|\d{4}")  # may need one
 LETTER_RUN = 5  # at least this many one-letter words in a row: letter-spaced text
 LETTER_SPACING_MAX = 0.6  # letter spacing wider than this share of the text's height is no spacing
 WORD_GAP_SHARE = 1.5  # in letter-spaced text, a gap this much wider than the spacing parts words
@@ -132,7 +155,7 @@ def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[lis
     (punctuation's narrow boxes in a monospace font, say) never split words:
     only a gap so wide no font would leave it inside a word does. The test
     runs for every character of the page, so it is written out in the loop
-    (``size`` is ``max(height, next height, 1.0)``, as in :func:`_same_line`).
+    (``size`` is ``max(height, next height, 1.0)``).
     """
     words: list[list[tuple]] = []
     current: list[tuple] = []
@@ -160,7 +183,12 @@ def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[lis
         previous = char
     if current:
         words.append(current)
-    return [part for word in _join_letter_spaced(words) for part in _apart_from_leaders(word)]
+    joined = _join_letter_spaced(words)
+    # a word's letters are a run of the page's letters without its spaces: a page without a
+    # leader there has no word to part (most pages), and its words are not searched one by one
+    if not LEADER_RUN.search("".join([char[0] for char in chars]).replace(" ", "")):
+        return joined
+    return [part for word in joined for part in _apart_from_leaders(word)]
 
 
 def _join_letter_spaced(words: list[list[tuple]]) -> list[list[tuple]]:
@@ -169,11 +197,14 @@ def _join_letter_spaced(words: list[list[tuple]]) -> list[list[tuple]]:
     clearly wider than the run's own spacing between letters. A shorter run ("8 7",
     "2 2 , 2": a figure typed in the same letter-spaced text boxes as the page's
     longer answers) is joined when its letters stand at that same spacing."""
-    runs = list(_runs_on_a_line(words))
+    runs = _runs_on_a_line(words)
     spacings = [_letter_spacing(run) if len(run) >= LETTER_RUN else None for run in runs]
     styles = [(spacing, _size(run)) for run, spacing in zip(runs, spacings) if spacing is not None]
     joined: list[list[tuple]] = []
     for run, spacing in zip(runs, spacings):
+        if len(run) == 1:  # a word with no short word after it on its line: most words
+            joined.append(run[0])
+            continue
         if spacing is not None:
             joined.extend(_rejoined(run, spacing))
             continue
@@ -186,15 +217,23 @@ def _join_letter_spaced(words: list[list[tuple]]) -> list[list[tuple]]:
     return joined
 
 
-def _runs_on_a_line(words: list[list[tuple]]) -> Iterator[list[list[tuple]]]:
-    """The words, as runs of a word and the short words following it on its line."""
-    index = 0
-    while index < len(words):
-        end = index
-        while end + 1 < len(words) and _short(words[end + 1]) and _same_line(words[end][-1], words[end + 1][0]):
-            end += 1
-        yield words[index:end + 1]
-        index = end + 1
+def _runs_on_a_line(words: list[list[tuple]]) -> list[list[list[tuple]]]:
+    """The words, as runs of a word and the short words following it on its line (a short word:
+    one or two glyphs, a letter of letter-spaced text; the letters of a ligature share one box)."""
+    runs: list[list[list[tuple]]] = []
+    run: list[list[tuple]] = []
+    for word in words:
+        if run and (len(word) <= 2 or (len(word) <= 4 and _glyphs(word) <= 2)):
+            last, first = run[-1][-1], word[0]
+            height, next_height = last[4] - last[2], first[4] - first[2]
+            size = next_height if next_height > height else height
+            size = 1.0 if 1.0 > size else size
+            if abs((last[2] + last[4]) / 2 - (first[2] + first[4]) / 2) < size * 0.6:
+                run.append(word)
+                continue
+        run = [word]
+        runs.append(run)
+    return runs
 
 
 def _letter_spacing(run: list[list[tuple]]) -> float | None:
@@ -240,19 +279,11 @@ def _size(run: list[list[tuple]]) -> float:
     return run[0][0][4] - run[0][0][2]
 
 
-def _short(word: list[tuple]) -> bool:
-    """One or two glyphs: a letter of letter-spaced text (a ligature's letters share one box)."""
-    return len(word) <= 2 or (len(word) <= 4 and _glyphs(word) <= 2)
-
-
 def _glyphs(word: list[tuple]) -> int:
     """How many glyphs a word shows (the letters of a ligature share one box)."""
+    if all(b[1] - a[1] > 0.2 for a, b in zip(word, word[1:])):  # left edges apart: none rounds like another
+        return len(word)
     return len({(round(c[1], 1), round(c[3], 1)) for c in word})
-
-
-def _same_line(previous: tuple, char: tuple) -> bool:
-    size = max(previous[4] - previous[2], char[4] - char[2], 1.0)
-    return abs((previous[2] + previous[4]) / 2 - (char[2] + char[4]) / 2) < size * 0.6
 
 
 def _apart_from_leaders(word: list[tuple]) -> list[list[tuple]]:
@@ -302,12 +333,13 @@ def _text_object(textpage: pdfium.PdfTextPage, index: int) -> int | None:
     return _address(raw.FPDFText_GetTextObject(textpage.raw, index))
 
 
-def _with_thin_spaces(chars: list[tuple]) -> str:
-    """A word's text, with the thin no-break space French puts before « % € : ; ! ? » and
-    before a group of three figures ("1 480", "3 %") where the producer left only a gap, not
-    a character. Letter-spaced text, with wide gaps throughout, gets none."""
-    text = "".join(c[0] for c in chars)
-    if not THIN_SPACE_BEFORE.intersection(text[1:]) and not _FOUR_FIGURES.search(text):
+def _with_thin_spaces(chars: list[tuple], text: str | None = None) -> str:
+    """A word's text (``text``: its letters joined, when known), with the thin no-break space
+    French puts before « % € : ; ! ? » and before a group of three figures ("1 480", "3 %")
+    where the producer left only a gap, not a character. Letter-spaced text, with wide gaps
+    throughout, gets none."""
+    text = "".join([c[0] for c in chars]) if text is None else text
+    if not _THIN_SPACE_AT.search(text):
         return text  # most words: nothing where a thin space could stand
     digits = "".join("d" if c[0].isdigit() else "." for c in chars)
     candidates = {i for i in range(1, len(chars)) if chars[i][0] in THIN_SPACE_BEFORE
@@ -342,8 +374,8 @@ def text_tokens(textpage: pdfium.PdfTextPage, height: float,
             kept = [char for char in kept if char[0] not in _BOX_GLYPHS]
             if not kept:
                 continue
-            _, x0s, tops, x1s, bottoms = zip(*kept)
-        word = Word(_with_thin_spaces(kept), min(x0s), min(tops), max(x1s), max(bottoms))
+            letters, x0s, tops, x1s, bottoms = zip(*kept)
+        word = Word(_with_thin_spaces(kept, "".join(letters)), min(x0s), min(tops), max(x1s), max(bottoms))
         if word.text in TICK_GLYPHS or word.text == DINGBAT:
             glyphs.append(word)
         if word.text != DINGBAT:
