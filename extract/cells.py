@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
+from pdfplumber.utils import obj_to_bbox
 
 from extract.tokens import BBox, Boxed, Rule, overlap_ratio
 
@@ -107,7 +108,7 @@ def find_tables(rules: Iterable[Rule]) -> list[Table]:
     for crossings in _connected(edges_to_intersections(edges, CROSS_PT, CROSS_PT)):
         if len(crossings) > MAX_CROSSINGS:
             continue
-        boxes = intersections_to_cells(crossings)
+        boxes = _cells(crossings)
         tables = cells_to_tables(boxes)
         grouped = {box for table in tables for box in table}
         groups += tables + [[box] for box in boxes if box not in grouped]  # pdfplumber leaves lone boxes out
@@ -121,6 +122,47 @@ def cell_sides(tables: Iterable[Table]) -> list[BBox]:
     return [side for table in tables for c in table.cells
             for side in ((c.x0, c.top, c.x1, c.top), (c.x0, c.bottom, c.x1, c.bottom),
                          (c.x0, c.top, c.x0, c.bottom), (c.x1, c.top, c.x1, c.bottom))]
+
+
+def _cells(crossings: dict) -> list[BBox]:
+    """Every smallest rectangle whose corners are crossings joined by rules, as pdfplumber's
+    ``intersections_to_cells`` finds them (the same search in the same order): each crossing's
+    rules gathered once, not again for every pair of crossings compared, and the crossings
+    below and right of one taken from its column and row, not sought among all the others."""
+    vertical = {point: {obj_to_bbox(edge) for edge in touching["v"]} for point, touching in crossings.items()}
+    horizontal = {point: {obj_to_bbox(edge) for edge in touching["h"]} for point, touching in crossings.items()}
+    points = sorted(crossings)  # by x, then y: a column top to bottom, a row left to right
+    columns: dict[float, list[tuple[float, float]]] = {}
+    rows: dict[float, list[tuple[float, float]]] = {}
+    places = []  # each point's place in its column and in its row
+    for point in points:
+        column, row = columns.setdefault(point[0], []), rows.setdefault(point[1], [])
+        places.append((column, len(column) + 1, row, len(row) + 1))
+        column.append(point)
+        row.append(point)
+    cells = []
+    for point, (column, down, row, across) in zip(points, places):
+        cell = _smallest_cell(point, column[down:], row[across:], vertical, horizontal)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _smallest_cell(point: tuple[float, float], below: list[tuple[float, float]], right: list[tuple[float, float]],
+                   vertical: dict, horizontal: dict) -> BBox | None:
+    """The cell whose top left corner is ``point``: the first crossing below it on a rule down from it,
+    the first right of it on a rule across from it, whose opposite corner closes the rectangle."""
+    for down in below:
+        if vertical[point].isdisjoint(vertical[down]):
+            continue
+        for across in right:
+            if horizontal[point].isdisjoint(horizontal[across]):
+                continue
+            corner = (across[0], down[1])
+            if (corner in vertical and not vertical[corner].isdisjoint(vertical[across])
+                    and not horizontal[corner].isdisjoint(horizontal[down])):
+                return (point[0], point[1], corner[0], corner[1])
+    return None
 
 
 def _connected(crossings: dict) -> list[dict]:

@@ -25,7 +25,7 @@ import ctypes
 import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -97,7 +97,7 @@ def path_shapes(page: pdfium.PdfPage, height: float) -> PathShapes:
     rules: list[Rule] = []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     width_limit, height_limit = page.get_width() * BACKGROUND_SHARE, height * BACKGROUND_SHARE
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=MAX_DEPTH):
+    for obj in _paths(page):
         left, bottom, right, top = _page_bounds(obj)
         width, tall = right - left, top - bottom
         raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
@@ -116,7 +116,30 @@ def path_shapes(page: pdfium.PdfPage, height: float) -> PathShapes:
             if filled or stroked:
                 rules += path_rules(subpaths or _subpaths(obj, _to_page(obj, height)), filled, stroked)
     boxes, ticks = classify(small)
-    return PathShapes(boxes, ticks, [r for r in rules if not any(_within(r.bbox, b.bbox) for b in boxes)])
+    drawn = [box.bbox for box in boxes]
+    return PathShapes(boxes, ticks, [r for r in rules if not any(_within(r.bbox, box) for box in drawn)] if drawn
+                      else rules)
+
+
+def _paths(page: pdfium.PdfPage, form: pdfium.PdfObject | None = None, level: int = 0) -> Iterator[pdfium.PdfObject]:
+    """The page's path objects, form XObjects searched :data:`MAX_DEPTH` deep: what
+    ``page.get_objects(filter=[FPDF_PAGEOBJ_PATH], max_depth=MAX_DEPTH)`` gives, without a
+    wrapper made for each of the page's other objects (its text runs: hundreds on a page)."""
+    count, get, parent = ((raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, form.raw) if form is not None
+                          else (raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw))
+    total = count(parent)
+    if total < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    for index in range(total):
+        handle = get(parent, index)
+        kind = raw.FPDFPageObj_GetType(handle) if handle else raw.FPDF_PAGEOBJ_UNKNOWN
+        if kind == raw.FPDF_PAGEOBJ_UNKNOWN:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            yield pdfium.PdfObject(handle, page=page, pdf=page.pdf, container=form, level=level)
+        elif kind == raw.FPDF_PAGEOBJ_FORM and level < MAX_DEPTH - 1:
+            yield from _paths(page, pdfium.PdfObject(handle, page=page, pdf=page.pdf, container=form, level=level),
+                              level + 1)
 
 
 # -- boxes: nested shapes painted in order ---------------------------------------
@@ -302,8 +325,10 @@ def _page_bounds(obj: pdfium.PdfObject) -> tuple[float, float, float, float]:
     """Bounds in page space: a path inside a form XObject (a flattened widget's
     appearance) is given in the XObject's space, so map it through its containers."""
     left, bottom, right, top = obj.get_bounds()
-    corners = [(left, bottom), (right, bottom), (left, top), (right, top)]
     container = obj.container
+    if container is None:  # a path of the page's own content (most paths)
+        return min(left, right), min(bottom, top), max(left, right), max(bottom, top)
+    corners = [(left, bottom), (right, bottom), (left, top), (right, top)]
     while container is not None:
         matrix = container.get_matrix()
         corners = [matrix.on_point(x, y) for x, y in corners]
