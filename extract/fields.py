@@ -41,6 +41,9 @@ SPACED_FIGURES = re.compile(r"^[\d\s.,]*\d\s[\d\s.,]*$")  # "8 7", "2 2 , 2": fi
 IGNORED_AFTER = re.compile(r"^[:.…_?]*$")  # what may follow a title or a question on its line
 PARAGRAPH_GAP = 0.6  # lines further apart than this many line heights are separate paragraphs
 OCR_PARAGRAPH_GAP = 1.2  # on a scan, this many heights of the lines' ink (a blank line is more)
+WRAPPED_GAP = 1.2  # a wrapped line runs on below at most this many line heights away
+WRAP_CONTEXT = 3  # the text's right edge is taken over this many line heights around a wrap
+SPACE_WIDTH = 0.2  # a space is at least this share of a line's height (a narrow one, to hold back)
 PROMPT_WORDS = 3  # an answer's printed prompt ("Votre réponse :") is this short at most
 REPEATED_PROMPT = re.compile(r"^([^:\s][^:]{0,40}?)[\s\u00a0\u202f]*:[\s\u00a0\u202f]*")  # « Si oui, précisez : »
 PROMPT_ROWS = 3  # the same prompt starting this many commitments' details is the form's
@@ -305,7 +308,7 @@ class FieldReader:
         line and followed on it by a colon within a few words, stand as its label, up to the
         colon: "Index égalité professionnelle : 78/100" (the question that only mentions them,
         "… obtenu à l'index de l'égalité professionnelle ?", does not)."""
-        for match in self.index.find(field.after):
+        for match in self.index.find(field.named):
             if not _starts_line(match):
                 continue
             words, rows = match.line.words, match.line.rows
@@ -566,6 +569,7 @@ class FieldReader:
         if not words:
             words = [w for _, w in self._prompted_below(label)[1]] or self._answer_line_below(label)
         alone = len(words) == 1 or (len(words) > 1 and (SEPARATORS.match(words[1].text)  # "OUI — Détails…"
+                                                        or words[0].text[-1] in ".;"  # "oui. Accord signé…" (not "Si oui, détailler")
                                                         or words[1].text.startswith("(")  # "oui (accord…)"
                                                         or _apart(label.page, words[0], words[1])))
         if words and alone and self._yes_no_word(words[0].text) is not None:
@@ -601,9 +605,10 @@ class FieldReader:
             return []
         return words
 
-    def _listed_answer(self, label: Match, numeric: bool = False) -> tuple[Zone, list[tuple[Page, Word]]]:
-        """A listed cell's answer: the rest of its label's line, or the prompted line under it."""
-        zone = rest_of_line(label)
+    def _listed_answer(self, label: Match, table: Table, numeric: bool = False) -> tuple[Zone, list[tuple[Page, Word]]]:
+        """A listed cell's answer: the rest of its label's line up to the next cell's label on it
+        ("Président.e : Femme   Secrétaire : Homme"), or the prompted line under it."""
+        zone = rest_of_line(label, self._next_head_on_row(label, table))
         words = _first_group(_without_label_tail(_left_to_right(self._answer_words([zone], excluded=set(),
                                                                                 numeric=numeric))))
         if numeric:  # "Cadres — Femmes : 3 ; Hommes : 5": a figure ends at the list's separator
@@ -613,6 +618,14 @@ class FieldReader:
             if prompted:
                 return below, prompted
         return zone, words
+
+    def _next_head_on_row(self, label: Match, table: Table) -> float | None:
+        """Where the next cell's label starts on a listed cell's line: another row's label, or,
+        in a table of figures, a column's name (in a table of choices, « Femme » is the answer)."""
+        names, labels = self._heads(table)
+        heads = labels + ([] if table.choices else names)
+        after = [m.bbox[0] for m in heads if _same_row(m, label) and m.bbox[0] > label.bbox[2]]
+        return min(after) - 0.5 if after else None
 
     def _without_prompt(self, words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
         """The answer less the prompt a re-made form prints before it ("Réponse :")."""
@@ -725,7 +738,7 @@ class FieldReader:
             return False
         if self._boxed_options(table, label) is not None:
             return True  # read by _listed, box by box
-        words = self._listed_answer(label)[1]
+        words = self._listed_answer(label, table)[1]
         raw = fold(" ".join(w.text for _, w in words))
         return bool(raw) and any(raw in {fold(a) for a in c.anchors} for c in table.columns)
 
@@ -735,7 +748,7 @@ class FieldReader:
         if label is None:
             return self._missing(field, table.title)
         self.ledger.expect(field.key, label)
-        zone, words = self._listed_answer(label, type_of(field).numeric)
+        zone, words = self._listed_answer(label, table, type_of(field).numeric)
         if not table.choices:
             return self._set(field, words, zones=[zone])
         if self._boxed_choice(field, table, label):
@@ -989,7 +1002,8 @@ class FieldReader:
             detail_tops = [w.top for w in page.words_in((columns.details[0], top, columns.details[1], bottom))
                            if id(w) not in self.furniture]
             bands = row_bands(page, [m.bbox for _, m in rows], top, bottom, detail_tops)
-            if last is not None and bands and bands[0][0] > top:  # the last row of the page before, run over
+            if last is not None and bands and bands[0][0] > top and self._ends_its_page(last[1]):
+                # the last row of the page before, run over (not when a row not found stands under it)
                 self._details_run_over(last, columns.cells((top, bands[0][0]))["details"])
             for (item, match), band in zip(rows, bands):
                 self._commitment_row(item, match, columns.cells(band))
@@ -1013,9 +1027,8 @@ class FieldReader:
         details column (before any other text) are the end of its details."""
         item, zone = last
         page = zone.page
-        below = [w for w in page.words_in((0, zone.bbox[3], page.width, page.height)) if id(w) not in self.furniture]
         following = next((p for p in self.pages if p.number == page.number + 1), None)
-        if below or following is None or (end is not None and end.page is page):
+        if not self._ends_its_page(zone) or following is None or (end is not None and end.page is page):
             return
         left, right = columns.details
         bottom = None
@@ -1027,6 +1040,11 @@ class FieldReader:
             bottom = max(w.bottom for w in line)
         if bottom is not None:
             self._details_run_over(last, Zone(following, (left, 0.0, right, bottom + PAD)))
+
+    def _ends_its_page(self, zone: Zone) -> bool:
+        """Nothing but running headers and footers stands under the zone on its page."""
+        page = zone.page
+        return not any(id(w) not in self.furniture for w in page.words_in((0, zone.bbox[3], page.width, page.height)))
 
     def _commitment_row(self, item: Commitment, label: Match, cells: dict[str, Zone]) -> None:
         done, details = self.form.field(item.done_key), self.form.field(item.details_key)
@@ -1292,9 +1310,22 @@ def _paragraph(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
     for index in range(1, len(words)):
         (page, previous), (next_page, word) = words[index - 1], words[index]
         if next_page is not page or (word.top - previous.bottom > _paragraph_gap(page, previous, word)
-                                     and not _same_cell(page, previous, word)):
+                                     and not _same_cell(page, previous, word) and not _wrapped(page, previous, word)):
             return words[:index]
     return words
+
+
+def _wrapped(page: Page, previous: Word, word: Word) -> bool:
+    """The line ended for want of room and runs on below: the next line's first word would not
+    have fitted after its last one, within the right edge of the text around them (a word
+    processor's wrap, whatever the spacing of its lines; text beside, in a panel or a table
+    cell to the right, widens that edge, and the rule then holds back)."""
+    height = max(previous.bottom - previous.top, word.bottom - word.top)
+    if word.source == SOURCE_OCR or word.top - previous.bottom > height * WRAPPED_GAP:
+        return False
+    around = page.words_in((0, previous.top - WRAP_CONTEXT * height, page.width, word.bottom + WRAP_CONTEXT * height))
+    right = max(w.x1 for w in around)
+    return previous.x1 + height * SPACE_WIDTH + (word.x1 - word.x0) > right
 
 
 def _paragraph_gap(page: Page, previous: Word, word: Word) -> float:

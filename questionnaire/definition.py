@@ -86,6 +86,7 @@ class FieldDef:
     max_length: int | None = None
     until: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()  # words that stand as its label, starting a line before a colon, when the label is absent
     table: str | None = None
     row: str | None = None
     column: str | None = None
@@ -244,6 +245,7 @@ def _single_field(data: dict[str, Any]) -> FieldDef:
         max_length=data.get("max_length"),
         until=tuple(data.get("until", ())),
         after=tuple(data.get("after", ())),
+        named=tuple(data.get("named", data.get("after", ()))),
         headings=tuple(data.get("headings", ())),
         optional=data.get("optional", False),
         role=data.get("role"),

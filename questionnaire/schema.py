@@ -28,7 +28,7 @@ KEY_PARAMS = ("key", "condition", "count")
 ROLES = ("structure_name", "siret", "tender_ref", "head_count", "officers", "board", "board_women_share",
          "volunteers_women_share", "policy", "index_score")
 AXIS_ROLES = {"head_count": ("managers", "women"), "officers": ("women",)}  # rows or columns the figures name
-FIELD_ENTRIES = {"key", "section", "label", "type", "read", "anchors", "unit", "max_length", "until", "after",
+FIELD_ENTRIES = {"key", "section", "label", "type", "read", "anchors", "unit", "max_length", "until", "after", "named",
                  "optional", "role", "table", "text_before", "headings"}
 TABLE_ENTRIES = {"section", "title", "key", "type", "label", "rows", "columns", "choices", "sum_row",
                  "sum_column", "grand_total", "role", "text_before", "text_after"}

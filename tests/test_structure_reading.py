@@ -891,3 +891,69 @@ def test_details_wrapped_onto_the_next_line_of_a_scan_are_one_paragraph():
     words += ocr("et ligne d'écoute externe", 50, 114, 8) + ocr("Fait à Denain", 40, 150, 6)
     details = _read(_page(words))["commitments.harassment_unit.details"]
     assert details.value == "Référente VSS élue au CSE et ligne d'écoute externe"
+
+
+def test_oui_ending_its_sentence_answers_and_the_next_sentence_is_the_details():
+    """« Autres : oui. Mentorat… »: the period ends the answer (« Si oui, détailler » printed
+    under a label is no answer: a comma does not)."""
+    words = _line("Engagements spécifiques de la structure", 40, 80)
+    words += _line("Négociation d'accords : oui. Accord signé en 2024", 40, 100)
+    words += _line("Signature de plan d'actions", 40, 130) + _line("Si oui, détailler", 20, 144)
+    readings = _read(_page(words))
+    assert readings["commitments.agreements.done"].value is True
+    assert readings["commitments.agreements.details"].value == "Accord signé en 2024"
+    assert readings["commitments.action_plan.done"].value is not True
+
+
+def _wrapping(first: str, second: str) -> Page:
+    """A word processor's paragraph: lines 15.5 pt apart (6.5 pt of blank between 9 pt boxes,
+    more than a paragraph gap of tight boxes), the text's right edge at x = 526 (a policy line)."""
+    words = _line("Engagements spécifiques de la structure", 40, 80)
+    words += _line("Nous appliquons une grille salariale identique entre les femmes et les", 40, 100)
+    words += _line(first, 40, 130) + _line(second, 40, 145.5)
+    words += _line("Fait à Valenciennes, le 3 février 2026", 40, 190)
+    return _page(words)
+
+
+def test_details_wrapped_for_want_of_room_run_on_the_next_line():
+    page = _wrapping("Cellule de traitement des violences sexistes : oui. Référente VSS élue au CSE",
+                     "et ligne d'écoute externe")
+    details = _read(page)["commitments.harassment_unit.details"]
+    assert details.value == "Référente VSS élue au CSE et ligne d'écoute externe"
+
+
+def test_a_line_that_ended_with_room_to_spare_is_a_paragraph_of_its_own():
+    page = _wrapping("Cellule de traitement des violences sexistes : oui. Référente VSS",
+                     "Autres : non")
+    assert _read(page)["commitments.harassment_unit.details"].value == "Référente VSS"
+
+
+def test_a_listed_choice_ends_at_the_next_rows_label_on_its_line():
+    """« Président.e : Femme   Secrétaire : Homme   Trésorier.e : Femme » on one line."""
+    words = _line("Genre — Président.e : Femme", 40, 100) + _line("Secrétaire : Homme", 165.5, 100)
+    words += _line("Trésorier.e : Femme", 253.5, 100)  # 10 pt apart: one group of words
+    readings = _read(_page(words))
+    assert [readings[f"officers.{r}"].value for r in ("president", "secretary", "treasurer")] == ["woman", "man", "woman"]
+
+
+def test_consultation_starting_a_line_before_a_colon_names_the_tender_reference():
+    assert _read(_page(_line("Consultation : 2026-077", 40, 100)))["tender_ref"].value == "2026-077"
+    header = _line("Consultation 2026-058 — Mémoire technique", 40, 30)  # a running header names none
+    assert _read(_page(header))["tender_ref"].value is None
+
+
+def test_a_row_not_found_at_a_page_s_bottom_keeps_the_next_page_s_run_over_from_the_row_above():
+    """The last row found on the page is not the page's last row (« Partenariats avec des » is cut
+    by the page break, its label not found): the lines heading the next page are that row's."""
+    xs = [40, 250, 300, 350, 560]
+    first = _line("Engagements spécifiques de la structure", 40, 60)
+    first += _line("Engagement", 45, 84) + _line("Oui", 260, 84) + _line("Non", 310, 84) + _line("Si oui, détailler", 355, 84)
+    first += _line("Détention d'un label égalité", 45, 104) + _line("X", 320, 104)
+    first += _line("Partenariats avec des", 45, 124) + _line("X", 270, 124) + _line("Partenariat avec Elles", 355, 124)
+    page1 = _page(first, rules=_grid(xs, [80, 100, 120, 140]))
+    second = _line("structures spécialisées", 45, 42) + _line("bougent", 355, 42)
+    second += _line("Autres", 45, 64) + _line("X", 320, 64)
+    page2 = Page(number=2, width=595, height=842, words=second, rules=_grid(xs, [40, 60, 80]))
+    readings = read_fields([page1, page2], FORM)
+    assert readings["commitments.label.details"].value is None
+    assert readings["commitments.other.done"].value is False
