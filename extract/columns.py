@@ -87,7 +87,7 @@ def _shared(yes: Match, no: Match) -> bool:
     if not share_row(yes.words[-1], no.words[0]):
         return False
     left, right = sorted((yes, no), key=lambda m: m.bbox[0])
-    between = [w.text.lower() for w in left.page.words_in((left.bbox[2], left.bbox[1], right.bbox[0], left.bbox[3]))]
+    between = [w.text.lower() for w in left.page.printed_in((left.bbox[2], left.bbox[1], right.bbox[0], left.bbox[3]))]
     return len(between) == 1 and between[0] in SEPARATORS and right.bbox[0] - left.bbox[2] < 3 * (left.bbox[3] - left.bbox[1])
 
 

@@ -172,7 +172,7 @@ class FieldReader:
         specks = [(p, w) for p, w in words if w.source == SOURCE_OCR and (_speck(w) or _stray(w, words))]
         if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
             words = [item for item in words if item not in specks]
-        self.ledger.claim([w for _, w in words])
+        self.ledger.claim(words)
         raw = clean_text(_joined(words)) or None
         brackets_unsure = False
         if raw and any(w.source == SOURCE_OCR for _, w in words):
@@ -215,7 +215,7 @@ class FieldReader:
                    doubt: str | None = None, zone: Zone | None = None) -> None:
         reading = Reading(field.key, value=value, raw=raw, doubt=doubt)
         for mark in marks if zone is not None else ():  # a tick's page is its zone's
-            self.ledger.claim(zone.page.words_in(mark.bbox))
+            self.ledger.claim((zone.page, w) for w in zone.page.words_in(mark.bbox))
         if marks:
             reading.source = marks[0].source
             reading.bbox = union([m.bbox for m in marks])
@@ -642,7 +642,7 @@ class FieldReader:
     def _decide_options(self, field: FieldDef, options: dict[str, Match]) -> None:
         """Printed "Oui" and "Non", each with its box: the box before each word when both have
         one there ("☐ Oui ☐ Non"), else the box after ("Oui ☐ Non ☐"), else the nearest."""
-        self.ledger.claim([w for o in options.values() for w in o.words])
+        self.ledger.claim((o.page, w) for o in options.values() for w in o.words)
         for side in ("before", "after"):
             boxes = {name: _box_beside(option, side) for name, option in options.items()}
             if all(boxes.values()) and len({id(b) for b in boxes.values()}) == len(boxes):
@@ -755,7 +755,7 @@ class FieldReader:
             return
         raw = clean_text(" ".join(w.text for _, w in words)) or None
         choice = next((c for c in table.columns if fold(raw or "") in {fold(a) for a in c.anchors}), None)
-        self.ledger.claim([w for _, w in words])
+        self.ledger.claim(words)
         if raw is not None and choice is None and normalise(field, raw, self.form).problem != "non_answer":
             return self._set_value(field, None, raw, [], f"Réponse « {raw} » non reconnue : valeur à vérifier.", zone)
         self._set_value(field, choice.id if choice else None, raw, [], None, zone)
@@ -767,7 +767,7 @@ class FieldReader:
         if options is None:
             return False
         found, boxes = options
-        self.ledger.claim([w for m in found.values() for w in m.words])
+        self.ledger.claim((m.page, w) for m in found.values() for w in m.words)
         zone = Zone(label.page, union([m.bbox for m in found.values()]))
         ticked = [c for c in table.columns if c.id in boxes and boxes[c.id].checked]
         if any(b.checked is None for b in boxes.values()):
@@ -917,7 +917,7 @@ class FieldReader:
                 continue
             cell_marks = zone.page.marks_in(zone.bbox)
             ticks = [w for w in zone.page.words_in(zone.bbox) if w.text in TICK_GLYPHS]
-            self.ledger.claim(ticks)
+            self.ledger.claim((zone.page, w) for w in ticks)
             marks.extend(cell_marks)
             if not cell_marks and not ticks:
                 unseen.append(column.label)  # a box not found, if the other cells have theirs
@@ -1138,7 +1138,7 @@ class FieldReader:
             zones += [Zone(z.page, (max(z.bbox[0], left), *z.bbox[1:]))
                       for z in block_between(heading or label, following)]
         written = self._answer_words(zones, excluded=excluded, free_text=True)
-        self.ledger.claim([w for _, w in written])  # brackets taken off below make new words
+        self.ledger.claim(written)  # brackets taken off below make new words
         if heading is None and typed is not None:  # details typed on the answer's line run on its paragraph only
             written = _paragraph([(label.page, typed)] + written)[1:]
         self._set(details, _detail_words(written), zones=zones)
@@ -1450,14 +1450,17 @@ def _row_on_header(row: Match, header: list[Match], choices: bool) -> bool:
 
 
 def _side_by_side(first: Match, second: Match) -> bool:
-    """Two names printed as one label, "Cadres – Femmes": the second follows the first on its
-    line with at most a dash or a slash between them."""
+    """Two names printed as one label, "Cadres – Femmes", "CADRES — FEMMES": the second follows
+    the first on its line with at most a dash or a slash between them, each step from one to
+    the next narrower than two line heights (a spaced dash between capitals, whose line is
+    short, is as far from each as from a word)."""
     if not _same_row(second, first) or second.bbox[0] < first.bbox[2]:
         return False
     height = first.words[-1].bottom - first.words[-1].top
-    between = [w for w in first.page.words_in((first.bbox[2], first.bbox[1], second.bbox[0], first.bbox[3]))]
-    return second.bbox[0] - first.bbox[2] < height * 2 and all(SEPARATORS.match(w.text) or w.text == "/"
-                                                               for w in between)
+    between = first.page.printed_in((first.bbox[2], first.bbox[1], second.bbox[0], first.bbox[3]))
+    edges = [first.bbox[2]] + [x for w in between for x in (w.x0, w.x1)] + [second.bbox[0]]
+    return all(edges[i + 1] - edges[i] < height * 2 for i in range(0, len(edges), 2)) and all(
+        SEPARATORS.match(w.text) or w.text == "/" for w in between)
 
 
 def _group_start(match: Match) -> float:

@@ -282,10 +282,11 @@ def _line_matches(line: Line, anchors: Sequence[str], allow_prefix: bool = False
         target = fold(anchor)
         if not target:
             continue
-        if len(target) >= 4:
+        if len(target) >= 4:  # each time on the line ("TOTAL — TOTAL : 179"), as the exact search finds it
             match = _fuzzy(line, target, anchor)
-            if match:
+            while match is not None:
                 matches.append(match)
+                match = _fuzzy(line, target, anchor, match.last + 1) if match.last + 1 < len(line.words) else None
             continue
         if len(target) == 3:  # "Oui" read as "Qui": a whole word, one letter off
             matches.extend(Match(line, i, i, anchor, 90.0) for i, w in enumerate(line.words)
@@ -323,14 +324,17 @@ def _word_ending_at(line: Line, end: int, allow_prefix: bool) -> int | None:
     return None
 
 
-def _fuzzy(line: Line, target: str, anchor: str) -> Match | None:
-    if len(line.folded) < len(target) - max(1.0, OCR_LOST_SHARE * len(target)):
+def _fuzzy(line: Line, target: str, anchor: str, from_word: int = 0) -> Match | None:
+    """The best approximate match of the anchor on the line, from its word ``from_word`` on."""
+    offset = line.starts[from_word]
+    if len(line.folded) - offset < len(target) - max(1.0, OCR_LOST_SHARE * len(target)):
         return None  # OCR may lose a letter or two, not a word ("cadres" is no "noncadres")
-    alignment = fuzz.partial_ratio_alignment(target, line.folded, score_cutoff=OCR_MIN_SCORE)
+    alignment = fuzz.partial_ratio_alignment(target, line.folded[offset:], score_cutoff=OCR_MIN_SCORE)
     if alignment is None:
         return None
-    first = max((i for i, s in enumerate(line.starts) if s <= alignment.dest_start + 1), default=0)
-    last = min((i for i, e in enumerate(line.ends) if e >= alignment.dest_end - 1),
+    start, end = alignment.dest_start + offset, alignment.dest_end + offset
+    first = _first_word(line, start, from_word)
+    last = min((i for i, e in enumerate(line.ends) if i >= from_word and e >= end - 1),
                default=len(line.words) - 1)
     while last > first and not _in_anchor(fold(line.words[last].text), target):
         kept = fold("".join(w.text for w in line.words[first:last]))
@@ -340,11 +344,21 @@ def _fuzzy(line: Line, target: str, anchor: str) -> Match | None:
     if last < first or not _same_start(line.words[first].text, anchor):
         return None
     if len(re.findall(r"\w+", anchor)) == 1 and (
-            line.folded[line.starts[first]:alignment.dest_start].isalpha() or abs(
+            line.folded[line.starts[first]:start].isalpha() or abs(
             len(fold("".join(w.text for w in line.words[first:last + 1]))) - len(target)) > len(target) // 8):
         return None  # another word: letters before it ("préférence" is no "Référence"; "1100" may be
         # "/ 100"), or more letters than a misreading adds ("Notre" is no "Note")
     return Match(line, first, last, anchor, alignment.score)
+
+
+def _first_word(line: Line, start: int, from_word: int) -> int:
+    """The word where an approximate match starting at offset ``start`` of the folded line begins:
+    the word holding that offset, or the next one when the alignment took only the last letter of
+    a longer word (a letter misread); a word of one sign is the match's own ("/" of "/ 100")."""
+    first = max((i for i, s in enumerate(line.starts) if i >= from_word and s <= start), default=from_word)
+    if (line.ends[first] - start == 1 < line.ends[first] - line.starts[first]) and first + 1 < len(line.words):
+        return first + 1
+    return first
 
 
 def _in_anchor(word: str, target: str) -> bool:

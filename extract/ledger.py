@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from extract.cells import Cell, cell_of
 from extract.labels import Match
-from extract.tokens import Page, Word
+from extract.tokens import Page, Word, overlap_ratio
 
 HINT_WORDS = 4  # a bracketed hint on a label's line is this short at most
 IGNORED = re.compile(r"^([._…]{2,}|_+|…|[:;.,?!\-–—/*()%‘’'\"«»|]+|\(.*\))$")  # leaders, punctuation, hints in brackets
@@ -24,12 +25,14 @@ IGNORED = re.compile(r"^([._…]{2,}|_+|…|[:;.,?!\-–—/*()%‘’'\"«»|]+
 class Ledger:
     claimed: set[int] = field(default_factory=set)
     lines: dict[str, Match] = field(default_factory=dict)  # key -> its label, whose line holds its answer
-    held: list[Word] = field(default_factory=list, repr=False)  # the claimed words, kept alive: a word made
-    # for one value (a box's edge cut off) would otherwise die, and its id be given to a word read later
+    held: dict[int, list[Word]] = field(default_factory=dict, repr=False)  # page number -> the claimed words,
+    # kept alive: a word made for one value (a box's edge cut off) would otherwise die, and its id be given
+    # to a word read later; by page, to know a word read again in another zone (see _read_again)
 
-    def claim(self, words: list[Word]) -> None:
-        self.held.extend(words)
-        self.claimed.update(id(w) for w in words)
+    def claim(self, words: Iterable[tuple[Page, Word]]) -> None:
+        for page, word in words:
+            self.held.setdefault(page.number, []).append(word)
+            self.claimed.add(id(word))
 
     def expect(self, key: str, label: Match) -> None:
         """The field's answer belongs on its label's line (or in a zone that starts there)."""
@@ -41,10 +44,25 @@ class Ledger:
         for key, label in self.lines.items():
             words = [w for w in _without_hints(_row_words(label)) if id(w) not in self.claimed
                      and id(w) not in printed and id(w) not in label.word_ids and not IGNORED.match(w.text)
-                     and not _in_unasked_column(label.page, w, printed)]
+                     and not self._read_again(label.page, w) and not _in_unasked_column(label.page, w, printed)]
             if words:
                 found[key] = words
         return found
+
+
+    def _read_again(self, page: Page, word: Word) -> bool:
+        """Whether the word is ink a field claimed, read again in another zone: on a scan each
+        zone is read on its own, and the line read whole may join a value to the colon before it
+        (« :0 » where the cell's zone read « 0 »). It is when the claimed words lying on it, or
+        holding it, carry the same letters and figures."""
+        on_it = [w for w in self.held.get(page.number, ())
+                 if overlap_ratio(w.bbox, word.bbox) >= 0.5 or overlap_ratio(word.bbox, w.bbox) >= 0.5]
+        read = "".join(w.text for w in sorted(on_it, key=lambda w: w.x0))
+        return bool(on_it) and _letters(word.text) == _letters(read)
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
 
 
 def _row_words(label: Match) -> list[Word]:

@@ -145,6 +145,13 @@ class Page:
         """
         if self.zone_reader is not None:
             return self.zone_reader(bbox, numeric)
+        return self.printed_in(bbox, min_overlap)
+
+    def printed_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[Word]:
+        """The page's own words (its text layer, or a scan's first OCR pass) inside ``bbox``, in
+        reading order, never read again by the zone reader: for questions about what the page
+        prints where (what stands between two labels), which must not depend on zonal OCR (a
+        narrow zone holding only a dash is ink Tesseract reads as no word)."""
         return reading_order(w for w in self._near(bbox) if overlap_ratio(w.bbox, bbox) >= min_overlap)
 
     def _near(self, bbox: BBox) -> list[Word]:

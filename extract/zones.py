@@ -7,12 +7,14 @@ column header), so any layout with the same labels works.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
 from extract.labels import MARGIN, Match
 from extract.tokens import BBox, Page
 
+COLON = re.compile(r"^:+$")
 PAD = 2.5  # points around a text line, so a taller widget rectangle still falls inside
 BELOW_REACH = 2.2  # the line under a label starts within this many line heights of it
 
@@ -24,11 +26,24 @@ class Zone:
 
 
 def rest_of_line(match: Match, stop: float | None = None) -> Zone:
-    """From the label's last word to ``stop`` (or the page's right edge), on that word's line
-    (a wrapped label's answer follows its last line)."""
+    """From the label's last word, and the colon printed after it, to ``stop`` (or the page's
+    right edge), on that word's line (a wrapped label's answer follows its last line)."""
     last = match.words[-1]
-    return Zone(match.page, (last.x1 + 0.5, last.top - PAD,
+    return Zone(match.page, (_label_end(match) + 0.5, last.top - PAD,
                              stop if stop is not None else match.page.width, last.bottom + PAD))
+
+
+def _label_end(match: Match) -> float:
+    """Where the label ends: its last word, or the colon printed right after it (« Note : 86 »),
+    which is the label's: on a scan, a zone holding it reads the colon's dots as ink beside a
+    number that no figure accounts for, and doubts the number."""
+    last = match.words[-1]
+    height = last.bottom - last.top
+    following = match.page.printed_in((last.x1, last.top, last.x1 + 2 * height, last.bottom))
+    colon = next((w for w in following if w.x0 >= last.x1 - 0.5), None)
+    if colon is not None and COLON.match(colon.text) and colon.x0 - last.x1 < height:
+        return colon.x1
+    return last.x1
 
 
 def line_below_at(page: Page, bottom: float, height: float, left: float, right: float | None = None) -> Zone:
