@@ -236,11 +236,15 @@ class Store:
         return self.db.execute("SELECT 1 FROM versions WHERE extractor_version = ? LIMIT 1",
                                (extractor_version,)).fetchone() is not None
 
-    def latest_versions(self, tender: str | None = None) -> list[StoredVersion]:
+    def latest_versions(self, tender: str | None = None, *, boxes: bool = True) -> list[StoredVersion]:
         """The latest version of every file (all runs, of one tender when given), oldest received first,
-        then by file name: the order that makes an answer "the latest" (:data:`analyse.indicators.LATEST_RULE`)."""
+        then by file name: the order that makes an answer "the latest" (:data:`analyse.indicators.LATEST_RULE`).
+
+        Without ``boxes``, the readings hold no position on their page (:meth:`Reading.from_dict`):
+        the territory's figures need none, and every record of a large history is held at once.
+        """
         corrections = self._corrections_by_version(tender)
-        return [StoredVersion(self._laid_over(self._record(row), corrections),
+        return [StoredVersion(self._laid_over(self._record(row, boxes), corrections),
                               row["first_run"], datetime.fromisoformat(row["started"]))
                 for row in self._latest_rows(tender)]
 
@@ -307,11 +311,11 @@ class Store:
             return self.db.execute(query + " ORDER BY r.started, v.file, v.id")
         return self.db.execute(query + " AND v.tender = ? ORDER BY r.started, v.file, v.id", (tender,))
 
-    def _record(self, row: sqlite3.Row) -> Record:
-        return self._from_dict(record_data(row["record"]))
+    def _record(self, row: sqlite3.Row, boxes: bool = True) -> Record:
+        return self._from_dict(record_data(row["record"]), boxes)
 
-    def _from_dict(self, data: dict[str, Any]) -> Record:
-        record = Record.from_dict(data)
+    def _from_dict(self, data: dict[str, Any], boxes: bool = True) -> Record:
+        record = Record.from_dict(data, boxes=boxes)
         record.form_id = record.form_id or self.form.id
         return record
 

@@ -79,7 +79,7 @@ def territory_workbook(store: Store, run_date: date, *, publication: bool = Fals
     With ``egapro_checked``, the indicators add the share of structures
     whose declared index drew an Egapro warning.
     """
-    versions = store.latest_versions()
+    versions = store.latest_versions(boxes=False)  # every record at once: no position on the page
     records = [v.record for v in versions]
     choices = store.choices()
     form = merged(versions_of(records, store.form))

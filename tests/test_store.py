@@ -134,3 +134,18 @@ def test_a_record_text_laid_out_by_the_json_module_is_read_by_it(tmp_path: Path)
     read = next(r for r in store.latest() if r.sha256 == alpha.sha256)
     assert math.isnan(read.readings["structure_name"].confidence)
     assert read.fields()["structure_name"] == alpha.fields()["structure_name"]
+
+
+def test_the_latest_versions_without_boxes_hold_the_same_answers_and_no_position(tmp_path: Path) -> None:
+    store = fill_store(tmp_path / "egalite.sqlite")
+    run = store.start_run(Path("inbox"), datetime(2026, 1, 1))
+    placed = record("T/placé.pdf", "T", {"structure_name": "Placée"}, doubts={"structure_name": "À vérifier."})
+    placed.readings["structure_name"].bbox = placed.readings["structure_name"].zone = (1.5, 2.0, 3.25, 4.0)
+    store.save(run, placed, EXTRACTOR)
+    whole, slim = store.latest_versions(), store.latest_versions(boxes=False)
+    assert [v.record.fields() for v in slim] == [v.record.fields() for v in whole]
+    assert [v.record.review() for v in slim] == [v.record.review() for v in whole]
+    assert [v.record.findings for v in slim] == [v.record.findings for v in whole]
+    assert next(v for v in whole if v.record.file == "T/placé.pdf").record.readings["structure_name"].bbox \
+        == (1.5, 2.0, 3.25, 4.0)
+    assert all(r.bbox is None and r.zone is None for v in slim for r in v.record.readings.values())
