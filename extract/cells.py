@@ -190,7 +190,20 @@ def _connected(crossings: dict) -> list[dict]:
 
 
 def cell_of(page: Page, bbox: BBox) -> Cell | None:
-    """The smallest cell of ``page`` holding most of ``bbox`` (a word's box), or None."""
+    """The smallest cell of ``page`` holding most of ``bbox`` (a word's box), or None
+    (kept with the page: the reader asks for the cells of the same words again and again)."""
+    known = page.derived("cell_of", _no_cells)
+    if bbox in known:
+        return known[bbox]
+    best = known[bbox] = _smallest_cell_of(page, bbox)
+    return best
+
+
+def _no_cells(page: Page) -> dict[BBox, Cell | None]:
+    return {}
+
+
+def _smallest_cell_of(page: Page, bbox: BBox) -> Cell | None:
     best: Cell | None = None
     for table in page.tables:
         if overlap_ratio(bbox, table.bbox) < WORD_INSIDE:

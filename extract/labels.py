@@ -189,7 +189,9 @@ class LabelIndex:
         self._exact_lines = [line for line in self.lines if not _is_ocr(line)]
         self._fuzzy_lines = [line for line in self.lines if _is_ocr(line)]
         self._text = "\n".join(line.folded for line in self._exact_lines)
-        self._found: dict[tuple[str, bool], list[Match]] = {}
+        self._found: dict[tuple[str, bool], list[Match]] = {}  # (anchor, allow_prefix) -> its matches
+        self._joined: dict[tuple[tuple[str, ...], bool], list[Match]] = {}  # the same, for anchors asked together
+        self._outside: dict[tuple[str, ...], list[Match]] = {}  # anchors -> their matches outside the margins
         self._offsets, offset = [], 0
         for line in self._exact_lines:
             self._offsets.append(offset)
@@ -202,23 +204,38 @@ class LabelIndex:
         A match inside a longer match of a rival anchor ("Cadres" inside
         "Non cadres") is dropped.
         """
-        found = [m for m in self._matches(anchors) if not in_margin(m.line)]
-        found = [m for m in found if (after is None or _key(m.start) > _key(after))
-                 and (before is None or _key(m.end) < _key(before))]
-        if rivals:
+        found = self._outside_margins(anchors)
+        if after is not None or before is not None:
+            found = [m for m in found if (after is None or _key(m.start) > _key(after))
+                     and (before is None or _key(m.end) < _key(before))]
+        if rivals and found:
             words = frozenset().union(*(m.word_ids for m in found))
             rival_matches = [m for m in self._matches(rivals) if m.word_ids & words]
             found = [m for m in found if not any(r.contains(m) for r in rival_matches)]
         return _best_per_span(found)
 
+    def _outside_margins(self, anchors: Sequence[str]) -> list[Match]:
+        """The anchors' matches outside running headers and footers (kept: the reader asks for
+        the same anchors again with other bounds). Not to be changed by the caller."""
+        key = tuple(anchors)
+        found = self._outside.get(key)
+        if found is None:
+            found = self._outside[key] = [m for m in self._matches(anchors) if not in_margin(m.line)]
+        return found
+
     def _matches(self, anchors: Sequence[str], allow_prefix: bool = False) -> list[Match]:
-        """Every match of the anchors (each anchor searched once per document)."""
-        found = []
+        """Every match of the anchors (each anchor searched once per document, the list of
+        a group of anchors made once). Not to be changed by the caller."""
+        key = (tuple(anchors), allow_prefix)
+        found = self._joined.get(key)
+        if found is not None:
+            return found
+        found = self._joined[key] = []
         for anchor in anchors:
-            key = (anchor, allow_prefix)
-            if key not in self._found:
-                self._found[key] = self._anchor_matches(anchor, allow_prefix)
-            found.extend(self._found[key])
+            single = (anchor, allow_prefix)
+            if single not in self._found:
+                self._found[single] = self._anchor_matches(anchor, allow_prefix)
+            found.extend(self._found[single])
         return found
 
     def _anchor_matches(self, anchor: str, allow_prefix: bool) -> list[Match]:

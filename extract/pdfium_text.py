@@ -159,16 +159,15 @@ def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[lis
     """
     words: list[list[tuple]] = []
     current: list[tuple] = []
-    previous = None
+    x0 = top = x1 = bottom = 0.0  # the previous character's box
     for char in chars:
-        if char[0] == " ":
+        letter, next_x0, next_top, next_x1, next_bottom = char
+        if letter == " ":
             if current:
                 words.append(current)
                 current = []
             continue
         if current:
-            _, x0, top, x1, bottom = previous
-            _, next_x0, next_top, next_x1, next_bottom = char
             height, next_height = bottom - top, next_bottom - next_top
             size = next_height if next_height > height else height
             size = 1.0 if 1.0 > size else size
@@ -180,7 +179,7 @@ def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[lis
                 words.append(current)
                 current = []
         current.append(char)
-        previous = char
+        x0, top, x1, bottom = next_x0, next_top, next_x1, next_bottom
     if current:
         words.append(current)
     joined = _join_letter_spaced(words)
