@@ -314,6 +314,13 @@ def _apart_at_borders(words: list[list[tuple]], chars: list[tuple], textpage: pd
         if bisect.bisect_left(xs, word[-1][3]) == bisect.bisect_right(xs, word[0][1]):
             parted.append(word)  # no border across the word's box: the usual case, one test a word
             continue
+        _, x0s, tops, x1s, bottoms = zip(*word)
+        low, high = min(min(tops), min(bottoms)), max(max(tops), max(bottoms))
+        first = bisect.bisect_right(xs, min(min(x0s), min(x1s)))
+        last = bisect.bisect_left(xs, max(max(x0s), max(x1s)))
+        if not any(borders[b][1] <= high and borders[b][2] >= low for b in range(first, last)):
+            parted.append(word)  # the borders at its letters stand above or below it (a table's, under a title)
+            continue
         for i in range(1, len(word)):
             left, right = word[i - 1], word[i]
             middle = (left[2] + left[4]) / 2
