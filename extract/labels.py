@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Iterable, Sequence
+from itertools import accumulate
+from typing import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz
 
@@ -31,6 +31,23 @@ STACK_GAP = 0.9  # a wrapped label's next line starts within this many line heig
 STACK_DEPTH = 3  # a label wraps over three lines at most
 STACK_WORDS = 4  # ...and what wraps onto the next line is short
 MARGIN = 0.05  # share of the page's height at its top and bottom holding running headers and footers
+
+
+class kept:  # noqa: N801 - used as a decorator, like functools.cached_property
+    """``functools.cached_property`` without the lock Python 3.11 takes on each first access (3.12 dropped
+    it): the reader asks a few properties of each of a document's hundreds of matches and lines."""
+
+    def __init__(self, compute: Callable) -> None:
+        self.compute, self.name, self.__doc__ = compute, compute.__name__, compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner: type | None = None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 @dataclass(frozen=True)
@@ -56,11 +73,11 @@ class Line:
     first_at: dict[int, int] = field(default_factory=dict, compare=False)  # offset -> word starting there
     last_at: dict[int, int] = field(default_factory=dict, compare=False)  # offset -> word ending there
 
-    @cached_property
+    @kept
     def top(self) -> float:
         return min(w.top for w in self.words)
 
-    @cached_property
+    @kept
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
 
@@ -75,7 +92,7 @@ class Match:
     anchor: str
     score: float = 100.0
 
-    @cached_property
+    @kept
     def words(self) -> tuple[Word, ...]:
         return self.line.words[self.first:self.last + 1]
 
@@ -83,11 +100,11 @@ class Match:
     def page(self) -> Page:
         return self.line.page
 
-    @cached_property
+    @kept
     def start(self) -> Position:
         return Position(self.line.page.number, self.line.rows[self.first], self.line.words[self.first].x0)
 
-    @cached_property
+    @kept
     def end(self) -> Position:
         return Position(self.line.page.number, self.line.rows[self.last], self.line.words[self.last].x0)
 
@@ -96,17 +113,17 @@ class Match:
         """Whether the match spans a line break (a wrapped label)."""
         return self.line.rows[self.first] != self.line.rows[self.last]
 
-    @cached_property
+    @kept
     def bbox(self) -> BBox:
         words = self.words
         return (min(w.x0 for w in words), min(w.top for w in words),
                 max(w.x1 for w in words), max(w.bottom for w in words))
 
-    @cached_property
+    @kept
     def length(self) -> int:
         return self.line.ends[self.last] - self.line.starts[self.first]
 
-    @cached_property
+    @kept
     def word_ids(self) -> frozenset[int]:
         return frozenset(id(w) for w in self.words)
 
@@ -116,13 +133,9 @@ class Match:
 
 
 def make_line(page: Page, index: int, words: Sequence[Word], rows: Sequence[int] | None = None) -> Line:
-    starts, ends, parts, offset = [], [], [], 0
-    for word in words:
-        part = fold(word.text)
-        starts.append(offset)
-        offset += len(part)
-        ends.append(offset)
-        parts.append(part)
+    parts = [fold(word.text) for word in words]
+    ends = tuple(accumulate(map(len, parts)))
+    starts = (0,) + ends[:-1] if ends else ()
     first_at, last_at = {}, {}
     for number, (start, end) in enumerate(zip(starts, ends)):
         if end > start:  # words that fold to nothing (":") start and end no match
@@ -131,7 +144,7 @@ def make_line(page: Page, index: int, words: Sequence[Word], rows: Sequence[int]
             elision = ELISION.match(words[number].text)
             if elision:  # "l'index": a label may begin after the article
                 first_at.setdefault(start + len(fold(elision.group())), number)
-    return Line(page, index, tuple(words), "".join(parts), tuple(starts), tuple(ends),
+    return Line(page, index, tuple(words), "".join(parts), starts, ends,
                 tuple(rows) if rows is not None else (index,) * len(words), first_at, last_at)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 from questionnaire.record import SOURCE_TEXT, BBox
@@ -235,9 +236,9 @@ def group_lines(words: Iterable[Word], line_tolerance: float = 3.0) -> list[list
     """
     lines: list[list[Word]] = []
     total = top = bottom = 0.0
-    for word in sorted(words, key=lambda w: (w.middle, w.x0)):
-        middle = word.middle
+    for word in sorted(words, key=_middle_then_left):
         upper, lower = word.top, word.bottom
+        middle = (upper + lower) / 2
         height = lower - upper
         reach = height * 0.4  # max(line_tolerance, height * 0.4), min and max written out as below
         if lines and (abs(total / len(lines[-1]) - middle) <= (reach if reach > line_tolerance else line_tolerance) or (
@@ -249,4 +250,12 @@ def group_lines(words: Iterable[Word], line_tolerance: float = 3.0) -> list[list
         else:
             lines.append([word])
             total, top, bottom = middle, upper, lower
-    return [sorted(line, key=lambda w: w.x0) for line in lines]
+    return [sorted(line, key=_LEFT) for line in lines]
+
+
+def _middle_then_left(word: Word) -> tuple[float, float]:
+    """A word's middle (:attr:`Boxed.middle`, written out: this sorts every zone read), then its left edge."""
+    return (word.top + word.bottom) / 2, word.x0
+
+
+_LEFT = attrgetter("x0")
