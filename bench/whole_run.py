@@ -65,11 +65,15 @@ class RunFigures:
 # -- memory of a process tree ------------------------------------------------------------------
 
 def _children(pid: int) -> list[int]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
-            return [int(child) for child in handle.read().split()]
-    except OSError:
-        return []
+    """The children of every thread of ``pid``: the reading pool starts the workers that replace
+    others (every 1,000 files) from a thread of its own, and Linux lists a child under its thread."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text(encoding="ascii").split()]
+        except OSError:
+            pass
+    return found
 
 
 def _tree(pid: int) -> list[int]:
