@@ -32,6 +32,7 @@ from questionnaire.types import NON_ANSWER, Normalised, normalise, type_of
 log = logging.getLogger(__name__)
 LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
 SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in one-line answers
+LIST_SEPARATOR = re.compile(r"^[;|]$")  # between the items of a list printed on one line
 ARROWS = re.compile(r"^(->|=>|[→⇒➔➜➝➞►▶>])$")  # what leads details set on the line under their commitment
 CONTINUED_LINES = 3  # an inline text answer wraps onto this many lines at most
 BELOW_LINES = 3  # an answer under its label stands within this many lines (help texts skipped)
@@ -621,11 +622,18 @@ class FieldReader:
 
     def _next_head_on_row(self, label: Match, table: Table) -> float | None:
         """Where the next cell's label starts on a listed cell's line: another row's label, or,
-        in a table of figures, a column's name (in a table of choices, « Femme » is the answer)."""
+        in a table of figures, a column's name (in a table of choices, « Femme » is the answer);
+        at the list's separator printed before it (« Cadres : Femmes 2 ; Hommes 8 ; … »), so that
+        a scan's zone read as a number holds the figure alone, not signs no figure accounts for."""
         names, labels = self._heads(table)
         heads = labels + ([] if table.choices else names)
         after = [m.bbox[0] for m in heads if _same_row(m, label) and m.bbox[0] > label.bbox[2]]
-        return min(after) - 0.5 if after else None
+        if not after:
+            return None
+        last = label.words[-1]
+        signs = [w.x0 for w in label.page.printed_in((last.x1, last.top, min(after), last.bottom))
+                 if LIST_SEPARATOR.match(w.text)]
+        return min(signs + after) - 0.5
 
     def _without_prompt(self, words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
         """The answer less the prompt a re-made form prints before it ("Réponse :")."""

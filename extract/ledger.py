@@ -15,7 +15,7 @@ from typing import Iterable
 
 from extract.cells import Cell, cell_of
 from extract.labels import Match
-from extract.tokens import Page, Word, overlap_ratio
+from extract.tokens import Page, Word, share_row
 
 HINT_WORDS = 4  # a bracketed hint on a label's line is this short at most
 IGNORED = re.compile(r"^([._…]{2,}|_+|…|[:;.,?!\-–—/*()%‘’'\"«»|]+|\(.*\))$")  # leaders, punctuation, hints in brackets
@@ -53,12 +53,12 @@ class Ledger:
     def _read_again(self, page: Page, word: Word) -> bool:
         """Whether the word is ink a field claimed, read again in another zone: on a scan each
         zone is read on its own, and the line read whole may join a value to the colon before it
-        (« :0 » where the cell's zone read « 0 »). It is when the claimed words lying on it, or
-        holding it, carry the same letters and figures."""
-        on_it = [w for w in self.held.get(page.number, ())
-                 if overlap_ratio(w.bbox, word.bbox) >= 0.5 or overlap_ratio(word.bbox, w.bbox) >= 0.5]
-        read = "".join(w.text for w in sorted(on_it, key=lambda w: w.x0))
-        return bool(on_it) and _letters(word.text) == _letters(read)
+        (« :0 » where the cell's zone read « 0 ») or draw its box a point or two aside. It is
+        when the claimed words it touches on its row carry the same letters and figures."""
+        touching = [w for w in self.held.get(page.number, ()) if share_row(w, word) and share_row(word, w)
+                    and min(w.x1, word.x1) > max(w.x0, word.x0)]
+        read = "".join(w.text for w in sorted(touching, key=lambda w: w.x0))
+        return bool(touching) and _letters(word.text) == _letters(read)
 
 
 def _letters(text: str) -> str:

@@ -48,6 +48,7 @@ LINE_MIN_PT = 4.0  # a text line is at least this tall
 WORD_GAP_LINES = 2.0  # a gap wider than this many line heights splits columns, not words
 FULL_WIDTH = 0.6  # share of the widest line that makes a line "full width" (ragged text included)
 PARAGRAPH_LEADING = 1.5  # lines of a paragraph are closer than this many line heights
+WORD_SPACE = 0.15  # a gap between letters wider than this many line heights (ink) is a space between words
 UPRIGHT_MIN_WORDS = 5  # fewer confident label words (or a smaller share): ask whether the page is turned
 UPRIGHT_MIN_SHARE = 0.5
 CONFIDENT = 0.6
@@ -324,7 +325,7 @@ def without_paragraph_bodies(text: np.ndarray, scale: float) -> np.ndarray:
         return text
     widest = max(x1 - x0 for _, _, x0, x1 in lines)
     out = text.copy()
-    for paragraph in _paragraphs(lines, widest):
+    for paragraph in _paragraphs(lines, widest, text < INK_LEVEL):
         top, bottom, x0, x1 = paragraph[0]
         out[top:bottom, x0 + round(PARAGRAPH_KEPT_PT * scale):x1 + 1] = 255
         for top, bottom, x0, x1 in paragraph[1:]:
@@ -349,14 +350,16 @@ def _text_lines(text: np.ndarray, scale: float) -> list[tuple[int, int, int, int
     return lines
 
 
-def _paragraphs(lines: list[tuple[int, int, int, int]], widest: int) -> list[list[tuple[int, int, int, int]]]:
-    """Runs of at least three consecutive full-width lines."""
+def _paragraphs(lines: list[tuple[int, int, int, int]], widest: int,
+                ink: np.ndarray) -> list[list[tuple[int, int, int, int]]]:
+    """Runs of at least three consecutive full-width lines, each wrapped onto the next."""
     runs: list[list[tuple[int, int, int, int]]] = []
     current: list[tuple[int, int, int, int]] = []
     for line in lines:
         top, bottom, x0, x1 = line
         full = x1 - x0 >= FULL_WIDTH * widest
-        if full and current and top - current[-1][1] <= PARAGRAPH_LEADING * (bottom - top):
+        if (full and current and top - current[-1][1] <= PARAGRAPH_LEADING * (bottom - top)
+                and _wrapped(current, line, ink)):
             current.append(line)
             continue
         if len(current) >= 3:
@@ -365,6 +368,19 @@ def _paragraphs(lines: list[tuple[int, int, int, int]], widest: int) -> list[lis
     if len(current) >= 3:
         runs.append(current)
     return runs
+
+
+def _wrapped(above: list[tuple[int, int, int, int]], line: tuple[int, int, int, int], ink: np.ndarray) -> bool:
+    """Whether the last line of ``above`` was wrapped: the first word of ``line`` would not have
+    fitted at its end, within the right edge of the lines so far. Prose is; a list of labelled
+    lines ("Cadres : Femmes 2 ; Hommes 8 ; …", "Non cadres : Femmes 13 ; …"), each ending where
+    its own items end, is not, and holds the labels the label pass needs."""
+    top, bottom, x0, x1 = line
+    right = max(x1, *(edge for *_, edge in above))
+    words = _runs(ink[top:bottom, x0:x1 + 1].any(axis=0), gap=WORD_SPACE * (bottom - top))
+    first_word = words[0][1] - words[0][0] if words else 0
+    last_top, last_bottom, _, last_x1 = above[-1]
+    return last_x1 + WORD_SPACE * (last_bottom - last_top) + first_word > right
 
 
 def _settled(found: list[OcrWord], raster: Raster, origin: tuple[int, int], gray: Raster, source: ScanSource,

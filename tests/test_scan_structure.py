@@ -9,6 +9,7 @@ import numpy as np
 from extract.boxes import find_boxes
 from extract.cells import cell_sides, find_tables
 from extract.raster import Raster, ink_threshold, rule_lines, text_only
+from extract.scan import without_paragraph_bodies
 from extract.tokens import Rule
 
 DPI = 300
@@ -94,3 +95,53 @@ def test_box_characters_typed_in_the_text_are_boxes_but_bold_letters_are_not():
     cv2.rectangle(image, (_px(201), _px(61)), (_px(206), _px(66)), TEXT, 8)  # a bold letter's thick strokes
     boxes = find_boxes(Raster(image, DPI))
     assert sorted((round(b.x0 / SCALE / 10), b.checked) for b in boxes) == [(6, True), (12, False)]
+
+
+# -- the label pass leaves paragraph bodies out, never a list of labelled lines ---------------
+
+def _text_page(lines: list[str]) -> np.ndarray:
+    """Black print on white at the label pass's resolution, one line every 14 pt."""
+    scale = 150 / 72
+    image = np.full((int(400 * scale), int(595 * scale)), 255, np.uint8)
+    for number, text in enumerate(lines):
+        cv2.putText(image, text, (round(40 * scale), round((60 + 14 * number) * scale)),
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.5, 0, 1, cv2.LINE_AA)
+    return image
+
+
+def _inked_lines(image: np.ndarray) -> list[int]:
+    """Which of the page's 14-pt lines still hold ink."""
+    scale = 150 / 72
+    return [n for n in range(8) if (image[round((50 + 14 * n) * scale):round((62 + 14 * n) * scale)] < 128).any()]
+
+
+def _wrapped_lines(text: str, width_pt: float) -> list[str]:
+    """``text`` wrapped as a word processor does: each line takes words while they fit."""
+    lines, current = [], ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if cv2.getTextSize(trial, cv2.FONT_HERSHEY_SIMPLEX, 0.5, 1)[0][0] > width_pt * 150 / 72 and current:
+            lines.append(current)
+            trial = word
+        current = trial
+    return lines + [current]
+
+
+def test_a_wrapped_paragraph_s_body_is_left_out_of_the_label_pass():
+    prose = _wrapped_lines("Nous appliquons une grille salariale identique pour les femmes et les hommes a poste "
+                           "egal. Les offres d'emploi sont redigees de facon neutre et diffusees aupres de reseaux "
+                           "feminins du BTP. Un bilan annuel des ecarts est presente chaque annee au CSE de la "
+                           "structure, avec les mesures prises.", 260)
+    assert len(prose) >= 4
+    inked = _inked_lines(without_paragraph_bodies(_text_page(prose), 150 / 72))
+    assert inked[0] == 0 and not set(range(1, len(prose) - 1)) & set(inked)  # its first line kept, cut
+
+
+def test_lines_that_each_end_with_their_own_items_are_no_paragraph():
+    """A list printed one row a line, each line ending where its items end (the first word of the
+    next line would have fitted): labels the label pass needs, kept whole."""
+    rows = ["Cadres : Femmes 2 ; Hommes 8 ; Non binaire 0 ; Ne se prononce pas 0 ; Total 10",
+            "Non cadres : Femmes 13 ; Hommes 18 ; Non binaire 1 ; Ne se prononce pas 0 ; Total 32",
+            "Total : Femmes 15 ; Hommes 26 ; Non binaire 1 ; Ne se prononce pas 0 ; Total 42"]
+    image = _text_page(rows)
+    assert np.array_equal(without_paragraph_bodies(image, 150 / 72), image)
