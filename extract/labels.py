@@ -125,7 +125,7 @@ class Match:
 
     @kept
     def word_ids(self) -> frozenset[int]:
-        return frozenset(id(w) for w in self.words)
+        return frozenset(map(id, self.words))
 
     def contains(self, other: "Match") -> bool:
         """Whether this match covers all of ``other``'s words and more (on any line)."""

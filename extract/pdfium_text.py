@@ -44,15 +44,19 @@ _SYMBOL_CHARS = frozenset(chr(code) for code in _SYMBOL_CODES if code not in _PR
 LEADER_RUN = re.compile(r"[._…]{4,}")  # a tab leader or dotted answer line, never part of a word
 _SPACES = frozenset(" \t\r\n\u00a0\u202f\u2009\u2007\ufffe\x00")
 _SPACE = (" ", 0.0, 0.0, 0.0, 0.0)
-# FPDFText_GetLooseCharBox(text page, index, FS_RECTF*) with plain addresses as arguments: asked for
-# every character of a page, the argument checks of pypdfium2's prototype cost more than the call
-_LOOSE_CHAR_BOX = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
-    ctypes.cast(raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
-# FPDFText_GetTextObject(text page, index) and FPDFTextObj_GetFont(text object), on and to addresses
-_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
-_TEXT_OBJECT_FONT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)(
-    ctypes.cast(raw.FPDFTextObj_GetFont, ctypes.c_void_p).value)
+
+
+def on_addresses(function, restype, *argtypes):
+    """A PDFium function called with plain addresses (``ctypes.c_void_p`` for its handles) and
+    numbers: without the checks of pypdfium2's typed prototype, which cost more than the call
+    itself where a page asks for it thousands of times (every character's box, every path's segment)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+ADDRESS = ctypes.c_void_p
+_LOOSE_CHAR_BOX = on_addresses(raw.FPDFText_GetLooseCharBox, ctypes.c_int, ADDRESS, ctypes.c_int, ADDRESS)
+_TEXT_OBJECT = on_addresses(raw.FPDFText_GetTextObject, ADDRESS, ADDRESS, ctypes.c_int)
+_TEXT_OBJECT_FONT = on_addresses(raw.FPDFTextObj_GetFont, ADDRESS, ADDRESS)
 
 
 def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, float, float, float, float]]:
@@ -64,12 +68,12 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, f
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
     text = textpage.get_text_range(0, count)[:count] if count > 0 else ""
-    inked = [index for index, char in enumerate(text) if char not in _SPACES]
     boxes = (ctypes.c_float * (4 * len(text)))()
     base = ctypes.addressof(boxes)
-    # Loose boxes span the font's ascent to descent: every character of a
-    # line gets the same band, so an apostrophe or a comma stays in its word.
-    list(map(_LOOSE_CHAR_BOX, repeat(_address(handle), len(inked)), inked, [base + 16 * i for i in inked]))
+    # Loose boxes span the font's ascent to descent: every character of a line gets the same
+    # band, so an apostrophe or a comma stays in its word. The spaces' boxes are asked for too
+    # (and not used): cheaper than picking the other characters out in Python.
+    list(map(_LOOSE_CHAR_BOX, repeat(_address(handle), len(text)), range(len(text)), range(base, base + 16 * len(text), 16)))
     floats = memoryview(boxes).cast("B").cast("f").tolist()
     chars = [_SPACE if char in _SPACES else (char, left, height - top, right, height - bottom)
              for char, left, top, right, bottom in zip(text, floats[0::4], floats[1::4], floats[2::4], floats[3::4])]

@@ -30,6 +30,7 @@ from typing import Callable, Iterator
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from extract.pdfium_text import ADDRESS, on_addresses
 from extract.tokens import BBox, Mark, Rule
 
 BOX_MIN, BOX_MAX = 5.0, 22.0  # points: a tick box is between these sizes
@@ -48,6 +49,13 @@ INKED_SHARE = 0.3  # a box whose middle is at least this much inked is ticked
 BLANK_SHARE = 0.05  # ... and at most this much, not ticked (between: unknown)
 TICK_MIN_SHARE = 0.25  # a stroke ticks a box when it spans this share of it both ways
 ROUND_STRAIGHT_SHARE = 0.2  # a closed curve with less of its length straight is a circle
+
+# a path's segments, asked for on addresses (:func:`extract.pdfium_text.on_addresses`): four calls a segment
+_SEGMENTS = on_addresses(raw.FPDFPath_CountSegments, ctypes.c_int, ADDRESS)
+_SEGMENT = on_addresses(raw.FPDFPath_GetPathSegment, ADDRESS, ADDRESS, ctypes.c_int)
+_SEGMENT_KIND = on_addresses(raw.FPDFPathSegment_GetType, ctypes.c_int, ADDRESS)
+_SEGMENT_POINT = on_addresses(raw.FPDFPathSegment_GetPoint, ctypes.c_int, ADDRESS, ADDRESS, ADDRESS)
+_SEGMENT_CLOSES = on_addresses(raw.FPDFPathSegment_GetClose, ctypes.c_int, ADDRESS)
 
 Point = tuple[float, float]
 RGBA = tuple[int, int, int, int]
@@ -116,9 +124,16 @@ def path_shapes(page: pdfium.PdfPage, height: float) -> PathShapes:
             if filled or stroked:
                 rules += path_rules(subpaths or _subpaths(obj, _to_page(obj, height)), filled, stroked)
     boxes, ticks = classify(small)
-    drawn = [box.bbox for box in boxes]
-    return PathShapes(boxes, ticks, [r for r in rules if not any(_within(r.bbox, box) for box in drawn)] if drawn
-                      else rules)
+    return PathShapes(boxes, ticks, _outside_boxes(rules, [box.bbox for box in boxes]))
+
+
+def _outside_boxes(rules: list[Rule], boxes: list[BBox]) -> list[Rule]:
+    """The rules that are no side of a box (a rule wider or taller than every box is none)."""
+    if not boxes:
+        return rules
+    wide, tall = max(b[2] - b[0] for b in boxes) + 3, max(b[3] - b[1] for b in boxes) + 3  # _within's margins, and more
+    return [r for r in rules if r.x1 - r.x0 > wide or r.bottom - r.top > tall
+            or not any(_within(r.bbox, box) for box in boxes)]
 
 
 def _paths(page: pdfium.PdfPage, form: pdfium.PdfObject | None = None, level: int = 0) -> Iterator[pdfium.PdfObject]:
@@ -390,11 +405,13 @@ def _to_page(obj: pdfium.PdfObject, height: float) -> Callable[[float, float], P
 def _subpaths(obj: pdfium.PdfObject, to_page: Callable[[float, float], Point]) -> list[Subpath]:
     """Each subpath: its points, its straight segments, whether it is closed or has curves."""
     x, y = ctypes.c_float(), ctypes.c_float()
+    at_x, at_y = ctypes.addressof(x), ctypes.addressof(y)
+    path = ctypes.c_void_p.from_buffer(obj.raw).value
     subpaths: list[Subpath] = []
-    for index in range(raw.FPDFPath_CountSegments(obj.raw)):
-        segment = raw.FPDFPath_GetPathSegment(obj.raw, index)
-        kind = raw.FPDFPathSegment_GetType(segment)
-        raw.FPDFPathSegment_GetPoint(segment, x, y)
+    for index in range(_SEGMENTS(path)):
+        segment = _SEGMENT(path, index)
+        kind = _SEGMENT_KIND(segment)
+        _SEGMENT_POINT(segment, at_x, at_y)
         point = to_page(x.value, y.value)
         if kind == raw.FPDF_SEGMENT_MOVETO or not subpaths:
             subpaths.append(Subpath([point], []))
@@ -404,7 +421,7 @@ def _subpaths(obj: pdfium.PdfObject, to_page: Callable[[float, float], Point]) -
             subpath.lines.append((subpath.points[-1], point))
         subpath.curved |= kind == raw.FPDF_SEGMENT_BEZIERTO
         subpath.points.append(point)
-        if raw.FPDFPathSegment_GetClose(segment):
+        if _SEGMENT_CLOSES(segment):
             subpath.closed = True
             if point != subpath.points[0]:
                 subpath.lines.append((point, subpath.points[0]))

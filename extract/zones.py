@@ -8,11 +8,12 @@ column header), so any layout with the same labels works.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Sequence
 
 from extract.labels import MARGIN, Match
-from extract.tokens import BBox, Page
+from extract.tokens import BBox, Page, Word
 
 COLON = re.compile(r"^:+$")
 PAD = 2.5  # points around a text line, so a taller widget rectangle still falls inside
@@ -53,13 +54,21 @@ def line_below_at(page: Page, bottom: float, height: float, left: float, right: 
     starts (labels side by side over their boxes)."""
     right = page.width if right is None else right
     band = (left - PAD, bottom + 0.5, right, bottom + height * 1.9)
-    below = [w for w in page.words if left < w.x1 and w.x0 < right and bottom + 0.5 < w.top < bottom + height * BELOW_REACH]
+    tops, ordered = page.derived("by_top", _by_top)
+    starting = ordered[bisect_right(tops, bottom + 0.5):bisect_left(tops, bottom + height * BELOW_REACH)]
+    below = [w for w in starting if left < w.x1 and w.x0 < right]
     if below:
         first = min(w.top for w in below)
         line = [w for w in below if w.top < first + height * 0.5]
         if any(w.middle > band[3] for w in line):  # the band would leave some of the line's words out
             band = (band[0], first - 0.5, band[2], max(w.bottom for w in line) + 0.5)
     return Zone(page, band)
+
+
+def _by_top(page: Page) -> tuple[list[float], list[Word]]:
+    """The page's words by their top (a word without a top, NaN, stands on no line)."""
+    ordered = sorted((w for w in page.words if w.top == w.top), key=lambda w: w.top)
+    return [w.top for w in ordered], ordered
 
 
 def block_between(start: Match, end: Match | None) -> list[Zone]:
