@@ -610,8 +610,8 @@ class FieldReader:
         """A listed cell's answer: the rest of its label's line up to the next cell's label on it
         ("Président.e : Femme   Secrétaire : Homme"), or the prompted line under it."""
         zone = rest_of_line(label, self._next_head_on_row(label, table))
-        words = _first_group(_without_label_tail(_left_to_right(self._answer_words([zone], excluded=set(),
-                                                                                numeric=numeric))))
+        words = _without_label_tail(_left_to_right(self._answer_words([zone], excluded=set(), numeric=numeric)))
+        words = _first_group(self._choice_cell(table, words) if table.choices else words)
         if numeric:  # "Cadres — Femmes : 3 ; Hommes : 5": a figure ends at the list's separator
             words = list(itertools.takewhile(lambda item: item[1].text != ";", words))
         if not words:
@@ -619,6 +619,20 @@ class FieldReader:
             if prompted:
                 return below, prompted
         return zone, words
+
+    def _choice_cell(self, table: Table, words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
+        """A choice row's line crossing drawn cells of the bidder's columns (« Président(e) | M. Jean
+        Martin | H »): the words of the one cell that names a choice; the words as they are when
+        not one cell does (read, or doubted, whole)."""
+        cells: dict[tuple[int, int, int], list[tuple[Page, Word]]] = {}
+        for page, word in words:
+            cell = cell_of(page, word.bbox)
+            if cell is None:
+                return words
+            cells.setdefault((cell.table, cell.row, cell.column), []).append((page, word))
+        choices = {fold(a) for c in table.columns for a in c.anchors}
+        named = [group for group in cells.values() if fold(" ".join(w.text for _, w in group)) in choices]
+        return named[0] if len(cells) > 1 and len(named) == 1 else words
 
     def _next_head_on_row(self, label: Match, table: Table) -> float | None:
         """Where the next cell's label starts on a listed cell's line: another row's label, or,

@@ -44,11 +44,11 @@ class Ledger:
         for key, label in self.lines.items():
             words = [w for w in _without_hints(_row_words(label)) if id(w) not in self.claimed
                      and id(w) not in printed and id(w) not in label.word_ids and not IGNORED.match(w.text)
-                     and not self._read_again(label.page, w) and not _in_unasked_column(label.page, w, printed)]
+                     and not self._read_again(label.page, w)
+                     and not self._in_unasked_column(label.page, w, printed)]
             if words:
                 found[key] = words
         return found
-
 
     def _read_again(self, page: Page, word: Word) -> bool:
         """Whether the word is ink a field claimed, read again in another zone: on a scan each
@@ -59,6 +59,32 @@ class Ledger:
                     and min(w.x1, word.x1) > max(w.x0, word.x0)]
         read = "".join(w.text for w in sorted(touching, key=lambda w: w.x0))
         return bool(touching) and _letters(word.text) == _letters(read)
+
+    def _in_unasked_column(self, page: Page, word: Word, printed: set[int]) -> bool:
+        """Whether the word stands in a drawn table's column that the bidder headed with words of
+        their own, not the form's: what that column holds answers no field, and is shown in the
+        file, not left over. So is a column beside those the form names (« % de l'effectif »
+        beside the staff figures), and, in a table headed with the bidder's words throughout
+        (« Fonction | Nom | Genre (F/H) »), a column no field took a word from, on a row whose
+        answer a field took from another of its cells (the names beside the genders)."""
+        cell = cell_of(page, word.bbox)
+        if cell is None:
+            return False
+        table = page.tables[cell.table]
+        head = table.column(cell.column)[0]
+        if head == cell or not _bidder_words_in(page, head, printed):
+            return False
+        heads = [c for c in table.row(head.row) if c != head and page.words_in(c.bbox)]
+        if any(not _bidder_words_in(page, c, printed) for c in heads):
+            return True
+        return (any(self._took_from(page, c) for c in table.row(cell.row) if c != cell)
+                and not any(self._took_from(page, c) for c in table.column(cell.column)))
+
+    def _took_from(self, page: Page, cell: Cell) -> bool:
+        """Whether a field claimed a word standing in the cell (by place: a scan's zones are each
+        read on their own, the cell's reading would give other words)."""
+        return any(cell.x0 <= (w.x0 + w.x1) / 2 <= cell.x1 and cell.top <= w.middle <= cell.bottom
+                   for w in self.held.get(page.number, ()))
 
 
 def _letters(text: str) -> str:
@@ -77,23 +103,6 @@ def _row_words(label: Match) -> list[Word]:
     if cell is None:
         return words
     return [w for w in words if (other := cell_of(label.page, w.bbox)) is None or other.table == cell.table]
-
-
-def _in_unasked_column(page: Page, word: Word, printed: set[int]) -> bool:
-    """Whether the word stands in a drawn table's column that the bidder headed with words of
-    their own, not the form's (« % de l'effectif » beside the staff figures): what that column
-    holds answers no field, and is shown in the file, not left over."""
-    cell = cell_of(page, word.bbox)
-    if cell is None:
-        return False
-    table = page.tables[cell.table]
-    head = table.column(cell.column)[0]
-    if head == cell:
-        return False
-    # Only beside columns the form names (« Cadres », « Total »): a table headed with the bidder's
-    # words throughout (« Fonction | Nom | Genre ») is read, or doubted, as a whole.
-    heads = [c for c in table.row(head.row) if c != head and page.words_in(c.bbox)]
-    return _bidder_words_in(page, head, printed) and any(not _bidder_words_in(page, c, printed) for c in heads)
 
 
 def _bidder_words_in(page: Page, cell: Cell, printed: set[int]) -> bool:

@@ -957,3 +957,28 @@ def test_a_row_not_found_at_a_page_s_bottom_keeps_the_next_page_s_run_over_from_
     readings = read_fields([page1, page2], FORM)
     assert readings["commitments.label.details"].value is None
     assert readings["commitments.other.done"].value is False
+
+
+def _named_officers(genders: tuple[str, str, str]) -> Page:
+    """« Fonction | Nom | Genre (F/H) », drawn, under the officers' title: a row per officer."""
+    words = _line("Genre des personnes occupant les postes suivants", 40, 80)
+    xs, ys = [40, 160, 340, 420], [100, 116, 132, 148, 164]
+    rows = [("Fonction", "Nom", "Genre (F/H)"), ("Président(e)", "Mme Claire Dubois", genders[0]),
+            ("Secrétaire", "M. Jean Martin", genders[1]), ("Trésorier(e)", "M. Paul Roux", genders[2])]
+    for row, texts in enumerate(rows):
+        for x, text in zip(xs, texts):
+            words += _line(text, x + 3, ys[row] + 4)
+    return _page(words, rules=_grid(xs, ys))
+
+
+def test_officers_named_in_a_table_are_read_from_the_cell_that_names_a_choice():
+    """The row's other cells are the bidder's own columns (the names): the gender is the one
+    cell holding a choice, and the names are no words left over."""
+    readings = _read(_named_officers(("F", "H", "H")))
+    assert [(readings[f"officers.{k}"].value, readings[f"officers.{k}"].doubt)
+            for k in ("president", "secretary", "treasurer")] == [("woman", None), ("man", None), ("man", None)]
+
+
+def test_a_row_of_a_named_table_without_a_choice_in_one_cell_stays_doubtful():
+    readings = _read(_named_officers(("F", "?", "H")))
+    assert readings["officers.secretary"].value is None and readings["officers.secretary"].doubt
