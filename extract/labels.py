@@ -370,6 +370,8 @@ def _fuzzy(line: Line, target: str, anchor: str, from_word: int = 0) -> Match | 
         kept = fold("".join(w.text for w in line.words[first:last]))
         if fuzz.ratio(kept, target[:len(kept)]) < OCR_MIN_SCORE:
             break  # what would remain no longer reads as the anchor's start
+        if fuzz.ratio(kept + fold(line.words[last].text), target) > fuzz.ratio(kept, target):
+            break  # the anchor's last word misread ("inteme" for "interne"): the match reads better with it
         last -= 1  # the alignment ran on over words the anchor has not ("… sexistes et  Oui  Non")
     if last < first or not _same_start(line.words[first].text, anchor):
         return None

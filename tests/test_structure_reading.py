@@ -393,6 +393,13 @@ def test_an_ocr_label_match_ends_at_the_anchor_s_last_word():
                             ["Référence de la consultation"])[-1] == "consukation"
 
 
+def test_an_ocr_label_s_last_word_misread_is_still_the_label_s():
+    """« interne » read « inteme » (rn as m) ends the label: the match reads better with it, so
+    it is no details typed after the label."""
+    training = _commitment_anchors("commitments.training.done")
+    assert _ocr_match_words([("Organisation de formations en inteme", 40), ("Non", 260)], training)[-1] == "inteme"
+
+
 def test_details_holding_another_commitment_s_label_are_a_doubt():
     readings = {key: Reading(key) for c in FORM.commitments for key in (c.done_key, c.details_key)}
     readings["commitments.partnerships.details"] = Reading(
