@@ -12,13 +12,14 @@ import itertools
 import logging
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Iterable, Sequence
 
 from extract.brackets import paired
 from extract.cells import cell_of
 from extract.columns import AnswerColumns, row_bands
+from extract.glyphs import settled_later
 from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position
 from extract.ledger import Ledger
 from extract.pdfium_text import TICK_GLYPHS
@@ -69,6 +70,25 @@ def read_fields(pages: Sequence[Page], form: Form) -> dict[str, Reading]:
     return FieldReader(pages, form).read()
 
 
+@dataclass(frozen=True)
+class _Undecided:
+    """A value read with apostrophes left undecided, and what it was read from (see
+    FieldReader._apostrophes_decided_last)."""
+
+    reading: Reading
+    field: FieldDef
+    words: list[tuple[Page, Word]]
+    doubt: str | None
+    strokes_only: bool
+
+
+def _settled_later(word: Word) -> Word:
+    """The word with its apostrophes decided again now that its document is read, or itself
+    when none of them is."""
+    text, undecided = settled_later(word.text, word.marks_unsure)
+    return word if undecided == word.marks_unsure else replace(word, text=text, marks_unsure=undecided)
+
+
 class FieldReader:
     def __init__(self, pages: Sequence[Page], form: Form) -> None:
         self.form = form
@@ -81,6 +101,7 @@ class FieldReader:
         self.typed: dict[str, Word] = {}  # key -> the yes/no word typed as its answer
         self.options_end: dict[str, float] = {}  # key -> right edge of its printed "Oui ☐ Non ☐"
         self._found_heads: dict[str, tuple[list[Match], list[Match]]] = {}  # table id -> see _heads
+        self.undecided: dict[str, _Undecided] = {}  # key -> its value read with apostrophes left undecided
 
     # -- the whole form -------------------------------------------------
     def read(self) -> dict[str, Reading]:
@@ -91,6 +112,7 @@ class FieldReader:
         for table in self.form.tables.values():
             self._guarded(lambda t=table: self._table(t), [f.key for f in self.form.fields if f.table == table.id])
         self._guarded(self._commitments, [k for c in self.form.commitments for k in (c.done_key, c.details_key)])
+        self._apostrophes_decided_last()
         self._leftovers()
         return self.readings
 
@@ -174,6 +196,18 @@ class FieldReader:
         if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
             words = [item for item in words if item not in specks]
         self.ledger.claim(words)
+        reading = self._reading(field, words, doubt, strokes_only)
+        if not words and zones:
+            reading.page, reading.bbox = zones[0].page.number, zones[0].bbox
+        self._place(reading, zones)
+        self.readings[field.key] = reading
+        if any(mark.apostrophe for _, w in words for mark in w.marks_unsure):
+            self.undecided[field.key] = _Undecided(reading, field, words, doubt, strokes_only)
+
+    def _reading(self, field: FieldDef, words: list[tuple[Page, Word]], doubt: str | None,
+                 strokes_only: bool) -> Reading:
+        """The field's reading from the words of its value (``strokes_only``: only strokes were
+        written), not yet placed."""
         raw = clean_text(_joined(words)) or None
         brackets_unsure = False
         if raw and any(w.source == SOURCE_OCR for _, w in words):
@@ -194,8 +228,6 @@ class FieldReader:
                 reading.doubt = ("Apostrophe ou tiret lu sur un scan : droite (') ou typographique (’), trait "
                                  "d'union (-), tiret (–) ou point médian (·), l'image ne permet pas de les "
                                  "distinguer : valeur à vérifier.")
-        elif zones:
-            reading.page, reading.bbox = zones[0].page.number, zones[0].bbox
         if raw is not None:
             result = normalise(field, raw, self.form)
             reading.value = result.value
@@ -209,8 +241,22 @@ class FieldReader:
                                                   "plusieurs ? Valeur à vérifier.")
         if strokes_only or any(not w.text for _, w in words):
             reading.doubt = "Quelque chose est écrit dans la zone mais n'a pas pu être lu : valeur à vérifier."
-        self._place(reading, zones)
-        self.readings[field.key] = reading
+        return reading
+
+    def _apostrophes_decided_last(self) -> None:
+        """Apostrophes the values of a scan left undecided, decided again once every value is read
+        (:func:`extract.glyphs.settled_later`: against all the scan's commas, whatever the order
+        of reading); a value whose reading was not replaced since is read again from its words."""
+        for undecided in self.undecided.values():
+            if self.readings.get(undecided.field.key) is not undecided.reading:
+                continue
+            words = [(page, _settled_later(word)) for page, word in undecided.words]
+            if all(new is old for (_, new), (_, old) in zip(words, undecided.words)):
+                continue
+            reading = self._reading(undecided.field, words, undecided.doubt, undecided.strokes_only)
+            before = undecided.reading
+            reading.page, reading.zone, reading.crop = before.page, before.zone, before.crop
+            self.readings[undecided.field.key] = reading
 
     def _set_value(self, field: FieldDef, value, raw: str | None, marks: Sequence[Mark],
                    doubt: str | None = None, zone: Zone | None = None) -> None:

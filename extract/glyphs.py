@@ -18,6 +18,12 @@ scan's own marks of known identity in the same font (:class:`Specimens`): a
 typographic apostrophe is, in practically every font, the comma raised (same
 shape, same size), and a dash between words is as long as the in-word hyphens
 of « demi-journées » or « 2026-052 » or clearly longer (an en or em dash).
+
+An apostrophe left undecided as it is read is decided once more when its
+document has been read (:func:`settled_later`): against all of the document's
+commas, not only those read before it (the label pass leaves paragraphs out,
+values are read zone by zone), so that its decision does not depend on the
+order of reading.
 """
 from __future__ import annotations
 
@@ -229,7 +235,7 @@ class Specimens:
         size = max(max(a.shape) for a in [ink, *commas]) + 4
         template = np.mean([_centred(c, size) for c in commas], axis=0)
         mark = _centred(ink, size)
-        distance = float(np.abs(mark - template).sum() / (mark.sum() + template.sum()))
+        distance = _distance(mark, template)
         height = float(np.median([_extent(c, 1) for c in commas]))
         bend = (_bend(ink) - float(np.median([_bend(c) for c in commas]))) / height
         return distance, _extent(ink, 1) / height, bend
@@ -254,27 +260,67 @@ class Specimens:
 NO_SPECIMENS = Specimens()  # a reading without its page's specimens: fixed measures only (never gathered into)
 
 
+@dataclass(frozen=True, eq=False)
+class Apostrophe:
+    """An apostrophe whose ink was measured but did not tell ' from ’, kept to be decided again
+    once its document is read (:func:`settled_later`): as read, its ink, its line's x-height
+    in the ink's pixels, and its page's specimens (through them, its document's)."""
+
+    char: str
+    ink: np.ndarray
+    x_height: float
+    specimens: Specimens
+
+
+@dataclass(frozen=True)
+class Undecided:
+    """A twin mark of a word left undecided: its index in the word's text and, for a measured
+    apostrophe, what :func:`settled_later` may still decide."""
+
+    index: int
+    apostrophe: Apostrophe | None = None
+
+
+def settled_later(text: str, undecided: tuple[Undecided, ...]) -> tuple[str, tuple[Undecided, ...]]:
+    """The word with its undecided apostrophes decided again against the specimens of their
+    document as it is now (every page and zone read), and its marks still undecided."""
+    chars, still = list(text), []
+    for mark in undecided:
+        found = mark.apostrophe
+        char = decide(found.char, found.ink, LineShape(found.x_height, False), specimens=found.specimens) \
+            if found else None
+        if char is None:
+            still.append(mark)
+        else:
+            chars[mark.index] = char
+    return "".join(chars), tuple(still)
+
+
 def settle(text: str, marks: tuple[MarkBox, ...], image: np.ndarray, scale: float = 1.0,
            origin: tuple[int, int] = (0, 0), native: float = 1.0,
-           specimens: Specimens = NO_SPECIMENS) -> tuple[str, bool]:
+           specimens: Specimens = NO_SPECIMENS) -> tuple[str, tuple[Undecided, ...]]:
     """The word with its twin marks decided from the ink of ``image`` (grayscale, dark ink),
-    and whether some twin mark is left undecided. Mark boxes are pixels of the image OCR
+    and its twin marks left undecided (an apostrophe measured with what its document may
+    still decide, :func:`settled_later`). Mark boxes are pixels of the image OCR
     read, which stood at ``origin`` of an image ``scale`` times smaller than ``image``;
     ``image`` is measured resampled by ``native`` (at most 1: to the scan's own resolution).
     A mark the fixed measures leave undecided is compared with the page's ``specimens``."""
-    chars, unsure = list(text), False
+    chars, undecided = list(text), []
     boxes = {mark.index: mark for mark in marks}
     for index, char in enumerate(text):
         if char not in TWINS or not is_twin(text, index):
             continue
         mark = boxes.get(index)
-        decided = (decide(char, mark_ink(image, mark, scale, origin, native), mark.line, scale * native, specimens)
-                   if mark else None)
-        if decided is None:
-            unsure = True
-        else:
+        ink = mark_ink(image, mark, scale, origin, native) if mark else None
+        decided = decide(char, ink, mark.line, scale * native, specimens) if mark else None
+        if decided is not None:
             chars[index] = decided
-    return "".join(chars), unsure
+            continue
+        later = None
+        if char in APOSTROPHES and ink is not None and mark.line.x_height and specimens is not NO_SPECIMENS:
+            later = Apostrophe(char, ink, mark.line.x_height * scale * native, specimens)
+        undecided.append(Undecided(index, later))
+    return "".join(chars), tuple(undecided)
 
 
 def decide(char: str, ink: np.ndarray | None, line: LineShape, scale: float = 1.0,
@@ -418,3 +464,8 @@ def mark_ink(image: np.ndarray, mark: MarkBox, scale: float = 1.0, origin: tuple
     if stroke[0].any() or stroke[-1].any() or stroke[:, 0].any() or stroke[:, -1].any():
         return None  # the stroke goes on outside the box: part of something else
     return weights * cv2.dilate(stroke, np.ones((3, 3), np.uint8))
+
+
+def _distance(ink: np.ndarray, other: np.ndarray) -> float:
+    """The share of two centred shapes' ink that differs."""
+    return float(np.abs(ink - other).sum() / (ink.sum() + other.sum()))

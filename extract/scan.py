@@ -411,9 +411,9 @@ def _word(found: OcrWord, raster: Raster, origin: tuple[int, int], gray: Raster,
     ox, oy = origin
     x0, top, x1, bottom = raster.to_points((found.x0 + ox, found.top + oy, found.x1 + ox, found.bottom + oy))
     marks = () if source.bilevel else found.marks
-    text, unsure = settle(found.text, marks, gray.image, gray.dpi / raster.dpi, origin, _native(source, gray),
-                          specimens)
-    return Word(text, x0, top, x1, bottom, source=SOURCE, confidence=found.confidence, marks_unsure=unsure)
+    text, undecided = settle(found.text, marks, gray.image, gray.dpi / raster.dpi, origin, _native(source, gray),
+                             specimens)
+    return Word(text, x0, top, x1, bottom, source=SOURCE, confidence=found.confidence, marks_unsure=undecided)
 
 
 def _mark(box: Box, raster: Raster) -> Mark:

@@ -58,7 +58,7 @@ class Word(Boxed):
     source: str = SOURCE_TEXT  # one of the SOURCE_* of questionnaire.record
     confidence: float = 1.0
     field_name: str | None = None  # the widget's name, when the word is a form field value
-    marks_unsure: bool = False  # read by OCR with a mark its ink did not tell from its twin (extract.glyphs)
+    marks_unsure: tuple = ()  # read by OCR: its marks the ink did not tell from their twin (extract.glyphs.Undecided)
 
 
 

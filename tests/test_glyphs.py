@@ -10,7 +10,8 @@ from PIL import Image
 
 from bench.glyphs import font_file, printed_line
 from extract import glyphs
-from extract.glyphs import LineShape, MarkBox, Specimens, decide, is_specimen, is_twin, mark_ink, settle
+from extract.glyphs import (LineShape, MarkBox, Specimens, Undecided, decide, is_specimen, is_twin, mark_ink, settle,
+                           settled_later)
 from extract.ocr_engine import OcrWord, get_engine
 from extract.raster import Raster
 from extract.scan import ScanSource, _word, scan_source
@@ -87,8 +88,8 @@ def test_which_marks_have_twins():
 
 
 def test_a_twin_mark_without_its_box_stays_undecided():
-    text, unsure = settle("l'Écaillon", (), np.full((10, 10), 255, np.uint8))
-    assert text == "l'Écaillon" and unsure
+    text, undecided = settle("l'Écaillon", (), np.full((10, 10), 255, np.uint8))
+    assert text == "l'Écaillon" and undecided == (Undecided(1),)
 
 
 # -- twins compared with their scan's specimens (commas, in-word hyphens) --------------------
@@ -172,6 +173,29 @@ def test_a_scan_s_pages_share_their_specimens_but_not_a_page_read_turned():
     assert decide("'", ink, PROPORTIONAL, 1.0, second) is None
 
 
+def test_an_apostrophe_read_before_its_scan_s_commas_is_decided_once_they_are_read():
+    """The label pass leaves paragraphs out and values are read zone by zone: an apostrophe
+    read before the commas that tell it is decided again once the document is read, as it
+    would have been read last."""
+    image, boxes = _drawn([ARIAL_COMMA] * 4)
+    document: list[Specimens] = []
+    early, late = Specimens(document), Specimens(document)
+    mark = MarkBox(1, boxes[3], PROPORTIONAL)
+    text, undecided = settle("l'Écaillon", (mark,), image, specimens=early)
+    assert text == "l'Écaillon" and undecided and undecided[0].apostrophe is not None
+    late.gather(",", tuple(MarkBox(0, box, PROPORTIONAL) for box in boxes[:3]), image)
+    assert settled_later(text, undecided) == ("l’Écaillon", ())
+
+
+def test_an_apostrophe_its_scan_s_commas_do_not_tell_stays_undecided_later():
+    image, boxes = _drawn([SLANTED_COMMA] * 2 + [ARIAL_COMMA])
+    document: list[Specimens] = []
+    page = Specimens(document)
+    text, undecided = settle("l'Écaillon", (MarkBox(1, boxes[2], PROPORTIONAL),), image, specimens=page)
+    page.gather(",", tuple(MarkBox(0, box, PROPORTIONAL) for box in boxes[:2]), image)  # two commas: no reference
+    assert settled_later(text, undecided) == (text, undecided)
+
+
 def test_an_open_sans_en_dash_is_told_by_the_line_s_hyphens():
     """Open Sans's en dash is too short against its x-height for the fixed measures."""
     engine = get_engine()
@@ -184,8 +208,8 @@ def test_an_open_sans_en_dash_is_told_by_the_line_s_hyphens():
     for word in words:
         specimens.gather(word.text, word.specimens, image)
     dash = next(w for w in words if w.text in glyphs.DASHES)
-    assert settle(dash.text, dash.marks, image) == ("-", True)
-    assert settle(dash.text, dash.marks, image, specimens=specimens) == ("–", False)
+    assert settle(dash.text, dash.marks, image) == ("-", (Undecided(0),))
+    assert settle(dash.text, dash.marks, image, specimens=specimens) == ("–", ())
 
 
 def test_specimens_are_marks_of_known_identity():
@@ -200,7 +224,8 @@ def test_specimens_are_marks_of_known_identity():
 
 def _read_marks(font_name: str, text: str, dpi: int = 200, points: float = 10,
                 bilevel: bool = False) -> list[tuple[str, bool]]:
-    """Each word holding a twin mark, as the scan reader would give it: (text, unsure)."""
+    """Each word holding a twin mark, as the scan reader would give it: (text, whether some
+    mark is undecided)."""
     engine = get_engine()
     if engine is None:
         pytest.skip("Tesseract absent")
@@ -208,7 +233,8 @@ def _read_marks(font_name: str, text: str, dpi: int = 200, points: float = 10,
     if font is None:
         pytest.skip(f"{font_name} not installed")
     image = printed_line(font, text, points=points, dpi=dpi, bilevel=bilevel)
-    return [settle(w.text, w.marks, image) for w in engine.read(image, dpi=dpi, block=True) if w.marks]
+    return [(text, bool(undecided)) for text, undecided in
+            (settle(w.text, w.marks, image) for w in engine.read(image, dpi=dpi, block=True) if w.marks)]
 
 
 @pytest.mark.parametrize("dpi", [200, 300])

@@ -14,7 +14,9 @@ from dataclasses import replace
 from extract.fields import doubt_overflowing_details, read_fields
 from extract.labels import LabelIndex
 from extract.pdfium_text import _with_thin_spaces, split_words
+from extract.glyphs import MarkBox, Specimens, Undecided, settle
 from extract.tokens import Mark, Page, Rule, Word
+from tests.test_glyphs import ARIAL_COMMA, PROPORTIONAL, _drawn
 from questionnaire.definition import load
 from questionnaire.record import SOURCE_OCR, Reading
 
@@ -426,13 +428,30 @@ def test_a_mark_whose_ink_did_not_tell_its_twin_is_doubtful():
     check; the same value with its marks decided is sure."""
     def read(text: str, unsure: bool):
         words = _line("Raison sociale", 40, 100) + [
-            replace(w, source=SOURCE_OCR, marks_unsure=unsure and any(c in "'’-–" for c in w.text))
+            replace(w, source=SOURCE_OCR, marks_unsure=tuple(Undecided(i) for i, c in enumerate(w.text)
+                                                             if unsure and c in "'’-–"))
             for w in _line(text, 140, 100)]
         return _read(_page(words))["structure_name"]
     assert read("SAS Autocars de l'Écaillon", unsure=True).doubt
     assert read("Trait d'Union - entreprise adaptée", unsure=True).doubt
     sure = read("Trait d’Union – entreprise adaptée", unsure=False)
     assert sure.value == "Trait d’Union – entreprise adaptée" and sure.doubt is None
+
+
+def test_an_apostrophe_left_undecided_is_decided_once_the_scan_is_read():
+    """The field reader's last step: a value's apostrophe read before the commas that tell it
+    (extract.glyphs.settled_later) is decided, and the value is no longer doubtful for it."""
+    image, boxes = _drawn([ARIAL_COMMA] * 4)
+    document: list[Specimens] = []
+    page_specimens = Specimens(document)
+    _, undecided = settle("l'Écaillon", (MarkBox(1, boxes[3], PROPORTIONAL),), image, specimens=page_specimens)
+    words = _line("Raison sociale", 40, 100) + [
+        replace(w, source=SOURCE_OCR, marks_unsure=undecided if w.text == "l'Écaillon" else ())
+        for w in _line("SAS Autocars de l'Écaillon", 140, 100)]
+    assert _read(_page(words))["structure_name"].doubt  # no comma read yet
+    page_specimens.gather(",", tuple(MarkBox(0, box, PROPORTIONAL) for box in boxes[:3]), image)
+    reading = _read(_page(words))["structure_name"]
+    assert reading.value == "SAS Autocars de l’Écaillon" and reading.doubt is None
 
 
 # -- re-typings other bidders make (numbered lists, prompts, boxes under labels, O/N) ---------
