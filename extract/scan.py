@@ -27,6 +27,7 @@ from extract.boxes import Box, find_boxes
 from extract.cells import cell_sides, find_tables
 from extract.document import mostly_picture
 from extract.glyphs import NO_SPECIMENS, Specimens, settle, two_tone
+from extract.marks import typed_boxes
 from extract.ocr_engine import OcrEngine, OcrWord
 from extract.crops import CropWriter
 from extract.recent import Recent
@@ -58,6 +59,8 @@ NUMBER_DISAGREEMENT = 0.3  # confidence of a number whose two readings disagree
 FIGURE_BORDER_PT = 1.5  # white kept around a lone figure read again on its own
 UNREAD_INK_PT = 1.6  # ink outside the words read, more than a speck (square side)
 WORD_EDGE_PT = 1.0  # a word's box may miss this much of its strokes
+BRACKET_TICKED = 0.08  # share of ink in the middle of a box typed with brackets: a tick typed in it
+BRACKET_EMPTY = 0.01  # ...a space (specks aside)
 MISSED_LINE_INK = 4  # a line left out holds at least this many times the ink of a speck
 DIGIT_LOOKALIKES_TEXT = "lI|Oo"  # letters a typewriter's 1 and 0 are read as
 DIGIT_LOOKALIKES = str.maketrans(DIGIT_LOOKALIKES_TEXT, "11100")
@@ -100,7 +103,8 @@ def read_scan_page(pdf_page, number: int, *, engine: OcrEngine | None, crops_dir
     width, height = scan.raster.size_points
     return Page(
         number=number, width=width, height=height, words=words,
-        marks=[_mark(box, scan.raster) for box in scan.boxes], rules=scan.rules, image_only=True,
+        marks=_with_typed_boxes([_mark(box, scan.raster) for box in scan.boxes], words, scan.text),
+        rules=scan.rules, image_only=True,
         zone_reader=ZoneReader(images, engine, words, source, specimens) if engine is not None else None,
         crop_writer=(CropWriter(lambda: images().raster, number, crops_dir, source.dpi)
                      if crops_dir is not None else None),
@@ -414,6 +418,31 @@ def _word(found: OcrWord, raster: Raster, origin: tuple[int, int], gray: Raster,
     text, undecided = settle(found.text, marks, gray.image, gray.dpi / raster.dpi, origin, _native(source, gray),
                              specimens)
     return Word(text, x0, top, x1, bottom, source=SOURCE, confidence=found.confidence, marks_unsure=undecided)
+
+
+def _with_typed_boxes(marks: list[Mark], words: list[Word], text: Raster) -> list[Mark]:
+    """The page's drawn boxes and the boxes typed with brackets that OCR read (« (X) Oui ( ) Non »,
+    as a text layer's are: :func:`extract.marks.typed_boxes`), each ticked or not by the ink
+    between its brackets in ``text`` (the page cleaned for OCR), not by what OCR read there: an
+    « X » read as nothing (« () ») would silently blank or turn the answer."""
+    typed = []
+    for word in typed_boxes(words):
+        if not any(overlap_ratio(word.bbox, m.bbox) > 0.3 for m in marks):  # else a drawn box found there
+            typed.append(Mark(*word.bbox, checked=_bracketed_tick(word.bbox, text), source=SOURCE,
+                              confidence=word.confidence))
+    return marks + typed
+
+
+def _bracketed_tick(bbox: BBox, text: Raster) -> bool | None:
+    """Whether the middle of a bracketed box holds a tick's ink (True), none (False), or too
+    little to tell (None)."""
+    x0, top, x1, bottom = bbox
+    width, height = x1 - x0, bottom - top
+    inside, _ = text.crop((x0 + width * 0.3, top + height * 0.2, x1 - width * 0.3, bottom - height * 0.2))
+    if inside.size == 0:
+        return None
+    share = np.count_nonzero(inside < INK_LEVEL) / inside.size
+    return True if share >= BRACKET_TICKED else False if share <= BRACKET_EMPTY else None
 
 
 def _mark(box: Box, raster: Raster) -> Mark:

@@ -9,8 +9,8 @@ import numpy as np
 from extract.boxes import find_boxes
 from extract.cells import cell_sides, find_tables
 from extract.raster import Raster, ink_threshold, rule_lines, text_only
-from extract.scan import without_paragraph_bodies
-from extract.tokens import Rule
+from extract.scan import _with_typed_boxes, without_paragraph_bodies
+from extract.tokens import Rule, Word
 
 DPI = 300
 SCALE = DPI / 72
@@ -145,3 +145,28 @@ def test_lines_that_each_end_with_their_own_items_are_no_paragraph():
             "Total : Femmes 15 ; Hommes 26 ; Non binaire 1 ; Ne se prononce pas 0 ; Total 42"]
     image = _text_page(rows)
     assert np.array_equal(without_paragraph_bodies(image, 150 / 72), image)
+
+
+# -- boxes typed with brackets, ticked by their ink ------------------------------------------
+
+def _bracket_box(image: np.ndarray, x: float, top: float, ticked: bool) -> None:
+    """« (X) » or « ( ) » typed on a line 9 pt tall, 9 pt wide, black on white."""
+    for side in (x + 1, x + 9):  # the brackets, as two upright strokes at the box's edges
+        cv2.line(image, (_px(side), _px(top + 1)), (_px(side), _px(top + 9)), 0, 3)
+    if ticked:
+        cv2.line(image, (_px(x + 3), _px(top + 2)), (_px(x + 7), _px(top + 8)), 0, 3)
+        cv2.line(image, (_px(x + 7), _px(top + 2)), (_px(x + 3), _px(top + 8)), 0, 3)
+
+
+def test_a_box_typed_with_brackets_is_ticked_by_the_ink_between_them_not_by_what_ocr_read():
+    """« (X) Oui ( ) Non »: OCR may read the « X » as nothing (« () »); the ink between the
+    brackets decides, both ways."""
+    image = np.full((_px(100), _px(200)), 255, np.uint8)
+    _bracket_box(image, 40, 40, ticked=True)
+    _bracket_box(image, 100, 40, ticked=False)
+    words = [Word("()", 40, 40, 50, 50, source="ocr", confidence=0.5),  # the X read as nothing
+             Word("Oui", 53, 40, 68, 50, source="ocr"),
+             Word("(X)", 100, 40, 110, 50, source="ocr", confidence=0.5),  # a speck read as an X
+             Word("Non", 113, 40, 128, 50, source="ocr")]
+    marks = _with_typed_boxes([], words, Raster(image, DPI))
+    assert [m.checked for m in sorted(marks, key=lambda m: m.x0)] == [True, False]
