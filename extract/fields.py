@@ -14,18 +14,18 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from extract.brackets import paired
 from extract.cells import cell_of
 from extract.columns import AnswerColumns, row_bands
 from extract.glyphs import settled_later
-from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position
+from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position, unit_before_colon
 from extract.ledger import Ledger
 from extract.pdfium_text import TICK_GLYPHS
 from extract.tokens import BBox, Mark, Page, Word, group_lines, share_row, union
 from extract.zones import PAD, Grid, Zone, block_between, line_below_at, rest_of_line, spans
-from questionnaire.definition import Commitment, FieldDef, Form, Table
+from questionnaire.definition import Axis, Commitment, FieldDef, Form, Table
 from questionnaire.record import SOURCE_OCR, Reading
 from questionnaire.text import clean_text, fold
 from questionnaire.types import NON_ANSWER, Normalised, normalise, type_of
@@ -467,7 +467,8 @@ class FieldReader:
         if field.unit:
             units = [m for m in self.index.find([field.unit], after=match.end) if _same_row(m, match)
                      and (limit is None or m.bbox[0] < limit)
-                     and not (m.words[0].text.startswith("(") and m.words[-1].text.endswith(")"))]  # "(%)": a hint
+                     and not (m.words[0].text.startswith("(") and m.words[-1].text.endswith(")"))  # "(%)": a hint
+                     and not _before_colon(m)]  # "… dans le CA en % : 40": the label's
             if units:
                 return units[-1].bbox[0] - 0.5
         return limit if limit is not None else self._printed_after_gap(match)
@@ -614,7 +615,8 @@ class FieldReader:
         # the answer beside the label's last row, or beside an upper row (a top-aligned cell)
         words = next((words for words in rows if self._yes_no_word(words[0].text) is not None), rows[0] if rows else [])
         if not words:
-            words = [w for _, w in self._prompted_below(label)[1]] or self._answer_line_below(label)
+            words = [w for _, w in self._prompted_below(label)[1]] or self._answer_line_below(
+                label, lambda line: self._yes_no_word(line[0].text) is not None)
         alone = len(words) == 1 or (len(words) > 1 and (SEPARATORS.match(words[1].text)  # "OUI — Détails…"
                                                         or words[0].text[-1] in ".;"  # "oui. Accord signé…" (not "Si oui, détailler")
                                                         or words[1].text.startswith("(")  # "oui (accord…)"
@@ -635,20 +637,21 @@ class FieldReader:
         rest = self._without_prompt(words)
         return below, (rest if len(rest) < len(words) else [])
 
-    def _answer_line_below(self, label: Match) -> list[Word]:
-        """A yes/no typed alone on the line under a label that has nothing after it ("Négociation
-        d'accords" / "Oui — accord signé"): no box on that line, and no "Non" under an "Oui" (two
-        options printed one under the other are the form's, not an answer)."""
+    def _answer_line_below(self, label: Match, answers: Callable[[list[Word]], bool]) -> list[Word]:
+        """An answer typed on the line under a label that has nothing after it ("Négociation
+        d'accords" / "Oui — accord signé", "Genre — Président.e" / "Homme"): a line that
+        ``answers``, with no box on it, and no other such line under it (options printed one
+        under the other, "Oui" over "Non", are the form's, not an answer)."""
         if [w for w in rest_of_line(label).page.words_in(rest_of_line(label).bbox) if not IGNORED_AFTER.match(w.text)]:
             return []
         height = label.words[-1].bottom - label.words[-1].top
         below = line_below_at(label.page, max(w.bottom for w in label.words), height, _group_start(label))
         words = [w for _, w in self._answer_words([below], excluded=set())]
-        if not words or label.page.marks_in(below.bbox) or self._yes_no_word(words[0].text) is None:
+        if not words or label.page.marks_in(below.bbox) or not answers(words):
             return []
         after = line_below_at(label.page, max(w.bottom for w in words), height, words[0].x0)
         following = [w for _, w in self._answer_words([after], excluded=set())]
-        if following and self._yes_no_word(following[0].text) is not None:
+        if following and answers(following):
             return []
         return words
 
@@ -664,6 +667,10 @@ class FieldReader:
             below, prompted = self._prompted_below(label, numeric)
             if prompted:
                 return below, prompted
+        if not words and table.choices:  # "Genre — Président.e" / "Homme" on the line under it
+            line = self._answer_line_below(label, lambda line: _choice_named(table, line) is not None)
+            if line:
+                return Zone(label.page, union([w.bbox for w in line])), [(label.page, w) for w in line]
         return zone, words
 
     def _choice_cell(self, table: Table, words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
@@ -676,8 +683,7 @@ class FieldReader:
             if cell is None:
                 return words
             cells.setdefault((cell.table, cell.row, cell.column), []).append((page, word))
-        choices = {fold(a) for c in table.columns for a in c.anchors}
-        named = [group for group in cells.values() if fold(" ".join(w.text for _, w in group)) in choices]
+        named = [group for group in cells.values() if _choice_named(table, [w for _, w in group]) is not None]
         return named[0] if len(cells) > 1 and len(named) == 1 else words
 
     def _next_head_on_row(self, label: Match, table: Table) -> float | None:
@@ -807,8 +813,7 @@ class FieldReader:
         if self._boxed_options(table, label) is not None:
             return True  # read by _listed, box by box
         words = self._listed_answer(label, table)[1]
-        raw = fold(" ".join(w.text for _, w in words))
-        return bool(raw) and any(raw in {fold(a) for a in c.anchors} for c in table.columns)
+        return bool(words) and _choice_named(table, [w for _, w in words]) is not None
 
     def _listed(self, field: FieldDef, table: Table, label: Match | None) -> None:
         """A table printed as a list, one line a cell: "Cadres – Femmes   12", "Total général   64",
@@ -822,7 +827,7 @@ class FieldReader:
         if self._boxed_choice(field, table, label):
             return
         raw = clean_text(" ".join(w.text for _, w in words)) or None
-        choice = next((c for c in table.columns if fold(raw or "") in {fold(a) for a in c.anchors}), None)
+        choice = _choice_named(table, [w for _, w in words])
         self.ledger.claim(words)
         if raw is not None and choice is None and normalise(field, raw, self.form).problem != "non_answer":
             return self._set_value(field, None, raw, [], f"Réponse « {raw} » non reconnue : valeur à vérifier.", zone)
@@ -1278,6 +1283,12 @@ def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None
                                                   "incertaines de la liste sont confirmées.")
 
 
+def _choice_named(table: Table, words: list[Word]) -> Axis | None:
+    """The table's choice (column) the words name whole ("Non binaire"), if any."""
+    text = fold(" ".join(w.text for w in words))
+    return next((c for c in table.columns if text in {fold(a) for a in c.anchors}), None) if text else None
+
+
 def _joined(words: list[tuple[Page, Word]]) -> str:
     """The words' text; a word broken at its hyphen at a line's end is joined again ("2023-" "2026")."""
     text = ""
@@ -1439,14 +1450,24 @@ def _without_box_edges(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]
 
 def _without_label_tail(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
     """The answer's words less what ends the label before it: the colon or question mark,
-    and a hint in brackets ("(%)", "(en %)", "(sur 100)")."""
+    a hint in brackets ("(%)", "(en %)", "(sur 100)"), and a unit before the label's colon
+    ("Index …, note sur 100 : 86", "Part de femmes en % : 40")."""
     while words and (_label_colon(words[0][1]) or words[0][1].text in ("?", "!")):
         words = words[1:]
+    unit = unit_before_colon([w for _, w in words])
+    if unit:
+        return _without_label_tail(words[unit:])
     if words and words[0][1].text.startswith("("):
         closing = next((i for i, (_, w) in enumerate(words[:HINT_WORDS]) if w.text.endswith(")")), None)
         if closing is not None:
             return _without_label_tail(words[closing + 1:])
     return words
+
+
+def _before_colon(match: Match) -> bool:
+    """The match is followed on its line by a colon: it ends a label."""
+    words = match.line.words
+    return match.last + 1 < len(words) and words[match.last + 1].text == ":"
 
 
 def _label_colon(word: Word) -> bool:

@@ -30,6 +30,8 @@ GROUP_GAP = 1.2  # a gap wider than this many line heights separates table cells
 STACK_GAP = 0.9  # a wrapped label's next line starts within this many line heights
 STACK_DEPTH = 3  # a label wraps over three lines at most
 STACK_WORDS = 4  # ...and what wraps onto the next line is short
+UNIT_HINT = re.compile(r"^(sur|en|/)?(100|%)$")  # a unit printed before a label's colon, folded ("sur 100")
+UNIT_HINT_WORDS = 3  # ...in this many words at most
 MARGIN = 0.05  # share of the page's height at its top and bottom holding running headers and footers
 
 
@@ -408,3 +410,12 @@ def _same_start(word: str, anchor: str) -> bool:
     if len(head) < 3 or len(words) == 1:
         return True
     return fuzz.ratio(head, found[:len(head) + 1]) >= FIRST_WORD_MIN_SCORE
+
+
+def unit_before_colon(words: Sequence[Word]) -> int:
+    """How many of the words after a label are a unit printed before the label's colon, the
+    colon included (« note sur 100 : 86 », « part de femmes en % : 40 »); 0 if none."""
+    for end in range(1, min(UNIT_HINT_WORDS, len(words))):
+        if words[end].text == ":" and UNIT_HINT.match(fold("".join(w.text for w in words[:end]))):
+            return end + 1
+    return 0

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from extract.cells import Cell, cell_of
-from extract.labels import Match
+from extract.labels import Match, unit_before_colon
 from extract.tokens import Page, Word, share_row
 
 HINT_WORDS = 4  # a bracketed hint on a label's line is this short at most
@@ -111,8 +111,9 @@ def _bidder_words_in(page: Page, cell: Cell, printed: set[int]) -> bool:
 
 
 def _without_hints(words: list[Word]) -> list[Word]:
-    """The row less its bracketed hints of a few words ("(sur 100)", "(en %)"): printed help, not answers."""
-    kept, index = [], 0
+    """The row less its bracketed hints of a few words ("(sur 100)", "(en %)") and a unit printed
+    before the label's colon ("sur 100 :"): printed help, not answers."""
+    kept, index = [], unit_before_colon(words)
     while index < len(words):
         if words[index].text.startswith("("):
             end = next((j for j in range(index, min(index + HINT_WORDS, len(words)))

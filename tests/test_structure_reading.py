@@ -1008,3 +1008,21 @@ def test_officers_named_in_a_table_are_read_from_the_cell_that_names_a_choice():
 def test_a_row_of_a_named_table_without_a_choice_in_one_cell_stays_doubtful():
     readings = _read(_named_officers(("F", "?", "H")))
     assert readings["officers.secretary"].value is None and readings["officers.secretary"].doubt
+
+
+def test_a_listed_choice_typed_alone_on_the_line_under_its_label():
+    """« 3.3 Genre — Président.e » / « Homme » (a Word outline, the answer in bold under its
+    question); the choices printed one under the other are the form's, no answer."""
+    words = _line("3.3 Genre — Président.e", 40, 100) + _line("Homme", 40, 114)
+    words += _line("3.4 Genre — Secrétaire", 40, 132) + _line("Femme", 40, 146) + _line("Homme", 40, 160)
+    readings = _read(_page(words))
+    assert readings["officers.president"].value == "man"
+    assert readings["officers.secretary"].value is None
+
+
+def test_a_unit_printed_before_the_label_s_colon_is_the_label_s():
+    words = _line("Index de l'égalité professionnelle, note sur 100 : 86", 40, 100)
+    words += _line("Si oui, quelle est la part de femmes dans le CA en % : 40", 40, 120)
+    readings = _read(_page(words))
+    assert (readings["equality_index.score"].value, readings["equality_index.score"].doubt) == (86, None)
+    assert readings["board.women_pct"].value == 40
