@@ -16,6 +16,7 @@ from typing import Iterable
 from extract.cells import Cell, cell_of
 from extract.labels import Match, unit_before_colon
 from extract.tokens import Page, Word, share_row
+from questionnaire.text import fold
 
 HINT_WORDS = 4  # a bracketed hint on a label's line is this short at most
 IGNORED = re.compile(r"^([._…]{2,}|_+|…|[:;.,?!\-–—/*()%‘’'\"«»|]+|\(.*\))$")  # leaders, punctuation, hints in brackets
@@ -58,7 +59,7 @@ class Ledger:
         touching = [w for w in self.held.get(page.number, ()) if share_row(w, word) and share_row(word, w)
                     and min(w.x1, word.x1) > max(w.x0, word.x0)]
         read = "".join(w.text for w in sorted(touching, key=lambda w: w.x0))
-        return bool(touching) and _letters(word.text) == _letters(read)
+        return bool(touching) and fold(word.text) == fold(read)
 
     def _in_unasked_column(self, page: Page, word: Word, printed: set[int]) -> bool:
         """Whether the word stands in a drawn table's column that the bidder headed with words of
@@ -85,10 +86,6 @@ class Ledger:
         read on their own, the cell's reading would give other words)."""
         return any(cell.x0 <= (w.x0 + w.x1) / 2 <= cell.x1 and cell.top <= w.middle <= cell.bottom
                    for w in self.held.get(page.number, ()))
-
-
-def _letters(text: str) -> str:
-    return "".join(c for c in text.casefold() if c.isalnum())
 
 
 def _row_words(label: Match) -> list[Word]:

@@ -10,7 +10,7 @@ import bisect
 import ctypes
 import re
 from itertools import repeat
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
