@@ -45,10 +45,20 @@ class Egalite(click.Group):
         except KeyboardInterrupt:
             click.secho(INTERRUPTED, fg="yellow", err=True)
             ctx.exit(int(Exit.INTERRUPTED))
+        except ModuleNotFoundError as error:
+            click.secho(_not_installed(error), fg="red", err=True)
+            ctx.exit(int(Exit.INSTALL))
         except Exception:  # noqa: BLE001 - a bug: logged, and said in French
             click.secho(f"Erreur interne d'egalite (un défaut du programme, pas de vos fichiers). "
                         f"{_logged()}", fg="red", err=True)
             ctx.exit(int(Exit.INTERNAL))
+
+
+def _not_installed(error: ModuleNotFoundError) -> str:
+    """Say which library is missing: typically the code was updated and ``make install`` not run again."""
+    return (f"Installation incomplète : la bibliothèque « {error.name or error} » manque. "
+            "Dans le dossier d'egalite, lancez « make install » (ou demandez-le au service "
+            "informatique), puis recommencez.")
 
 
 def _logged() -> str:

@@ -19,6 +19,7 @@ class Exit(IntEnum):
     INTERNAL = 5  # a bug: the traceback is in the log file the message names
     HISTORY = 6  # the history (egalite.sqlite) is damaged and no backup can replace it
     FORM = 7  # a form definition (questionnaire/forms/*.toml) is wrong: the message names the file and line
+    INSTALL = 8  # a library egalite needs is missing (the code was updated, not the installation)
     INTERRUPTED = 130  # Ctrl-C: what was read is kept, the next run goes on from there
 
 

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -295,3 +296,14 @@ def test_names_with_terminal_escapes_never_reach_the_terminal(tmp_path: Path) ->
     result = _run(inbox, tmp_path / "sortie")
     assert result.exit_code == 0, result.output
     assert "Classeur" in result.output and not any(c in result.output for c in "\x1b\x07")
+
+
+def test_a_library_missing_from_the_installation_is_named_with_what_to_do(tmp_path: Path, monkeypatch) -> None:
+    """The code updated without `make install` again: exit 8 and a French sentence, no log of a bug."""
+    monkeypatch.setitem(sys.modules, "orjson", None)  # `import orjson` now fails as if not installed
+    monkeypatch.delitem(sys.modules, "analyse.store")
+    monkeypatch.delitem(sys.modules, "pipeline")
+    result = _run(_inbox(tmp_path), tmp_path / "sortie")
+    assert result.exit_code == Exit.INSTALL
+    assert "« orjson » manque" in result.output and "make install" in result.output
+    assert "Erreur interne" not in result.output
