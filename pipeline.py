@@ -125,7 +125,7 @@ def _inbox_of(item: InputFile) -> Path:
 
 def _read_guarded(item: InputFile, forms: list[Form], output: Path | None) -> Record:
     """A parser's unexpected exception on a hostile file rejects that file, not the batch."""
-    from extract.read import read_file  # imported once by the parent before the workers start
+    from extract.read import read_file  # imported by the parent before the workers start (:func:`_records`)
 
     try:
         return read_file(item.path, item.relative, item.tender, forms=forms, inbox=_inbox_of(item),
@@ -399,7 +399,9 @@ def _records(files: list[InputFile], output: Path, store: Store, checks: str | N
             yield cached
         else:
             todo.append(replace(item, sha256=digest))
-    if todo:  # the readers, imported here only when a file is to be read; the workers inherit them
+    if todo:  # the reader, imported here only when a file is to be read; the workers inherit it. Its
+        # page reader (PDFium, pdfplumber, numpy), which our own fillable form never needs, is imported
+        # by each worker when a file first needs it (extract.read._pages_reader)
         import extract.read  # noqa: F401
     work = functools.partial(process, form=form.id, output=output.absolute())
     _say_unlimited_memory(todo)

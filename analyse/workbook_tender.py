@@ -18,10 +18,8 @@ from io import BytesIO
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote
-
-from PIL import Image as PILImage
 
 from analyse.corrections import RULE_REFUSED
 from analyse.egapro import NOT_CHECKED
@@ -36,11 +34,13 @@ from analyse.indicators import (LATEST_RULE, SCORE_THRESHOLDS, UNIDENTIFIED, Ans
                                 answer_groups, commitments_taken, excluded_note, figure_keys, headcount, mean,
                                 mean_percentage, mean_score, mean_women, numeric_score, retained, share_true, usable,
                                 women_share)
-from analyse.pictures import outline, pieces
 from questionnaire.definition import Form, merged
 from questionnaire.types import answer_cell, show as show_value, type_of
 from questionnaire.record import (PAGE_PICTURE_DPI, SOURCE_CORRECTION, Reading, Record, outlined_picture,
                                   page_picture)
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 SUMMARY_SHEET = "Synthèse"
 COMMITMENTS_SHEET = "Engagements"
@@ -534,6 +534,8 @@ class _Places:
             return None
         target = crop.with_name(outlined_picture(crop.name))
         if not target.is_file() or target.stat().st_mtime < page.stat().st_mtime:
+            from analyse.pictures import outline  # numpy, imported by a workbook that shows a picture
+
             outline(page, PAGE_PICTURE_DPI, zone, target)
         return target
 
@@ -596,6 +598,8 @@ def _review_row(ws: Sheet, row: int, record: Record, key: str, why: str, tender:
     if crop is None:  # no zone to show (a label not found in the file) or none drawn
         put(ws, row, IMAGE_COLUMN, NO_PICTURE, wrap=True)
         return row + 1
+    from analyse.pictures import pieces  # numpy, imported by a workbook that shows a picture
+
     first, *rest = pieces(crop, IMAGE_WIDTH, PIECE_HEIGHT)
     _picture(ws, row, first)
     for piece in rest:
@@ -607,7 +611,7 @@ def _review_row(ws: Sheet, row: int, record: Record, key: str, why: str, tender:
     return row + 1
 
 
-def _picture(ws: Sheet, row: int, piece: PILImage.Image) -> None:
+def _picture(ws: Sheet, row: int, piece: Image) -> None:
     """A picture shown pixel for pixel in the image column, its row as tall as it."""
     data = BytesIO()
     piece.save(data, "PNG")

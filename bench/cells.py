@@ -26,7 +26,8 @@ from pathlib import Path
 
 from extract import vector_marks
 from extract.batch import InputFile
-from extract.document import Unreadable, load
+from extract.document import load
+from extract.safety import Unreadable
 from pipeline import process
 
 ROOT = Path(__file__).resolve().parent.parent

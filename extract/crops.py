@@ -20,8 +20,9 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
-from extract.document import Unreadable, open_pdf
+from extract.document import open_pdf
 from extract.raster import INK_LEVEL, Raster, render_page, save_png
+from extract.safety import Unreadable
 from extract.tokens import BBox, grow
 from questionnaire.definition import Form
 from questionnaire.record import PAGE_PICTURE_DPI, Reading, Record, page_picture

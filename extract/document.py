@@ -1,7 +1,7 @@
 """Opening a PDF and turning each page into positioned tokens.
 
 The one place that knows how a PDF is opened: a file that cannot be read
-raises :class:`Unreadable` with a French reason and its class (as
+raises :class:`extract.safety.Unreadable` with a French reason and its class (as
 ``shared/corpus/MANIFEST.csv`` names them), so the batch can report it and go
 on. Digital pages get their words and marks from the text layer, widgets,
 annotations and vector paths; image-only pages are handed to the scan
@@ -27,14 +27,13 @@ from extract.marks import assemble, typed_boxes
 from extract.pdfium_annots import AnnotTokens, BoxStates, read_annotations
 from extract.pdfium_text import text_tokens
 from extract.picture import over_picture
+from extract.safety import Unreadable
 from extract.tokens import FormField, Page, Rule, Word
 from extract.vector_marks import path_shapes
 
 # pypdfium2 logs a notice for XFA forms (no XFA in its build): the AcroForm part is still read.
 logging.getLogger("pypdfium2").setLevel(logging.ERROR)
 
-REJECTED = "rejected"  # corrupt, unreadable, locked by a password
-NOT_QUESTIONNAIRE = "not_questionnaire"
 MAX_PAGES = 500  # a questionnaire is a few pages; a bigger file is read up to this many
 MAX_PICTURE_PAGES = 20  # pictures under text read with OCR, at most, in one file
 IMAGE_COVERAGE = 0.5  # a scan, or a form pasted as a picture, covers most of its page
@@ -47,15 +46,6 @@ class ScanReader(Protocol):
 
     def picture(self, page: pdfium.PdfPage, number: int) -> Page | None:
         """The picture's words and boxes (the page's text objects are taken out of ``page``)."""
-
-
-class Unreadable(Exception):
-    """The file cannot be read; ``reason`` is for the officer, in French."""
-
-    def __init__(self, reason: str, reason_class: str = REJECTED) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.reason_class = reason_class
 
 
 @dataclass

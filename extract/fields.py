@@ -19,16 +19,16 @@ from typing import Callable, Iterable, Sequence
 from extract.brackets import paired
 from extract.cells import cell_of
 from extract.columns import AnswerColumns, row_bands
-from extract.glyphs import settled_later
 from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position, unit_before_colon
 from extract.ledger import Ledger
+from extract.readings import apply_commitment_list_rule, unparsed, unparsed_doubt
 from extract.pdfium_text import TICK_GLYPHS
 from extract.tokens import BBox, Mark, Page, Word, group_lines, share_row, union
 from extract.zones import PAD, Grid, Zone, block_between, line_below_at, rest_of_line, spans
 from questionnaire.definition import Axis, Commitment, FieldDef, Form, Table
 from questionnaire.record import SOURCE_OCR, Reading
 from questionnaire.text import clean_text, fold
-from questionnaire.types import NON_ANSWER, Normalised, normalise, type_of
+from questionnaire.types import normalise, type_of
 
 log = logging.getLogger(__name__)
 LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
@@ -85,6 +85,10 @@ class _Undecided:
 def _settled_later(word: Word) -> Word:
     """The word with its apostrophes decided again now that its document is read, or itself
     when none of them is."""
+    # the scan reader's, already loaded by it: only a scan's words have undecided marks (a text
+    # layer's reading never loads OpenCV, 300 MB of a worker's address space under its limit)
+    from extract.glyphs import settled_later
+
     text, undecided = settled_later(word.text, word.marks_unsure)
     return word if undecided == word.marks_unsure else replace(word, text=text, marks_unsure=undecided)
 
@@ -1265,24 +1269,6 @@ def doubt_overflowing_details(readings: dict[str, Reading], form: Form) -> None:
                              "valeur à vérifier.")
 
 
-def apply_commitment_list_rule(readings: dict[str, Reading], form: Form) -> None:
-    """One box per commitment (SPEC.md): an unticked box is "no" if anything
-    else in the list was answered, and null if the whole list is blank."""
-    def answered(certain: bool) -> bool:
-        keys = [k for c in form.commitments for k in (c.done_key, c.details_key)]
-        return any(readings[k].value and (readings[k].doubt is None) == certain for k in keys)
-
-    if answered(certain=True):
-        return
-    for commitment in form.commitments:
-        reading = readings[commitment.done_key]
-        if reading.value is False and reading.raw is None:  # an unticked single box, not a "Non" ticked
-            reading.value = None
-            if answered(certain=False):  # "no" only if a doubtful answer elsewhere is right
-                reading.doubt = reading.doubt or ("Case non cochée : « non » si les autres réponses "
-                                                  "incertaines de la liste sont confirmées.")
-
-
 def _choice_named(table: Table, words: list[Word]) -> Axis | None:
     """The table's choice (column) the words name whole ("Non binaire"), if any."""
     text = fold(" ".join(w.text for w in words))
@@ -1490,19 +1476,6 @@ def _implausible(text: str) -> bool:
 def _speck(word: Word) -> bool:
     """Scanner dust read as a lone punctuation mark, with little confidence."""
     return len(word.text) == 1 and not word.text.isalnum() and word.confidence < SPECK_CONFIDENCE
-
-
-def unparsed(result: Normalised) -> bool:
-    """Whether text was read but could not be made a value of the field's type (« 1/3 » for a
-    count): the reader cannot say what the bidder meant, a person does (a written-out
-    non-answer, « Sans objet », is an answer)."""
-    return result.value is None and result.problem not in (None, NON_ANSWER)
-
-
-def unparsed_doubt(result: Normalised, source: str | None) -> str:
-    """Why a value read but not understood goes to review (in French)."""
-    read = "Lecture OCR non reconnue" if source == SOURCE_OCR else "Valeur non reconnue"
-    return f"{read} ({result.message}) : valeur à vérifier."
 
 
 def _stray(word: Word, words: list[tuple[Page, Word]]) -> bool:

@@ -35,6 +35,18 @@ _KNOWN_KINDS: tuple[tuple[bytes, str], ...] = (
     (b"7z\xbc\xaf\x27\x1c", "une archive 7-Zip"),
 )
 
+REJECTED = "rejected"  # corrupt, unreadable, locked by a password
+NOT_QUESTIONNAIRE = "not_questionnaire"
+
+
+class Unreadable(Exception):
+    """The file cannot be read; ``reason`` is for the officer, in French."""
+
+    def __init__(self, reason: str, reason_class: str = REJECTED) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.reason_class = reason_class
+
 
 def preflight(path: Path, inbox: Path | None = None, max_bytes: int = MAX_BYTES) -> str | None:
     """Why ``path`` must not be parsed (a French sentence), or None when it may be.

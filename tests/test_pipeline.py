@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -18,6 +20,9 @@ INBOX = ROOT / "samples" / "inbox"
 PICKED = ["VM-2026-014/Questionnaire egalite Lefebvre.pdf",  # annotations
           "CHV-2026-007/Egalite FH - Nordpaysage.pdf",  # declares 297 employees and 85
           "CHV-2026-007/Devis Blanchisserie Industrielle du Nord.pdf"]  # not a questionnaire
+FILLABLE = INBOX / "VM-2026-014" / "Questionnaire égalité - SARL Jardins du Hainaut.pdf"  # our own form
+TEXT_LAYER = INBOX / "VM-2026-014" / "QUESTIONNAIRE EGALITE - NORDPAYSAGE.pdf"
+PAGE_READER = ("numpy", "pdfplumber", "pypdfium2", "cv2")  # the page reader's libraries
 
 
 def _inbox(tmp_path: Path) -> Path:
@@ -90,6 +95,37 @@ def test_a_first_run_hashes_each_file_in_the_worker_that_reads_it(tmp_path: Path
 
 def _read_again(*args, **kwargs):
     raise AssertionError("an unchanged file was read again")
+
+
+def test_a_batch_of_our_fillable_forms_never_imports_the_page_reader(tmp_path: Path) -> None:
+    """Reading our own fillable form needs none of the page reader's libraries, nor do the store,
+    exports and workbooks of its records: a run of such files, in an interpreter where importing
+    any of them fails (its workers, forked, inherit that), reads every file and writes every
+    workbook. A text-layer file in the same run needs them: it is rejected there."""
+    inbox = tmp_path / "offres"
+    for tender in ("AO-1", "AO-2"):
+        (inbox / tender).mkdir(parents=True)
+        for number in range(3):
+            shutil.copy(FILLABLE, inbox / tender / f"offre {number}.pdf")
+    done = _run_without_page_reader(inbox, tmp_path / "sortie")
+    assert done.returncode == Exit.OK, done.stderr
+    lines = _lines(tmp_path / "sortie")
+    assert len(lines) == 6 and {line["status"] for line in lines.values()} == {"ok"}
+    assert all((tmp_path / "sortie" / book).is_file() for book in
+               ("AO-1/synthese-AO-1.xlsx", "AO-2/synthese-AO-2.xlsx", "synthese-territoire.xlsx"))
+
+    shutil.copy(TEXT_LAYER, inbox / "AO-1" / "texte.pdf")
+    _run_without_page_reader(inbox, tmp_path / "avec texte")
+    lines = _lines(tmp_path / "avec texte")
+    assert lines["AO-1/texte.pdf"]["status"] == "rejected" and lines["AO-1/offre 0.pdf"]["status"] != "rejected"
+
+
+def _run_without_page_reader(inbox: Path, output: Path) -> subprocess.CompletedProcess:
+    """``egalite run`` with two workers, in a fresh interpreter where importing ``PAGE_READER`` fails."""
+    script = (f"import sys\nsys.modules.update(dict.fromkeys({PAGE_READER!r}))\n"
+              "from cli import main\nmain(['run', sys.argv[1], '--output', sys.argv[2], '--workers', '2'])\n")
+    return subprocess.run([sys.executable, "-c", script, str(inbox), str(output)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
 
 
 def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:

@@ -654,7 +654,7 @@ def test_the_last_commitment_of_a_list_in_a_right_panel_keeps_to_its_column():
 
 
 def test_the_questionnaires_last_page_showing_only_its_last_commitments_is_kept():
-    from extract.read import questionnaire_pages
+    from extract.from_pages import questionnaire_pages
     first = _line("Renseignements relatifs à la politique égalité de la structure", 40, 60)
     first += _line("Engagements spécifiques de la structure", 40, 100) + _line("- Négociation d'accords : oui", 40, 120)
     second = _line("- Evènements / communication : non", 40, 60) + _line("- Autres : non", 40, 80)
@@ -703,7 +703,7 @@ def test_a_label_wrapped_in_its_cell_has_its_answer_beside_its_first_row():
 
 
 def test_a_commitments_last_row_cut_by_the_page_break_ends_on_the_next_page():
-    from extract.read import questionnaire_pages
+    from extract.from_pages import questionnaire_pages
     xs = [40, 250, 300, 350, 560]
     words = _line("Renseignements relatifs à la politique égalité de la structure", 40, 60)
     words += _line("Engagements spécifiques de la structure", 40, 700)

@@ -8,7 +8,7 @@ from typing import Callable
 
 import pytest
 
-from extract.document import NOT_QUESTIONNAIRE
+from extract.safety import NOT_QUESTIONNAIRE
 from extract.read import METHOD_XFA, read_file
 from extract.xfa import Layout, measure, parse_xml, xfa_pages
 from questionnaire.definition import load
