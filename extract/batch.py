@@ -113,8 +113,9 @@ def run_parallel(items: Sequence[InputFile], work: Callable[[InputFile], Any], *
     ``work`` must be a picklable top-level function. Each file gets at most
     ``timeout`` seconds; each worker may grow its address space by
     ``memory_mb`` MiB beyond what it holds when it starts (the parent's
-    imports, inherited). Every item yields exactly one :class:`Outcome`, in
-    completion order. Even with ``workers=1`` files are read in a worker:
+    imports, inherited; what a worker imports itself counts within it: the
+    page reader, about 160 MiB of address space, Tesseract). Every item yields
+    exactly one :class:`Outcome`, in completion order. Even with ``workers=1`` files are read in a worker:
     only there can a hung or crashing parser be stopped.
     """
     if not items:
