@@ -292,7 +292,32 @@ def label_words(scan: PreparedScan, engine: OcrEngine, source: ScanSource = UNKN
     text = without_paragraph_bodies(small.image, small.scale)
     found = engine.read(text, dpi=round(small.dpi), block=False)
     words = _settled(found, small, (0, 0), scan.raster, source, specimens)
-    return _doubtful_lines_reread(scan, engine, words, source, specimens)
+    words = _doubtful_lines_reread(scan, engine, words, source, specimens)
+    return words + _missed_words(scan, engine, text, words, source, specimens)
+
+
+def _missed_words(scan: PreparedScan, engine: OcrEngine, label_image: np.ndarray, words: list[Word],
+                  source: ScanSource, specimens: Specimens) -> list[Word]:
+    """Words the fast pass left out, read again on their own at full resolution.
+
+    Tesseract's sparse layout drops some short words standing alone (the
+    « F » heading a table's column, between « H » and « NB »: the column is
+    then lost); each piece of the label image's ink that no word read covers,
+    as tall as a line, is read again (:func:`unread_pieces`).
+    """
+    small, page = scan.small, scan.text
+    unread = label_image < INK_LEVEL
+    for word in words:
+        unread[_pixel_slices(small, grow(word.bbox, WORD_EDGE_PT), (0, 0))] = False
+    found: list[Word] = []
+    for top, bottom, left, right in unread_pieces(unread, small.scale):
+        piece = small.to_points((left, top, right, bottom))
+        image, origin = page.crop(grow(piece, ZONE_MARGIN_PT))
+        found.extend(w for w in _settled(engine.read(image, dpi=round(page.dpi), block=True), page, origin,
+                                         scan.raster, source, specimens)
+                     if overlap_ratio(w.bbox, piece) >= 0.5 and not any(overlap_ratio(w.bbox, o.bbox) > 0
+                                                                         for o in words))
+    return found
 
 
 def _doubtful_lines_reread(scan: PreparedScan, engine: OcrEngine, words: list[Word],
@@ -556,21 +581,14 @@ class ZoneReader:
         a paragraph): each band of unread ink as tall as a line is read alone.
         """
         scale = self._scan.text.scale
-        unread = self._unread(text, origin, bbox, words)
-        least = MISSED_LINE_INK * (UNREAD_INK_PT * scale) ** 2
         margin = round(ZONE_MARGIN_PT * scale)
         found: list[list[Word]] = []
-        for top, bottom in _runs(unread.any(axis=1)):
-            if bottom - top < LINE_MIN_PT * scale:
-                continue  # dust, or the tail of a letter read
-            for left, right in _runs(unread[top:bottom].any(axis=0), gap=WORD_GAP_LINES * (bottom - top)):
-                if np.count_nonzero(unread[top:bottom, left:right]) < least:
-                    continue  # dust beside the line
-                band_top, band_left = max(0, top - margin), max(0, left - margin)
-                band = text[band_top:bottom + margin, band_left:right + margin]
-                line = self._words(band, (origin[0] + band_left, origin[1] + band_top), bbox, digits=False)
-                if line:
-                    found.append(line)
+        for top, bottom, left, right in unread_pieces(self._unread(text, origin, bbox, words), scale):
+            band_top, band_left = max(0, top - margin), max(0, left - margin)
+            band = text[band_top:bottom + margin, band_left:right + margin]
+            line = self._words(band, (origin[0] + band_left, origin[1] + band_top), bbox, digits=False)
+            if line:
+                found.append(line)
         return found
 
     def _words(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox, digits: bool,
@@ -606,6 +624,22 @@ class ZoneReader:
             if known.text == word.text and overlap_ratio(word.bbox, known.bbox) >= 0.5:
                 return known
         return word
+
+
+def unread_pieces(unread: np.ndarray, scale: float) -> list[tuple[int, int, int, int]]:
+    """The pieces of the ``unread`` ink mask worth reading again, (top, bottom, left, right) in
+    its pixels (``scale`` pixels a point): each band of ink as tall as a line, cut where its
+    gaps are wider than :data:`WORD_GAP_LINES` line heights; dust, and the tails of letters
+    read, are no piece."""
+    least = MISSED_LINE_INK * (UNREAD_INK_PT * scale) ** 2
+    pieces: list[tuple[int, int, int, int]] = []
+    for top, bottom in _runs(unread.any(axis=1)):
+        if bottom - top < LINE_MIN_PT * scale:
+            continue  # dust, or the tail of a letter read
+        for left, right in _runs(unread[top:bottom].any(axis=0), gap=WORD_GAP_LINES * (bottom - top)):
+            if np.count_nonzero(unread[top:bottom, left:right]) >= least:  # else dust beside the line
+                pieces.append((top, bottom, left, right))
+    return pieces
 
 
 def _pixel_slices(page: Raster, bbox: BBox, origin: tuple[int, int]) -> tuple[slice, slice]:

@@ -9,7 +9,11 @@ import numpy as np
 from extract.boxes import find_boxes
 from extract.cells import cell_sides, find_tables
 from extract.raster import Raster, ink_threshold, rule_lines, text_only
-from extract.scan import _with_typed_boxes, without_paragraph_bodies
+from extract.ocr_engine import OcrWord
+from extract.raster import Raster as PageRaster
+from extract.scan import _missed_words, _prepared, _with_typed_boxes, unread_pieces, without_paragraph_bodies
+from extract.glyphs import Specimens
+from extract.scan import UNKNOWN_SOURCE
 from extract.tokens import Rule, Word
 
 DPI = 300
@@ -170,3 +174,40 @@ def test_a_box_typed_with_brackets_is_ticked_by_the_ink_between_them_not_by_what
              Word("Non", 113, 40, 128, 50, source="ocr")]
     marks = _with_typed_boxes([], words, Raster(image, DPI))
     assert [m.checked for m in sorted(marks, key=lambda m: m.x0)] == [True, False]
+
+
+class _InkReader:
+    """An OCR engine that reads each image it is given as one word, « F », where its ink is:
+    what the label pass asks for again is then known by the images it was given."""
+
+    def __init__(self) -> None:
+        self.asked: list[np.ndarray] = []
+
+    def read(self, image: np.ndarray, **_) -> list[OcrWord]:
+        self.asked.append(image)
+        ys, xs = np.nonzero(image < 128)
+        return [OcrWord("F", int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1, 0.9)] if len(xs) else []
+
+
+def test_ink_the_fast_pass_read_no_word_on_is_read_again_on_its_own():
+    """Tesseract's sparse layout drops a lone « F » heading a column between « H » and « NB »:
+    the ink no word of the fast pass covers is read again; the words it read are not, nor dust."""
+    image = _page()
+    for text, x in (("H", 60), ("F", 160), ("NB", 260)):  # 10 pt capitals
+        cv2.putText(image, text, (_px(x), _px(50)), cv2.FONT_HERSHEY_SIMPLEX, 1.8, TEXT, 4, cv2.LINE_AA)
+    image[_px(100):_px(100) + 3, _px(300):_px(300) + 3] = TEXT  # a speck of dust
+    scan = _prepared(PageRaster(image, DPI))
+    read = [Word("H", 58, 38, 72, 50), Word("NB", 258, 38, 290, 50)]
+    engine = _InkReader()
+    found = _missed_words(scan, engine, scan.small.image, read, UNKNOWN_SOURCE, Specimens())
+    assert [(w.text, round(w.x0 / 10)) for w in found] == [("F", 16)]
+    assert len(engine.asked) == 1
+
+
+def test_unread_ink_is_cut_into_pieces_a_line_tall_and_apart_by_wide_gaps():
+    scale = 2.0
+    unread = np.zeros((100, 400), bool)
+    unread[20:36, 10:30] = unread[20:36, 34:50] = True  # two letters of one word: one piece
+    unread[20:36, 300:320] = True  # a word far to the right: a piece of its own
+    unread[60:63, 10:14] = True  # a speck: no piece
+    assert unread_pieces(unread, scale) == [(20, 36, 10, 50), (20, 36, 300, 320)]
