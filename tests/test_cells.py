@@ -201,6 +201,22 @@ def test_a_scan_s_hairlines_are_whole_rules():
     assert [(t.row_count, t.column_count) for t in page.tables] == [(2, 2)]
 
 
+def test_a_letter_s_stem_in_a_tight_row_is_no_cell_side_but_a_short_side_is():
+    """A 12 pt « d » in a 13 pt row: its stem is as long as a short cell side and stops about
+    2 pt short of the rules above and below; a side crosses them. Erased as a side, the stem
+    left « Cacres » for « Cadres », and the row's label was lost."""
+    scale = 300 / 72
+    image = np.full((round(300 * scale), round(400 * scale)), 255, np.uint8)
+    for y in (100, 113):
+        cv2.line(image, (round(50 * scale), round(y * scale)), (round(350 * scale), round(y * scale)), 0, 3)
+    for x in (50, 350):  # the table's long sides
+        cv2.line(image, (round(x * scale), round(60 * scale)), (round(x * scale), round(113 * scale)), 0, 3)
+    cv2.line(image, (round(200 * scale), round(100 * scale)), (round(200 * scale), round(113 * scale)), 0, 3)
+    cv2.line(image, (round(106 * scale), round(102.4 * scale)), (round(106 * scale), round(110.6 * scale)), 0, 4)
+    sides = [Rule(*(v / scale for v in line)) for line in rule_lines(image, scale)]
+    assert [round(r.x0) for r in sides if not r.horizontal and 60 < r.x0 < 340] == [200]
+
+
 @pytest.mark.parametrize("top", [100, 300, 500])
 def test_tables_on_a_scan_give_the_same_grid(scanned_page, top):
     table = next(t for t in scanned_page.tables if abs(t.bbox[1] - top) < 4)
