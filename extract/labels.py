@@ -368,6 +368,8 @@ def _fuzzy(line: Line, target: str, anchor: str, from_word: int = 0) -> Match | 
     first = _first_word(line, start, from_word)
     last = min((i for i, e in enumerate(line.ends) if i >= from_word and e >= end - 1),
                default=len(line.words) - 1)
+    while last > first and fold(line.words[last].text).isdigit() and not any(c.isdigit() for c in target):
+        last -= 1  # a figure is no word of an anchor without one: the answer under a header wrapped in its cell
     while last > first and not _in_anchor(fold(line.words[last].text), target):
         kept = fold("".join(w.text for w in line.words[first:last]))
         if fuzz.ratio(kept, target[:len(kept)]) < OCR_MIN_SCORE:

@@ -402,6 +402,16 @@ def test_an_ocr_label_s_last_word_misread_is_still_the_label_s():
     assert _ocr_match_words([("Organisation de formations en inteme", 40), ("Non", 260)], training)[-1] == "inteme"
 
 
+def test_a_figure_under_a_header_wrapped_in_its_cell_is_not_the_header_s():
+    """« Ne se / prononce pas » wrapped in a tight staff table's header cell: the « 0 » of the
+    row below stacks under it, but a figure is no word of a label without one (taken as the
+    label's, the cell's value was silently blank)."""
+    words = [replace(w, source=SOURCE_OCR) for text, top in (("prononce pas", 309), ("0", 321), ("0", 334))
+             for w in _line(text, 380, top, 7)]  # « Ne se » read with the headers' line, apart
+    matches = LabelIndex([_page(words)]).find(["Ne se prononce pas"])
+    assert all(w.text != "0" for m in matches for w in m.words)
+
+
 def test_details_holding_another_commitment_s_label_are_a_doubt():
     readings = {key: Reading(key) for c in FORM.commitments for key in (c.done_key, c.details_key)}
     readings["commitments.partnerships.details"] = Reading(
