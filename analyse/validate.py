@@ -214,6 +214,12 @@ def _tender_ref(rule: Rule, context: _Context) -> list[Finding]:
                      f"consultation du dossier {quote(tender)}.")]
 
 
+CODE_MIN_DIGITS = 4  # a reference number has this many figures at least (« 2026-041 »; « lot 3 » is none)
+CODE_PREFIX_MAX = 5  # letters of a buyer's prefix before the number (« VM », « UPHF »)
+REFERENCE_WORDS = frozenset({"n", "no", "num", "ref", "reference", "ao", "aapc", "mapa", "dce", "lot", "marche",
+                             "consultation", "procedure", "appel", "offre", "offres"})  # folded words around a number
+
+
 def _reference_tokens(text: str) -> list[str]:
     return [token for token in map(fold, re.split(r"[\W_]+", text)) if token]
 
@@ -221,9 +227,46 @@ def _reference_tokens(text: str) -> list[str]:
 def references_match(written: str, tender: str) -> bool:
     """Whether one reference contains the other, ignoring case, accents,
     spaces and punctuation, at word boundaries: « VM 2026-014 » matches the
-    folder « VM-2026-014 espaces verts », « VM-2026-0145 » does not."""
+    folder « VM-2026-014 espaces verts », « VM-2026-0145 » does not; or
+    whether both carry the same reference number (:func:`_codes`): « 2026-041 –
+    Maintenance des ascenseurs » matches the folder « 2026-041-maintenance-ascenseurs »."""
     a, b = _reference_tokens(written), _reference_tokens(tender)
-    return bool(a and b) and (_contains(b, "".join(a)) or _contains(a, "".join(b)))
+    if not (a and b):
+        return False
+    return (_contains(b, "".join(a)) or _contains(a, "".join(b))
+            or any(_same_code(one, other) for one in _codes(a) for other in _codes(b)))
+
+
+def _codes(tokens: list[str]) -> list[tuple[str | None, str]]:
+    """The reference numbers among a reference's tokens: each run of tokens
+    holding figures, with at least :data:`CODE_MIN_DIGITS` of them (a number,
+    not a lot), and the short word of letters before it if it is a buyer's
+    prefix (« VM »), not a word every reference uses (« n° », « AO »)."""
+    codes = []
+    for start, end in _figure_runs(tokens):
+        run = "".join(tokens[start:end])
+        if sum(c.isdigit() for c in run) < CODE_MIN_DIGITS:
+            continue
+        before = tokens[start - 1] if start else ""
+        prefix = before if before.isalpha() and len(before) <= CODE_PREFIX_MAX and before not in REFERENCE_WORDS else None
+        codes.append((prefix, run))
+    return codes
+
+
+def _figure_runs(tokens: list[str]) -> list[tuple[int, int]]:
+    runs, start = [], None
+    for i, token in enumerate([*tokens, ""]):
+        if any(c.isdigit() for c in token):
+            start = i if start is None else start
+        elif start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
+
+
+def _same_code(one: tuple[str | None, str], other: tuple[str | None, str]) -> bool:
+    """Same number, and the same prefix where both name one (« CHV-2026-014 » is not « VM-2026-014 »)."""
+    return one[1] == other[1] and (one[0] is None or other[0] is None or one[0] == other[0])
 
 
 def _contains(tokens: list[str], compact: str) -> bool:

@@ -346,6 +346,24 @@ def test_tender_ref_mismatch_is_a_warning(written: str) -> None:
            "tender_ref", "warning", "tender_ref_mismatch", written, TENDER)
 
 
+@pytest.mark.parametrize("written, tender", [
+    ("2026-041 – Maintenance des ascenseurs et monte-charges", "2026-041-maintenance-ascenseurs"),
+    ("Consultation n° 2026-052", "2026-052-fournitures-bureau"),
+    ("AO 2026-052 – Fournitures de bureau", "2026-052-fournitures-bureau"),
+    ("Marché n° VM-2026-014, lot 2", "VM-2026-014 espaces verts")])
+def test_tender_ref_matches_on_the_reference_number_whatever_the_words_around(written: str, tender: str) -> None:
+    assert references_match(written, tender)
+
+
+@pytest.mark.parametrize("written, tender", [
+    ("CHV-2026-014", "VM-2026-014 espaces verts"),  # another buyer's prefix, same number
+    ("2026-041 lot 3", "2026-043-ascenseurs"),
+    ("Lot 3 – 2026", "VM-2026-014"),  # a lot and a year are no reference number
+])
+def test_tender_ref_numbers_that_differ_do_not_match(written: str, tender: str) -> None:
+    assert not references_match(written, tender)
+
+
 def test_tender_ref_accents_and_case() -> None:
     assert references_match("Réf. ÉCOLE-12", "ecole 12")
     assert not references_match("", "ecole 12")
