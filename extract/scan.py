@@ -42,7 +42,8 @@ BOX_MARGIN_PT = 1.5  # whitened around a box so its outline leaves no stray stro
 ZONE_MARGIN_PT = 3.0  # read around a zone, so characters on its edge are whole
 LABEL_EDGE_PT = 1.0  # a label's box from the fast pass may be this much too small
 PIECE_OVERLAP = 0.3  # a zone's word this much inside a word outside the zone is a piece of it
-MIN_ZONE_INK = 0.002  # share of a zone that must be ink before OCR is worth it
+MIN_ZONE_INK = 0.002  # share of a zone that must be ink before OCR is worth it...
+FIGURE_INK_PT = 2.0  # ...or this much ink (square side) once dust is gone: a lone figure at the end of a wide row
 ALPHANUMERIC = re.compile(r"\w")  # a word read, not a mark
 PARAGRAPH_KEPT_PT = 250.0  # what is read of a paragraph's first line in the label pass
 LINE_MIN_PT = 4.0  # a text line is at least this tall
@@ -519,8 +520,8 @@ class ZoneReader:
         text, origin = self._text_image(bbox)
         if text.size == 0:
             return []
-        if np.count_nonzero(text == 0) < MIN_ZONE_INK * text.size and not self._word_seen(bbox):
-            return []  # blank, unless the fast pass read a word there (a figure, an « F » in a wide band: little ink)
+        if not worth_reading(text, self._scan.text.scale) and not self._word_seen(bbox):
+            return []  # blank, unless the fast pass read a word there (an « F » in a wide band: little ink)
         read = without_dust(text, self._scan.text.scale) if numeric else text
         words = self._words(read, origin, bbox, digits=False)
         if not words and numeric:  # a lone "1" the block reading leaves out, read on its own
@@ -624,6 +625,16 @@ class ZoneReader:
             if known.text == word.text and overlap_ratio(word.bbox, known.bbox) >= 0.5:
                 return known
         return word
+
+
+def worth_reading(text: np.ndarray, scale: float) -> bool:
+    """Whether a zone (black on white, ``scale`` pixels a point) holds enough ink to be read:
+    a share of its area, or, dust aside, as much as a figure's strokes. A lone « 7 » at the far
+    end of a wide row is far less than the share, and the fast pass may have missed it too:
+    a zone judged blank is null, silently."""
+    if np.count_nonzero(text == 0) >= MIN_ZONE_INK * text.size:
+        return True
+    return np.count_nonzero(without_dust(text, scale) == 0) >= (FIGURE_INK_PT * scale) ** 2
 
 
 def unread_pieces(unread: np.ndarray, scale: float) -> list[tuple[int, int, int, int]]:

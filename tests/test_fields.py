@@ -127,3 +127,13 @@ def test_dust_beside_a_number_goes_but_a_decimal_comma_stays():
     assert (clean[36:40, 29:33] == 0).all()
     assert (clean[36:40, 60:64] == 255).all() and (clean[5:8, 100:103] == 255).all()
     assert (clean[10:40, 20:26] == 0).all() and (clean[10:40, 36:42] == 0).all()
+
+
+@pytest.mark.parametrize("mark", ["*", "+"])
+def test_a_required_mark_after_a_label_is_no_answer_even_misread(mark):
+    """An online form's print puts a small « * » after a required label; OCR often reads it « + »."""
+    words = _words("Raison sociale / nom de la structure", 60, 100)
+    words.append(Word(mark, 250, 100, 254, 105, source=SOURCE_OCR, confidence=0.9))
+    words += _words("SARL Dupont Ascenseurs", 60, 115)
+    reading = read_fields([Page(number=1, width=595, height=842, image_only=True, words=words)], FORM)
+    assert reading["structure_name"].value == "SARL Dupont Ascenseurs"

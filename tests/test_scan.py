@@ -13,7 +13,7 @@ from extract import ocr_engine
 from extract.boxes import box_state, find_boxes
 from extract.ocr_engine import get_engine, ocr_available
 from extract.raster import Raster, estimate_skew, render_page, rotate
-from extract.scan import is_image_only, read_scan_page
+from extract.scan import is_image_only, read_scan_page, worth_reading
 from extract.tokens import overlap_ratio
 from tests.support_scan import DrawnForm, draw_form, scan
 
@@ -194,3 +194,25 @@ def test_a_lone_letter_in_a_wide_answer_band_is_read():
     page = read_scan_page(first_page(buffer.getvalue()), 1, engine=ENGINE, crops_dir=None)
     band = (200.0, 524.0, 595.0, 546.0)  # the rest of the row, 395 pt wide
     assert [w.text for w in page.words_in(band)] == ["F"]
+
+
+SCALE_300_DPI = 300 / 72
+
+
+def test_a_lone_figure_at_the_far_end_of_a_wide_row_is_worth_reading():
+    """A « 7 » (10 pt, 1 pt strokes) at the end of a 600 pt row is far less ink than the share that
+    makes a zone worth reading; judged blank, its cell would be null with no one told."""
+    row = np.full((round(20 * SCALE_300_DPI), round(600 * SCALE_300_DPI)), 255, np.uint8)
+    x, y, stroke = row.shape[1] - 60, 20, round(SCALE_300_DPI)
+    row[y:y + stroke, x:x + 25] = 0  # the bar of the 7
+    for step in range(42):  # its stem, leaning
+        row[y + step, x + 24 - step // 2:x + 24 - step // 2 + stroke] = 0
+    assert np.count_nonzero(row == 0) < 0.002 * row.size
+    assert worth_reading(row, SCALE_300_DPI)
+
+
+def test_dust_spread_over_a_wide_row_is_not_worth_reading():
+    row = np.full((round(20 * SCALE_300_DPI), round(600 * SCALE_300_DPI)), 255, np.uint8)
+    for x in range(40, row.shape[1] - 40, 120):
+        row[30:33, x:x + 3] = 0  # specks of a poor scan, far from each other
+    assert not worth_reading(row, SCALE_300_DPI)
