@@ -49,10 +49,10 @@ def _terminals(fields, prefix: str = "", inherited: dict | None = None,
     for node in fields:
         if not isinstance(node, pikepdf.Dictionary):
             continue
-        title = node.get("/T")
+        title = _entry(node, "/T")
         name = f"{prefix}.{title}" if prefix and title is not None else str(title) if title is not None else prefix
         here = {**inherited, **{k: node[k] for k in ("/FT", "/V", "/Opt", "/Ff") if k in node}}
-        kids = node.get("/Kids")
+        kids = _entry(node, "/Kids")
         if isinstance(kids, pikepdf.Array) and any(isinstance(k, pikepdf.Dictionary) and "/T" in k for k in kids):
             yield from _terminals(kids, name, here, depth + 1)
         else:
@@ -61,18 +61,18 @@ def _terminals(fields, prefix: str = "", inherited: dict | None = None,
 
 def _widgets(name: str, node: pikepdf.Dictionary, inherited: dict, pages: dict,
              trust_value: bool) -> list[FormField]:
-    kids = node.get("/Kids")
+    kids = _entry(node, "/Kids")
     widgets = [k for k in kids if isinstance(k, pikepdf.Dictionary)] if isinstance(kids, pikepdf.Array) else [node]
     kind = str(inherited.get("/FT", ""))
     value = _state_name(inherited.get("/V"))
     found = []
     for index, widget in enumerate(widgets):
-        page, height = pages.get(widget.get("/P").objgen if "/P" in widget else None, (0, 0.0))
+        page, height = pages.get(widget["/P"].objgen if "/P" in widget else None, (0, 0.0))
         bbox = _bbox(widget, height)
         if kind == "/Btn":
             on_state = _on_state(widget)
             export = _export(on_state, inherited.get("/Opt"), index)
-            checked = box_state(value, on_state, export, _state_name(widget.get("/AS")),
+            checked = box_state(value, on_state, export, _state_name(_entry(widget, "/AS")),
                                 grouped=len(widgets) > 1, trust_value=trust_value)
             found.append(FormField(name, "box", export, checked, page, bbox))
         elif kind in ("/Tx", "/Ch"):
@@ -137,11 +137,11 @@ def _state_name(value) -> str | None:
 
 def _on_state(widget: pikepdf.Dictionary) -> str | None:
     """The widget's ticked appearance: its normal (else down) appearance's state other than Off."""
-    appearance = widget.get("/AP")
+    appearance = _entry(widget, "/AP")
     if not isinstance(appearance, pikepdf.Dictionary):
         return None
     for key in ("/N", "/D"):
-        states = appearance.get(key)
+        states = _entry(appearance, key)
         if isinstance(states, pikepdf.Dictionary):
             state = next((str(k)[1:] for k in states.keys() if k != "/Off"), None)
             if state is not None:
@@ -159,11 +159,15 @@ def _export(on_state: str | None, options, rank: int) -> str | None:
     return on_state
 
 
+def _entry(dictionary: pikepdf.Dictionary, key: str):
+    """A dictionary's entry, None when it has none: asking first costs a sixth of pikepdf's ``get``,
+    which raises and catches an exception for a missing key (most widgets lack /Kids, /T or /AS)."""
+    return dictionary[key] if key in dictionary else None
+
+
 def _bbox(widget: pikepdf.Dictionary, height: float) -> tuple[float, float, float, float]:
-    rect = widget.get("/Rect")
+    rect = _entry(widget, "/Rect")
     if not isinstance(rect, pikepdf.Array) or len(rect) != 4:
         return (0.0, 0.0, 0.0, 0.0)
-    x0, y0, x1, y1 = (float(v) for v in rect)
-    x0, x1 = sorted((x0, x1))
-    y0, y1 = sorted((y0, y1))
-    return (x0, height - y1, x1, height - y0)
+    box = pikepdf.Rectangle(rect)  # corners ordered, as floats (a non-number raises, as float() would)
+    return (box.llx, height - box.ury, box.urx, height - box.lly)

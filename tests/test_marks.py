@@ -269,6 +269,29 @@ def test_option_buttons_with_export_values_in_opt(tmp_path):
     assert _page_states(path) == [(name, checked) for name, _, checked in _field_states(path)]
 
 
+def test_widget_boxes_from_their_rect_in_any_corner_order(tmp_path):
+    """A widget's box is its /Rect with the corners ordered, from the page's top (as PDF viewers
+    draw a /Rect given from its top-right corner); a widget without /Rect has an empty box;
+    entries a field lacks (/Kids, /T on a merged widget, /AS) are read as absent."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, HEIGHT))
+    page = pdf.pages[0].obj
+    reversed_corners = pdf.make_indirect(pikepdf.Dictionary(
+        FT=pikepdf.Name.Tx, T="name", V=pikepdf.String("Dupont"), Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Widget, Rect=pikepdf.Array([210.5, 710, 60, 690.25]), P=page))
+    no_rect = pdf.make_indirect(pikepdf.Dictionary(
+        FT=pikepdf.Name.Btn, T="board", V=pikepdf.Name.Yes, Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Widget, P=page))
+    page.Annots = pikepdf.Array([reversed_corners, no_rect])
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([reversed_corners, no_rect]))
+    path = tmp_path / "form.pdf"
+    pdf.save(path)
+    with pikepdf.open(path) as opened:
+        found = [(f.name, f.kind, f.value, f.checked, f.page, f.bbox) for f in form_fields(opened)]
+    assert found == [("name", "text", "Dupont", None, 1, (60.0, HEIGHT - 710.0, 210.5, HEIGHT - 690.25)),
+                     ("board", "box", None, True, 1, (0.0, 0.0, 0.0, 0.0))]
+
+
 def test_value_and_drawn_box_disagreeing_without_need_appearances_is_a_doubt(tmp_path):
     path = _fillable(tmp_path, [
         {"name": "agreed", "value": "Yes", "widgets": [(50, LONE, "Yes")]},
