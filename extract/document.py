@@ -29,6 +29,7 @@ from extract.pdfium_text import text_tokens
 from extract.picture import over_picture
 from extract.safety import Unreadable
 from extract.tokens import FormField, Page, Rule, Word
+from extract.typed_tables import typed_tables
 from extract.vector_marks import path_shapes
 
 # pypdfium2 logs a notice for XFA forms (no XFA in its build): the AcroForm part is still read.
@@ -182,11 +183,13 @@ def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens, scan_read
         if scan_reader is not None:
             return scan_reader(page, number), False
         return Page(number, width, height, image_only=True), False
+    printed, typed = typed_tables(words)
+    rules = list(shapes.rules) + typed
     if key and known is None:
-        known = Printed(tuple(words), tuple(glyphs), shapes, tuple(find_tables(shapes.rules)))
+        known = Printed(tuple(words), tuple(glyphs), shapes, tuple(find_tables(rules)))
         PRINTED.put(key, known)
     ticks = shapes.ticks + [t.bbox for t in annots.ticks if len(t.text) <= 2]
-    text = Page(number, width, height, words=words + annots.words, rules=list(shapes.rules))
+    text = Page(number, width, height, words=printed + annots.words, rules=rules)
     if known is not None:
         text.tables = list(known.tables)  # what Page.tables finds from the same rules
     read = scan_reader.picture(page, number) if picture and scan_reader is not None else None
