@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Sequence
 from extract.brackets import paired
 from extract.cells import cell_of
 from extract.columns import AnswerColumns, row_bands
-from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position, unit_before_colon
+from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position, other_wording_before_colon, unit_before_colon
 from extract.ledger import Ledger
 from extract.readings import apply_commitment_list_rule, unparsed, unparsed_doubt
 from extract.pdfium_text import TICK_GLYPHS
@@ -1436,11 +1436,12 @@ def _without_box_edges(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]
 
 def _without_label_tail(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
     """The answer's words less what ends the label before it: the colon or question mark,
-    a hint in brackets ("(%)", "(en %)", "(sur 100)"), and a unit before the label's colon
-    ("Index …, note sur 100 : 86", "Part de femmes en % : 40")."""
+    a hint in brackets ("(%)", "(en %)", "(sur 100)"), a unit before the label's colon
+    ("Index …, note sur 100 : 86", "Part de femmes en % : 40") and the label's other wording
+    after a slash ("Raison sociale / Company name : SAS Dupont")."""
     while words and (_label_colon(words[0][1]) or words[0][1].text in ("?", "!")):
         words = words[1:]
-    unit = unit_before_colon([w for _, w in words])
+    unit = unit_before_colon([w for _, w in words]) or other_wording_before_colon([w for _, w in words])
     if unit:
         return _without_label_tail(words[unit:])
     if words and words[0][1].text.startswith("("):

@@ -32,6 +32,7 @@ STACK_DEPTH = 3  # a label wraps over three lines at most
 STACK_WORDS = 4  # ...and what wraps onto the next line is short
 UNIT_HINT = re.compile(r"^(sur|en|/)?(100|%)$")  # a unit printed before a label's colon, folded ("sur 100")
 UNIT_HINT_WORDS = 3  # ...in this many words at most
+OTHER_WORDING_WORDS = 8  # a label's other wording after a slash (« / Company name : »): this many words at most
 MARGIN = 0.05  # share of the page's height at its top and bottom holding running headers and footers
 
 
@@ -419,5 +420,21 @@ def unit_before_colon(words: Sequence[Word]) -> int:
     colon included (« note sur 100 : 86 », « part de femmes en % : 40 »); 0 if none."""
     for end in range(1, min(UNIT_HINT_WORDS, len(words))):
         if words[end].text == ":" and UNIT_HINT.match(fold("".join(w.text for w in words[:end]))):
+            return end + 1
+    return 0
+
+
+def other_wording_before_colon(words: Sequence[Word]) -> int:
+    """How many of the words after a label are its wording in another language or other
+    words, after a slash and up to the label's colon, the colon included (« Raison sociale
+    / Company name : SAS Dupont », « N° SIRET / SIREN : … »); 0 if none. A figure in
+    between is an answer's, not a label's (« 12 / 15 : … »)."""
+    if not words or not words[0].text.startswith("/"):
+        return 0
+    for end in range(min(OTHER_WORDING_WORDS, len(words))):
+        text = words[end].text
+        if any(c.isdigit() for c in text):
+            return 0
+        if text.endswith(":"):
             return end + 1
     return 0

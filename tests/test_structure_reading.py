@@ -1036,3 +1036,17 @@ def test_a_unit_printed_before_the_label_s_colon_is_the_label_s():
     readings = _read(_page(words))
     assert (readings["equality_index.score"].value, readings["equality_index.score"].doubt) == (86, None)
     assert readings["board.women_pct"].value == 40
+
+
+def test_a_label_s_other_wording_after_a_slash_is_the_label_s_up_to_its_colon():
+    """A bilingual re-make prints each label twice (« Raison sociale / Company name : »): the
+    second wording is no part of the answer, even when nothing follows its colon."""
+    words = _line("Raison sociale / Company name : SARL Plomberie Dufour", 40, 100)
+    words += _line("N° SIRET / Registration number : 93816662263182", 40, 120)
+    words += _line("Part des femmes parmi les bénévoles / Share of women among volunteers : %", 40, 140)
+    words += _line("Si oui, quelle est la part de femmes dans le CA / Share of women on the board : 40 %", 40, 160)
+    readings = _read(_page(words))
+    assert readings["structure_name"].value == "SARL Plomberie Dufour"
+    assert readings["siret"].value == "93816662263182"
+    assert readings["volunteers.women_pct"].value is None
+    assert readings["board.women_pct"].value == 40
