@@ -21,6 +21,7 @@ from extract.cells import cell_of
 from extract.columns import AnswerColumns, row_bands
 from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position, other_wording_before_colon, unit_before_colon
 from extract.ledger import Ledger
+from extract.lexicon import unknown_words
 from extract.readings import apply_commitment_list_rule, unparsed, unparsed_doubt
 from extract.pdfium_text import TICK_GLYPHS
 from extract.tokens import BBox, Mark, Page, Word, group_lines, share_row, union
@@ -232,6 +233,8 @@ class FieldReader:
                 reading.doubt = ("Apostrophe ou tiret lu sur un scan : droite (') ou typographique (’), trait "
                                  "d'union (-), tiret (–) ou point médian (·), l'image ne permet pas de les "
                                  "distinguer : valeur à vérifier.")
+            elif type_of(field).free_text and reading.source == SOURCE_OCR and raw and not doubt:
+                reading.doubt = _unknown_words_doubt(raw)
         if raw is not None:
             result = normalise(field, raw, self.form)
             reading.value = result.value
@@ -1462,6 +1465,16 @@ def _label_colon(word: Word) -> bool:
     label's last letter glued to it: "|:")."""
     return word.text == ":" or (word.source == SOURCE_OCR and word.text.endswith(":")
                                 and not any(c.isalnum() for c in word.text))
+
+
+def _unknown_words_doubt(raw: str) -> str | None:
+    """A doubt naming the words of a scan's text that no French word list knows: OCR reads a
+    typed word as another, sure of it (« Partenanat »)."""
+    unknown = unknown_words(raw)
+    if not unknown:
+        return None
+    shown = ", ".join(f"« {word} »" for word in unknown[:3])
+    return f"Mot absent du dictionnaire lu sur un scan ({shown}) : peut-être mal lu, valeur à vérifier."
 
 
 def _implausible(text: str) -> bool:

@@ -137,3 +137,16 @@ def test_a_required_mark_after_a_label_is_no_answer_even_misread(mark):
     words += _words("SARL Dupont Ascenseurs", 60, 115)
     reading = read_fields([Page(number=1, width=595, height=842, image_only=True, words=words)], FORM)
     assert reading["structure_name"].value == "SARL Dupont Ascenseurs"
+
+
+@pytest.mark.parametrize("source, text, doubtful", [
+    (SOURCE_OCR, "Partenanat avec une association locale.", True),
+    (SOURCE_OCR, "Partenariat avec une association locale.", False),
+    (SOURCE_TEXT, "Partenanat avec une association locale.", False),  # the bidder's own typing, kept as written
+])
+def test_a_word_no_dictionary_knows_in_a_scan_s_text_goes_to_review(source, text, doubtful):
+    page = _policy_page(text)
+    page = replace(page, image_only=source == SOURCE_OCR, words=[replace(w, source=source) for w in page.words])
+    reading = read_fields([page], FORM)["policy.text"]
+    assert reading.value == text
+    assert ("absent du dictionnaire" in (reading.doubt or "")) == doubtful
