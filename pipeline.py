@@ -31,7 +31,7 @@ from analyse.corrections import Correction, FoundCorrections, read_choices, read
 from analyse.edits import SNAPSHOT, changes, remember, workbook_cells
 from analyse.export import write_csv, write_jsonl
 from analyse.report import for_terminal
-from analyse.store import Store, Unchanged
+from analyse.store import Store, Unchanged, record_data, record_text
 from analyse.validate import validate
 from analyse.sheets import WorkbookLocked
 from exit_codes import Exit, Interrupted, OutputError, UsageError, why
@@ -68,16 +68,19 @@ class RunOptions:
 
 # -- one file, in a worker ----------------------------------------------------
 
-def process(item: InputFile, form: str, output: Path | None = None) -> dict:
+def process(item: InputFile, form: str, output: Path | None = None, *, stored: bool = False) -> dict | str:
     """Read and validate one file (runs in a worker process) with the versions of the questionnaire,
-    ``form`` first; a plain dict crosses back."""
+    ``form`` first; a plain dict crosses back, or with ``stored`` the record's text as the store keeps
+    it (:func:`analyse.store.record_text`): a string crosses between processes in a fraction of a
+    dict's time, and the run stores it as it is."""
     record = _read_guarded(item, in_order(form), output)
     record.sha256, record.size = item.sha256 or fingerprint(item), item.size
     record.findings = validate(record)
     _review_suspect_ocr(record, record.form)
     if output is not None and not record.rejected:
         _pictures(record, item, output)
-    return _crops_from_output(record, item).to_dict()
+    data = _crops_from_output(record, item).to_dict()
+    return record_text(data) if stored else data
 
 
 def _pictures(record: Record, item: InputFile, output: Path) -> None:
@@ -232,10 +235,11 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
         index = _egapro_index(output, options)
         checks = _checks(index, form)
         run_id = store.start_run(inbox, started, checks)
-        for record in _records(files, output, store, checks, options, form):
+        for record, text in _records(files, output, store, checks, options, form):
             if index is not None:
                 _cross_check(record, index)
-            digests.append(store.save(run_id, record, EXTRACTOR_VERSION))  # at once: an interrupted run loses nothing
+                text = None  # findings added: the record is stored as it now is
+            digests.append(store.save(run_id, record, EXTRACTOR_VERSION, text=text))  # at once: an interrupted run loses nothing
             records.append(record)
         _take_corrections(store, waiting)
         summary = _summary(records)
@@ -371,8 +375,9 @@ def _take_choices(output: Path, store: Store) -> None:
 
 
 def _records(files: list[InputFile], output: Path, store: Store, checks: str | None,
-             options: RunOptions, form: Form) -> Iterator[Record | Unchanged]:
-    """Records for every file: unchanged files from the store, the others read in workers.
+             options: RunOptions, form: Form) -> Iterator[tuple[Record | Unchanged, str | None]]:
+    """Records for every file: unchanged files from the store, the others read in workers, each with
+    its text as the store keeps it when a worker gave it (None otherwise).
 
     Unchanged files are known by their content's hash, itself computed in
     workers under the same limits as reading (:func:`fingerprint`). One stored
@@ -383,31 +388,31 @@ def _records(files: list[InputFile], output: Path, store: Store, checks: str | N
     for item in files:
         if item.problem:
             yield Record(file=item.relative, tender=item.tender, error=item.problem, error_class="rejected",
-                         size=item.size, file_bytes=item.raw_name, form_id=form.id)
+                         size=item.size, file_bytes=item.raw_name, form_id=form.id), None
         else:
             named.append(item)
     for item, digest, failure in _fingerprints(named, options, store.holds(EXTRACTOR_VERSION)):
         if failure:
-            yield _failed(item, failure, form)
+            yield _failed(item, failure, form), None
             continue
         cached = store.cached(digest, EXTRACTOR_VERSION, (item.tender, item.relative), checks) if digest else None
         if isinstance(cached, Unchanged):
-            yield cached
+            yield cached, None
         elif cached is not None and _fresh(cached, forms):
             cached.file, cached.tender, cached.published_index = item.relative, item.tender, None
             cached.findings = validate(cached)
-            yield cached
+            yield cached, None
         else:
             todo.append(replace(item, sha256=digest))
     if todo:  # the reader, imported here only when a file is to be read; the workers inherit it. Its
         # page reader (PDFium, pdfplumber, numpy), which our own fillable form never needs, is imported
         # by each worker when a file first needs it (extract.read._pages_reader)
         import extract.read  # noqa: F401
-    work = functools.partial(process, form=form.id, output=output.absolute())
+    work = functools.partial(process, form=form.id, output=output.absolute(), stored=True)
     _say_unlimited_memory(todo)
     for outcome in run_parallel(todo, work, workers=options.workers, timeout=options.timeout,
                                 progress=options.progress):
-        yield _record_of(outcome, form)
+        yield _record_of(outcome, form), outcome.result
 
 
 def _fresh(cached: Record, forms: list[Form]) -> bool:
@@ -433,7 +438,10 @@ def _fingerprints(items: list[InputFile], options: RunOptions, cached: bool
 
 
 def _record_of(outcome: Outcome, form: Form) -> Record:
-    """The record a worker gave, or the file rejected with why the worker could not give one."""
+    """The record a worker gave (its dict, or its stored text: :func:`process`), or the file rejected
+    with why the worker could not give one."""
+    if isinstance(outcome.result, str):
+        return Record.from_dict(record_data(outcome.result))
     if outcome.result is not None:
         return Record.from_dict(outcome.result)
     return _failed(outcome.item, outcome.failure, form)

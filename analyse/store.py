@@ -175,9 +175,11 @@ class Store:
 
     # -- file versions ----------------------------------------------------------
 
-    def save(self, run_id: int, record: Record | Unchanged, extractor_version: str) -> str:
+    def save(self, run_id: int, record: Record | Unchanged, extractor_version: str, *, text: str | None = None
+             ) -> str:
         """Record one file version; the same content seen again only moves its last run.
-        Returns the digest of the stored record's text.
+        Returns the digest of the stored record's text. ``text``: the record's text as stored
+        (:func:`record_text` of its dict), when the caller has it (a reading worker makes it).
 
         Saves are committed together every :data:`COMMIT_EVERY` seconds, and on :meth:`close`
         (a commit each cost more than writing the record); a run killed outright loses at most
@@ -187,18 +189,17 @@ class Store:
             self.db.execute("UPDATE versions SET last_run = ? WHERE id = ?", (run_id, record.version))
             digest = record.digest
         else:
-            digest = self._save(run_id, record, extractor_version)
+            digest = self._save(run_id, record, extractor_version, text)
         if time.monotonic() - self._committed >= COMMIT_EVERY:
             self.commit()
         return digest
 
-    def _save(self, run_id: int, record: Record, extractor_version: str) -> str:
-        data = record.to_dict()
+    def _save(self, run_id: int, record: Record, extractor_version: str, text: str | None) -> str:
         stored = self._as_stored.pop(record.sha256 or "", None)
-        if stored is not None and stored[1:4] == (record.tender, record.file, data):
+        if stored is not None and stored[1:4] == (record.tender, record.file, record.to_dict()):
             self.db.execute("UPDATE versions SET last_run = ? WHERE id = ?", (run_id, stored[0]))
             return stored[4]
-        text = record_text(data)
+        text = record_text(record.to_dict()) if text is None else text
         self.db.execute(
             """INSERT INTO versions (tender, file, sha256, first_run, last_run, extractor_version, status, record)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)

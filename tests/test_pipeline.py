@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +92,26 @@ def test_a_first_run_hashes_each_file_in_the_worker_that_reads_it(tmp_path: Path
     monkeypatch.setattr(extract.read, "read_file", _read_again)
     assert _run(inbox, "--output", output).exit_code == Exit.OK
     assert pipeline.fingerprint in passes and _lines(output) == first
+
+
+def test_the_run_stores_the_text_its_workers_made(tmp_path: Path, monkeypatch) -> None:
+    """A worker gives the record's text as the store keeps it: the run stores it as it is, without
+    making it again from the record (only a record no worker read has its text made by the store)."""
+    import analyse.store
+
+    inbox, output = _inbox(tmp_path), tmp_path / "sortie"
+    monkeypatch.setattr(analyse.store, "record_text", _made_again)  # the workers call pipeline's own name
+    assert _run(inbox, "--output", output).exit_code == Exit.OK
+    item = next(i for i in pipeline.discover(inbox) if i.relative == PICKED[0])
+    worker_text = pipeline.process(item, "egalite-2024", output.absolute(), stored=True)
+    with sqlite3.connect(output / pipeline.STORE_NAME) as db:
+        [(stored,)] = db.execute("SELECT record FROM versions WHERE file = ?", (PICKED[0],)).fetchall()
+    assert stored == worker_text
+    assert json.loads(stored) == pipeline.process(item, "egalite-2024", output.absolute())
+
+
+def _made_again(data):
+    raise AssertionError("the text of a record a worker read was made again")
 
 
 def _read_again(*args, **kwargs):

@@ -1,6 +1,7 @@
 """The history store: runs, one row per file version, cache, latest versions."""
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import sqlite3
@@ -63,6 +64,22 @@ def test_a_cached_record_saved_unchanged_is_not_written_again_and_a_changed_one_
     store.save(run, changed, EXTRACTOR)
     [(text,)] = store.db.execute("SELECT record FROM versions WHERE sha256 = ?", (alpha.sha256,))
     assert not text.endswith(" ") and json.loads(text)["findings"] == []
+
+
+def test_a_record_saved_with_its_text_stores_that_text_as_it_is(tmp_path: Path) -> None:
+    """The text a reading worker made is stored as given (here laid out by the json module, to tell it
+    from the text the store would make), and the digest returned is that text's."""
+    store = Store(tmp_path / "egalite.sqlite", load("egalite-2024"))
+    run = store.start_run(Path("inbox"), datetime(2024, 1, 1))
+    given = record("T/a.pdf", "T", {"structure_name": "A"})
+    text = json.dumps(given.to_dict(), ensure_ascii=False)
+    digest = store.save(run, given, EXTRACTOR, text=text)
+    made = store.save(run, record("T/b.pdf", "T", {"structure_name": "B"}), EXTRACTOR)
+    stored = dict(store.db.execute("SELECT file, record FROM versions").fetchall())
+    assert stored["T/a.pdf"] == text and not stored["T/b.pdf"].startswith('{"file": ')
+    assert digest == hashlib.sha256(text.encode()).hexdigest()
+    assert made == hashlib.sha256(stored["T/b.pdf"].encode()).hexdigest()
+    assert store.latest()[0].to_dict() == given.to_dict()
 
 
 def test_saved_records_are_committed_on_closing(tmp_path: Path) -> None:
