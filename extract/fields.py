@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Callable, Iterable, Sequence
 
 from extract.brackets import paired
-from extract.cells import cell_of
+from extract.cells import Cell, cell_of
 from extract.columns import AnswerColumns, row_bands
 from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position, other_wording_before_colon, unit_before_colon
 from extract.ledger import Ledger
@@ -63,6 +63,8 @@ PAIRS = ("()", "«»", "“”")  # opening and closing marks that go together (
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
 FURNITURE_BAND = 0.1  # repeated lines in this share of the page's top or bottom are running headers/footers
 HEADER_REACH = 4  # an Oui / Non header stands at most this many lines above its row
+FACING_GAP = 2.0  # a box facing a label's cell starts within this many times the cell's height of it
+FACING_OVERLAP = 0.7  # ...and shares this much of the taller one's height
 COMMITMENT_BOX_REACH = 1.0  # a commitment's box may stand anywhere on its line (share of page width)
 
 
@@ -398,11 +400,12 @@ class FieldReader:
         return zones
 
     def _next_cell(self, label: Match) -> Zone | None:
-        """The drawn cell right of the cell holding the label (a spreadsheet's or a form's grid)."""
+        """The drawn cell right of the cell holding the label (a spreadsheet's or a form's grid), or
+    the box drawn apart facing it (labels in a shaded column, answers in boxes beside them)."""
         cell = cell_of(label.page, label.words[-1].bbox)
         if cell is None:
             return None
-        right = label.page.tables[cell.table].right_of(cell)
+        right = label.page.tables[cell.table].right_of(cell) or _facing_box(label.page, cell)
         return Zone(label.page, right.bbox) if right is not None else None
 
     def _answer_below(self, match: Match, field: FieldDef, right: float | None = None
@@ -1276,6 +1279,19 @@ def _choice_named(table: Table, words: list[Word]) -> Axis | None:
     """The table's choice (column) the words name whole ("Non binaire"), if any."""
     text = fold(" ".join(w.text for w in words))
     return next((c for c in table.columns if text in {fold(a) for a in c.anchors}), None) if text else None
+
+
+def _facing_box(page: Page, cell: Cell) -> Cell | None:
+    """The nearest box of another table right of ``cell``, level with it (each overlapping most
+    of the other's height) and with nothing printed between them."""
+    height = cell.bottom - cell.top
+    facing = [c for t in page.tables if t.index != cell.table for c in t.cells
+              if c.x0 >= cell.x1 - 0.5 and c.x0 - cell.x1 < FACING_GAP * height
+              and min(c.bottom, cell.bottom) - max(c.top, cell.top) > FACING_OVERLAP * max(height, c.bottom - c.top)]
+    box = min(facing, key=lambda c: c.x0, default=None)
+    if box is None or page.printed_in((cell.x1, max(box.top, cell.top), box.x0, min(box.bottom, cell.bottom))):
+        return None
+    return box
 
 
 def _joined(words: list[tuple[Page, Word]]) -> str:

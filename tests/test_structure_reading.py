@@ -1050,3 +1050,14 @@ def test_a_label_s_other_wording_after_a_slash_is_the_label_s_up_to_its_colon():
     assert readings["siret"].value == "93816662263182"
     assert readings["volunteers.women_pct"].value is None
     assert readings["board.women_pct"].value == 40
+
+
+def test_a_box_drawn_apart_facing_a_label_s_shaded_cell_holds_its_answer():
+    """Labels in a shaded left column, each answer in a box drawn apart to its right: the
+    answer of a label wrapped in its cell stands at the top of the box, beside the label's
+    first row, not on the row that ends the label."""
+    words = _line("Index de l'égalité professionnelle –", 46, 100) + _line("Note / 100", 46, 112)
+    words += _line("89", 245, 100)
+    rules = _grid([40, 230], [95, 125]) + _grid([240, 555], [97, 123])
+    readings = _read(_page(words, rules=rules))
+    assert (readings["equality_index.score"].value, readings["equality_index.score"].doubt) == (89, None)
