@@ -2,13 +2,16 @@
 scanned in the fonts of this machine (bench.glyphs draws them), and on drawn marks."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+import reportlab
 from PIL import Image
 
-from bench.glyphs import font_file, printed_line
+from bench.glyphs import font_file, printed_line, rendered
 from extract import glyphs
 from extract.glyphs import (LineShape, MarkBox, Specimens, Undecided, decide, is_specimen, is_twin, mark_ink, settle,
                            settled_later)
@@ -298,3 +301,65 @@ def test_a_scan_of_two_tones_is_told_from_a_gray_one():
     gray = printed_line(font, "la réunion d’équipe", points=10, dpi=200)
     assert not glyphs.two_tone(gray)
     assert glyphs.two_tone(printed_line(font, "la réunion d’équipe", points=10, dpi=200, bilevel=True))
+
+
+# -- a document's apostrophes decided together ------------------------------------------------
+
+URW_ARIAL = Path(reportlab.__file__).parent / "fonts" / "_a______.pfb"  # Arial's shapes, shipped with reportlab
+PARAGRAPH = ("Revue en réunion d’encadrement, chefs d’équipe, dépôt d’Haulchin, l’association, "
+             "bassin d’emploi, selon l’ancienneté, aujourd’hui, quelqu’un")
+
+
+def _scanned_paragraph(text: str, seed: int, dpi: int = 200,
+                       points: float = 10) -> list[tuple[str, tuple[Undecided, ...]]]:
+    """``text`` in Arial's shapes printed and scanned (JPEG), read as the scan reader reads a
+    page: each word with twin marks settled against the page's specimens."""
+    engine = get_engine()
+    if engine is None:
+        pytest.skip("Tesseract absent")
+    image = rendered(printed_line(URW_ARIAL, text, points=points, dpi=dpi, jpeg=75, seed=seed), dpi)
+    words = engine.read(image, dpi=300, block=True)
+    page = Specimens([])
+    for word in words:
+        page.gather(word.text, word.specimens, image, native=dpi / 300)
+    return [settle(w.text, w.marks, image, native=dpi / 300, specimens=page) for w in words if w.marks]
+
+
+def test_a_document_s_apostrophes_of_one_size_are_decided_together_once_some_are_clear():
+    """Arial's ’ is an upright comma: at 200 dpi, one mark is a few pixels of blur that its
+    page's commas seldom tell from a '; the median shape of the paragraph's apostrophes does,
+    once some of them are clear alone (the font draws its ’ as its comma at this size)."""
+    read = _scanned_paragraph(PARAGRAPH, seed=0)
+    assert len(read) == 8 and sum(bool(undecided) for _, undecided in read) == 6  # alone: 2 decided ’
+    later = [settled_later(text, undecided) for text, undecided in read]
+    assert all("’" in text and not undecided for text, undecided in later)
+    none_clear = _scanned_paragraph(PARAGRAPH, seed=1)
+    assert all(undecided for _, undecided in none_clear)
+    assert all(settled_later(text, undecided) == (text, undecided) for text, undecided in none_clear)
+
+
+@pytest.mark.parametrize("dpi, points", [(150, 11), (200, 10), (300, 12)])
+def test_straight_apostrophes_are_never_decided_together_nor_one_typed_among_typographic_ones(dpi, points):
+    """A ' pasted into a text of ’ differs from them by a pixel at 150 dpi: it stays undecided."""
+    straight = _scanned_paragraph(PARAGRAPH.replace("’", "'"), 1, dpi, points)
+    assert straight and all(settled_later(text, undecided) == (text, undecided) for text, undecided in straight)
+    mixed = PARAGRAPH.replace("d’Haulchin", "d'Haulchin").replace("l’ancienneté", "l'ancienneté") + ", l’État"
+    for seed in range(3):
+        for text, undecided in _scanned_paragraph(mixed, seed, dpi, points):
+            if "Haulchin" in text or "ancienneté" in text:
+                assert "’" not in settled_later(text, undecided)[0]
+
+
+def test_an_apostrophe_whose_box_cut_its_ink_is_measured_as_read_again():
+    """The label pass reads a page coarser than a zone: Tesseract's box may miss a mark's blur,
+    the zone reading of the same mark measures it."""
+    image, boxes = _drawn([ARIAL_COMMA] * 4)
+    page = Specimens([])
+    page.gather(",", tuple(MarkBox(0, box, PROPORTIONAL) for box in boxes[:3]), image)
+    x0, top, x1, bottom = boxes[3]
+    cut = MarkBox(1, (x0 + 1, top + 1, x1 - 1, bottom - 1), PROPORTIONAL)
+    text, undecided = settle("l'Écaillon", (cut,), image, specimens=page)
+    assert text == "l'Écaillon" and undecided[0].apostrophe.ink is None
+    assert settled_later(text, undecided) == (text, undecided)  # not measured yet
+    settle("l'Écaillon", (MarkBox(1, boxes[3], PROPORTIONAL),), image, specimens=page)
+    assert settled_later(text, undecided) == ("l’Écaillon", ())
