@@ -459,6 +459,8 @@ class FieldReader:
             with_unit = [m for m in found
                          if any(_same_row(u, m) for u in self.index.find([field.unit], after=m.end))]
             found = with_unit or found
+        if len(found) > 1:  # « quelle note avez-vous obtenu » holds the anchor « Note »: a label starts its line
+            found = [m for m in found if _starts_line(m)] or found
         if not found:
             return self._named_alone(field)
         rest = self.index.first(field.after, after=found[0].start) if field.after else None

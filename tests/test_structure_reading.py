@@ -1061,3 +1061,14 @@ def test_a_box_drawn_apart_facing_a_label_s_shaded_cell_holds_its_answer():
     rules = _grid([40, 230], [95, 125]) + _grid([240, 555], [97, 123])
     readings = _read(_page(words, rules=rules))
     assert (readings["equality_index.score"].value, readings["equality_index.score"].doubt) == (89, None)
+
+
+def test_a_label_word_inside_the_question_s_sentence_is_not_the_label():
+    """« quelle note avez-vous obtenu » holds the anchor « Note »; the label « Note : » starts the
+    next line, with the answer (its unit misread or left out): the sentence's « note » read
+    nothing after « professionnelle ? », and the score was null with no doubt."""
+    words = (_line("Si votre entreprise comporte plus de 50 salariés, quelle note avez-vous obtenu à l'index "
+                   "de l'égalité", 40, 100)
+             + _line("professionnelle ?", 40, 112) + _line("Note : 90", 40, 130))
+    reading = _read(_page(words))["equality_index.score"]
+    assert (reading.value, reading.doubt) == (90, None)
