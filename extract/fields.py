@@ -121,7 +121,16 @@ class FieldReader:
         self._guarded(self._commitments, [k for c in self.form.commitments for k in (c.done_key, c.details_key)])
         self._apostrophes_decided_last()
         self._leftovers()
+        self._shared_words()
         return self.readings
+
+    def _shared_words(self) -> None:
+        """Fields whose values took some of the same words: neither is sure."""
+        for key, others in self.ledger.shared().items():
+            reading = self.readings.get(key)
+            if reading is not None and reading.doubt is None:
+                names = ", ".join(f"« {self.form.field(other).label} »" for other in sorted(others))
+                reading.doubt = f"Mots lus aussi comme réponse à {names} : valeur à vérifier."
 
     def _guarded(self, step, keys: list[str]) -> None:
         """One reading step; should it fail on an odd page, its fields go to review and the others
@@ -202,7 +211,7 @@ class FieldReader:
         specks = [(p, w) for p, w in words if w.source == SOURCE_OCR and (_speck(w) or _stray(w, words))]
         if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
             words = [item for item in words if item not in specks]
-        self.ledger.claim(words)
+        self.ledger.take(field.key, words)
         reading = self._reading(field, words, doubt, strokes_only)
         if not words and zones:
             reading.page, reading.bbox = zones[0].page.number, zones[0].bbox

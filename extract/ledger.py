@@ -30,6 +30,27 @@ class Ledger:
     # kept alive: a word made for one value (a box's edge cut off) would otherwise die, and its id be given
     # to a word read later; by page, to know a word read again in another zone (see _read_again)
 
+    taken: dict[str, set[int]] = field(default_factory=dict, repr=False)  # key -> the words its value is made of
+
+    def take(self, key: str, words: list[tuple[Page, Word]]) -> None:
+        """The words of the field's value (as last read: a value read again replaces them)."""
+        self.claim(words)
+        self.taken[key] = {id(word) for _, word in words}
+
+    def shared(self) -> dict[str, set[str]]:
+        """For each field, the other fields whose value is made of some of the same words: two
+        zones overlapped (a text column's line read as the rest of a label's line in the next
+        column), and at most one of the fields can be right."""
+        owners: dict[int, set[str]] = {}
+        for key, ids in self.taken.items():
+            for word in ids:
+                owners.setdefault(word, set()).add(key)
+        found: dict[str, set[str]] = {}
+        for keys in owners.values():
+            for key in keys if len(keys) > 1 else ():
+                found.setdefault(key, set()).update(keys - {key})
+        return found
+
     def claim(self, words: Iterable[tuple[Page, Word]]) -> None:
         for page, word in words:
             self.held.setdefault(page.number, []).append(word)

@@ -1072,3 +1072,20 @@ def test_a_label_word_inside_the_question_s_sentence_is_not_the_label():
              + _line("professionnelle ?", 40, 112) + _line("Note : 90", 40, 130))
     reading = _read(_page(words))["equality_index.score"]
     assert (reading.value, reading.doubt) == (90, None)
+
+
+def test_words_two_fields_took_put_both_in_review():
+    """Two text columns, entries flowing down each (label, its answer on the line under it):
+    the rest of a label's line in the left column is a line of the right column's text, which
+    the policy's area takes too. One word cannot answer two questions: neither is sure."""
+    words = _line("Référence de la consultation", 40, 120) + _line("2026-077", 48, 132)
+    words += _line("Détailler ci-dessous votre politique interne", 310, 96)
+    words += _line("La structure veille à l'équilibre", 310, 108)
+    words += _line("des jurys et publie un bilan", 310, 120)
+    words += _line("sexué des promotions.", 310, 132)
+    words += _line("1000 caractères maximum", 310, 150)
+    readings = _read(_page(words))
+    assert "jurys" in (readings["policy.text"].value or "")
+    tender = readings["tender_ref"]
+    assert tender.value == "2026-077" or tender.doubt is not None
+    assert tender.value == "2026-077" or readings["policy.text"].doubt is not None
