@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Sequence
 from extract.brackets import paired
 from extract.cells import Cell, cell_of
 from extract.columns import AnswerColumns, row_bands
+from extract.gutters import Gutter, column_end, find_gutters
 from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position, other_wording_before_colon, unit_before_colon
 from extract.ledger import Ledger
 from extract.lexicon import unknown_words
@@ -171,6 +172,21 @@ class FieldReader:
         anchors += list(self.form.commitments_end) + [f.unit for f in self.form.fields if f.unit]
         anchors += [title for title in self.form.document.values() if isinstance(title, str)]
         return self.index.find(anchors)
+
+    @cached_property
+    def _gutters(self) -> dict[int, list[Gutter]]:
+        """Each page's gutters between text columns (labels of fields and rows, not the names of
+        columns, which a bidder's answers may be: « Femme »)."""
+        anchors = [a for f in self.form.fields for a in f.anchors]
+        anchors += [a for t in self.form.tables.values() for axis in t.rows for a in axis.anchors]
+        anchors += list(self.form.signature)
+        starting = [m for m in self.index.find(anchors) if _starts_line(m)]
+        return {page.number: find_gutters(page, [m.bbox for m in starting if m.page is page]) for page in self.pages}
+
+    def _column_end(self, match: Match) -> float | None:
+        """Where the text column of a label ends on its last line (None: the page's edge)."""
+        last = match.words[-1]
+        return column_end(self._gutters.get(match.page.number, ()), last.x0, last.top)
 
     def _furniture(self) -> set[int]:
         """Running headers, footers and page numbers: lines of the page's top or
@@ -484,7 +500,8 @@ class FieldReader:
                   for a in f.anchors]
         following = [m for m in self.index.find(others, after=match.end)
                      if _same_row(m, match) and m.bbox[0] > match.bbox[2]]
-        limit = following[0].bbox[0] - 0.5 if following else None
+        ends = [x for x in (following[0].bbox[0] - 0.5 if following else None, self._column_end(match)) if x is not None]
+        limit = min(ends, default=None)
         if field.unit:
             units = [m for m in self.index.find([field.unit], after=match.end) if _same_row(m, match)
                      and (limit is None or m.bbox[0] < limit)
@@ -663,10 +680,11 @@ class FieldReader:
         d'accords" / "Oui — accord signé", "Genre — Président.e" / "Homme"): a line that
         ``answers``, with no box on it, and no other such line under it (options printed one
         under the other, "Oui" over "Non", are the form's, not an answer)."""
-        if [w for w in rest_of_line(label).page.words_in(rest_of_line(label).bbox) if not IGNORED_AFTER.match(w.text)]:
+        rest = rest_of_line(label, self._column_end(label))
+        if [w for w in rest.page.words_in(rest.bbox) if not IGNORED_AFTER.match(w.text)]:
             return []
         height = label.words[-1].bottom - label.words[-1].top
-        below = line_below_at(label.page, max(w.bottom for w in label.words), height, _group_start(label))
+        below = line_below_at(label.page, max(w.bottom for w in label.words), height, _group_start(label), rest.bbox[2])
         words = [w for _, w in self._answer_words([below], excluded=set())]
         if not words or label.page.marks_in(below.bbox) or not answers(words):
             return []
@@ -679,7 +697,8 @@ class FieldReader:
     def _listed_answer(self, label: Match, table: Table, numeric: bool = False) -> tuple[Zone, list[tuple[Page, Word]]]:
         """A listed cell's answer: the rest of its label's line up to the next cell's label on it
         ("Président.e : Femme   Secrétaire : Homme"), or the prompted line under it."""
-        zone = rest_of_line(label, self._next_head_on_row(label, table))
+        ends = [x for x in (self._next_head_on_row(label, table), self._column_end(label)) if x is not None]
+        zone = rest_of_line(label, min(ends, default=None))
         words = _without_label_tail(_left_to_right(self._answer_words([zone], excluded=set(), numeric=numeric)))
         words = _first_group(self._choice_cell(table, words) if table.choices else words)
         if numeric:  # "Cadres — Femmes : 3 ; Hommes : 5": a figure ends at the list's separator
@@ -692,7 +711,23 @@ class FieldReader:
             line = self._answer_line_below(label, lambda line: _choice_named(table, line) is not None)
             if line:
                 return Zone(label.page, union([w.bbox for w in line])), [(label.page, w) for w in line]
+        if not words and not zone.page.printed_in(zone.bbox):
+            return self._alone_line_below(label, zone, numeric) or (zone, words)
         return zone, words
+
+    def _alone_line_below(self, label: Match, zone: Zone, numeric: bool = False
+                          ) -> tuple[Zone, list[tuple[Page, Word]]] | None:
+        """A label standing alone on its line (nothing after it in its column): the line under it,
+        in its column, is its answer when no word of that line is a printed label nor a box stands
+        on it (« Cadres – femmes » / « 7 » in a newspaper-like column; a label followed by the
+        next label had no answer)."""
+        height = label.words[-1].bottom - label.words[-1].top
+        below = line_below_at(label.page, max(w.bottom for w in label.words), height, _group_start(label),
+                              zone.bbox[2])
+        found = below.page.printed_in(below.bbox)
+        if not found or any(id(w) in self.labels for w in found) or below.page.marks_in(below.bbox):
+            return None
+        return below, self._answer_words([below], excluded=set(), numeric=numeric)
 
     def _choice_cell(self, table: Table, words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
         """A choice row's line crossing drawn cells of the bidder's columns (« Président(e) | M. Jean

@@ -1089,3 +1089,53 @@ def test_words_two_fields_took_put_both_in_review():
     tender = readings["tender_ref"]
     assert tender.value == "2026-077" or tender.doubt is not None
     assert tender.value == "2026-077" or readings["policy.text"].doubt is not None
+
+
+# -- text columns ------------------------------------------------------------------------------
+
+def _newspaper_page() -> Page:
+    """A page set in two columns, each label on its own line and its answer on the line under
+    it; the right column's lines stand at the same heights as the left one's."""
+    left = [("Nom de la structure", "SAS Green’Up"), ("Référence de la consultation", "2026-071"),
+            ("Cadres – femmes", "7"), ("Cadres – hommes", "6"), ("Non cadres – femmes", "53"),
+            ("Non cadres – hommes", ""), ("Effectif total", "120")]
+    right = [("Genre – Président·e", "Femme"), ("Genre – Secrétaire", "Homme"),
+             ("Part de femmes dans le CA (%)", "33"), ("Part des femmes parmi les bénévoles (%)", ""),
+             ("Politique interne en matière d’égalité professionnelle", "Les entretiens professionnels"),
+             ("Note obtenue à l’index de l’égalité professionnelle", "93"), ("Négociation d’accords", "Oui")]
+    words = []
+    for x, pairs in ((40, left), (310, right)):
+        for number, (label, value) in enumerate(pairs):
+            top = 100 + 26 * number
+            words += _line(label, x, top, 8) + (_line(value, x, top + 11) if value else [])
+    return _page(words)
+
+
+def test_a_label_alone_on_its_line_in_a_column_takes_the_line_under_it():
+    """Read to the page's edge, « Cadres – femmes » took the right column's words; a label
+    followed by the next label (no answer) takes nothing."""
+    readings = _read(_newspaper_page())
+    assert readings["structure_name"].value == "SAS Green’Up"
+    assert readings["tender_ref"].value == "2026-071"
+    assert (readings["staff.managers.women"].value, readings["staff.managers.women"].doubt) == (7, None)
+    assert readings["staff.managers.men"].value == 6
+    assert readings["staff.non_managers.women"].value == 53
+    assert readings["staff.non_managers.men"].value is None
+    assert readings["staff.total.total"].value == 120
+    assert readings["officers.president"].value == "woman"
+    assert readings["officers.secretary"].value == "man"
+    assert readings["board.women_pct"].value == 33
+    assert readings["volunteers.women_pct"].value is None
+
+
+def test_answers_aligned_right_of_their_labels_make_no_text_column():
+    """A receipt's answers all start at one x, on every line: no labels there, no gutter."""
+    from extract.gutters import find_gutters
+    words, labels = [], []
+    for number, label in enumerate(["Cadres – Femmes", "Cadres – Hommes", "Non cadres – Femmes", "Non cadres – Hommes",
+                                    "Total – Femmes", "Total – Hommes", "Effectif total"]):
+        line = _line(label, 50, 100 + 16 * number)
+        words += line + _line(str(number + 3), 300, 100 + 16 * number)
+        labels.append((line[0].x0, line[0].top, line[-1].x1, line[0].bottom))
+    assert find_gutters(_page(words), labels) == []
+    assert len(find_gutters(_newspaper_page(), labels + [(310, 100 + 26 * n, 400, 108 + 26 * n) for n in range(3)])) == 1
