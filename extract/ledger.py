@@ -19,6 +19,7 @@ from extract.tokens import Page, Word, share_row
 from questionnaire.text import fold
 
 HINT_WORDS = 4  # a bracketed hint on a label's line is this short at most
+INK_COVERED = 0.5  # share of unread ink's width under claimed words that makes it ink they were read from
 IGNORED = re.compile(r"^([._…]{2,}|_+|…|[:;.,?!\-–—/*()%‘’'\"«»|]+|\(.*\))$")  # leaders, punctuation, hints in brackets
 
 
@@ -66,7 +67,7 @@ class Ledger:
         for key, label in self.lines.items():
             words = [w for w in _without_hints(_row_words(label)) if id(w) not in self.claimed
                      and id(w) not in printed and id(w) not in label.word_ids and not IGNORED.match(w.text)
-                     and not self._read_again(label.page, w)
+                     and not (self._read_again(label.page, w) if w.text else self._ink_read(label.page, w, printed))
                      and not self._in_unasked_column(label.page, w, printed)]
             if words:
                 found[key] = words
@@ -77,10 +78,16 @@ class Ledger:
         zone is read on its own, and the line read whole may join a value to the colon before it
         (« :0 » where the cell's zone read « 0 ») or draw its box a point or two aside. It is
         when the claimed words it touches on its row carry the same letters and figures."""
-        touching = [w for w in self.held.get(page.number, ()) if share_row(w, word) and share_row(word, w)
-                    and min(w.x1, word.x1) > max(w.x0, word.x0)]
+        touching = _touching(self.held.get(page.number, ()), word)
         read = "".join(w.text for w in sorted(touching, key=lambda w: w.x0))
         return bool(touching) and fold(word.text) == fold(read)
+
+    def _ink_read(self, page: Page, word: Word, printed: set[int]) -> bool:
+        """Whether ink no word was read from (an empty word: a zone cut across the top of a line)
+        is the ink of words read in other zones, claimed or printed, that cover most of its width."""
+        known = [*self.held.get(page.number, ()), *(w for w in page.words if id(w) in printed)]
+        covered = sum(min(w.x1, word.x1) - max(w.x0, word.x0) for w in _touching(known, word, both=False))
+        return covered >= INK_COVERED * (word.x1 - word.x0) > 0
 
     def _in_unasked_column(self, page: Page, word: Word, printed: set[int]) -> bool:
         """Whether the word stands in a drawn table's column that the bidder headed with words of
@@ -107,6 +114,13 @@ class Ledger:
         read on their own, the cell's reading would give other words)."""
         return any(cell.x0 <= (w.x0 + w.x1) / 2 <= cell.x1 and cell.top <= w.middle <= cell.bottom
                    for w in self.held.get(page.number, ()))
+
+
+def _touching(words: Iterable[Word], word: Word, both: bool = True) -> list[Word]:
+    """The words on the word's row that overlap it across; not ``both``, the words most of
+    ``word``'s height stands beside (it may be a sliver of their ink)."""
+    return [w for w in words if share_row(word, w) and (not both or share_row(w, word))
+            and min(w.x1, word.x1) > max(w.x0, word.x0)]
 
 
 def _row_words(label: Match) -> list[Word]:

@@ -528,9 +528,9 @@ class ZoneReader:
             known = {id(w) for w in self._label_words}  # the fast pass read the same figure there: two readings agree
             words = [w if id(w) in known else replace(w, confidence=min(w.confidence, NUMBER_DISAGREEMENT))
                      for w in self._lone_figure(read, origin, bbox)]
-            return words or [Word("", *bbox, source=SOURCE, confidence=0.0)]
+            return words or [self._ink_unread(read, origin, bbox)]
         if not words:
-            return [Word("", *bbox, source=SOURCE, confidence=0.0)]
+            return [self._ink_unread(read, origin, bbox)]
         digit_words = self._words(read, origin, bbox, digits=True) if numeric else []
         if numeric and _as_digits(words) == _digits(digit_words) != _digits(words):
             words = digit_words  # "l" for "1", "O" for "0": the digits-only reading, where only digits belong
@@ -544,6 +544,18 @@ class ZoneReader:
                 after = max((i + 1 for i, w in enumerate(words) if w.middle < line[0].top), default=0)
                 words = words[:after] + line + words[after:]  # Tesseract's order kept for the rest
         return words
+
+    def _ink_unread(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox) -> Word:
+        """One empty word of confidence 0 boxed tight around the zone's ink that no word was read
+        from: the field reader sends its field to review, and the ledger can tell it from ink that
+        another zone read (a zone cutting across the top of a figure its cell's zone read whole)."""
+        page = self._scan.text
+        rows, columns = _pixel_slices(page, bbox, origin)
+        ys, xs = np.nonzero(text[rows, columns] == 0)
+        if len(ys):
+            left, top = origin[0] + columns.start, origin[1] + rows.start
+            bbox = page.to_points((left + xs.min(), top + ys.min(), left + xs.max() + 1, top + ys.max() + 1))
+        return Word("", *bbox, source=SOURCE, confidence=0.0)
 
     def _word_seen(self, bbox: BBox) -> bool:
         """Whether the fast pass read a word of letters or figures inside the zone."""

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from extract.fields import read_fields
-from extract.labels import LabelIndex
+from extract.labels import LabelIndex, Match
+from extract.ledger import Ledger
 from extract.tokens import BBox, Page, Word, overlap_ratio, union
 from questionnaire.definition import load
 from questionnaire.record import SOURCE_OCR
@@ -195,3 +196,32 @@ def test_a_claimed_figure_read_again_with_its_box_a_little_aside_is_no_word_left
     words += _listed_row("Cadres: Femmes 2; Hommes 8; Non binaire 0; Ne se prononce pas 0; Total 10", 114)
     readings = read_fields([_scan_page(words, shift=2.5)], FORM)
     assert [readings[f"staff.managers.{c}"].doubt for c in ("women", "men", "total")] == [None] * 3
+
+
+def _score_line(extra: list[Word]) -> tuple[Page, Match, Ledger]:
+    """« Note obtenue : » on a scan, the words ``extra`` after it, the value « 74 » claimed."""
+    label_words = _ocr_line([("Note", 40, 60), ("obtenue", 63, 95), (":", 96, 98)], 100)
+    value = Word("74", 120, 101, 130, 108, source=SOURCE_OCR, confidence=0.96)
+    page = _scan_page(label_words + [value] + extra)
+    label = LabelIndex([page]).find(["Note obtenue"])[0]
+    ledger = Ledger()
+    ledger.expect("equality_index.score", label)
+    ledger.take("equality_index.score", [(page, value)])
+    return page, label, ledger
+
+
+def test_unread_ink_that_read_words_cover_is_no_word_left_over():
+    """A zone cut across the top of the line holds a sliver of the value's ink and of the printed
+    « /100 » after it, and no word was read from it: an empty word of that ink. The value's own
+    zone read it, the page's reading has the printed words: nothing the bidder wrote is left."""
+    printed = Word("/100", 150, 101, 170, 108, source=SOURCE_OCR, confidence=0.9)
+    sliver = Word("", 120, 100.5, 170, 103.5, source=SOURCE_OCR, confidence=0.0)
+    page, label, ledger = _score_line([printed, sliver])
+    assert ledger.leftovers({id(w) for w in label.words} | {id(printed)}) == {}
+
+
+def test_unread_ink_beside_the_words_read_is_left_over():
+    """The same sliver of ink, where no word was read: something is written there."""
+    sliver = Word("", 200, 100.5, 250, 103.5, source=SOURCE_OCR, confidence=0.0)
+    page, label, ledger = _score_line([sliver])
+    assert ledger.leftovers({id(w) for w in label.words}) == {"equality_index.score": [sliver]}
