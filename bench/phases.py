@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -22,25 +23,38 @@ PHASES = ("corrections", "discover+hash", "read", "validate", "store", "exports"
 
 
 class Clock:
-    """Exclusive phase timers: entering a phase pauses the one it was called from."""
+    """Exclusive phase timers: entering a phase pauses the one it was called from.
+
+    Each phase has its wall seconds and its CPU seconds: this process's, and its children's as they
+    are reaped (the reading workers when the reading ends, the workbook writers when the workbooks
+    are written)."""
 
     def __init__(self) -> None:
         self.seconds = dict.fromkeys(PHASES, 0.0)
-        self.stack: list[tuple[str, float]] = []
+        self.cpu = dict.fromkeys(PHASES, 0.0)
+        self.stack: list[tuple[str, float, float]] = []
 
     def enter(self, phase: str) -> None:
-        now = time.perf_counter()
+        now, used = time.perf_counter(), _cpu()
         if self.stack:
-            outer, since = self.stack[-1]
-            self.seconds[outer] += now - since
-        self.stack.append((phase, now))
+            self._add(*self.stack[-1], now, used)
+        self.stack.append((phase, now, used))
 
     def leave(self) -> None:
-        now = time.perf_counter()
-        phase, since = self.stack.pop()
-        self.seconds[phase] += now - since
+        now, used = time.perf_counter(), _cpu()
+        self._add(*self.stack.pop(), now, used)
         if self.stack:
-            self.stack[-1] = (self.stack[-1][0], now)
+            self.stack[-1] = (self.stack[-1][0], now, used)
+
+    def _add(self, phase: str, since: float, used_since: float, now: float, used: float) -> None:
+        self.seconds[phase] += now - since
+        self.cpu[phase] += used - used_since
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children reaped so far."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 CLOCK = Clock()
@@ -126,7 +140,7 @@ def main() -> None:
         code = 0
     except SystemExit as exit_:
         code = exit_.code or 0
-    figures = dict(CLOCK.seconds, worker_validate=worker_validate_seconds(folder))
+    figures = dict(CLOCK.seconds, worker_validate=worker_validate_seconds(folder), cpu=CLOCK.cpu)
     target.write_text(json.dumps(figures))
     sys.exit(code)
 

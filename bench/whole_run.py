@@ -19,7 +19,9 @@ in ONE consultation. On it, in the same run:
 Each run's wall time is split by phase (:mod:`bench.phases`); *validate*
 is the parent's validation of cached records plus the workers' validation
 time divided by the workers (its share of the reading's wall time, taken
-out of *read*); *other* is start-up, imports and what no phase covers. The
+out of *read*); *other* is start-up, imports and what no phase covers. The line
+under each run splits the CPU time of its whole tree the same way (the workers' CPU counts in the
+phase in which they end: the readers' in *read*, the workbook writers' in *workbooks*). The
 peak memory is the sum over the whole process tree (the command and its
 workers), sampled every 50 ms: PSS (shared pages counted once) and RSS.
 *CPU s* is the CPU time of the whole tree (user and system), which other
@@ -50,6 +52,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.phases import PHASES
 from bench.throughput import BARE, measure, seeds
@@ -66,6 +69,7 @@ class RunFigures:
     seconds: float
     cpu: float  # user and system seconds of the whole tree
     phases: dict[str, float]
+    cpu_phases: dict[str, float]  # CPU seconds of the whole tree by phase
     pss_mb: float
     rss_mb: float
     code: int
@@ -168,6 +172,7 @@ def egalite_run(inbox: Path, output: Path, workers: int | None, environment: dic
         print(errors.decode(errors="replace")[-2000:], file=sys.stderr)
     phases = json.loads(report.read_text()) if report.is_file() else {}
     return RunFigures(seconds, cpu, _split(phases, seconds, workers or os.cpu_count() or 1),
+                      _split_cpu(phases, cpu),
                       memory.pss / 1024, memory.rss / 1024, process.returncode)
 
 
@@ -192,6 +197,18 @@ def _split(phases: dict[str, float], seconds: float, workers: int) -> dict[str, 
     split["read"] -= in_workers
     split["validate"] += in_workers
     split["other"] = seconds - sum(phases[phase] for phase in PHASES)
+    return split
+
+
+def _split_cpu(phases: dict[str, Any], cpu: float) -> dict[str, float]:
+    """CPU seconds per phase: a reading worker's validation (its wall time, all CPU) moved out of *read*."""
+    if not phases:
+        return {}
+    split = {phase: phases["cpu"][phase] for phase in PHASES}
+    in_workers = min(phases["worker_validate"], split["read"])
+    split["read"] -= in_workers
+    split["validate"] += in_workers
+    split["other"] = cpu - sum(phases["cpu"][phase] for phase in PHASES)
     return split
 
 
@@ -230,6 +247,13 @@ def line(kind: str, files: int, consultations: int, name: str, run: RunFigures,
             f"  {phases} {os.getloadavg()[0]:5.1f}{failed}")
 
 
+def cpu_line(files: int, consultations: int, run: RunFigures) -> str:
+    """Under a run's line: the CPU seconds of its whole tree by phase."""
+    phases = " ".join(f"{run.cpu_phases.get(c, float('nan')):9.2f}" for c in COLUMNS)
+    return (f"{'':<9} {files:>5} {consultations:>5} {'cpu':<5} {'':>7} {run.cpu:7.2f} {'':>8}"
+            f" {1000 * run.cpu / files:8.2f} {'':>7} {'':>6} {'':>7} {'':>7}  {phases}")
+
+
 def bench_one(kind: str, seed: Path, size: int, per_consultation: int, workers: int | None,
               folder: Path, environment: dict[str, str]) -> None:
     inbox = make_inbox(seed, size, per_consultation, folder / "inbox")
@@ -244,6 +268,7 @@ def bench_one(kind: str, seed: Path, size: int, per_consultation: int, workers: 
         run = egalite_run(inbox, output, workers, environment)
         cold_cpu = cold_cpu or run.cpu
         print(line(kind, size, consultations, name, run, bare_rate if name == "cold" else None), flush=True)
+        print(cpu_line(size, consultations, run), flush=True)
     print(f"{'':<9} {size:>5} {consultations:>5} bare  {size / bare_rate:7.2f} {bare_cpu:7.2f} {bare_rate:8.1f}"
           f" {1000 / bare_rate:8.2f}  ({bare_name}, {base.failures} failed; CPU ratio, bare CPU s / cold CPU s:"
           f" {bare_cpu / cold_cpu:.2f})", flush=True)
@@ -270,7 +295,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def report(found: dict[str, Path], options: argparse.Namespace, environment: dict[str, str]) -> None:
     print(f"whole `egalite run` (cold: empty output; warm: again, nothing changed) and the bare library, "
-          f"{options.workers or os.cpu_count()} workers; phases in wall seconds; load {os.getloadavg()[0]:.1f}")
+          f"{options.workers or os.cpu_count()} workers; phases in wall seconds, and in CPU seconds on the line under (its ms/file: CPU ms a file); load {os.getloadavg()[0]:.1f}")
     print(heading())
     for kind in options.kinds:
         for size in options.scan_sizes if kind == "scan" else options.sizes:

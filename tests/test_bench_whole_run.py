@@ -1,10 +1,12 @@
-"""The whole-run bench starts its children with the project's bytecode kept, as an installed copy has it."""
+"""The whole-run bench: its children keep the project's bytecode, as an installed copy does; its phases count CPU."""
 from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from bench.phases import Clock
 from bench.whole_run import bytecode_environment
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -22,3 +24,16 @@ def test_children_read_the_project_compiled_once(tmp_path: Path, monkeypatch) ->
         env=environment, cwd=PROJECT, capture_output=True, text=True, check=True)
     assert child.stdout.split() == ["0", str(cached)]
     assert cached.stat().st_mtime_ns == before  # read, not compiled again
+
+
+def test_a_phase_counts_the_cpu_of_the_children_it_reaps() -> None:
+    clock = Clock()
+    clock.enter("read")
+    subprocess.run([sys.executable, "-c", "import time\nend = time.process_time() + 0.3\n"
+                    "while time.process_time() < end: pass"], check=True)
+    clock.enter("store")  # nested: pauses the reading
+    time.sleep(0.2)  # wall time, no CPU
+    clock.leave()
+    clock.leave()
+    assert clock.cpu["read"] >= 0.3
+    assert clock.cpu["store"] < 0.1 <= clock.seconds["store"]
