@@ -1187,7 +1187,9 @@ class FieldReader:
         word typed in a shared "Oui / Non" column."""
         if "words" in cells:
             zone = cells["words"]
-            words = [w for _, w in self._answer_words([zone])]
+            found = self._answer_words([zone])
+            self.ledger.take(field.key, found)
+            words = [w for _, w in found]
             answers = {self._yes_no_word(w.text, letters=True) for w in words}
             if None in answers:
                 return self._set_value(field, None, " ".join(w.text for w in words), [],

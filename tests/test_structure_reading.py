@@ -49,8 +49,9 @@ def _read(page: Page) -> dict:
 
 # -- yes/no columns named by their header cells ---------------------------------------------
 
-def _commitments_table(ticks: dict[str, tuple[str, str]], header: str = "Oui Non") -> Page:
-    """A commitments table: label column, Oui and Non columns (or one "Oui / Non" column), details."""
+def _commitments_table(ticks: dict[str, tuple[str, str]], header: str = "Oui Non", tick_top: float = 14) -> Page:
+    """A commitments table: label column, Oui and Non columns (or one "Oui / Non" column), details;
+    the ticks ``tick_top`` below the row's top (its label at 4)."""
     xs, ys = [40, 250, 300, 350, 560], [100 + 40 * i for i in range(5)]
     words = _line("Engagements spécifiques de la structure", 40, 80)
     words += _line("Engagement", 50, ys[0] + 12)
@@ -69,7 +70,7 @@ def _commitments_table(ticks: dict[str, tuple[str, str]], header: str = "Oui Non
         tick, details = ticks.get(key, ("", ""))
         if tick:
             words += _line(tick, 270 if header != "Oui Non" else (268 if tick in "Xx" and key != "action_plan" else 318),
-                           top + 14)
+                           top + tick_top)
         for number, part in enumerate(details.split(" / ") if details else []):
             words += _line(part, 360, top + 4 + 12 * number)
     words += _line("Vous avez la possibilité de joindre des pièces", 40, ys[-1] + 20)
@@ -97,6 +98,16 @@ def test_oui_or_non_typed_in_a_shared_column_is_the_answer():
     assert readings["commitments.agreements.done"].value is True
     assert readings["commitments.action_plan.done"].value is False
     assert readings["commitments.agreements.details"].value == "Accord 2024"
+
+
+def test_oui_or_non_typed_on_the_label_s_line_is_the_answer_s_word_not_one_left_over():
+    """A spreadsheet's sheet, one table under its printed title: « Non » typed level with the
+    label in the shared column, no details; the word is the answer's, nothing is left over."""
+    page = _commitments_table({"agreements": ("Non", "")}, header="Oui / Non", tick_top=5)
+    page.rules += [Rule(40, 60, 560, 60), Rule(40, 60, 40, 100), Rule(560, 60, 560, 100)]  # the title's row
+    readings = _read(page)
+    assert (readings["commitments.agreements.done"].value, readings["commitments.agreements.done"].doubt) == (
+        False, None)
 
 
 def test_an_oui_non_header_above_a_question_row_gives_its_columns():
