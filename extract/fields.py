@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Sequence
 
 from extract.brackets import paired
 from extract.cells import Cell, cell_of
+from extract.cells import Table as CellTable
 from extract.columns import AnswerColumns, row_bands
 from extract.gutters import Gutter, column_end, find_gutters
 from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position, other_wording_before_colon, unit_before_colon
@@ -430,8 +431,28 @@ class FieldReader:
         cell = cell_of(label.page, label.words[-1].bbox)
         if cell is None:
             return None
-        right = label.page.tables[cell.table].right_of(cell) or _facing_box(label.page, cell)
+        table = label.page.tables[cell.table]
+        below = self._under_header(label.page, table, cell)
+        if below is not None:
+            return Zone(label.page, below.bbox)
+        right = table.right_of(cell) or _facing_box(label.page, cell)
         return Zone(label.page, right.bbox) if right is not None else None
+
+    def _under_header(self, page: Page, table: CellTable, cell: Cell) -> Cell | None:
+        """The cell under a label's cell in a header row (« Dénomination | N° SIRET | Consultation »
+        over the answers' row): the label's cell and another cell of its row hold printed labels
+        only, and the cell under it holds words, not all of them labels (« 62,5 % »)."""
+        if not self._labels_only(page, cell):
+            return None
+        if not any(self._labels_only(page, c) for c in table.row(cell.row) if c is not cell):
+            return None
+        below = table.below(cell)
+        return below if below is not None and page.printed_in(below.bbox) and not self._labels_only(page, below) else None
+
+    def _labels_only(self, page: Page, cell: Cell) -> bool:
+        """Whether a drawn cell holds words, all of them printed labels of the form."""
+        words = page.printed_in(cell.bbox)
+        return bool(words) and all(id(w) in self.labels for w in words)
 
     def _answer_below(self, match: Match, field: FieldDef, right: float | None = None
                       ) -> tuple[Zone, list[tuple[Page, Word]]] | None:
@@ -712,21 +733,29 @@ class FieldReader:
             if line:
                 return Zone(label.page, union([w.bbox for w in line])), [(label.page, w) for w in line]
         if not words and not zone.page.printed_in(zone.bbox):
-            return self._alone_line_below(label, zone, numeric) or (zone, words)
+            return self._alone_line_below(label, zone, table, numeric) or (zone, words)
         return zone, words
 
-    def _alone_line_below(self, label: Match, zone: Zone, numeric: bool = False
+    def _alone_line_below(self, label: Match, zone: Zone, table: Table, numeric: bool = False
                           ) -> tuple[Zone, list[tuple[Page, Word]]] | None:
-        """A label standing alone on its line (nothing after it in its column): the line under it,
-        in its column, is its answer when no word of that line is a printed label nor a box stands
-        on it (« Cadres – femmes » / « 7 » in a newspaper-like column; a label followed by the
-        next label had no answer)."""
+        """A label standing alone on its line (nothing after it in its column, or up to the next
+        row's label: « Président.e | Secrétaire » over the genders): the line under it, as wide,
+        is its answer when no box stands on it and no word of it is a printed label, unless it
+        names one of a choice table's choices and the line under it names none (choices printed
+        one under the other are the form's options). « Cadres – femmes » / « 7 » in a
+        newspaper-like column; a label followed by the next label had no answer."""
         height = label.words[-1].bottom - label.words[-1].top
         below = line_below_at(label.page, max(w.bottom for w in label.words), height, _group_start(label),
                               zone.bbox[2])
         found = below.page.printed_in(below.bbox)
-        if not found or any(id(w) in self.labels for w in found) or below.page.marks_in(below.bbox):
+        if not found or below.page.marks_in(below.bbox):
             return None
+        if any(id(w) in self.labels for w in found):
+            if not (table.choices and _choice_named(table, found)):
+                return None
+            after = line_below_at(label.page, max(w.bottom for w in found), height, _group_start(label), zone.bbox[2])
+            if _choice_named(table, after.page.printed_in(after.bbox)):
+                return None
         return below, self._answer_words([below], excluded=set(), numeric=numeric)
 
     def _choice_cell(self, table: Table, words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:

@@ -1150,3 +1150,22 @@ def test_answers_aligned_right_of_their_labels_make_no_text_column():
         labels.append((line[0].x0, line[0].top, line[-1].x1, line[0].bottom))
     assert find_gutters(_page(words), labels) == []
     assert len(find_gutters(_newspaper_page(), labels + [(310, 100 + 26 * n, 400, 108 + 26 * n) for n in range(3)])) == 1
+
+
+def test_labels_as_a_header_row_have_their_answers_in_the_row_under_them():
+    """« Dénomination | N° SIRET » and « Président.e | Secrétaire | Trésorier.e » as the header
+    cells of drawn tables, the values in the cells under them (the neighbour cell of a label
+    is then another label, not its answer)."""
+    xs, ys = [40, 240, 400, 560], [100, 116, 132]
+    words = _line("Dénomination", 45, 103) + _line("N° SIRET", 245, 103)
+    words += _line("SAS Dupont", 45, 119) + _line("732 829 320 00074", 245, 119)
+    officers_ys = [200, 216, 232]
+    words += _line("Président.e", 45, 203) + _line("Secrétaire", 245, 203) + _line("Trésorier.e", 405, 203)
+    words += _line("Femme", 45, 219) + _line("Homme", 245, 219)
+    rules = _grid(xs[:3], ys) + _grid(xs, officers_ys)
+    readings = _read(_page(words, rules=rules))
+    assert (readings["structure_name"].value, readings["structure_name"].doubt) == ("SAS Dupont", None)
+    assert readings["siret"].value == "73282932000074"
+    assert readings["officers.president"].value == "woman"
+    assert readings["officers.secretary"].value == "man"
+    assert readings["officers.treasurer"].value is None
