@@ -808,10 +808,27 @@ class FieldReader:
                 states = {name: (box, box.checked) for name, box in boxes.items()}
                 break
         else:
-            states = {name: self._box_state(option) for name, option in options.items()}
+            states = self._cell_boxes(options) or {name: self._box_state(option) for name, option in options.items()}
         zone = Zone(options["yes"].page, union([o.bbox for o in options.values()]))
         self.options_end[field.key] = max([zone.bbox[2]] + [m.x1 for m, _ in states.values() if m is not None])
         self._decide_choice(field, states, zone)
+
+    def _cell_boxes(self, options: dict[str, Match]) -> dict[str, tuple[Mark | None, bool | None]] | None:
+        """Printed options each in a drawn cell with a cell of its own beside it for the tick,
+        where no box is drawn (« Oui | X | Non |   », a word processor's table): the cells after
+        the options when each holds a tick or nothing, else the cells before; None otherwise
+        (a neighbour cell holding the other option, or words)."""
+        own = {name: cell_of(o.page, o.bbox) for name, o in options.items()}
+        if any(c is None for c in own.values()) or len(set(own.values())) < len(own):
+            return None
+        for side in ("right_of", "left_of"):
+            beside = {name: getattr(options[name].page.tables[c.table], side)(c) for name, c in own.items()}
+            if any(c is None or c in own.values() for c in beside.values()):
+                continue
+            states = {name: self._cell_tick(Zone(options[name].page, c.bbox)) for name, c in beside.items()}
+            if all(state is not None for _, state in states.values()):
+                return states
+        return None
 
     def _header_above(self, label: Match) -> AnswerColumns | None:
         """An "Oui" / "Non" header standing over the answer cells of the label's row."""
@@ -1124,7 +1141,7 @@ class FieldReader:
         (a pair standing on a row label's own line is that row's answer, not a header)."""
         headers = []
         for yes, no in self._yes_no_pairs(start.end if start else None, end.start if end else None):
-            if any(_same_row(m, yes) for m in row_labels):
+            if any(_same_row(m, yes) or _within_label_cell(m, yes) for m in row_labels):
                 continue
             on_page = [m for m in row_labels if m.page is yes.page]
             heads_rows = on_page and all(m.bbox[1] > yes.bbox[3] for m in on_page)
@@ -1269,6 +1286,8 @@ class FieldReader:
             self._missing(details, item.label)
             return
         self.ledger.expect(done.key, label)
+        if self._commitment_in_cell(item, label):
+            return
         zone = Zone(label.page, label.bbox)
         if not self._yes_no_on_line(done, label, following, zone):
             self._single_box(done, label, zone)
@@ -1302,6 +1321,70 @@ class FieldReader:
         if heading is None and typed is not None:  # details typed on the answer's line run on its paragraph only
             written = _paragraph([(label.page, typed)] + written)[1:]
         self._set(details, _detail_words(written), zones=zones)
+
+    def _commitment_in_cell(self, item: Commitment, label: Match) -> bool:
+        """A commitment whose label's drawn cell is merged over several lines of the row (« label |
+        Oui | X | Non |   » over « | Si oui, détailler : | details »): its printed Oui and Non and
+        its details' prompt stand right of that cell within its height, wherever the label is set
+        in it (centred, it stands on none of those lines); the details are the prompt's next cell.
+        Whether it was read so."""
+        cell = cell_of(label.page, label.words[-1].bbox)
+        if cell is None:
+            return False
+        inside = lambda m: m.page is label.page and _within_label_cell(label, m)  # noqa: E731
+        pairs = [(yes, no) for yes, no in self._yes_no_pairs(None, None) if inside(yes) and inside(no)]
+        done, details = self.form.field(item.done_key), self.form.field(item.details_key)
+        if not pairs:
+            return self._answer_cell_in_row(done, details, label, cell)
+        beside = self._prompted_cell(label.page, pairs[0][0], cell) if len(pairs) == 1 else None
+        if beside is None:
+            return False
+        self._decide_options(done, {"yes": pairs[0][0], "no": pairs[0][1]})
+        written = self._answer_words([beside], excluded=set(), free_text=True)
+        self.ledger.claim(written)
+        self._set(details, _detail_words(written), zones=[beside])
+        return True
+
+    def _answer_cell_in_row(self, done: FieldDef, details: FieldDef, label: Match, cell: Cell) -> bool:
+        """« Engagement | Réponse | Détails »: right of the label's cell on its drawn row, one cell
+        holds the word Oui or Non alone and at most one other cell holds words, the details,
+        read whole (set in the middle of a tall row, the word stands between the details' lines,
+        on none of the label's). Whether it was read so."""
+        page = label.page
+        row = [c for c in page.tables[cell.table].row(cell.row) if c.x0 >= cell.x1 - 0.5]
+        texts = [(c, page.printed_in(c.bbox)) for c in row]
+        answers = [(c, words[0]) for c, words in texts
+                   if len(words) == 1 and self._yes_no_word(words[0].text) is not None]
+        others = [c for c, words in texts if words and all(c is not a for a, _ in answers)]
+        if len(answers) != 1 or len(others) > 1:
+            return False
+        answer, word = answers[0]
+        value = self._yes_no_word(word.text)
+        self._set_value(done, value, word.text, [Mark(*word.bbox, checked=value)], None, Zone(page, answer.bbox))
+        self.typed[done.key] = word
+        self.ledger.claim([(page, word)])
+        zones = [Zone(page, others[0].bbox)] if others else []
+        written = self._answer_words(zones, excluded=set(), free_text=True)
+        self.ledger.claim(written)
+        self._set(details, _detail_words(written), zones=zones or [Zone(page, answer.bbox)])
+        return True
+
+    def _prompted_cell(self, page: Page, yes: Match, band: Cell) -> Zone | None:
+        """The details' cell of a row whose « Oui » stands in a drawn cell: the cell under it, in
+        the row's band, holds the details' prompt (« Si oui, détailler : », wrapped in its cell
+        beside the details' lines), and the cell right of that one holds the details."""
+        cell = cell_of(page, yes.bbox)
+        table = page.tables[cell.table] if cell is not None else None
+        prompt = table.below(cell) if table is not None else None
+        if prompt is None or prompt.bottom > band.bottom + 0.5:
+            return None
+        words = page.printed_in(prompt.bbox)
+        right = table.right_of(prompt)
+        text = fold(" ".join(w.text for w in words))
+        if right is None or not any(text.startswith(fold(a)) for a in self.form.commitment_details_anchors):
+            return None
+        self.ledger.claim((page, w) for w in words)  # the prompt wrapped beside the details' lines
+        return Zone(page, right.bbox)
 
     def _yes_no_on_line(self, field: FieldDef, label: Match, following: Match | None, zone: Zone) -> bool:
         """An answer on the label's line: "☑ Oui ☐ Non" (a box by each option), or the word
@@ -1369,6 +1452,14 @@ def _facing_box(page: Page, cell: Cell) -> Cell | None:
     if box is None or page.printed_in((cell.x1, max(box.top, cell.top), box.x0, min(box.bottom, cell.bottom))):
         return None
     return box
+
+
+def _within_label_cell(label: Match, other: Match) -> bool:
+    """Whether ``other`` stands right of the drawn cell holding ``label``, within its height
+    (a label's cell merged over the lines of its row)."""
+    cell = cell_of(label.page, label.words[-1].bbox)
+    return (cell is not None and other.page is label.page and other.bbox[0] >= cell.x1 - 0.5
+            and cell.top - 0.5 <= other.bbox[1] and other.bbox[3] <= cell.bottom + 0.5)
 
 
 def _joined(words: list[tuple[Page, Word]]) -> str:

@@ -1169,3 +1169,39 @@ def test_labels_as_a_header_row_have_their_answers_in_the_row_under_them():
     assert readings["officers.president"].value == "woman"
     assert readings["officers.secretary"].value == "man"
     assert readings["officers.treasurer"].value is None
+
+
+def test_a_commitment_label_merged_over_its_rows_has_its_ticks_and_details_beside_its_cell():
+    """A word processor's table: the label's cell merged over two rows, « Oui | X | Non |   » on
+    the first, « Si oui, détailler : | details » on the second (the prompt wrapped in its narrow
+    cell beside the details' two lines); the label, centred, stands on neither row's lines."""
+    words = _line("Engagements spécifiques de la structure", 40, 80)
+    rules = [Rule(40, 100, 560, 100), Rule(170, 116, 560, 116), Rule(40, 143, 560, 143),
+             Rule(40, 100, 40, 143), Rule(170, 100, 170, 143), Rule(225, 100, 225, 143), Rule(560, 100, 560, 143)]
+    rules += [Rule(x, 100, x, 116) for x in (270, 315, 360)]
+    words += _line("Négociation d'accords", 45, 117)
+    words += _line("Oui", 175, 104) + _line("X", 230, 104) + _line("Non", 275, 104)
+    words += _line("Si oui,", 175, 119) + _line("détailler :", 175, 131)
+    words += _line("Accord signé en 2024", 230, 119) + _line("avec le CSE.", 230, 131)
+    words += _line("Vous avez la possibilité de joindre des pièces", 40, 170)
+    readings = _read(_page(words, rules=rules))
+    assert (readings["commitments.agreements.done"].value, readings["commitments.agreements.done"].doubt) == (True, None)
+    details = readings["commitments.agreements.details"]
+    assert (details.value, details.doubt) == ("Accord signé en 2024 avec le CSE.", None)
+
+
+def test_a_commitment_answered_in_its_row_s_cells_with_the_word_set_between_the_details_lines():
+    """« Engagement | Réponse | Détails »: the word Oui alone in one cell of the label's row, the
+    details in another, each set in the middle of a tall row."""
+    xs, ys = [40, 250, 310, 560], [100, 116, 146, 162]
+    words = _line("Engagements spécifiques de la structure", 40, 80)
+    words += _line("Engagement", 45, 103) + _line("Réponse", 255, 103) + _line("Détails", 315, 103)
+    words += _line("Négociation d'accords", 45, 126) + _line("Oui", 265, 126)
+    words += _line("Accord signé en 2024 avec", 315, 120) + _line("le CSE.", 315, 132)
+    words += _line("Signature de plan d'actions", 45, 150) + _line("Non", 265, 150)
+    words += _line("Vous avez la possibilité de joindre des pièces", 40, 180)
+    readings = _read(_page(words, rules=_grid(xs, ys)))
+    assert readings["commitments.agreements.done"].value is True
+    assert readings["commitments.agreements.details"].value == "Accord signé en 2024 avec le CSE."
+    assert readings["commitments.action_plan.done"].value is False
+    assert readings["commitments.action_plan.details"].value is None
