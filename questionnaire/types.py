@@ -102,6 +102,7 @@ _BRACKETED_TAIL = re.compile(r"\s*\([^()]*\)\s*$")  # "Sans objet (moins de 50 s
 _PERCENT_UNIT = re.compile(r"\s*(?:%|pour\s*cents?|pourcents?|p\.?\s*cent)\s*$", re.IGNORECASE)
 _SCORE_UNIT = re.compile(r"\s*(?:(?:/|sur)\s*100\s*(?:e|ème|eme)?|points?|pts?)\s*$",
                          re.IGNORECASE)
+_COUNT_SHARE = re.compile(r"^\s*(\d[\d\s\u00a0\u202f]*)\s*\(\s*(\d{1,3}(?:[.,]\d+)?)[\s\u00a0\u202f]*%?\s*\)?\s*$")
 _SIRET_SEPARATORS = re.compile(r"[\s.\-/]")
 _CHOICE_SEPARATORS = re.compile(r"[,;/+&]|\bet\b", re.IGNORECASE)
 
@@ -140,7 +141,9 @@ def _number(field: FieldDef, raw: str, text: str, expected: str) -> Normalised:
 
 
 def _parse_count(field: FieldDef, raw: str, form: Form) -> Normalised:
-    return _number(field, raw, raw, "un effectif lisible (un nombre est attendu)")
+    share = _COUNT_SHARE.match(raw)  # « 158 (50 %) »: the head count and its share of the row
+    text = share.group(1) if share and float(share.group(2).replace(",", ".")) <= 100 else raw
+    return _number(field, raw, text, "un effectif lisible (un nombre est attendu)")
 
 
 def _parse_percentage(field: FieldDef, raw: str, form: Form) -> Normalised:

@@ -64,6 +64,7 @@ def test_text(raw: str, expected: str) -> None:
     ("12", 12), ("1 250", 1250), ("1\u00a0250", 1250), ("1\u202f250", 1250), ("1'250", 1250),
     ("12,5", 12.5), ("12.5", 12.5), ("12,0", 12), ("-3", -3), ("−3", -3), ("0", 0),
     ("1 250,5", 1250.5),
+    ("158 (50 %)", 158), ("1\u202f480 (62,5\u202f%)", 1480), ("25 (66", 25),  # the row's share after the count
 ])
 def test_count(raw: str, expected: int | float) -> None:
     result = norm(COUNT, raw)
@@ -71,7 +72,7 @@ def test_count(raw: str, expected: int | float) -> None:
     assert result.value == expected and type(result.value) is type(expected)
 
 
-@pytest.mark.parametrize("raw", ["abc", "12 13", "douze", "12 personnes", "1.250.000", "X"])
+@pytest.mark.parametrize("raw", ["abc", "12 13", "douze", "12 personnes", "1.250.000", "X", "12 (abc)", "12 (150 %)"])
 def test_count_unreadable(raw: str) -> None:
     result = norm(COUNT, raw)
     assert (result.value, result.problem) == (None, UNREADABLE)
