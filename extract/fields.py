@@ -27,7 +27,7 @@ from extract.lexicon import unknown_words
 from extract.readings import apply_commitment_list_rule, unparsed, unparsed_doubt
 from extract.pdfium_text import TICK_GLYPHS
 from extract.tokens import BBox, Mark, Page, Word, group_lines, share_row, union
-from extract.zones import PAD, Grid, Zone, block_between, line_below_at, rest_of_line, spans
+from extract.zones import COLON, PAD, Grid, Zone, block_between, line_below_at, rest_of_line, spans
 from questionnaire.definition import Axis, Commitment, FieldDef, Form, Table
 from questionnaire.record import SOURCE_OCR, Reading
 from questionnaire.text import clean_text, fold
@@ -576,7 +576,24 @@ class FieldReader:
         else:
             zones = [Zone(z.page, (max(z.bbox[0], left), z.bbox[1], edge if z.page is match.page else z.bbox[2],
                                    z.bbox[3])) for z in block_between(match, end)]
-        self._set(field, self._answer_words(zones, excluded=set(), free_text=True), zones=zones)
+        self._set(field, self._past_restated_label(field, self._answer_words(zones, excluded=set(), free_text=True)),
+                  zones=zones)
+
+    def _past_restated_label(self, field: FieldDef, words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
+        """A text block that starts with the field's own label and its colon, under the section's
+        title (« Politique interne en matière d'égalité professionnelle : Notre … »): the text
+        after the colon."""
+        if not words:
+            return words
+        for match in self.index.find(list(field.anchors) + list(field.headings)):
+            count = len(match.words)
+            if [id(w) for _, w in words[:count]] != [id(w) for w in match.words]:
+                continue
+            if match.words[-1].text.endswith(":"):
+                return words[count:]
+            if len(words) > count and COLON.match(words[count][1].text):
+                return words[count + 1:]
+        return words
 
     def _panel_edge(self, match: Match, end: Match) -> float:
         """Where a neighbouring panel begins right of the label's column, on the label's page

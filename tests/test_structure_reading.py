@@ -1205,3 +1205,10 @@ def test_a_commitment_answered_in_its_row_s_cells_with_the_word_set_between_the_
     assert readings["commitments.agreements.details"].value == "Accord signé en 2024 avec le CSE."
     assert readings["commitments.action_plan.done"].value is False
     assert readings["commitments.action_plan.details"].value is None
+
+
+def test_the_policy_s_label_restated_before_its_text_under_the_section_title_is_no_part_of_it():
+    words = _line("2_ Politique interne en matière d'égalité professionnelle", 40, 100)
+    words += _line("Politique interne en matière d'égalité professionnelle : Jurys mixtes.", 40, 115)
+    words += _line("Note obtenue à l'index de l'égalité professionnelle : 91", 40, 140)
+    assert _read(_page(words))["policy.text"].value == "Jurys mixtes."
