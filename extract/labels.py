@@ -29,7 +29,7 @@ OCR_LOST_SHARE = 0.15  # of a label's letters that a scan's reading may lose
 GROUP_GAP = 1.2  # a gap wider than this many line heights separates table cells or columns
 STACK_GAP = 0.9  # a wrapped label's next line starts within this many line heights
 STACK_DEPTH = 3  # a label wraps over three lines at most
-STACK_WORDS = 4  # ...and what wraps onto the next line is short
+STACK_WORDS = 5  # ...and what wraps onto the next line is short
 UNIT_HINT = re.compile(r"^(sur|en|/)?(100|%)$")  # a unit printed before a label's colon, folded ("sur 100")
 UNIT_HINT_WORDS = 3  # ...in this many words at most
 OTHER_WORDING_WORDS = 8  # a label's other wording after a slash (« / Company name : »): this many words at most
@@ -159,7 +159,11 @@ def stacked_lines(page: Page, lines: list[list[Word]]) -> list[Line]:
     for index, line_groups in enumerate(groups):
         for group in line_groups:
             chain, rows = [group], [index] * len(group)
-            for below in range(index + 1, min(index + STACK_DEPTH, len(groups))):
+            for below in range(index + 1, min(index + 2 * STACK_DEPTH, len(groups))):
+                if len(chain) == STACK_DEPTH:
+                    break
+                if not any(_overlaps(chain[-1], g) for g in groups[below]):
+                    continue  # a line of other cells only (« Oui | X | Non » set between a label's two lines)
                 following = next((g for g in groups[below] if len(g) <= STACK_WORDS and _stacks(chain[-1], g)),
                                  None)
                 if following is None:
@@ -184,8 +188,12 @@ def _groups(line: list[Word]) -> list[list[Word]]:
 def _stacks(upper: list[Word], lower: list[Word]) -> bool:
     height = max(w.bottom - w.top for w in upper)
     gap = min(w.top for w in lower) - max(w.bottom for w in upper)
-    overlap = min(upper[-1].x1, lower[-1].x1) - max(upper[0].x0, lower[0].x0)
-    return -height * 0.5 < gap < height * STACK_GAP and overlap > 0
+    return -height * 0.5 < gap < height * STACK_GAP and _overlaps(upper, lower)
+
+
+def _overlaps(upper: list[Word], lower: list[Word]) -> bool:
+    """Whether two groups of words share some of their width (one column)."""
+    return min(upper[-1].x1, lower[-1].x1) - max(upper[0].x0, lower[0].x0) > 0
 
 
 def label_lines(page: Page) -> list[Line]:

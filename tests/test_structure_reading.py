@@ -1212,3 +1212,19 @@ def test_the_policy_s_label_restated_before_its_text_under_the_section_title_is_
     words += _line("Politique interne en matière d'égalité professionnelle : Jurys mixtes.", 40, 115)
     words += _line("Note obtenue à l'index de l'égalité professionnelle : 91", 40, 140)
     assert _read(_page(words))["policy.text"].value == "Jurys mixtes."
+
+
+def test_a_label_wrapped_in_its_cell_around_a_line_of_the_neighbour_cells_is_found():
+    """Labels wrapped in their cells, the row's other cells set in the middle between their lines
+    (« Oui | X | Non »; the details' two lines): each wrapped line stacks onto the one above
+    across the neighbour cells' lines (five words may wrap onto a line)."""
+    words = _line("Avez-vous un conseil", 45, 100) + _line("d'administration ?", 45, 111)
+    words += _line("Oui", 200, 105.5) + _line("X", 250, 105.5) + _line("Non", 300, 105.5)
+    words += _line("Engagements spécifiques de la structure", 40, 140)
+    words += _line("Cellule de traitement des", 45, 160) + _line("Cellule d'écoute externe", 250, 165.5)
+    words += _line("violences sexistes et sexuelles au", 45, 171) + _line("depuis 2024.", 250, 176.5)
+    words += _line("travail", 45, 182)
+    rules = _grid([40, 190, 240, 290, 340, 390], [95, 125]) + _grid([40, 190, 240, 560], [155, 195])
+    readings = _read(_page(words, rules=rules))
+    assert (readings["board.exists"].value, readings["board.exists"].doubt) == (True, None)
+    assert "introuvable" not in (readings["commitments.harassment_unit.details"].doubt or "")
