@@ -760,13 +760,19 @@ class FieldReader:
         is its answer when no box stands on it and no word of it is a printed label, unless it
         names one of a choice table's choices and the line under it names none (choices printed
         one under the other are the form's options). « Cadres – femmes » / « 7 » in a
-        newspaper-like column; a label followed by the next label had no answer."""
+        newspaper-like column; a label followed by the next label had no answer. In a list written
+        as a sentence, the answer wrapped onto the next line is its words up to the list's
+        separator (« … ; Secrétaire : » / « homme ; Trésorier·e : femme »)."""
         height = label.words[-1].bottom - label.words[-1].top
         below = line_below_at(label.page, max(w.bottom for w in label.words), height, _group_start(label),
                               zone.bbox[2])
         found = below.page.printed_in(below.bbox)
         if not found or below.page.marks_in(below.bbox):
             return None
+        lead = list(itertools.takewhile(lambda w: not LIST_SEPARATOR.match(w.text), found))
+        if lead and len(lead) < len(found) and (_choice_named(table, lead) if table.choices else
+                                                not any(id(w) in self.labels for w in lead)):
+            return Zone(label.page, union([w.bbox for w in lead])), [(label.page, w) for w in lead]
         if any(id(w) in self.labels for w in found):
             if not (table.choices and _choice_named(table, found)):
                 return None

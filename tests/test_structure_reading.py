@@ -1228,3 +1228,12 @@ def test_a_label_wrapped_in_its_cell_around_a_line_of_the_neighbour_cells_is_fou
     readings = _read(_page(words, rules=rules))
     assert (readings["board.exists"].value, readings["board.exists"].doubt) == (True, None)
     assert "introuvable" not in (readings["commitments.harassment_unit.details"].doubt or "")
+
+
+def test_a_listed_answer_wrapped_onto_the_next_line_of_a_sentence_ends_at_the_list_s_separator():
+    """A letter's sentence « … : Président·e : femme ; Secrétaire : » / « homme ; Trésorier·e :
+    femme. »: the secretary's answer starts the next line, up to the separator."""
+    words = _line("Genre des personnes occupant les postes suivants : Président·e : femme ; Secrétaire :", 40, 100)
+    words += _line("homme ; Trésorier·e : femme.", 40, 112)
+    readings = _read(_page(words))
+    assert [readings[f"officers.{k}"].value for k in ("president", "secretary", "treasurer")] == ["woman", "man", "woman"]
