@@ -1237,3 +1237,12 @@ def test_a_listed_answer_wrapped_onto_the_next_line_of_a_sentence_ends_at_the_li
     words += _line("homme ; Trésorier·e : femme.", 40, 112)
     readings = _read(_page(words))
     assert [readings[f"officers.{k}"].value for k in ("president", "secretary", "treasurer")] == ["woman", "man", "woman"]
+
+
+def test_the_undisclosed_column_named_in_the_plural():
+    """« Cadres – ne se prononcent pas » (the staff who do not say): the column's label, not
+    « Ne se » followed by an answer « prononcent pas »."""
+    words = _line("Cadres – ne se prononcent pas", 50, 100) + _line("0", 300, 100)
+    words += _line("Cadres – femmes", 50, 116) + _line("4", 300, 116)
+    reading = _read(_page(words))["staff.managers.undisclosed"]
+    assert (reading.value, reading.doubt) == (0, None)
