@@ -96,12 +96,12 @@ def worker_validate(function: Callable, folder: Path) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if os.getpid() == parent:
             return timed("validate", function)(*args, **kwargs)
-        start = time.perf_counter()
+        start, used = time.perf_counter(), time.process_time()
         try:
             return function(*args, **kwargs)
         finally:
             with open(folder / f"validate-{os.getpid()}.txt", "a", encoding="ascii") as log:
-                log.write(f"{time.perf_counter() - start:.6f}\n")
+                log.write(f"{time.perf_counter() - start:.6f} {time.process_time() - used:.6f}\n")
     return wrapper
 
 
@@ -125,8 +125,10 @@ def instrument(folder: Path) -> None:
     Store.__init__ = timed("store", Store.__init__)
 
 
-def worker_validate_seconds(folder: Path) -> float:
-    return sum(float(line) for log in folder.glob("validate-*.txt") for line in log.read_text().split())
+def worker_validate_seconds(folder: Path) -> tuple[float, float]:
+    """The workers' validation: wall seconds and CPU seconds, summed over the files."""
+    lines = [line.split() for log in folder.glob("validate-*.txt") for line in log.read_text().splitlines()]
+    return sum(float(wall) for wall, _ in lines), sum(float(cpu) for _, cpu in lines)
 
 
 def main() -> None:
@@ -140,7 +142,8 @@ def main() -> None:
         code = 0
     except SystemExit as exit_:
         code = exit_.code or 0
-    figures = dict(CLOCK.seconds, worker_validate=worker_validate_seconds(folder), cpu=CLOCK.cpu)
+    wall, cpu = worker_validate_seconds(folder)
+    figures = dict(CLOCK.seconds, worker_validate=wall, worker_validate_cpu=cpu, cpu=CLOCK.cpu)
     target.write_text(json.dumps(figures))
     sys.exit(code)
 

@@ -201,11 +201,11 @@ def _split(phases: dict[str, float], seconds: float, workers: int) -> dict[str, 
 
 
 def _split_cpu(phases: dict[str, Any], cpu: float) -> dict[str, float]:
-    """CPU seconds per phase: a reading worker's validation (its wall time, all CPU) moved out of *read*."""
+    """CPU seconds per phase: the reading workers' validation moved out of *read*."""
     if not phases:
         return {}
     split = {phase: phases["cpu"][phase] for phase in PHASES}
-    in_workers = min(phases["worker_validate"], split["read"])
+    in_workers = min(phases["worker_validate_cpu"], split["read"])
     split["read"] -= in_workers
     split["validate"] += in_workers
     split["other"] = cpu - sum(phases["cpu"][phase] for phase in PHASES)

@@ -6,7 +6,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench.phases import Clock
+import bench.phases
+from bench.phases import Clock, worker_validate, worker_validate_seconds
 from bench.whole_run import bytecode_environment
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -37,3 +38,11 @@ def test_a_phase_counts_the_cpu_of_the_children_it_reaps() -> None:
     clock.leave()
     assert clock.cpu["read"] >= 0.3
     assert clock.cpu["store"] < 0.1 <= clock.seconds["store"]
+
+
+def test_a_workers_validation_counts_its_cpu_apart_from_its_wall_time(tmp_path: Path, monkeypatch) -> None:
+    timed = worker_validate(lambda: time.sleep(0.2), tmp_path)
+    monkeypatch.setattr(bench.phases.os, "getpid", lambda: -1)  # as in a reading worker
+    timed()
+    wall, cpu = worker_validate_seconds(tmp_path)
+    assert wall >= 0.2 > 0.05 > cpu
