@@ -182,6 +182,7 @@ class Book:
         return self.worksheets[-1]
 
 
+@functools.cache  # asked for every cell noted and every range
 def column_letter(column: int) -> str:
     letters = ""
     while column:

@@ -18,5 +18,7 @@ def runs_as_formula(text: str) -> bool:
     """Whether a spreadsheet could run ``text`` as a formula: such a cell is shown as text, quoted."""
     if text.startswith(TRIGGERS):
         return True
+    if text[:1].isascii() and text[:1].isalnum():  # most cells: a letter or digit is its own NFKC form
+        return False
     first = next((c for c in text if not (c.isspace() or unicodedata.category(c) == "Cf")), "")
     return unicodedata.normalize("NFKC", first).startswith(TRIGGERS)

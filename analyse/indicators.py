@@ -97,7 +97,7 @@ def _identifiers(record: Record, territory: bool) -> tuple[str | None, str | Non
     A name still to be checked (a doubtful reading) identifies nobody.
     """
     siret_key, name_field = _identity_keys(record.form.id)
-    siret = _value(record, siret_key)
+    siret = field_value(record, siret_key)
     number = None
     if isinstance(siret, str) and len(siret) == 14 and siret.isdigit() and siret_checksum_ok(siret):
         number = siret[:9] if territory else siret
@@ -113,8 +113,8 @@ def _identity_keys(form_id: str | None) -> tuple[str | None, str | None]:
     return form.key_of("siret"), form.key_of("structure_name")
 
 
-def _value(record: Record, key: str | None) -> Any:
-    """``record.fields()[key]`` without making the whole dict."""
+def field_value(record: Record, key: str | None) -> Any:
+    """``record.fields()[key]`` without making the whole dict (of every field of the form)."""
     reading = None if record.rejected or key is None else record.readings.get(key)
     return reading.value if reading else None
 

@@ -31,9 +31,9 @@ from analyse.sheets import (ANSWERS_SHEET, CORRECTED_HEADER, DECISION_HEADER, FI
                             LABEL_HEADER, MULTIPLE_SHEET, READ_HEADER, RETAINED_HEADER, RETAINED_WRITTEN_HEADER,
                             REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, french_date)
 from analyse.indicators import (LATEST_RULE, SCORE_THRESHOLDS, UNIDENTIFIED, Answer, Choices,
-                                answer_groups, commitments_taken, excluded_note, figure_keys, headcount, mean,
-                                mean_percentage, mean_score, mean_women, numeric_score, retained, share_true, usable,
-                                women_share)
+                                answer_groups, commitments_taken, excluded_note, field_value, figure_keys, headcount,
+                                mean, mean_percentage, mean_score, mean_women, numeric_score, retained, share_true,
+                                usable, women_share)
 from questionnaire.definition import Form, merged
 from questionnaire.types import answer_cell, show as show_value, type_of
 from questionnaire.record import (PAGE_PICTURE_DPI, SOURCE_CORRECTION, Reading, Record, outlined_picture,
@@ -102,7 +102,7 @@ def tender_workbook(records: list[Record], tender: str, path: Path, run_date: da
 def bidder(record: Record) -> str:
     """The structure's name, or the file's name when the form gives none."""
     key = record.form.key_of("structure_name")
-    name = None if record.rejected or key is None else record.fields().get(key)
+    name = field_value(record, key)
     return str(name) if name else f"({Path(record.file).name})"
 
 

@@ -12,10 +12,11 @@ from openpyxl import load_workbook
 from PIL import Image as PILImage
 
 from analyse.excel import EXCEL_CELL_LIMIT, Book, put, safe_text, save_atomically
-from analyse.workbook_tender import write_tender_workbook
+from analyse.workbook_tender import bidder, write_tender_workbook
 from analyse.workbook_territory import write_territory_workbook
 from questionnaire.definition import load
-from tests.support_analyse import POLICY_1500, fill_store
+from questionnaire.record import Record
+from tests.support_analyse import POLICY_1500, fill_store, tender_a
 
 FORM = load("egalite-2024")
 RUN = date(2025, 6, 2)
@@ -248,3 +249,12 @@ def test_a_saved_workbook_is_not_kept_alive_by_the_notes_on_its_cells(tmp_path: 
     del workbook
     gc.collect()
     assert alive() is None
+
+
+def test_a_bidder_is_named_without_making_every_field_of_its_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tender workbook names a bidder on every row of every sheet: from its one reading, not
+    from the dict of the form's 40-odd fields made each time."""
+    alpha, *_, letter = tender_a()
+    monkeypatch.setattr(Record, "fields", lambda *args, **kwargs: pytest.fail("every field made for a name"))
+    assert bidder(alpha) == "Alpha SARL"
+    assert bidder(letter) == "(lettre.pdf)"
