@@ -1335,7 +1335,8 @@ class FieldReader:
                                        label.page.width, label.bbox[3] + PAD))]
         elif heading is None:  # "☑ Label : details" (one box): the details follow the label on its line
             zones, excluded = [rest_of_line(label)], set(self.ledger.claimed)
-        left = _group_start(label) - (label.words[-1].bottom - label.words[-1].top)  # the list's column
+        column = heading if heading is not None and heading.page is not label.page else label  # a page break between
+        left = _group_start(column) - (column.words[-1].bottom - column.words[-1].top)  # the list's column
         if not own_cell:  # details in the answer's own cell end with it
             zones += [Zone(z.page, (max(z.bbox[0], left), *z.bbox[1:]))
                       for z in block_between(heading or label, following)]

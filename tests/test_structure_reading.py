@@ -1246,3 +1246,16 @@ def test_the_undisclosed_column_named_in_the_plural():
     words += _line("Cadres – femmes", 50, 116) + _line("4", 300, 116)
     reading = _read(_page(words))["staff.managers.undisclosed"]
     assert (reading.value, reading.doubt) == (0, None)
+
+
+def test_details_whose_prompt_starts_the_next_page_are_read_in_the_prompt_s_column():
+    """The last commitment at the foot of a right-hand column, its « Si oui, détailler » and
+    details at the top of the next page's left column: the details keep to the prompt's column,
+    not to the label's."""
+    first = _page(_line("Engagements spécifiques de la structure", 320, 700)
+                  + _line("Autres", 320, 740) + _line("Oui", 320, 752))
+    second = Page(number=2, width=595, height=842,
+                  words=_line("Si oui, détailler", 48, 93) + _line("Vestiaires séparés sur nos chantiers.", 48, 105))
+    readings = read_fields([first, second], FORM)
+    assert readings["commitments.other.done"].value is True
+    assert readings["commitments.other.details"].value == "Vestiaires séparés sur nos chantiers."
