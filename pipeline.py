@@ -100,13 +100,15 @@ def _pictures(record: Record, item: InputFile, output: Path) -> None:
 def _review_suspect_ocr(record: Record, form: Form) -> None:
     """An OCR value that fails validation may be a misread (0 for O, a lost digit): a person checks it.
 
-    A table total that does not add up may come from any cell of its row or column.
+    A table total that does not add up may come from any cell of its row or column; details
+    given without their tick (or the reverse), from the tick as much as from the details.
     """
     keys = set(form.keys)
     flagged = {f.key for f in record.findings if f.severity in ("error", "warning") and f.key in keys}
     cells = [form.field(k) for k in flagged if form.field(k).table]
     flagged |= {f.key for f in form.fields for cell in cells
                 if f.table == cell.table and (f.row == cell.row or (f.column and f.column == cell.column))}
+    flagged |= {c.done_key for c in form.commitments if c.details_key in flagged}
     for key, reading in record.readings.items():
         if reading.source == SOURCE_OCR and key in flagged and not reading.doubt:
             reading.doubt = "Valeur lue par OCR qui ne passe pas la validation : vérifier la lecture."

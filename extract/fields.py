@@ -23,10 +23,10 @@ from extract.columns import AnswerColumns, row_bands
 from extract.gutters import Gutter, column_end, find_gutters
 from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position, other_wording_before_colon, unit_before_colon
 from extract.ledger import Ledger
-from extract.lexicon import unknown_words
+from extract.lexicon import odd_letters, unknown_words
 from extract.readings import apply_commitment_list_rule, unparsed, unparsed_doubt
 from extract.pdfium_text import TICK_GLYPHS
-from extract.tokens import BBox, Mark, Page, Word, group_lines, share_row, union
+from extract.tokens import BBox, Mark, Page, Word, group_lines, overlap_ratio, share_row, union
 from extract.zones import COLON, PAD, Grid, Zone, block_between, line_below_at, rest_of_line, spans
 from questionnaire.definition import Axis, Commitment, FieldDef, Form, Table
 from questionnaire.record import SOURCE_OCR, Reading
@@ -60,6 +60,9 @@ LIST_MARKER = re.compile(r"^([-–—•·▪►◦*]|\d{1,2}(\.\d{1,2})*[.)_]?|
 OCR_DOUBT_BELOW = 0.75
 NUMBER_DOUBT_BELOW = 0.8  # a misread number is the costliest error: it must be read surely
 SPECK_CONFIDENCE = 0.6
+DASH_SIGNS = ("-", "–", "—")
+DASH_GAP = 1.5  # line heights between a dash and the words on either side
+GLUED_SIGN = re.compile(r"\d%|\w[;:!?](?=\s|$)")  # French puts a space before these
 STRAY_GAP = 4.0  # a lone letter this many line heights away from the value's words on its line is no part of it
 PAIRS = ("()", "«»", "“”")  # opening and closing marks that go together (see _implausible)
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
@@ -210,10 +213,13 @@ class FieldReader:
         numbers are expected; free text passes only the labels it touches,
         so a bidder's text that happens to contain a label is kept whole)."""
         excluded = self.labels if excluded is None else excluded | self.furniture
-        found = []
+        found: list[tuple[Page, Word]] = []
         for zone in zones:
+            earlier = [w for page, w in found if page is zone.page]  # a word on the edge of two zones is read in both
             for word in zone.page.words_in(zone.bbox, numeric=numeric):
                 if id(word) in excluded or LEADERS.match(word.text) or REQUIRED_MARK.match(word.text):
+                    continue
+                if earlier and any(_same_word(word, other) for other in earlier):
                     continue
                 if not free_text and not found and SEPARATORS.match(word.text):
                     continue  # the colon after a label; a dash inside the answer is the bidder's
@@ -225,7 +231,8 @@ class FieldReader:
         read = _without_label_tail(self._without_prompt(_without_label_tail(words)))
         words = _without_box_edges(read)
         strokes_only = bool(read) and not words  # a box's side, or a "1" written as one stroke
-        specks = [(p, w) for p, w in words if w.source == SOURCE_OCR and (_speck(w) or _stray(w, words))]
+        specks = [(p, w) for p, w in words if w.source == SOURCE_OCR
+                  and ((_speck(w) and not _dash_between(w, words)) or _stray(w, words))]
         if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
             words = [item for item in words if item not in specks]
         self.ledger.take(field.key, words)
@@ -262,7 +269,7 @@ class FieldReader:
                                  "d'union (-), tiret (–) ou point médian (·), l'image ne permet pas de les "
                                  "distinguer : valeur à vérifier.")
             elif type_of(field).free_text and reading.source == SOURCE_OCR and raw and not doubt:
-                reading.doubt = _unknown_words_doubt(raw)
+                reading.doubt = _lexicon_doubt(raw)
         if raw is not None:
             result = normalise(field, raw, self.form)
             reading.value = result.value
@@ -381,7 +388,8 @@ class FieldReader:
                 return self._set(field, below[1], zones=[below[0]])
         zones = [zone]
         if words and not numeric and stop is None:
-            zones += self._continued(words[0][0], words[0][1], words[-1][1])
+            lead = next((w for _, w in words if not _speck(w)), words[0][1])  # dust before the answer is no column
+            zones += self._continued(words[0][0], lead, words[-1][1])
             words += self._answer_words(zones[1:], excluded=set())
         self._set(field, words, zones=zones)
 
@@ -632,7 +640,7 @@ class FieldReader:
         row = label.page.words_in((right + 0.5, first.top - height * 0.3, label.page.width,
                                    first.bottom + height * 0.3))
         words = sorted((w for w in row if id(w) not in self.labels and not LEADERS.match(w.text)
-                        and not SEPARATORS.match(w.text)), key=lambda w: w.x0)
+                        and not SEPARATORS.match(w.text) and not _speck(w)), key=lambda w: w.x0)
         if words and words[0].x0 - right > height * GROUP_GAP:
             return words[0]
         return None
@@ -1675,14 +1683,24 @@ def _label_colon(word: Word) -> bool:
                                 and not any(c.isalnum() for c in word.text))
 
 
-def _unknown_words_doubt(raw: str) -> str | None:
+def _lexicon_doubt(raw: str) -> str | None:
     """A doubt naming the words of a scan's text that no French word list knows: OCR reads a
-    typed word as another, sure of it (« Partenanat »)."""
+    typed word as another, sure of it (« Partenanat »); or whose capital or accent it may have
+    misread (« La CCI », « Egalité », « Ténues »); or a « % », « ; », « : », « ! », « ? » glued
+    to what precedes it, where French puts a space, often a narrow one that OCR does not see."""
     unknown = unknown_words(raw)
-    if not unknown:
-        return None
-    shown = ", ".join(f"« {word} »" for word in unknown[:3])
-    return f"Mot absent du dictionnaire lu sur un scan ({shown}) : peut-être mal lu, valeur à vérifier."
+    if unknown:
+        shown = ", ".join(f"« {word} »" for word in unknown[:3])
+        return f"Mot absent du dictionnaire lu sur un scan ({shown}) : peut-être mal lu, valeur à vérifier."
+    odd = odd_letters(raw)
+    if odd:
+        shown = ", ".join(f"« {word} »" for word in odd[:3])
+        return f"Majuscule ou accent peut-être mal lu sur un scan ({shown}) : valeur à vérifier."
+    glued = GLUED_SIGN.search(raw)
+    if glued:
+        return (f"« {glued.group()[-1]} » collé au mot qui le précède sur un scan : une espace fine avant "
+                "ce signe échappe souvent à la lecture, valeur à vérifier.")
+    return None
 
 
 def _implausible(text: str) -> bool:
@@ -1695,18 +1713,37 @@ def _implausible(text: str) -> bool:
     return "‘" in text and "’" not in text[text.index("‘"):]
 
 
+def _same_word(word: Word, other: Word) -> bool:
+    """One word of the page, read in two zones: the same text at the same place."""
+    return word is other or (word.text == other.text and overlap_ratio(word.bbox, other.bbox) >= 0.5)
+
+
 def _speck(word: Word) -> bool:
     """Scanner dust read as a lone punctuation mark, with little confidence."""
     return len(word.text) == 1 and not word.text.isalnum() and word.confidence < SPECK_CONFIDENCE
 
 
+def _dash_between(word: Word, words: list[tuple[Page, Word]]) -> bool:
+    """A dash read between two words of its line, each within a space or two of it: Tesseract is
+    seldom sure of a lone « – » (« 2027-009 – Collecte » at 42%), but dust is not placed so.
+    Kept, it sends its value to review with its low confidence."""
+    if word.text not in DASH_SIGNS:
+        return False
+    near = [w for _, w in words if w is not word and share_row(word, w)
+            and max(w.x0 - word.x1, word.x0 - w.x1) <= DASH_GAP * (w.bottom - w.top)]
+    return any(w.x1 <= word.x0 for w in near) and any(w.x0 >= word.x1 for w in near)
+
+
 def _stray(word: Word, words: list[tuple[Page, Word]]) -> bool:
-    """A lone letter far from the value's words on its line: a form's mark read as a letter
-    (the chevron of a drop-down list printed and scanned, read « v »), not the bidder's."""
-    if len(word.text) != 1 or not word.text.isalpha():
+    """A lone letter or sign far from the value's words on its line: a form's mark read as a
+    letter (the chevron of a drop-down list printed and scanned, read « v »), or a speck of dust
+    read as a full stop well after the line's last word, not the bidder's."""
+    if len(word.text) != 1 or word.text.isdigit():
         return False
     height = max(w.bottom - w.top for _, w in words)
     row = [w for _, w in words if w is not word and share_row(word, w)]
+    if not word.text.isalpha() and any(w.x0 > word.x0 for w in row):
+        return False  # a sign before words (a list's dash) is the writer's
     return bool(row) and all(max(w.x0 - word.x1, word.x0 - w.x1) > STRAY_GAP * height for w in row)
 
 

@@ -44,7 +44,10 @@ DOT = "·"
 TWINS = APOSTROPHES + DASHES + DOT
 COMMA, HYPHEN = ",", "-"
 SPECIMENS = COMMA + HYPHEN  # marks of known identity a page's twins are compared with
-INCLUSIVE_ENDING = re.compile(r"\w[-·](e|es|s)\b")  # "associé·es", a middle dot OCR may read as a hyphen
+# The mark of an inclusive ending (« associé·es », « technicien·ne », « accompagnateur·rice »,
+# « chef·fe », « trésorier·ère »): a middle dot OCR may read as a hyphen.
+INCLUSIVE_ENDING = re.compile(r"\w[-·](e|es|s|ne|nes|fe|fes|ve|ves|lle|lles|rice|rices|trice|trices|euse|euses"
+                              r"|ère|ères)\b")
 
 # A dash's ink length over its line's x-height, by class: printed and scanned, the fonts
 # of bench/glyphs.py measure hyphens 0.36–0.55 and en dashes 0.60–1.17 (the shortest ones,

@@ -12,6 +12,7 @@ lookup, so only a worker that reads a scan's text pays for it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 LANGUAGE = "fr"
@@ -19,12 +20,52 @@ MIN_LETTERS = 4  # shorter pieces (« es » of « salarié.es », « 3e », abbr
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # « aujourd'hui », « demi-journées » as one word
 PIECE = re.compile(r"[^\W\d_]+")
 SENTENCE_START = re.compile(r"(^|[.!?:;«»(\"])$")
+# Articles and the like, capitalised inside a sentence only in a proper name (« La Poste »): read
+# so by OCR where « la » was typed before capitals (« la CCI » read « La CCI », sure of it).
+ACCENT_MORE_OFTEN = 1.0  # Zipf units: ten times as frequent (one form against the other)
+FUNCTION_WORDS = frozenset({"le", "la", "les", "un", "une", "des", "du", "de", "et", "en", "au", "aux"})
 
 
 def unknown_words(text: str) -> list[str]:
     """The words of ``text`` that are looked up and not found, in their order."""
     return [match.group() for match in WORD.finditer(text)
             if _looked_up(match.group(), text[:match.start()]) and not _known(match.group())]
+
+
+def odd_letters(text: str) -> list[str]:
+    """The words of ``text`` whose capital or accent OCR may have misread, in their order: an
+    article or the like capitalised after a word in lower case (« de La CCI »; « Association La
+    Ressourcerie » is a name), an E starting a word far more often written É (« Egalité »: the
+    accent of a capital is a few pixels of a scan), or an accent before a word's last three
+    letters that makes it a far rarer word than without (« Ténues »; « programmé » and
+    « programme » are both common, and differ at the end)."""
+    odd = []
+    for match in WORD.finditer(text):
+        word = match.group()
+        before = text[:match.start()].rstrip()
+        inside = not SENTENCE_START.search(before) and before.split()[-1][:1].islower()  # not in a name
+        capital = word[:1].isupper() and word[1:].islower()
+        if (capital and inside and word.lower() in FUNCTION_WORDS) or (capital and _accent_lost(word)) \
+                or _accent_added(word.lower()):
+            odd.append(word)
+    return odd
+
+
+def _accent_lost(word: str) -> bool:
+    """An E whose word is far more often written with É (people type both: « Ecole »)."""
+    rest = word[1:]
+    return (word[0] == "E" and len(word) >= MIN_LETTERS
+            and _frequency("é" + rest) - _frequency("e" + rest) >= ACCENT_MORE_OFTEN)
+
+
+def _accent_added(word: str) -> bool:
+    head = word[:-3]
+    return (len(word) >= MIN_LETTERS and _plain(head) != head
+            and _frequency(_plain(word)) - _frequency(word) >= ACCENT_MORE_OFTEN)
+
+
+def _plain(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def _looked_up(word: str, before: str) -> bool:

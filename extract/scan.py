@@ -14,6 +14,7 @@ of the upright, deskewed page (origin top-left), like every other reader's.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -57,6 +58,7 @@ CONFIDENT = 0.6
 LINE_CONFIDENT = 0.8  # a label line read with less mean confidence is read again at full resolution,
 PRINTED_CONFIDENT = 0.9  # if a word of it was read this well (print, not only handwriting)
 NUMBER_DISAGREEMENT = 0.3  # confidence of a number whose two readings disagree
+PASSES_DISAGREE = 0.3  # confidence of a word the fast pass read otherwise in a confusable way (disagreeing)
 FIGURE_BORDER_PT = 1.5  # white kept around a lone figure read again on its own
 UNREAD_INK_PT = 1.6  # ink outside the words read, more than a speck (square side)
 WORD_EDGE_PT = 1.0  # a word's box may miss this much of its strokes
@@ -543,6 +545,7 @@ class ZoneReader:
             for line in self._missed_lines(text, origin, bbox, words):
                 after = max((i + 1 for i, w in enumerate(words) if w.middle < line[0].top), default=0)
                 words = words[:after] + line + words[after:]  # Tesseract's order kept for the rest
+            words = [self._against_fast_pass(w) for w in words]
         return words
 
     def _ink_unread(self, text: np.ndarray, origin: tuple[int, int], bbox: BBox) -> Word:
@@ -637,6 +640,33 @@ class ZoneReader:
             if known.text == word.text and overlap_ratio(word.bbox, known.bbox) >= 0.5:
                 return known
         return word
+
+    def _against_fast_pass(self, word: Word) -> Word:
+        """A text zone's word made doubtful where the fast pass read its place in a way OCR
+        confuses with it (:func:`disagreeing`; a number's zone has its own checks)."""
+        for known in self._label_words:
+            if known is not word and overlap_ratio(word.bbox, known.bbox) >= 0.5:
+                word = disagreeing(word, known)
+        return word
+
+
+def disagreeing(zone: Word, fast: Word) -> Word:
+    """The zone's word as read, made doubtful where the fast pass read the same place in a way
+    OCR confuses it with: the same letters but for case or accents (« la » and « La », « Égalité »
+    and « Egalité »: Tesseract settles them by its language model as much as by the ink, and is
+    sure either way); or a letter or figure where the zone read only a sign (« C » and « € »: the
+    sign, with little confidence, would be dropped as dust and the letter lost). The zone's
+    reading is kept, at full resolution; the fast pass's letters in the second case."""
+    if zone.text != fast.text and _plain(zone.text) == _plain(fast.text):
+        return replace(zone, confidence=min(zone.confidence, PASSES_DISAGREE))
+    if zone.text and not ALPHANUMERIC.search(zone.text) and fast.text.isalnum():
+        return replace(zone, text=fast.text, confidence=min(fast.confidence, PASSES_DISAGREE))
+    return zone
+
+
+def _plain(text: str) -> str:
+    """``text`` in lower case without accents, each character kept in its place."""
+    return "".join(unicodedata.normalize("NFD", c)[0] for c in text.lower())
 
 
 def worth_reading(text: np.ndarray, scale: float) -> bool:

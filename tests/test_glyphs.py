@@ -87,6 +87,9 @@ def test_which_marks_have_twins():
     assert is_twin("l'Écaillon", 1) and is_twin("d’équipe", 1)
     assert is_twin("-", 0) and is_twin("–", 0)  # a dash standing between words
     assert is_twin("associé-es", 7) and is_twin("associé·es", 7)  # inclusive writing's mark
+    assert all(is_twin(word, word.index("-")) for word in ("accompagnateur-rice", "technicien-ne", "chef-fe",
+                                                           "Trésorier-ère", "directeur-trices"))
+    assert not is_twin("grand-mère", 5) and not is_twin("demi-journées", 4)
     assert not is_twin("Saint-Saulve", 5)  # a hyphen inside a word is a hyphen
 
 
