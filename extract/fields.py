@@ -26,7 +26,7 @@ from extract.ledger import Ledger
 from extract.lexicon import odd_letters, unknown_words
 from extract.readings import apply_commitment_list_rule, unparsed, unparsed_doubt
 from extract.pdfium_text import TICK_GLYPHS
-from extract.tokens import BBox, Mark, Page, Word, group_lines, overlap_ratio, share_row, union
+from extract.tokens import BBox, Mark, Page, Word, group_lines, overlap_ratio, share_row, speck, union
 from extract.zones import COLON, PAD, Grid, Zone, block_between, line_below_at, rest_of_line, spans
 from questionnaire.definition import Axis, Commitment, FieldDef, Form, Table
 from questionnaire.record import SOURCE_OCR, Reading
@@ -59,7 +59,6 @@ REQUIRED_MARK = re.compile(r"^[*∗+]+$")  # an online form's asterisk after a r
 LIST_MARKER = re.compile(r"^([-–—•·▪►◦*]|\d{1,2}(\.\d{1,2})*[.)_]?|[a-hA-H][.)]|[IVX]{1,4}[.)]|Q\d{1,2}[.)]?)$")  # a list's bullet or number ("2 –", "B.", "IV.")
 OCR_DOUBT_BELOW = 0.75
 NUMBER_DOUBT_BELOW = 0.8  # a misread number is the costliest error: it must be read surely
-SPECK_CONFIDENCE = 0.6
 DASH_SIGNS = ("-", "–", "—")
 DASH_GAP = 1.5  # line heights between a dash and the words on either side
 GLUED_SIGN = re.compile(r"\d%|\w[;:!?](?=\s|$)")  # French puts a space before these
@@ -232,7 +231,7 @@ class FieldReader:
         words = _without_box_edges(read)
         strokes_only = bool(read) and not words  # a box's side, or a "1" written as one stroke
         specks = [(p, w) for p, w in words if w.source == SOURCE_OCR
-                  and ((_speck(w) and not _dash_between(w, words)) or _stray(w, words))]
+                  and ((speck(w) and not _dash_between(w, words)) or _stray(w, words))]
         if specks and len(specks) < len(words):  # dust beside a value read; alone, it may be a value misread
             words = [item for item in words if item not in specks]
         self.ledger.take(field.key, words)
@@ -388,7 +387,7 @@ class FieldReader:
                 return self._set(field, below[1], zones=[below[0]])
         zones = [zone]
         if words and not numeric and stop is None:
-            lead = next((w for _, w in words if not _speck(w)), words[0][1])  # dust before the answer is no column
+            lead = next((w for _, w in words if not speck(w)), words[0][1])  # dust before the answer is no column
             zones += self._continued(words[0][0], lead, words[-1][1])
             words += self._answer_words(zones[1:], excluded=set())
         self._set(field, words, zones=zones)
@@ -640,7 +639,7 @@ class FieldReader:
         row = label.page.words_in((right + 0.5, first.top - height * 0.3, label.page.width,
                                    first.bottom + height * 0.3))
         words = sorted((w for w in row if id(w) not in self.labels and not LEADERS.match(w.text)
-                        and not SEPARATORS.match(w.text) and not _speck(w)), key=lambda w: w.x0)
+                        and not SEPARATORS.match(w.text) and not speck(w)), key=lambda w: w.x0)
         if words and words[0].x0 - right > height * GROUP_GAP:
             return words[0]
         return None
@@ -1718,11 +1717,6 @@ def _same_word(word: Word, other: Word) -> bool:
     return word is other or (word.text == other.text and overlap_ratio(word.bbox, other.bbox) >= 0.5)
 
 
-def _speck(word: Word) -> bool:
-    """Scanner dust read as a lone punctuation mark, with little confidence."""
-    return len(word.text) == 1 and not word.text.isalnum() and word.confidence < SPECK_CONFIDENCE
-
-
 def _dash_between(word: Word, words: list[tuple[Page, Word]]) -> bool:
     """A dash read between two words of its line, each within a space or two of it: Tesseract is
     seldom sure of a lone « – » (« 2027-009 – Collecte » at 42%), but dust is not placed so.
@@ -1755,7 +1749,7 @@ def _starts_line(match: Match) -> bool:
     while start > 0 and words[start].x0 - words[start - 1].x1 <= (words[start].bottom - words[start].top) * GROUP_GAP:
         start -= 1
     before = words[start:match.first]
-    return all(w.text in TICK_GLYPHS or _speck(w) or (LIST_MARKER.match(w.text) and i < 2)
+    return all(w.text in TICK_GLYPHS or speck(w) or (LIST_MARKER.match(w.text) and i < 2)
                for i, w in enumerate(before))
 
 

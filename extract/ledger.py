@@ -3,8 +3,8 @@
 Every word the field reader takes into a value is claimed by that field. A
 field's label line is where its answer stands in most layouts; a word on that
 line that no field claimed and that is no printed text of the form (labels,
-running headers, leaders, hints) is something the bidder wrote that the
-reader could not place. The field then goes to review, saying which words
+running headers, leaders, hints) nor a scan's speck read as a sign is
+something the bidder wrote that the reader could not place. The field then goes to review, saying which words
 were left over, instead of being shown as sure.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Iterable
 
 from extract.cells import Cell, cell_of
 from extract.labels import Match, unit_before_colon
-from extract.tokens import Page, Word, share_row
+from extract.tokens import Page, Word, share_row, speck
 from questionnaire.text import fold
 
 HINT_WORDS = 4  # a bracketed hint on a label's line is this short at most
@@ -67,6 +67,7 @@ class Ledger:
         for key, label in self.lines.items():
             words = [w for w in _without_hints(_row_words(label)) if id(w) not in self.claimed
                      and id(w) not in printed and id(w) not in label.word_ids and not IGNORED.match(w.text)
+                     and not speck(w)
                      and not (self._read_again(label.page, w) if w.text else self._ink_read(label.page, w, printed))
                      and not self._in_unasked_column(label.page, w, printed)]
             if words:

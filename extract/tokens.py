@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from extract.cells import Cell, Table
 
 LINE_SHARE = 0.75  # a word lying this much within a line's height belongs to it
+SPECK_CONFIDENCE = 0.6
 T = TypeVar("T")
 
 class Boxed:
@@ -187,6 +188,11 @@ class Page:
 def _by_middle(page: Page) -> tuple[list[float], list[Word]]:
     ordered = sorted(page.words, key=lambda w: w.middle)
     return [w.middle for w in ordered], ordered
+
+
+def speck(word: Word) -> bool:
+    """Scanner dust read as a lone punctuation mark, with little confidence."""
+    return len(word.text) == 1 and not word.text.isalnum() and word.confidence < SPECK_CONFIDENCE
 
 
 def share_row(a: Boxed, b: Boxed, share: float = 0.5) -> bool:

@@ -133,3 +133,12 @@ def test_a_dash_read_unsure_between_two_words_is_kept_and_doubtful() -> None:
     words += _ocr_words("Collecte et transport", 336, 170) + _ocr_words("SIRET", 55, 200)
     reading = read_fields([_scan_page(words)], FORM)["tender_ref"]
     assert reading.value == "2027-009 – Collecte et transport" and reading.doubt is not None
+
+
+def test_a_speck_on_a_label_s_line_is_no_text_left_over() -> None:
+    """Dust read « ” » at 30% after the answer: dropped from the value, and no word the bidder
+    wrote that the reader could not place (the field is not sent to review for it)."""
+    speck = replace(_ocr_words("”", 520, 170)[0], confidence=0.3)
+    words = _ocr_words("Référence de la consultation : 2026-058", 40, 170) + [speck]
+    reading = read_fields([_scan_page(words)], FORM)["tender_ref"]
+    assert (reading.value, reading.doubt) == ("2026-058", None)
