@@ -150,7 +150,8 @@ class FieldReader:
 
     def _leftovers(self) -> None:
         """Words the bidder wrote on a field's line that no field took: the field is doubtful."""
-        for key, words in self.ledger.leftovers(self.labels).items():
+        ends = {key: self._column_end(label) for key, label in self.ledger.lines.items()}
+        for key, words in self.ledger.leftovers(self.labels, ends).items():
             reading = self.readings.get(key)
             if reading is not None and reading.doubt is None:
                 text = clean_text(" ".join(w.text for w in words))

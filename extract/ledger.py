@@ -61,11 +61,17 @@ class Ledger:
         """The field's answer belongs on its label's line (or in a zone that starts there)."""
         self.lines.setdefault(key, label)
 
-    def leftovers(self, printed: set[int]) -> dict[str, list[Word]]:
-        """For each field, the words on its label's line that nothing claimed."""
+    def leftovers(self, printed: set[int], ends: dict[str, float | None] | None = None) -> dict[str, list[Word]]:
+        """For each field, the words on its label's line that nothing claimed. The line runs to
+        the page's edge; where a scan's strip read so gives ink but no word (read across a
+        neighbouring text column's lines, Tesseract may read nothing), it is read again up to
+        the end of the label's text column (``ends``, by key), where there is one."""
         found: dict[str, list[Word]] = {}
         for key, label in self.lines.items():
-            words = [w for w in _without_hints(_row_words(label)) if id(w) not in self.claimed
+            row = _row_words(label)
+            if (end := (ends or {}).get(key)) is not None and any(not w.text for w in row):
+                row = _row_words(label, end)
+            words = [w for w in _without_hints(row) if id(w) not in self.claimed
                      and id(w) not in printed and id(w) not in label.word_ids and not IGNORED.match(w.text)
                      and not speck(w)
                      and not (self._read_again(label.page, w) if w.text else self._ink_read(label.page, w, printed))
@@ -124,15 +130,17 @@ def _touching(words: Iterable[Word], word: Word, both: bool = True) -> list[Word
             and min(w.x1, word.x1) > max(w.x0, word.x0)]
 
 
-def _row_words(label: Match) -> list[Word]:
-    """The words right of the label on its (last) line, less the rest of the label's own
-    drawn cell (printed text there is the label's: "(plus de 50 salariés)") and, for a label
-    in a drawn table, less the words in another drawn table (a neighbouring panel's)."""
+def _row_words(label: Match, end: float | None = None) -> list[Word]:
+    """The words right of the label on its (last) line up to ``end`` (None: the page's edge),
+    less the rest of the label's own drawn cell (printed text there
+    is the label's: "(plus de 50 salariés)") and, for a label in a drawn table, less the words
+    in another drawn table (a neighbouring panel's)."""
     last = label.words[-1]
     height = last.bottom - last.top
     cell = cell_of(label.page, last.bbox)
     start = cell.x1 if cell is not None else last.x1 + 0.5
-    words = label.page.words_in((start, last.top - 0.2 * height, label.page.width, last.bottom + 0.2 * height))
+    right = label.page.width if end is None else end
+    words = label.page.words_in((start, last.top - 0.2 * height, right, last.bottom + 0.2 * height))
     if cell is None:
         return words
     return [w for w in words if (other := cell_of(label.page, w.bbox)) is None or other.table == cell.table]

@@ -225,3 +225,22 @@ def test_unread_ink_beside_the_words_read_is_left_over():
     sliver = Word("", 200, 100.5, 250, 103.5, source=SOURCE_OCR, confidence=0.0)
     page, label, ledger = _score_line([sliver])
     assert ledger.leftovers({id(w) for w in label.words}) == {"equality_index.score": [sliver]}
+
+
+def test_a_strip_read_as_nothing_is_read_again_up_to_the_label_s_column_end():
+    """A page set in two text columns, scanned: the strip right of the label, read to the page's
+    edge across the right column's lines, gives ink but no word; read again up to the gutter
+    ending the label's column, it gives the value, claimed: nothing is left over. Without a
+    column's end, the unread ink is left over."""
+    class _Across(_Zonal):
+        def __call__(self, bbox: BBox, numeric: bool) -> list[Word]:
+            if bbox[2] > 300:  # across the right column
+                return [Word("", bbox[0], 100.5, 390, 107.5, source=SOURCE_OCR, confidence=0.0)]
+            return super().__call__(bbox, numeric)
+
+    other = _ocr_line([("Détailler", 300, 340), ("ci-dessous", 343, 390)], 100)
+    page, label, ledger = _score_line(other)
+    page.zone_reader = _Across(page.words)
+    printed = {id(w) for w in label.words}
+    assert ledger.leftovers(printed, {"equality_index.score": 290.0}) == {}
+    assert list(ledger.leftovers(printed)) == ["equality_index.score"]
