@@ -150,8 +150,7 @@ class FieldReader:
 
     def _leftovers(self) -> None:
         """Words the bidder wrote on a field's line that no field took: the field is doubtful."""
-        ends = {key: self._column_end(label) for key, label in self.ledger.lines.items()}
-        for key, words in self.ledger.leftovers(self.labels, ends).items():
+        for key, words in self.ledger.leftovers(self.labels, self._column_end).items():
             reading = self.readings.get(key)
             if reading is not None and reading.doubt is None:
                 text = clean_text(" ".join(w.text for w in words))
@@ -187,10 +186,12 @@ class FieldReader:
         starting = [m for m in self.index.find(anchors) if _starts_line(m)]
         return {page.number: find_gutters(page, [m.bbox for m in starting if m.page is page]) for page in self.pages}
 
-    def _column_end(self, match: Match) -> float | None:
-        """Where the text column of a label ends on its last line (None: the page's edge)."""
+    def _column_end(self, match: Match, before: float | None = None) -> float | None:
+        """Where the text column of a label ends on its last line, or ``before`` (another end,
+        such as the next label on the line) if that is nearer (None: the page's edge)."""
         last = match.words[-1]
-        return column_end(self._gutters.get(match.page.number, ()), last.x0, last.top)
+        ends = (column_end(self._gutters.get(match.page.number, ()), last.x0, last.top), before)
+        return min((x for x in ends if x is not None), default=None)
 
     def _furniture(self) -> set[int]:
         """Running headers, footers and page numbers: lines of the page's top or
@@ -529,8 +530,7 @@ class FieldReader:
                   for a in f.anchors]
         following = [m for m in self.index.find(others, after=match.end)
                      if _same_row(m, match) and m.bbox[0] > match.bbox[2]]
-        ends = [x for x in (following[0].bbox[0] - 0.5 if following else None, self._column_end(match)) if x is not None]
-        limit = min(ends, default=None)
+        limit = self._column_end(match, following[0].bbox[0] - 0.5 if following else None)
         if field.unit:
             units = [m for m in self.index.find([field.unit], after=match.end) if _same_row(m, match)
                      and (limit is None or m.bbox[0] < limit)
@@ -743,8 +743,7 @@ class FieldReader:
     def _listed_answer(self, label: Match, table: Table, numeric: bool = False) -> tuple[Zone, list[tuple[Page, Word]]]:
         """A listed cell's answer: the rest of its label's line up to the next cell's label on it
         ("Président.e : Femme   Secrétaire : Homme"), or the prompted line under it."""
-        ends = [x for x in (self._next_head_on_row(label, table), self._column_end(label)) if x is not None]
-        zone = rest_of_line(label, min(ends, default=None))
+        zone = rest_of_line(label, self._column_end(label, self._next_head_on_row(label, table)))
         words = _without_label_tail(_left_to_right(self._answer_words([zone], excluded=set(), numeric=numeric)))
         words = _first_group(self._choice_cell(table, words) if table.choices else words)
         if numeric:  # "Cadres — Femmes : 3 ; Hommes : 5": a figure ends at the list's separator

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from extract.cells import Cell, cell_of
 from extract.labels import Match, unit_before_colon
@@ -61,15 +61,16 @@ class Ledger:
         """The field's answer belongs on its label's line (or in a zone that starts there)."""
         self.lines.setdefault(key, label)
 
-    def leftovers(self, printed: set[int], ends: dict[str, float | None] | None = None) -> dict[str, list[Word]]:
+    def leftovers(self, printed: set[int], column_end: Callable[[Match], float | None] | None = None
+                  ) -> dict[str, list[Word]]:
         """For each field, the words on its label's line that nothing claimed. The line runs to
         the page's edge; where a scan's strip read so gives ink but no word (read across a
         neighbouring text column's lines, Tesseract may read nothing), it is read again up to
-        the end of the label's text column (``ends``, by key), where there is one."""
+        the end of the label's text column (``column_end``), where there is one."""
         found: dict[str, list[Word]] = {}
         for key, label in self.lines.items():
             row = _row_words(label)
-            if (end := (ends or {}).get(key)) is not None and any(not w.text for w in row):
+            if column_end is not None and any(not w.text for w in row) and (end := column_end(label)) is not None:
                 row = _row_words(label, end)
             words = [w for w in _without_hints(row) if id(w) not in self.claimed
                      and id(w) not in printed and id(w) not in label.word_ids and not IGNORED.match(w.text)

@@ -525,6 +525,12 @@ def test_labels_side_by_side_over_their_boxes():
     assert readings["tender_ref"].value == "2026-077"
 
 
+def _first_two_commitments(readings: dict) -> tuple:
+    """Done and details of the first two commitments (agreements, action plan), in that order."""
+    return tuple(readings[f"commitments.{key}.{part}"].value
+                 for key in ("agreements", "action_plan") for part in ("done", "details"))
+
+
 def test_o_or_n_typed_under_an_o_n_header_answers_the_row():
     xs, ys = [40, 250, 300, 560], [100 + 30 * i for i in range(4)]
     words = _line("Engagements spécifiques de la structure", 40, 80)
@@ -532,10 +538,7 @@ def test_o_or_n_typed_under_an_o_n_header_answers_the_row():
     words += _line("Négociation d'accords", 45, 134) + _line("O", 270, 140) + _line("Accord QVCT 2025", 305, 134)
     words += _line("Signature de plan d'actions", 45, 164) + _line("N", 270, 170)
     readings = _read(_page(words, rules=_grid(xs, ys)))
-    assert readings["commitments.agreements.done"].value is True
-    assert readings["commitments.agreements.details"].value == "Accord QVCT 2025"
-    assert readings["commitments.action_plan.done"].value is False
-    assert readings["commitments.action_plan.details"].value is None
+    assert _first_two_commitments(readings) == (True, "Accord QVCT 2025", False, None)
 
 
 def test_a_policy_under_its_section_title_when_the_question_is_not_printed():
@@ -1201,10 +1204,7 @@ def test_a_commitment_answered_in_its_row_s_cells_with_the_word_set_between_the_
     words += _line("Signature de plan d'actions", 45, 150) + _line("Non", 265, 150)
     words += _line("Vous avez la possibilité de joindre des pièces", 40, 180)
     readings = _read(_page(words, rules=_grid(xs, ys)))
-    assert readings["commitments.agreements.done"].value is True
-    assert readings["commitments.agreements.details"].value == "Accord signé en 2024 avec le CSE."
-    assert readings["commitments.action_plan.done"].value is False
-    assert readings["commitments.action_plan.details"].value is None
+    assert _first_two_commitments(readings) == (True, "Accord signé en 2024 avec le CSE.", False, None)
 
 
 def test_the_policy_s_label_restated_before_its_text_under_the_section_title_is_no_part_of_it():
