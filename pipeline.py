@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import click
 from filelock import FileLock, Timeout
 
-from analyse import collector, stamps
+import collector
+from analyse import stamps
 from analyse.backup import BACKUP_NAME, secure as secure_history
 from analyse.corrections import Correction, FoundCorrections, read_choices, read_corrections
 from analyse.edits import SNAPSHOT, changes, remember, workbook_cells
@@ -195,7 +196,7 @@ def run_batch(inbox: Path, output: Path, options: RunOptions) -> Exit:
     """
     form = in_order(options.form)[0]
     _prepare_output(inbox, output)
-    with _exclusive(output) as locked:
+    with _exclusive(output) as locked, collector.collecting_less():  # its workers and writers inherit it
         if not locked:
             raise OutputError(f"Une autre exécution d'egalite utilise déjà le dossier {output} : "
                               "attendez qu'elle se termine, puis relancez.")

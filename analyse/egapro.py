@@ -24,7 +24,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from analyse import collector
+import collector
 from analyse.settings import read_settings, write_setting
 from questionnaire.definition import Form
 from questionnaire.record import Finding, Record

@@ -43,6 +43,12 @@ def pid(item: InputFile) -> int:
     return os.getpid()
 
 
+def thresholds(item: InputFile) -> tuple[int, int, int]:
+    import gc
+
+    return gc.get_threshold()
+
+
 def fake(*names: str) -> list[InputFile]:
     return [InputFile(Path("/nonexistent") / name, name, "", 0) for name in names]
 
@@ -220,6 +226,18 @@ def test_files_run_in_other_processes_and_workers_are_replaced(monkeypatch: pyte
                                                        progress=False)]
     assert os.getpid() not in pids
     assert len(set(pids)) >= 5  # 10 files per worker at most: 45 files need at least 5 workers
+
+
+def test_workers_collect_their_garbage_less_often_than_python_by_default() -> None:
+    """A reading worker's collector waits for collector.YOUNG_OBJECTS new objects, not 700, whether
+    forked from a process that set it or not (spawned, as on Windows)."""
+    import gc
+
+    import collector
+
+    assert gc.get_threshold()[0] < collector.YOUNG_OBJECTS
+    [outcome] = run_parallel(fake("a"), thresholds, workers=1, progress=False)
+    assert outcome.result == (collector.YOUNG_OBJECTS, *gc.get_threshold()[1:])
 
 
 def test_outcomes_come_as_files_complete() -> None:

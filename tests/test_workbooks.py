@@ -262,7 +262,7 @@ def test_a_bidder_is_named_without_making_every_field_of_its_record(monkeypatch:
 
 def test_a_workbook_is_built_and_saved_with_the_collector_paused_then_given_back(tmp_path: Path) -> None:
     """The run's writers build and save each workbook without the cyclic collector scanning its
-    cells (:func:`analyse.collector.paused`); it runs again once the workbook is written."""
+    cells (:func:`collector.paused`); it runs again once the workbook is written."""
     import gc
 
     import pipeline
@@ -280,20 +280,3 @@ def test_a_workbook_is_built_and_saved_with_the_collector_paused_then_given_back
     assert seen == [False] and gc.isenabled()
     assert load_workbook(tmp_path / "classeur.xlsx").active["A1"].value == "texte"
 
-
-def test_the_collector_is_given_back_as_it_was_even_after_a_failure() -> None:
-    import gc
-
-    from analyse import collector
-
-    with pytest.raises(ValueError), collector.paused():
-        assert not gc.isenabled()
-        raise ValueError
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with collector.paused():
-            pass
-        assert not gc.isenabled()  # paused by someone else: left so
-    finally:
-        gc.enable()
