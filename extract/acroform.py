@@ -33,51 +33,70 @@ def form_fields(pdf: pikepdf.Pdf) -> list[FormField]:
     pages = {page.objgen: (number, float(page.mediabox[3])) for number, page in enumerate(pdf.pages, 1)}
     trust_value = bool(acroform.get("/NeedAppearances", False))
     found: list[FormField] = []
-    for name, node, inherited in _terminals(acroform.Fields):
-        found.extend(_widgets(name, node, inherited, pages, trust_value))
+    for name, node, keys, kids, inherited in _terminals(acroform.Fields):
+        found.extend(_widgets(name, node, keys, kids, inherited, pages, trust_value))
         if len(found) > MAX_FIELDS:
             return []
     return found
 
 
-def _terminals(fields, prefix: str = "", inherited: dict | None = None,
-               depth: int = 0) -> Iterator[tuple[str, pikepdf.Dictionary, dict]]:
-    """Fully qualified names of the fields that hold values, with inherited /FT /V /Opt."""
+def _terminals(fields, prefix: str = "", inherited: dict | None = None, depth: int = 0
+               ) -> Iterator[tuple[str, pikepdf.Dictionary, set[str], list | None, dict]]:
+    """Fully qualified names of the fields that hold values, with inherited /FT /V /Opt.
+
+    Each node's keys are asked once (a set of names), its kids listed once: every call into
+    pikepdf costs about as much as the Python around it, and the walk makes hundreds a file.
+    Yields the node, its keys, its kids (the dictionaries of its /Kids array, None without
+    one) and what it inherits.
+    """
     inherited = inherited or {}
     if depth > 32:  # a loop or an absurd tree in a hostile file
         return
     for node in fields:
         if not isinstance(node, pikepdf.Dictionary):
             continue
-        title = _entry(node, "/T")
+        keys = node.keys()
+        title = node["/T"] if "/T" in keys else None
         name = f"{prefix}.{title}" if prefix and title is not None else str(title) if title is not None else prefix
-        here = {**inherited, **{k: node[k] for k in ("/FT", "/V", "/Opt", "/Ff") if k in node}}
-        kids = _entry(node, "/Kids")
-        if isinstance(kids, pikepdf.Array) and any(isinstance(k, pikepdf.Dictionary) and "/T" in k for k in kids):
-            yield from _terminals(kids, name, here, depth + 1)
+        here = {**inherited, **{k: node[k] for k in _INHERITED if k in keys}} if not keys.isdisjoint(_INHERITED) \
+            else inherited
+        kids = node["/Kids"] if "/Kids" in keys else None
+        if isinstance(kids, pikepdf.Array):
+            kids = [k for k in kids if isinstance(k, pikepdf.Dictionary)]
+            if any("/T" in k for k in kids):
+                yield from _terminals(kids, name, here, depth + 1)
+                continue
         else:
-            yield name, node, here
+            kids = None
+        yield name, node, keys, kids, here
 
 
-def _widgets(name: str, node: pikepdf.Dictionary, inherited: dict, pages: dict,
-             trust_value: bool) -> list[FormField]:
-    kids = _entry(node, "/Kids")
-    widgets = [k for k in kids if isinstance(k, pikepdf.Dictionary)] if isinstance(kids, pikepdf.Array) else [node]
+_INHERITED = ("/FT", "/V", "/Opt")  # what a terminal field's widgets take from the fields above it
+
+
+def _widgets(name: str, node: pikepdf.Dictionary, keys: set[str], kids: list | None, inherited: dict,
+             pages: dict, trust_value: bool) -> list[FormField]:
+    widgets = [(node, keys)] if kids is None else [(kid, kid.keys()) for kid in kids]
     kind = str(inherited.get("/FT", ""))
     value = _state_name(inherited.get("/V"))
     found = []
-    for index, widget in enumerate(widgets):
-        page, height = pages.get(widget["/P"].objgen if "/P" in widget else None, (0, 0.0))
-        bbox = _bbox(widget, height)
+    for index, (widget, widget_keys) in enumerate(widgets):
+        page, height = _page(widget, widget_keys, pages)
+        bbox = _bbox(widget, widget_keys, height)
         if kind == "/Btn":
-            on_state = _on_state(widget)
+            on_state = _on_state(widget, widget_keys)
             export = _export(on_state, inherited.get("/Opt"), index)
-            checked = box_state(value, on_state, export, _state_name(_entry(widget, "/AS")),
-                                grouped=len(widgets) > 1, trust_value=trust_value)
+            drawn = _state_name(widget["/AS"]) if "/AS" in widget_keys else None
+            checked = box_state(value, on_state, export, drawn, grouped=len(widgets) > 1, trust_value=trust_value)
             found.append(FormField(name, "box", export, checked, page, bbox))
         elif kind in ("/Tx", "/Ch"):
             found.append(FormField(name, "text", _text(inherited.get("/V")), None, page, bbox))
     return found
+
+
+def _page(widget: pikepdf.Dictionary, keys: set[str], pages: dict) -> tuple[int, float]:
+    """The widget's page number and height; (0, 0.0) when it names no page of the file."""
+    return pages.get(widget["/P"].objgen if "/P" in keys else None, (0, 0.0))
 
 
 def box_states(fields: list[FormField]) -> dict[tuple[str, int], bool | None]:
@@ -135,9 +154,9 @@ def _state_name(value) -> str | None:
     return text[1:] if isinstance(value, pikepdf.Name) else text
 
 
-def _on_state(widget: pikepdf.Dictionary) -> str | None:
+def _on_state(widget: pikepdf.Dictionary, keys: set[str]) -> str | None:
     """The widget's ticked appearance: its normal (else down) appearance's state other than Off."""
-    appearance = _entry(widget, "/AP")
+    appearance = widget["/AP"] if "/AP" in keys else None
     if not isinstance(appearance, pikepdf.Dictionary):
         return None
     for key in ("/N", "/D"):
@@ -165,8 +184,8 @@ def _entry(dictionary: pikepdf.Dictionary, key: str):
     return dictionary[key] if key in dictionary else None
 
 
-def _bbox(widget: pikepdf.Dictionary, height: float) -> tuple[float, float, float, float]:
-    rect = _entry(widget, "/Rect")
+def _bbox(widget: pikepdf.Dictionary, keys: set[str], height: float) -> tuple[float, float, float, float]:
+    rect = widget["/Rect"] if "/Rect" in keys else None
     if not isinstance(rect, pikepdf.Array) or len(rect) != 4:
         return (0.0, 0.0, 0.0, 0.0)
     box = pikepdf.Rectangle(rect)  # corners ordered, as floats (a non-number raises, as float() would)

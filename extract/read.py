@@ -68,14 +68,13 @@ def read_with_pages(path: Path, relative: str, tender: str, *, forms: Sequence[F
         problem = preflight(path, inbox)  # before any parser sees the file
         if problem:
             raise Unreadable(problem)
-        fields, page_count, layouts, form_key = _field_tree(path, forms)
-        form = _direct_form(fields, forms)
+        fields, form, page_count, layouts, form_key = _field_tree(path, forms)
         if form is None:
             return _pages_reader().read(record, path, forms, fields, layouts, form_key, start, all_pages=all_pages)
         record.form_id, record.form_digest = form.id, form.digest
         record.page_count = page_count
         record.readings, record.method = read_direct(fields, form), METHOD_FORM
-        record.pages = sorted({f.page for f in fields if f.name in set(form.keys) and f.page})
+        record.pages = sorted({f.page for f in fields if f.name in form.key_set and f.page})
         return record, _pages_reader().shown(path, fields, start) if all_pages else []
     except Unreadable as error:
         record.error, record.error_class = error.reason, error.reason_class
@@ -91,22 +90,25 @@ def _pages_reader() -> ModuleType:
     return from_pages
 
 
-def _field_tree(path: Path, forms: Sequence[Form]) -> tuple[list[FormField], int, list[str | None], Hashable | None]:
-    """The file's form fields and its page count, from its field tree (none when qpdf cannot read it),
+def _field_tree(path: Path, forms: Sequence[Form]
+                ) -> tuple[list[FormField], Form | None, int, list[str | None], Hashable | None]:
+    """The file's form fields, the form whose keys name them when it is one of ours (:func:`_direct_form`)
+    and its page count, from its field tree (none when qpdf cannot read it),
     and, for a fillable form that is not ours, its pages' digests of their printed content
     (:mod:`extract.layouts`: bidders return the same buyer's form, its printed pages are read once)
     and the key of its learned reading (:mod:`extract.learned`)."""
     try:
         with pikepdf.open(path) as pdf:
             fields = form_fields(pdf)
-            if not fields or _direct_form(fields, forms) is not None:
-                return fields, len(pdf.pages), [], None
+            form = _direct_form(fields, forms)
+            if not fields or form is not None:
+                return fields, form, len(pdf.pages), [], None
             digests, form_key = _pages_reader().keys(pdf, fields, forms)
-            return fields, len(pdf.pages), digests, form_key
+            return fields, None, len(pdf.pages), digests, form_key
     except MemoryError:
         raise
     except Exception:  # noqa: BLE001 - any failure of qpdf or of the field tree's reader on untrusted input
-        return [], 0, [], None  # the general reader, next, reads the file anyway or says in French what is wrong
+        return [], None, 0, [], None  # the general reader, next, reads the file anyway or says in French what is wrong
 
 
 # -- our own fillable form: field names are the canonical keys ---------------
@@ -117,7 +119,7 @@ def _direct_form(fields: Sequence[FormField], forms: Sequence[Form]) -> Form | N
     names = {f.name for f in fields}
     candidates = []
     for order, form in enumerate(forms):
-        known = names & set(form.keys)
+        known = names & form.key_set
         share = len(known) / len(form.keys)
         if share >= DIRECT_SHARE and any((f.kind == "text" and f.value) or f.checked
                                          for f in fields if f.name in known):

@@ -140,6 +140,15 @@ class Form:
             object.__setattr__(self, "_keys", cached)
         return cached
 
+    @property
+    def key_set(self) -> frozenset[str]:
+        """The canonical keys as a set, made once: every file read asks whether its names are keys."""
+        cached = self.__dict__.get("_key_set")
+        if cached is None:
+            cached = frozenset(self.keys)
+            object.__setattr__(self, "_key_set", cached)
+        return cached
+
     def field(self, key: str) -> FieldDef:
         return self._by_key()[key]
 
