@@ -124,9 +124,14 @@ def _sheet_cells(cells: Iterable[Any], skipped: set[str]) -> dict[str, str]:
     """The cells' text by coordinate (``cells`` in reading order), but for the columns read back."""
     texts, skipped_columns = {}, set()
     for cell in cells:
-        if str(cell.value) in skipped:  # the header of a column read back, and the cells under it
+        value = cell.value
+        if type(value) is str:  # most cells: the text itself, as :func:`_text` gives it, without its calls
+            shown = value
+            text = value if value.strip() else None
+        else:
+            shown, text = str(value), _text(value)
+        if shown in skipped:  # the header of a column read back, and the cells under it
             skipped_columns.add(cell.column)
-        text = _text(cell.value)
         if text is not None and getattr(cell, "column", None) not in skipped_columns:
             texts[cell.coordinate] = text
     return texts

@@ -18,7 +18,6 @@ Excel's cell limit (32,767 characters) is cut with a visible note.
 from __future__ import annotations
 
 import functools
-import math
 import re
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -159,7 +158,11 @@ class Sheet:
         found = self.cells.get((row, column))
         if found is None:
             found = self.cells[row, column] = Cell(row, column)
-            self.rows.setdefault(row, []).append(found)
+            in_row = self.rows.get(row)
+            if in_row is None:
+                self.rows[row] = [found]
+            else:
+                in_row.append(found)
         return found
 
     def in_order(self) -> list[Cell]:
@@ -199,7 +202,8 @@ def _range(ws: Sheet, first_row: int, first_column: int, last_row: int, last_col
 
 def safe_text(text: str) -> tuple[str, bool]:
     """The text as a cell can hold it, and whether it had to be cut."""
-    text = ILLEGAL_CHARACTERS.sub("\ufffd", text)
+    if ILLEGAL_CHARACTERS.search(text):  # seldom: most texts are kept as they are, not copied
+        text = ILLEGAL_CHARACTERS.sub("\ufffd", text)
     if len(text) <= EXCEL_CELL_LIMIT:
         return text, False
     note = TRUNCATION_NOTE.format(total=len(text))
@@ -212,9 +216,12 @@ def put(ws: Sheet, row: int, column: int, value: Any, *, number_format: str | No
     cell = ws.cell(row, column)
     if isinstance(value, str):
         value, _ = safe_text(value)
+        cell.quoted = runs_as_formula(value)
+    else:
+        cell.quoted = False
     cell.value = value
-    cell.quoted = isinstance(value, str) and runs_as_formula(value)
-    cell.number_format = number_format or cell.number_format
+    if number_format:
+        cell.number_format = number_format
     cell.alignment = WRAP if wrap else TOP
     return cell
 
@@ -243,8 +250,10 @@ def fit_row(ws: Sheet, row: int) -> None:
     Excel does not grow rows on opening a file, so a long policy text would
     show one line only. Call it once the column widths are set.
     """
-    lines = max((_lines(cell.value, _width(ws, cell.column)) for cell in ws.rows.get(row, ())
-                 if isinstance(cell.value, str) and cell.alignment.wrap), default=1)
+    lines = 1
+    for cell in ws.rows.get(row, ()):
+        if cell.alignment.wrap and isinstance(cell.value, str):
+            lines = max(lines, _lines(cell.value, _width(ws, cell.column)))
     if lines > 1:
         ws.heights[row] = min(MAX_ROW_HEIGHT, 15 * lines)
 
@@ -272,7 +281,9 @@ def _width(ws: Sheet, column: int) -> float:
 
 def _lines(text: str, width: float) -> int:
     chars_per_line = max(1, int(width))
-    return sum(max(1, math.ceil(len(part) / chars_per_line)) for part in text.split("\n"))
+    if "\n" not in text:  # most cells: one paragraph
+        return max(1, -(-len(text) // chars_per_line))
+    return sum(max(1, -(-len(part) // chars_per_line)) for part in text.split("\n"))
 
 
 def printable(ws: Sheet, *, fit_width: bool = True) -> None:
@@ -323,11 +334,22 @@ class _Formats:
     def __init__(self, workbook: Any) -> None:
         self.workbook = workbook
         self.made: dict[tuple, Any] = {}
+        # The same format by the identity of a cell's look objects: a workbook's thousand cells share
+        # a few module-level fonts, fills and alignments, whose hash (each a dataclass's fields) would
+        # be computed again for every cell. Valid while the book saved holds them, which outlives this.
+        self.by_identity: dict[tuple, Any] = {}
 
     def of(self, look: tuple) -> Any:
         made = self.made.get(look)
         if made is None:
             made = self.made[look] = self.workbook.add_format(_properties(*look))
+        return made
+
+    def of_cell(self, cell: Cell) -> Any:
+        key = (id(cell.font), id(cell.fill), id(cell.alignment), cell.number_format, cell.quoted)
+        made = self.by_identity.get(key)
+        if made is None:
+            made = self.by_identity[key] = self.of(cell.look())
         return made
 
     def fill(self, fill: Fill) -> Any:
@@ -362,8 +384,8 @@ def _properties(font: Font | None, fill: Fill | None, alignment: Alignment, numb
 
 
 def _write_sheet(workbook: Any, out: Any, ws: Sheet, formats: _Formats) -> None:
-    for column in sorted(ws.widths.keys() | ws.hidden):
-        out.set_column(column - 1, column - 1, _width(ws, column), None, {"hidden": column in ws.hidden})
+    for first, last, width, hidden in column_runs(ws):
+        out.set_column(first - 1, last - 1, width, None, {"hidden": hidden})
     for row, height in ws.heights.items():
         out.set_row(row - 1, height)
     if ws.table:
@@ -373,8 +395,7 @@ def _write_sheet(workbook: Any, out: Any, ws: Sheet, formats: _Formats) -> None:
     for first_row, first_column, last_row, last_column in ws.merged:
         out.merge_range(first_row - 1, first_column - 1, last_row - 1, last_column - 1, "",
                         formats.of(ws.cell(first_row, first_column).look()))
-    for cell in ws.cells.values():
-        _write_cell(out, cell, formats.of(cell.look()))
+    _write_cells(out, ws, formats)
     if ws.freeze_panes:
         out.freeze_panes(ws.freeze_panes)
     if ws.autofilter:
@@ -395,18 +416,46 @@ def _write_sheet(workbook: Any, out: Any, ws: Sheet, formats: _Formats) -> None:
             out.fit_to_pages(1, 0)
 
 
-def _write_cell(out: Any, cell: Cell, style: Any) -> None:
-    row, column, value = cell.row - 1, cell.column - 1, cell.value
-    if value is None or value == "":  # an empty text is an empty cell, as a spreadsheet reads it
-        out.write_blank(row, column, None, style)
-    elif isinstance(value, str):
-        out.write_string(row, column, value, style)
-    elif isinstance(value, bool):
-        out.write_boolean(row, column, value, style)
-    elif isinstance(value, (int, float)):
-        out.write_number(row, column, value, style)
-    else:
-        raise TypeError(f"no cell for {type(value).__name__}")
+def column_runs(ws: Sheet) -> list[tuple[int, int, float, bool]]:
+    """The sheet's sized or hidden columns as runs of neighbours alike (first, last, width, hidden):
+    one XlsxWriter call a run instead of one a column, the file the same (XlsxWriter joins alike
+    neighbours itself when it writes the columns)."""
+    runs: list[tuple[int, int, float, bool]] = []
+    for column in sorted(ws.widths.keys() | ws.hidden):
+        width, hidden = _width(ws, column), column in ws.hidden
+        if runs and runs[-1][1] == column - 1 and runs[-1][2:] == (width, hidden):
+            runs[-1] = (runs[-1][0], column, width, hidden)
+        else:
+            runs.append((column, column, width, hidden))
+    return runs
+
+
+def _write_cells(out: Any, ws: Sheet, formats: _Formats) -> None:
+    """Every cell of ``ws``, by its value's type (a thousand cells a tender's workbook: one look-up each)."""
+    writers = {str: out.write_string, bool: out.write_boolean, int: out.write_number, float: out.write_number}
+    for cell in ws.cells.values():
+        row, column, value, style = cell.row - 1, cell.column - 1, cell.value, formats.of_cell(cell)
+        if value is None or value == "":  # an empty text is an empty cell, as a spreadsheet reads it
+            out.write_blank(row, column, None, style)
+        else:
+            (writers.get(type(value)) or _writer(out, value))(row, column, value, style)
+        if cell.hyperlink or cell.comment:
+            _annotate(out, cell, row, column)
+
+
+def _writer(out: Any, value: Any) -> Any:
+    """The XlsxWriter method writing ``value``, of a subclass of the types of :func:`_write_cells`."""
+    if isinstance(value, str):
+        return out.write_string
+    if isinstance(value, bool):
+        return out.write_boolean
+    if isinstance(value, (int, float)):
+        return out.write_number
+    raise TypeError(f"no cell for {type(value).__name__}")
+
+
+def _annotate(out: Any, cell: Cell, row: int, column: int) -> None:
+    """A cell's link and note."""
     link = _link(cell.hyperlink) if cell.hyperlink else None
     if link is not None:
         out.ignore_write_string = True  # the value is written above, as it is: only the link is added

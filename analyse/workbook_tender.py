@@ -159,9 +159,11 @@ def _kept_or_error(form: Form, key: str, show: Callable[[Any], Any]) -> Callable
     return value
 
 
-def declared_index(record: Record, form: Form) -> Any:
-    """The index as declared, with « (erreur, exclue) » when it has an error (left out of the figures)."""
-    return _kept_or_error(form, form.key_of("index_score"), lambda v: v)(record, usable(record, form))
+def declared_index(record: Record, form: Form, answer: Answer | None = None) -> Any:
+    """The index as declared, with « (erreur, exclue) » when it has an error (left out of the figures);
+    ``answer``: the record's :func:`usable` values when the caller has them already."""
+    return _kept_or_error(form, form.key_of("index_score"), lambda v: v)(
+        record, usable(record, form) if answer is None else answer)
 
 
 def summary_columns(form: Form, egapro: bool, counted: Callable[[Record], str | None] = lambda r: None
@@ -170,10 +172,10 @@ def summary_columns(form: Form, egapro: bool, counted: Callable[[Record], str | 
     (a structure that answered more than once, an answer from a structure not identified)."""
     staff = form.table_of("head_count")
     managers = staff.row_of("managers") if staff else None
-    board, board_women = form.key_of("board"), form.key_of("board_women_share")
+    board, board_women, siret = form.key_of("board"), form.key_of("board_women_share"), form.key_of("siret")
     columns = [
         Column("Structure", 32, lambda r, a: bidder(r)),
-        Column("SIRET", 17, lambda r, a: r.fields(form).get(form.key_of("siret")), role="siret"),
+        Column("SIRET", 17, lambda r, a: field_value(r, siret), role="siret"),
         Column("Effectif total", 10, lambda r, a: headcount(a.values, form),
                mean=lambda answers: mean([n for a in answers if (n := headcount(a.values, form)) is not None],
                                          "count").value, role="head_count"),
@@ -181,7 +183,7 @@ def summary_columns(form: Form, egapro: bool, counted: Callable[[Record], str | 
                mean=lambda answers: mean_women(answers, None, form).value, role="head_count"),
         Column("Part de femmes parmi les cadres", 12, lambda r, a: women_share(a.values, form, managers),
                PERCENT_FORMAT, mean=lambda answers: mean_women(answers, managers, form).value, role="head_count"),
-        Column(DECLARED_INDEX, 10, lambda r, a: declared_index(r, form),
+        Column(DECLARED_INDEX, 10, lambda r, a: declared_index(r, form, a),
                mean=lambda answers: mean_score(answers, form).value, role="index_score"),
         Column("Conseil d'administration", 13, lambda r, a: _yes_no(a.values.get(board)), PERCENT_FORMAT,
                mean=lambda answers: share_true(answers, board).value, role="board"),
@@ -269,7 +271,8 @@ def _summary_heading(ws: Sheet, records: list[Record], tender: str, run_date: da
                      publication: bool, egapro: bool) -> None:
     put(ws, 1, 1, f"Questionnaires égalité — consultation {tender}").font = TITLE
     put(ws, 2, 1, f"Date de l'exécution : {french_date(run_date)}")
-    references = sorted({str(ref) for r in records if (ref := r.fields(form).get(form.key_of("tender_ref")))})
+    reference = form.key_of("tender_ref")
+    references = sorted({str(ref) for r in records if (ref := field_value(r, reference))})
     put(ws, 3, 1, "Référence indiquée sur les questionnaires : " + (" ; ".join(references) or "aucune"))
     rejected = sum(1 for r in records if r.rejected)
     review = sum(1 for r in records if r.status == "review")
@@ -351,13 +354,14 @@ def _multiple(ws: Sheet, groups: dict[tuple[str, str], list[Record]], kept: list
     if not groups:
         put(ws, 6, 1, "Aucune structure n'a répondu plusieurs fois.")
     kept_ids = {id(r) for r in kept}
+    siret = form.key_of("siret")
     row = 6
     for (_, key), answers in groups.items():
         for record in answers:
-            values = record.fields(form)
+            answer = usable(record, form)
             retained_text = "Oui" if id(record) in kept_ids else "Non"
-            cells = [bidder(record), values.get(form.key_of("siret")), record.file, declared_index(record, form),
-                     headcount(usable(record, form).values, form), STATUS_LABELS[record.status],
+            cells = [bidder(record), field_value(record, siret), record.file, declared_index(record, form, answer),
+                     headcount(answer.values, form), STATUS_LABELS[record.status],
                      retained_text, record.tender, record.sha256, retained_text, key]
             for column, value in enumerate(cells, start=1):
                 put(ws, row, column, value, wrap=column in (1, 3, 4))

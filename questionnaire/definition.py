@@ -161,7 +161,13 @@ class Form:
 
     def role(self, role: str) -> FieldDef | None:
         """The field playing ``role`` (``"siret"``, ``"index_score"``...), None when this form has none."""
-        return next((f for f in self.fields if f.role == role), None)
+        cached = self.__dict__.get("_roles")
+        if cached is None:  # asked for each bidder named in every sheet of a workbook
+            cached = {}
+            for f in self.fields:
+                cached.setdefault(f.role, f)  # the first field playing it
+            object.__setattr__(self, "_roles", cached)
+        return cached.get(role)
 
     def key_of(self, role: str) -> str | None:
         """The key of the field playing ``role``, None when this form has none."""

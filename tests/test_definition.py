@@ -73,6 +73,18 @@ def test_every_role_of_the_2024_form_is_played_once() -> None:
     assert form.key_of("index_score") == "equality_index.score" and form.table_of("head_count").id == "staff"
 
 
+def test_a_role_asked_again_is_still_its_first_field_and_a_replaced_form_its_own() -> None:
+    """The roles are looked up once per form (asked for each bidder of every sheet): the first field
+    playing a role, as a scan of the fields gives it, and a form made by ``replace`` answers for itself."""
+    form = load(FORM_ID)
+    assert form.role("siret") is form.role("siret") is next(f for f in form.fields if f.role == "siret")
+    assert form.role("no such role") is None
+    twice = dataclasses.replace(form.field("siret"), key="siret_bis")
+    later = dataclasses.replace(form, fields=(*form.fields, twice))
+    earlier = dataclasses.replace(form, fields=(twice, *form.fields))
+    assert later.key_of("siret") == "siret" and earlier.key_of("siret") == "siret_bis"
+
+
 def test_templates_follow_the_definitions_order() -> None:
     """Moving a field in the TOML moves its block: the layout is the definition's order."""
     form = load(FORM_ID)

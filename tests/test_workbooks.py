@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image as PILImage
 
-from analyse.excel import EXCEL_CELL_LIMIT, Book, put, safe_text, save_atomically
+from analyse.excel import EXCEL_CELL_LIMIT, Book, Sheet, column_runs, put, safe_text, save_atomically
 from analyse.workbook_tender import bidder, write_tender_workbook
 from analyse.workbook_territory import write_territory_workbook
 from questionnaire.definition import load
@@ -280,3 +280,21 @@ def test_a_workbook_is_built_and_saved_with_the_collector_paused_then_given_back
     assert seen == [False] and gc.isenabled()
     assert load_workbook(tmp_path / "classeur.xlsx").active["A1"].value == "texte"
 
+
+def test_columns_are_sized_by_runs_of_neighbours_alike_and_read_back_one_by_one(tmp_path: Path) -> None:
+    """Neighbouring columns of the same width and visibility are set in one call; a gap, another
+    width or a hidden column starts a new run; a hidden column without a width gets the default."""
+    sheet = Sheet("Feuille")
+    sheet.widths.update({1: 10, 2: 10, 3: 10, 4: 12, 6: 12, 7: 12})
+    sheet.hidden.update({3, 8})
+    assert column_runs(sheet) == [(1, 2, 10, False), (3, 3, 10, True), (4, 4, 12, False), (6, 7, 12, False),
+                                  (8, 8, 13, True)]
+    book = Book()
+    book.worksheets = [sheet]
+    put(sheet, 1, 1, "texte")
+    columns = load_workbook(save_atomically(book, tmp_path / "t.xlsx")).active.column_dimensions
+    found = {index: (dimension.width, bool(dimension.hidden)) for dimension in columns.values()
+             for index in range(dimension.min, dimension.max + 1)}
+    assert {index: hidden for index, (_, hidden) in found.items()} == {1: False, 2: False, 3: True, 4: False,
+                                                                      6: False, 7: False, 8: True}
+    assert found[1][0] == found[2][0] == found[3][0] < found[4][0] == found[6][0] == found[7][0]
