@@ -46,3 +46,18 @@ def test_a_workers_validation_counts_its_cpu_apart_from_its_wall_time(tmp_path: 
     timed()
     wall, cpu = worker_validate_seconds(tmp_path)
     assert wall >= 0.2 > 0.05 > cpu
+
+
+def test_tree_memory_finds_the_peak_of_a_child_that_grows_then_shrinks() -> None:
+    """The RSS is sampled often and cheaply, the PSS where the RSS grew: a 200 MB peak held for
+    half a second is seen by both (a process alone shares little: its PSS is near its RSS)."""
+    from bench.whole_run import TreeMemory
+
+    child = subprocess.Popen([sys.executable, "-c", "import time\ntime.sleep(0.3)\nblock = bytearray(200 * 2**20)\n"
+                              "time.sleep(0.5)\ndel block\ntime.sleep(0.3)"])
+    memory = TreeMemory(child)
+    memory.start()
+    child.wait()
+    memory.join()
+    assert 200 * 1024 < memory.rss < 300 * 1024
+    assert 190 * 1024 < memory.pss <= memory.rss
