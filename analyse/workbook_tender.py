@@ -24,7 +24,7 @@ from urllib.parse import quote
 from analyse.corrections import RULE_REFUSED
 from analyse.egapro import NOT_CHECKED
 from analyse.excel import (BLUE_FILL, BOLD, GREEN_FILL, LINK_FONT, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, TITLE,
-                           Book, Cell, Chart, Sheet, choice_validation, column_letter, decision_validation,
+                           Book, Cell, Chart, Sheet, Validation, choice_validation, column_letter, decision_validation,
                            field_validation, fit_row, fit_rows, header, hide_column, picture, printable, put,
                            put_note, save_atomically, typed_format, widths)
 from analyse.sheets import (ANSWERS_SHEET, CORRECTED_HEADER, DECISION_HEADER, FILE_HEADER, KEY_HEADER,
@@ -566,19 +566,25 @@ def _review(ws: Sheet, records: list[Record], tender: str, form: Form, places: _
     fit_row(ws, 1)
     printable(ws)
     decision = decision_validation()
+    checks: dict[str, Validation] = {}  # each field's check, over every row where it is typed
     row = 2
     for record in records:
         for key, why in review_keys(record, form):
             decision.add(ws.cell(row=row, column=DECISION_COLUMN))
-            row = _review_row(ws, row, record, key, why, tender, form, places)
+            row = _review_row(ws, row, record, key, why, tender, form, places, checks)
     if row > 2:
         ws.validations.append(decision)
     ws.autofilter = f"A1:{column_letter(len(REVIEW_TITLES))}{max(row - 1, 1)}"
 
 
 def _review_row(ws: Sheet, row: int, record: Record, key: str, why: str, tender: str, form: Form,
-                places: _Places) -> int:
-    """The row of one field to check (and rows continuing its picture); the next free row."""
+                places: _Places, checks: dict[str, Validation]) -> int:
+    """The row of one field to check (and rows continuing its picture); the next free row.
+
+    The field's check (``checks``, by key) is one validation over all the rows typing that field,
+    as the decisions' is: the same list or rule, its formula's references relative to its first
+    cell, as a spreadsheet applies them to each cell it covers (not one validation a row).
+    """
     field = form.field(key)
     reading = record.readings[key]
     value, number_format = answer_cell(field, reading.value, form)
@@ -594,9 +600,11 @@ def _review_row(ws: Sheet, row: int, record: Record, key: str, why: str, tender:
     put(ws, row, DECISION_COLUMN, None).fill = ORANGE_FILL
     typed = put(ws, row, DECISION_COLUMN + 1, None, number_format=typed_format(field))
     typed.fill = ORANGE_FILL
-    validation = field_validation(field, form, typed.coordinate)
+    validation = checks.get(key)
+    if validation is None:
+        validation = checks[key] = field_validation(field, form, typed.coordinate)
+        ws.validations.append(validation)
     validation.add(typed)
-    ws.validations.append(validation)
     put(ws, row, DECISION_COLUMN + 2, record.sha256)
     fit_row(ws, row)
     if crop is None:  # no zone to show (a label not found in the file) or none drawn

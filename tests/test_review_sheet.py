@@ -271,3 +271,31 @@ def test_a_blank_answer_is_shown_whole_and_a_field_value_is_drawn_as_a_viewer_dr
     assert (blank < 128).any() and not (inside < 128).any()  # the box's sides, nothing in it
     value = np.asarray(Image.open(tmp_path / "zones" / readings["tender_ref"].crop))
     assert (value < 128).sum() > 200  # the field's value, which the file itself never drew
+
+
+def test_a_field_to_check_in_several_rows_has_one_check_over_them_relative_to_each_cell(tmp_path: Path) -> None:
+    """A field typed in several rows of the review sheet is checked by one validation over its cells
+    (not one a row): the same rule, a formula's references relative to its first cell, which a
+    spreadsheet applies to each cell it covers; another field keeps its own check."""
+    doubts = {"equality_index.score": "Chiffre mal formé", "board.women_pct": "Chiffre mal formé"}
+    bidders = [record(f"{TENDER}/{name}.pdf", TENDER, {"structure_name": name, "siret": siret(body),
+                                                      "equality_index.score": score, "board.women_pct": 40},
+                      doubts=doubts)
+               for name, body, score in (("Alpha", "11111111", 80), ("Beta", "22222222", 90))]
+    path = write_tender_workbook(bidders, TENDER, tmp_path / "t.xlsx", date(2026, 3, 1), form=FORM)
+    sheet, titles = _review(path)
+    typed: dict[str, list[str]] = {}
+    for row in sheet.iter_rows(min_row=2):
+        typed.setdefault(row[titles.index("Clé du champ")].value, []).append(
+            row[titles.index("Valeur corrigée")].coordinate)
+    covering = {key: [v for v in sheet.data_validations.dataValidation
+                      if {r.coord for r in v.sqref.ranges} & set(cells)] for key, cells in typed.items()}
+    assert {key: len(cells) for key, cells in typed.items()} == {"equality_index.score": 2, "board.women_pct": 2}
+    for key, [check] in covering.items():
+        assert sorted(r.coord for r in check.sqref.ranges) == sorted(typed[key])
+    [score] = covering["equality_index.score"]
+    first, second = typed["equality_index.score"]
+    assert score.type == "custom" and f"ISNUMBER({first})" in score.formula1 and second not in score.formula1
+    assert "$" not in score.formula1  # relative: the second cell is checked as itself
+    [share] = covering["board.women_pct"]
+    assert (share.type, share.formula1, share.formula2) == ("decimal", "0", "100")
