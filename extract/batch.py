@@ -6,14 +6,18 @@ file in a worker process of a :class:`pebble.ProcessPool`: a parser that
 hangs is killed after the time limit, one that eats memory hits the worker's
 address-space limit, one that crashes (a segfault in PDFium) only loses its
 worker; in every case the file gets a French failure reason and the batch
-goes on. Outcomes are yielded as files complete, so the caller can save each
-one at once and an interrupted run loses nothing.
+goes on. Outcomes are yielded as their task completes, so the caller can save
+each one at once and an interrupted run loses only the tasks in flight.
 
-Measured on the 2-core machine (``bench.throughput``, files needing no
-reading): about 3,500 files per second when a worker is replaced every 1,000
-files, 2,300 every 200 (pebble takes about 0.1 s to replace a worker). That
-is 0.3 ms a file against the 5 ms a file of the 200 files/s target: each file
-is its own task, no chunking needed.
+A task is a few files (up to :data:`FILES_PER_TASK`): a task costs about 0.6 ms
+of CPU between the run's process (pebble's threads, the futures) and the worker
+(pipes, pickling) when each takes a few milliseconds, a sixth of reading one of
+our fillable forms. The guarantees stay per file: each file of a task is read
+and judged alone in the worker (a file that took longer than the time limit
+fails as if it had been stopped); a task gets the time limit of all its files,
+and a task whose worker is lost (stopped at that limit, crashed, out of memory)
+gives no outcome: each of its files is read again in a task of its own, under
+the file's own limit, so that only the file at fault fails.
 """
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ import os
 import signal
 import stat
 import sys
+import time
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +45,7 @@ from exit_codes import InputError, why
 
 TASKS_PER_WORKER = 1000  # a worker is replaced after this many files, to contain leaks
 TASKS_IN_FLIGHT = 4  # per worker: enough to keep workers busy, few results held at once
+FILES_PER_TASK = 8  # at most; fewer when the files are few, so that every worker gets several tasks
 LITTER = frozenset({"thumbs.db", "desktop.ini"})
 NAME_PROBLEM = ("Nom de fichier ou de dossier illisible (caractères hors UTF-8, souvent une archive zip créée "
                 "sous Windows) : renommez-le, puis relancez. Non lu.")
@@ -122,12 +129,13 @@ def run_parallel(items: Sequence[InputFile], work: Callable[[InputFile], Any], *
     if not items:
         return
     workers = max(1, min(workers or os.cpu_count() or 1, len(items)))
-    pool = ProcessPool(max_workers=workers, max_tasks=TASKS_PER_WORKER,
+    size = max(1, min(FILES_PER_TASK, len(items) // (workers * TASKS_IN_FLIGHT)))
+    pool = ProcessPool(max_workers=workers, max_tasks=max(1, TASKS_PER_WORKER // size),
                        initializer=_start_worker, initargs=(memory_mb,))
     bar = _progress_bar(len(items), progress)
+    tasks = (list(items[start:start + size]) for start in range(0, len(items), size))
     try:
-        yield from _completed(pool, iter(items), work, workers * TASKS_IN_FLIGHT,
-                              _Limits(timeout, memory_mb), bar)
+        yield from _completed(pool, tasks, work, workers * TASKS_IN_FLIGHT, _Limits(timeout, memory_mb), bar)
     finally:
         bar.close()
         pool.stop()
@@ -140,27 +148,45 @@ class _Limits:
     memory_mb: int
 
 
-def _completed(pool: ProcessPool, queue: Iterator[InputFile], work: Callable[[InputFile], Any],
+def _completed(pool: ProcessPool, queue: Iterator[list[InputFile]], work: Callable[[InputFile], Any],
                in_flight: int, limits: _Limits, bar: tqdm) -> Iterator[Outcome]:
-    """Keep ``in_flight`` files scheduled; yield each outcome as it arrives."""
-    pending: dict[Future, InputFile] = {}
+    """Keep ``in_flight`` tasks scheduled; yield each outcome as its task completes. The files of a
+    task whose worker was lost are read again first, each in a task of its own."""
+    pending: dict[Future, list[InputFile]] = {}
+    again: deque[list[InputFile]] = deque()
     while True:
-        for item in _take(queue, in_flight - len(pending)):
-            pending[pool.schedule(_work_in_worker, args=(work, item, limits), timeout=limits.timeout)] = item
+        while len(pending) < in_flight and (task := again.popleft() if again else next(queue, None)):
+            pending[pool.schedule(_work_in_worker, args=(work, task, limits),
+                                  timeout=limits.timeout * len(task))] = task
         if not pending:
             return
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
-            yield _outcome(pending.pop(future), future, limits)
-            bar.update()
+            task = pending.pop(future)
+            outcomes = _outcomes(task, future, limits)
+            if outcomes is None:
+                again.extend([item] for item in task)
+                continue
+            for outcome in outcomes:
+                yield outcome
+                bar.update()
 
 
-def _take(queue: Iterator[InputFile], count: int) -> list[InputFile]:
-    return [item for _, item in zip(range(max(count, 0)), queue)]
+def _work_in_worker(work: Callable[[InputFile], Any], task: list[InputFile], limits: _Limits) -> list[Outcome]:
+    """Runs in the worker: each file of the task read alone. A file of several that took longer than the
+    time limit fails as it would have been stopped alone (pebble stops a task of one file itself)."""
+    outcomes = []
+    for item in task:
+        started = time.monotonic()
+        outcome = _work_on(work, item, limits)
+        if len(task) > 1 and time.monotonic() - started > limits.timeout:
+            outcome = Outcome(item, None, _timeout_failure(limits))
+        outcomes.append(outcome)
+    return outcomes
 
 
-def _work_in_worker(work: Callable[[InputFile], Any], item: InputFile, limits: _Limits) -> Outcome:
-    """Runs in the worker: an exception becomes a failure, so only picklable data travels back."""
+def _work_on(work: Callable[[InputFile], Any], item: InputFile, limits: _Limits) -> Outcome:
+    """One file in the worker: an exception becomes a failure, so only picklable data travels back."""
     try:
         return Outcome(item, work(item), None)
     except RecursionError:
@@ -178,17 +204,29 @@ def out_of_memory(error: BaseException) -> bool:
     return isinstance(error, MemoryError) or any(sign in text for sign in _OUT_OF_MEMORY)
 
 
-def _outcome(item: InputFile, future: Future, limits: _Limits) -> Outcome:
-    """The worker's outcome, or a failure saying how the worker was lost."""
+def _outcomes(task: list[InputFile], future: Future, limits: _Limits) -> list[Outcome] | None:
+    """The task's outcomes; for a task of one file whose worker was lost, a failure saying how;
+    None for a task of several (which of its files was at fault is not known)."""
     try:
         return future.result()
-    except TimeoutError:
-        return Outcome(item, None, f"Lecture interrompue après {limits.timeout:g} s : "
-                                   "le fichier bloque le lecteur ou est trop long à lire.")
-    except ProcessExpired as error:
-        return Outcome(item, None, _expired_failure(error.exitcode, limits))
-    except Exception:  # the worker itself failed (exit, unpicklable result)
-        return Outcome(item, None, "Le processus de lecture de ce fichier a échoué : il n'a pas pu être lu.")
+    except Exception as error:  # noqa: BLE001 - the worker was stopped, crashed, or could not send back
+        if len(task) > 1:
+            return None
+        return [Outcome(task[0], None, _lost(error, limits))]
+
+
+def _lost(error: Exception, limits: _Limits) -> str:
+    """Why the worker reading one file gave no outcome, in French."""
+    if isinstance(error, TimeoutError):
+        return _timeout_failure(limits)
+    if isinstance(error, ProcessExpired):
+        return _expired_failure(error.exitcode, limits)
+    return "Le processus de lecture de ce fichier a échoué : il n'a pas pu être lu."  # exit, unpicklable result
+
+
+def _timeout_failure(limits: _Limits) -> str:
+    return (f"Lecture interrompue après {limits.timeout:g} s : "
+            "le fichier bloque le lecteur ou est trop long à lire.")
 
 
 def _expired_failure(exitcode: int | None, limits: _Limits) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from extract import batch
 from extract.batch import UNEXPECTED, InputFile, Outcome, discover, run_parallel, sha256_of
 from extract.safety import kind_problem, preflight
 
@@ -26,6 +27,8 @@ def misbehave(item: InputFile) -> str:
     name = item.relative
     if name == "hang":
         time.sleep(600)
+    if name == "slow":
+        time.sleep(1.5)
     if name == "memory":
         bytearray(4 * 2**30)
     if name == "segfault":
@@ -238,6 +241,26 @@ def test_workers_collect_their_garbage_less_often_than_python_by_default() -> No
     assert gc.get_threshold()[0] < collector.YOUNG_OBJECTS
     [outcome] = run_parallel(fake("a"), thresholds, workers=1, progress=False)
     assert outcome.result == (collector.YOUNG_OBJECTS, *gc.get_threshold()[1:])
+
+
+def test_a_task_of_several_files_keeps_each_files_limits_and_outcome() -> None:
+    """Files go to the workers several to a task (eight files, one worker: two a task); a hung or
+    crashing file loses its task's worker, and each file of that task is read again alone."""
+    names = ["hang", "a", "segfault", "b", "slow", "c", "d", "e"]
+    outcomes = by_name(list(run_parallel(fake(*names), misbehave, workers=1, timeout=1, progress=False)))
+    assert set(outcomes) == set(names)
+    assert outcomes["hang"].failure.startswith("Lecture interrompue après 1 s")
+    assert "SIGSEGV" in outcomes["segfault"].failure
+    # within its task's time, but longer than a file may take: failed as if it had been stopped
+    assert outcomes["slow"].failure.startswith("Lecture interrompue après 1 s")
+    assert all(outcomes[name].result == name and outcomes[name].failure is None for name in "abcde")
+
+
+def test_a_task_reads_its_files_one_by_one() -> None:
+    task = fake("a", "raise", "b")
+    outcomes = batch._work_in_worker(misbehave, task, batch._Limits(timeout=5, memory_mb=100))
+    assert [(o.item, o.result, o.failure) for o in outcomes] == [
+        (task[0], "a", None), (task[1], None, UNEXPECTED), (task[2], "b", None)]
 
 
 def test_outcomes_come_as_files_complete() -> None:
