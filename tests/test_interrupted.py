@@ -36,11 +36,25 @@ def _egalite(*args: str) -> subprocess.Popen:
 
 
 def _stored(output: Path) -> int:
+    """The file versions the run has committed; read-only: looking never creates the store
+    (an empty file made before the run makes it) nor takes a lock the run could wait for."""
+    store = output / "egalite.sqlite"
+    if not store.is_file():
+        return 0
     try:
-        with sqlite3.connect(output / "egalite.sqlite", timeout=1) as db:
+        db = sqlite3.connect(f"{store.as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
             return db.execute("SELECT COUNT(*) FROM versions").fetchone()[0]
+        finally:
+            db.close()
     except sqlite3.Error:
         return 0
+
+
+def _ended(process: subprocess.Popen) -> str:
+    """Why a run the test meant to interrupt had already ended: its exit code and last words."""
+    out, err = process.communicate()
+    return f"the run ended before it could be interrupted (code {process.returncode}): {(out or '')[-500:]}{(err or '')[-1500:]}"
 
 
 def _ctrl_c_as_in_a_terminal() -> None:
@@ -53,7 +67,7 @@ def _ctrl_c_as_in_a_terminal() -> None:
 def _kill_when_stored(process: subprocess.Popen, output: Path, at_least: int, total: int) -> None:
     deadline = time.monotonic() + 120
     while _stored(output) < at_least and time.monotonic() < deadline:
-        assert process.poll() is None, "the run ended before it could be interrupted"
+        assert process.poll() is None, _ended(process)
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
@@ -91,7 +105,7 @@ def test_ctrl_c_stops_with_a_french_sentence_and_the_next_run_goes_on(tmp_path: 
     deadline = time.monotonic() + 120
     while _stored(output) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert process.poll() is None, "the run ended before it could be interrupted"
+    assert process.poll() is None, _ended(process)
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's foreground processes
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130, out + err
