@@ -190,9 +190,10 @@ def figure_keys(form: Form) -> frozenset[str]:
                      if (type_of(f).numeric or type_of(f).box) and not type_of(f).identifier)
 
 
-def usable(record: Record, form: Form | None = None) -> Answer:
-    """The record's values as the figures use them; ``form`` (by default the record's own) names the keys."""
-    values = record.fields(form)
+def usable(record: Record, form: Form | None = None, values: Fields | None = None) -> Answer:
+    """The record's values as the figures use them; ``form`` (by default the record's own) names the keys;
+    ``values``: the record's :meth:`Record.fields` for that form, when the caller has them already."""
+    values = record.fields(form) if values is None else values
     errors = frozenset(f.key for f in record.findings
                        if f.severity == "error" and f.key in values and values[f.key] is not None)
     return Answer({k: (None if k in errors else v) for k, v in values.items()}, errors)

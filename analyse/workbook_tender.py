@@ -86,17 +86,48 @@ def tender_workbook(records: list[Record], tender: str, path: Path, run_date: da
     kept = retained(records, choices)
     groups = {key: answers for key, answers in answer_groups(records).items() if len(answers) > 1}
     records = sorted(records, key=lambda r: (r.rejected, bidder(r).casefold(), r.file))
+    facts = _Facts(form)
     wb = Book()
-    _summary(wb.active, records, kept, tender, run_date, form, publication=publication, egapro=egapro_checked)
-    _multiple(wb.create_sheet(MULTIPLE_SHEET), groups, kept, form)
-    _answers(wb.create_sheet(ANSWERS_SHEET), records, tender, form)
-    _commitments(wb.create_sheet(COMMITMENTS_SHEET), records, form)
-    _commitment_details(wb.create_sheet(DETAILS_SHEET), records, form)
+    _summary(wb.active, records, kept, tender, run_date, facts, publication=publication, egapro=egapro_checked)
+    _multiple(wb.create_sheet(MULTIPLE_SHEET), groups, kept, facts)
+    _answers(wb.create_sheet(ANSWERS_SHEET), records, tender, facts)
+    _commitments(wb.create_sheet(COMMITMENTS_SHEET), records, facts)
+    _commitment_details(wb.create_sheet(DETAILS_SHEET), records, facts)
     _findings(wb.create_sheet(FINDINGS_SHEET), records, form)
     _review(wb.create_sheet(REVIEW_SHEET), records, tender, form,
             _Places(path.parent, output or path.parent.parent, inbox))
-    _sources(wb.create_sheet(SOURCES_SHEET), records, tender)
+    _sources(wb.create_sheet(SOURCES_SHEET), records, tender, facts)
     return wb
+
+
+class _Facts:
+    """Each record's values, usable answer and status for the workbook's ``form``, made once for all
+    its sheets (which asked for them about five times a record: a dict of the form's forty-odd
+    fields, or a scan of them, each time). The records are not changed while a workbook is built."""
+
+    def __init__(self, form: Form) -> None:
+        self.form = form
+        self._values: dict[int, dict[str, Any]] = {}
+        self._answers: dict[int, Answer] = {}
+        self._statuses: dict[int, str] = {}
+
+    def values(self, record: Record) -> dict[str, Any]:
+        found = self._values.get(id(record))
+        if found is None:
+            found = self._values[id(record)] = record.fields(self.form)
+        return found
+
+    def answer(self, record: Record) -> Answer:
+        found = self._answers.get(id(record))
+        if found is None:
+            found = self._answers[id(record)] = usable(record, self.form, self.values(record))
+        return found
+
+    def status(self, record: Record) -> str:
+        found = self._statuses.get(id(record))
+        if found is None:
+            found = self._statuses[id(record)] = record.status
+        return found
 
 
 def bidder(record: Record) -> str:
@@ -166,10 +197,11 @@ def declared_index(record: Record, form: Form, answer: Answer | None = None) -> 
         record, usable(record, form) if answer is None else answer)
 
 
-def summary_columns(form: Form, egapro: bool, counted: Callable[[Record], str | None] = lambda r: None
-                    ) -> list[Column]:
+def summary_columns(form: Form, egapro: bool, counted: Callable[[Record], str | None] = lambda r: None,
+                    status: Callable[[Record], str] = lambda r: r.status) -> list[Column]:
     """The summary's columns; ``counted`` says whether an answer counts in the figures, where it is a question
-    (a structure that answered more than once, an answer from a structure not identified)."""
+    (a structure that answered more than once, an answer from a structure not identified); ``status``
+    gives a record's status (:attr:`Record.status`)."""
     staff = form.table_of("head_count")
     managers = staff.row_of("managers") if staff else None
     board, board_women, siret = form.key_of("board"), form.key_of("board_women_share"), form.key_of("siret")
@@ -194,7 +226,7 @@ def summary_columns(form: Form, egapro: bool, counted: Callable[[Record], str | 
                mean=lambda answers: mean([float(n) for a in answers
                                           if (n := commitments_taken(a.values, form)) is not None]).value),
         Column(COUNTED, 14, lambda r, a: counted(r)),
-        Column("Statut", 11, lambda r, a: STATUS_LABELS[r.status]),
+        Column("Statut", 11, lambda r, a: STATUS_LABELS[status(r)]),
         Column("Erreurs", 8, lambda r, a: _count_findings(r, "error")),
         Column("Avertissements", 15, lambda r, a: _count_findings(r, "warning")),
         Column("Champs à vérifier", 10, lambda r, a: 0 if r.rejected else len(r.review(form))),
@@ -212,10 +244,11 @@ def summary_columns(form: Form, egapro: bool, counted: Callable[[Record], str | 
     return columns
 
 
-def _summary(ws: Sheet, records: list[Record], kept: list[Record], tender: str, run_date: date, form: Form,
+def _summary(ws: Sheet, records: list[Record], kept: list[Record], tender: str, run_date: date, facts: _Facts,
              *, publication: bool, egapro: bool) -> None:
     ws.title = SUMMARY_SHEET
-    _summary_heading(ws, records, tender, run_date, form, publication, egapro)
+    form = facts.form
+    _summary_heading(ws, records, tender, run_date, facts, publication, egapro)
     groups = answer_groups(records)
     several = {id(r) for answers in groups.values() if len(answers) > 1 for r in answers}
     identified = {id(r) for answers in groups.values() for r in answers}
@@ -226,11 +259,11 @@ def _summary(ws: Sheet, records: list[Record], kept: list[Record], tender: str, 
             return "Oui" if id(record) in kept_ids else "Non"
         return f"Non ({UNIDENTIFIED})" if not record.rejected and id(record) not in identified else None
 
-    columns = summary_columns(form, egapro, counted)
+    columns = summary_columns(form, egapro, counted, facts.status)
     header(ws, TABLE_HEAD, [c.title for c in columns])
     widths(ws, {i: c.width for i, c in enumerate(columns, start=1)})
     for row, record in enumerate(records, start=TABLE_HEAD + 1):
-        answer = usable(record, form)
+        answer = facts.answer(record)
         for index, column in enumerate(columns, start=1):
             value = column.value(record, answer)
             in_error = isinstance(value, str) and value.endswith(IN_ERROR)
@@ -242,7 +275,7 @@ def _summary(ws: Sheet, records: list[Record], kept: list[Record], tender: str, 
     if SCORE_CHART in titles:
         hide_column(ws, titles.index(SCORE_CHART) + 1)
     ws.freeze_panes = f"B{TABLE_HEAD + 1}"
-    _means(ws, TABLE_HEAD + len(records) + 2, columns, kept, form)
+    _means(ws, TABLE_HEAD + len(records) + 2, columns, kept, facts)
     fit_rows(ws, TABLE_HEAD)
     printable(ws)
     if records:
@@ -252,9 +285,10 @@ def _summary(ws: Sheet, records: list[Record], kept: list[Record], tender: str, 
         _summary_charts(ws, answered, len(records), titles)
 
 
-def _means(ws: Sheet, row: int, columns: list[Column], kept: list[Record], form: Form) -> None:
+def _means(ws: Sheet, row: int, columns: list[Column], kept: list[Record], facts: _Facts) -> None:
     """The consultation's means, and how many values in error they leave out (« 1 valeur exclue (erreur) »)."""
-    answers = [usable(record, form) for record in kept]
+    form = facts.form
+    answers = [facts.answer(record) for record in kept]
     put(ws, row, 1, MEANS_LABEL, wrap=True).font = BOLD
     for index, column in enumerate(columns, start=1):
         if column.mean is not None:
@@ -267,15 +301,16 @@ def _means(ws: Sheet, row: int, columns: list[Column], kept: list[Record], form:
         else "Aucune valeur en erreur : toutes les valeurs sont comptées.")
 
 
-def _summary_heading(ws: Sheet, records: list[Record], tender: str, run_date: date, form: Form,
+def _summary_heading(ws: Sheet, records: list[Record], tender: str, run_date: date, facts: _Facts,
                      publication: bool, egapro: bool) -> None:
+    form = facts.form
     put(ws, 1, 1, f"Questionnaires égalité — consultation {tender}").font = TITLE
     put(ws, 2, 1, f"Date de l'exécution : {french_date(run_date)}")
     reference = form.key_of("tender_ref")
     references = sorted({str(ref) for r in records if (ref := field_value(r, reference))})
     put(ws, 3, 1, "Référence indiquée sur les questionnaires : " + (" ; ".join(references) or "aucune"))
     rejected = sum(1 for r in records if r.rejected)
-    review = sum(1 for r in records if r.status == "review")
+    review = sum(1 for r in records if facts.status(r) == "review")
     colours = (f" Notes index : rouge sous {SCORE_THRESHOLDS[0]}, orange sous {SCORE_THRESHOLDS[1]}."
                if form.has_role("index_score") else "")
     put(ws, 4, 1, f"{len(records)} fichier(s) reçu(s), dont {rejected} rejeté(s) et {review} à vérifier.{colours}")
@@ -341,8 +376,9 @@ MULTIPLE_TITLES = ["Structure", "SIRET", FILE_HEADER, DECLARED_INDEX, "Effectif 
                    RETAINED_HEADER, TENDER_HEADER, SHA_HEADER, RETAINED_WRITTEN_HEADER, STRUCTURE_KEY_HEADER]
 
 
-def _multiple(ws: Sheet, groups: dict[tuple[str, str], list[Record]], kept: list[Record], form: Form) -> None:
+def _multiple(ws: Sheet, groups: dict[tuple[str, str], list[Record]], kept: list[Record], facts: _Facts) -> None:
     """Structures that answered more than once: which answer counts, and the column to change it."""
+    form = facts.form
     put(ws, 1, 1, "Structures ayant répondu plusieurs fois à la consultation").font = TITLE
     widths(ws, {1: 32, 2: 17, 3: 40, 4: 10, 5: 10, 6: 11, 7: 12, 8: 16, 9: 20, 10: 12, 11: 30})
     shown = MULTIPLE_TITLES.index(TENDER_HEADER) + 1
@@ -358,10 +394,10 @@ def _multiple(ws: Sheet, groups: dict[tuple[str, str], list[Record]], kept: list
     row = 6
     for (_, key), answers in groups.items():
         for record in answers:
-            answer = usable(record, form)
+            answer = facts.answer(record)
             retained_text = "Oui" if id(record) in kept_ids else "Non"
             cells = [bidder(record), field_value(record, siret), record.file, declared_index(record, form, answer),
-                     headcount(answer.values, form), STATUS_LABELS[record.status],
+                     headcount(answer.values, form), STATUS_LABELS[facts.status(record)],
                      retained_text, record.tender, record.sha256, retained_text, key]
             for column, value in enumerate(cells, start=1):
                 put(ws, row, column, value, wrap=column in (1, 3, 4))
@@ -382,16 +418,17 @@ def _multiple(ws: Sheet, groups: dict[tuple[str, str], list[Record]], kept: list
 # Réponses
 
 
-def _answers(ws: Sheet, records: list[Record], tender: str, form: Form) -> None:
+def _answers(ws: Sheet, records: list[Record], tender: str, facts: _Facts) -> None:
+    form = facts.form
     titles = [FILE_HEADER] + [f.label for f in form.fields] + ["Statut", TENDER_HEADER, SHA_HEADER]
     header(ws, 1, titles)
     sizes = {1: 28} | {i: (60 if type_of(f).free_text else 14) for i, f in enumerate(form.fields, start=2)}
     widths(ws, sizes | {len(titles) - 2: 11, len(titles) - 1: 16, len(titles): 20})
     for row, record in enumerate(records, start=2):
         put(ws, row, 1, record.file)
-        _answer_row(ws, row, record, form)
+        _answer_row(ws, row, record, form, facts.values(record))
         tail = len(form.fields) + 2
-        put(ws, row, tail, STATUS_LABELS[record.status])
+        put(ws, row, tail, STATUS_LABELS[facts.status(record)])
         put(ws, row, tail + 1, tender)
         put(ws, row, tail + 2, record.sha256)
     fit_rows(ws)
@@ -411,8 +448,7 @@ def _answer_validations(ws: Sheet, count: int, form: Form) -> None:
         ws.validations.append(validation)
 
 
-def _answer_row(ws: Sheet, row: int, record: Record, form: Form) -> None:
-    values = record.fields(form)
+def _answer_row(ws: Sheet, row: int, record: Record, form: Form, values: dict[str, Any]) -> None:
     for column, field in enumerate(form.fields, start=2):
         value, number_format = answer_cell(field, values[field.key], form)
         cell = put(ws, row, column, value, number_format=number_format, wrap=type_of(field).free_text)
@@ -428,7 +464,8 @@ def _answer_row(ws: Sheet, row: int, record: Record, form: Form) -> None:
 # Engagements
 
 
-def _commitments(ws: Sheet, records: list[Record], form: Form) -> None:
+def _commitments(ws: Sheet, records: list[Record], facts: _Facts) -> None:
+    form = facts.form
     put(ws, 1, 1, f"Engagements spécifiques des structures (Oui en vert ; détails : feuille « {DETAILS_SHEET} »)"
         ).font = TITLE
     titles = ["Structure"] + [c.label for c in form.commitments] + [f"Total (sur {len(form.commitments)})"]
@@ -436,7 +473,7 @@ def _commitments(ws: Sheet, records: list[Record], form: Form) -> None:
     widths(ws, {1: 32} | {i: 16 for i in range(2, len(titles) + 1)})
     answered = [r for r in records if not r.rejected]
     for row, record in enumerate(answered, start=4):
-        values = record.fields(form)
+        values = facts.values(record)
         put(ws, row, 1, bidder(record))
         for column, commitment in enumerate(form.commitments, start=2):
             cell = put(ws, row, column, _yes_no(values[commitment.done_key]))
@@ -448,13 +485,14 @@ def _commitments(ws: Sheet, records: list[Record], form: Form) -> None:
     printable(ws)
 
 
-def _commitment_details(ws: Sheet, records: list[Record], form: Form) -> None:
+def _commitment_details(ws: Sheet, records: list[Record], facts: _Facts) -> None:
     """One row per commitment a bidder ticked or detailed."""
+    form = facts.form
     header(ws, 1, ["Structure", "Engagement", "Pris", "Détails"])
     widths(ws, {1: 30, 2: 34, 3: 6, 4: 90})
     row = 2
     for record in (r for r in records if not r.rejected):
-        values = record.fields(form)
+        values = facts.values(record)
         for commitment in form.commitments:
             done, details = values[commitment.done_key], values[commitment.details_key]
             if not done and details is None:
@@ -634,14 +672,14 @@ def _picture(ws: Sheet, row: int, piece: Image) -> None:
 # Fichiers sources
 
 
-def _sources(ws: Sheet, records: list[Record], tender: str) -> None:
+def _sources(ws: Sheet, records: list[Record], tender: str, facts: _Facts) -> None:
     titles = [FILE_HEADER, TENDER_HEADER, "Statut", "Pages du questionnaire", "Pages du fichier",
               "Lecture", "Taille (octets)", SHA_HEADER, "Motif du rejet"]
     header(ws, 1, titles)
     widths(ws, {1: 36, 2: 16, 3: 11, 4: 14, 5: 10, 6: 14, 7: 14, 8: 66, 9: 50})
     for row, record in enumerate(records, start=2):
         pages = ", ".join(str(p) for p in record.pages)
-        values = [record.file, tender, STATUS_LABELS[record.status], pages, record.page_count,
+        values = [record.file, tender, STATUS_LABELS[facts.status(record)], pages, record.page_count,
                   record.method, record.size, record.sha256, record.error]
         for column, value in enumerate(values, start=1):
             put(ws, row, column, value, wrap=column == 9)

@@ -298,3 +298,27 @@ def test_columns_are_sized_by_runs_of_neighbours_alike_and_read_back_one_by_one(
     assert {index: hidden for index, (_, hidden) in found.items()} == {1: False, 2: False, 3: True, 4: False,
                                                                       6: False, 7: False, 8: True}
     assert found[1][0] == found[2][0] == found[3][0] < found[4][0] == found[6][0] == found[7][0]
+
+
+def test_a_tender_workbook_makes_each_records_values_and_status_once_for_all_its_sheets(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every sheet shows each record's values and status: they are made once for the workbook
+    (a dict of the form's forty-odd fields, a scan of them), not once per sheet or column."""
+    from collections import Counter
+
+    records = tender_a()
+    made, statuses = Counter(), Counter()
+    fields, status = Record.fields, Record.status
+
+    def counted_fields(record: Record, form: Any = None) -> dict:
+        made[record.file] += 1
+        return fields(record, form)
+
+    def counted_status(record: Record) -> str:
+        statuses[record.file] += 1
+        return status.fget(record)
+
+    monkeypatch.setattr(Record, "fields", counted_fields)
+    monkeypatch.setattr(Record, "status", property(counted_status))
+    write_tender_workbook(records, "AO-1", tmp_path / "t.xlsx", date(2026, 3, 1), form=load("egalite-2024"))
+    assert made == statuses == Counter({record.file: 1 for record in records})
