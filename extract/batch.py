@@ -15,8 +15,9 @@ of CPU between the run's process (pebble's threads, the futures) and the worker
 our fillable forms. The guarantees stay per file: each file of a task is read
 and judged alone in the worker (a file that took longer than the time limit
 fails as if it had been stopped); a task gets the time limit of all its files,
-and a task whose worker is lost (stopped at that limit, crashed, out of memory)
-gives no outcome: each of its files is read again in a task of its own, under
+and a task whose worker is lost (a file of it over the time limit: the
+worker ends itself, :func:`_ended_after`; crashed, out of memory) gives no
+outcome: each of its files is read again in a task of its own, under
 the file's own limit, so that only the file at fault fails.
 """
 from __future__ import annotations
@@ -32,6 +33,7 @@ import sys
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -178,11 +180,31 @@ def _work_in_worker(work: Callable[[InputFile], Any], task: list[InputFile], lim
     outcomes = []
     for item in task:
         started = time.monotonic()
-        outcome = _work_on(work, item, limits)
-        if len(task) > 1 and time.monotonic() - started > limits.timeout:
+        with _ended_after(limits.timeout if len(task) > 1 else None):
+            outcome = _work_on(work, item, limits)
+        if len(task) > 1 and time.monotonic() - started > limits.timeout:  # where the system has no alarm
             outcome = Outcome(item, None, _timeout_failure(limits))
         outcomes.append(outcome)
     return outcomes
+
+
+@contextmanager
+def _ended_after(seconds: float | None) -> Iterator[None]:
+    """The worker ends itself when one file of a task of several takes longer than ``seconds``: by the
+    alarm signal's default action, which the kernel takes even while a parser holds the interpreter. The
+    task's files are then read again one a task, so a hung file is stopped after about twice its own time
+    limit, not after its whole task's (pebble's limit for the task, the only one where there is no alarm)."""
+    timer, alarm = getattr(signal, "setitimer", None), getattr(signal, "SIGALRM", None)  # POSIX only
+    if seconds is None or timer is None or alarm is None:
+        yield
+        return
+    real = getattr(signal, "ITIMER_REAL")
+    signal.signal(alarm, signal.SIG_DFL)
+    timer(real, seconds)
+    try:
+        yield
+    finally:
+        timer(real, 0)
 
 
 def _work_on(work: Callable[[InputFile], Any], item: InputFile, limits: _Limits) -> Outcome:

@@ -263,6 +263,18 @@ def test_a_task_reads_its_files_one_by_one() -> None:
         (task[0], "a", None), (task[1], None, UNEXPECTED), (task[2], "b", None)]
 
 
+def test_a_worker_ends_itself_when_a_file_of_a_task_outlasts_its_own_limit() -> None:
+    """Not after the whole task's limit: the task's files are then read again one a task."""
+    import multiprocessing
+    import signal
+
+    child = multiprocessing.get_context("fork").Process(
+        target=batch._work_in_worker, args=(misbehave, fake("a", "hang"), batch._Limits(timeout=0.5, memory_mb=100)))
+    child.start()
+    child.join(30)
+    assert child.exitcode == -signal.SIGALRM
+
+
 def test_outcomes_come_as_files_complete() -> None:
     outcomes = list(run_parallel(fake("hang", *map(str, range(20))), misbehave, workers=2, timeout=5,
                                  progress=False))
