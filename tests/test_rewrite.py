@@ -166,3 +166,22 @@ def test_workbooks_written_in_parallel_processes_are_those_written_in_one(done, 
     assert result.exit_code == Exit.OK, result.output
     for name in (VM, CHV, TERRITORY):
         assert _values(parallel / name) == _values(alone / name)
+
+
+def test_the_cells_noted_read_back_as_written_and_a_snapshot_of_the_json_module_still_reads(tmp_path: Path) -> None:
+    """The notes of the cells not read back are written compact (orjson) and read back the same, accents
+    and quotes included; a snapshot laid out by the json module (an earlier version) is read as well,
+    and a damaged one is read as none (the workbooks are still read for corrections)."""
+    from analyse.edits import _snapshot, remember
+
+    noted = {"Synthèse": {"A1": "Questionnaires égalité — « AO-1 »", "B8": '12,5 "net"'}}
+    book = tmp_path / "AO-1" / "synthese-AO-1.xlsx"
+    book.parent.mkdir()
+    book.write_bytes(b"")
+    remember(tmp_path, [book], load("egalite-2024"), {book: noted})
+    assert json.loads((tmp_path / SNAPSHOT).read_text(encoding="utf-8")) == {"AO-1/synthese-AO-1.xlsx": noted}
+    assert _snapshot(tmp_path) == {"AO-1/synthese-AO-1.xlsx": noted}
+    (tmp_path / SNAPSHOT).write_text(json.dumps({"x.xlsx": noted}, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert _snapshot(tmp_path) == {"x.xlsx": noted}
+    (tmp_path / SNAPSHOT).write_text('{"x.xlsx": {', encoding="utf-8")
+    assert _snapshot(tmp_path) == {}
