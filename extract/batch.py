@@ -9,12 +9,12 @@ worker; in every case the file gets a French failure reason and the batch
 goes on. Outcomes are yielded as their task completes, so the caller can save
 each one at once and an interrupted run loses only the tasks in flight.
 
-A task is a few files (up to :data:`FILES_PER_TASK`): a task costs about 0.6 ms
+A task is a few files (up to :data:`FILES_PER_TASK`, where the system has the alarm
+signal; one elsewhere, :func:`_task_size`): a task costs about 0.6 ms
 of CPU between the run's process (pebble's threads, the futures) and the worker
 (pipes, pickling) when each takes a few milliseconds, a sixth of reading one of
 our fillable forms. The guarantees stay per file: each file of a task is read
-and judged alone in the worker (a file that took longer than the time limit
-fails as if it had been stopped); a task gets the time limit of all its files,
+and judged alone in the worker; a task gets the time limit of all its files,
 and a task whose worker is lost (a file of it over the time limit: the
 worker ends itself, :func:`_ended_after`; crashed, out of memory) gives no
 outcome: each of its files is read again in a task of its own, under
@@ -30,7 +30,6 @@ import os
 import signal
 import stat
 import sys
-import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
@@ -48,6 +47,7 @@ from exit_codes import InputError, why
 TASKS_PER_WORKER = 1000  # a worker is replaced after this many files, to contain leaks
 TASKS_IN_FLIGHT = 4  # per worker: enough to keep workers busy, few results held at once
 FILES_PER_TASK = 8  # at most; fewer when the files are few, so that every worker gets several tasks
+CAN_END_ITSELF = hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")  # POSIX: see _ended_after
 LITTER = frozenset({"thumbs.db", "desktop.ini"})
 NAME_PROBLEM = ("Nom de fichier ou de dossier illisible (caractères hors UTF-8, souvent une archive zip créée "
                 "sous Windows) : renommez-le, puis relancez. Non lu.")
@@ -131,7 +131,7 @@ def run_parallel(items: Sequence[InputFile], work: Callable[[InputFile], Any], *
     if not items:
         return
     workers = max(1, min(workers or os.cpu_count() or 1, len(items)))
-    size = max(1, min(FILES_PER_TASK, len(items) // (workers * TASKS_IN_FLIGHT)))
+    size = _task_size(len(items), workers)
     pool = ProcessPool(max_workers=workers, max_tasks=max(1, TASKS_PER_WORKER // size),
                        initializer=_start_worker, initargs=(memory_mb,))
     bar = _progress_bar(len(items), progress)
@@ -142,6 +142,15 @@ def run_parallel(items: Sequence[InputFile], work: Callable[[InputFile], Any], *
         bar.close()
         pool.stop()
         pool.join()
+
+
+def _task_size(files: int, workers: int) -> int:
+    """Files a task: several only where a worker can end itself when one of them outlasts its own
+    limit (:func:`_ended_after`). Without the alarm (Windows), pebble's limit for a task of 8 would
+    hold a hung file 8 times its limit (16 minutes at 120 s): one file a task, its own limit."""
+    if not CAN_END_ITSELF:
+        return 1
+    return max(1, min(FILES_PER_TASK, files // (workers * TASKS_IN_FLIGHT)))
 
 
 @dataclass(frozen=True)
@@ -175,16 +184,12 @@ def _completed(pool: ProcessPool, queue: Iterator[list[InputFile]], work: Callab
 
 
 def _work_in_worker(work: Callable[[InputFile], Any], task: list[InputFile], limits: _Limits) -> list[Outcome]:
-    """Runs in the worker: each file of the task read alone. A file of several that took longer than the
-    time limit fails as it would have been stopped alone (pebble stops a task of one file itself)."""
+    """Runs in the worker: each file of the task read alone. A file of several that outlasts the time
+    limit ends the worker (:func:`_ended_after`); pebble stops a task of one file itself."""
     outcomes = []
     for item in task:
-        started = time.monotonic()
         with _ended_after(limits.timeout if len(task) > 1 else None):
-            outcome = _work_on(work, item, limits)
-        if len(task) > 1 and time.monotonic() - started > limits.timeout:  # where the system has no alarm
-            outcome = Outcome(item, None, _timeout_failure(limits))
-        outcomes.append(outcome)
+            outcomes.append(_work_on(work, item, limits))
     return outcomes
 
 
@@ -193,13 +198,13 @@ def _ended_after(seconds: float | None) -> Iterator[None]:
     """The worker ends itself when one file of a task of several takes longer than ``seconds``: by the
     alarm signal's default action, which the kernel takes even while a parser holds the interpreter. The
     task's files are then read again one a task, so a hung file is stopped after about twice its own time
-    limit, not after its whole task's (pebble's limit for the task, the only one where there is no alarm)."""
-    timer, alarm = getattr(signal, "setitimer", None), getattr(signal, "SIGALRM", None)  # POSIX only
-    if seconds is None or timer is None or alarm is None:
+    limit, not after its whole task's (pebble's limit for the task). Where there is no alarm, tasks are
+    of one file (:func:`_task_size`)."""
+    if seconds is None or not CAN_END_ITSELF:
         yield
         return
-    real = getattr(signal, "ITIMER_REAL")
-    signal.signal(alarm, signal.SIG_DFL)
+    timer, real = getattr(signal, "setitimer"), getattr(signal, "ITIMER_REAL")  # POSIX only: looked up here
+    signal.signal(getattr(signal, "SIGALRM"), signal.SIG_DFL)
     timer(real, seconds)
     try:
         yield

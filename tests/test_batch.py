@@ -275,6 +275,15 @@ def test_a_worker_ends_itself_when_a_file_of_a_task_outlasts_its_own_limit() -> 
     assert child.exitcode == -signal.SIGALRM
 
 
+def test_files_go_one_a_task_where_a_worker_cannot_end_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the alarm signal (Windows) a hung file of a task of 8 would hold its worker for 8 times
+    its limit: there a task is one file, stopped at its own limit by the pool."""
+    assert batch._task_size(1000, 2) == batch.FILES_PER_TASK
+    assert batch._task_size(12, 2) == 1  # few files: every worker gets several tasks
+    monkeypatch.setattr(batch, "CAN_END_ITSELF", False)
+    assert batch._task_size(1000, 2) == 1
+
+
 def test_outcomes_come_as_files_complete() -> None:
     outcomes = list(run_parallel(fake("hang", *map(str, range(20))), misbehave, workers=2, timeout=5,
                                  progress=False))
