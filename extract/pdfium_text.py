@@ -12,6 +12,7 @@ import re
 from itertools import repeat
 from typing import Sequence
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
@@ -59,8 +60,9 @@ _TEXT_OBJECT = on_addresses(raw.FPDFText_GetTextObject, ADDRESS, ADDRESS, ctypes
 _TEXT_OBJECT_FONT = on_addresses(raw.FPDFTextObj_GetFont, ADDRESS, ADDRESS)
 
 
-def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, float, float, float, float]]:
-    """Every character with its box (x0, top, x1, bottom) in top-left coordinates.
+def page_chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[tuple[str, float, float, float, float]], np.ndarray]:
+    """Every character with its box (x0, top, x1, bottom) in top-left coordinates, and those
+    boxes as one array (a row a character, the spaces' boxes included) for :func:`split_words`.
 
     A page has thousands of characters: their boxes are asked for by one ``map`` over the
     page (:data:`_LOOSE_CHAR_BOX`, each written into one array read back at once), not a
@@ -74,12 +76,15 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, f
     # band, so an apostrophe or a comma stays in its word. The spaces' boxes are asked for too
     # (and not used): cheaper than picking the other characters out in Python.
     list(map(_LOOSE_CHAR_BOX, repeat(_address(handle), len(text)), range(len(text)), range(base, base + 16 * len(text), 16)))
-    floats = memoryview(boxes).cast("B").cast("f").tolist()
-    chars = [_SPACE if char in _SPACES else (char, left, height - top, right, height - bottom)
-             for char, left, top, right, bottom in zip(text, floats[0::4], floats[1::4], floats[2::4], floats[3::4])]
+    # PDFium's (left, top, right, bottom) from the page's bottom, turned over as doubles: the
+    # very numbers Python's floats of the same sums give, made for the whole page at once
+    frame = np.frombuffer(boxes, dtype=np.float32).reshape(-1, 4).astype(np.float64)
+    frame[:, 1::2] = height - frame[:, 1::2]
+    chars = [_SPACE if char in _SPACES else (char, left, top, right, bottom)
+             for char, left, top, right, bottom in zip(text, *frame.T.tolist())]
     if not _SYMBOL_CHARS.isdisjoint(text):
         _symbols(textpage, chars)
-    return chars
+    return chars, frame
 
 
 def _symbols(textpage: pdfium.PdfTextPage, chars: list[tuple[str, float, float, float, float]]) -> None:
@@ -151,47 +156,53 @@ WORD_GAP_SHARE = 1.5  # in letter-spaced text, a gap this much wider than the sp
 STYLE_TOLERANCE = 0.25  # a short run is in a letter-spaced style when its spacing and size are this close
 
 
-def split_words(chars: list[tuple[str, float, float, float, float]]) -> list[list[tuple]]:
+def split_words(chars: list[tuple[str, float, float, float, float]],
+                boxes: np.ndarray | None = None) -> list[list[tuple]]:
     """Group characters into words: a space, a line change or a wide gap ends a word,
     and a printed leader ("57,1..........%") stands apart from what is typed beside it.
 
     PDFium inserts a space wherever the text shows one, so ordinary gaps
     (punctuation's narrow boxes in a monospace font, say) never split words:
-    only a gap so wide no font would leave it inside a word does. The test
-    runs for every character of the page, so it is written out in the loop
-    (``size`` is ``max(height, next height, 1.0)``).
+    only a gap so wide no font would leave it inside a word does. ``boxes``: the
+    characters' boxes as :func:`page_chars` gives them (made from ``chars`` when not given).
     """
-    words: list[list[tuple]] = []
-    current: list[tuple] = []
-    x0 = top = x1 = bottom = 0.0  # the previous character's box
-    for char in chars:
-        letter, next_x0, next_top, next_x1, next_bottom = char
-        if letter == " ":
-            if current:
-                words.append(current)
-                current = []
-            continue
-        if current:
-            height, next_height = bottom - top, next_bottom - next_top
-            size = next_height if next_height > height else height
-            size = 1.0 if 1.0 > size else size
-            gap = next_x0 - x1
-            if (not abs((top + bottom) / 2 - (next_top + next_bottom) / 2) < size * 0.6  # another line
-                    or gap > size * 2.5  # a wide gap
-                    or (gap < -size  # going back, unless a ligature's letters ("ffi") share one box
-                        and not (abs(next_x0 - x0) < 0.1 and abs(next_x1 - x1) < 0.1))):
-                words.append(current)
-                current = []
-        current.append(char)
-        x0, top, x1, bottom = next_x0, next_top, next_x1, next_bottom
-    if current:
-        words.append(current)
+    if boxes is None:
+        boxes = np.array([char[1:] for char in chars], dtype=np.float64).reshape(-1, 4)
+    letters = [char[0] for char in chars]
+    spaces = np.fromiter(map(" ".__eq__, letters), dtype=bool, count=len(letters))
+    words = [chars[start:end] for start, end in _word_spans(spaces, boxes)]
     joined = _join_letter_spaced(words)
     # a word's letters are a run of the page's letters without its spaces: a page without a
     # leader there has no word to part (most pages), and its words are not searched one by one
-    if not LEADER_RUN.search("".join([char[0] for char in chars]).replace(" ", "")):
+    if not LEADER_RUN.search("".join(letters).replace(" ", "")):
         return joined
     return [part for word in joined for part in _apart_from_leaders(word)]
+
+
+def _word_spans(spaces: np.ndarray, boxes: np.ndarray) -> list[tuple[int, int]]:
+    """Where each word starts and ends among the characters (``spaces``: which are spaces).
+
+    Two characters that follow each other without a space stay in one word unless the second
+    stands on another line, after a wide gap, or back to the left (but for a ligature's letters
+    ("ffi"), which share one box). The test is the same for every pair of characters on the
+    page: made on the page's arrays at once, not in a Python loop over its thousands of
+    characters (``size``: the taller of the two characters' heights, at least 1)."""
+    kept = np.flatnonzero(~spaces)
+    if not len(kept):
+        return []
+    left, top, right, bottom = boxes[kept].T
+    height = bottom - top
+    size = np.maximum(np.maximum(height[:-1], height[1:]), 1.0)
+    middle = (top + bottom) / 2
+    gap = left[1:] - right[:-1]
+    ligature = (np.abs(left[1:] - left[:-1]) < 0.1) & (np.abs(right[1:] - right[:-1]) < 0.1)
+    apart = ((kept[1:] != kept[:-1] + 1)  # a space between
+             | ~(np.abs(middle[:-1] - middle[1:]) < size * 0.6)  # another line
+             | (gap > size * 2.5)  # a wide gap
+             | ((gap < -size) & ~ligature))  # going back
+    starts = [int(kept[0])] + (kept[1:][apart]).tolist()
+    ends = (kept[:-1][apart] + 1).tolist() + [int(kept[-1]) + 1]
+    return list(zip(starts, ends))
 
 
 def _join_letter_spaced(words: list[list[tuple]]) -> list[list[tuple]]:
@@ -376,8 +387,8 @@ def text_tokens(textpage: pdfium.PdfTextPage, height: float,
     :func:`_apart_at_borders`).
     """
     words, glyphs = [], []
-    chars = page_chars(textpage, height)
-    for kept in _apart_at_borders(split_words(chars), chars, textpage, rules):
+    chars, boxes = page_chars(textpage, height)
+    for kept in _apart_at_borders(split_words(chars, boxes), chars, textpage, rules):
         letters, x0s, tops, x1s, bottoms = zip(*kept)
         if not _BOX_GLYPHS.isdisjoint(letters):
             glyphs += [Word(*char) for char in kept if char[0] in _BOX_GLYPHS]
