@@ -214,6 +214,8 @@ def _join_letter_spaced(words: list[list[tuple]]) -> list[list[tuple]]:
     runs = _runs_on_a_line(words)
     spacings = [_letter_spacing(run) if len(run) >= LETTER_RUN else None for run in runs]
     styles = [(spacing, _size(run)) for run, spacing in zip(runs, spacings) if spacing is not None]
+    if not styles:  # no letter-spaced text on the page (most pages): no run is joined, every word stays
+        return words
     joined: list[list[tuple]] = []
     for run, spacing in zip(runs, spacings):
         if len(run) == 1:  # a word with no short word after it on its line: most words
@@ -322,32 +324,42 @@ def _apart_at_borders(words: list[list[tuple]], chars: list[tuple], textpage: pd
     if not borders:
         return words
     xs = [b[0] for b in borders]
-    index: dict[int, int] = {}
-    parted = []
-    for word in words:
-        start = 0
-        if bisect.bisect_left(xs, word[-1][3]) == bisect.bisect_right(xs, word[0][1]):
-            parted.append(word)  # no border across the word's box: the usual case, one test a word
-            continue
-        _, x0s, tops, x1s, bottoms = zip(*word)
-        low, high = min(min(tops), min(bottoms)), max(max(tops), max(bottoms))
-        first = bisect.bisect_right(xs, min(min(x0s), min(x1s)))
-        last = bisect.bisect_left(xs, max(max(x0s), max(x1s)))
-        if not any(borders[b][1] <= high and borders[b][2] >= low for b in range(first, last)):
-            parted.append(word)  # the borders at its letters stand above or below it (a table's, under a title)
-            continue
-        for i in range(1, len(word)):
-            left, right = word[i - 1], word[i]
-            middle = (left[2] + left[4]) / 2
-            first = bisect.bisect_right(xs, (left[1] + left[3]) / 2)
-            last = bisect.bisect_left(xs, (right[1] + right[3]) / 2)
-            if any(borders[b][1] <= middle <= borders[b][2] for b in range(first, last)):
-                index = index or {id(c): n for n, c in enumerate(chars)}
-                if _text_object(textpage, index[id(left)]) != _text_object(textpage, index[id(right)]):
-                    parted.append(word[start:i])
-                    start = i
-        parted.append(word[start:])
-    return parted
+    # the words with a border between their first letter's left and their last letter's right
+    # edge, found for the whole page at once: most words have none and stay as they are
+    lefts, rights = np.array([word[0][1] for word in words]), np.array([word[-1][3] for word in words])
+    across = np.flatnonzero(np.searchsorted(xs, rights, "left") != np.searchsorted(xs, lefts, "right")).tolist()
+    index: dict[int, int] = {}  # a character's number on the page, by its id (made when first needed)
+    parted, done = [], 0
+    for number in across:
+        parted += words[done:number]
+        parted += _parted_at_borders(words[number], borders, xs, chars, textpage, index)
+        done = number + 1
+    return parted + words[done:]
+
+
+def _parted_at_borders(word: list[tuple], borders: list[tuple[float, float, float]], xs: list[float],
+                       chars: list[tuple], textpage: pdfium.PdfTextPage, index: dict[int, int]) -> list[list[tuple]]:
+    """A word some border crosses, parted where one passes between two of its letters of two
+    text objects (``xs``: the borders' left edges; ``index``: see :func:`_apart_at_borders`)."""
+    _, x0s, tops, x1s, bottoms = zip(*word)
+    low, high = min(min(tops), min(bottoms)), max(max(tops), max(bottoms))
+    first = bisect.bisect_right(xs, min(min(x0s), min(x1s)))
+    last = bisect.bisect_left(xs, max(max(x0s), max(x1s)))
+    if not any(borders[b][1] <= high and borders[b][2] >= low for b in range(first, last)):
+        return [word]  # the borders at its letters stand above or below it (a table's, under a title)
+    parts, start = [], 0
+    for i in range(1, len(word)):
+        left, right = word[i - 1], word[i]
+        middle = (left[2] + left[4]) / 2
+        first = bisect.bisect_right(xs, (left[1] + left[3]) / 2)
+        last = bisect.bisect_left(xs, (right[1] + right[3]) / 2)
+        if any(borders[b][1] <= middle <= borders[b][2] for b in range(first, last)):
+            if not index:
+                index.update((id(c), n) for n, c in enumerate(chars))
+            if _text_object(textpage, index[id(left)]) != _text_object(textpage, index[id(right)]):
+                parts.append(word[start:i])
+                start = i
+    return parts + [word[start:]]
 
 
 def _text_object(textpage: pdfium.PdfTextPage, index: int) -> int | None:
