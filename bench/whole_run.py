@@ -11,7 +11,8 @@ consultations of ``--per-consultation`` files, and at 1,000 files also all
 in ONE consultation. On it, in the same run:
 
 * the bare library doing the least work on each file, in the same worker
-  pool as ``egalite run`` (the ``bench.throughput`` functions);
+  pool as ``egalite run`` (the ``bench.throughput`` functions), with Python's
+  own garbage collector, not the pool's (``bench.throughput.as_python_runs_it``);
 * ``egalite run INBOX --output OUT`` in a child process, as the officer
   types it (start-up, store, exports and workbooks included): *cold* into
   an empty output folder, then *warm*, again with nothing changed.

@@ -1,6 +1,7 @@
 """The whole-run bench: its children keep the project's bytecode, as an installed copy does; its phases count CPU."""
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 import time
@@ -61,3 +62,20 @@ def test_tree_memory_finds_the_peak_of_a_child_that_grows_then_shrinks() -> None
     memory.join()
     assert 200 * 1024 < memory.rss < 300 * 1024
     assert 190 * 1024 < memory.pss <= memory.rss
+
+
+def test_the_bare_library_runs_with_pythons_collector_not_egalites() -> None:
+    """The bench's pool is egalite's, whose workers collect garbage less often: the bare library's work
+    puts Python's thresholds back first, so it is measured as it runs on its own."""
+    import gc
+
+    import collector
+    from bench.throughput import BARE, PYTHON_COLLECTOR
+    from extract.batch import run_parallel
+    from tests.test_batch import fake, thresholds
+
+    _, bare = BARE["text"]
+    assert PYTHON_COLLECTOR[0] < collector.YOUNG_OBJECTS
+    [outcome] = run_parallel(fake("a"), functools.partial(bare.func, thresholds), workers=1, progress=False)
+    assert outcome.result == PYTHON_COLLECTOR
+    assert gc.get_threshold() == PYTHON_COLLECTOR  # this process's own never changed
