@@ -438,20 +438,17 @@ def _write_cells(out: Any, ws: Sheet, formats: _Formats) -> None:
         if value is None or value == "":  # an empty text is an empty cell, as a spreadsheet reads it
             out.write_blank(row, column, None, style)
         else:
-            (writers.get(type(value)) or _writer(out, value))(row, column, value, style)
+            (writers.get(type(value)) or _writer(writers, value))(row, column, value, style)
         if cell.hyperlink or cell.comment:
             _annotate(out, cell, row, column)
 
 
-def _writer(out: Any, value: Any) -> Any:
-    """The XlsxWriter method writing ``value``, of a subclass of the types of :func:`_write_cells`."""
-    if isinstance(value, str):
-        return out.write_string
-    if isinstance(value, bool):
-        return out.write_boolean
-    if isinstance(value, (int, float)):
-        return out.write_number
-    raise TypeError(f"no cell for {type(value).__name__}")
+def _writer(writers: dict[type, Any], value: Any) -> Any:
+    """The writer of a subclass of one of ``writers``' types (bool before int: a bool is an int)."""
+    found = next((write for kind, write in writers.items() if isinstance(value, kind)), None)
+    if found is None:
+        raise TypeError(f"no cell for {type(value).__name__}")
+    return found
 
 
 def _annotate(out: Any, cell: Cell, row: int, column: int) -> None:

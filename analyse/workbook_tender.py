@@ -107,26 +107,22 @@ class _Facts:
 
     def __init__(self, form: Form) -> None:
         self.form = form
-        self._values: dict[int, dict[str, Any]] = {}
-        self._answers: dict[int, Answer] = {}
-        self._statuses: dict[int, str] = {}
+        self._made: dict[tuple[str, int], Any] = {}  # (what, the record's id) -> it
 
     def values(self, record: Record) -> dict[str, Any]:
-        found = self._values.get(id(record))
-        if found is None:
-            found = self._values[id(record)] = record.fields(self.form)
-        return found
+        return self._once("values", record, lambda: record.fields(self.form))
 
     def answer(self, record: Record) -> Answer:
-        found = self._answers.get(id(record))
-        if found is None:
-            found = self._answers[id(record)] = usable(record, self.form, self.values(record))
-        return found
+        return self._once("answer", record, lambda: usable(record, self.form, self.values(record)))
 
     def status(self, record: Record) -> str:
-        found = self._statuses.get(id(record))
+        return self._once("status", record, lambda: record.status)
+
+    def _once(self, what: str, record: Record, make: Callable[[], Any]) -> Any:
+        key = (what, id(record))
+        found = self._made.get(key)
         if found is None:
-            found = self._statuses[id(record)] = record.status
+            found = self._made[key] = make()
         return found
 
 

@@ -56,11 +56,11 @@ def _terminals(fields, prefix: str = "", inherited: dict | None = None, depth: i
         if not isinstance(node, pikepdf.Dictionary):
             continue
         keys = node.keys()
-        title = node["/T"] if "/T" in keys else None
+        title = _entry(node, "/T", keys)
         name = f"{prefix}.{title}" if prefix and title is not None else str(title) if title is not None else prefix
         here = {**inherited, **{k: node[k] for k in _INHERITED if k in keys}} if not keys.isdisjoint(_INHERITED) \
             else inherited
-        kids = node["/Kids"] if "/Kids" in keys else None
+        kids = _entry(node, "/Kids", keys)
         if isinstance(kids, pikepdf.Array):
             kids = [k for k in kids if isinstance(k, pikepdf.Dictionary)]
             if any("/T" in k for k in kids):
@@ -86,7 +86,7 @@ def _widgets(name: str, node: pikepdf.Dictionary, keys: set[str], kids: list | N
         if kind == "/Btn":
             on_state = _on_state(widget, widget_keys)
             export = _export(on_state, inherited.get("/Opt"), index)
-            drawn = _state_name(widget["/AS"]) if "/AS" in widget_keys else None
+            drawn = _state_name(_entry(widget, "/AS", widget_keys))
             checked = box_state(value, on_state, export, drawn, grouped=len(widgets) > 1, trust_value=trust_value)
             found.append(FormField(name, "box", export, checked, page, bbox))
         elif kind in ("/Tx", "/Ch"):
@@ -96,7 +96,8 @@ def _widgets(name: str, node: pikepdf.Dictionary, keys: set[str], kids: list | N
 
 def _page(widget: pikepdf.Dictionary, keys: set[str], pages: dict) -> tuple[int, float]:
     """The widget's page number and height; (0, 0.0) when it names no page of the file."""
-    return pages.get(widget["/P"].objgen if "/P" in keys else None, (0, 0.0))
+    page = _entry(widget, "/P", keys)
+    return pages.get(page.objgen if page is not None else None, (0, 0.0))
 
 
 def box_states(fields: list[FormField]) -> dict[tuple[str, int], bool | None]:
@@ -156,7 +157,7 @@ def _state_name(value) -> str | None:
 
 def _on_state(widget: pikepdf.Dictionary, keys: set[str]) -> str | None:
     """The widget's ticked appearance: its normal (else down) appearance's state other than Off."""
-    appearance = widget["/AP"] if "/AP" in keys else None
+    appearance = _entry(widget, "/AP", keys)
     if not isinstance(appearance, pikepdf.Dictionary):
         return None
     for key in ("/N", "/D"):
@@ -178,14 +179,15 @@ def _export(on_state: str | None, options, rank: int) -> str | None:
     return on_state
 
 
-def _entry(dictionary: pikepdf.Dictionary, key: str):
+def _entry(dictionary: pikepdf.Dictionary, key: str, keys: set[str] | None = None):
     """A dictionary's entry, None when it has none: asking first costs a sixth of pikepdf's ``get``,
-    which raises and catches an exception for a missing key (most widgets lack /Kids, /T or /AS)."""
-    return dictionary[key] if key in dictionary else None
+    which raises and catches an exception for a missing key (most widgets lack /Kids, /T or /AS).
+    ``keys``: the dictionary's keys when the caller has them (one call into pikepdf for all)."""
+    return dictionary[key] if key in (dictionary if keys is None else keys) else None
 
 
 def _bbox(widget: pikepdf.Dictionary, keys: set[str], height: float) -> tuple[float, float, float, float]:
-    rect = widget["/Rect"] if "/Rect" in keys else None
+    rect = _entry(widget, "/Rect", keys)
     if not isinstance(rect, pikepdf.Array) or len(rect) != 4:
         return (0.0, 0.0, 0.0, 0.0)
     box = pikepdf.Rectangle(rect)  # corners ordered, as floats (a non-number raises, as float() would)

@@ -156,18 +156,15 @@ WORD_GAP_SHARE = 1.5  # in letter-spaced text, a gap this much wider than the sp
 STYLE_TOLERANCE = 0.25  # a short run is in a letter-spaced style when its spacing and size are this close
 
 
-def split_words(chars: list[tuple[str, float, float, float, float]],
-                boxes: np.ndarray | None = None) -> list[list[tuple]]:
+def split_words(chars: list[tuple[str, float, float, float, float]], boxes: np.ndarray) -> list[list[tuple]]:
     """Group characters into words: a space, a line change or a wide gap ends a word,
     and a printed leader ("57,1..........%") stands apart from what is typed beside it.
 
     PDFium inserts a space wherever the text shows one, so ordinary gaps
     (punctuation's narrow boxes in a monospace font, say) never split words:
     only a gap so wide no font would leave it inside a word does. ``boxes``: the
-    characters' boxes as :func:`page_chars` gives them (made from ``chars`` when not given).
+    characters' boxes as :func:`page_chars` gives them (an array, a row a character).
     """
-    if boxes is None:
-        boxes = np.array([char[1:] for char in chars], dtype=np.float64).reshape(-1, 4)
     letters = [char[0] for char in chars]
     spaces = np.fromiter(map(" ".__eq__, letters), dtype=bool, count=len(letters))
     words = [chars[start:end] for start, end in _word_spans(spaces, boxes)]

@@ -11,7 +11,7 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -131,43 +131,35 @@ class Form:
     answer_prompts: tuple[str, ...] = ()
     yes_no_headers: tuple[str, ...] = ()
 
-    @property
+    # Derived from the fields, made once (a frozen dataclass keeps a cached_property in its __dict__)
+    @cached_property
     def keys(self) -> list[str]:
         """Every canonical key, in the order of the form (one list, not to be changed)."""
-        cached = self.__dict__.get("_keys")
-        if cached is None:
-            cached = [f.key for f in self.fields]
-            object.__setattr__(self, "_keys", cached)
-        return cached
+        return [f.key for f in self.fields]
 
-    @property
+    @cached_property
     def key_set(self) -> frozenset[str]:
-        """The canonical keys as a set, made once: every file read asks whether its names are keys."""
-        cached = self.__dict__.get("_key_set")
-        if cached is None:
-            cached = frozenset(self.keys)
-            object.__setattr__(self, "_key_set", cached)
-        return cached
+        """The canonical keys as a set: every file read asks whether its names are keys."""
+        return frozenset(self.keys)
+
+    @cached_property
+    def _by_key(self) -> dict[str, FieldDef]:
+        return {f.key: f for f in self.fields}
+
+    @cached_property
+    def _by_role(self) -> dict[str | None, FieldDef]:
+        """The first field playing each role (asked for each bidder named in every sheet of a workbook)."""
+        found: dict[str | None, FieldDef] = {}
+        for f in self.fields:
+            found.setdefault(f.role, f)
+        return found
 
     def field(self, key: str) -> FieldDef:
-        return self._by_key()[key]
-
-    def _by_key(self) -> dict[str, FieldDef]:
-        cached = self.__dict__.get("_index")
-        if cached is None:
-            cached = {f.key: f for f in self.fields}
-            object.__setattr__(self, "_index", cached)
-        return cached
+        return self._by_key[key]
 
     def role(self, role: str) -> FieldDef | None:
         """The field playing ``role`` (``"siret"``, ``"index_score"``...), None when this form has none."""
-        cached = self.__dict__.get("_roles")
-        if cached is None:  # asked for each bidder named in every sheet of a workbook
-            cached = {}
-            for f in self.fields:
-                cached.setdefault(f.role, f)  # the first field playing it
-            object.__setattr__(self, "_roles", cached)
-        return cached.get(role)
+        return self._by_role.get(role)
 
     def key_of(self, role: str) -> str | None:
         """The key of the field playing ``role``, None when this form has none."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from extract.fields import doubt_overflowing_details, read_fields
 from extract.labels import LabelIndex
 from extract.pdfium_text import _with_thin_spaces, split_words
@@ -268,8 +270,7 @@ def test_letter_spaced_text_is_joined_into_its_words():
             chars.append((" ", 0.0, 0.0, 0.0, 0.0))  # PDFium reads the letter spacing as spaces
             cursor += 4.8 + 2.0
         cursor += 5.0
-    words = ["".join(c[0] for c in word) for word in split_words(chars)]
-    assert words == ["Dupont", "Services"]
+    assert _texts(chars) == ["Dupont", "Services"]
 
 
 def _spaced(text: str, left: float, top: float, height: float = 8.0, spacing: float = 2.0) -> list[tuple]:
@@ -282,7 +283,9 @@ def _spaced(text: str, left: float, top: float, height: float = 8.0, spacing: fl
 
 
 def _texts(chars: list[tuple]) -> list[str]:
-    return ["".join(c[0] for c in word) for word in split_words(chars)]
+    """The words' texts, the characters' boxes given as page_chars gives them (an array, a row each)."""
+    boxes = np.array([char[1:] for char in chars], dtype=np.float64).reshape(-1, 4)
+    return ["".join(c[0] for c in word) for word in split_words(chars, boxes)]
 
 
 def test_a_short_figure_in_the_page_s_letter_spaced_style_is_one_word():
@@ -300,13 +303,13 @@ def test_figures_in_table_cells_are_not_letter_spacing():
     chars = []
     for index, figure in enumerate("10002"):
         chars += [(figure, 100.0 + 60 * index, 100.0, 104.8, 108.0), (" ", 0.0, 0.0, 0.0, 0.0)]
-    assert ["".join(c[0] for c in w) for w in split_words(chars)] == list("10002")
+    assert _texts(chars) == list("10002")
 
 
 def test_the_letters_of_a_ligature_stay_one_word():
     chars = [("a", 10.0, 100.0, 14.0, 108.0)] + [(c, 14.0, 100.0, 21.0, 108.0) for c in "ffi"]
     chars += [("c", 21.0, 100.0, 25.0, 108.0), ("h", 25.0, 100.0, 29.0, 108.0)]
-    assert ["".join(c[0] for c in w) for w in split_words(chars)] == ["affich"]
+    assert _texts(chars) == ["affich"]
 
 
 def test_thin_spaces_before_a_percent_sign_and_between_thousands_are_kept():
