@@ -574,7 +574,9 @@ def _write_and_note(build: Callable[..., Book], path: Path, *args: Any, form: Fo
     with collector.paused():
         workbook = build(*args)
         save_atomically(workbook, path)
-        return workbook_cells(workbook, form)
+        noted = workbook_cells(workbook, form)
+        del workbook  # freed by reference counting, before the collector resumes and would scan its cells
+    return noted
 
 
 def _to_write(outputs: Outputs, store: Store, output: Path, path: Path, inputs: str) -> bool:

@@ -260,6 +260,30 @@ def test_a_bidder_is_named_without_making_every_field_of_its_record(monkeypatch:
     assert bidder(letter) == "(lettre.pdf)"
 
 
+def test_a_written_workbook_leaves_nothing_for_the_cyclic_collector(built: dict[str, Any], tmp_path: Path) -> None:
+    """XlsxWriter's sheets hold their workbook (:func:`analyse.excel._unlink`): unless that cycle is
+    broken once it is written, the workbook, its sheets and every cell written wait for the cyclic
+    collector, which scans them all after each workbook; broken, reference counting frees them."""
+    import gc
+
+    import collector
+    from analyse.workbook_tender import tender_workbook
+
+    records = built["store"].latest("T-2024-01")
+    book = tender_workbook(records, "T-2024-01", tmp_path / "t.xlsx", form=FORM, run_date=RUN)
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        with collector.paused():
+            save_atomically(book, tmp_path / "t.xlsx")
+        gc.collect()
+        left = [type(found).__name__ for found in gc.garbage if type(found).__module__.startswith("xlsxwriter")]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert left == []
+
+
 def test_a_workbook_is_built_and_saved_with_the_collector_paused_then_given_back(tmp_path: Path) -> None:
     """The run's writers build and save each workbook without the cyclic collector scanning its
     cells (:func:`collector.paused`); it runs again once the workbook is written."""
@@ -279,6 +303,34 @@ def test_a_workbook_is_built_and_saved_with_the_collector_paused_then_given_back
     pipeline._write_and_note(build, tmp_path / "classeur.xlsx", form=load("egalite-2024"))
     assert seen == [False] and gc.isenabled()
     assert load_workbook(tmp_path / "classeur.xlsx").active["A1"].value == "texte"
+
+
+def test_a_workbook_written_by_the_run_is_freed_before_the_collector_resumes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its cells are freed by reference counting, not left for the collector to scan once it runs again."""
+    import weakref
+    from contextlib import contextmanager
+
+    import collector
+    import pipeline
+
+    built_books: list[weakref.ref] = []
+    alive_on_resuming = []
+
+    @contextmanager
+    def paused():
+        yield
+        alive_on_resuming.append(built_books[0]() is not None)
+
+    def build() -> Book:
+        workbook = Book()
+        put(workbook.active, 1, 1, "texte")
+        built_books.append(weakref.ref(workbook))
+        return workbook
+
+    monkeypatch.setattr(collector, "paused", paused)
+    assert pipeline._write_and_note(build, tmp_path / "classeur.xlsx", form=load("egalite-2024"))
+    assert alive_on_resuming == [False]
 
 
 def test_columns_are_sized_by_runs_of_neighbours_alike_and_read_back_one_by_one(tmp_path: Path) -> None:
