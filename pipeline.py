@@ -551,17 +551,33 @@ def _tender_workbook(tender: str, path: Path, *, history: Path, form: Form, **op
     the store ``history`` (the run's process neither parses them nor sends them over)."""
     from analyse.workbook_tender import tender_workbook
 
-    with Store(history, form, read_only=True) as store:
-        records = store.latest(tender)
-    return tender_workbook(records, tender, path, form=form, **options)
+    return tender_workbook(_reader(history, form).latest(tender), tender, path, form=form, **options)
 
 
 def _territory_workbook(*, history: Path, form: Form, run_date: date, **options: Any) -> Book:
     """The territory's workbook, not yet saved, from every record as the process writing it reads them."""
     from analyse.workbook_territory import territory_workbook
 
-    with Store(history, form, read_only=True) as store:
-        return territory_workbook(store, run_date, **options)
+    return territory_workbook(_reader(history, form), run_date, **options)
+
+
+_READERS: dict[tuple[int, Path, str], Store] = {}  # the store as each process writing workbooks reads it
+
+
+def _reader(history: Path, form: Form) -> Store:
+    """The store ``history``, read-only, opened once by a process for all the workbooks it writes:
+    a connection opened per workbook cost as much again as reading a tender's records."""
+    key = (os.getpid(), history, form.id)  # a process forked from this one opens its own
+    store = _READERS.get(key)
+    if store is None:
+        store = _READERS[key] = Store(history, form, read_only=True)
+    return store
+
+
+def _close_readers() -> None:
+    """Close the stores this process opened to write workbooks (a process of a pool closes its own as it ends)."""
+    while _READERS:
+        _READERS.popitem()[1].close()
 
 
 def _write_and_note(build: Callable[..., Book], path: Path, *args: Any, form: Form) -> dict:
@@ -616,7 +632,10 @@ def _writers(jobs: int, workers: int | None) -> Iterator[Executor]:
     """Processes to write workbooks in, or the calling process when there is one workbook or one worker."""
     workers = min(jobs, workers or os.cpu_count() or 1)
     if workers < 2:
-        yield _Here()
+        try:
+            yield _Here()
+        finally:
+            _close_readers()
         return
     gc.freeze()  # the writers fork from this process: its objects stay shared, their collector does not copy them
     try:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from filelock import FileLock
 
@@ -61,6 +62,27 @@ def test_run_accounts_for_every_file_and_writes_every_output(tmp_path: Path) -> 
                  "synthese-territoire.xlsx"):
         assert (output / book).stat().st_size > 0
     assert "4 fichier(s) lu(s)" in result.output
+
+
+def test_the_workbooks_written_in_one_process_read_the_store_through_one_connection(
+        tmp_path: Path, monkeypatch) -> None:
+    """Two tenders and the territory written by the run's own process (one worker): the store is opened
+    read-only once for the three, and closed once they are written."""
+    opened = []
+
+    class Spied(pipeline.Store):
+        def __init__(self, *args, read_only: bool = False, **kwargs) -> None:
+            super().__init__(*args, read_only=read_only, **kwargs)
+            if read_only:
+                opened.append(self)
+
+    monkeypatch.setattr(pipeline, "Store", Spied)
+    output = tmp_path / "sortie"
+    assert _run(_inbox(tmp_path), "--output", output).exit_code == Exit.OK
+    assert len(list(output.rglob("*.xlsx"))) == 3
+    assert len(opened) == 1 and not pipeline._READERS
+    with pytest.raises(sqlite3.ProgrammingError):  # closed
+        opened[0].db.execute("SELECT 1")
 
 
 def test_rerun_gives_the_same_records_without_reading_again(tmp_path: Path, monkeypatch) -> None:
