@@ -11,7 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image as PILImage
 
-from analyse.excel import EXCEL_CELL_LIMIT, Book, Sheet, column_runs, put, safe_text, save_atomically
+from analyse.excel import (EXCEL_CELL_LIMIT, HEADER_FILL, Book, Sheet, _prepared, column_runs, put, safe_text,
+                           save_atomically)
 from analyse.workbook_tender import bidder, write_tender_workbook
 from analyse.workbook_territory import write_territory_workbook
 from questionnaire.definition import load
@@ -331,6 +332,31 @@ def test_a_workbook_written_by_the_run_is_freed_before_the_collector_resumes(
     monkeypatch.setattr(collector, "paused", paused)
     assert pipeline._write_and_note(build, tmp_path / "classeur.xlsx", form=load("egalite-2024"))
     assert alive_on_resuming == [False]
+
+
+@pytest.mark.parametrize("formula", ["=AND(ISNUMBER(F8),F8<75)", 'K8="Rejeté"', "XLOOKUP(A1,B:B,C:C)=1",
+                                     "ISOWEEKNUM(A1)=1", "{=SUM(A1:A3)}"])
+def test_a_formula_is_prepared_once_as_xlsxwriter_prepares_it(formula: str) -> None:
+    """Prepared once per process (the same few in every workbook), with XlsxWriter's own result: the
+    prefix of a function newer than Excel 2007 (``_xlfn.``), the dynamic arrays' even when not expanding."""
+    from xlsxwriter.worksheet import Worksheet
+
+    for expand in (False, True):
+        assert _prepared(formula, expand) == Worksheet()._prepare_formula(formula, expand)
+
+
+def test_the_formulas_a_workbook_writes_are_prepared_once(tmp_path: Path) -> None:
+    """A conditional format's formula written through :func:`analyse.excel._prepared`, as XlsxWriter writes it."""
+    book = Book()
+    put(book.active, 1, 1, 3)
+    book.active.conditional += [("A1:A1", "ISOWEEKNUM(A1)=1", HEADER_FILL), ("A1:A1", "A1>2", HEADER_FILL)]
+    _prepared.cache_clear()
+    save_atomically(book, tmp_path / "t.xlsx")
+    save_atomically(book, tmp_path / "t.xlsx")
+    assert (_prepared.cache_info().misses, _prepared.cache_info().hits) == (2, 2)
+    with zipfile.ZipFile(tmp_path / "t.xlsx") as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<formula>_xlfn.ISOWEEKNUM(A1)=1</formula>" in sheet and "<formula>A1&gt;2</formula>" in sheet
 
 
 def test_columns_are_sized_by_runs_of_neighbours_alike_and_read_back_one_by_one(tmp_path: Path) -> None:
