@@ -43,8 +43,7 @@ _PRIVATE_SYMBOLS = range(0xF020, 0xF100)
 _SYMBOL_CHARS = frozenset(chr(code) for code in _SYMBOL_CODES if code not in _PRIVATE_SYMBOLS) | frozenset(
     chr(0xF000 + code) for code in _SYMBOL_CODES if 0xF000 + code in _PRIVATE_SYMBOLS)  # whose _code is one
 LEADER_RUN = re.compile(r"[._…]{4,}")  # a tab leader or dotted answer line, never part of a word
-_SPACES = frozenset(" \t\r\n\u00a0\u202f\u2009\u2007\ufffe\x00")
-_SPACE = (" ", 0.0, 0.0, 0.0, 0.0)
+_AS_SPACE = str.maketrans(dict.fromkeys(" \t\r\n\u00a0\u202f\u2009\u2007\ufffe\x00", " "))  # PDFium's spaces
 
 
 def on_addresses(function, restype, *argtypes):
@@ -60,57 +59,63 @@ _TEXT_OBJECT = on_addresses(raw.FPDFText_GetTextObject, ADDRESS, ADDRESS, ctypes
 _TEXT_OBJECT_FONT = on_addresses(raw.FPDFTextObj_GetFont, ADDRESS, ADDRESS)
 
 
-def page_chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[tuple[str, float, float, float, float]], np.ndarray]:
-    """Every character with its box (x0, top, x1, bottom) in top-left coordinates, and those
-    boxes as one array (a row a character, the spaces' boxes included) for :func:`split_words`.
+def page_chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[str, np.ndarray]:
+    """The page's characters as one string (each kind of space as " ", a symbol font's box or
+    tick as that glyph), and their boxes (x0, top, x1, bottom) in top-left coordinates as one
+    array, a row a character (a space's row holds no box: no reader looks at it).
 
     A page has thousands of characters: their boxes are asked for by one ``map`` over the
-    page (:data:`_LOOSE_CHAR_BOX`, each written into one array read back at once), not a
-    Python loop with a box object read field by field."""
+    page's other characters (:data:`_LOOSE_CHAR_BOX`, each written into one array read back
+    at once), not a Python loop with a box object read field by field."""
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
-    text = textpage.get_text_range(0, count)[:count] if count > 0 else ""
-    boxes = (ctypes.c_float * (4 * len(text)))()
-    base = ctypes.addressof(boxes)
+    letters = (textpage.get_text_range(0, count)[:count] if count > 0 else "").translate(_AS_SPACE)
+    boxes = np.zeros((len(letters), 4), dtype=np.float32)  # not a ctypes array: a new ctypes type each page
     # Loose boxes span the font's ascent to descent: every character of a line gets the same
-    # band, so an apostrophe or a comma stays in its word. The spaces' boxes are asked for too
-    # (and not used): cheaper than picking the other characters out in Python.
-    list(map(_LOOSE_CHAR_BOX, repeat(_address(handle), len(text)), range(len(text)), range(base, base + 16 * len(text), 16)))
+    # band, so an apostrophe or a comma stays in its word.
+    inked = np.flatnonzero(~_spaces(letters))
+    list(map(_LOOSE_CHAR_BOX, repeat(_address(handle), len(inked)), inked.tolist(),
+             (inked * 16 + boxes.ctypes.data).tolist()))
     # PDFium's (left, top, right, bottom) from the page's bottom, turned over as doubles: the
     # very numbers Python's floats of the same sums give, made for the whole page at once
-    frame = np.frombuffer(boxes, dtype=np.float32).reshape(-1, 4).astype(np.float64)
+    frame = boxes.astype(np.float64)
     frame[:, 1::2] = height - frame[:, 1::2]
-    chars = [_SPACE if char in _SPACES else (char, left, top, right, bottom)
-             for char, left, top, right, bottom in zip(text, *frame.T.tolist())]
-    if not _SYMBOL_CHARS.isdisjoint(text):
-        _symbols(textpage, chars)
-    return chars, frame
+    if not _SYMBOL_CHARS.isdisjoint(letters):
+        letters = _symbols(textpage, letters)
+    return letters, frame
 
 
-def _symbols(textpage: pdfium.PdfTextPage, chars: list[tuple[str, float, float, float, float]]) -> None:
-    """The letters and figures a symbol font draws as boxes or ticks, as those (in place).
+def _spaces(letters: str) -> np.ndarray:
+    """Which of the page's characters are spaces."""
+    return np.frombuffer(letters.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) == ord(" ")
+
+
+def _symbols(textpage: pdfium.PdfTextPage, letters: str) -> str:
+    """The page's letters with those a symbol font draws as boxes or ticks made those glyphs.
 
     Many ordinary letters ("o", "n", "x"...) are such codes: their text objects are asked
-    for in one ``map``, and each object's font named once."""
+    for in one ``map``, and each object's font named once, in the order the page shows them."""
     handle = textpage.raw
-    candidates = [index for index, char in enumerate(chars) if char[0] in _SYMBOL_CHARS]
+    candidates = [index for index, letter in enumerate(letters) if letter in _SYMBOL_CHARS]
     objects = list(map(_TEXT_OBJECT, repeat(_address(handle), len(candidates)), candidates))
-    families: dict[int | None, str] = {}  # by text object
+    firsts = dict(zip(reversed(objects), reversed(candidates)))  # each text object's first candidate
     fonts: dict[int, str] = {}  # by font
-    for index, key in zip(candidates, objects):
-        family = families.get(key)
-        if family is None:  # the font is looked up once per text object, named once per font
-            font = _TEXT_OBJECT_FONT(key) if key else None
-            family = fonts[font] if font in fonts else _symbol_family(handle, index)
-            families[key] = family
-            if font:
-                fonts[font] = family
+    symbolic: dict[int | None, str] = {}  # the text objects in a symbol font, and its family
+    for key in dict.fromkeys(objects):
+        font = _TEXT_OBJECT_FONT(key) if key else None
+        family = fonts[font] if font in fonts else _symbol_family(handle, firsts[key])
+        if font:
+            fonts[font] = family
         if family:
-            char, *box = chars[index]
-            char = _symbol(char, family)
-            if char == DINGBAT:
-                char = drawn_box(textpage, index) or DINGBAT
-            chars[index] = (char, *box)
+            symbolic[key] = family
+    if not symbolic:
+        return letters
+    changed = list(letters)
+    for index, key in zip(candidates, objects):
+        if key in symbolic:
+            letter = _symbol(letters[index], symbolic[key])
+            changed[index] = (drawn_box(textpage, index) or DINGBAT) if letter == DINGBAT else letter
+    return "".join(changed)
 
 
 def _address(pointer) -> int | None:
@@ -156,27 +161,34 @@ WORD_GAP_SHARE = 1.5  # in letter-spaced text, a gap this much wider than the sp
 STYLE_TOLERANCE = 0.25  # a short run is in a letter-spaced style when its spacing and size are this close
 
 
-def split_words(chars: list[tuple[str, float, float, float, float]], boxes: np.ndarray) -> list[list[tuple]]:
+Spans = np.ndarray  # a row a word: where it starts and ends among the page's characters (the spaces not its own)
+Chars = list[tuple[str, float, float, float, float]]  # a word's characters (letter, x0, top, x1, bottom), for the
+# rarer tests made on them one by one
+
+
+def split_words(letters: str, boxes: np.ndarray) -> Spans:
     """Group characters into words: a space, a line change or a wide gap ends a word,
     and a printed leader ("57,1..........%") stands apart from what is typed beside it.
 
     PDFium inserts a space wherever the text shows one, so ordinary gaps
     (punctuation's narrow boxes in a monospace font, say) never split words:
-    only a gap so wide no font would leave it inside a word does. ``boxes``: the
-    characters' boxes as :func:`page_chars` gives them (an array, a row a character).
+    only a gap so wide no font would leave it inside a word does. ``letters`` and
+    ``boxes``: the characters as :func:`page_chars` gives them. A word is a span of the
+    page's characters, the spaces in it (letter-spaced text joined again) left out.
     """
-    letters = [char[0] for char in chars]
-    spaces = np.fromiter(map(" ".__eq__, letters), dtype=bool, count=len(letters))
-    words = [chars[start:end] for start, end in _word_spans(spaces, boxes)]
-    joined = _join_letter_spaced(words)
+    joined = _join_letter_spaced(_word_spans(_spaces(letters), boxes), letters, boxes)
     # a word's letters are a run of the page's letters without its spaces: a page without a
     # leader there has no word to part (most pages), and its words are not searched one by one
-    if not LEADER_RUN.search("".join(letters).replace(" ", "")):
+    if not LEADER_RUN.search(letters.replace(" ", "")):
         return joined
-    return [part for word in joined for part in _apart_from_leaders(word)]
+    return _spans([part for start, end in joined.tolist() for part in _apart_from_leaders(letters, start, end)])
 
 
-def _word_spans(spaces: np.ndarray, boxes: np.ndarray) -> list[tuple[int, int]]:
+def _spans(pairs: list[tuple[int, int]]) -> Spans:
+    return np.array(pairs, dtype=np.intp).reshape(-1, 2)
+
+
+def _word_spans(spaces: np.ndarray, boxes: np.ndarray) -> Spans:
     """Where each word starts and ends among the characters (``spaces``: which are spaces).
 
     Two characters that follow each other without a space stay in one word unless the second
@@ -186,7 +198,7 @@ def _word_spans(spaces: np.ndarray, boxes: np.ndarray) -> list[tuple[int, int]]:
     characters (``size``: the taller of the two characters' heights, at least 1)."""
     kept = np.flatnonzero(~spaces)
     if not len(kept):
-        return []
+        return _spans([])
     left, top, right, bottom = boxes[kept].T
     height = bottom - top
     size = np.maximum(np.maximum(height[:-1], height[1:]), 1.0)
@@ -197,56 +209,73 @@ def _word_spans(spaces: np.ndarray, boxes: np.ndarray) -> list[tuple[int, int]]:
              | ~(np.abs(middle[:-1] - middle[1:]) < size * 0.6)  # another line
              | (gap > size * 2.5)  # a wide gap
              | ((gap < -size) & ~ligature))  # going back
-    starts = [int(kept[0])] + (kept[1:][apart]).tolist()
-    ends = (kept[:-1][apart] + 1).tolist() + [int(kept[-1]) + 1]
-    return list(zip(starts, ends))
+    starts = np.concatenate((kept[:1], kept[1:][apart]))
+    ends = np.concatenate((kept[:-1][apart] + 1, kept[-1:] + 1))
+    return np.stack((starts, ends), axis=1)
 
 
-def _join_letter_spaced(words: list[list[tuple]]) -> list[list[tuple]]:
+def _chars(letters: str, boxes: np.ndarray, start: int, end: int) -> Chars:
+    """A word's characters, its spaces (between the letters of letter-spaced text) left out."""
+    return [(letter, *box) for letter, box in zip(letters[start:end], boxes[start:end].tolist()) if letter != " "]
+
+
+def _join_letter_spaced(spans: Spans, letters: str, boxes: np.ndarray) -> Spans:
     """Text set with wide letter spacing comes out one letter a word ("E n v i r o n"):
     a run of such letters on one line is joined again, and split only where the gap is
     clearly wider than the run's own spacing between letters. A shorter run ("8 7",
     "2 2 , 2": a figure typed in the same letter-spaced text boxes as the page's
     longer answers) is joined when its letters stand at that same spacing."""
-    runs = _runs_on_a_line(words)
-    spacings = [_letter_spacing(run) if len(run) >= LETTER_RUN else None for run in runs]
-    styles = [(spacing, _size(run)) for run, spacing in zip(runs, spacings) if spacing is not None]
-    if not styles:  # no letter-spaced text on the page (most pages): no run is joined, every word stays
-        return words
-    joined: list[list[tuple]] = []
+    runs = _runs_on_a_line(spans, letters, boxes)
+    pairs = spans.tolist()
+    made: dict[int, Chars] = {}  # a word's characters, by its number (made when first needed: on few words)
+
+    def words(numbers: list[int]) -> list[Chars]:
+        for number in numbers:
+            if number not in made:
+                made[number] = _chars(letters, boxes, *pairs[number])
+        return [made[number] for number in numbers]
+
+    spacings = [_letter_spacing(words(run)) if len(run) >= LETTER_RUN else None for run in runs]
+    styles = [(spacing, _size(words(run))) for run, spacing in zip(runs, spacings) if spacing is not None]
+    if not styles:  # no letter-spaced text on the page (most pages): every word stays
+        return spans
+    joined: list[list[int]] = []  # groups of the words made one
     for run, spacing in zip(runs, spacings):
-        if len(run) == 1:  # a word with no short word after it on its line: most words
-            joined.append(run[0])
-            continue
         if spacing is not None:
-            joined.extend(_rejoined(run, spacing))
+            joined.extend(_rejoined(run, words(run), spacing))
             continue
-        lead = 1 if len(run) > 1 and _glyphs(run[0]) > 1 else 0  # the word before a short run is no letter of it
-        letters = run[lead:]
-        if LETTER_RUN > len(letters) >= 2 and _in_style(letters, styles):
-            joined.extend(run[:lead] + [[char for word in letters for char in word]])
+        # the word before a short run is no letter of it
+        lead = 1 if len(run) > 1 and _glyphs(words(run[:1])[0]) > 1 else 0
+        letters_run = run[lead:]
+        if LETTER_RUN > len(letters_run) >= 2 and _in_style(words(letters_run), styles):
+            joined.extend([[number] for number in run[:lead]] + [letters_run])
         else:
-            joined.extend(run)
-    return joined
+            joined.extend([number] for number in run)
+    return _spans([(pairs[group[0]][0], pairs[group[-1]][1]) for group in joined])
 
 
-def _runs_on_a_line(words: list[list[tuple]]) -> list[list[list[tuple]]]:
-    """The words, as runs of a word and the short words following it on its line (a short word:
-    one or two glyphs, a letter of letter-spaced text; the letters of a ligature share one box)."""
-    runs: list[list[list[tuple]]] = []
-    run: list[list[tuple]] = []
-    for word in words:
-        if run and (len(word) <= 2 or (len(word) <= 4 and _glyphs(word) <= 2)):
-            last, first = run[-1][-1], word[0]
-            height, next_height = last[4] - last[2], first[4] - first[2]
-            size = next_height if next_height > height else height
-            size = 1.0 if 1.0 > size else size
-            if abs((last[2] + last[4]) / 2 - (first[2] + first[4]) / 2) < size * 0.6:
-                run.append(word)
-                continue
-        run = [word]
-        runs.append(run)
-    return runs
+def _runs_on_a_line(spans: Spans, letters: str, boxes: np.ndarray) -> list[list[int]]:
+    """The words (by number), as runs of a word and the short words following it on its line (a short
+    word: one or two glyphs, a letter of letter-spaced text; the letters of a ligature share one box).
+    Each word's test against the one before it is made for the whole page at once."""
+    if len(spans) < 2:
+        return [[w] for w in range(len(spans))]
+    starts, ends = spans.T
+    lengths = ends - starts
+    last, first = boxes[ends[:-1] - 1], boxes[starts[1:]]
+    height, next_height = last[:, 3] - last[:, 1], first[:, 3] - first[:, 1]
+    size = np.where(next_height > height, next_height, height)
+    size = np.where(1.0 > size, 1.0, size)
+    same_line = np.abs((last[:, 1] + last[:, 3]) / 2 - (first[:, 1] + first[:, 3]) / 2) < size * 0.6
+    short = lengths <= 2
+    # three or four letters are two glyphs at most only where some letters share a left edge (a ligature)
+    left = boxes[:, 0]
+    close = np.concatenate(([0], np.cumsum(~(left[1:] - left[:-1] > 0.2))))
+    for word in np.flatnonzero((lengths > 2) & (lengths <= 4) & (close[ends - 1] > close[starts])).tolist():
+        short[word] = _glyphs(_chars(letters, boxes, starts[word], ends[word])) <= 2
+    breaks = np.flatnonzero(~(short[1:] & same_line)) + 1
+    bounds = [0, *breaks.tolist(), len(spans)]
+    return [list(range(start, end)) for start, end in zip(bounds, bounds[1:])]
 
 
 def _letter_spacing(run: list[list[tuple]]) -> float | None:
@@ -257,17 +286,6 @@ def _letter_spacing(run: list[list[tuple]]) -> float | None:
     gaps = _gaps(run)
     spacing = gaps[len(gaps) // 2]
     return spacing if spacing <= _size(run) * LETTER_SPACING_MAX else None
-
-
-def _rejoined(run: list[list[tuple]], spacing: float) -> list[list[tuple]]:
-    """A letter-spaced run as its words: apart where a gap is clearly wider than ``spacing``."""
-    words, current = [], list(run[0])
-    for previous, word in zip(run, run[1:]):
-        if word[0][1] - previous[-1][3] > spacing * WORD_GAP_SHARE + 0.5:
-            words.append(current)
-            current = []
-        current.extend(word)
-    return words + [current]
 
 
 def _in_style(letters: list[list[tuple]], styles: list[tuple[float, float]]) -> bool:
@@ -299,70 +317,6 @@ def _glyphs(word: list[tuple]) -> int:
     return len({(round(c[1], 1), round(c[3], 1)) for c in word})
 
 
-def _apart_from_leaders(word: list[tuple]) -> list[list[tuple]]:
-    if len(word) < 4:  # shorter than any leader
-        return [word]
-    text = "".join(c[0] for c in word)
-    parts, start = [], 0
-    for leader in LEADER_RUN.finditer(text):
-        parts += [word[start:leader.start()], word[leader.start():leader.end()]]
-        start = leader.end()
-    parts.append(word[start:])
-    return [part for part in parts if part]
-
-
-def _apart_at_borders(words: list[list[tuple]], chars: list[tuple], textpage: pdfium.PdfTextPage,
-                      rules: Sequence[Rule]) -> list[list[tuple]]:
-    """Words parted where a drawn vertical border passes between two of their letters that
-    belong to two text objects: a spreadsheet clips a cell's text at its border, so the text
-    of two neighbouring cells can touch ("Non binaire" and "NSP" read "binaireNSP"). Text
-    running on over a border in one text object (a title over empty cells) stays one word."""
-    borders = sorted((r.x0, r.top, r.bottom) for r in rules if not r.horizontal)
-    if not borders:
-        return words
-    xs = [b[0] for b in borders]
-    # the words with a border between their first letter's left and their last letter's right
-    # edge, found for the whole page at once: most words have none and stay as they are
-    lefts, rights = np.array([word[0][1] for word in words]), np.array([word[-1][3] for word in words])
-    across = np.flatnonzero(np.searchsorted(xs, rights, "left") != np.searchsorted(xs, lefts, "right")).tolist()
-    index: dict[int, int] = {}  # a character's number on the page, by its id (made when first needed)
-    parted, done = [], 0
-    for number in across:
-        parted += words[done:number]
-        parted += _parted_at_borders(words[number], borders, xs, chars, textpage, index)
-        done = number + 1
-    return parted + words[done:]
-
-
-def _parted_at_borders(word: list[tuple], borders: list[tuple[float, float, float]], xs: list[float],
-                       chars: list[tuple], textpage: pdfium.PdfTextPage, index: dict[int, int]) -> list[list[tuple]]:
-    """A word some border crosses, parted where one passes between two of its letters of two
-    text objects (``xs``: the borders' left edges; ``index``: see :func:`_apart_at_borders`)."""
-    _, x0s, tops, x1s, bottoms = zip(*word)
-    low, high = min(min(tops), min(bottoms)), max(max(tops), max(bottoms))
-    first = bisect.bisect_right(xs, min(min(x0s), min(x1s)))
-    last = bisect.bisect_left(xs, max(max(x0s), max(x1s)))
-    if not any(borders[b][1] <= high and borders[b][2] >= low for b in range(first, last)):
-        return [word]  # the borders at its letters stand above or below it (a table's, under a title)
-    parts, start = [], 0
-    for i in range(1, len(word)):
-        left, right = word[i - 1], word[i]
-        middle = (left[2] + left[4]) / 2
-        first = bisect.bisect_right(xs, (left[1] + left[3]) / 2)
-        last = bisect.bisect_left(xs, (right[1] + right[3]) / 2)
-        if any(borders[b][1] <= middle <= borders[b][2] for b in range(first, last)):
-            if not index:
-                index.update((id(c), n) for n, c in enumerate(chars))
-            if _text_object(textpage, index[id(left)]) != _text_object(textpage, index[id(right)]):
-                parts.append(word[start:i])
-                start = i
-    return parts + [word[start:]]
-
-
-def _text_object(textpage: pdfium.PdfTextPage, index: int) -> int | None:
-    return _address(raw.FPDFText_GetTextObject(textpage.raw, index))
-
-
 def _with_thin_spaces(chars: list[tuple], text: str | None = None) -> str:
     """A word's text (``text``: its letters joined, when known), with the thin no-break space
     French puts before « % € : ; ! ? » and before a group of three figures ("1 480", "3 %")
@@ -385,6 +339,115 @@ def _with_thin_spaces(chars: list[tuple], text: str | None = None) -> str:
     return text
 
 
+def _rejoined(run: list[int], words: list[Chars], spacing: float) -> list[list[int]]:
+    """A letter-spaced run (its words' numbers, and their characters) as its words: apart where a gap
+    is clearly wider than ``spacing``."""
+    groups, current = [], [run[0]]
+    for number, previous, word in zip(run[1:], words, words[1:]):
+        if word[0][1] - previous[-1][3] > spacing * WORD_GAP_SHARE + 0.5:
+            groups.append(current)
+            current = []
+        current.append(number)
+    return groups + [current]
+
+
+def _positions(letters: str, start: int, end: int) -> list[int]:
+    """Where a word's characters stand on the page (its spaces left out)."""
+    return [i for i in range(start, end) if letters[i] != " "]
+
+
+def _cut(positions: list[int], cuts: list[int]) -> list[tuple[int, int]]:
+    """A word cut before each of its characters numbered ``cuts``, as spans."""
+    bounds = [0, *cuts, len(positions)]
+    return [(positions[a], positions[b - 1] + 1) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def _apart_from_leaders(letters: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A word, its leaders ("..........") apart from what is typed beside them."""
+    positions = _positions(letters, start, end)
+    if len(positions) < 4:  # shorter than any leader
+        return [(start, end)]
+    text = "".join(letters[i] for i in positions)
+    cuts = [at for leader in LEADER_RUN.finditer(text) for at in leader.span()]
+    return _cut(positions, cuts)
+
+
+def _apart_at_borders(spans: Spans, letters: str, boxes: np.ndarray, textpage: pdfium.PdfTextPage,
+                      rules: Sequence[Rule]) -> Spans:
+    """Words parted where a drawn vertical border passes between two of their letters that
+    belong to two text objects: a spreadsheet clips a cell's text at its border, so the text
+    of two neighbouring cells can touch ("Non binaire" and "NSP" read "binaireNSP"). Text
+    running on over a border in one text object (a title over empty cells) stays one word."""
+    borders = sorted((r.x0, r.top, r.bottom) for r in rules if not r.horizontal)
+    if not borders or not len(spans):
+        return spans
+    xs, tops, bottoms = (np.array(column) for column in zip(*borders))
+    # the words with a border between their first letter's left and their last letter's right
+    # edge, whose letters stand within that border's height, found for the whole page at once:
+    # most words have none and stay as they are
+    starts, ends = spans.T
+    across = np.flatnonzero(np.searchsorted(xs, boxes[ends - 1, 2], "left")
+                            != np.searchsorted(xs, boxes[starts, 0], "right"))
+    if not len(across):
+        return spans
+    spaces = _spaces(letters)
+    low, high = (_over_words(np.where(spaces, fill, extreme(boxes[:, 1], boxes[:, 3])), spans[across], extreme)
+                 for fill, extreme in ((np.inf, np.minimum), (-np.inf, np.maximum)))
+    left, right = (_over_words(np.where(spaces, fill, extreme(boxes[:, 0], boxes[:, 2])), spans[across], extreme)
+                   for fill, extreme in ((np.inf, np.minimum), (-np.inf, np.maximum)))
+    beside = ((xs > left[:, None]) & (xs < right[:, None]) & (tops <= high[:, None]) & (bottoms >= low[:, None]))
+    crossed = across[beside.any(axis=1)].tolist()
+    if not crossed:  # the borders at their letters stand above or below them (a table's, under a title)
+        return spans
+    borders_at = [tuple(b) for b in borders]
+    parted, done = [], 0
+    pairs = spans.tolist()
+    for number in crossed:
+        parted += pairs[done:number]
+        parted += _parted_at_borders(*pairs[number], letters, boxes, borders_at, xs.tolist(), textpage)
+        done = number + 1
+    return _spans(parted + pairs[done:])
+
+
+def _over_words(values: np.ndarray, spans: Spans, extreme: np.ufunc) -> np.ndarray:
+    """``extreme`` (np.minimum, np.maximum) of the characters' ``values`` (a value or a row each)
+    over each word (``reduceat`` ends a word's span at the next start given: a row is added for the
+    page's last word to end at)."""
+    return extreme.reduceat(np.concatenate((values, values[:1])), spans.ravel())[::2]
+
+
+def _parted_at_borders(start: int, end: int, letters: str, boxes: np.ndarray,
+                       borders: list[tuple[float, float, float]], xs: list[float],
+                       textpage: pdfium.PdfTextPage) -> list[tuple[int, int]]:
+    """A word some border crosses, parted where one passes between two of its letters of two
+    text objects (``xs``: the borders' left edges)."""
+    positions = _positions(letters, start, end)
+    word = boxes[positions].tolist()
+    cuts = []
+    for i in range(1, len(word)):
+        left, right = word[i - 1], word[i]
+        middle = (left[1] + left[3]) / 2
+        first = bisect.bisect_right(xs, (left[0] + left[2]) / 2)
+        last = bisect.bisect_left(xs, (right[0] + right[2]) / 2)
+        if any(borders[b][1] <= middle <= borders[b][2] for b in range(first, last)):
+            if _text_object(textpage, positions[i - 1]) != _text_object(textpage, positions[i]):
+                cuts.append(i)
+    return _cut(positions, cuts)
+
+
+def _text_object(textpage: pdfium.PdfTextPage, index: int) -> int | None:
+    return _address(raw.FPDFText_GetTextObject(textpage.raw, index))
+
+
+def word_boxes(letters: str, boxes: np.ndarray, spans: Spans) -> list[list[float]]:
+    """Each word's box (x0, top, x1, bottom): the extremes of its characters' boxes (the spaces
+    between the letters of letter-spaced text are none of its characters), for the page at once."""
+    spaces = _spaces(letters)[:, None]
+    lows = _over_words(np.where(spaces, np.inf, boxes), spans, np.minimum)
+    highs = _over_words(np.where(spaces, -np.inf, boxes), spans, np.maximum)
+    return np.concatenate((lows[:, :2], highs[:, 2:]), axis=1).tolist()
+
+
 def text_tokens(textpage: pdfium.PdfTextPage, height: float,
                 rules: Sequence[Rule] = ()) -> tuple[list[Word], list[Word]]:
     """Words of the page, and its box and tick glyphs (as one-character words).
@@ -393,19 +456,30 @@ def text_tokens(textpage: pdfium.PdfTextPage, height: float,
     glyph ☒); a lone tick glyph ("X", "✓") is both a word and a glyph, and
     becomes a tick only if it sits inside a box. A word never runs across one of
     the page's vertical ``rules`` from one text object into another (see
-    :func:`_apart_at_borders`).
+    :func:`_apart_at_borders`). The words' boxes are made for the whole page at once.
     """
     words, glyphs = [], []
-    chars, boxes = page_chars(textpage, height)
-    for kept in _apart_at_borders(split_words(chars, boxes), chars, textpage, rules):
-        letters, x0s, tops, x1s, bottoms = zip(*kept)
-        if not _BOX_GLYPHS.isdisjoint(letters):
+    letters, boxes = page_chars(textpage, height)
+    spans = _apart_at_borders(split_words(letters, boxes), letters, boxes, textpage, rules)
+    if not len(spans):
+        return words, glyphs
+    for (start, end), (x0, top, x1, bottom) in zip(spans.tolist(), word_boxes(letters, boxes, spans)):
+        text = letters[start:end]
+        if " " in text:  # letter-spaced text joined again
+            text = text.replace(" ", "")
+        if not _BOX_GLYPHS.isdisjoint(text):
+            kept = _chars(letters, boxes, start, end)
             glyphs += [Word(*char) for char in kept if char[0] in _BOX_GLYPHS]
             kept = [char for char in kept if char[0] not in _BOX_GLYPHS]
             if not kept:
                 continue
-            letters, x0s, tops, x1s, bottoms = zip(*kept)
-        word = Word(_with_thin_spaces(kept, "".join(letters)), min(x0s), min(tops), max(x1s), max(bottoms))
+            letters_kept, x0s, tops, x1s, bottoms = zip(*kept)
+            text, x0, top, x1, bottom = "".join(letters_kept), min(x0s), min(tops), max(x1s), max(bottoms)
+        else:
+            kept = None
+        if _THIN_SPACE_AT.search(text):
+            text = _with_thin_spaces(kept or _chars(letters, boxes, start, end), text)
+        word = Word(text, x0, top, x1, bottom)
         if word.text in TICK_GLYPHS or word.text == DINGBAT:
             glyphs.append(word)
         if word.text != DINGBAT:

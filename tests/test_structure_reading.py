@@ -15,7 +15,7 @@ import numpy as np
 
 from extract.fields import doubt_overflowing_details, read_fields
 from extract.labels import LabelIndex
-from extract.pdfium_text import _with_thin_spaces, split_words
+from extract.pdfium_text import _with_thin_spaces, split_words, word_boxes
 from extract.glyphs import MarkBox, Specimens, Undecided, settle
 from extract.tokens import Mark, Page, Rule, Word
 from tests.test_glyphs import ARIAL_COMMA, PROPORTIONAL, _drawn
@@ -283,9 +283,21 @@ def _spaced(text: str, left: float, top: float, height: float = 8.0, spacing: fl
 
 
 def _texts(chars: list[tuple]) -> list[str]:
-    """The words' texts, the characters' boxes given as page_chars gives them (an array, a row each)."""
+    """The words' texts, the characters given as page_chars gives them (their letters as one string,
+    their boxes as an array, a row each)."""
+    letters = "".join(char[0] for char in chars)
     boxes = np.array([char[1:] for char in chars], dtype=np.float64).reshape(-1, 4)
-    return ["".join(c[0] for c in word) for word in split_words(chars, boxes)]
+    return [letters[start:end].replace(" ", "") for start, end in split_words(letters, boxes).tolist()]
+
+
+def test_a_letter_spaced_word_s_box_holds_its_letters_not_the_spaces_between_them():
+    chars = _spaced("Dupont", 10.0, 100.0) + [("7", 80.0, 100.0, 84.8, 108.0)]
+    chars = [(" ", 500.0, -50.0, 600.0, 900.0) if c[0] == " " else c for c in chars]  # boxes no reader looks at
+    letters = "".join(char[0] for char in chars)
+    boxes = np.array([char[1:] for char in chars], dtype=np.float64).reshape(-1, 4)
+    spans = split_words(letters, boxes)
+    assert [letters[start:end].replace(" ", "") for start, end in spans.tolist()] == ["Dupont", "7"]
+    assert word_boxes(letters, boxes, spans) == [[10.0, 100.0, 10.0 + 5 * 6.8 + 4.8, 108.0], [80.0, 100.0, 84.8, 108.0]]
 
 
 def test_a_short_figure_in_the_page_s_letter_spaced_style_is_one_word():
