@@ -49,8 +49,11 @@ _AS_SPACE = str.maketrans(dict.fromkeys(" \t\r\n\u00a0\u202f\u2009\u2007\ufffe\x
 def on_addresses(function, restype, *argtypes):
     """A PDFium function called with plain addresses (``ctypes.c_void_p`` for its handles) and
     numbers: without the checks of pypdfium2's typed prototype, which cost more than the call
-    itself where a page asks for it thousands of times (every character's box, every path's segment)."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+    itself where a page asks for it thousands of times (every character's box, every path's segment).
+    The call keeps Python's lock (a ``PYFUNCTYPE``): releasing and taking it again around each of
+    these calls of a few microseconds cost a tenth of them; PDFium, which is not thread-safe, is
+    called by one thread at a time anyway."""
+    return ctypes.PYFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
 ADDRESS = ctypes.c_void_p
