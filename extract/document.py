@@ -113,6 +113,8 @@ def opened(path: Path, scan_reader: ScanReader | None = None,
             layout = layouts[index] if layouts else None
             document.pages.append(_read_page_at(pdf, index, scan_reader, states, layout))
         yield document
+        for page in document.pages:  # read: freed as soon as the caller lets them go
+            page.forget_derived()
     finally:
         pdf.close()
 

@@ -170,6 +170,12 @@ class Page:
             kept = cache[name] = (len(self.words), build(self))
         return kept[1]
 
+    def forget_derived(self) -> None:
+        """Drop what :meth:`derived` kept. Some of it refers back to the page (a label line knows
+        its page): kept, the page and all its words would wait for Python's cyclic garbage
+        collector, which walks every young object of the worker to find them."""
+        self.__dict__.pop("_derived", None)
+
     def marks_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[Mark]:
         return [m for m in self.marks if overlap_ratio(m.bbox, bbox) >= min_overlap]
 
