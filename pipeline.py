@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import tempfile
+import traceback
 from collections import deque
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -37,7 +38,7 @@ from analyse.validate import validate
 from analyse.sheets import WorkbookLocked
 from exit_codes import Exit, Interrupted, OutputError, UsageError, why
 from extract.batch import (UNEXPECTED, InputFile, Outcome, discover, memory_limit_enforced, out_of_memory,
-                           run_parallel, sha256_of)
+                           run_parallel, sha256_of, task_size)
 from extract.safety import entry_problem
 from extract.version import EXTRACTOR_VERSION
 from questionnaire.definition import Form, forms_digest, in_order, merged
@@ -51,7 +52,8 @@ LOCK_NAME = ".egalite.lock"
 CROPS = "zones"  # PNG crops of doubtful zones, for the review sheet
 SAFE_NAME_LENGTH = 40  # characters of a consultation's or a file's name in its pictures' folder
 TERRITORY_BOOK = "synthese-territoire.xlsx"
-IN_FLIGHT = 2  # tender workbooks submitted per writing process, not yet collected
+IN_FLIGHT = 2  # tasks (runs of tender workbooks) submitted per writing process, not yet collected
+BATCH = 8  # tender workbooks at most in a task of a writing process
 RESERVED = {name.casefold() for name in (STORE_NAME, BACKUP_NAME, LOCK_NAME, CROPS, TERRITORY_BOOK,
                                          "records.jsonl", "records.csv")}
 
@@ -521,29 +523,62 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
     noted: dict[Path, dict] = {}
     written: list[Path] = []
 
-    def collect(path: Path, inputs: str, future: Future) -> None:
-        if _attempt(outputs, store, output, path, inputs, lambda path: noted.setdefault(path, future.result())):
-            written.append(path)
+    def collect(books: list[tuple[Path, str]], future: Future) -> None:
+        for (path, inputs), result in zip(books, future.result()):
+            if _attempt(outputs, store, output, path, inputs,
+                        lambda path, result=result: noted.setdefault(path, _given(result))):
+                written.append(path)
 
     store.commit()  # the writers read the records from the store, as committed
-    with _writers(len(jobs), options.workers) as pool:
+    workers = options.workers or os.cpu_count() or 1
+    with _writers(len(jobs), workers) as pool:
         # The territory first, in a writer of its own (it reads every record), while the others write
-        # the tenders, each reading its own tender's records: this process holds none. A few tenders in
-        # flight at a time: the cells noted from their workbooks are collected as they come. With one
-        # tender, both are written here one after the other: its records are never held twice at once.
-        whole = None if territory is None else pool.submit(_write_and_note, functools.partial(
-            _territory_workbook, history=store.path, form=store.form, run_date=started.date(),
-            publication=publication, egapro_checked=checked), territory, form=noted_form)
-        window: deque[tuple[Path, str, Future]] = deque()
-        for tender, path, inputs in jobs:
-            window.append((path, inputs, pool.submit(write, path, tender, path)))
-            if len(window) > IN_FLIGHT * (options.workers or os.cpu_count() or 1):
+        # the tenders, each reading its own tender's records: this process holds none. A few runs of
+        # tenders in flight at a time: the cells noted from their workbooks are collected as they come.
+        # With one tender, both are written here one after the other: its records are never held twice.
+        whole = None if territory is None else pool.submit(_write_each, functools.partial(
+            _write_and_note, functools.partial(
+                _territory_workbook, history=store.path, form=store.form, run_date=started.date(),
+                publication=publication, egapro_checked=checked), form=noted_form), [(territory,)])
+        window: deque[tuple[list[tuple[Path, str]], Future]] = deque()
+        for batch in _batches(jobs, workers):
+            window.append(([(path, inputs) for _, path, inputs in batch],
+                           pool.submit(_write_each, write, [(path, tender, path) for tender, path, _ in batch])))
+            if len(window) > IN_FLIGHT * workers:
                 collect(*window.popleft())
         while window:
             collect(*window.popleft())
         if territory is not None and whole is not None:
-            collect(territory, territory_inputs, whole)
+            collect([(territory, territory_inputs)], whole)
     _remember(outputs, output, written, noted_form, noted)
+
+
+def _batches(jobs: list[tuple[str, Path, str]], workers: int) -> Iterator[list[tuple[str, Path, str]]]:
+    """The tenders' workbooks in runs, a task of a writing process each: one task a workbook cost the
+    run's process and the writers about 2 ms a workbook besides writing it."""
+    size = task_size(len(jobs), workers, BATCH)
+    for start in range(0, len(jobs), size):
+        yield jobs[start:start + size]
+
+
+def _write_each(write: Callable[..., dict], jobs: list[tuple[Any, ...]]) -> list[dict | Exception]:
+    """``write(*job)`` for each of ``jobs``: what it gave, or the error it raised (raised again by
+    :func:`_given` when its workbook is collected: the others of the run are written all the same),
+    with the traceback where it was raised as a note (a writing process's is not sent back otherwise)."""
+    done: list[dict | Exception] = []
+    for job in jobs:
+        try:
+            done.append(write(*job))
+        except Exception as error:  # noqa: BLE001 - raised by _given, for its own workbook
+            error.add_note("".join(traceback.format_exception(error)))
+            done.append(error)
+    return done
+
+
+def _given(result: dict | Exception) -> dict:
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 def _tender_workbook(tender: str, path: Path, *, history: Path, form: Form, **options: Any) -> Book:

@@ -150,7 +150,14 @@ def _task_size(files: int, workers: int) -> int:
     hold a hung file 8 times its limit (16 minutes at 120 s): one file a task, its own limit."""
     if not CAN_END_ITSELF:
         return 1
-    return max(1, min(FILES_PER_TASK, files // (workers * TASKS_IN_FLIGHT)))
+    return task_size(files, workers, FILES_PER_TASK)
+
+
+def task_size(items: int, workers: int, most: int) -> int:
+    """Items a task of a process pool: up to ``most`` (the pool costs its processes so much a task),
+    fewer when they are few, so that every worker gets several tasks (:data:`TASKS_IN_FLIGHT`) and the
+    workers share them out evenly."""
+    return max(1, min(most, items // (workers * TASKS_IN_FLIGHT)))
 
 
 @dataclass(frozen=True)

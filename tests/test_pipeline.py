@@ -85,6 +85,31 @@ def test_the_workbooks_written_in_one_process_read_the_store_through_one_connect
         opened[0].db.execute("SELECT 1")
 
 
+def test_tender_workbooks_are_written_in_runs_every_writer_gets_several_of() -> None:
+    """A task of a writing process writes up to ``BATCH`` tender workbooks (a task costs about as much
+    as a small workbook), fewer when they are few: every writer gets several runs to share out."""
+    jobs = [(f"T-{i}", Path(f"T-{i}.xlsx"), "empreinte") for i in range(100)]
+    runs = list(pipeline._batches(jobs, 2))
+    assert [job for run in runs for job in run] == jobs
+    assert [len(run) for run in runs] == [pipeline.BATCH] * 12 + [4]
+    assert [len(run) for run in pipeline._batches(jobs[:10], 2)] == [1] * 10
+
+
+def test_a_workbook_failing_leaves_the_others_of_its_run_written() -> None:
+    """Its error is given back in its place, and raised when that workbook is collected (named as not
+    written, or the run stopped, as when each workbook was a task of its own)."""
+    def write(name: str) -> dict:
+        if name == "b":
+            raise PermissionError(13, "Permission denied")
+        return {name: {}}
+
+    first, failed, last = pipeline._write_each(write, [("a",), ("b",), ("c",)])
+    assert pipeline._given(first) == {"a": {}} and pipeline._given(last) == {"c": {}}
+    with pytest.raises(PermissionError) as raised:
+        pipeline._given(failed)
+    assert "in write" in raised.value.__notes__[0]  # where it was raised, though sent from another process
+
+
 def test_rerun_gives_the_same_records_without_reading_again(tmp_path: Path, monkeypatch) -> None:
     inbox, output = _inbox(tmp_path), tmp_path / "sortie"
     _run(inbox, "--output", output)
