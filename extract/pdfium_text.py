@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from extract.dingbats import drawn_box
-from extract.tokens import Rule, Word
+from extract.tokens import Rule, Word, printed_word
 
 # Glyphs that draw a box: empty, or already ticked.
 EMPTY_BOX_GLYPHS = frozenset("☐□❏❐❑❒▢")
@@ -482,7 +482,7 @@ def text_tokens(textpage: pdfium.PdfTextPage, height: float,
             kept = None
         if _THIN_SPACE_AT.search(text):
             text = _with_thin_spaces(kept or _chars(letters, boxes, start, end), text)
-        word = Word(text, x0, top, x1, bottom)
+        word = printed_word(text, x0, top, x1, bottom)
         if word.text in TICK_GLYPHS or word.text == DINGBAT:
             glyphs.append(word)
         if word.text != DINGBAT:

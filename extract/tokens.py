@@ -11,7 +11,7 @@ cells on demand (``Page.cells``, ``Page.tables``). One label-anchored reader
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from operator import attrgetter
 from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
@@ -61,6 +61,31 @@ class Word(Boxed):
     field_name: str | None = None  # the widget's name, when the word is a form field value
     marks_unsure: tuple = ()  # read by OCR: its marks the ink did not tell from their twin (extract.glyphs.Undecided)
 
+
+
+# A text layer's word made through its slots' own setters: a frozen dataclass's __init__ sets each field
+# through object.__setattr__, three times the cost (a page makes hundreds of words). A field added to Word
+# stops the import here until printed_word sets it.
+_SET_TEXT, _SET_X0, _SET_TOP, _SET_X1, _SET_BOTTOM, _SET_SOURCE, _SET_CONFIDENCE, _SET_FIELD_NAME, _SET_MARKS_UNSURE = (
+    getattr(Word, f.name).__set__ for f in fields(Word))
+_DEFAULT_SOURCE, _DEFAULT_CONFIDENCE, _DEFAULT_FIELD_NAME, _DEFAULT_MARKS_UNSURE = (
+    f.default for f in fields(Word)[5:])
+_new = object.__new__
+
+
+def printed_word(text: str, x0: float, top: float, x1: float, bottom: float) -> Word:
+    """``Word(text, x0, top, x1, bottom)``, every other field at its default: made quickly."""
+    word = _new(Word)
+    _SET_TEXT(word, text)
+    _SET_X0(word, x0)
+    _SET_TOP(word, top)
+    _SET_X1(word, x1)
+    _SET_BOTTOM(word, bottom)
+    _SET_SOURCE(word, _DEFAULT_SOURCE)
+    _SET_CONFIDENCE(word, _DEFAULT_CONFIDENCE)
+    _SET_FIELD_NAME(word, _DEFAULT_FIELD_NAME)
+    _SET_MARKS_UNSURE(word, _DEFAULT_MARKS_UNSURE)
+    return word
 
 
 @dataclass(frozen=True, slots=True)

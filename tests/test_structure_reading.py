@@ -17,7 +17,7 @@ from extract.fields import doubt_overflowing_details, read_fields
 from extract.labels import LabelIndex
 from extract.pdfium_text import _with_thin_spaces, split_words, word_boxes
 from extract.glyphs import MarkBox, Specimens, Undecided, settle
-from extract.tokens import Mark, Page, Rule, Word
+from extract.tokens import Mark, Page, Rule, Word, printed_word
 from tests.test_glyphs import ARIAL_COMMA, PROPORTIONAL, _drawn
 from questionnaire.definition import load
 from questionnaire.record import SOURCE_OCR, Reading
@@ -288,6 +288,11 @@ def _texts(chars: list[tuple]) -> list[str]:
     letters = "".join(char[0] for char in chars)
     boxes = np.array([char[1:] for char in chars], dtype=np.float64).reshape(-1, 4)
     return [letters[start:end].replace(" ", "") for start, end in split_words(letters, boxes).tolist()]
+
+
+def test_a_printed_word_made_quickly_is_the_word_its_fields_make():
+    word = printed_word("Oui", 10.0, 100.0, 25.0, 108.0)
+    assert word == Word("Oui", 10.0, 100.0, 25.0, 108.0) and hash(word) == hash(Word("Oui", 10.0, 100.0, 25.0, 108.0))
 
 
 def test_a_letter_spaced_word_s_box_holds_its_letters_not_the_spaces_between_them():
