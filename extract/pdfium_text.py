@@ -42,6 +42,7 @@ _SYMBOL_CODES = frozenset(code for codes in SYMBOL_GLYPHS.values() for code in c
 _PRIVATE_SYMBOLS = range(0xF020, 0xF100)
 _SYMBOL_CHARS = frozenset(chr(code) for code in _SYMBOL_CODES if code not in _PRIVATE_SYMBOLS) | frozenset(
     chr(0xF000 + code) for code in _SYMBOL_CODES if 0xF000 + code in _PRIVATE_SYMBOLS)  # whose _code is one
+_SYMBOL_CODE_POINTS = np.array(sorted(map(ord, _SYMBOL_CHARS)), dtype=np.uint32)
 LEADER_RUN = re.compile(r"[._…]{4,}")  # a tab leader or dotted answer line, never part of a word
 _AS_SPACE = str.maketrans(dict.fromkeys(" \t\r\n\u00a0\u202f\u2009\u2007\ufffe\x00", " "))  # PDFium's spaces
 
@@ -88,9 +89,14 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[str, np.nda
     return letters, frame
 
 
+def _codes(letters: str) -> np.ndarray:
+    """The characters' code points, as an array."""
+    return np.frombuffer(letters.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 def _spaces(letters: str) -> np.ndarray:
     """Which of the page's characters are spaces."""
-    return np.frombuffer(letters.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) == ord(" ")
+    return _codes(letters) == ord(" ")
 
 
 def _symbols(textpage: pdfium.PdfTextPage, letters: str) -> str:
@@ -99,7 +105,7 @@ def _symbols(textpage: pdfium.PdfTextPage, letters: str) -> str:
     Many ordinary letters ("o", "n", "x"...) are such codes: their text objects are asked
     for in one ``map``, and each object's font named once, in the order the page shows them."""
     handle = textpage.raw
-    candidates = [index for index, letter in enumerate(letters) if letter in _SYMBOL_CHARS]
+    candidates = np.flatnonzero(np.isin(_codes(letters), _SYMBOL_CODE_POINTS)).tolist()
     objects = list(map(_TEXT_OBJECT, repeat(_address(handle), len(candidates)), candidates))
     firsts = dict(zip(reversed(objects), reversed(candidates)))  # each text object's first candidate
     fonts: dict[int, str] = {}  # by font
