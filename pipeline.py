@@ -663,9 +663,9 @@ def _remember(outputs: Outputs, output: Path, books: list[Path], form: Form, not
 
 
 @contextmanager
-def _writers(jobs: int, workers: int | None) -> Iterator[Executor]:
+def _writers(jobs: int, workers: int) -> Iterator[Executor]:
     """Processes to write workbooks in, or the calling process when there is one workbook or one worker."""
-    workers = min(jobs, workers or os.cpu_count() or 1)
+    workers = min(jobs, workers)
     if workers < 2:
         try:
             yield _Here()
