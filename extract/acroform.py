@@ -156,14 +156,17 @@ def _state_name(value) -> str | None:
 
 
 def _on_state(widget: pikepdf.Dictionary, keys: set[str]) -> str | None:
-    """The widget's ticked appearance: its normal (else down) appearance's state other than Off."""
+    """The widget's ticked appearance: its normal (else down) appearance's state other than Off.
+
+    A widget drawn with several such states gets the first by name: pikepdf gives a dictionary's keys
+    as a set, whose order changes from one run of Python to the next."""
     appearance = _entry(widget, "/AP", keys)
     if not isinstance(appearance, pikepdf.Dictionary):
         return None
     for key in ("/N", "/D"):
         states = _entry(appearance, key)
         if isinstance(states, pikepdf.Dictionary):
-            state = next((str(k)[1:] for k in states.keys() if k != "/Off"), None)
+            state = min((str(k)[1:] for k in states.keys() if k != "/Off"), default=None)
             if state is not None:
                 return state
     return None

@@ -9,6 +9,10 @@ depend on it): a failure names the rule that broke.
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pikepdf
 import pypdf
@@ -22,6 +26,7 @@ from tests.support_hostile import pdf_bytes, stream
 HEIGHT = 800
 PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
 PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 %d] >>" % HEIGHT
+ROOT = Path(__file__).resolve().parent.parent
 FIRST = 5  # number of the first object after the catalog, the pages, the page and the AcroForm
 
 
@@ -105,6 +110,16 @@ def test_rule_the_on_state_is_the_normal_appearances_else_the_down_ones_followed
         b"<< /Off 3 0 R /Oui 3 0 R >>", stream(b"")])
     assert _read(data) == [("par_reference", "box", "Oui", True, 1, CHECK_BOX),
                            ("enfonce", "box", "Oui", True, 1, CHECK_BOX), ("flux", "box", None, True, 1, CHECK_BOX)]
+
+
+def test_rule_of_several_on_states_the_first_by_name_is_taken_whatever_the_hash_seed():
+    data = _form(b"[5 0 R]", [b"<< /FT /Btn /T (deux) /V /Off /AP << /N << /Zulu 3 0 R /Off 3 0 R /Alpha 3 0 R "
+                              b"/Mike 3 0 R /Bravo 3 0 R >> >> /P 3 0 R /Rect [10 700 20 710] >>"])
+    script = ("import sys; from tests.test_field_tree import _read; "
+              "sys.stdout.write(repr(_read(bytes.fromhex(sys.argv[1]))))")
+    seen = {subprocess.run([sys.executable, "-c", script, data.hex()], capture_output=True, text=True, check=True,
+                           cwd=ROOT, env=os.environ | {"PYTHONHASHSEED": str(seed)}).stdout for seed in range(6)}
+    assert seen == {repr([("deux", "box", "Alpha", False, 1, CHECK_BOX)])}
 
 
 def test_rule_a_box_state_is_read_from_a_name_or_a_string():
