@@ -350,8 +350,21 @@ def forms_digest(forms: Sequence[Form]) -> str:
 
 
 def available() -> list[str]:
-    """The ids of the forms defined in ``forms/``, in order."""
-    return sorted(path.stem for path in FORMS_DIR.glob("*.toml"))
+    """The ids of the forms defined in ``forms/``, in order.
+
+    Listed once for each state of the folder (its path and modification time, which a form added,
+    removed or renamed changes): every file read asks for the versions, and listing the folder
+    cost about 3% of reading our own fillable form."""
+    try:
+        stamp = FORMS_DIR.stat().st_mtime_ns
+    except OSError:
+        stamp = None  # listed as glob finds it (nothing): the error is said where a form is loaded
+    return list(_listed(FORMS_DIR, stamp))
+
+
+@cache
+def _listed(folder: Path, stamp: int | None) -> tuple[str, ...]:
+    return tuple(sorted(path.stem for path in folder.glob("*.toml")))
 
 
 def in_order(first: str) -> list[Form]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,22 @@ def test_the_command_line_says_it_in_french_with_its_exit_code(tmp_path: Path, m
     assert result.exit_code == Exit.FORM == 7
     assert f"Définition du formulaire invalide ({path.name}, ligne {line})" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_forms_are_listed_again_when_the_folder_changes_or_is_another(tmp_path: Path, monkeypatch) -> None:
+    """The folder is listed once per state (each file read asks for the versions), never kept stale."""
+    monkeypatch.setattr(definition, "FORMS_DIR", tmp_path)
+    (tmp_path / "b.toml").write_text("", encoding="utf-8")
+    assert definition.available() == ["b"]
+    (tmp_path / "a.toml").write_text("", encoding="utf-8")
+    os.utime(tmp_path, ns=(0, tmp_path.stat().st_mtime_ns + 10**9))  # a coarse clock may not have moved
+    assert definition.available() == ["a", "b"]
+    other = tmp_path / "autre"
+    other.mkdir()
+    monkeypatch.setattr(definition, "FORMS_DIR", other)
+    assert definition.available() == []
+    monkeypatch.setattr(definition, "FORMS_DIR", tmp_path / "absent")
+    assert definition.available() == []
 
 
 def test_every_role_of_the_2024_form_is_played_once() -> None:
