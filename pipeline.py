@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
+import itertools
 import os
 import re
 import tempfile
@@ -54,6 +55,11 @@ SAFE_NAME_LENGTH = 40  # characters of a consultation's or a file's name in its 
 TERRITORY_BOOK = "synthese-territoire.xlsx"
 IN_FLIGHT = 2  # tasks (runs of tender workbooks) submitted per writing process, not yet collected
 BATCH = 8  # tender workbooks at most in a task of a writing process
+# Records at most (the latest versions of the history's files) for which the workbooks are written while
+# this process holds the run's records for the exports, a lone tender's beside the territory's: each
+# process writing a workbook holds its records, about 50 kB each (5,000 files in one tender: 846 MB in
+# all side by side, 436 MB one after the other)
+SIDE_BY_SIDE = 2000
 RESERVED = {name.casefold() for name in (STORE_NAME, BACKUP_NAME, LOCK_NAME, CROPS, TERRITORY_BOOK,
                                          "records.jsonl", "records.csv")}
 
@@ -285,9 +291,12 @@ def _outputs(store: Store, inbox: Path, output: Path, records: list[Record | Unc
     not be read): it is named, the others are written.
     """
     outputs = Outputs(problems=dict(damaged))
-    _exports(outputs, store, output, records, digests, options)
-    records.clear()  # the workbooks are written from the store: the run's records are not held meanwhile
-    _workbooks(outputs, store, inbox, output, started, options, checked)
+
+    def exports() -> None:
+        _exports(outputs, store, output, records, digests, options)
+        records.clear()  # the workbooks are written from the store: the run's records are not held longer
+
+    _workbooks(outputs, store, inbox, output, started, options, checked, exports)
     return outputs
 
 
@@ -493,24 +502,32 @@ def _cross_check(record: Record, index) -> None:
 
 
 def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, started: datetime, options: RunOptions,
-               checked: bool) -> None:
-    """One workbook per tender and one for the territory, all from the store.
+               checked: bool, exports: Callable[[], None]) -> None:
+    """One workbook per tender and one for the territory, all from the store, and ``exports``
+    (which lets go of the run's records) done by this process meanwhile.
 
     A workbook whose records and options did not change since a run wrote it
     is left as it is (:mod:`analyse.stamps`); the others are written in
-    parallel processes (a few milliseconds a file, one core each).
+    parallel processes (a few milliseconds a file, one core each). Past
+    :data:`SIDE_BY_SIDE` records, memory comes first: the exports are done
+    before the writers start, and a lone tender's workbook is written in this
+    process before the territory's, so that no record is held by two processes.
     """
     publication = options.publication
-    digests = store.digests()
+    shown = store.digests()
     jobs = [(tender, tender_book(output, tender),
-             stamps.inputs_digest(content, tender, publication, checked, str(inbox.absolute())))  # its links
-            for tender, content in digests.items()]
+             stamps.inputs_digest(content.digest, tender, publication, checked, str(inbox.absolute())))  # links
+            for tender, content in shown.items()]
     jobs = [(tender, path, inputs) for tender, path, inputs in jobs if _to_write(outputs, store, output, path, inputs)]
     territory = output / TERRITORY_BOOK
-    territory_inputs = stamps.inputs_digest(list(digests.values()), publication, checked)
+    territory_inputs = stamps.inputs_digest([content.digest for content in shown.values()], publication, checked)
     if not _to_write(outputs, store, output, territory, territory_inputs):
         territory = None
-    if not jobs and territory is None:
+    books = len(jobs) + (territory is not None)
+    if sum(content.files for content in shown.values()) > SIDE_BY_SIDE or not books:
+        exports()
+        exports, books = _nothing, len(jobs)
+    if territory is None and not jobs:
         return  # the workbook writers are not even imported
     # imported before the writers fork: they inherit them
     import xlsxwriter  # noqa: F401
@@ -531,26 +548,37 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
 
     store.commit()  # the writers read the records from the store, as committed
     workers = options.workers or os.cpu_count() or 1
-    with _writers(len(jobs), workers) as pool:
+    with _writers(books, workers) as pool:
         # The territory first, in a writer of its own (it reads every record), while the others write
-        # the tenders, each reading its own tender's records: this process holds none. A few runs of
-        # tenders in flight at a time: the cells noted from their workbooks are collected as they come.
-        # With one tender, both are written here one after the other: its records are never held twice.
+        # the tenders, each reading its own tender's records, and this process does the exports. A few
+        # runs of tenders in flight at a time: the cells noted from their workbooks are collected as they
+        # come. With one writer, everything is written here, one after the other.
         whole = None if territory is None else pool.submit(_write_each, functools.partial(
             _write_and_note, functools.partial(
                 _territory_workbook, history=store.path, form=store.form, run_date=started.date(),
                 publication=publication, egapro_checked=checked), form=noted_form), [(territory,)])
         window: deque[tuple[list[tuple[Path, str]], Future]] = deque()
-        for batch in _batches(jobs, workers):
+
+        def submit(batch: list[tuple[str, Path, str]]) -> None:
             window.append(([(path, inputs) for _, path, inputs in batch],
                            pool.submit(_write_each, write, [(path, tender, path) for tender, path, _ in batch])))
-            if len(window) > IN_FLIGHT * workers:
-                collect(*window.popleft())
+
+        batches = _batches(jobs, workers)
+        for batch in itertools.islice(batches, IN_FLIGHT * workers):
+            submit(batch)
+        exports()
+        for batch in batches:
+            submit(batch)
+            collect(*window.popleft())
         while window:
             collect(*window.popleft())
         if territory is not None and whole is not None:
             collect([(territory, territory_inputs)], whole)
     _remember(outputs, output, written, noted_form, noted)
+
+
+def _nothing() -> None:
+    """What is left to do once it is done."""
 
 
 def _batches(jobs: list[tuple[str, Path, str]], workers: int) -> Iterator[list[tuple[str, Path, str]]]:
@@ -718,7 +746,7 @@ def _print_summary(summary: dict, written: list[Path]) -> None:
     click.echo("")
     click.secho(f"{summary['files']} fichier(s) lu(s) : {summary['ok']} OK, "
                 f"{summary['review']} à vérifier, {summary['rejected']} rejeté(s).", bold=True)
-    for path in written:
+    for path in sorted(written, key=lambda path: path.suffix == ".xlsx"):  # the exports, then the workbooks
         click.echo(for_terminal(f"{'Classeur' if path.suffix == '.xlsx' else 'Résultats'} : {path}"))
 
 

@@ -14,11 +14,11 @@ import json
 import re
 import sqlite3
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 import orjson
 
@@ -98,6 +98,13 @@ class Unchanged:
     file: str
     status: str
     digest: str  # of the stored record's text (what the exports are written from)
+
+
+class Shown(NamedTuple):
+    """What a tender's workbook shows, as :meth:`Store.digests` tells it."""
+
+    digest: str
+    files: int  # latest versions: the records its writer holds
 
 
 @dataclass(frozen=True)
@@ -289,20 +296,23 @@ class Store:
                    ) -> Record:
         return apply(record, corrections.get((record.tender, record.file, record.sha256 or ""), []), record.form)
 
-    def digests(self) -> dict[str, str]:
-        """For each tender, a digest of what its workbook shows: latest versions, corrections, choices.
+    def digests(self) -> dict[str, Shown]:
+        """For each tender, a digest of what its workbook shows (latest versions, corrections, choices)
+        and its number of files.
 
         Computed from the stored text, without reading the records: it tells
-        cheaply which workbooks a run must write again.
+        cheaply which workbooks a run must write again, and how many records each holds.
         """
         digests: dict[str, Any] = defaultdict(hashlib.sha256)
+        files: Counter[str] = Counter()
         for row in self._latest_rows(None):
             digests[row["tender"]].update(f"{row['id']}\0{row['started']}\0{row['record']}\0".encode())
+            files[row["tender"]] += 1
         for table in ("corrections", "choices"):
             for row in self.db.execute(f"SELECT * FROM {table} ORDER BY id"):
                 if row["tender"] in digests:
                     digests[row["tender"]].update(json.dumps([table, *row], default=str).encode())
-        return {tender: digest.hexdigest() for tender, digest in sorted(digests.items())}
+        return {tender: Shown(digest.hexdigest(), files[tender]) for tender, digest in sorted(digests.items())}
 
     def _latest_rows(self, tender: str | None) -> sqlite3.Cursor:
         latest = """v.id = (SELECT w.id FROM versions w WHERE w.tender = v.tender AND w.file = v.file

@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,51 @@ def test_the_workbooks_written_in_one_process_read_the_store_through_one_connect
     assert len(opened) == 1 and not pipeline._READERS
     with pytest.raises(sqlite3.ProgrammingError):  # closed
         opened[0].db.execute("SELECT 1")
+
+
+def _one_tender(tmp_path: Path) -> Path:
+    inbox = tmp_path / "une consultation"
+    (inbox / "AO-1").mkdir(parents=True)
+    for name in ("a.pdf", "b.pdf"):
+        shutil.copy(FILLABLE, inbox / "AO-1" / name)
+    return inbox
+
+
+@pytest.mark.parametrize("side_by_side, expected", [
+    (2000, [("writers", 2), "exports", "writers done"]),  # few records: all at once
+    (1, ["exports", ("writers", 1), "writers done"]),  # past SIDE_BY_SIDE: memory first
+])
+def test_with_few_records_a_lone_tender_is_written_beside_the_territory_and_the_exports_meanwhile(
+        tmp_path: Path, monkeypatch, side_by_side: int, expected: list) -> None:
+    """Two workbooks to write (one tender, the territory) and two workers: with few records, two writers
+    write them while the run's process writes the exports; past SIDE_BY_SIDE records, the exports first
+    (the run lets go of its records), then both workbooks in the run's process, one after the other."""
+    events: list = []
+    writers, exports = pipeline._writers, pipeline._exports
+
+    @contextmanager
+    def spied_writers(jobs: int, workers: int):
+        events.append(("writers", jobs))
+        with writers(jobs, workers) as pool:
+            yield pool
+        events.append("writers done")
+
+    def spied_exports(*args) -> None:
+        events.append("exports")
+        exports(*args)
+
+    monkeypatch.setattr(pipeline, "_writers", spied_writers)
+    monkeypatch.setattr(pipeline, "_exports", spied_exports)
+    monkeypatch.setattr(pipeline, "SIDE_BY_SIDE", side_by_side)
+    output = tmp_path / "sortie"
+    result = CliRunner().invoke(main, ["run", str(_one_tender(tmp_path)), "--output", str(output), "--workers", "2"],
+                                catch_exceptions=False)
+    assert result.exit_code == Exit.OK, result.output
+    assert events == expected
+    assert len(_lines(output)) == 2 and (output / "synthese-territoire.xlsx").is_file()
+    assert (output / "AO-1" / "synthese-AO-1.xlsx").is_file()
+    said = [line.split(" : ")[0] for line in result.output.splitlines() if " : " in line]
+    assert said[-4:] == ["Résultats", "Résultats", "Classeur", "Classeur"]  # the exports said first
 
 
 def test_tender_workbooks_are_written_in_runs_every_writer_gets_several_of() -> None:

@@ -166,3 +166,17 @@ def test_the_latest_versions_without_boxes_hold_the_same_answers_and_no_position
     assert next(v for v in whole if v.record.file == "T/placé.pdf").record.readings["structure_name"].bbox \
         == (1.5, 2.0, 3.25, 4.0)
     assert all(r.bbox is None and r.zone is None for v in slim for r in v.record.readings.values())
+
+
+def test_the_digests_tell_each_tender_s_files_and_change_with_what_its_workbook_shows(tmp_path: Path) -> None:
+    """Store.digests: a tender's number of latest versions (what a workbook's writer holds), and a digest
+    that a new version of one of its files changes, and no other tender's."""
+    store = fill_store(tmp_path / "egalite.sqlite")
+    before = store.digests()
+    assert {tender: shown.files for tender, shown in before.items()} == {"T-2024-01": 4, "T-2025-07": 2}
+    run = store.start_run(Path("inbox"), datetime(2026, 1, 1))
+    store.save(run, record("T-2025-07/delta.pdf", "T-2025-07", {"structure_name": "Delta bis"}, content="v2"),
+               EXTRACTOR)
+    after = store.digests()
+    assert after["T-2025-07"].files == 2 and after["T-2025-07"].digest != before["T-2025-07"].digest
+    assert after["T-2024-01"] == before["T-2024-01"]
