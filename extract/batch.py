@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import psutil
-from pebble import ProcessExpired, ProcessPool
+from pebble import CONSTS, ProcessExpired, ProcessPool
 from tqdm import tqdm
 
 import collector
@@ -48,6 +48,10 @@ TASKS_PER_WORKER = 1000  # a worker is replaced after this many files, to contai
 TASKS_IN_FLIGHT = 4  # per worker: enough to keep workers busy, few results held at once
 FILES_PER_TASK = 8  # at most; fewer when the files are few, so that every worker gets several tasks
 CAN_END_ITSELF = hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")  # POSIX: see _ended_after
+# How often pebble's threads look at its pool (0.1 s by default): ending a pool waits for their next
+# look, a tenth of a 100-file run spent waiting (0.49 -> 0.43 s wall, the same CPU at 100 and 1,000 files)
+POLL_SECONDS = 0.01
+CONSTS.sleep_unit = POLL_SECONDS
 LITTER = frozenset({"thumbs.db", "desktop.ini"})
 NAME_PROBLEM = ("Nom de fichier ou de dossier illisible (caractères hors UTF-8, souvent une archive zip créée "
                 "sous Windows) : renommez-le, puis relancez. Non lu.")

@@ -216,6 +216,19 @@ def test_failures_are_contained_and_explained_in_french() -> None:
     assert all(outcomes[name].result is None for name in names[:6])
 
 
+def test_pebble_looks_at_the_pool_every_poll_so_that_ending_a_reading_waits_little(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool's managing threads sleep POLL_SECONDS between looks, not pebble's default tenth of a
+    second: ending the pool waits for their next look, at the end of every reading."""
+    from pebble.pool import process
+
+    slept: list[float] = []
+    sleep = time.sleep
+    monkeypatch.setattr(process.time, "sleep", lambda seconds: (slept.append(seconds), sleep(seconds)))
+    assert len(list(run_parallel(fake("a", "b"), echo, workers=2, progress=False))) == 2
+    assert slept and set(slept) == {batch.POLL_SECONDS} and batch.POLL_SECONDS < 0.1
+
+
 def test_a_single_worker_still_isolates_each_file() -> None:
     outcomes = by_name(list(run_parallel(fake("segfault", "a", "hang", "b"), misbehave, workers=1,
                                          timeout=2, progress=False)))
