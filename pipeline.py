@@ -12,6 +12,7 @@ import functools
 import gc
 import hashlib
 import itertools
+import multiprocessing
 import os
 import re
 import tempfile
@@ -511,7 +512,8 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
     parallel processes (a few milliseconds a file, one core each). Past
     :data:`SIDE_BY_SIDE` records, memory comes first: the exports are done
     before the writers start, and a lone tender's workbook is written in this
-    process before the territory's, so that no record is held by two processes.
+    process before the territory's, so that no record is held by two processes;
+    where writers are not forked, a lone tender's is written here too.
     """
     publication = options.publication
     shown = store.digests()
@@ -527,6 +529,8 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
     if sum(content.files for content in shown.values()) > SIDE_BY_SIDE or not books:
         exports()
         exports, books = _nothing, len(jobs)
+    elif len(jobs) == 1 and not _writers_fork():
+        books = 1  # a lone tender's workbook and the territory's here: not worth starting two writers
     if territory is None and not jobs:
         return  # the workbook writers are not even imported
     # imported before the writers fork: they inherit them
@@ -575,6 +579,12 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
         if territory is not None and whole is not None:
             collect([(territory, territory_inputs)], whole)
     _remember(outputs, output, written, noted_form, noted)
+
+
+def _writers_fork() -> bool:
+    """Whether the writing processes are forked from this one (Linux): a process started afresh
+    (Windows, macOS) imports everything again, about 0.2 s for two writers."""
+    return multiprocessing.get_start_method() == "fork"
 
 
 def _nothing() -> None:

@@ -94,15 +94,17 @@ def _one_tender(tmp_path: Path) -> Path:
     return inbox
 
 
-@pytest.mark.parametrize("side_by_side, expected", [
-    (2000, [("writers", 2), "exports", "writers done"]),  # few records: all at once
-    (1, ["exports", ("writers", 1), "writers done"]),  # past SIDE_BY_SIDE: memory first
+@pytest.mark.parametrize("side_by_side, forked, expected", [
+    (2000, True, [("writers", 2), "exports", "writers done"]),  # few records: all at once
+    (1, True, ["exports", ("writers", 1), "writers done"]),  # past SIDE_BY_SIDE: memory first
+    (2000, False, [("writers", 1), "exports", "writers done"]),  # writers started afresh: not for two
 ])
 def test_with_few_records_a_lone_tender_is_written_beside_the_territory_and_the_exports_meanwhile(
-        tmp_path: Path, monkeypatch, side_by_side: int, expected: list) -> None:
+        tmp_path: Path, monkeypatch, side_by_side: int, forked: bool, expected: list) -> None:
     """Two workbooks to write (one tender, the territory) and two workers: with few records, two writers
     write them while the run's process writes the exports; past SIDE_BY_SIDE records, the exports first
-    (the run lets go of its records), then both workbooks in the run's process, one after the other."""
+    (the run lets go of its records), then both workbooks in the run's process, one after the other;
+    where a writer would be started afresh (Windows), both are written in the run's process."""
     events: list = []
     writers, exports = pipeline._writers, pipeline._exports
 
@@ -120,6 +122,7 @@ def test_with_few_records_a_lone_tender_is_written_beside_the_territory_and_the_
     monkeypatch.setattr(pipeline, "_writers", spied_writers)
     monkeypatch.setattr(pipeline, "_exports", spied_exports)
     monkeypatch.setattr(pipeline, "SIDE_BY_SIDE", side_by_side)
+    monkeypatch.setattr(pipeline, "_writers_fork", lambda: forked)
     output = tmp_path / "sortie"
     result = CliRunner().invoke(main, ["run", str(_one_tender(tmp_path)), "--output", str(output), "--workers", "2"],
                                 catch_exceptions=False)
