@@ -400,3 +400,42 @@ def test_a_tender_workbook_makes_each_records_values_and_status_once_for_all_its
     monkeypatch.setattr(Record, "status", property(counted_status))
     write_tender_workbook(records, "AO-1", tmp_path / "t.xlsx", date(2026, 3, 1), form=load("egalite-2024"))
     assert made == statuses == Counter({record.file: 1 for record in records})
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    """A workbook's parts, but the dates it was made."""
+    with zipfile.ZipFile(path) as archive:
+        return {name: re.sub(rb"<dcterms:(created|modified)[^<]*<", b"", archive.read(name))
+                for name in archive.namelist()}
+
+
+def test_cells_are_written_as_xlsxwriter_writes_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text, number and blank cells written by our templates, the other kinds by XlsxWriter: the file
+    the same, part by part, as XlsxWriter's own worksheet writes it."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from analyse import excel
+
+    book = Book()
+    sheet = book.active
+    values = ["texte", "a < b & c > d", '"=1+1', "", None, 0, -3, 2 ** 53 + 1, 0.1 + 0.2, 1e-20, 12345678901234567.0,
+              True, False, "texte"]
+    for row, value in enumerate(values, start=1):
+        put(sheet, row, 1, value, number_format="0.0" if row % 2 else None, wrap=row % 3 == 0)
+        put(sheet, row, 30, row).fill = HEADER_FILL
+    sheet.heights[2] = 40
+    sheet.cell(3, 2).comment = "une note"
+    ours = _parts(save_atomically(book, tmp_path / "ours.xlsx"))
+    by_xlsxwriter = []
+    original = Worksheet._write_cell
+
+    def counted(self: Worksheet, row: int, col: int, cell: Any) -> None:
+        by_xlsxwriter.append(type(cell).__name__)
+        original(self, row, col, cell)
+
+    monkeypatch.setattr(Worksheet, "_write_cell", counted)
+    save_atomically(book, tmp_path / "ours.xlsx")
+    assert by_xlsxwriter == ["Boolean", "Boolean"]  # the others by the templates
+    monkeypatch.setattr(excel, "_worksheet_class", lambda: Worksheet)
+    assert _parts(save_atomically(book, tmp_path / "theirs.xlsx")) == ours
+    assert len(by_xlsxwriter) == 2 + len(sheet.cells)
