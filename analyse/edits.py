@@ -128,14 +128,18 @@ def _sheet_cells(cells: Iterable[Any], skipped: set[str]) -> dict[str, str]:
     texts, skipped_columns = {}, set()
     for cell in cells:
         value = cell.value
-        if type(value) is str:  # most cells: the text itself, as :func:`_text` gives it, without its calls
+        kind = value.__class__
+        if kind is str:  # most cells: the text itself, as :func:`_text` gives it, without its calls
             shown = value
             text = value if value.strip() else None
+        elif value is None:  # a blank cell: no text (nor a header)
+            continue
         else:
-            shown, text = str(value), _text(value)
+            shown = str(value)
+            text = shown if kind is int else _text(value)  # an int's text is its digits
         if shown in skipped:  # the header of a column read back, and the cells under it
             skipped_columns.add(cell.column)
-        if text is not None and getattr(cell, "column", None) not in skipped_columns:
+        if text is not None and cell.column not in skipped_columns:
             texts[cell.coordinate] = text
     return texts
 

@@ -439,3 +439,24 @@ def test_cells_are_written_as_xlsxwriter_writes_them(tmp_path: Path, monkeypatch
     monkeypatch.setattr(excel, "_worksheet_class", lambda: Worksheet)
     assert _parts(save_atomically(book, tmp_path / "theirs.xlsx")) == ours
     assert len(by_xlsxwriter) == 2 + len(sheet.cells)
+
+
+def test_the_cells_noted_are_each_texts_as_read_back_but_blanks_and_the_columns_read_back(tmp_path: Path) -> None:
+    """Numbers noted in French as the file gives them back (16 significant digits), no blank cell noted,
+    and under the header of a column the next run reads back (« Réponse retenue »), nothing."""
+    from analyse.edits import book_cells, workbook_cells
+    from analyse.sheets import MULTIPLE_SHEET, RETAINED_HEADER
+
+    book = Book()
+    sheet = book.active
+    sheet.title = MULTIPLE_SHEET
+    values = [12, 2 ** 40, 0.1 + 0.2, -2.5, True, None, "", "  ", "texte", 0]
+    for column, value in enumerate(values, start=1):
+        put(sheet, 1, column, value)
+    put(sheet, 2, 1, RETAINED_HEADER)
+    put(sheet, 3, 1, "Oui")
+    put(sheet, 3, 2, 7)
+    expected = {"A1": "12", "B1": "1099511627776", "C1": "0,3", "D1": "-2,5", "E1": "True",
+                "I1": "texte", "J1": "0", "B3": "7"}
+    assert workbook_cells(book, FORM) == {MULTIPLE_SHEET: expected}
+    assert book_cells(save_atomically(book, tmp_path / "t.xlsx"), FORM) == {MULTIPLE_SHEET: expected}
