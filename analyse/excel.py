@@ -413,11 +413,9 @@ class _Formats:
             made = self.made[look] = self.workbook.add_format(_properties(*look))
         return made
 
-    def of_cell(self, cell: Cell) -> Any:
-        key = (id(cell.font), id(cell.fill), id(cell.alignment), cell.number_format, cell.quoted)
-        made = self.by_identity.get(key)
-        if made is None:
-            made = self.by_identity[key] = self.of(cell.look())
+    def remember(self, key: tuple, cell: Cell) -> Any:
+        """The format of ``cell``, whose look's identity ``key`` (see :func:`_write_cells`) is not yet known."""
+        made = self.by_identity[key] = self.of(cell.look())
         return made
 
     def fill(self, fill: Fill) -> Any:
@@ -499,12 +497,19 @@ def column_runs(ws: Sheet) -> list[tuple[int, int, float, bool]]:
 
 
 def _write_cells(out: Any, ws: Sheet, formats: _Formats) -> None:
-    """Every cell of ``ws``, by its value's type (a thousand cells a tender's workbook: one look-up each)."""
-    writers = {str: out.write_string, bool: out.write_boolean, int: out.write_number, float: out.write_number}
+    """Every cell of ``ws``, by its value's type (a thousand cells a tender's workbook: one look-up each).
+
+    Through XlsxWriter's writers as ``write_string`` and the others call them once they have read the
+    cell's row and column (``_write_string``...): ours are numbers already, and reading them again cost
+    a third of writing a cell (a test pins the file as the public writers make it)."""
+    writers = {str: out._write_string, bool: out._write_boolean, int: out._write_number, float: out._write_number}
+    blank, styles = out._write_blank, formats.by_identity
     for cell in ws.cells.values():
-        row, column, value, style = cell.row - 1, cell.column - 1, cell.value, formats.of_cell(cell)
+        row, column, value = cell.row - 1, cell.column - 1, cell.value
+        key = (id(cell.font), id(cell.fill), id(cell.alignment), cell.number_format, cell.quoted)
+        style = styles.get(key) or formats.remember(key, cell)
         if value is None or value == "":  # an empty text is an empty cell, as a spreadsheet reads it
-            out.write_blank(row, column, None, style)
+            blank(row, column, None, style)
         else:
             (writers.get(type(value)) or _writer(writers, value))(row, column, value, style)
         if cell.hyperlink or cell.comment:

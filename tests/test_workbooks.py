@@ -411,7 +411,8 @@ def _parts(path: Path) -> dict[str, bytes]:
 
 def test_cells_are_written_as_xlsxwriter_writes_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Text, number and blank cells written by our templates, the other kinds by XlsxWriter: the file
-    the same, part by part, as XlsxWriter's own worksheet writes it."""
+    the same, part by part, as XlsxWriter's own worksheet writes it, and as its documented writers
+    (``write``...) write the cells."""
     from xlsxwriter.worksheet import Worksheet
 
     from analyse import excel
@@ -439,6 +440,19 @@ def test_cells_are_written_as_xlsxwriter_writes_them(tmp_path: Path, monkeypatch
     monkeypatch.setattr(excel, "_worksheet_class", lambda: Worksheet)
     assert _parts(save_atomically(book, tmp_path / "theirs.xlsx")) == ours
     assert len(by_xlsxwriter) == 2 + len(sheet.cells)
+
+    def public(out: Worksheet, ws: Sheet, formats: Any) -> None:  # each cell by XlsxWriter's documented writers
+        for cell in ws.cells.values():
+            row, column, style = cell.row - 1, cell.column - 1, formats.of(cell.look())
+            if cell.value is None or cell.value == "":
+                out.write_blank(row, column, None, style)
+            else:
+                out.write(row, column, cell.value, style)
+            if cell.comment:
+                out.write_comment(row, column, cell.comment, {"author": "egalite"})
+
+    monkeypatch.setattr(excel, "_write_cells", public)
+    assert _parts(save_atomically(book, tmp_path / "public.xlsx")) == ours
 
 
 def test_the_cells_noted_are_each_texts_as_read_back_but_blanks_and_the_columns_read_back(tmp_path: Path) -> None:
