@@ -410,9 +410,9 @@ def _parts(path: Path) -> dict[str, bytes]:
 
 
 def test_cells_are_written_as_xlsxwriter_writes_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Text, number and blank cells written by our templates, the other kinds by XlsxWriter: the file
-    the same, part by part, as XlsxWriter's own worksheet writes it, and as its documented writers
-    (``write``...) write the cells."""
+    """Text, number and blank cells written by one f-string each, the other kinds by XlsxWriter, the
+    rows' spans found from the cells: the file the same, part by part, as XlsxWriter's own worksheet
+    writes it, and as its documented writers (``write``...) write the cells."""
     from xlsxwriter.worksheet import Worksheet
 
     from analyse import excel
@@ -426,6 +426,10 @@ def test_cells_are_written_as_xlsxwriter_writes_them(tmp_path: Path, monkeypatch
         put(sheet, row, 30, row).fill = HEADER_FILL
     sheet.heights[2] = 40
     sheet.cell(3, 2).comment = "une note"
+    put(sheet, 20, 3, "seule dans son bloc de 16 lignes")
+    put(sheet, 36, 7, 1.5)
+    put(sheet, 37, 2, "")
+    sheet.heights[40] = 30  # a row of no cell
     ours = _parts(save_atomically(book, tmp_path / "ours.xlsx"))
     by_xlsxwriter = []
     original = Worksheet._write_cell
