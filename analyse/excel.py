@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -33,6 +33,7 @@ from questionnaire.types import EXCEL_CELL_LIMIT, PERCENT_FORMAT, type_of
 MAX_ROW_HEIGHT = 409  # points: Excel's limit
 DEFAULT_WIDTH = 13  # characters: a column given no width
 CM = 96 / 2.54  # pixels
+MAX_VALIDATIONS = 4096  # validations' XML kept by a process (:func:`_worksheet_class`)
 ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # what XML cannot hold
 
 
@@ -345,10 +346,12 @@ def _unlink(workbook: Any) -> None:
 def _worksheet_class() -> type:
     """XlsxWriter's worksheet, writing the same file with less work: each formula prepared once per
     process (:func:`_prepared`), the rows' spans found from the cells written (:func:`_spans`), the
-    formatted text, number and blank cells written in one go (:func:`_cell_xml`).
+    formatted text, number and blank cells written in one go (:func:`_cell_xml`), each validation's
+    XML made once per process.
 
-    Those three are XlsxWriter's private methods, overridden because a tender workbook's 1,200 cells
-    cost more there than anywhere else; a test pins the file they write as XlsxWriter's own."""
+    Those are XlsxWriter's private methods, overridden because a tender workbook's 1,200 cells and
+    forty-odd validations cost more there than anywhere else; tests pin the file they write as
+    XlsxWriter's own."""
     from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple, Worksheet
 
     kinds = (CellStringTuple, CellNumberTuple, CellBlankTuple)
@@ -359,6 +362,23 @@ def _worksheet_class() -> type:
 
         def _calculate_spans(self) -> None:
             self.row_spans = _spans(self.table, self.comments)
+
+        def _write_data_validation(self, options: dict[str, Any]) -> None:
+            """A validation's XML, made once per process for each validation (by its options as
+            XlsxWriter holds them, its cells included): a tender workbook's forty-odd validations of
+            « Réponses » are the same in each workbook of the same number of records."""
+            key = repr(options)
+            xml = _VALIDATIONS.get(key)
+            if xml is None:
+                written, self.fh = self.fh, StringIO()
+                try:
+                    super()._write_data_validation(options)
+                    xml = _VALIDATIONS[key] = self.fh.getvalue()
+                finally:
+                    self.fh = written
+                if len(_VALIDATIONS) > MAX_VALIDATIONS:
+                    _VALIDATIONS.pop(next(iter(_VALIDATIONS)))  # the oldest
+            self.fh.write(xml)
 
         def _write_rows(self) -> None:
             """XlsxWriter's ``_write_rows``, each row's cells taken in the order of their columns
@@ -408,6 +428,9 @@ def _cell_xml(sheet: Any, row: int, cells: dict[int, Any], kinds: tuple[type, ty
             write(f'<c r="{column_letter(column + 1)}{number}" s="{style._get_xf_index()}"><v>{cell[0]:.16G}</v></c>')
         else:
             write(f'<c r="{column_letter(column + 1)}{number}" s="{style._get_xf_index()}"/>')
+
+
+_VALIDATIONS: dict[str, str] = {}  # a validation's XML by the repr of its options as XlsxWriter holds them
 
 
 @functools.lru_cache(maxsize=4096)

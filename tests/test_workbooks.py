@@ -478,3 +478,41 @@ def test_the_cells_noted_are_each_texts_as_read_back_but_blanks_and_the_columns_
                 "I1": "texte", "J1": "0", "B3": "7"}
     assert workbook_cells(book, FORM) == {MULTIPLE_SHEET: expected}
     assert book_cells(save_atomically(book, tmp_path / "t.xlsx"), FORM) == {MULTIPLE_SHEET: expected}
+
+
+def test_each_validations_xml_is_made_once_as_xlsxwriter_makes_it(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The validations of every field type, a list over several ranges and the decisions' in two workbooks:
+    XlsxWriter writes each validation once, for the first; both files the same as its own worksheet writes."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from analyse import excel
+    from analyse.excel import choice_validation, column_letter, decision_validation, field_validation
+
+    book = Book()
+    sheet = book.active
+    put(sheet, 1, 1, "Valeurs")
+    for column, field in enumerate(FORM.fields, start=2):
+        validation = field_validation(field, FORM, f"{column_letter(column)}2")
+        validation.add(f"{column_letter(column)}2:{column_letter(column)}11")
+        sheet.validations.append(validation)
+    listed = choice_validation(["Oui", "Non"], "Réponse retenue", "Choisissez Oui ou Non.", allow_blank=False)
+    listed.add("A2")
+    listed.add("A4:A5")
+    decision = decision_validation()
+    decision.add(sheet.cell(3, 1))
+    sheet.validations += [listed, decision]
+    written = []
+    original = Worksheet._write_data_validation
+
+    def counted(self: Worksheet, options: dict[str, Any]) -> None:
+        written.append(options["validate"])
+        original(self, options)
+
+    monkeypatch.setattr(Worksheet, "_write_data_validation", counted)
+    excel._VALIDATIONS.clear()
+    first = _parts(save_atomically(book, tmp_path / "a.xlsx"))
+    second = _parts(save_atomically(book, tmp_path / "b.xlsx"))
+    assert len(written) == len(FORM.fields) + 2 and {"list", "whole", "decimal", "textLength"} <= set(written)
+    monkeypatch.setattr(excel, "_worksheet_class", lambda: Worksheet)
+    assert _parts(save_atomically(book, tmp_path / "c.xlsx")) == first == second
