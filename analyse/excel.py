@@ -513,30 +513,49 @@ def _write_sheet(workbook: Any, out: Any, ws: Sheet, formats: _Formats) -> None:
         out.set_row(row - 1, height)
     if ws.table:
         where, name, headers = ws.table
-        out.add_table(where, {"name": name, "style": "Table Style Light 9", "banded_rows": True,
-                              "columns": [{"header": text} for text in headers]})
+        out.add_table(*_range_at(where), {"name": name, "style": "Table Style Light 9", "banded_rows": True,
+                                          "columns": [{"header": text} for text in headers]})
     for first_row, first_column, last_row, last_column in ws.merged:
         out.merge_range(first_row - 1, first_column - 1, last_row - 1, last_column - 1, "",
                         formats.of(ws.cell(first_row, first_column).look()))
     _write_cells(out, ws, formats)
     if ws.freeze_panes:
-        out.freeze_panes(ws.freeze_panes)
+        out.freeze_panes(*_cell_at(ws.freeze_panes))
     if ws.autofilter:
-        out.autofilter(ws.autofilter)
+        out.autofilter(*_range_at(ws.autofilter))
     for where, formula, fill in ws.conditional:
-        out.conditional_format(where, {"type": "formula", "criteria": f"={formula}", "format": formats.fill(fill)})
+        out.conditional_format(*_range_at(where), {"type": "formula", "criteria": f"={formula}",
+                                                   "format": formats.fill(fill)})
     for validation in ws.validations:
-        out.data_validation(validation.ranges[0], validation.options | (
+        out.data_validation(*_range_at(validation.ranges[0]), validation.options | (
             {"multi_range": " ".join(validation.ranges)} if len(validation.ranges) > 1 else {}))
     for row, column, png in ws.images:
         out.insert_image(row - 1, column - 1, f"zone-{row}.png", {"image_data": BytesIO(png), "object_position": 2})
     for anchor, chart in ws.charts:
-        out.insert_chart(anchor, _chart(workbook, chart))
+        out.insert_chart(*_cell_at(anchor), _chart(workbook, chart))
     if ws.printed is not None:
         out.set_landscape()
         out.set_paper(9)  # A4
         if ws.printed:
             out.fit_to_pages(1, 0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cell_at(where: str) -> tuple[int, int]:
+    """A cell's row and column counted from 0, from its A1 reference: XlsxWriter reads a reference
+    again at each call (a regular expression and a loop, a few microseconds), the same ones in
+    every workbook (« A2 », « B8 »...)."""
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    return xl_cell_to_rowcol(where)
+
+
+@functools.lru_cache(maxsize=4096)
+def _range_at(where: str) -> tuple[int, int, int, int]:
+    """A range's first row and column and last ones, counted from 0, from « A1:B2 » or « A1 »
+    (:func:`_cell_at`), as XlsxWriter reads them."""
+    first, _, last = where.partition(":")
+    return _cell_at(first) + _cell_at(last or first)
 
 
 def column_runs(ws: Sheet) -> list[tuple[int, int, float, bool]]:

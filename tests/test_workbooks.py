@@ -516,3 +516,36 @@ def test_each_validations_xml_is_made_once_as_xlsxwriter_makes_it(tmp_path: Path
     assert len(written) == len(FORM.fields) + 2 and {"list", "whole", "decimal", "textLength"} <= set(written)
     monkeypatch.setattr(excel, "_worksheet_class", lambda: Worksheet)
     assert _parts(save_atomically(book, tmp_path / "c.xlsx")) == first == second
+
+
+def test_references_read_once_give_xlsxwriter_the_places_it_reads_itself(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Panes, filter, table, conditional format, validations and chart placed by the row and column read
+    from their references once per process: the file the same as with the references given to XlsxWriter."""
+    from analyse import excel
+    from analyse.excel import Chart, choice_validation
+
+    book = Book()
+    sheet = book.active
+    for row in range(1, 13):
+        put(sheet, row, 1, f"ligne {row}")
+        put(sheet, row, 2, row)
+    sheet.freeze_panes = "B2"
+    sheet.autofilter = "A1:B12"
+    sheet.conditional.append(("B2:B12", "B2>5", HEADER_FILL))
+    single, several = (choice_validation(["Oui", "Non"], "Choix", "Oui ou Non.") for _ in range(2))
+    single.add("C2")
+    several.add("$D$2:$D$5")
+    several.add("E7")
+    sheet.validations += [single, several]
+    chart = Chart("Valeurs")
+    chart.add_columns(sheet, 2, 2, 2, 12, (1, 2, 12))
+    sheet.charts.append(("AA20", chart))
+    other = book.create_sheet("Tableau")
+    put(other, 1, 1, "Titre")
+    put(other, 2, 1, "valeur")
+    other.table = ("A1:A2", "Tableau", ["Titre"])
+    read = _parts(save_atomically(book, tmp_path / "read.xlsx"))
+    monkeypatch.setattr(excel, "_cell_at", lambda where: (where,))
+    monkeypatch.setattr(excel, "_range_at", lambda where: (where,))
+    assert _parts(save_atomically(book, tmp_path / "given.xlsx")) == read
