@@ -33,6 +33,7 @@ from questionnaire.types import EXCEL_CELL_LIMIT, PERCENT_FORMAT, type_of
 MAX_ROW_HEIGHT = 409  # points: Excel's limit
 DEFAULT_WIDTH = 13  # characters: a column given no width
 CM = 96 / 2.54  # pixels
+MAX_HELD = 200  # characters: a longer text is checked again each time it is put (:func:`put`)
 MAX_VALIDATIONS = 4096  # validations' XML kept by a process (:func:`_worksheet_class`)
 ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # what XML cannot hold
 
@@ -216,8 +217,7 @@ def put(ws: Sheet, row: int, column: int, value: Any, *, number_format: str | No
     """Write ``value`` in a cell so that it can never run as a formula."""
     cell = ws.cell(row, column)
     if isinstance(value, str):
-        value, _ = safe_text(value)
-        cell.quoted = runs_as_formula(value)
+        value, cell.quoted = _held(value) if len(value) > MAX_HELD else _short_held(value)
     else:
         cell.quoted = False
     cell.value = value
@@ -225,6 +225,16 @@ def put(ws: Sheet, row: int, column: int, value: Any, *, number_format: str | No
         cell.number_format = number_format
     cell.alignment = WRAP if wrap else TOP
     return cell
+
+
+def _held(text: str) -> tuple[str, bool]:
+    """A text as a cell holds it (:func:`safe_text`) and whether it is quoted (:func:`runs_as_formula`)."""
+    text, _ = safe_text(text)
+    return text, runs_as_formula(text)
+
+
+# The same short texts in every workbook (titles, labels, « Oui », statuses, names): checked once.
+_short_held = functools.lru_cache(maxsize=8192)(_held)
 
 
 def put_row(ws: Sheet, row: int, values: Iterable[Any], *, start: int = 1) -> list[Cell]:

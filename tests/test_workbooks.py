@@ -549,3 +549,19 @@ def test_references_read_once_give_xlsxwriter_the_places_it_reads_itself(tmp_pat
     monkeypatch.setattr(excel, "_cell_at", lambda where: (where,))
     monkeypatch.setattr(excel, "_range_at", lambda where: (where,))
     assert _parts(save_atomically(book, tmp_path / "given.xlsx")) == read
+
+
+def test_a_short_text_is_checked_once_per_process_a_long_one_each_time() -> None:
+    """Put twice, a short text is made safe and found formula-like once; a text longer than
+    :data:`analyse.excel.MAX_HELD` is not kept, and is checked each time."""
+    from analyse.excel import MAX_HELD, _short_held
+
+    _short_held.cache_clear()
+    sheet = Sheet("Feuille")
+    for row in (1, 2):
+        put(sheet, row, 1, "=HYPERLINK(\"x\")")
+        put(sheet, row, 2, "bell\x07")
+        put(sheet, row, 3, "@" + "x" * MAX_HELD)
+    assert [(cell.value, cell.quoted) for cell in sheet.in_order()] == 2 * [
+        ('=HYPERLINK("x")', True), ("bell\ufffd", False), ("@" + "x" * MAX_HELD, True)]
+    assert (_short_held.cache_info().misses, _short_held.cache_info().hits) == (2, 2)
