@@ -128,18 +128,18 @@ def _sheet_cells(cells: Iterable[Any], skipped: set[str]) -> dict[str, str]:
     texts, skipped_columns = {}, set()
     for cell in cells:
         value = cell.value
+        if value is None or cell.column in skipped_columns:  # a blank cell (no text, no header), one read back
+            continue
         kind = value.__class__
         if kind is str:  # most cells: the text itself, as :func:`_text` gives it, without its calls
             shown = value
             text = value if value.strip() else None
-        elif value is None:  # a blank cell: no text (nor a header)
-            continue
         else:
             shown = str(value)
             text = shown if kind is int else _text(value)  # an int's text is its digits
         if shown in skipped:  # the header of a column read back, and the cells under it
             skipped_columns.add(cell.column)
-        if text is not None and cell.column not in skipped_columns:
+        elif text is not None:
             texts[cell.coordinate] = text
     return texts
 

@@ -459,9 +459,12 @@ def test_cells_are_written_as_xlsxwriter_writes_them(tmp_path: Path, monkeypatch
     assert _parts(save_atomically(book, tmp_path / "public.xlsx")) == ours
 
 
-def test_the_cells_noted_are_each_texts_as_read_back_but_blanks_and_the_columns_read_back(tmp_path: Path) -> None:
+def test_the_cells_noted_are_each_texts_as_read_back_but_blanks_and_the_columns_read_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Numbers noted in French as the file gives them back (16 significant digits), no blank cell noted,
-    and under the header of a column the next run reads back (« Réponse retenue »), nothing."""
+    and under the header of a column the next run reads back (« Réponse retenue »), nothing: no text
+    made for those cells."""
+    from analyse import edits
     from analyse.edits import book_cells, workbook_cells
     from analyse.sheets import MULTIPLE_SHEET, RETAINED_HEADER
 
@@ -474,9 +477,13 @@ def test_the_cells_noted_are_each_texts_as_read_back_but_blanks_and_the_columns_
     put(sheet, 2, 1, RETAINED_HEADER)
     put(sheet, 3, 1, "Oui")
     put(sheet, 3, 2, 7)
+    put(sheet, 4, 1, 4.5)
     expected = {"A1": "12", "B1": "1099511627776", "C1": "0,3", "D1": "-2,5", "E1": "True",
                 "I1": "texte", "J1": "0", "B3": "7"}
+    made, text = [], edits._text
+    monkeypatch.setattr(edits, "_text", lambda value: made.append(value) or text(value))
     assert workbook_cells(book, FORM) == {MULTIPLE_SHEET: expected}
+    assert made == [0.1 + 0.2, -2.5, True]  # neither the ints nor 4.5, under « Réponse retenue »
     assert book_cells(save_atomically(book, tmp_path / "t.xlsx"), FORM) == {MULTIPLE_SHEET: expected}
 
 
