@@ -1,9 +1,11 @@
 """The AcroForm field tree, read without loading any page (pikepdf / qpdf).
 
 Our own fillable form names its fields by canonical keys, so its values can
-be taken straight from the field tree. Walking the tree with qpdf costs
-about 1.5 ms a file, where loading every page in PDFium with its form
-environment costs four times more: this is what lets a batch of fillable
+be taken straight from the field tree. Opening the file and walking the
+tree with qpdf costs about 1 ms a file (a third of it qpdf parsing the
+tree's objects, most of the rest the calls into pikepdf, one or two
+microseconds each), where loading every page in PDFium with its form
+environment costs several times more: this is what lets a batch of fillable
 forms go at hundreds of files a second.
 
 Check boxes and option buttons of every producer are decided here
@@ -33,71 +35,94 @@ def form_fields(pdf: pikepdf.Pdf) -> list[FormField]:
     pages = {page.objgen: (number, float(page.mediabox[3])) for number, page in enumerate(pdf.pages, 1)}
     trust_value = bool(acroform.get("/NeedAppearances", False))
     found: list[FormField] = []
-    for name, node, keys, kids, inherited in _terminals(acroform.Fields):
-        found.extend(_widgets(name, node, keys, kids, inherited, pages, trust_value))
+    for name, widgets, inherited in _terminals(_keyed(acroform.Fields)):
+        found.extend(_widgets(name, widgets, inherited, pages, trust_value))
         if len(found) > MAX_FIELDS:
             return []
     return found
 
 
-def _terminals(fields, prefix: str = "", inherited: dict | None = None, depth: int = 0
-               ) -> Iterator[tuple[str, pikepdf.Dictionary, set[str], list | None, dict]]:
+def _terminals(nodes: list[tuple[pikepdf.Dictionary, set[str]]], prefix: str = "", inherited: dict | None = None,
+               depth: int = 0) -> Iterator[tuple[str, list[tuple[pikepdf.Dictionary, set[str]]], dict]]:
     """Fully qualified names of the fields that hold values, with inherited /FT /V /Opt.
 
     Each node's keys are asked once (a set of names), its kids listed once: every call into
     pikepdf costs about as much as the Python around it, and the walk makes hundreds a file.
-    Yields the node, its keys, its kids (the dictionaries of its /Kids array, None without
-    one) and what it inherits.
+    ``nodes``: dictionaries with their keys. Yields each field's widgets (the node itself, or
+    the dictionaries of its /Kids array), each with its keys, and what it inherits.
     """
     inherited = inherited or {}
-    if depth > 32:  # a loop or an absurd tree in a hostile file
-        return
-    for node in fields:
-        if not isinstance(node, pikepdf.Dictionary):
-            continue
-        keys = node.keys()
-        title = _entry(node, "/T", keys)
-        name = f"{prefix}.{title}" if prefix and title is not None else str(title) if title is not None else prefix
+    for node, keys in nodes:
+        if "/T" in keys:
+            title = node["/T"]
+            name = f"{prefix}.{title}" if prefix else str(title)
+        else:
+            name = prefix
         here = {**inherited, **{k: node[k] for k in _INHERITED if k in keys}} if not keys.isdisjoint(_INHERITED) \
             else inherited
-        kids = _entry(node, "/Kids", keys)
-        if isinstance(kids, pikepdf.Array):
-            kids = [k for k in kids if isinstance(k, pikepdf.Dictionary)]
-            if any("/T" in k for k in kids):
-                yield from _terminals(kids, name, here, depth + 1)
-                continue
+        kids = node["/Kids"] if "/Kids" in keys else None
+        if not isinstance(kids, pikepdf.Array):
+            yield name, [(node, keys)], here
+        elif depth == _MAX_DEPTH:  # kids that are fields would be too deep: their keys are not asked
+            kids = [kid for kid in kids if isinstance(kid, pikepdf.Dictionary)]
+            if not any("/T" in kid for kid in kids):
+                yield name, _keyed(kids), here
         else:
-            kids = None
-        yield name, node, keys, kids, here
+            kids = _keyed(kids)
+            if any("/T" in kid_keys for _, kid_keys in kids):
+                yield from _terminals(kids, name, here, depth + 1)
+            else:
+                yield name, kids, here
+
+
+_MAX_DEPTH = 32  # of the fields' tree: a loop or an absurd tree in a hostile file ends there
+
+
+def _keyed(nodes) -> list[tuple[pikepdf.Dictionary, set[str]]]:
+    """The dictionaries among ``nodes``, each with its keys."""
+    return [(node, node.keys()) for node in nodes if isinstance(node, pikepdf.Dictionary)]
 
 
 _INHERITED = ("/FT", "/V", "/Opt")  # what a terminal field's widgets take from the fields above it
 
 
-def _widgets(name: str, node: pikepdf.Dictionary, keys: set[str], kids: list | None, inherited: dict,
-             pages: dict, trust_value: bool) -> list[FormField]:
-    widgets = [(node, keys)] if kids is None else [(kid, kid.keys()) for kid in kids]
+def _widgets(name: str, widgets: list[tuple[pikepdf.Dictionary, set[str]]], inherited: dict, pages: dict,
+             trust_value: bool) -> list[FormField]:
     kind = str(inherited.get("/FT", ""))
-    value = _state_name(inherited.get("/V"))
+    value = inherited.get("/V")
+    if kind in ("/Tx", "/Ch") and widgets:
+        text = _text(value)
+        return [FormField(name, "text", text, None, *_place(widget, keys, pages)) for widget, keys in widgets]
+    state = _state_name(value)  # asked of every other field: a name not in UTF-8 fails the tree here
+    if kind != "/Btn":
+        for widget, keys in widgets:
+            _place(widget, keys, pages)  # asked of every widget: a /P or /Rect that is not one fails the tree
+        return []
+    options = inherited.get("/Opt")
+    grouped = len(widgets) > 1
     found = []
-    for index, (widget, widget_keys) in enumerate(widgets):
-        page, height = _page(widget, widget_keys, pages)
-        bbox = _bbox(widget, widget_keys, height)
-        if kind == "/Btn":
-            on_state = _on_state(widget, widget_keys)
-            export = _export(on_state, inherited.get("/Opt"), index)
-            drawn = _state_name(_entry(widget, "/AS", widget_keys))
-            checked = box_state(value, on_state, export, drawn, grouped=len(widgets) > 1, trust_value=trust_value)
-            found.append(FormField(name, "box", export, checked, page, bbox))
-        elif kind in ("/Tx", "/Ch"):
-            found.append(FormField(name, "text", _text(inherited.get("/V")), None, page, bbox))
+    for index, (widget, keys) in enumerate(widgets):
+        page, bbox = _place(widget, keys, pages)
+        on_state = _on_state(widget, keys)
+        export = _export(on_state, options, index)
+        drawn = _state_name(widget["/AS"]) if "/AS" in keys else None
+        checked = box_state(state, on_state, export, drawn, grouped=grouped, trust_value=trust_value)
+        found.append(FormField(name, "box", export, checked, page, bbox))
     return found
 
 
-def _page(widget: pikepdf.Dictionary, keys: set[str], pages: dict) -> tuple[int, float]:
-    """The widget's page number and height; (0, 0.0) when it names no page of the file."""
-    page = _entry(widget, "/P", keys)
-    return pages.get(page.objgen if page is not None else None, (0, 0.0))
+def _place(widget: pikepdf.Dictionary, keys: set[str], pages: dict) -> tuple[int, tuple[float, float, float, float]]:
+    """The widget's page number (0 when it names no page of the file) and its top-left box on that page
+    (from height 0 without a page; an empty box when its /Rect is not four numbers)."""
+    page, height = pages.get(widget["/P"].objgen, _NO_PAGE) if "/P" in keys else _NO_PAGE
+    rect = widget["/Rect"] if "/Rect" in keys else None
+    if not isinstance(rect, pikepdf.Array) or len(rect) != 4:
+        return page, (0.0, 0.0, 0.0, 0.0)
+    box = pikepdf.Rectangle(rect)  # corners ordered, as floats (a non-number raises, as float() would)
+    return page, (box.llx, height - box.ury, box.urx, height - box.lly)
+
+
+_NO_PAGE = (0, 0.0)
 
 
 def box_states(fields: list[FormField]) -> dict[tuple[str, int], bool | None]:
@@ -160,11 +185,11 @@ def _on_state(widget: pikepdf.Dictionary, keys: set[str]) -> str | None:
 
     A widget drawn with several such states gets the first by name: pikepdf gives a dictionary's keys
     as a set, whose order changes from one run of Python to the next."""
-    appearance = _entry(widget, "/AP", keys)
+    appearance = widget["/AP"] if "/AP" in keys else None
     if not isinstance(appearance, pikepdf.Dictionary):
         return None
     for key in ("/N", "/D"):
-        states = _entry(appearance, key)
+        states = appearance.get(key)  # one call where the appearance has it (asking first costs two)
         if isinstance(states, pikepdf.Dictionary):
             state = min((str(k)[1:] for k in states.keys() if k != "/Off"), default=None)
             if state is not None:
@@ -180,18 +205,3 @@ def _export(on_state: str | None, options, rank: int) -> str | None:
             option = option[0]
         return str(option)
     return on_state
-
-
-def _entry(dictionary: pikepdf.Dictionary, key: str, keys: set[str] | None = None):
-    """A dictionary's entry, None when it has none: asking first costs a sixth of pikepdf's ``get``,
-    which raises and catches an exception for a missing key (most widgets lack /Kids, /T or /AS).
-    ``keys``: the dictionary's keys when the caller has them (one call into pikepdf for all)."""
-    return dictionary[key] if key in (dictionary if keys is None else keys) else None
-
-
-def _bbox(widget: pikepdf.Dictionary, keys: set[str], height: float) -> tuple[float, float, float, float]:
-    rect = _entry(widget, "/Rect", keys)
-    if not isinstance(rect, pikepdf.Array) or len(rect) != 4:
-        return (0.0, 0.0, 0.0, 0.0)
-    box = pikepdf.Rectangle(rect)  # corners ordered, as floats (a non-number raises, as float() would)
-    return (box.llx, height - box.ury, box.urx, height - box.lly)

@@ -227,3 +227,24 @@ def test_rule_an_encrypted_forms_strings_are_read_decrypted():
     out = io.BytesIO()
     writer.write(out)
     assert _read(out.getvalue()) == [("nom", "text", "Secret", None, 1, BOX)]
+
+
+def test_rule_a_text_fields_widgets_each_give_its_value_with_their_own_page_and_box():
+    pages = b"<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>"
+    data = pdf_bytes([b"<< /Type /Catalog /Pages 2 0 R /AcroForm 4 0 R >>", pages, PAGE,
+                      b"<< /Fields [6 0 R] >>", b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 500] >>",
+                      b"<< /FT /Tx /T (nom) /V (Dupont) /Kids [7 0 R 8 0 R] >>",
+                      b"<< /P 3 0 R /Rect [10 700 110 720] >>", b"<< /P 5 0 R /Rect [10 400 110 420] >>"])
+    assert _read(data) == [("nom", "text", "Dupont", None, 1, BOX),
+                           ("nom", "text", "Dupont", None, 2, (10.0, 80.0, 110.0, 100.0))]
+
+
+def test_rule_a_field_of_another_type_gives_no_widget_yet_what_it_holds_can_make_the_tree_unreadable(tmp_path):
+    """Its value and its widgets' places are read as any field's: one that cannot be read fails the tree."""
+    signature = b"<< /FT /Sig /T (signature) /V %s /P 3 0 R /Rect %s >>"
+    readable = _form(b"[5 0 R 6 0 R]", [_text(), signature % (b"(x)", b"[10 700 110 720]")])
+    assert _read(readable) == [("nom", "text", "Dupont", None, 1, BOX)]
+    for value, rect in ((b"/Caf#E9", b"[10 700 110 720]"), (b"(x)", b"[10 700 (x) 720]")):
+        path = tmp_path / "form.pdf"
+        path.write_bytes(_form(b"[5 0 R 6 0 R]", [_text(), signature % (value, rect)]))
+        assert _field_tree(path, in_order("egalite-2024"))[0] == []
