@@ -172,4 +172,5 @@ def _direct_reading(form: Form, key: str, widgets: list[FormField]) -> Reading:
 
 def _zone(widgets: list[FormField], page: int) -> tuple[float, float, float, float]:
     """Where the answer stands: the field's widgets on ``page`` (every option of a choice)."""
-    return union([w.bbox for w in widgets if w.page == page])
+    boxes = [w.bbox for w in widgets if w.page == page]
+    return boxes[0] if len(boxes) == 1 else union(boxes)  # one box is its own union

@@ -17,6 +17,7 @@ _DROP = re.compile(r"[^a-z0-9%/]")  # "/" kept: "/ 100" must not match the cells
 # Numbers: digits grouped by spaces of any kind or apostrophes (« 1 250 »),
 # a decimal comma or point, an optional sign (hyphen or Unicode minus).
 _NUMBER = re.compile(r"([+\-−])?\s*([0-9]{1,3}(?:[\s'’][0-9]{3})+|[0-9]+)(?:[,.]([0-9]+))?")
+_GROUPING = re.compile(r"[\s'’]")  # between a number's groups of three digits
 
 
 @lru_cache(maxsize=4096)
@@ -62,7 +63,7 @@ def parse_number(text: str) -> int | float | None:
     if match is None:
         return None
     sign, whole, fraction = match.groups()
-    digits = re.sub(r"[\s'’]", "", whole) + (f".{fraction}" if fraction else "")
+    digits = _GROUPING.sub("", whole) + (f".{fraction}" if fraction else "")
     number = Decimal(digits) * (-1 if sign in ("-", "−") else 1)
     return int(number) if number == number.to_integral_value() else float(number)
 

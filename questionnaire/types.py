@@ -464,7 +464,8 @@ def normalise(field: FieldDef, raw: str | None, form: Form) -> Normalised:
     """
     if raw is None or not raw.strip():
         return BLANK
-    if _is_one_of(raw, form.non_answers) or _is_one_of(_BRACKETED_TAIL.sub("", raw), form.non_answers):
+    bare = _BRACKETED_TAIL.sub("", raw) if "(" in raw else raw  # without a reason given in brackets
+    if _is_one_of(raw, form.non_answers) or (bare != raw and _is_one_of(bare, form.non_answers)):
         return _problem(field, raw, NON_ANSWER, "est une non-réponse écrite ; le champ reste vide")
     return type_of(field).parse(field, raw, form)
 

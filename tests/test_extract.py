@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.read import read_file
+from extract.read import read_direct, read_file
+from extract.tokens import FormField
 from questionnaire.definition import load
 from questionnaire.record import Record
 from questionnaire.types import UNREADABLE, normalise
@@ -135,3 +136,17 @@ def test_the_scan_reader_is_asked_for_only_when_a_page_needs_it(relative: str, n
         assert {r.doubt for r in record.readings.values()} == {"Lecture des scans indisponible (test)."}
     else:
         assert record.error is None and not any(r.doubt for r in record.readings.values())
+
+
+def test_a_fillable_forms_reading_stands_where_its_widgets_do():
+    """A text field's zone is its widget's box; a choice's, every option on the ticked one's page."""
+    fields = [FormField("structure_name", "text", "ACME", None, 1, (10.0, 20.0, 110.0, 40.0)),
+              FormField("officers.president", "box", "woman", False, 1, (10.0, 50.0, 20.0, 60.0)),
+              FormField("officers.president", "box", "man", True, 1, (30.0, 55.0, 40.0, 65.0)),
+              FormField("officers.president", "box", "other", False, 2, (50.0, 50.0, 60.0, 60.0))]
+    readings = read_direct(fields, FORM)
+    name, president = readings["structure_name"], readings["officers.president"]
+    box = (10.0, 20.0, 110.0, 40.0)
+    assert (name.raw, name.page, name.bbox, name.zone) == ("ACME", 1, box, box)
+    assert (president.raw, president.page, president.bbox, president.zone) == (
+        "man", 1, (30.0, 55.0, 40.0, 65.0), (10.0, 50.0, 40.0, 65.0))

@@ -176,3 +176,13 @@ def test_parse_number(text: str, expected: float | None) -> None:
                                               (0.125, "0,125")])
 def test_format_number(number: float, expected: str) -> None:
     assert format_number(number) == expected
+
+
+@pytest.mark.parametrize("key", [TEXT, COUNT, SIRET])
+def test_a_non_answer_with_its_reason_in_brackets_is_a_non_answer(key: str) -> None:
+    result = norm(key, "Sans objet (moins de 50 salariés)")
+    assert (result.value, result.problem) == (None, NON_ANSWER)
+
+
+def test_a_text_ending_in_brackets_that_is_no_non_answer_is_text() -> None:
+    assert norm(TEXT, "Notre politique (voir annexe)").value == "Notre politique (voir annexe)"
