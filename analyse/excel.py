@@ -373,22 +373,37 @@ def _worksheet_class() -> type:
         def _calculate_spans(self) -> None:
             self.row_spans = _spans(self.table, self.comments)
 
-        def _write_data_validation(self, options: dict[str, Any]) -> None:
-            """A validation's XML, made once per process for each validation (by its options as
-            XlsxWriter holds them, its cells included): a tender workbook's forty-odd validations of
+        def validate(self, options: dict[str, Any], ranges: list[str]) -> None:
+            """XlsxWriter's ``data_validation`` of ``options`` over ``ranges``, its XML made once per
+            process for each (:data:`_VALIDATIONS`): a tender workbook's forty-odd validations of
             « Réponses » are the same in each workbook of the same number of records."""
-            key = repr(options)
+            key = (repr(options), *ranges)
             xml = _VALIDATIONS.get(key)
             if xml is None:
-                written, self.fh = self.fh, StringIO()
-                try:
-                    super()._write_data_validation(options)
-                    xml = _VALIDATIONS[key] = self.fh.getvalue()
-                finally:
-                    self.fh = written
+                xml = _VALIDATIONS[key] = self._validation_xml(options, ranges)
                 if len(_VALIDATIONS) > MAX_VALIDATIONS:
                     _VALIDATIONS.pop(next(iter(_VALIDATIONS)))  # the oldest
-            self.fh.write(xml)
+            if xml:  # else refused by XlsxWriter, as its ``data_validation`` refuses it
+                self.validations.append({"xml": xml})
+
+        def _validation_xml(self, options: dict[str, Any], ranges: list[str]) -> str:
+            """What XlsxWriter writes of a validation (nothing when it refuses it)."""
+            written, self.fh, added = self.fh, StringIO(), len(self.validations)
+            try:
+                self.data_validation(*_range_at(ranges[0]), options | (
+                    {"multi_range": " ".join(ranges)} if len(ranges) > 1 else {}))
+                for made in self.validations[added:]:
+                    super()._write_data_validation(made)
+                return self.fh.getvalue()
+            finally:
+                self.fh = written
+                del self.validations[added:]
+
+        def _write_data_validation(self, options: dict[str, Any]) -> None:
+            if "xml" in options:  # made by :meth:`validate`
+                self.fh.write(options["xml"])
+            else:
+                super()._write_data_validation(options)
 
         def _write_rows(self) -> None:
             """XlsxWriter's ``_write_rows``, each row's cells taken in the order of their columns
@@ -440,7 +455,7 @@ def _cell_xml(sheet: Any, row: int, cells: dict[int, Any], kinds: tuple[type, ty
             write(f'<c r="{column_letter(column + 1)}{number}" s="{style._get_xf_index()}"/>')
 
 
-_VALIDATIONS: dict[str, str] = {}  # a validation's XML by the repr of its options as XlsxWriter holds them
+_VALIDATIONS: dict[tuple[str, ...], str] = {}  # a validation's XML by the repr of its options and its ranges
 
 
 @functools.lru_cache(maxsize=4096)
@@ -537,8 +552,7 @@ def _write_sheet(workbook: Any, out: Any, ws: Sheet, formats: _Formats) -> None:
         out.conditional_format(*_range_at(where), {"type": "formula", "criteria": f"={formula}",
                                                    "format": formats.fill(fill)})
     for validation in ws.validations:
-        out.data_validation(*_range_at(validation.ranges[0]), validation.options | (
-            {"multi_range": " ".join(validation.ranges)} if len(validation.ranges) > 1 else {}))
+        out.validate(validation.options, validation.ranges)
     for row, column, png in ws.images:
         out.insert_image(row - 1, column - 1, f"zone-{row}.png", {"image_data": BytesIO(png), "object_position": 2})
     for anchor, chart in ws.charts:

@@ -489,8 +489,9 @@ def test_the_cells_noted_are_each_texts_as_read_back_but_blanks_and_the_columns_
 
 def test_each_validations_xml_is_made_once_as_xlsxwriter_makes_it(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """The validations of every field type, a list over several ranges and the decisions' in two workbooks:
-    XlsxWriter writes each validation once, for the first; both files the same as its own worksheet writes."""
+    """The validations of every field type, a list over several ranges and again over another, the
+    decisions' and one XlsxWriter refuses (a title too long), in two workbooks: XlsxWriter takes and writes each validation once, for
+    the first; both files the same as its documented ``data_validation`` makes them."""
     from xlsxwriter.worksheet import Worksheet
 
     from analyse import excel
@@ -508,21 +509,30 @@ def test_each_validations_xml_is_made_once_as_xlsxwriter_makes_it(tmp_path: Path
     listed.add("A4:A5")
     decision = decision_validation()
     decision.add(sheet.cell(3, 1))
-    sheet.validations += [listed, decision]
-    written = []
-    original = Worksheet._write_data_validation
-
-    def counted(self: Worksheet, options: dict[str, Any]) -> None:
-        written.append(options["validate"])
-        original(self, options)
-
-    monkeypatch.setattr(Worksheet, "_write_data_validation", counted)
+    again = choice_validation(["Oui", "Non"], "Réponse retenue", "Choisissez Oui ou Non.", allow_blank=False)
+    again.add("C30")  # the same options over other cells
+    refused = choice_validation(["a"], "Titre", "Erreur.", title="x" * 40, prompt="Choisissez a.")
+    refused.add("B20")
+    sheet.validations += [listed, decision, again, refused]
+    taken, written = [], []
+    take, write = Worksheet.data_validation, Worksheet._write_data_validation
+    monkeypatch.setattr(Worksheet, "data_validation", lambda self, *args: taken.append(args) or take(self, *args))
+    monkeypatch.setattr(Worksheet, "_write_data_validation",
+                        lambda self, options: written.append(options["validate"]) or write(self, options))
     excel._VALIDATIONS.clear()
-    first = _parts(save_atomically(book, tmp_path / "a.xlsx"))
+    with pytest.warns(UserWarning, match="exceeds Excel's limit of 32"):
+        first = _parts(save_atomically(book, tmp_path / "a.xlsx"))
     second = _parts(save_atomically(book, tmp_path / "b.xlsx"))
-    assert len(written) == len(FORM.fields) + 2 and {"list", "whole", "decimal", "textLength"} <= set(written)
-    monkeypatch.setattr(excel, "_worksheet_class", lambda: Worksheet)
-    assert _parts(save_atomically(book, tmp_path / "c.xlsx")) == first == second
+    assert len(taken) == len(FORM.fields) + 4 and len(written) == len(FORM.fields) + 3
+    assert {"list", "whole", "decimal", "textLength"} <= set(written)
+
+    class Documented(Worksheet):  # each validation given to XlsxWriter's data_validation
+        def validate(self, options: dict[str, Any], ranges: list[str]) -> None:
+            self.data_validation(ranges[0], options | ({"multi_range": " ".join(ranges)} if len(ranges) > 1 else {}))
+
+    monkeypatch.setattr(excel, "_worksheet_class", lambda: Documented)
+    with pytest.warns(UserWarning, match="exceeds Excel's limit of 32"):
+        assert _parts(save_atomically(book, tmp_path / "c.xlsx")) == first == second
 
 
 def test_references_read_once_give_xlsxwriter_the_places_it_reads_itself(tmp_path: Path,
@@ -555,6 +565,7 @@ def test_references_read_once_give_xlsxwriter_the_places_it_reads_itself(tmp_pat
     read = _parts(save_atomically(book, tmp_path / "read.xlsx"))
     monkeypatch.setattr(excel, "_cell_at", lambda where: (where,))
     monkeypatch.setattr(excel, "_range_at", lambda where: (where,))
+    excel._VALIDATIONS.clear()  # the validations given to XlsxWriter again
     assert _parts(save_atomically(book, tmp_path / "given.xlsx")) == read
 
 
