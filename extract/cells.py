@@ -205,13 +205,19 @@ def _no_cells(page: Page) -> dict[BBox, Cell | None]:
 
 def _smallest_cell_of(page: Page, bbox: BBox) -> Cell | None:
     best: Cell | None = None
-    for table in page.tables:
-        if overlap_ratio(bbox, table.bbox) < WORD_INSIDE:
+    smallest = 0.0
+    for table_box, cells in page.derived("cell_boxes", _cell_boxes):
+        if overlap_ratio(bbox, table_box) < WORD_INSIDE:
             continue
-        for cell in table.cells:
-            if overlap_ratio(bbox, cell.bbox) >= WORD_INSIDE and (best is None or _area(cell) < _area(best)):
-                best = cell
+        for box, area, cell in cells:
+            if overlap_ratio(bbox, box) >= WORD_INSIDE and (best is None or area < smallest):
+                best, smallest = cell, area
     return best
+
+
+def _cell_boxes(page: Page) -> list[tuple[BBox, list[tuple[BBox, float, Cell]]]]:
+    """Each table's box, and each of its cells' box and area, made once for the page's words."""
+    return [(table.bbox, [(cell.bbox, _area(cell), cell) for cell in table.cells]) for table in page.tables]
 
 
 def table_of(page: Page, cell: Cell) -> Table:

@@ -65,6 +65,7 @@ GLUED_SIGN = re.compile(r"\d%|\w[;:!?](?=\s|$)")  # French puts a space before t
 STRAY_GAP = 4.0  # a lone letter this many line heights away from the value's words on its line is no part of it
 PAIRS = ("()", "«»", "“”")  # opening and closing marks that go together (see _implausible)
 NEAR_BOX = 3.5  # a box belongs to a label within this many label heights
+PAGE_NUMBER = re.compile(r"page\d+((sur|/)\d+)?")  # a page's number, folded (« Page 2 sur 3 »)
 FURNITURE_BAND = 0.1  # repeated lines in this share of the page's top or bottom are running headers/footers
 HEADER_REACH = 4  # an Oui / Non header stands at most this many lines above its row
 FACING_GAP = 2.0  # a box facing a label's cell starts within this many times the cell's height of it
@@ -202,7 +203,7 @@ class FieldReader:
                 seen.setdefault(line.folded, []).append(line)
         repeated = {id(w) for lines in seen.values() if len({l.page.number for l in lines}) > 1
                     for line in lines for w in line.words}
-        numbers = {id(w) for line in self.index.lines if re.fullmatch(r"page\d+((sur|/)\d+)?", line.folded)
+        numbers = {id(w) for line in self.index.lines if PAGE_NUMBER.fullmatch(line.folded)
                    for w in line.words}
         return repeated | numbers
 

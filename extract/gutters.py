@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from extract.labels import GROUP_GAP
-from extract.tokens import BBox, Page, Word, group_lines
+from extract.tokens import BBox, Page, Word, lines_of
 
 MIN_LINES = 6  # a column runs over at least this many lines on each side of its gutter
 MIN_LABELS = 2  # ...and holds at least this many of the form's labels starting their line
@@ -33,7 +33,7 @@ class Gutter:
 
 def find_gutters(page: Page, labels: Sequence[BBox]) -> list[Gutter]:
     """The page's gutters; ``labels``: the boxes of the form's labels that start their text group."""
-    lines = group_lines(w for w in page.words if w.top == w.top)
+    lines = lines_of(page, [w for w in page.words if w.top == w.top])
     found: list[Gutter] = []
     for x in _aligned_starts(lines, page.width):
         found += [g for g in _runs(lines, x) if _labelled(g, labels, x)]

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import accumulate
 from typing import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz
 
-from extract.tokens import BBox, Page, Word, group_lines
+from extract.tokens import BBox, Page, Word, lines_of
 from questionnaire.record import SOURCE_OCR, SOURCE_TEXT
 from questionnaire.text import fold
 
 LABEL_SOURCES = (SOURCE_TEXT, SOURCE_OCR)  # widget and annotation values are answers, never labels
 ELISION = re.compile(r"(?i)^(?:qu|[cdjlmnst])['’](?=\w)")
+ELISION_MARKS = frozenset("'’")  # an elision's apostrophe: its word's second or third character
 OCR_MIN_SCORE = 85.0
 IN_ANCHOR_SCORE = 75.0  # a word read on a scan is one of the anchor's when this close to a part of it ("consukation")
 FIRST_WORD_MIN_SCORE = 70.0
@@ -84,6 +85,22 @@ class Line:
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
 
+    @kept
+    def ocr(self) -> bool:
+        """Whether some of its words were read by OCR (the line is then matched approximately)."""
+        return any(w.source == SOURCE_OCR for w in self.words)
+
+    @kept
+    def in_margin(self) -> bool:
+        """A running header or footer: the form's field labels never stand there."""
+        height = self.page.height
+        return self.bottom < height * MARGIN or self.top > height * (1 - MARGIN)
+
+    @kept
+    def one_row(self) -> bool:
+        """Whether all its words stand on one physical line (no wrapped label)."""
+        return len(set(self.rows)) == 1
+
 
 @dataclass(frozen=True)
 class Match:
@@ -99,17 +116,27 @@ class Match:
     def words(self) -> tuple[Word, ...]:
         return self.line.words[self.first:self.last + 1]
 
-    @property
+    @kept
     def page(self) -> Page:
         return self.line.page
 
     @kept
     def start(self) -> Position:
-        return Position(self.line.page.number, self.line.rows[self.first], self.line.words[self.first].x0)
+        return Position(*self.start_key)
 
     @kept
     def end(self) -> Position:
-        return Position(self.line.page.number, self.line.rows[self.last], self.line.words[self.last].x0)
+        return Position(*self.end_key)
+
+    @kept
+    def start_key(self) -> tuple[int, int, float]:
+        """Where it starts, as a tuple ordered as positions are (see :func:`_key`)."""
+        return (self.line.page.number, self.line.rows[self.first], self.line.words[self.first].x0)
+
+    @kept
+    def end_key(self) -> tuple[int, int, float]:
+        """Where it ends, as a tuple ordered as positions are (see :func:`_key`)."""
+        return (self.line.page.number, self.line.rows[self.last], self.line.words[self.last].x0)
 
     @property
     def stacked(self) -> bool:
@@ -144,11 +171,15 @@ def make_line(page: Page, index: int, words: Sequence[Word], rows: Sequence[int]
         if end > start:  # words that fold to nothing (":") start and end no match
             first_at.setdefault(start, number)
             last_at[end] = number
-            elision = ELISION.match(words[number].text)
+            text = words[number].text
+            elision = (text[1:2] in ELISION_MARKS or text[2:3] in ELISION_MARKS) and ELISION.match(text)
             if elision:  # "l'index": a label may begin after the article
                 first_at.setdefault(start + len(fold(elision.group())), number)
-    return Line(page, index, tuple(words), "".join(parts), starts, ends,
-                tuple(rows) if rows is not None else (index,) * len(words), first_at, last_at)
+    line = _new(Line)  # Line(page, index, ...), its fields written at once (see exact_match)
+    line.__dict__.update(page=page, index=index, words=tuple(words), folded="".join(parts), starts=starts, ends=ends,
+                         rows=tuple(rows) if rows is not None else (index,) * len(words),
+                         first_at=first_at, last_at=last_at)
+    return line
 
 
 def stacked_lines(page: Page, lines: list[list[Word]]) -> list[Line]:
@@ -198,7 +229,7 @@ def _overlaps(upper: list[Word], lower: list[Word]) -> bool:
 
 def label_lines(page: Page) -> list[Line]:
     """The page's lines of printed text (text layer or OCR), then its wrapped labels."""
-    lines = group_lines([w for w in page.words if w.source in LABEL_SOURCES])
+    lines = lines_of(page, [w for w in page.words if w.source in LABEL_SOURCES])
     return [make_line(page, index, words) for index, words in enumerate(lines)] + stacked_lines(page, lines)
 
 
@@ -210,12 +241,13 @@ class LabelIndex:
         for page in pages:
             self.lines.extend(page.derived("label_lines", label_lines))
         # All exact (non-OCR) lines joined, so an anchor is searched once per document.
-        self._exact_lines = [line for line in self.lines if not _is_ocr(line)]
-        self._fuzzy_lines = [line for line in self.lines if _is_ocr(line)]
+        self._exact_lines = [line for line in self.lines if not line.ocr]
+        self._fuzzy_lines = [line for line in self.lines if line.ocr]
         self._text = "\n".join(line.folded for line in self._exact_lines)
         self._found: dict[tuple[str, bool], list[Match]] = {}  # (anchor, allow_prefix) -> its matches
         self._joined: dict[tuple[tuple[str, ...], bool], list[Match]] = {}  # the same, for anchors asked together
         self._outside: dict[tuple[str, ...], list[Match]] = {}  # anchors -> their matches outside the margins
+        self._answers: dict[tuple, list[Match]] = {}  # find's arguments -> its answer
         self._offsets, offset = [], 0
         for line in self._exact_lines:
             self._offsets.append(offset)
@@ -226,16 +258,23 @@ class LabelIndex:
         """Every match of any anchor, in reading order, longest first where they overlap.
 
         A match inside a longer match of a rival anchor ("Cadres" inside
-        "Non cadres") is dropped.
+        "Non cadres") is dropped. The reader asks the same question again and again (a label's
+        matches for several of its steps): each answer is kept, and given as a new list.
         """
+        key = (tuple(anchors), after, before, tuple(rivals))
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = self._find(anchors, after, before, rivals)
+        return list(answer)
+
+    def _find(self, anchors: Sequence[str], after: Position | None, before: Position | None,
+              rivals: Sequence[str]) -> list[Match]:
         found = self._outside_margins(anchors)
         if after is not None or before is not None:
-            found = [m for m in found if (after is None or _key(m.start) > _key(after))
-                     and (before is None or _key(m.end) < _key(before))]
+            low, high = _key(after) if after is not None else None, _key(before) if before is not None else None
+            found = [m for m in found if (low is None or m.start_key > low) and (high is None or m.end_key < high)]
         if rivals and found:
-            words = frozenset().union(*(m.word_ids for m in found))
-            rival_matches = [m for m in self._matches(rivals) if m.word_ids & words]
-            found = [m for m in found if not any(r.contains(m) for r in rival_matches)]
+            found = _not_inside_rivals(found, self._matches(rivals))
         return _best_per_span(found)
 
     def _outside_margins(self, anchors: Sequence[str]) -> list[Match]:
@@ -244,7 +283,7 @@ class LabelIndex:
         key = tuple(anchors)
         found = self._outside.get(key)
         if found is None:
-            found = self._outside[key] = [m for m in self._matches(anchors) if not in_margin(m.line)]
+            found = self._outside[key] = [m for m in self._matches(anchors) if not m.line.in_margin]
         return found
 
     def _matches(self, anchors: Sequence[str], allow_prefix: bool = False) -> list[Match]:
@@ -266,14 +305,14 @@ class LabelIndex:
         """Exact lines through the joined text, OCR lines fuzzily; a wrapped line only where
         the match spans its break (elsewhere the physical line already has it)."""
         found = [m for line in self._fuzzy_lines for m in _line_matches(line, [anchor], allow_prefix)
-                 if m.stacked or len(set(line.rows)) == 1]
+                 if m.stacked or line.one_row]
         target = fold(anchor)
         start = self._text.find(target) if target else -1
         while start >= 0:
             number = bisect_right(self._offsets, start) - 1
             line = self._exact_lines[number]
             match = _exact_at(line, start - self._offsets[number], target, anchor, allow_prefix)
-            if match is not None and (match.stacked or len(set(line.rows)) == 1):
+            if match is not None and (match.stacked or line.one_row):
                 found.append(match)
             start = self._text.find(target, start + 1)
         return found
@@ -291,14 +330,20 @@ class LabelIndex:
         return hits
 
 
-def in_margin(line: Line) -> bool:
-    """A running header or footer: the form's field labels never stand there."""
-    height = line.page.height
-    return line.bottom < height * MARGIN or line.top > height * (1 - MARGIN)
-
-
 def _key(position: Position) -> tuple[int, int, float]:
     return (position.page, position.line, position.x)
+
+
+def _not_inside_rivals(found: list[Match], rivals: list[Match]) -> list[Match]:
+    """``found`` less the matches a longer match of a rival covers: a rival covering a match holds
+    its first word, so each match is compared only with the rivals holding that word."""
+    words = frozenset().union(*(m.word_ids for m in found))
+    near = [r for r in rivals if r.word_ids & words]
+    holding: dict[int, list[Match]] = {}  # a word of the found matches -> the rivals holding it
+    for rival in near:
+        for word in rival.word_ids & words:
+            holding.setdefault(word, []).append(rival)
+    return [m for m in found if not any(r.contains(m) for r in (holding.get(id(m.words[0]), ()) if m.words else near))]
 
 
 def _best_per_span(matches: list[Match]) -> list[Match]:
@@ -309,11 +354,7 @@ def _best_per_span(matches: list[Match]) -> list[Match]:
         if taken.isdisjoint(match.word_ids):
             kept.append(match)
             taken |= match.word_ids
-    return sorted(kept, key=lambda m: (_key(m.start), -m.length))
-
-
-def _is_ocr(line: Line) -> bool:
-    return any(w.source == SOURCE_OCR for w in line.words)
+    return sorted(kept, key=lambda m: (m.start_key, -m.length))
 
 
 def _line_matches(line: Line, anchors: Sequence[str], allow_prefix: bool = False) -> list[Match]:
@@ -352,7 +393,22 @@ def _exact_at(line: Line, start: int, target: str, anchor: str, allow_prefix: bo
     if first is None:  # not on a word boundary
         return None
     last = _word_ending_at(line, start + len(target), allow_prefix)
-    return Match(line, first, last, anchor) if last is not None else None
+    return exact_match(line, first, last, anchor) if last is not None else None
+
+
+def exact_match(line: Line, first: int, last: int, anchor: str) -> Match:
+    """``Match(line, first, last, anchor)``, made quickly: its fields written into its dictionary at
+    once, not one by one through the frozen dataclass's ``__init__`` (a document's anchors make
+    hundreds of exact matches). A field added to Match stops the import here until it is set."""
+    match = _new(Match)
+    match.__dict__.update(line=line, first=first, last=last, anchor=anchor, score=100.0)
+    return match
+
+
+_new = object.__new__
+assert [f.name for f in fields(Match)] == ["line", "first", "last", "anchor", "score"] and Match.score == 100.0
+assert [f.name for f in fields(Line)] == ["page", "index", "words", "folded", "starts", "ends", "rows", "first_at",
+                                          "last_at"]
 
 
 def _word_ending_at(line: Line, end: int, allow_prefix: bool) -> int | None:

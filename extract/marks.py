@@ -67,9 +67,10 @@ def typed_boxes(words: list[Word]) -> list[Word]:
     """Boxes typed with square or round brackets, as box glyphs: "[X]" or "(X)" is ☒, "[ ]" or
     "( )" (one word, or the two brackets typed apart on one line) is ☐. A typewriter's or a word
     processor's box."""
+    bracketed = [w for w in words if w.text[:1] in CLOSING]  # what may be a typed box: most pages have none
     boxes = [replace(w, text="☒" if (match.group(2) or match.group(3)) else "☐")
-             for w in words if (match := TYPED_BOX.match(w.text))]
-    opening = [w for w in words if w.text in CLOSING]
+             for w in bracketed if (match := TYPED_BOX.match(w.text))]
+    opening = [w for w in bracketed if w.text in CLOSING]
     for left in opening:
         height = left.bottom - left.top
         right = next((w for w in words if w.text == CLOSING[left.text] and 0 <= w.x0 - left.x1 < height * 1.5

@@ -102,8 +102,12 @@ def _spaces(letters: str) -> np.ndarray:
 def _symbols(textpage: pdfium.PdfTextPage, letters: str) -> str:
     """The page's letters with those a symbol font draws as boxes or ticks made those glyphs.
 
-    Many ordinary letters ("o", "n", "x"...) are such codes: their text objects are asked
-    for in one ``map``, and each object's font named once, in the order the page shows them."""
+    Many ordinary letters ("o", "n", "x"...) are such codes: on a page none of whose text
+    objects is in a symbol font (most pages), the letters stay as they are, its few fonts
+    named once; otherwise the candidates' text objects are asked for in one ``map``, and
+    each object's font named once, in the order the page shows them."""
+    if not _may_use_symbol_font(textpage.page):
+        return letters
     handle = textpage.raw
     candidates = np.flatnonzero(np.isin(_codes(letters), _SYMBOL_CODE_POINTS)).tolist()
     objects = list(map(_TEXT_OBJECT, repeat(_address(handle), len(candidates)), candidates))
@@ -144,6 +148,61 @@ def _symbol(char: str, family: str) -> str:
     return SYMBOL_GLYPHS[family].get(_code(char), char)
 
 
+def _may_use_symbol_font(page: pdfium.PdfPage) -> bool:
+    """Whether some text object of the page, form XObjects searched, may be in a symbol font:
+    its fonts are named once each (the name the text page gives its characters' font, see
+    :func:`_symbol_family`). A page whose objects cannot all be listed may (it is read as before)."""
+    fonts = _text_fonts(_address(page.raw), 0)
+    if fonts is None:
+        return True
+    return any(_font_family(font) for font in fonts)
+
+
+_PAGE_OBJECT_COUNT = on_addresses(raw.FPDFPage_CountObjects, ctypes.c_int, ADDRESS)
+_PAGE_OBJECT = on_addresses(raw.FPDFPage_GetObject, ADDRESS, ADDRESS, ctypes.c_int)
+_FORM_OBJECT_COUNT = on_addresses(raw.FPDFFormObj_CountObjects, ctypes.c_int, ADDRESS)
+_FORM_OBJECT = on_addresses(raw.FPDFFormObj_GetObject, ADDRESS, ADDRESS, ctypes.c_ulong)
+_OBJECT_KIND = on_addresses(raw.FPDFPageObj_GetType, ctypes.c_int, ADDRESS)
+_FONT_NAME = on_addresses(raw.FPDFFont_GetBaseFontName, ctypes.c_ulong, ADDRESS, ADDRESS, ctypes.c_ulong)
+MAX_FORM_DEPTH = 16  # form XObjects nested deeper than this: the page is read as if it may use a symbol font
+
+
+def _object_kinds(parent: int, form: bool) -> list[tuple[int | None, int]] | None:
+    """The objects of a page, or of a form XObject with ``form`` (``parent``: its address), as their
+    addresses and kinds (``FPDF_PAGEOBJ_*``; a null object is of the unknown kind), or None when
+    PDFium cannot count them. Asked on addresses: a page has hundreds of objects (its text runs)."""
+    total = (_FORM_OBJECT_COUNT if form else _PAGE_OBJECT_COUNT)(parent)
+    if total < 0:
+        return None
+    objects = list(map(_FORM_OBJECT if form else _PAGE_OBJECT, repeat(parent, total), range(total)))
+    return [(obj, _OBJECT_KIND(obj) if obj else raw.FPDF_PAGEOBJ_UNKNOWN) for obj in objects]
+
+
+def _text_fonts(parent: int, depth: int) -> set[int | None] | None:
+    """The fonts (by address) of the text objects of a page (``depth`` 0) or form XObject (``parent``:
+    its address) and of its forms, or None when they cannot all be listed."""
+    objects = _object_kinds(parent, depth > 0)
+    if objects is None or depth > MAX_FORM_DEPTH or any(kind == raw.FPDF_PAGEOBJ_UNKNOWN for _, kind in objects):
+        return None
+    fonts = set(map(_TEXT_OBJECT_FONT, [obj for obj, kind in objects if kind == raw.FPDF_PAGEOBJ_TEXT]))
+    for form in (obj for obj, kind in objects if kind == raw.FPDF_PAGEOBJ_FORM):
+        inner = _text_fonts(form, depth + 1)
+        if inner is None:
+            return None
+        fonts |= inner
+    return fonts
+
+
+def _font_family(font: int | None) -> str:
+    """:func:`_symbol_family` of a font, asked of the font itself (by its address)."""
+    size = _FONT_NAME(font, None, 0) if font else 0
+    if size <= 0:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    _FONT_NAME(font, ctypes.addressof(buffer), size)
+    return _family(buffer.value)
+
+
 def _symbol_family(handle, index: int) -> str:
     """"wingdings", "wingdings2", "zapfdingbats" (any dingbats font), or "" for any other font."""
     size = raw.FPDFText_GetFontInfo(handle, index, None, 0, None)
@@ -151,7 +210,12 @@ def _symbol_family(handle, index: int) -> str:
         return ""
     buffer = ctypes.create_string_buffer(size)
     raw.FPDFText_GetFontInfo(handle, index, buffer, size, None)
-    name = re.sub(r"[^a-z0-9]", "", buffer.value.decode("latin-1", errors="replace").split("+")[-1].lower())
+    return _family(buffer.value)
+
+
+def _family(font_name: bytes) -> str:
+    """The symbol family a font's base name says (see :func:`_symbol_family`)."""
+    name = re.sub(r"[^a-z0-9]", "", font_name.decode("latin-1", errors="replace").split("+")[-1].lower())
     if "dingbats" in name:
         return "zapfdingbats"
     if name.startswith("wingdings2"):
@@ -234,7 +298,10 @@ def _join_letter_spaced(spans: Spans, letters: str, boxes: np.ndarray) -> Spans:
     clearly wider than the run's own spacing between letters. A shorter run ("8 7",
     "2 2 , 2": a figure typed in the same letter-spaced text boxes as the page's
     longer answers) is joined when its letters stand at that same spacing."""
-    runs = _runs_on_a_line(spans, letters, boxes)
+    bounds = _run_bounds(spans, letters, boxes)
+    if not (np.diff(bounds) >= LETTER_RUN).any():  # no run long enough to be letter-spaced text (most pages)
+        return spans
+    runs = [list(range(start, end)) for start, end in zip(bounds, bounds[1:])]
     pairs = spans.tolist()
     made: dict[int, Chars] = {}  # a word's characters, by its number (made when first needed: on few words)
 
@@ -263,12 +330,13 @@ def _join_letter_spaced(spans: Spans, letters: str, boxes: np.ndarray) -> Spans:
     return _spans([(pairs[group[0]][0], pairs[group[-1]][1]) for group in joined])
 
 
-def _runs_on_a_line(spans: Spans, letters: str, boxes: np.ndarray) -> list[list[int]]:
-    """The words (by number), as runs of a word and the short words following it on its line (a short
-    word: one or two glyphs, a letter of letter-spaced text; the letters of a ligature share one box).
-    Each word's test against the one before it is made for the whole page at once."""
+def _run_bounds(spans: Spans, letters: str, boxes: np.ndarray) -> list[int]:
+    """The words (by number) as runs of a word and the short words following it on its line (a short
+    word: one or two glyphs, a letter of letter-spaced text; the letters of a ligature share one box):
+    where each run starts, and the number of words last. Each word's test against the one before it is
+    made for the whole page at once."""
     if len(spans) < 2:
-        return [[w] for w in range(len(spans))]
+        return list(range(len(spans) + 1))
     starts, ends = spans.T
     lengths = ends - starts
     last, first = boxes[ends[:-1] - 1], boxes[starts[1:]]
@@ -283,8 +351,7 @@ def _runs_on_a_line(spans: Spans, letters: str, boxes: np.ndarray) -> list[list[
     for word in np.flatnonzero((lengths > 2) & (lengths <= 4) & (close[ends - 1] > close[starts])).tolist():
         short[word] = _glyphs(_chars(letters, boxes, starts[word], ends[word])) <= 2
     breaks = np.flatnonzero(~(short[1:] & same_line)) + 1
-    bounds = [0, *breaks.tolist(), len(spans)]
-    return [list(range(start, end)) for start, end in zip(bounds, bounds[1:])]
+    return [0, *breaks.tolist(), len(spans)]
 
 
 def _letter_spacing(run: list[list[tuple]]) -> float | None:
@@ -472,11 +539,12 @@ def text_tokens(textpage: pdfium.PdfTextPage, height: float,
     spans = _apart_at_borders(split_words(letters, boxes), letters, boxes, textpage, rules)
     if not len(spans):
         return words, glyphs
+    box_glyphs = not _BOX_GLYPHS.isdisjoint(letters)  # on the page at all (few pages): asked of its words then
     for (start, end), (x0, top, x1, bottom) in zip(spans.tolist(), word_boxes(letters, boxes, spans)):
         text = letters[start:end]
         if " " in text:  # letter-spaced text joined again
             text = text.replace(" ", "")
-        if not _BOX_GLYPHS.isdisjoint(text):
+        if box_glyphs and not _BOX_GLYPHS.isdisjoint(text):
             kept = _chars(letters, boxes, start, end)
             glyphs += [Word(*char) for char in kept if char[0] in _BOX_GLYPHS]
             kept = [char for char in kept if char[0] not in _BOX_GLYPHS]
@@ -489,8 +557,8 @@ def text_tokens(textpage: pdfium.PdfTextPage, height: float,
         if _THIN_SPACE_AT.search(text):
             text = _with_thin_spaces(kept or _chars(letters, boxes, start, end), text)
         word = printed_word(text, x0, top, x1, bottom)
-        if word.text in TICK_GLYPHS or word.text == DINGBAT:
+        if text in TICK_GLYPHS or text == DINGBAT:
             glyphs.append(word)
-        if word.text != DINGBAT:
+        if text != DINGBAT:
             words.append(word)
     return words, glyphs

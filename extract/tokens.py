@@ -290,6 +290,19 @@ def group_lines(words: Iterable[Word], line_tolerance: float = 3.0) -> list[list
     return [sorted(line, key=_LEFT) for line in lines]
 
 
+def lines_of(page: Page, words: list[Word]) -> list[list[Word]]:
+    """:func:`group_lines` of ``words``, some of the page's words in its order: when they are all of
+    them (a text layer's page, for its labels and for its gutters), the lines are grouped once for
+    the page and shared (not to be changed by the caller)."""
+    if len(words) == len(page.words):
+        return page.derived("lines", _all_lines)
+    return group_lines(words)
+
+
+def _all_lines(page: Page) -> list[list[Word]]:
+    return group_lines(page.words)
+
+
 def _middle_then_left(word: Word) -> tuple[float, float]:
     """A word's middle (:attr:`Boxed.middle`, written out: this sorts every zone read), then its left edge."""
     return (word.top + word.bottom) / 2, word.x0

@@ -19,6 +19,7 @@ from typing import Sequence
 from extract.tokens import Rule, Word
 
 BAR = re.compile(r"^[|¦│]$")
+BAR_SIGNS = frozenset("|¦│")  # what a bar's text starts with
 BORDER = re.compile(r"^[+|]?(?::?[-=─═]{2,}:?[+|┼]){1,}(?::?[-=─═]{2,}:?)?$")  # « +---+---+ », « |---|---| »
 ALIGN = 0.35  # bars of one column line up within this share of a line's height
 MIN_LINES = 2  # a column of bars is a table's rule when it runs over this many lines
@@ -28,10 +29,10 @@ SPACE = 1.0  # a space and the bar's own margin, in line heights: what a word ne
 
 def typed_tables(words: Sequence[Word]) -> tuple[list[Word], list[Rule]]:
     """The words less the typed tables' bars and borders, and the rules those draw."""
-    bars = [w for w in words if BAR.match(w.text)]
-    borders = [w for w in words if BORDER.match(w.text)]
+    bars = [w for w in words if w.text[:1] in BAR_SIGNS and BAR.match(w.text)]  # most pages have none
     if not bars:
         return list(words), []
+    borders = [w for w in words if BORDER.match(w.text)]
     columns = _columns(bars, borders)
     if not columns:
         return list(words), []

@@ -104,13 +104,14 @@ def path_shapes(page: pdfium.PdfPage, height: float) -> PathShapes:
     small: list[Shape] = []
     rules: list[Rule] = []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
+    channels = tuple(ctypes.c_uint() for _ in range(4))  # a colour's, written by PDFium for each path
     width_limit, height_limit = page.get_width() * BACKGROUND_SHARE, height * BACKGROUND_SHARE
     for obj in _paths(page):
         left, bottom, right, top = _page_bounds(obj)
         width, tall = right - left, top - bottom
         raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
-        fill_colour = _colour(obj, raw.FPDFPageObj_GetFillColor) if fill.value else None
-        stroke_colour = _colour(obj, raw.FPDFPageObj_GetStrokeColor) if stroke.value else None
+        fill_colour = _colour(obj, raw.FPDFPageObj_GetFillColor, channels) if fill.value else None
+        stroke_colour = _colour(obj, raw.FPDFPageObj_GetStrokeColor, channels) if stroke.value else None
         subpaths = None
         if width <= BOX_MAX * 1.5 and tall <= BOX_MAX * 1.5:
             subpaths = _subpaths(obj, _to_page(obj, height))
@@ -136,7 +137,33 @@ def _outside_boxes(rules: list[Rule], boxes: list[BBox]) -> list[Rule]:
             or not any(_within(r.bbox, box) for box in boxes)]
 
 
-def _paths(page: pdfium.PdfPage, form: pdfium.PdfObject | None = None, level: int = 0) -> Iterator[pdfium.PdfObject]:
+class PageObject:
+    """A path or form XObject of the page: PDFium's handle (``raw``), and the form XObject holding it
+    (``container``, None on the page itself). What the paths are read with of pypdfium2's ``PdfObject``,
+    without what it makes for each object (its type asked again, a finalizer's information): a few
+    microseconds an object, on pages of hundreds of paths. Valid while its page is open."""
+
+    __slots__ = ("raw", "container")
+
+    def __init__(self, handle, container: PageObject | None) -> None:
+        self.raw, self.container = handle, container
+
+    def get_matrix(self) -> pdfium.PdfMatrix:
+        """Its transform matrix (into its container's space), as ``PdfObject.get_matrix`` gives it."""
+        matrix = raw.FS_MATRIX()
+        if not raw.FPDFPageObj_GetMatrix(self.raw, matrix):
+            raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
+        return pdfium.PdfMatrix.from_raw(matrix)
+
+    def get_bounds(self) -> tuple[float, float, float, float]:
+        """Left, bottom, right and top in its container's space, as ``PdfObject.get_bounds`` gives them."""
+        left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+        if not raw.FPDFPageObj_GetBounds(self.raw, left, bottom, right, top):
+            raise pdfium.PdfiumError("Failed to locate pageobject.")
+        return (left.value, bottom.value, right.value, top.value)
+
+
+def _paths(page: pdfium.PdfPage, form: PageObject | None = None, level: int = 0) -> Iterator[PageObject]:
     """The page's path objects, form XObjects searched :data:`MAX_DEPTH` deep: what
     ``page.get_objects(filter=[FPDF_PAGEOBJ_PATH], max_depth=MAX_DEPTH)`` gives, without a
     wrapper made for each of the page's other objects (its text runs: hundreds on a page)."""
@@ -151,10 +178,9 @@ def _paths(page: pdfium.PdfPage, form: pdfium.PdfObject | None = None, level: in
         if kind == raw.FPDF_PAGEOBJ_UNKNOWN:
             raise pdfium.PdfiumError("Failed to get pageobject.")
         if kind == raw.FPDF_PAGEOBJ_PATH:
-            yield pdfium.PdfObject(handle, page=page, pdf=page.pdf, container=form, level=level)
+            yield PageObject(handle, form)
         elif kind == raw.FPDF_PAGEOBJ_FORM and level < MAX_DEPTH - 1:
-            yield from _paths(page, pdfium.PdfObject(handle, page=page, pdf=page.pdf, container=form, level=level),
-                              level + 1)
+            yield from _paths(page, PageObject(handle, form), level + 1)
 
 
 # -- boxes: nested shapes painted in order ---------------------------------------
@@ -303,7 +329,7 @@ def _area(bbox: BBox) -> float:
 # -- reading the paths from PDFium ---------------------------------------------
 
 def _shape(bbox: BBox, subpaths: list[Subpath], fill: RGBA | None, stroke: RGBA | None,
-           obj: pdfium.PdfObject) -> Shape:
+           obj: PageObject) -> Shape:
     closed = bool(subpaths) and all(s.closed or _returns(s.points) for s in subpaths)
     curved = any(s.curved for s in subpaths)
     width, tall = bbox[2] - bbox[0], bbox[3] - bbox[1]
@@ -336,7 +362,7 @@ def _straight_share(subpaths: list[Subpath]) -> float:
     return sum(math.dist(a, b) for s in subpaths for a, b in s.lines if math.dist(a, b) > extent * 0.3) / total
 
 
-def _page_bounds(obj: pdfium.PdfObject) -> tuple[float, float, float, float]:
+def _page_bounds(obj: PageObject) -> tuple[float, float, float, float]:
     """Bounds in page space: a path inside a form XObject (a flattened widget's
     appearance) is given in the XObject's space, so map it through its containers."""
     left, bottom, right, top = obj.get_bounds()
@@ -352,8 +378,9 @@ def _page_bounds(obj: pdfium.PdfObject) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _colour(obj: pdfium.PdfObject, get_colour: Callable) -> RGBA:
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+def _colour(obj: PageObject, get_colour: Callable, channels: tuple[ctypes.c_uint, ...]) -> RGBA:
+    """The path's colour, read into ``channels`` (red, green, blue, alpha)."""
+    r, g, b, a = channels
     if not get_colour(obj.raw, r, g, b, a):
         return (0, 0, 0, 255)  # a colour PDFium cannot tell (a pattern): assume it shows
     return (r.value, g.value, b.value, a.value)
@@ -364,7 +391,7 @@ def _shows(colour: RGBA | None, lightest: int) -> bool:
     return colour is not None and colour[3] > 0 and min(colour[:3]) < lightest
 
 
-def _line_width(obj: pdfium.PdfObject) -> float:
+def _line_width(obj: PageObject) -> float:
     width = ctypes.c_float()
     if not raw.FPDFPageObj_GetStrokeWidth(obj.raw, width):
         return 1.0
@@ -387,7 +414,7 @@ def path_rules(subpaths: list[Subpath], filled: bool, stroked: bool) -> list[Rul
     return rules
 
 
-def _to_page(obj: pdfium.PdfObject, height: float) -> Callable[[float, float], Point]:
+def _to_page(obj: PageObject, height: float) -> Callable[[float, float], Point]:
     """Maps a point of the path's own space to top-left page coordinates."""
     matrices = [obj.get_matrix()]
     container = obj.container
@@ -402,7 +429,7 @@ def _to_page(obj: pdfium.PdfObject, height: float) -> Callable[[float, float], P
     return to_page
 
 
-def _subpaths(obj: pdfium.PdfObject, to_page: Callable[[float, float], Point]) -> list[Subpath]:
+def _subpaths(obj: PageObject, to_page: Callable[[float, float], Point]) -> list[Subpath]:
     """Each subpath: its points, its straight segments, whether it is closed or has curves."""
     x, y = ctypes.c_float(), ctypes.c_float()
     at_x, at_y = ctypes.addressof(x), ctypes.addressof(y)

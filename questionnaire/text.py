@@ -20,6 +20,9 @@ _NUMBER = re.compile(r"([+\-−])?\s*([0-9]{1,3}(?:[\s'’][0-9]{3})+|[0-9]+)(?:
 _GROUPING = re.compile(r"[\s'’]")  # between a number's groups of three digits
 
 
+_WHITE_SPACE = re.compile(r"\s+")
+
+
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower case, no accents, letters and digits only (keeps % and /)."""
@@ -31,7 +34,7 @@ def fold(text: str) -> str:
 def clean_text(text: str) -> str:
     """Unicode NFC, every run of white space (line breaks, tabs, no-break
     spaces) folded to one space, stripped; nothing else changed."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    return _WHITE_SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
 def quote(text: str) -> str:

@@ -1,0 +1,189 @@
+"""The shortcuts a text-layer page's reading takes: each gives what the longer way gives.
+
+A page's fonts are listed once to tell whether any letter may be a symbol font's box (through
+its form XObjects too); a label index answers a question asked again from what it kept; a
+page's lines of words are grouped once for its labels and its gutters; words are searched for
+typed tables, typed boxes, elisions and letter-spaced text only where they may be.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+import pypdfium2 as pdfium
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from extract import pdfium_text, vector_marks
+from extract.cells import cell_of
+from extract.document import load
+from extract.gutters import find_gutters
+from extract.labels import LabelIndex, Line, Match, exact_match, label_lines, make_line
+from extract.marks import typed_boxes
+from extract.pdfium_text import split_words
+from extract.tokens import Page, Rule, Word, group_lines
+from extract.typed_tables import typed_tables
+from questionnaire.record import SOURCE_FORM_FIELD
+from tests.support_layouts import GLYPH_FONT
+
+HEIGHT = 842
+
+
+# -- symbol fonts: a page's fonts listed through its form XObjects ------------------
+
+def _page_with_a_form(tmp_path: Path, family: str | None) -> Path:
+    """"Oui" in Helvetica on the page, then an "R" drawn in a form XObject (a stamp, a flattened
+    field) in DejaVu Sans renamed ``family`` (Wingdings 2's ticked box), or in Helvetica."""
+    pdfmetrics.registerFont(TTFont("SymbolStandIn", GLYPH_FONT))
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, HEIGHT))
+    canvas.beginForm("stamp")
+    canvas.setFont("SymbolStandIn" if family else "Helvetica", 12)
+    canvas.drawString(60, 700, "R")
+    canvas.endForm()
+    canvas.doForm("stamp")
+    canvas.setFont("Helvetica", 12)
+    canvas.drawString(80, 700, "Oui")
+    canvas.showPage()
+    canvas.save()
+    pdf = pikepdf.open(io.BytesIO(buffer.getvalue()))
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and "DejaVu" in str(obj.get("/BaseFont", "")):
+            obj.BaseFont = obj.FontDescriptor.FontName = pikepdf.Name("/ABCDEF+" + family)
+    path = tmp_path / "form.pdf"
+    pdf.save(path)
+    return path
+
+
+def test_a_symbol_font_in_a_form_xobject_still_draws_its_box(tmp_path):
+    path = _page_with_a_form(tmp_path, "Wingdings2")
+    page = pdfium.PdfDocument(path)[0]
+    assert pdfium_text._may_use_symbol_font(page)
+    read = load(path).pages[0]
+    assert [w.text for w in read.words] == ["Oui"]
+    assert [m.checked for m in read.marks] == [True]
+
+
+def test_a_page_without_symbol_font_keeps_its_letters(tmp_path):
+    path = _page_with_a_form(tmp_path, None)
+    page = pdfium.PdfDocument(path)[0]
+    assert not pdfium_text._may_use_symbol_font(page)
+    assert [w.text for w in load(path).pages[0].words] == ["R", "Oui"]
+
+
+def test_fonts_nested_too_deep_are_read_as_maybe_symbolic(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdfium_text, "MAX_FORM_DEPTH", 0)
+    page = pdfium.PdfDocument(_page_with_a_form(tmp_path, None))[0]
+    assert pdfium_text._may_use_symbol_font(page)
+
+
+# -- label index: the same question answered from what it kept ----------------------
+
+def _page(texts: list[tuple[str, float, float]], source: str = "text") -> Page:
+    words = [Word(text, x, top, x + 8 * len(text), top + 10, source=source) for text, x, top in texts]
+    return Page(1, 595, HEIGHT, words=words)
+
+
+def test_a_question_asked_again_gets_the_same_matches_in_a_list_of_its_own():
+    page = _page([("Non", 60, 100), ("cadres", 100, 100), ("Cadres", 60, 130), ("Total", 60, 160)])
+    index = LabelIndex([page])
+    first = index.find(["Cadres"], rivals=["Non cadres"])
+    assert [m.words[0].top for m in first] == [130]  # "cadres" of "Non cadres" is the rival's
+    first.clear()
+    again = index.find(["Cadres"], rivals=["Non cadres"])
+    assert [m.words[0].top for m in again] == [130]
+    assert [m.words[0].top for m in index.find(["Cadres"])] == [100, 130]
+    after = index.find(["Cadres"])[0].end
+    assert [m.words[0].top for m in index.find(["Cadres", "Total"], after=after)] == [130, 160]
+    assert [m.words[0].top for m in index.find(["Cadres", "Total"], before=index.first(["Total"]).start)] \
+        == [100, 130]
+
+
+def test_a_rival_of_the_same_words_does_not_drop_a_match():
+    """A rival drops only a match it covers with more words (``Match.contains`` is strict)."""
+    page = _page([("Non", 60, 100), ("cadres", 100, 100)])
+    assert len(LabelIndex([page]).find(["Non cadres"], rivals=["Non cadres", "cadres"])) == 1
+
+
+def test_matches_and_lines_made_quickly_are_those_their_classes_make():
+    page = _page([("L'index", 60, 100), ("qu’il", 120, 100), ("égalité", 180, 100)])
+    line = make_line(page, 0, page.words)
+    assert line == Line(page, 0, tuple(page.words), line.folded, line.starts, line.ends, (0, 0, 0),
+                        line.first_at, line.last_at)
+    assert line.folded == "lindexquilegalite"
+    assert line.first_at == {0: 0, 1: 0, 6: 1, 8: 1, 10: 2}  # after "l'" and "qu’" too
+    assert exact_match(line, 0, 1, "index") == Match(line, 0, 1, "index")
+
+
+# -- lines grouped once for a page's labels and gutters ---------------------------
+
+def test_labels_and_gutters_share_the_lines_of_a_text_layer_page():
+    page = _page([("Nom", 60, 100), ("Dupont", 300, 100), ("Ville", 60, 130), ("Lille", 300, 130)])
+    lines = group_lines(page.words)
+    assert [line.words for line in label_lines(page)] == [tuple(words) for words in lines]
+    find_gutters(page, [])
+    assert page.derived("lines", lambda p: None) == lines
+
+
+def test_a_widget_s_value_is_no_word_of_the_label_lines():
+    page = _page([("Nom", 60, 100), ("Ville", 60, 130)])
+    page.words.append(Word("Dupont", 300, 100, 350, 110, source=SOURCE_FORM_FIELD))
+    assert [[w.text for w in line.words] for line in label_lines(page)] == [["Nom"], ["Ville"]]
+    assert len(group_lines(page.words)[0]) == 2
+
+
+# -- words searched only where they may be -------------------------------------
+
+def test_only_bars_make_a_typed_table_and_only_brackets_a_typed_box():
+    words = [Word(text, 60 + 40 * i, 100, 90 + 40 * i, 110) for i, text in enumerate(["+---+---+", "[X]", "( )", "x"])]
+    assert typed_tables(words) == (words, [])  # a border without bars is text
+    assert [w.text for w in typed_boxes(words)] == ["☒", "☐"]
+
+
+def test_a_cell_of_the_same_size_in_a_later_table_is_not_smaller():
+    rules = [Rule(50, 100, 150, 100), Rule(50, 130, 150, 130), Rule(50, 100, 50, 130), Rule(150, 100, 150, 130)]
+    page = Page(1, 595, HEIGHT, rules=rules)
+    cell = cell_of(page, (60, 105, 80, 115))
+    assert cell is not None and cell.bbox == (50, 100, 150, 130) and cell.table == 0
+    assert cell_of(page, (200, 105, 220, 115)) is None
+
+
+def _letters(text: str) -> np.ndarray:
+    """Boxes of ``text``'s characters set closely on one line: a letter every 3 points, 2 wide."""
+    return np.array([[10 + 3 * i, 100, 12 + 3 * i, 110] for i in range(len(text))], dtype=float)
+
+
+def test_short_runs_of_one_letter_words_are_not_letter_spaced_text():
+    assert split_words("a b c ab", _letters("a b c ab")).tolist() == [[0, 1], [2, 3], [4, 5], [6, 8]]
+    assert split_words("E n v i r o n", _letters("E n v i r o n")).tolist() == [[0, 13]]
+
+
+# -- paths read through light handles ------------------------------------------
+
+def test_paths_are_those_pypdfium2_lists_with_the_same_bounds_and_matrices(tmp_path):
+    """The page's paths, in its form XObjects too (moved there by the form's matrix), are those
+    ``get_objects`` lists, in its order, with the bounds and matrices its wrappers give."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, HEIGHT))
+    canvas.beginForm("box")
+    canvas.rect(10, 10, 12, 12)
+    canvas.endForm()
+    canvas.rect(60, 700, 12, 12)
+    canvas.saveState()
+    canvas.translate(100, 600)
+    canvas.doForm("box")
+    canvas.restoreState()
+    canvas.line(60, 650, 300, 650)
+    canvas.save()
+    page = pdfium.PdfDocument(buffer.getvalue())[0]
+    ours = list(vector_marks._paths(page))
+    theirs = list(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_PATH], max_depth=vector_marks.MAX_DEPTH))
+    assert len(ours) == len(theirs) == 3
+    assert [o.get_bounds() for o in ours] == [t.get_bounds() for t in theirs]
+    assert [o.get_matrix() for o in ours] == [t.get_matrix() for t in theirs]
+    assert [o.container is not None for o in ours] == [False, True, False]
+    assert ours[1].container.get_matrix() == theirs[1].container.get_matrix() == pdfium.PdfMatrix(1, 0, 0, 1, 100, 600)
+    assert vector_marks._page_bounds(ours[1]) == (109.0, 609.0, 123.0, 623.0)  # its stroke included
