@@ -425,8 +425,10 @@ def _records(files: list[InputFile], output: Path, store: Store, checks: str | N
         import extract.read  # noqa: F401
     work = functools.partial(process, form=form.id, output=output.absolute(), stored=True)
     _say_unlimited_memory(todo)
-    for outcome in run_parallel(todo, work, workers=options.workers, timeout=options.timeout,
-                                progress=options.progress):
+    for count, outcome in enumerate(run_parallel(todo, work, workers=options.workers, timeout=options.timeout,
+                                                 progress=options.progress)):
+        if not count:
+            _import_writers()  # while the workers read, not between the reading and the workbooks
         yield _record_of(outcome, form), outcome.result
 
 
@@ -533,9 +535,7 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
         books = 1  # a lone tender's workbook and the territory's here: not worth starting two writers
     if territory is None and not jobs:
         return  # the workbook writers are not even imported
-    # imported before the writers fork: they inherit them
-    import xlsxwriter  # noqa: F401
-    import analyse.workbook_territory  # noqa: F401 - and analyse.workbook_tender
+    _import_writers()
 
     noted_form = merged(in_order(store.form.id))
     write = functools.partial(_write_and_note, functools.partial(
@@ -579,6 +579,13 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
         if territory is not None and whole is not None:
             collect([(territory, territory_inputs)], whole)
     _remember(outputs, output, written, noted_form, noted)
+
+
+def _import_writers() -> None:
+    """The workbook writers' modules, imported by this process before the writers fork from it:
+    they inherit them (about 45 ms of imports)."""
+    import xlsxwriter  # noqa: F401
+    import analyse.workbook_territory  # noqa: F401 - and analyse.workbook_tender
 
 
 def _writers_fork() -> bool:

@@ -134,6 +134,23 @@ def test_with_few_records_a_lone_tender_is_written_beside_the_territory_and_the_
     assert said[-4:] == ["Résultats", "Résultats", "Classeur", "Classeur"]  # the exports said first
 
 
+def test_the_writers_modules_are_imported_while_the_workers_read(tmp_path: Path, monkeypatch) -> None:
+    """Once the first file is read, not between the last one and the workbooks: the run's process has
+    time while the workers read, and the writers fork from it with the modules imported."""
+    events: list[str] = []
+    reading, importing = pipeline.run_parallel, pipeline._import_writers
+
+    def spied_reading(*args, **kwargs):
+        for outcome in reading(*args, **kwargs):
+            events.append("read")
+            yield outcome
+
+    monkeypatch.setattr(pipeline, "run_parallel", spied_reading)
+    monkeypatch.setattr(pipeline, "_import_writers", lambda: (events.append("import"), importing()))
+    assert _run(_one_tender(tmp_path), "--output", tmp_path / "sortie").exit_code == Exit.OK
+    assert events == ["read", "import", "read", "import"]  # the second import, before the writers: nothing to do
+
+
 def test_tender_workbooks_are_written_in_runs_every_writer_gets_several_of() -> None:
     """A task of a writing process writes up to ``BATCH`` tender workbooks (a task costs about as much
     as a small workbook), fewer when they are few: every writer gets several runs to share out."""
