@@ -105,14 +105,15 @@ def _symbols(textpage: pdfium.PdfTextPage, letters: str) -> str:
     Many ordinary letters ("o", "n", "x"...) are such codes: on a page none of whose text
     objects is in a symbol font (most pages), the letters stay as they are, its few fonts
     named once; otherwise the candidates' text objects are asked for in one ``map``, and
-    each object's font named once, in the order the page shows them."""
-    if not _may_use_symbol_font(textpage.page):
+    each object's font named once (the page's fonts already named are not named again)."""
+    fonts = _font_families(textpage.page)
+    if fonts is not None and not any(fonts.values()):
         return letters
+    fonts = fonts or {}
     handle = textpage.raw
     candidates = np.flatnonzero(np.isin(_codes(letters), _SYMBOL_CODE_POINTS)).tolist()
     objects = list(map(_TEXT_OBJECT, repeat(_address(handle), len(candidates)), candidates))
     firsts = dict(zip(reversed(objects), reversed(candidates)))  # each text object's first candidate
-    fonts: dict[int, str] = {}  # by font
     symbolic: dict[int | None, str] = {}  # the text objects in a symbol font, and its family
     for key in dict.fromkeys(objects):
         font = _TEXT_OBJECT_FONT(key) if key else None
@@ -148,14 +149,12 @@ def _symbol(char: str, family: str) -> str:
     return SYMBOL_GLYPHS[family].get(_code(char), char)
 
 
-def _may_use_symbol_font(page: pdfium.PdfPage) -> bool:
-    """Whether some text object of the page, form XObjects searched, may be in a symbol font:
-    its fonts are named once each (the name the text page gives its characters' font, see
-    :func:`_symbol_family`). A page whose objects cannot all be listed may (it is read as before)."""
+def _font_families(page: pdfium.PdfPage) -> dict[int, str] | None:
+    """The symbol family of each font of the page's text objects, form XObjects searched, by the
+    font's address (the name the text page gives its characters' font, see :func:`_symbol_family`);
+    None when the page's objects cannot all be listed (each character's font is then asked)."""
     fonts = _text_fonts(_address(page.raw), 0)
-    if fonts is None:
-        return True
-    return any(_font_family(font) for font in fonts)
+    return None if fonts is None else {font: _font_family(font) for font in fonts if font}
 
 
 _PAGE_OBJECT_COUNT = on_addresses(raw.FPDFPage_CountObjects, ctypes.c_int, ADDRESS)
@@ -193,9 +192,9 @@ def _text_fonts(parent: int, depth: int) -> set[int | None] | None:
     return fonts
 
 
-def _font_family(font: int | None) -> str:
+def _font_family(font: int) -> str:
     """:func:`_symbol_family` of a font, asked of the font itself (by its address)."""
-    size = _FONT_NAME(font, None, 0) if font else 0
+    size = _FONT_NAME(font, None, 0)
     if size <= 0:
         return ""
     buffer = ctypes.create_string_buffer(size)

@@ -61,7 +61,7 @@ def _page_with_a_form(tmp_path: Path, family: str | None) -> Path:
 def test_a_symbol_font_in_a_form_xobject_still_draws_its_box(tmp_path):
     path = _page_with_a_form(tmp_path, "Wingdings2")
     page = pdfium.PdfDocument(path)[0]
-    assert pdfium_text._may_use_symbol_font(page)
+    assert "wingdings2" in pdfium_text._font_families(page).values()
     read = load(path).pages[0]
     assert [w.text for w in read.words] == ["Oui"]
     assert [m.checked for m in read.marks] == [True]
@@ -70,14 +70,14 @@ def test_a_symbol_font_in_a_form_xobject_still_draws_its_box(tmp_path):
 def test_a_page_without_symbol_font_keeps_its_letters(tmp_path):
     path = _page_with_a_form(tmp_path, None)
     page = pdfium.PdfDocument(path)[0]
-    assert not pdfium_text._may_use_symbol_font(page)
+    assert not any(pdfium_text._font_families(page).values())
     assert [w.text for w in load(path).pages[0].words] == ["R", "Oui"]
 
 
 def test_fonts_nested_too_deep_are_read_as_maybe_symbolic(tmp_path, monkeypatch):
     monkeypatch.setattr(pdfium_text, "MAX_FORM_DEPTH", 0)
     page = pdfium.PdfDocument(_page_with_a_form(tmp_path, None))[0]
-    assert pdfium_text._may_use_symbol_font(page)
+    assert pdfium_text._font_families(page) is None  # each character's font is asked, as before
 
 
 # -- label index: the same question answered from what it kept ----------------------
