@@ -527,12 +527,10 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
     territory_inputs = stamps.inputs_digest([content.digest for content in shown.values()], publication, checked)
     if not _to_write(outputs, store, output, territory, territory_inputs):
         territory = None
-    books = len(jobs) + (territory is not None)
-    if sum(content.files for content in shown.values()) > SIDE_BY_SIDE or not books:
+    light = sum(content.files for content in shown.values()) <= SIDE_BY_SIDE
+    exports_first = not light or (territory is None and not jobs)
+    if exports_first:  # before any writer starts: the run's records are let go of
         exports()
-        exports, books = _nothing, len(jobs)
-    elif len(jobs) == 1 and not _writers_fork():
-        books = 1  # a lone tender's workbook and the territory's here: not worth starting two writers
     if territory is None and not jobs:
         return  # the workbook writers are not even imported
     _import_writers()
@@ -552,7 +550,10 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
 
     store.commit()  # the writers read the records from the store, as committed
     workers = options.workers or os.cpu_count() or 1
-    with _writers(books, workers) as pool:
+    # The territory in a writer beside the tenders' when memory allows; beside a lone tender's only where
+    # writers are forked (two started afresh cost more than both workbooks of a small tender)
+    beside = territory is not None and light and (len(jobs) != 1 or _writers_fork())
+    with _writers(len(jobs) + beside, workers) as pool:
         # The territory first, in a writer of its own (it reads every record), while the others write
         # the tenders, each reading its own tender's records, and this process does the exports. A few
         # runs of tenders in flight at a time: the cells noted from their workbooks are collected as they
@@ -570,7 +571,8 @@ def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, starte
         batches = _batches(jobs, workers)
         for batch in itertools.islice(batches, IN_FLIGHT * workers):
             submit(batch)
-        exports()
+        if not exports_first:
+            exports()
         for batch in batches:
             submit(batch)
             collect(*window.popleft())
@@ -592,10 +594,6 @@ def _writers_fork() -> bool:
     """Whether the writing processes are forked from this one (Linux): a process started afresh
     (Windows, macOS) imports everything again, about 0.2 s for two writers."""
     return multiprocessing.get_start_method() == "fork"
-
-
-def _nothing() -> None:
-    """What is left to do once it is done."""
 
 
 def _batches(jobs: list[tuple[str, Path, str]], workers: int) -> Iterator[list[tuple[str, Path, str]]]:
