@@ -33,9 +33,9 @@ from analyse import stamps
 from analyse.backup import BACKUP_NAME, secure as secure_history
 from analyse.corrections import Correction, FoundCorrections, read_choices, read_corrections
 from analyse.edits import SNAPSHOT, changes, remember, workbook_cells
-from analyse.export import write_csv, write_jsonl
+from analyse.export import columns, write_csv, write_jsonl
 from analyse.report import for_terminal
-from analyse.store import Store, Unchanged, record_data, record_text
+from analyse.store import Made, Store, Unchanged
 from analyse.validate import validate
 from analyse.sheets import WorkbookLocked
 from exit_codes import Exit, Interrupted, OutputError, UsageError, why
@@ -78,19 +78,21 @@ class RunOptions:
 
 # -- one file, in a worker ----------------------------------------------------
 
-def process(item: InputFile, form: str, output: Path | None = None, *, stored: bool = False) -> dict | str:
+def process(item: InputFile, form: str, output: Path | None = None, *, stored: bool = False) -> dict | Made:
     """Read and validate one file (runs in a worker process) with the versions of the questionnaire,
-    ``form`` first; a plain dict crosses back, or with ``stored`` the record's text as the store keeps
-    it (:func:`analyse.store.record_text`): a string crosses between processes in a fraction of a
-    dict's time, and the run stores it as it is."""
+    ``form`` first; a plain dict crosses back, or with ``stored`` the record :class:`Made`: its text as
+    the store keeps it (:func:`analyse.store.record_text`) and its lines in the exports, strings that
+    cross between processes in a fraction of a dict's time, which the run stores and exports as they are."""
     record = _read_guarded(item, in_order(form), output)
     record.sha256, record.size = item.sha256 or fingerprint(item), item.size
     record.findings = validate(record)
     _review_suspect_ocr(record, record.form)
     if output is not None and not record.rejected:
         _pictures(record, item, output)
-    data = _crops_from_output(record, item).to_dict()
-    return record_text(data) if stored else data
+    record = _crops_from_output(record, item)
+    if not stored:
+        return record.to_dict()
+    return Made.of(record, columns(form))
 
 
 def _pictures(record: Record, item: InputFile, output: Path) -> None:
@@ -236,7 +238,7 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
     if restored:
         click.secho(for_terminal(restored), fg="yellow", err=True)
     store = Store(output / STORE_NAME, form)
-    records: list[Record | Unchanged] = []
+    records: list[Record | Unchanged | Made] = []
     digests: list[str] = []  # of the records as stored: what the exports are written from
     summary: dict | None = None
     try:
@@ -247,11 +249,10 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
         index = _egapro_index(output, options)
         checks = _checks(index, form)
         run_id = store.start_run(inbox, started, checks)
-        for record, text in _records(files, output, store, checks, options, form):
+        for record in _records(files, output, store, checks, options, form):
             if index is not None:
-                _cross_check(record, index)
-                text = None  # findings added: the record is stored as it now is
-            digests.append(store.save(run_id, record, EXTRACTOR_VERSION, text=text))  # at once: an interrupted run loses nothing
+                record = _cross_checked(record, index)
+            digests.append(store.save(run_id, record, EXTRACTOR_VERSION))  # at once: an interrupted run loses nothing
             records.append(record)
         _take_corrections(store, waiting)
         summary = _summary(records)
@@ -283,7 +284,7 @@ def _checks(index: Any, form: Form) -> str | None:
     return hashlib.sha256(f"{stamps.layout_digest()}\0{forms_digest(in_order(form.id))}".encode()).hexdigest()
 
 
-def _outputs(store: Store, inbox: Path, output: Path, records: list[Record | Unchanged], digests: list[str],
+def _outputs(store: Store, inbox: Path, output: Path, records: list[Record | Unchanged | Made], digests: list[str],
              started: datetime, options: RunOptions, checked: bool, damaged: dict[Path, str]) -> "Outputs":
     """Write every output that can be; what could not be written, with a French sentence for each.
     ``records`` (this run's) are emptied once exported.
@@ -301,8 +302,8 @@ def _outputs(store: Store, inbox: Path, output: Path, records: list[Record | Unc
     return outputs
 
 
-def _exports(outputs: Outputs, store: Store, output: Path, records: list[Record | Unchanged], digests: list[str],
-             options: RunOptions) -> None:
+def _exports(outputs: Outputs, store: Store, output: Path, records: list[Record | Unchanged | Made],
+             digests: list[str], options: RunOptions) -> None:
     """records.jsonl and records.csv, by consultation and file; like the workbooks (:mod:`analyse.stamps`),
     not written again when what they show did not change: this run's records as stored (``digests``),
     the corrections, the form's columns."""
@@ -311,7 +312,8 @@ def _exports(outputs: Outputs, store: Store, output: Path, records: list[Record 
              if _to_write(outputs, store, output, path, inputs)]
     if not paths:
         return  # no record parsed
-    exported = sorted(_with_corrections(store, records), key=lambda record: (record.tender, record.file))
+    exported = [record.lines if isinstance(record, Made) else record for record in
+                sorted(_with_corrections(store, records), key=lambda record: (record.tender, record.file))]
     write = {"records.jsonl": lambda path: write_jsonl(exported, path),
              "records.csv": lambda path: write_csv(exported, path, in_order(options.form))}
     for path in paths:
@@ -338,8 +340,9 @@ class Outputs:
             self.problems[path] = f"{path} n'a pas pu être écrit ({why(error)})."
 
 
-def _with_corrections(store: Store, records: list[Record | Unchanged]) -> list[Record]:
-    """This run's records as the store gives them back: the officer's corrections applied."""
+def _with_corrections(store: Store, records: list[Record | Unchanged | Made]) -> list[Record | Made]:
+    """This run's records as the store gives them back: the officer's corrections applied (a record
+    :class:`Made` by a worker that no correction names, as it came)."""
     return store.corrected_records(records)
 
 
@@ -390,9 +393,9 @@ def _take_choices(output: Path, store: Store) -> None:
 
 
 def _records(files: list[InputFile], output: Path, store: Store, checks: str | None,
-             options: RunOptions, form: Form) -> Iterator[tuple[Record | Unchanged, str | None]]:
-    """Records for every file: unchanged files from the store, the others read in workers, each with
-    its text as the store keeps it when a worker gave it (None otherwise).
+             options: RunOptions, form: Form) -> Iterator[Record | Unchanged | Made]:
+    """Records for every file: unchanged files from the store, the others read in workers
+    (:class:`Made`, not parsed, unless a worker could not give one).
 
     Unchanged files are known by their content's hash, itself computed in
     workers under the same limits as reading (:func:`fingerprint`). One stored
@@ -403,20 +406,20 @@ def _records(files: list[InputFile], output: Path, store: Store, checks: str | N
     for item in files:
         if item.problem:
             yield Record(file=item.relative, tender=item.tender, error=item.problem, error_class="rejected",
-                         size=item.size, file_bytes=item.raw_name, form_id=form.id), None
+                         size=item.size, file_bytes=item.raw_name, form_id=form.id)
         else:
             named.append(item)
     for item, digest, failure in _fingerprints(named, options, store.holds(EXTRACTOR_VERSION)):
         if failure:
-            yield _failed(item, failure, form), None
+            yield _failed(item, failure, form)
             continue
         cached = store.cached(digest, EXTRACTOR_VERSION, (item.tender, item.relative), checks) if digest else None
         if isinstance(cached, Unchanged):
-            yield cached, None
+            yield cached
         elif cached is not None and _fresh(cached, forms):
             cached.file, cached.tender, cached.published_index = item.relative, item.tender, None
             cached.findings = validate(cached)
-            yield cached, None
+            yield cached
         else:
             todo.append(replace(item, sha256=digest))
     if todo:  # the reader, imported here only when a file is to be read; the workers inherit it. Its
@@ -429,7 +432,7 @@ def _records(files: list[InputFile], output: Path, store: Store, checks: str | N
                                                  progress=options.progress)):
         if not count:
             _import_writers()  # while the workers read, not between the reading and the workbooks
-        yield _record_of(outcome, form), outcome.result
+        yield _record_of(outcome, form)
 
 
 def _fresh(cached: Record, forms: list[Form]) -> bool:
@@ -454,11 +457,11 @@ def _fingerprints(items: list[InputFile], options: RunOptions, cached: bool
         yield outcome.item, outcome.result, outcome.failure
 
 
-def _record_of(outcome: Outcome, form: Form) -> Record:
-    """The record a worker gave (its dict, or its stored text: :func:`process`), or the file rejected
+def _record_of(outcome: Outcome, form: Form) -> Record | Made:
+    """The record a worker gave (its dict, or :class:`Made`: :func:`process`), or the file rejected
     with why the worker could not give one."""
-    if isinstance(outcome.result, str):
-        return Record.from_dict(record_data(outcome.result))
+    if isinstance(outcome.result, Made):
+        return outcome.result
     if outcome.result is not None:
         return Record.from_dict(outcome.result)
     return _failed(outcome.item, outcome.failure, form)
@@ -494,14 +497,17 @@ def _egapro_index(output: Path, options: RunOptions):
     return index
 
 
-def _cross_check(record: Record, index) -> None:
-    """The declared index against the published one (findings and the workbooks' column)."""
+def _cross_checked(record: Record | Made, index) -> Record:
+    """The declared index against the published one (findings and the workbooks' column): the record
+    parsed when a worker made it, stored as it then is."""
     from analyse import egapro
 
+    record = record.record() if isinstance(record, Made) else record
     year = egapro.tender_year(record, datetime.now().year)
     record.findings.extend(egapro.cross_check(record, index, year))
     published = egapro.published_score(record, index, year)
     record.published_index = {"score": published[0], "year": published[1]} if published else None
+    return record
 
 
 def _workbooks(outputs: Outputs, store: Store, inbox: Path, output: Path, started: datetime, options: RunOptions,

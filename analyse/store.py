@@ -15,7 +15,7 @@ import re
 import sqlite3
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
@@ -23,8 +23,9 @@ from typing import Any, Iterable, NamedTuple
 import orjson
 
 from analyse.corrections import Correction, CorrectionReport, StoredCorrection, apply, judge
+from analyse.export import Columns, Lines, lines
 from questionnaire.definition import Form
-from questionnaire.record import Record
+from questionnaire.record import Finding, Reading, Record
 
 SCHEMA_VERSION = 1
 COMMIT_EVERY = 0.1  # seconds: the file versions saved meanwhile are committed together
@@ -98,6 +99,29 @@ class Unchanged:
     file: str
     status: str
     digest: str  # of the stored record's text (what the exports are written from)
+
+
+class Made(NamedTuple):
+    """A record as a reading worker made it, which the run does not parse: where it belongs, its status,
+    its text as stored (:func:`record_text`) and its lines in the exports (:func:`analyse.export.lines`).
+    Parsing it (:meth:`record`) cost the run's process as much as storing and exporting it."""
+
+    tender: str
+    file: str
+    sha256: str | None
+    status: str
+    text: str
+    lines: Lines
+
+    @classmethod
+    def of(cls, record: Record, columns: Columns) -> "Made":
+        """What a reading worker gives of ``record``, the exports' CSV with ``columns``."""
+        return cls(record.tender, record.file, record.sha256, record.status, record_text(record),
+                   lines(record, columns))
+
+    def record(self) -> Record:
+        """The record parsed from its text (one an Egapro export or a correction changes)."""
+        return Record.from_dict(record_data(self.text))
 
 
 class Shown(NamedTuple):
@@ -182,11 +206,9 @@ class Store:
 
     # -- file versions ----------------------------------------------------------
 
-    def save(self, run_id: int, record: Record | Unchanged, extractor_version: str, *, text: str | None = None
-             ) -> str:
+    def save(self, run_id: int, record: Record | Unchanged | Made, extractor_version: str) -> str:
         """Record one file version; the same content seen again only moves its last run.
-        Returns the digest of the stored record's text. ``text``: the record's text as stored
-        (:func:`record_text` of its dict), when the caller has it (a reading worker makes it).
+        Returns the digest of the stored record's text (a :class:`Made` one's is stored as it is).
 
         Saves are committed together every :data:`COMMIT_EVERY` seconds, and on :meth:`close`
         (a commit each cost more than writing the record); a run killed outright loses at most
@@ -196,17 +218,19 @@ class Store:
             self.db.execute("UPDATE versions SET last_run = ? WHERE id = ?", (run_id, record.version))
             digest = record.digest
         else:
-            digest = self._save(run_id, record, extractor_version, text)
+            digest = self._save(run_id, record, extractor_version)
         if time.monotonic() - self._committed >= COMMIT_EVERY:
             self.commit()
         return digest
 
-    def _save(self, run_id: int, record: Record, extractor_version: str, text: str | None) -> str:
+    def _save(self, run_id: int, record: Record | Made, extractor_version: str) -> str:
+        made = isinstance(record, Made)
         stored = self._as_stored.pop(record.sha256 or "", None)
-        if stored is not None and stored[1:4] == (record.tender, record.file, record.to_dict()):
+        if stored is not None and stored[1:4] == (record.tender, record.file,
+                                                  record_data(record.text) if made else record.to_dict()):
             self.db.execute("UPDATE versions SET last_run = ? WHERE id = ?", (run_id, stored[0]))
             return stored[4]
-        text = record_text(record.to_dict()) if text is None else text
+        text = record.text if made else record_text(record)
         self.db.execute(
             """INSERT INTO versions (tender, file, sha256, first_run, last_run, extractor_version, status, record)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -267,11 +291,17 @@ class Store:
         """A stored version's record with the corrections of its file version laid over it."""
         return apply(record, self.corrections(record.tender, record.file, record.sha256 or ""), record.form)
 
-    def corrected_records(self, records: Iterable[Record | Unchanged]) -> list[Record]:
-        """:meth:`corrected` for many records (an :class:`Unchanged` one read), the corrections read at once."""
+    def corrected_records(self, records: Iterable[Record | Unchanged | Made]) -> list[Record | Made]:
+        """:meth:`corrected` for many records (an :class:`Unchanged` one read), the corrections read at once;
+        a :class:`Made` one that no correction names as it is, not parsed."""
         corrections = self._corrections_by_version(None)
-        return [self._laid_over(self._unchanged(record) if isinstance(record, Unchanged) else record, corrections)
-                for record in records]
+        return [record if isinstance(record, Made) and _place(record) not in corrections
+                else self._laid_over(self._parsed(record), corrections) for record in records]
+
+    def _parsed(self, record: Record | Unchanged | Made) -> Record:
+        if isinstance(record, Unchanged):
+            return self._unchanged(record)
+        return record.record() if isinstance(record, Made) else record
 
     def _unchanged(self, unchanged: Unchanged) -> Record:
         [text] = self.db.execute("SELECT record FROM versions WHERE id = ?", (unchanged.version,)).fetchone()
@@ -294,7 +324,7 @@ class Store:
 
     def _laid_over(self, record: Record, corrections: dict[tuple[str, str, str], list[StoredCorrection]]
                    ) -> Record:
-        return apply(record, corrections.get((record.tender, record.file, record.sha256 or ""), []), record.form)
+        return apply(record, corrections.get(_place(record), []), record.form)
 
     def digests(self) -> dict[str, Shown]:
         """For each tender, a digest of what its workbook shows (latest versions, corrections, choices)
@@ -425,14 +455,31 @@ class Store:
                  int(c.accepted), c.message, c.origin, c.author, c.created.isoformat()))
 
 
-def record_text(data: dict[str, Any]) -> str:
-    """A record's JSON text as stored: orjson's, compact (ten times the json module's speed, the same
-    values read back); the json module's, laid out with spaces, for what orjson does not write (an
-    integer beyond 64 bits)."""
+def record_text(record: Record) -> str:
+    """A record's JSON text as stored, that of :meth:`Record.to_dict`: orjson's, compact (ten times the
+    json module's speed, the same values read back); the json module's, laid out with spaces, for what
+    orjson does not write (an integer beyond 64 bits).
+
+    orjson writes the record's dataclasses themselves (the dict made first cost a reading worker three
+    times the writing): their attributes in the order of their fields, a box's tuple an array, the same
+    text as the dict's while they hold their fields only (:func:`_fields_only`), as they always do.
+    """
     try:
-        return orjson.dumps(data).decode()
+        return orjson.dumps(record if _fields_only(record) else record.to_dict()).decode()
     except orjson.JSONEncodeError:
-        return json.dumps(data, ensure_ascii=False)
+        return json.dumps(record.to_dict(), ensure_ascii=False)
+
+
+def _fields_only(record: Record) -> bool:
+    """Whether the record, its readings and findings hold their dataclass's fields and nothing else:
+    orjson writes an object's attributes, and an attribute set besides its fields would be stored
+    where :meth:`Record.from_dict` could not read it back."""
+    return (len(vars(record)) == _RECORD_FIELDS
+            and all(len(vars(r)) == _READING_FIELDS for r in record.readings.values())
+            and all(len(vars(f)) == _FINDING_FIELDS for f in record.findings))
+
+
+_RECORD_FIELDS, _READING_FIELDS, _FINDING_FIELDS = (len(fields(kind)) for kind in (Record, Reading, Finding))
 
 
 def record_data(text: str) -> dict[str, Any]:
@@ -445,6 +492,11 @@ def record_data(text: str) -> dict[str, Any]:
 
 
 _COMPACT = re.compile(r'\{"\w+":(?! )')  # the first key of orjson's text: no space after its colon
+
+
+def _place(record: Record | Made) -> tuple[str, str, str]:
+    """The file version a record is (its corrections' key): tender, file, content hash ('' when unknown)."""
+    return record.tender, record.file, record.sha256 or ""
 
 
 def _digest(text: str) -> str:

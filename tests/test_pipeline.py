@@ -207,24 +207,28 @@ def test_a_first_run_hashes_each_file_in_the_worker_that_reads_it(tmp_path: Path
     assert pipeline.fingerprint in passes and _lines(output) == first
 
 
-def test_the_run_stores_the_text_its_workers_made(tmp_path: Path, monkeypatch) -> None:
-    """A worker gives the record's text as the store keeps it: the run stores it as it is, without
-    making it again from the record (only a record no worker read has its text made by the store)."""
+def test_the_run_stores_and_exports_what_its_workers_made_without_parsing_it(tmp_path: Path, monkeypatch) -> None:
+    """A worker gives the record's text as the store keeps it and its lines in the exports: the run
+    stores and writes them as they are, without parsing the record (only a record no worker read, or
+    one a correction or an Egapro export changes, is parsed)."""
     import analyse.store
 
     inbox, output = _inbox(tmp_path), tmp_path / "sortie"
-    monkeypatch.setattr(analyse.store, "record_text", _made_again)  # the workers call pipeline's own name
+    monkeypatch.setattr(analyse.store.Made, "record", _parsed)
     assert _run(inbox, "--output", output).exit_code == Exit.OK
+    monkeypatch.undo()
     item = next(i for i in pipeline.discover(inbox) if i.relative == PICKED[0])
-    worker_text = pipeline.process(item, "egalite-2024", output.absolute(), stored=True)
+    made = pipeline.process(item, "egalite-2024", output.absolute(), stored=True)
     with sqlite3.connect(output / pipeline.STORE_NAME) as db:
         [(stored,)] = db.execute("SELECT record FROM versions WHERE file = ?", (PICKED[0],)).fetchall()
-    assert stored == worker_text
+    assert stored == made.text
     assert json.loads(stored) == pipeline.process(item, "egalite-2024", output.absolute())
+    assert made.lines.jsonl in (output / "records.jsonl").read_text(encoding="utf-8")
+    assert made.lines.csv in (output / "records.csv").read_bytes().decode("utf-8-sig")
 
 
-def _made_again(data):
-    raise AssertionError("the text of a record a worker read was made again")
+def _parsed(made):
+    raise AssertionError("the run parsed the text of a record a worker read")
 
 
 def _read_again(*args, **kwargs):

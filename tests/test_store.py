@@ -8,10 +8,15 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+import orjson
 import pytest
 
+import analyse.store
+from analyse.corrections import Correction
+from analyse.export import columns
 from questionnaire.definition import load
-from analyse.store import Store
+from questionnaire.record import Finding, Record
+from analyse.store import Made, Store, record_text
 from tests.support_analyse import EXTRACTOR, fill_store, record, staff, tender_a
 
 
@@ -66,20 +71,70 @@ def test_a_cached_record_saved_unchanged_is_not_written_again_and_a_changed_one_
     assert not text.endswith(" ") and json.loads(text)["findings"] == []
 
 
-def test_a_record_saved_with_its_text_stores_that_text_as_it_is(tmp_path: Path) -> None:
+def test_a_record_made_by_a_worker_is_stored_as_its_text_without_being_parsed(tmp_path: Path, monkeypatch) -> None:
     """The text a reading worker made is stored as given (here laid out by the json module, to tell it
-    from the text the store would make), and the digest returned is that text's."""
+    from the text the store would make), unparsed, and the digest returned is that text's."""
     store = Store(tmp_path / "egalite.sqlite", load("egalite-2024"))
     run = store.start_run(Path("inbox"), datetime(2024, 1, 1))
     given = record("T/a.pdf", "T", {"structure_name": "A"})
-    text = json.dumps(given.to_dict(), ensure_ascii=False)
-    digest = store.save(run, given, EXTRACTOR, text=text)
-    made = store.save(run, record("T/b.pdf", "T", {"structure_name": "B"}), EXTRACTOR)
+    made = Made.of(given, columns("egalite-2024"))._replace(text=json.dumps(given.to_dict(), ensure_ascii=False))
+    monkeypatch.setattr(analyse.store, "record_data", _not_parsed)
+    digest = store.save(run, made, EXTRACTOR)
+    other = store.save(run, record("T/b.pdf", "T", {"structure_name": "B"}), EXTRACTOR)
+    monkeypatch.undo()
     stored = dict(store.db.execute("SELECT file, record FROM versions").fetchall())
-    assert stored["T/a.pdf"] == text and not stored["T/b.pdf"].startswith('{"file": ')
-    assert digest == hashlib.sha256(text.encode()).hexdigest()
-    assert made == hashlib.sha256(stored["T/b.pdf"].encode()).hexdigest()
+    assert stored["T/a.pdf"] == made.text and not stored["T/b.pdf"].startswith('{"file": ')
+    assert digest == hashlib.sha256(made.text.encode()).hexdigest()
+    assert other == hashlib.sha256(stored["T/b.pdf"].encode()).hexdigest()
     assert store.latest()[0].to_dict() == given.to_dict()
+
+
+def _not_parsed(text: str):
+    raise AssertionError("a record's text was parsed")
+
+
+def test_a_made_record_found_in_the_cache_as_it_is_only_moves_its_last_run(tmp_path: Path) -> None:
+    """A cached record read again by a worker (its definitions changed) and made the same keeps its row."""
+    store = fill_store(tmp_path / "egalite.sqlite")
+    alpha = tender_a()[0]
+    # The stored text laid out otherwise: writing the record again would give it back compact.
+    store.db.execute("UPDATE versions SET record = json(record) || ' ' WHERE sha256 = ?", (alpha.sha256,))
+    run = store.start_run(Path("inbox"), datetime(2026, 1, 1))
+    assert store.cached(alpha.sha256, EXTRACTOR) is not None
+    store.save(run, Made.of(alpha, columns("egalite-2024")), EXTRACTOR)
+    [(text, last_run)] = store.db.execute("SELECT record, last_run FROM versions WHERE sha256 = ?", (alpha.sha256,))
+    assert text.endswith(" ") and last_run == run
+    changed = Made.of(record(alpha.file, alpha.tender, {"structure_name": "Autre"}, content=alpha.file),
+                      columns("egalite-2024"))
+    assert store.cached(alpha.sha256, EXTRACTOR) is not None
+    store.save(run, changed, EXTRACTOR)
+    [(text,)] = store.db.execute("SELECT record FROM versions WHERE sha256 = ?", (alpha.sha256,))
+    assert text == changed.text
+
+
+def test_a_records_text_is_that_of_its_dict_even_with_an_attribute_besides_its_fields() -> None:
+    """orjson writes the record's own attributes: one set besides the fields is not stored (the record
+    could not be read back), the text is the dict's all the same."""
+    placed = record("T/placé.pdf", "T", {"structure_name": "Placée", "board.women_pct": 40.5},
+                    doubts={"structure_name": "À vérifier."})
+    placed.readings["structure_name"].bbox = (1.5, 2.0, 3.25, 449.04980000000006)
+    placed.published_index = {"score": 82, "year": 2025}
+    placed.findings.append(Finding("board.women_pct", "warning", "Vérifier.", "rule"))
+    assert record_text(placed) == orjson.dumps(placed.to_dict()).decode()
+    placed.readings["structure_name"].seen = True
+    assert record_text(placed) == orjson.dumps(placed.to_dict()).decode()
+    placed.note = "x"
+    assert Record.from_dict(json.loads(record_text(placed))).to_dict() == placed.to_dict()
+
+
+def test_corrected_records_parse_only_the_made_records_a_correction_names(tmp_path: Path) -> None:
+    store = fill_store(tmp_path / "egalite.sqlite")
+    alpha, beta = tender_a()[:2]
+    made = [Made.of(r, columns("egalite-2024")) for r in (alpha, beta)]
+    store.add_corrections([Correction(alpha.tender, alpha.file, "structure_name", "Alpha corrigée", alpha.sha256)])
+    corrected, untouched = store.corrected_records(made)
+    assert untouched is made[1]
+    assert isinstance(corrected, Record) and corrected.fields()["structure_name"] == "Alpha corrigée"
 
 
 def test_saved_records_are_committed_on_closing(tmp_path: Path) -> None:
