@@ -157,10 +157,12 @@ def _read_guarded(item: InputFile, forms: list[Form], output: Path | None) -> Re
 
 
 def _crops_from_output(record: Record, item: InputFile) -> Record:
-    """Crop pictures are named within the file's crops folder; the record names them from the output."""
-    folder = _crops_folder(item)
-    for reading in record.readings.values():
-        if reading.crop:
+    """Crop pictures are named within the file's crops folder; the record names them from the output
+    (the folder's name made only for a record with pictures: most have none)."""
+    cropped = [reading for reading in record.readings.values() if reading.crop]
+    if cropped:
+        folder = _crops_folder(item)
+        for reading in cropped:
             reading.crop = (folder / reading.crop).as_posix()
     return record
 

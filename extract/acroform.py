@@ -173,11 +173,15 @@ def _text(value) -> str | None:
 
 
 def _state_name(value) -> str | None:
-    """A /V or /AS as a plain string ("/Oui" and "(Oui)" both give "Oui"); None when absent."""
+    """A /V or /AS as a plain string ("/Oui" and "(Oui)" both give "Oui"); None when absent.
+
+    A name, what a box's value and drawn state mostly are, is asked first: each type asked of a
+    pikepdf object is a call into it."""
+    if isinstance(value, pikepdf.Name):
+        return str(value)[1:]
     if value is None or isinstance(value, (pikepdf.Array, pikepdf.Dictionary, pikepdf.Stream)):
         return None
-    text = str(value)
-    return text[1:] if isinstance(value, pikepdf.Name) else text
+    return str(value)
 
 
 def _on_state(widget: pikepdf.Dictionary, keys: set[str]) -> str | None:

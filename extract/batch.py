@@ -113,10 +113,18 @@ def sha256_of(path: Path) -> str:
     :func:`extract.safety.preflight` first to get the reason in French).
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)  # POSIX, Windows
-    with open(os.open(path, flags), "rb") as stream:
+    with open(os.open(path, flags), "rb", buffering=0) as stream:
         if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
-        return hashlib.file_digest(stream, "sha256").hexdigest()
+        digest = hashlib.sha256()
+        while block := stream.read(HASH_BLOCK):
+            digest.update(block)
+        return digest.hexdigest()
+
+
+# Bytes read at a time to hash a file: a questionnaire (30 kB) in one read. ``hashlib.file_digest`` made
+# a 256 kB buffer for each file (a fifth of the time it took to hash one of our fillable forms).
+HASH_BLOCK = 2**16
 
 
 def run_parallel(items: Sequence[InputFile], work: Callable[[InputFile], Any], *,

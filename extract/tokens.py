@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from operator import attrgetter
-from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, TypeVar
 
 from questionnaire.record import SOURCE_TEXT, BBox
 
@@ -130,9 +130,11 @@ class Rule(Boxed):
         return max(self.x1 - self.x0, self.bottom - self.top)
 
 
-@dataclass(frozen=True)
-class FormField:
-    """A form widget as the form names it (for direct mapping of our own fillable form)."""
+class FormField(NamedTuple):
+    """A form widget as the form names it (for direct mapping of our own fillable form).
+
+    A named tuple: a file of our form makes about fifty, and a frozen dataclass took three times as
+    long to make (each field set through ``object.__setattr__``)."""
 
     name: str  # fully qualified field name
     kind: str  # "text" | "box"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from extract import batch
-from extract.batch import UNEXPECTED, InputFile, Outcome, discover, run_parallel, sha256_of
+from extract.batch import HASH_BLOCK, UNEXPECTED, InputFile, Outcome, discover, run_parallel, sha256_of
 from extract.safety import kind_problem, preflight
 
 PDF = b"%PDF-1.7\n1 0 obj\n<< >>\nendobj\n"
@@ -150,8 +150,10 @@ def test_discover_writes_nothing(inbox: Path) -> None:
                       for path in inbox.rglob("*") if path.is_file()}
 
 
-def test_sha256_of_streams_the_content(tmp_path: Path) -> None:
-    data = os.urandom(3 * 2**20 + 17)
+@pytest.mark.parametrize("size", [0, 17, HASH_BLOCK, 3 * 2**20 + 17])
+def test_sha256_of_streams_the_content(tmp_path: Path, size: int) -> None:
+    """Empty, in one block, exactly one block, and over many blocks."""
+    data = os.urandom(size)
     (tmp_path / "f.pdf").write_bytes(data)
     assert sha256_of(tmp_path / "f.pdf") == hashlib.sha256(data).hexdigest()
 

@@ -231,6 +231,29 @@ def _parsed(made):
     raise AssertionError("the run parsed the text of a record a worker read")
 
 
+def test_a_records_pictures_are_named_from_the_output_and_its_other_readings_left_alone(tmp_path: Path,
+                                                                                       monkeypatch) -> None:
+    """The crops folder, named from the file's consultation, name and path, prefixes each picture; a record
+    without pictures never has the folder's name made."""
+    from questionnaire.record import Reading, Record
+
+    item = pipeline.InputFile(tmp_path / "AO 1" / "offre.pdf", "AO 1/offre.pdf", "AO 1", 10)
+    record = Record(file=item.relative, tender=item.tender,
+                    readings={"siret": Reading("siret", crop="page001-siret.png"), "email": Reading("email")})
+    folder = pipeline._crops_folder(item).as_posix()
+    assert folder.startswith("zones/AO_1/offre-")
+    pipeline._crops_from_output(record, item)
+    assert record.readings["siret"].crop == f"{folder}/page001-siret.png"
+    assert record.readings["email"].crop is None
+    monkeypatch.setattr(pipeline, "_crops_folder", _folder_named)
+    record.readings["siret"].crop = None
+    assert pipeline._crops_from_output(record, item).readings["siret"].crop is None
+
+
+def _folder_named(item):
+    raise AssertionError("the crops folder of a record without pictures was named")
+
+
 def _read_again(*args, **kwargs):
     raise AssertionError("an unchanged file was read again")
 
