@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -307,3 +308,11 @@ def test_a_library_missing_from_the_installation_is_named_with_what_to_do(tmp_pa
     assert result.exit_code == Exit.INSTALL
     assert "« orjson » manque" in result.output and "make install" in result.output
     assert "Erreur interne" not in result.output
+
+
+def test_the_run_skips_the_collectors_last_passes_at_exit() -> None:
+    """What the run's process holds is let go of by the system as it ends: after the exit functions,
+    every object is frozen, out of the reach of the passes of the interpreter's shutdown."""
+    script = "import atexit, gc\nimport cli\natexit._run_exitfuncs()\nprint(gc.get_freeze_count() > 0)"
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert shown.stdout.strip() == "True"
