@@ -1,9 +1,9 @@
 """The main job, as named steps: what ``egalite run`` and ``egalite check`` do.
 
 check the output folder and lock it → check the history and back it up
-(restoring it from its backup when damaged) → read back the officer's corrections → discover the inbox
-→ read and validate each file in a worker (reusing unchanged files) →
-cross-check the declared index → store → records.jsonl and CSV → workbooks
+(restoring it from its backup when damaged) → discover the inbox → start the workers on its files →
+meanwhile read back the officer's corrections → read and validate each file in a worker (reusing
+unchanged files) → cross-check the declared index → store → records.jsonl and CSV → workbooks
 → French summary. Each step is one call into the module that owns it.
 """
 from __future__ import annotations
@@ -19,11 +19,11 @@ import tempfile
 import traceback
 from collections import deque
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Generator, Iterator
 
 import click
 from filelock import FileLock, Timeout
@@ -244,18 +244,19 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
     digests: list[str] = []  # of the records as stored: what the exports are written from
     summary: dict | None = None
     try:
-        found = _read_corrections(output, store, merged(in_order(form.id)))  # every version's columns
-        waiting = _take_corrections(store, found.corrections, wait_for_unknown=True)
-        _take_choices(output, store)
         files = discover(inbox, skip=[output])
-        index = _egapro_index(output, options)
-        checks = _checks(index, form)
-        run_id = store.start_run(inbox, started, checks)
-        for record in _records(files, output, store, checks, options, form):
-            if index is not None:
-                record = _cross_checked(record, index)
-            digests.append(store.save(run_id, record, EXTRACTOR_VERSION))  # at once: an interrupted run loses nothing
-            records.append(record)
+        with closing(_first_pass(files, output, store, options, form)) as first:  # the workers start now
+            found = _read_corrections(output, store, merged(in_order(form.id)))  # every version's columns
+            waiting = _take_corrections(store, found.corrections, wait_for_unknown=True)
+            _take_choices(output, store)
+            index = _egapro_index(output, options)
+            checks = _checks(index, form)
+            run_id = store.start_run(inbox, started, checks)
+            for record in _records(files, first, output, store, checks, options, form):
+                if index is not None:
+                    record = _cross_checked(record, index)
+                digests.append(store.save(run_id, record, EXTRACTOR_VERSION))  # at once: an interrupted run loses nothing
+                records.append(record)
         _take_corrections(store, waiting)
         summary = _summary(records)
         outputs = _outputs(store, inbox, output, records, digests, started, options, index is not None,
@@ -394,26 +395,56 @@ def _take_choices(output: Path, store: Store) -> None:
                         fg="yellow")
 
 
-def _records(files: list[InputFile], output: Path, store: Store, checks: str | None,
+@dataclass(frozen=True)
+class _FirstPass:
+    """The workers' first pass over the run's files (:func:`_first_pass`): their hashes, or their records."""
+
+    outcomes: Generator[Outcome, None, None]
+    hashes: bool
+
+    def close(self) -> None:
+        """Stop the workers, when the run stops before taking every outcome."""
+        self.outcomes.close()
+
+
+def _first_pass(files: list[InputFile], output: Path, store: Store, options: RunOptions, form: Form) -> _FirstPass:
+    """The workers started on the files at once, while this process reads the corrections and
+    prepares the run: computing their hashes, to find the unchanged ones in the store, when the store
+    may hold some of them (:func:`_records` has the others read after); reading them otherwise.
+
+    Without any cached record (a first run into a new output folder), no file can be found in the
+    cache: its hash is computed by the worker that reads it (:func:`process`), in the same task.
+    """
+    named = [item for item in files if not item.problem]
+    if options.use_cache and store.holds(EXTRACTOR_VERSION):
+        return _FirstPass(run_parallel(named, fingerprint, workers=options.workers, timeout=options.timeout,
+                                       progress=False), hashes=True)
+    return _FirstPass(_read(named, output, options, form), hashes=False)
+
+
+def _records(files: list[InputFile], first: _FirstPass, output: Path, store: Store, checks: str | None,
              options: RunOptions, form: Form) -> Iterator[Record | Unchanged | Made]:
     """Records for every file: unchanged files from the store, the others read in workers
-    (:class:`Made`, not parsed, unless a worker could not give one).
+    (:class:`Made`, not parsed, unless a worker could not give one). ``first``: the workers' first
+    pass over the files (:func:`_first_pass`).
 
     Unchanged files are known by their content's hash, itself computed in
     workers under the same limits as reading (:func:`fingerprint`). One stored
     at the same place by a run of the same ``checks`` is not even parsed (:class:`Unchanged`).
     """
-    todo, named = [], []
-    forms = in_order(form.id)
     for item in files:
         if item.problem:
             yield Record(file=item.relative, tender=item.tender, error=item.problem, error_class="rejected",
                          size=item.size, file_bytes=item.raw_name, form_id=form.id)
-        else:
-            named.append(item)
-    for item, digest, failure in _fingerprints(named, options, store.holds(EXTRACTOR_VERSION)):
-        if failure:
-            yield _failed(item, failure, form)
+    if not first.hashes:
+        yield from _read_records(first.outcomes, form)
+        return
+    todo = []
+    forms = in_order(form.id)
+    for outcome in first.outcomes:
+        item, digest = outcome.item, outcome.result
+        if outcome.failure:
+            yield _failed(item, outcome.failure, form)
             continue
         cached = store.cached(digest, EXTRACTOR_VERSION, (item.tender, item.relative), checks) if digest else None
         if isinstance(cached, Unchanged):
@@ -424,14 +455,22 @@ def _records(files: list[InputFile], output: Path, store: Store, checks: str | N
             yield cached
         else:
             todo.append(replace(item, sha256=digest))
+    yield from _read_records(_read(todo, output, options, form), form)
+
+
+def _read(todo: list[InputFile], output: Path, options: RunOptions, form: Form) -> Generator[Outcome, None, None]:
+    """The workers started reading ``todo``."""
     if todo:  # the reader, imported here only when a file is to be read; the workers inherit it. Its
         # page reader (PDFium, pdfplumber, numpy), which our own fillable form never needs, is imported
         # by each worker when a file first needs it (extract.read._pages_reader)
         import extract.read  # noqa: F401
     work = functools.partial(process, form=form.id, output=output.absolute(), stored=True)
     _say_unlimited_memory(todo)
-    for count, outcome in enumerate(run_parallel(todo, work, workers=options.workers, timeout=options.timeout,
-                                                 progress=options.progress)):
+    return run_parallel(todo, work, workers=options.workers, timeout=options.timeout, progress=options.progress)
+
+
+def _read_records(outcomes: Iterator[Outcome], form: Form) -> Iterator[Record | Made]:
+    for count, outcome in enumerate(outcomes):
         if not count:
             _import_writers()  # while the workers read, not between the reading and the workbooks
         yield _record_of(outcome, form)
@@ -442,21 +481,6 @@ def _fresh(cached: Record, forms: list[Form]) -> bool:
     unchanged, or, for a file no form recognised, every form unchanged."""
     return cached.form_digest == forms_digest(forms) or any(
         f.id == cached.form_id and f.digest == cached.form_digest for f in forms)
-
-
-def _fingerprints(items: list[InputFile], options: RunOptions, cached: bool
-                  ) -> Iterator[tuple[InputFile, str | None, str | None]]:
-    """Each file with its content's hash (None: not to be looked up), or why it could not be computed.
-
-    Without any ``cached`` record (a first run into a new output folder), no file can be found in the
-    cache: its hash is computed by the worker that reads it (:func:`process`), in the same task.
-    """
-    if not options.use_cache or not cached:
-        yield from ((item, None, None) for item in items)
-        return
-    for outcome in run_parallel(items, fingerprint, workers=options.workers, timeout=options.timeout,
-                                progress=False):
-        yield outcome.item, outcome.result, outcome.failure
 
 
 def _record_of(outcome: Outcome, form: Form) -> Record | Made:

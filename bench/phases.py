@@ -72,20 +72,24 @@ def timed(phase: str, function: Callable) -> Callable:
 
 
 def timed_iterator(phase: str, function: Callable[..., Iterator]) -> Callable[..., Iterator]:
-    """A generator's own time (between the caller's ``next`` and its ``yield``) counts for ``phase``."""
+    """A generator's own time (its call, which may start work at once, and between the caller's ``next``
+    and its ``yield``) counts for ``phase``."""
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Iterator:
-        iterator = iter(function(*args, **kwargs))
-        while True:
-            CLOCK.enter(phase)
-            try:
-                item = next(iterator)
-            except StopIteration:
-                return
-            finally:
-                CLOCK.leave()
-            yield item
+        return _timed_items(phase, timed(phase, function)(*args, **kwargs))
     return wrapper
+
+
+def _timed_items(phase: str, iterator: Iterator) -> Iterator:
+    while True:
+        CLOCK.enter(phase)
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        finally:
+            CLOCK.leave()
+        yield item
 
 
 def worker_validate(function: Callable, folder: Path) -> Callable:

@@ -35,14 +35,16 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable, Iterator, Sequence
 
 import psutil
 from pebble import CONSTS, ProcessExpired, ProcessPool
-from tqdm import tqdm
 
 import collector
 from exit_codes import InputError, why
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 TASKS_PER_WORKER = 1000  # a worker is replaced after this many files, to contain leaks
 TASKS_IN_FLIGHT = 4  # per worker: enough to keep workers busy, few results held at once
@@ -129,29 +131,47 @@ HASH_BLOCK = 2**16
 
 def run_parallel(items: Sequence[InputFile], work: Callable[[InputFile], Any], *,
                  workers: int | None = None, timeout: float = 120.0, memory_mb: int = 1536,
-                 progress: bool = True) -> Iterator[Outcome]:
+                 progress: bool = True) -> Generator[Outcome, None, None]:
     """Apply ``work`` to every item in worker processes; yield outcomes as they complete.
 
-    ``work`` must be a picklable top-level function. Each file gets at most
-    ``timeout`` seconds; each worker may grow its address space by
-    ``memory_mb`` MiB beyond what it holds when it starts (the parent's
+    The call itself starts the workers and gives them their first tasks: the caller can do something
+    else while they work and take the outcomes later (closing the generator stops them). ``work`` must
+    be a picklable top-level function. Each file gets at most ``timeout`` seconds; each worker may grow
+    its address space by ``memory_mb`` MiB beyond what it holds when it starts (the parent's
     imports, inherited; what a worker imports itself counts within it: the
     page reader, about 160 MiB of address space, Tesseract). Every item yields
     exactly one :class:`Outcome`, in completion order. Even with ``workers=1`` files are read in a worker:
     only there can a hung or crashing parser be stopped.
     """
+    outcomes = _run_parallel(items, work, workers or os.cpu_count() or 1, _Limits(timeout, memory_mb), progress)
+    next(outcomes)  # up to its first yield: the workers started, their first tasks given
+    return outcomes
+
+
+def _run_parallel(items: Sequence[InputFile], work: Callable[[InputFile], Any], workers: int, limits: _Limits,
+                  progress: bool) -> Generator[Any, None, None]:
+    """:func:`run_parallel`'s generator: None once the first tasks are given, then the outcomes. The
+    progress bar is shown from the first outcome taken: what the caller says meanwhile comes before it."""
     if not items:
+        yield None
         return
-    workers = max(1, min(workers or os.cpu_count() or 1, len(items)))
+    workers = max(1, min(workers, len(items)))
     size = _task_size(len(items), workers)
     pool = ProcessPool(max_workers=workers, max_tasks=max(1, TASKS_PER_WORKER // size),
-                       initializer=_start_worker, initargs=(memory_mb,))
-    bar = _progress_bar(len(items), progress)
+                       initializer=_start_worker, initargs=(limits.memory_mb,))
     tasks = (list(items[start:start + size]) for start in range(0, len(items), size))
+    completed = _completed(pool, tasks, work, workers * TASKS_IN_FLIGHT, limits)
+    bar = None
     try:
-        yield from _completed(pool, tasks, work, workers * TASKS_IN_FLIGHT, _Limits(timeout, memory_mb), bar)
+        yield next(completed)  # None: the first tasks given (the first started the workers)
+        bar = _progress_bar(len(items), progress)
+        for outcomes in completed:
+            for outcome in outcomes:
+                yield outcome
+                bar.update()
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
         pool.stop()
         pool.join()
 
@@ -179,15 +199,19 @@ class _Limits:
 
 
 def _completed(pool: ProcessPool, queue: Iterator[list[InputFile]], work: Callable[[InputFile], Any],
-               in_flight: int, limits: _Limits, bar: tqdm) -> Iterator[Outcome]:
-    """Keep ``in_flight`` tasks scheduled; yield each outcome as its task completes. The files of a
-    task whose worker was lost are read again first, each in a task of its own."""
+               in_flight: int, limits: _Limits) -> Iterator[list[Outcome] | None]:
+    """Keep ``in_flight`` tasks scheduled: None once the first are, then the outcomes of each task as it
+    completes. The files of a task whose worker was lost are read again first, each in a task of its own."""
     pending: dict[Future, list[InputFile]] = {}
     again: deque[list[InputFile]] = deque()
+    started = False
     while True:
         while len(pending) < in_flight and (task := again.popleft() if again else next(queue, None)):
             pending[pool.schedule(_work_in_worker, args=(work, task, limits),
                                   timeout=limits.timeout * len(task))] = task
+        if not started:
+            started = True
+            yield None
         if not pending:
             return
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -196,10 +220,8 @@ def _completed(pool: ProcessPool, queue: Iterator[list[InputFile]], work: Callab
             outcomes = _outcomes(task, future, limits)
             if outcomes is None:
                 again.extend([item] for item in task)
-                continue
-            for outcome in outcomes:
-                yield outcome
-                bar.update()
+            else:
+                yield outcomes
 
 
 def _work_in_worker(work: Callable[[InputFile], Any], task: list[InputFile], limits: _Limits) -> list[Outcome]:
@@ -330,11 +352,25 @@ def _limit_memory(process: psutil.Process, extra: int) -> None:
     process.rlimit(psutil.RLIMIT_AS, (limit, hard))
 
 
-def _progress_bar(total: int, wanted: bool) -> tqdm:
+def _progress_bar(total: int, wanted: bool) -> tqdm | _Bar:
+    """tqdm's bar on the officer's terminal; tqdm, about 12 ms of imports, is imported only to show it."""
+    if not (wanted and sys.stderr.isatty()):
+        return _Bar()
+    from tqdm import tqdm
+
     return tqdm(total=total, desc="Lecture", unit=" fichiers", file=sys.stderr,
-                disable=not (wanted and sys.stderr.isatty()),
                 bar_format="{desc} : {n_fmt}/{total_fmt} fichiers |{bar}| "
                            "{elapsed} écoulé, reste {remaining}, {rate_fmt}")
+
+
+class _Bar:
+    """No progress bar: what a tqdm bar is told is not shown."""
+
+    def update(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 def _input_file(path: Path, root: Path) -> InputFile:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
 import sqlite3
 import subprocess
@@ -319,3 +320,21 @@ def test_check_shows_one_file_in_french() -> None:
     result = CliRunner().invoke(main, ["check", str(INBOX / PICKED[0])])
     assert result.exit_code == Exit.OK
     assert "Statut : OK" in result.output and "Paysages Lefebvre et Fils" in result.output
+
+
+def test_the_workers_read_while_the_run_reads_the_corrections(tmp_path: Path, monkeypatch) -> None:
+    """The workers start on the files as soon as they are known (their hashes first on a run after
+    another): the corrections, the Egapro export and the history are read meanwhile."""
+    running: list[int] = []
+    reading = pipeline._read_corrections
+
+    def spied(*args, **kwargs):
+        running.append(len(multiprocessing.active_children()))
+        return reading(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_read_corrections", spied)
+    inbox, output = _one_tender(tmp_path), tmp_path / "sortie"
+    assert _run(inbox, "--output", output).exit_code == Exit.OK
+    assert _run(inbox, "--output", output).exit_code == Exit.OK
+    assert running == [1, 1]  # one worker (--workers 1), reading, then hashing
+
