@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import functools
 import re
+import zlib
+from math import isfinite
 from dataclasses import dataclass, field
 from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any, Iterable
+from zipfile import ZIP64_LIMIT, ZIP_DEFLATED, ZipFile, ZipInfo
 
 from analyse.atomic import replacing
 from analyse.formula import runs_as_formula
@@ -329,10 +332,8 @@ def save_atomically(wb: Book, path: Path) -> Path:
 
 
 def _save(book: Book, path: Path) -> None:
-    import xlsxwriter  # not imported by a run that writes no workbook
-
-    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_formulas": False,
-                                               "strings_to_numbers": False, "strings_to_urls": False})
+    workbook = _workbook_class()(str(path), {"in_memory": True, "strings_to_formulas": False,
+                                             "strings_to_numbers": False, "strings_to_urls": False})
     formats = _Formats(workbook)
     for ws in book.worksheets:
         _write_sheet(workbook, workbook.add_worksheet(ws.title, _worksheet_class()), ws, formats)
@@ -353,6 +354,94 @@ def _unlink(workbook: Any) -> None:
 
 
 @functools.cache
+def _workbook_class() -> type:
+    """XlsxWriter's workbook (not imported by a run that writes no workbook), its parts put in the file
+    with less work: a part the same as one of a previous workbook's (:func:`_packed`) is not
+    compressed again. A test pins the file it writes as XlsxWriter's own, byte for byte."""
+    from xlsxwriter.workbook import Workbook
+
+    class QuickerWorkbook(Workbook):
+        def _store_workbook(self) -> None:
+            """XlsxWriter's ``_store_workbook`` for a workbook in memory without macros (ours)."""
+            if not self.worksheets():
+                self.add_worksheet()
+            if self.worksheet_meta.activesheet == 0:
+                self.worksheets_objs[0].selected = 1
+                self.worksheets_objs[0].hidden = 0
+            for sheet in self.worksheets():
+                if sheet.index == self.worksheet_meta.activesheet:
+                    sheet.active = 1
+            self._prepare_sst_string_data()
+            self._prepare_vml()
+            self._prepare_defined_names()
+            self._prepare_drawings()
+            self._add_chart_data()
+            self._prepare_tables()
+            self._prepare_metadata()
+            packager = self._get_packager()
+            packager._add_workbook(self)
+            packager._set_tmpdir(self.tmpdir)
+            packager._set_in_memory(True)
+            with ZipFile(self.filename, "w", compression=ZIP_DEFLATED, allowZip64=self.allow_zip64) as archive:
+                for data, name, binary in packager._create_package():
+                    _add_part(archive, name, data.getvalue() if binary else data.getvalue().encode())
+
+    return QuickerWorkbook
+
+
+# Parts holding the cells' values (sheets, shared strings, charts' copies of their data), pictures or the
+# time of writing: seldom the same in two workbooks, never kept (:func:`_packed`).
+_OWN_PARTS = ("xl/worksheets/sheet", "xl/sharedStrings.xml", "xl/charts/", "xl/media/", "docProps/core.xml")
+MAX_PACKED = 256  # parts kept compressed by a process (:func:`_packed`)
+
+
+def _add_part(archive: ZipFile, name: str, data: bytes) -> None:
+    """``data`` as the part ``name`` of ``archive``, as ``ZipFile.writestr`` puts it in a file XlsxWriter
+    writes (dated 1980-01-01, deflated at the default level), the same bytes."""
+    info = ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+    info.compress_type = ZIP_DEFLATED
+    if len(data) * 1.05 > ZIP64_LIMIT:  # as writestr decides it
+        archive.writestr(info, data)
+        return
+    info.external_attr = 0o600 << 16
+    info.file_size = len(data)
+    info.CRC, packed = _packed(data) if not name.startswith(_OWN_PARTS) else _deflated(data)
+    info.compress_size = len(packed)
+    # What ZipFile.writestr does once the data is compressed, on a file it can seek in:
+    # the header, then the data, then the part listed for the central directory.
+    archive.fp.seek(archive.start_dir)
+    info.header_offset = archive.fp.tell()
+    archive._writecheck(info)
+    archive._didModify = True
+    archive.fp.write(info.FileHeader(False))
+    archive.fp.write(packed)
+    archive.start_dir = archive.fp.tell()
+    archive.filelist.append(info)
+    archive.NameToInfo[name] = info
+
+
+_PACKED: dict[bytes, tuple[int, bytes]] = {}  # a part's CRC and compressed bytes, by its content
+
+
+def _packed(data: bytes) -> tuple[int, bytes]:
+    """:func:`_deflated` of a part the same in every workbook of the same shape (theme, styles,
+    relations, the list of parts, a table's columns...), compressed once per process: a tender
+    workbook's sixteen such parts cost half a millisecond to compress each time."""
+    found = _PACKED.get(data)
+    if found is None:
+        found = _PACKED[data] = _deflated(data)
+        if len(_PACKED) > MAX_PACKED:
+            _PACKED.pop(next(iter(_PACKED)))  # the oldest
+    return found
+
+
+def _deflated(data: bytes) -> tuple[int, bytes]:
+    """The CRC of ``data`` and ``data`` compressed as ``ZipFile`` compresses a part (raw deflate, default level)."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return zlib.crc32(data), compressor.compress(data) + compressor.flush()
+
+
+@functools.cache
 def _worksheet_class() -> type:
     """XlsxWriter's worksheet, writing the same file with less work: each formula prepared once per
     process (:func:`_prepared`), the rows' spans found from the cells written (:func:`_spans`), the
@@ -362,9 +451,9 @@ def _worksheet_class() -> type:
     Those are XlsxWriter's private methods, overridden because a tender workbook's 1,200 cells and
     forty-odd validations cost more there than anywhere else; tests pin the file they write as
     XlsxWriter's own."""
-    from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple, Worksheet
+    from xlsxwriter.worksheet import Worksheet
 
-    kinds = (CellStringTuple, CellNumberTuple, CellBlankTuple)
+    kinds = _cell_kinds()
 
     class QuickerWorksheet(Worksheet):
         def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
@@ -599,21 +688,58 @@ def column_runs(ws: Sheet) -> list[tuple[int, int, float, bool]]:
 def _write_cells(out: Any, ws: Sheet, formats: _Formats) -> None:
     """Every cell of ``ws``, by its value's type (a thousand cells a tender's workbook: one look-up each).
 
-    Through XlsxWriter's writers as ``write_string`` and the others call them once they have read the
-    cell's row and column (``_write_string``...): ours are numbers already, and reading them again cost
-    a third of writing a cell (a test pins the file as the public writers make it)."""
+    A text, number or blank cell is stored as XlsxWriter's ``_write_string``, ``_write_number`` and
+    ``_write_blank`` store it (its shared string's number and format in the sheet's table), the
+    sheet's extent noted once from its first and last rows and columns (:func:`_extent`) rather than
+    for each cell; any other cell, or any cell of a sheet beyond Excel's limits, by XlsxWriter's
+    writers (a test pins the file as the public writers make it)."""
     writers = {str: out._write_string, bool: out._write_boolean, int: out._write_number, float: out._write_number}
-    blank, styles = out._write_blank, formats.by_identity
+    styles, table, shared, longest = formats.by_identity, out.table, out.str_table._get_shared_string_index, \
+        out.xls_strmax // 2  # a longer text may need cutting (XlsxWriter's own test)
+    text, number, blank = _cell_kinds()
+    quick = _extent(out, ws)
     for cell in ws.cells.values():
         row, column, value = cell.row - 1, cell.column - 1, cell.value
         key = (id(cell.font), id(cell.fill), id(cell.alignment), cell.number_format, cell.quoted)
         style = styles.get(key) or formats.remember(key, cell)
-        if value is None or value == "":  # an empty text is an empty cell, as a spreadsheet reads it
-            blank(row, column, None, style)
+        kind = value.__class__
+        if not quick:
+            if value is None or value == "":  # an empty text is an empty cell, as a spreadsheet reads it
+                out._write_blank(row, column, None, style)
+            else:
+                (writers.get(kind) or _writer(writers, value))(row, column, value, style)
+        elif value is None or value == "":
+            table[row][column] = blank(style)
+        elif kind is str and len(value) <= longest:
+            table[row][column] = text(shared(value), style)
+        elif (kind is int or kind is float) and isfinite(value):
+            table[row][column] = number(value, style)
         else:
-            (writers.get(type(value)) or _writer(writers, value))(row, column, value, style)
+            (writers.get(kind) or _writer(writers, value))(row, column, value, style)
         if cell.hyperlink or cell.comment:
             _annotate(out, cell, row, column)
+
+
+def _extent(out: Any, ws: Sheet) -> bool:
+    """Note the extent of the cells of ``ws`` in ``out`` as XlsxWriter notes it cell by cell; whether
+    they are all within Excel's limits (else XlsxWriter leaves out those beyond, cell by cell)."""
+    if not ws.cells:
+        return True
+    columns = [column for _, column in ws.cells]
+    first, last = (min(ws.rows) - 1, min(columns) - 1), (max(ws.rows) - 1, max(columns) - 1)
+    if last[0] >= out.xls_rowmax or last[1] >= out.xls_colmax or out.constant_memory:
+        return False
+    out._check_dimensions(*first)
+    out._check_dimensions(*last)
+    return True
+
+
+@functools.cache
+def _cell_kinds() -> tuple[type, type, type]:
+    """XlsxWriter's text, number and blank cells."""
+    from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple
+
+    return CellStringTuple, CellNumberTuple, CellBlankTuple
 
 
 def _writer(writers: dict[type, Any], value: Any) -> Any:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from PIL import Image as PILImage
 
 from analyse.excel import (EXCEL_CELL_LIMIT, HEADER_FILL, Book, Sheet, _prepared, column_runs, put, safe_text,
                            save_atomically)
-from analyse.workbook_tender import bidder, write_tender_workbook
+from analyse.workbook_tender import bidder, tender_workbook, write_tender_workbook
 from analyse.workbook_territory import write_territory_workbook
 from questionnaire.definition import load
 from questionnaire.record import Record
@@ -457,6 +457,83 @@ def test_cells_are_written_as_xlsxwriter_writes_them(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(excel, "_write_cells", public)
     assert _parts(save_atomically(book, tmp_path / "public.xlsx")) == ours
+
+
+def test_cells_are_stored_as_xlsxwriter_stores_them_but_in_a_sheet_beyond_excels_limits(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text, number and blank cells stored in the sheet's table without XlsxWriter's writers, its extent
+    noted once; a sheet holding a cell beyond Excel's last row written by XlsxWriter's writers, which
+    leave that cell out: both files the same as XlsxWriter's documented writers make them."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from analyse import excel
+
+    book = Book()
+    inside, beyond = book.active, book.create_sheet("Au-delà")
+    for sheet in (inside, beyond):
+        put(sheet, 3, 2, "texte")
+        put(sheet, 5, 7, 2.5)
+        put(sheet, 4, 3, None).fill = HEADER_FILL
+        put(sheet, 2, 4, True)
+        put(sheet, 6, 1, "x" * 20000)  # a text XlsxWriter checks for its length
+    put(beyond, 1048577, 1, "hors de la feuille")
+    written: dict[str, list[str]] = {}
+    for name in ("_write_string", "_write_number", "_write_blank", "_write_boolean"):
+        original = getattr(Worksheet, name)
+        monkeypatch.setattr(Worksheet, name, lambda self, *args, name=name, original=original: (
+            written.setdefault(self.name, []).append(name), original(self, *args))[1])
+    ours = _parts(save_atomically(book, tmp_path / "ours.xlsx"))
+    assert written == {"Sheet": ["_write_boolean", "_write_string"],
+                       "Au-delà": ["_write_string", "_write_number", "_write_blank", "_write_boolean",
+                                   "_write_string", "_write_string"]}
+
+    def public(out: Worksheet, ws: Sheet, formats: Any) -> None:
+        for cell in ws.cells.values():
+            style = formats.of(cell.look())
+            if cell.value is None:
+                out.write_blank(cell.row - 1, cell.column - 1, None, style)
+            else:
+                out.write(cell.row - 1, cell.column - 1, cell.value, style)
+
+    monkeypatch.setattr(excel, "_write_cells", public)
+    assert _parts(save_atomically(book, tmp_path / "public.xlsx")) == ours
+
+
+def test_a_workbook_is_xlsxwriters_own_file_its_parts_of_every_workbook_compressed_once(
+        built: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tender workbook with a chart, a table, a note and a picture, saved twice: both files are XlsxWriter's
+    own, byte for byte (its date fixed); the second time only the parts holding the cells' values, the
+    picture and the date are compressed again, the others taken as compressed the first time."""
+    from xlsxwriter import core
+    from xlsxwriter.workbook import Workbook
+
+    from analyse import excel
+
+    class Fixed(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:
+            return datetime(2025, 6, 2, 9, 30, tzinfo=tz)
+
+    monkeypatch.setattr(core, "datetime", Fixed)
+    records = built["store"].latest("T-2024-01")
+    next(r for r in records if r.file.endswith("gamma.pdf")).readings["board.women_pct"].crop = \
+        "crops/gamma-board.png"
+    book = tender_workbook(records, "T-2024-01", tmp_path / "T" / "t.xlsx", RUN, form=FORM, output=built["output"])
+    excel._PACKED.clear()
+    compressed: list[bytes] = []
+    deflated = excel._deflated
+    monkeypatch.setattr(excel, "_deflated", lambda data: (compressed.append(data), deflated(data))[1])
+    first = save_atomically(book, tmp_path / "first.xlsx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "first.xlsx") as archive:
+        names = archive.namelist()
+        own = [archive.read(name) for name in names if name.startswith(excel._OWN_PARTS)]
+    assert "xl/media/image1.png" in names and "xl/tables/table1.xml" in names and "xl/charts/chart1.xml" in names
+    assert len(compressed) == len(names)
+    del compressed[:]
+    second = save_atomically(book, tmp_path / "second.xlsx").read_bytes()
+    assert compressed == own and len(own) < len(names) / 2
+    monkeypatch.setattr(excel, "_workbook_class", lambda: Workbook)
+    assert save_atomically(book, tmp_path / "theirs.xlsx").read_bytes() == first == second
 
 
 def test_the_cells_noted_are_each_texts_as_read_back_but_blanks_and_the_columns_read_back(
