@@ -378,7 +378,7 @@ def _workbook_class() -> type:
             self._add_chart_data()
             self._prepare_tables()
             self._prepare_metadata()
-            packager = self._get_packager()
+            packager = _packager_class()()
             packager._add_workbook(self)
             packager._set_tmpdir(self.tmpdir)
             packager._set_in_memory(True)
@@ -387,6 +387,47 @@ def _workbook_class() -> type:
                     _add_part(archive, name, data.getvalue() if binary else data.getvalue().encode())
 
     return QuickerWorkbook
+
+
+@functools.cache
+def _packager_class() -> type:
+    """XlsxWriter's packager, writing the shared strings with less work (:func:`_shared_strings_class`)."""
+    from xlsxwriter.packager import Packager
+
+    class QuickerPackager(Packager):
+        def _write_shared_strings_file(self) -> None:
+            """XlsxWriter's own, with :func:`_shared_strings_class`."""
+            if not self.workbook.str_table.count:
+                return
+            strings = _shared_strings_class()()
+            strings.string_table = self.workbook.str_table
+            strings._set_xml_writer(self._filename("xl/sharedStrings.xml"))
+            strings._assemble_xml_file()
+
+    return QuickerPackager
+
+
+# What makes XlsxWriter write a shared string otherwise than as it is: a character to escape
+# (control, XML, non-character), what looks like an escape (« _x »), a space first or last (kept).
+_SPECIAL = re.compile(r'[\x00-\x1f"&<>\ufffe\uffff]|_x|^\s|\s$')
+
+
+@functools.cache
+def _shared_strings_class() -> type:
+    """XlsxWriter's shared strings, a plain text (most: labels, names, « Oui ») written as it is by one
+    f-string: XlsxWriter searches each text five times for what to escape or keep."""
+    from xlsxwriter.sharedstrings import SharedStrings
+
+    class QuickerSharedStrings(SharedStrings):
+        def _write_sst_strings(self) -> None:
+            write, special = self.fh.write, _SPECIAL.search
+            for string in self.string_table.string_array:
+                if special(string):
+                    self._write_si(string)
+                else:
+                    write(f"<si><t>{string}</t></si>")
+
+    return QuickerSharedStrings
 
 
 # Parts holding the cells' values (sheets, shared strings, charts' copies of their data), pictures or the

@@ -315,11 +315,10 @@ def mean_score(answers: list[Answer], form: Form) -> Measure:
     return _losing(measure, answers, [form.key_of("index_score")])
 
 
-def indicators(records: Sequence[Record], form: Form, choices: Choices | None = None,
-               parts: Iterable[str] | None = None) -> list[Indicator]:
-    """The territory's indicators over distinct structures, in reading order: those of the
-    :func:`figure_parts` of ``form`` (only ``parts`` when given: those two versions share)."""
-    answers = [usable(record, form) for record in distinct(records, choices)]
+def indicators(structures: Sequence[Record], form: Form, parts: Iterable[str] | None = None) -> list[Indicator]:
+    """The territory's indicators over distinct ``structures`` (:func:`distinct`), in reading order: those
+    of the :func:`figure_parts` of ``form`` (only ``parts`` when given: those two versions share)."""
+    answers = [usable(record, form) for record in structures]
     wanted = list(figure_parts(form) if parts is None else parts)
     result = [Indicator("Structures distinctes", count(len(answers)))]
     for part in wanted:
@@ -416,10 +415,10 @@ def score_bands() -> list[tuple[str, float, float]]:
     return bands
 
 
-def score_distribution(records: Sequence[Record], form: Form, choices: Choices | None = None
-                       ) -> tuple[list[tuple[str, Measure]], int]:
-    """How many distinct structures fall in each score band, and NC; and how many scores were left out."""
-    answers = [usable(record, form) for record in distinct(records, choices)]
+def score_distribution(structures: Sequence[Record], form: Form) -> tuple[list[tuple[str, Measure]], int]:
+    """How many distinct ``structures`` (:func:`distinct`) fall in each score band, and NC; and how many
+    scores were left out."""
+    answers = [usable(record, form) for record in structures]
     key = form.key_of("index_score")
     scores = [s for a in answers if (s := numeric_score(a.values, form)) is not None]
     rows = [(label, count(sum(1 for s in scores if low <= s < high))) for label, low, high in score_bands()]
@@ -428,10 +427,9 @@ def score_distribution(records: Sequence[Record], form: Form, choices: Choices |
     return rows, sum(1 for a in answers if key in a.excluded)
 
 
-def officer_distribution(records: Sequence[Record], form: Form, choices: Choices | None = None
-                         ) -> list[tuple[str, list[Measure]]]:
-    """For each office, how many structures gave each gender (columns of the form)."""
-    answers = [usable(record, form) for record in distinct(records, choices)]
+def officer_distribution(structures: Sequence[Record], form: Form) -> list[tuple[str, list[Measure]]]:
+    """For each office, how many distinct ``structures`` (:func:`distinct`) gave each gender (columns of the form)."""
+    answers = [usable(record, form) for record in structures]
     table = form.table_of("officers")
     return [(row.label, [count(sum(1 for a in answers if a.values.get(table.key(row.id)) == column.id))
                          for column in table.columns])

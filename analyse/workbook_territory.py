@@ -62,6 +62,7 @@ class Figures:
     excluded_scores: int = 0
     groups: dict[str, dict[str, list[Indicator]]] = field(default_factory=dict)
     group_excluded: dict[str, dict[str, int]] = field(default_factory=dict)
+    structures: list[Record] = field(default_factory=list)  # one record each, territory-wide (:func:`distinct`)
 
     def __getitem__(self, cell: CellId) -> Measure:
         return self.cells[cell]
@@ -94,7 +95,7 @@ def territory_workbook(store: Store, run_date: date, *, publication: bool = Fals
     for sheet, title in GROUP_SHEETS:
         _groups(wb.create_sheet(sheet), sheet, title, figures, publication)
     if not publication:  # one row per structure: never in a workbook prepared for publication
-        _structures(wb.create_sheet("Structures"), records, form, egapro_checked, choices)
+        _structures(wb.create_sheet("Structures"), figures.structures, form, egapro_checked)
     return wb
 
 
@@ -112,11 +113,12 @@ def compute(versions: Sequence[StoredVersion], first: Form, choices: Choices, eg
     figures = Figures()
     cells, relations = figures.cells, figures.relations
     shared = shared_parts(forms)
-    rows = indicators(records, form, choices, shared)
+    structures = figures.structures = distinct(records, choices)  # once: each distinct reads every record twice
+    rows = indicators(structures, form, shared)
     commitments = len(form.commitments) + 1 if "commitments" in shared else 0
-    figures.overview = rows[:len(rows) - commitments] + ([egapro_indicator(records, choices)] if egapro else []) \
+    figures.overview = rows[:len(rows) - commitments] + ([egapro_indicator(structures)] if egapro else []) \
         + rows[len(rows) - commitments:] + _own_indicators(records, forms, shared, choices)
-    for label, value in scope(records, choices):
+    for label, value in scope(records, structures):
         cells[("Territoire", label)] = count(value)
     for indicator in figures.overview:
         cells[("Territoire", indicator.label)] = indicator.measure
@@ -124,7 +126,8 @@ def compute(versions: Sequence[StoredVersion], first: Form, choices: Choices, eg
     scored = [f for f in forms if f.has_role("index_score")]
     if scored:
         answers = [r for r in records if r.form_id in {f.id for f in scored}]
-        bands, figures.excluded_scores = score_distribution(answers, scored[0], choices)
+        bands, figures.excluded_scores = score_distribution(
+            structures if len(answers) == len(records) else distinct(answers, choices), scored[0])
         figures.bands = [label for label, _ in bands]
         for label, measure in bands:
             cells[("Index", label)] = measure
@@ -132,7 +135,7 @@ def compute(versions: Sequence[StoredVersion], first: Form, choices: Choices, eg
         relations.append([("Index", label) for label, _ in bands[:-1]] + [("Territoire", mean_score, "base")])
     officers = form.table_of("officers")
     woman = next(c.label for c in officers.columns if c.id == officers.column_of("women"))
-    for office, measures in officer_distribution(records, form, choices):
+    for office, measures in officer_distribution(structures, form):
         row = [("Gouvernance", office, column.label) for column in officers.columns]
         cells.update(zip(row, measures))
         relations.append(row + [("Territoire", WOMEN_IN + office, "base")])
@@ -159,7 +162,7 @@ def _own_indicators(records: Sequence[Record], forms: list[Form], shared: list[s
         own = [part for part in figure_parts(form) if part not in shared]
         answers = [record for record in records if record.form_id == form.id]
         result += [replace(i, label=f"{i.label} (questionnaire {form.version})")
-                   for i in indicators(answers, form, choices, own)[1:]]
+                   for i in indicators(distinct(answers, choices), form, own)[1:]]
     return result
 
 
@@ -169,9 +172,9 @@ SCOPE = (RECEIVED + " (fichiers, dernière version)",
          "Structures distinctes (par SIREN, sinon par nom ; réponse retenue)")
 
 
-def scope(records: Sequence[Record], choices: Choices) -> list[tuple[str, int]]:
-    counts = (len(records), sum(1 for r in records if r.rejected), unidentified(records),
-              len(distinct(records, choices)))
+def scope(records: Sequence[Record], structures: Sequence[Record]) -> list[tuple[str, int]]:
+    """The :data:`SCOPE` counts of ``records``, of which ``structures`` are the distinct structures."""
+    counts = (len(records), sum(1 for r in records if r.rejected), unidentified(records), len(structures))
     return list(zip(SCOPE, counts))
 
 
@@ -182,10 +185,10 @@ def _group_figures(figures: Figures, sheet: str, groups: dict[str, list[StoredVe
     figures.group_excluded[sheet] = {}
     for name, versions in groups.items():
         records = [v.record for v in versions]
-        figures.groups[sheet][name] = indicators(records, form, choices, parts)
+        structures = distinct(records, choices)
+        figures.groups[sheet][name] = indicators(structures, form, parts)
         figures.cells[(sheet, name, RECEIVED)] = count(len(records))
-        figures.group_excluded[sheet][name] = sum(len(usable(r, form).excluded & keys)
-                                                  for r in distinct(records, choices))
+        figures.group_excluded[sheet][name] = sum(len(usable(r, form).excluded & keys) for r in structures)
         for indicator in figures.groups[sheet][name]:
             figures.cells[(sheet, name, indicator.label)] = indicator.measure
     labels = [i.label for i in next(iter(figures.groups[sheet].values()), [])]
@@ -195,8 +198,8 @@ def _group_figures(figures: Figures, sheet: str, groups: dict[str, list[StoredVe
         figures.relations.append([(sheet, name, label) for name in groups] + [("Territoire", label)])
 
 
-def _structures(ws: Sheet, records: list[Record], form: Form, egapro: bool, choices: Choices) -> None:
-    """Each distinct structure with its retained answer: declared index beside the published one."""
+def _structures(ws: Sheet, structures: list[Record], form: Form, egapro: bool) -> None:
+    """Each distinct structure (:func:`distinct`) with its retained answer: declared index beside the published one."""
     put(ws, 1, 1, "Structures distinctes (réponse retenue de chacune)").font = TITLE
     put(ws, 2, 1, "Index publié : contrôle Egapro de la dernière exécution avec l'export du ministère."
                   if egapro else NOT_CHECKED)
@@ -207,7 +210,7 @@ def _structures(ws: Sheet, records: list[Record], form: Form, egapro: bool, choi
                     f"{LATEST_RULE}, sauf choix dans la feuille « {MULTIPLE_SHEET} » du classeur de la "
                     "consultation.", len(titles))
     header(ws, 4, titles)
-    for row, record in enumerate(distinct(records, choices), start=5):
+    for row, record in enumerate(structures, start=5):
         values = record.fields(form)
         cells = [bidder(record), values.get(form.key_of("siret")), record.tender, declared_index(record, form)]
         put_row(ws, row, cells + ([published_index(record)] if egapro else []) + [record.file])
@@ -270,8 +273,8 @@ def _bar(title: str, width: float = 18, height: float = 9, **options: Any) -> Ch
 # Territoire
 
 
-def egapro_indicator(records: Sequence[Record], choices: Choices) -> Indicator:
-    structures = distinct(records, choices)
+def egapro_indicator(structures: Sequence[Record]) -> Indicator:
+    """The share of distinct ``structures`` (:func:`distinct`) whose declared index drew an Egapro warning."""
     warned = sum(1 for r in structures
                  if any(f.rule.startswith(EGAPRO_RULE_PREFIX) and f.severity != "info" for f in r.findings))
     return Indicator("Structures dont l'index déclaré appelle une remarque Egapro", share(warned, len(structures)))

@@ -201,6 +201,26 @@ def test_territory_indicators_equal_an_independent_computation(built) -> None:
     assert values["Engagement : Négociation d'accords"][0] == pytest.approx(sum(agreements) / len(agreements))
 
 
+def test_the_territorys_distinct_structures_are_found_once_and_once_per_group(
+        built: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The distinct structures (each time two passes over every record's identity) found once for the
+    territory's indicators, scope, score bands, offices and list of structures, and once for each
+    consultation and each year, however many figures each gives."""
+    from analyse import workbook_territory
+    from analyse.indicators import distinct
+
+    store = built["store"]
+    versions = store.latest_versions(boxes=False)
+    found: list[int] = []
+    monkeypatch.setattr(workbook_territory, "distinct",
+                        lambda records, choices=None: (found.append(len(records)), distinct(records, choices))[1])
+    figures = workbook_territory.compute(versions, FORM, store.choices(), True)
+    groups = {**workbook_territory.by_tender(versions), **workbook_territory.by_year(versions)}
+    assert sorted(found) == sorted([len(versions)] + [len(group) for group in groups.values()])
+    assert figures.structures == distinct([v.record for v in versions], store.choices())
+    assert figures.cells[("Territoire", workbook_territory.SCOPE[3])].value == len(figures.structures) > 1
+
+
 def test_territory_index_distribution_groups_and_charts(built) -> None:
     wb = load_workbook(built["territory"])
     bands = {row["Note"]: row["Structures"] for row in table(wb["Index"], 4)}
@@ -497,6 +517,30 @@ def test_cells_are_stored_as_xlsxwriter_stores_them_but_in_a_sheet_beyond_excels
 
     monkeypatch.setattr(excel, "_write_cells", public)
     assert _parts(save_atomically(book, tmp_path / "public.xlsx")) == ours
+
+
+def test_shared_strings_are_written_as_xlsxwriter_writes_them(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain texts written as they are, each text XlsxWriter escapes or keeps spaces of by XlsxWriter:
+    the shared strings the same as its own."""
+    from xlsxwriter.sharedstrings import SharedStrings
+
+    from analyse import excel
+
+    special = ["a & b", "x < y > z", 'dit "oui"', "ligne\nsuivante", "tab\tulation", "_x0041_ échappé",
+               " espace devant", "espace derrière ", "fin\ufffe"]
+    plain = ["Oui", "Questionnaires égalité — consultation AO-1", "d'accord ; 12,5 %", "x_y", "€ 😀"]
+    book = Book()
+    for row, text in enumerate(special + plain, start=1):
+        put(book.active, row, 1, text)
+    by_xlsxwriter: list[str] = []
+    original = SharedStrings._write_si
+    monkeypatch.setattr(SharedStrings, "_write_si", lambda self, text: (by_xlsxwriter.append(text),
+                                                                        original(self, text))[1])
+    ours = _parts(save_atomically(book, tmp_path / "ours.xlsx"))
+    assert by_xlsxwriter == [excel.safe_text(text)[0] for text in special]
+    monkeypatch.setattr(excel, "_shared_strings_class", lambda: SharedStrings)
+    assert _parts(save_atomically(book, tmp_path / "theirs.xlsx")) == ours
 
 
 def test_a_workbook_is_xlsxwriters_own_file_its_parts_of_every_workbook_compressed_once(
