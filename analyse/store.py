@@ -27,7 +27,7 @@ from analyse.export import Columns, Lines, lines
 from questionnaire.definition import Form
 from questionnaire.record import Finding, Reading, Record
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: versions.digest
 COMMIT_EVERY = 0.1  # seconds: the file versions saved meanwhile are committed together
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS versions (
     last_run INTEGER NOT NULL REFERENCES runs(id),
     extractor_version TEXT NOT NULL,
     status TEXT NOT NULL,
+    digest TEXT,                       -- SHA-256 of record, read before it (Store._add_digests: never NULL)
     record TEXT NOT NULL,              -- JSON of Record.to_dict(), as extracted
     UNIQUE (tender, file, sha256)
 );
@@ -168,7 +169,20 @@ class Store:
         self.db.execute("PRAGMA foreign_keys=ON")
         with self.db:
             self.db.executescript(SCHEMA)
+            self._add_digests()
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _add_digests(self) -> None:
+        """A store written before its versions had a digest: the column added and each record's digest
+        written, once, in one transaction (:meth:`digests` reads them instead of hashing every record's
+        text each run)."""
+        if any(column["name"] == "digest" for column in self.db.execute("PRAGMA table_info(versions)")):
+            return
+        self.db.execute("BEGIN")  # the column is never there without its values
+        self.db.execute("ALTER TABLE versions ADD COLUMN digest TEXT")
+        texts = self.db.execute("SELECT id, record FROM versions").fetchall()
+        self.db.executemany("UPDATE versions SET digest = ? WHERE id = ?",
+                            [(_digest(text), version) for version, text in texts])
 
     def close(self) -> None:
         """Commit the file versions saved since the last commit (a run stopped by Ctrl-C keeps them), then close."""
@@ -231,14 +245,17 @@ class Store:
             self.db.execute("UPDATE versions SET last_run = ? WHERE id = ?", (run_id, stored[0]))
             return stored[4]
         text = record.text if made else record_text(record)
+        digest = _digest(text)
         self.db.execute(
-            """INSERT INTO versions (tender, file, sha256, first_run, last_run, extractor_version, status, record)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """INSERT INTO versions (tender, file, sha256, first_run, last_run, extractor_version, status, record,
+                                     digest)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (tender, file, sha256) DO UPDATE SET
                    last_run = excluded.last_run, extractor_version = excluded.extractor_version,
-                   status = excluded.status, record = excluded.record""",
-            (record.tender, record.file, record.sha256 or "", run_id, run_id, extractor_version, record.status, text))
-        return _digest(text)
+                   status = excluded.status, record = excluded.record, digest = excluded.digest""",
+            (record.tender, record.file, record.sha256 or "", run_id, run_id, extractor_version, record.status, text,
+             digest))
+        return digest
 
     def cached(self, sha256: str, extractor_version: str, place: tuple[str, str] | None = None,
                checks: str | None = None) -> Record | Unchanged | None:
@@ -251,16 +268,16 @@ class Store:
         to a file, and :meth:`latest` applies them).
         """
         row = self.db.execute(
-            """SELECT v.id, v.tender, v.file, v.status, v.record, c.code FROM versions v
+            """SELECT v.id, v.tender, v.file, v.status, v.record, v.digest, c.code FROM versions v
                LEFT JOIN run_checks c ON c.run = v.last_run
                WHERE v.sha256 = ? AND v.extractor_version = ? ORDER BY v.id DESC LIMIT 1""",
             (sha256, extractor_version)).fetchone()
         if row is None:
             return None
         if checks is not None and row["code"] == checks and place == (row["tender"], row["file"]):
-            return Unchanged(row["id"], row["tender"], row["file"], row["status"], _digest(row["record"]))
+            return Unchanged(row["id"], row["tender"], row["file"], row["status"], row["digest"])
         data = record_data(row["record"])
-        self._as_stored[sha256] = (row["id"], row["tender"], row["file"], data, _digest(row["record"]))
+        self._as_stored[sha256] = (row["id"], row["tender"], row["file"], data, row["digest"])
         return self._from_dict(data)
 
     def holds(self, extractor_version: str) -> bool:
@@ -330,13 +347,13 @@ class Store:
         """For each tender, a digest of what its workbook shows (latest versions, corrections, choices)
         and its number of files.
 
-        Computed from the stored text, without reading the records: it tells
+        Computed from the digests of the stored texts, without reading the records: it tells
         cheaply which workbooks a run must write again, and how many records each holds.
         """
         digests: dict[str, Any] = defaultdict(hashlib.sha256)
         files: Counter[str] = Counter()
-        for row in self._latest_rows(None):
-            digests[row["tender"]].update(f"{row['id']}\0{row['started']}\0{row['record']}\0".encode())
+        for row in self._latest_rows(None, "v.id, v.tender, v.digest"):
+            digests[row["tender"]].update(f"{row['id']}\0{row['started']}\0{row['digest']}\0".encode())
             files[row["tender"]] += 1
         for table in ("corrections", "choices"):
             for row in self.db.execute(f"SELECT * FROM {table} ORDER BY id"):
@@ -344,10 +361,11 @@ class Store:
                     digests[row["tender"]].update(json.dumps([table, *row], default=str).encode())
         return {tender: Shown(digest.hexdigest(), files[tender]) for tender, digest in sorted(digests.items())}
 
-    def _latest_rows(self, tender: str | None) -> sqlite3.Cursor:
+    def _latest_rows(self, tender: str | None, columns: str = "v.*") -> sqlite3.Cursor:
+        """The rows of the latest versions (``columns`` of each, and when its first run started)."""
         latest = """v.id = (SELECT w.id FROM versions w WHERE w.tender = v.tender AND w.file = v.file
                             ORDER BY w.last_run DESC, w.id DESC LIMIT 1)"""
-        query = "SELECT v.*, r.started FROM versions v JOIN runs r ON r.id = v.first_run WHERE " + latest
+        query = f"SELECT {columns}, r.started FROM versions v JOIN runs r ON r.id = v.first_run WHERE " + latest
         if tender is None:
             return self.db.execute(query + " ORDER BY r.started, v.file, v.id")
         return self.db.execute(query + " AND v.tender = ? ORDER BY r.started, v.file, v.id", (tender,))

@@ -16,7 +16,7 @@ from analyse.corrections import Correction
 from analyse.export import columns
 from questionnaire.definition import load
 from questionnaire.record import Finding, Record
-from analyse.store import Made, Store, record_text
+from analyse.store import Made, Store, Unchanged, record_text
 from tests.support_analyse import EXTRACTOR, fill_store, record, staff, tender_a
 
 
@@ -235,3 +235,36 @@ def test_the_digests_tell_each_tender_s_files_and_change_with_what_its_workbook_
     after = store.digests()
     assert after["T-2025-07"].files == 2 and after["T-2025-07"].digest != before["T-2025-07"].digest
     assert after["T-2024-01"] == before["T-2024-01"]
+    alpha = tender_a()[0]
+    alpha.findings = []  # the same file version, validated otherwise: its row's record replaced
+    store.save(run, alpha, EXTRACTOR)
+    assert store.digests()["T-2024-01"].digest != before["T-2024-01"].digest
+
+
+def test_a_store_written_before_the_digests_gets_them_once_opened(tmp_path: Path, monkeypatch) -> None:
+    """A history written by an earlier version has no digest column: opening it adds each record's digest,
+    the digest of its stored text, and a file version seen again unchanged gives it."""
+    path = tmp_path / "egalite.sqlite"
+    store = fill_store(path)
+    alpha = tender_a()[0]
+    store.save(store.start_run(Path("inbox"), datetime(2026, 1, 1), checks="code"), alpha, EXTRACTOR)
+    shown = store.digests()
+    store.db.execute("ALTER TABLE versions DROP COLUMN digest")
+    store.close()
+    with monkeypatch.context() as patched:  # stopped while the digests are computed: nothing is kept
+        patched.setattr(analyse.store, "_digest", _stopped)
+        with pytest.raises(KeyboardInterrupt):
+            Store(path, load("egalite-2024"))
+    with sqlite3.connect(path) as db:
+        assert "digest" not in {column[1] for column in db.execute("PRAGMA table_info(versions)")}
+    store = Store(path, load("egalite-2024"))
+    rows = dict(store.db.execute("SELECT sha256, digest FROM versions").fetchall())
+    texts = dict(store.db.execute("SELECT sha256, record FROM versions").fetchall())
+    assert len(rows) == 6 and all(rows[sha] == hashlib.sha256(texts[sha].encode()).hexdigest() for sha in rows)
+    assert store.digests() == shown
+    unchanged = store.cached(alpha.sha256, EXTRACTOR, (alpha.tender, alpha.file), checks="code")
+    assert isinstance(unchanged, Unchanged) and unchanged.digest == rows[alpha.sha256]
+
+
+def _stopped(text: str) -> str:
+    raise KeyboardInterrupt
