@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Callable
 
 from analyse.staff import staff_count
@@ -110,14 +111,14 @@ def _table_sums(rule: Rule, context: _Context) -> list[Finding]:
     one of its parts are written (and none of them is unreadable text).
     """
     table = context.form.tables[rule.params["table"]]
-    rows = [r.id for r in table.rows]
+    cells, values = table.row_keys, context.values
     columns = [c.id for c in table.columns]
-    answered = [r for r in rows if any(context.values[table.key(r, c)] is not None for c in columns)]
+    answered = [r for r, keys in cells.items() if any(values[key] is not None for key in keys)]
     lines = [("ligne", table.key(r, table.sum_column),
-              [table.key(r, c) for c in columns if c != table.sum_column]) for r in answered]
-    if all(r in answered for r in rows if r != table.sum_row):
+              [key for c, key in zip(columns, cells[r]) if c != table.sum_column]) for r in answered]
+    if all(r in answered for r in cells if r != table.sum_row):
         lines += [("colonne", table.key(table.sum_row, c),
-                   [table.key(r, c) for r in rows if r != table.sum_row]) for c in columns]
+                   [keys[rank] for r, keys in cells.items() if r != table.sum_row]) for rank, c in enumerate(columns)]
     return [finding for line, total, parts in lines
             for finding in _sum_finding(line, total, parts, rule, context)]
 
@@ -224,12 +225,15 @@ def _reference_tokens(text: str) -> list[str]:
     return [token for token in map(fold, re.split(r"[\W_]+", text)) if token]
 
 
+@lru_cache(maxsize=1024)
 def references_match(written: str, tender: str) -> bool:
     """Whether one reference contains the other, ignoring case, accents,
     spaces and punctuation, at word boundaries: « VM 2026-014 » matches the
     folder « VM-2026-014 espaces verts », « VM-2026-0145 » does not; or
     whether both carry the same reference number (:func:`_codes`): « 2026-041 –
-    Maintenance des ascenseurs » matches the folder « 2026-041-maintenance-ascenseurs »."""
+    Maintenance des ascenseurs » matches the folder « 2026-041-maintenance-ascenseurs ».
+
+    Kept for the pairs last asked: the bidders of one consultation mostly write its reference alike."""
     a, b = _reference_tokens(written), _reference_tokens(tender)
     if not (a and b):
         return False

@@ -50,6 +50,11 @@ class Table:
     def key(self, row: str, column: str | None = None) -> str:
         return self.key_pattern.format(row=row, column=column)
 
+    @cached_property
+    def row_keys(self) -> dict[str, tuple[str, ...]]:
+        """Each row's cells' keys, in the order of the columns: made once, every record validated asks them."""
+        return {r.id: tuple(self.key(r.id, c.id) for c in self.columns) for r in self.rows}
+
     def row_of(self, role: str) -> str:
         """The id of the row playing ``role`` (the definition is checked to have it)."""
         return next(r.id for r in self.rows if r.role == role)

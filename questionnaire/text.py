@@ -18,9 +18,7 @@ _DROP = re.compile(r"[^a-z0-9%/]")  # "/" kept: "/ 100" must not match the cells
 # a decimal comma or point, an optional sign (hyphen or Unicode minus).
 _NUMBER = re.compile(r"([+\-−])?\s*([0-9]{1,3}(?:[\s'’][0-9]{3})+|[0-9]+)(?:[,.]([0-9]+))?")
 _GROUPING = re.compile(r"[\s'’]")  # between a number's groups of three digits
-
-
-_WHITE_SPACE = re.compile(r"\s+")
+PLAIN_DIGITS = 18  # digits at most of a number made an int directly (Python's int() refuses 4,300 and more)
 
 
 @lru_cache(maxsize=4096)
@@ -33,8 +31,11 @@ def fold(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Unicode NFC, every run of white space (line breaks, tabs, no-break
-    spaces) folded to one space, stripped; nothing else changed."""
-    return _WHITE_SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    spaces) folded to one space, stripped; nothing else changed.
+
+    Split and joined: ``str.split`` cuts at what the pattern ``\\s`` matches (``str.isspace``), in a
+    fraction of the regular expression's time (1 against 4 to 10 microseconds for a field's text)."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def quote(text: str) -> str:
@@ -62,7 +63,10 @@ def french_number(value: int | float) -> str:
 def parse_number(text: str) -> int | float | None:
     """A French number (« 1 250 », « 12,5 », « -3 ») as int when whole,
     float otherwise; None when the text is not one number."""
-    match = _NUMBER.fullmatch(text.strip())
+    text = text.strip()
+    if len(text) <= PLAIN_DIGITS and text.isascii() and text.isdigit():  # most numbers read, as Decimal reads them
+        return int(text)
+    match = _NUMBER.fullmatch(text)
     if match is None:
         return None
     sign, whole, fraction = match.groups()

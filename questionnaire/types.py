@@ -213,13 +213,12 @@ def _not_a_number(field: FieldDef, value: Any) -> list[Finding]:
 def _range(field: FieldDef, value: float, form: Form, rule: str, unit: str = "") -> list[Finding]:
     bounds = _params(field, form)
     low, high = bounds.get("min"), bounds.get("max")
-    shown = show(field, value, form)
     if low is not None and value < low:
         return [_finding(field.key, "error", rule,
-                         f"« {field.label} » : {shown} est inférieur au minimum ({low}{unit}).")]
+                         f"« {field.label} » : {show(field, value, form)} est inférieur au minimum ({low}{unit}).")]
     if high is not None and value > high:
         return [_finding(field.key, "error", rule,
-                         f"« {field.label} » : {shown} dépasse le maximum ({high}{unit}).")]
+                         f"« {field.label} » : {show(field, value, form)} dépasse le maximum ({high}{unit}).")]
     return []
 
 
@@ -232,13 +231,13 @@ def _check_percentage(field: FieldDef, value: Any, form: Form) -> list[Finding]:
 def _check_count(field: FieldDef, value: Any, form: Form) -> list[Finding]:
     if not is_number(value):
         return _not_a_number(field, value)
-    shown = show(field, value, form)
     if value < _params(field, form).get("min", 0):
         return [_finding(field.key, "error", "count_negative",
-                         f"« {field.label} » : {shown} est négatif ; un effectif ne peut pas l'être.")]
+                         f"« {field.label} » : {show(field, value, form)} est négatif ; "
+                         "un effectif ne peut pas l'être.")]
     if not float(value).is_integer():
         return [_finding(field.key, "warning", "count_decimal",
-                         f"« {field.label} » : {shown} n'est pas un nombre entier de personnes "
+                         f"« {field.label} » : {show(field, value, form)} n'est pas un nombre entier de personnes "
                          "(équivalent temps plein ?) ; la valeur est gardée telle quelle.")]
     return []
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from questionnaire.text import clean_text, format_number, parse_number
+from questionnaire.text import PLAIN_DIGITS, clean_text, format_number, parse_number
 from questionnaire.types import NON_ANSWER, SEVERAL_GENDERS, UNREADABLE, normalise
 from questionnaire.definition import load
 
@@ -28,6 +28,9 @@ def norm(key: str, raw: str | None):
     ("12\u00a0%", "12 %"),  # no-break space is white space
     ("égali-\ntaire", "égali- taire"),  # no hyphen repair
     ("Notre Politique", "Notre Politique"),  # case kept
+    ("\u3000a\u2009\x1cb\x85\u2028c\u202f", "a b c"),  # every white space Unicode names, at the ends too
+    ("a\u200bb", "a\u200bb"),  # a zero-width space is not white space
+    (" \t\n", ""),
 ])
 def test_clean_text(raw: str, expected: str) -> None:
     assert clean_text(raw) == expected
@@ -167,9 +170,18 @@ def test_siret_not_digits() -> None:
     assert (result.value, result.problem) == (None, UNREADABLE)
 
 
-@pytest.mark.parametrize("text, expected", [("1 250,5", 1250.5), ("7", 7), ("1 2", None), ("", None)])
+@pytest.mark.parametrize("text, expected", [("1 250,5", 1250.5), ("7", 7), ("1 2", None), ("", None),
+                                            (" 007 ", 7), ("٣", None), ("²", None), ("-0", 0), ("12,0", 12)])
 def test_parse_number(text: str, expected: float | None) -> None:
     assert parse_number(text) == expected
+    assert type(parse_number(text)) is type(expected)
+
+
+def test_a_number_of_any_length_is_read_whole() -> None:
+    """Digits alone are made an int directly up to PLAIN_DIGITS of them; more (Python's int() refuses
+    a text of 4,300 digits) are read as any other number."""
+    assert parse_number("9" * PLAIN_DIGITS) == int("9" * PLAIN_DIGITS)
+    assert parse_number("1" + "0" * 5000) == 10 ** 5000
 
 
 @pytest.mark.parametrize("number, expected", [(12.5, "12,5"), (40, "40"), (40.0, "40"), (-3, "-3"),
