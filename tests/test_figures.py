@@ -124,8 +124,7 @@ def test_managers_and_others_with_a_blank_total_row_count_70_everywhere(tmp_path
 
 def test_a_structure_is_its_valid_siret_else_its_name_else_unidentified() -> None:
     good = siret("77777777")
-    same_company = good[:9] + next(f"{n:05d}" for n in range(1, 99999) if siret_checksum_ok(good[:9] + f"{n:05d}")
-                                   and good[:9] + f"{n:05d}" != good)
+    same_company = _same_company(good)
     records = [
         record("T/a.pdf", "T", {"structure_name": "SAS Verdure Services", "siret": good}),
         record("T/b.pdf", "T", {"structure_name": "Verdure services", "siret": good[:13] + "0"}),  # misread
@@ -141,6 +140,52 @@ def test_a_structure_is_its_valid_siret_else_its_name_else_unidentified() -> Non
     assert len(set(structure_keys(records, territory=True)[:3])) == 1  # ...the same company in the territory
     assert keys[3] == "nom:sans numero" and keys[4] is None and keys[5] is None
     assert len(distinct(records)) == 2  # Verdure (SIREN) and « Sans Numéro »; the others are not identified
+
+
+def test_the_distinct_structures_read_each_identity_once_for_the_tenders_and_the_territorys_keys(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each answer's SIRET and name read once, giving its structure in its tender (the answer retained)
+    and in the territory (by SIREN): the structures found by each key in turn, the choice kept."""
+    from analyse import indicators
+    from analyse.indicators import retained
+
+    good = siret("77777777")
+    answers = [("T1", "SAS Verdure Services", good), ("T1", "Verdure services", good[:13] + "0"),  # misread
+               ("T1", "Sans Numéro", None), ("T2", "Verdure Services Lille", _same_company(good)),
+               ("T2", "Sans numero", None), ("T2", "Sans Numéro SARL", None), ("T2", None, None)]
+    records = [record(f"{tender}/{n}.pdf", tender, {"structure_name": name, "siret": number})
+               for n, (tender, name, number) in enumerate(answers)]
+    records[-1].error = "illisible"
+    choices = {("T1", f"numero:{good}"): "T1/0.pdf", ("T2", "nom:sans numero"): "T2/4.pdf"}
+    everyone = [r for r in records if not r.rejected]
+    by_territory = dict(zip(map(id, everyone), structure_keys(everyone, territory=True)))
+    expected: dict[str, Record] = {}
+    for found in retained(records, choices):
+        expected.pop(by_territory[id(found)], None)
+        expected[by_territory[id(found)]] = found
+    read = []
+    identifiers = indicators._identifiers
+    monkeypatch.setattr(indicators, "_identifiers", lambda r, territory: (read.append(r), identifiers(r, territory))[1])
+    kept = distinct(records, choices)
+    assert [r.file for r in kept] == [r.file for r in expected.values()] == ["T2/3.pdf", "T2/4.pdf"]
+    assert sorted(r.file for r in read) == sorted(r.file for r in everyone)
+
+
+def test_a_measure_losing_values_in_error_keeps_every_other_field() -> None:
+    from dataclasses import fields, replace
+
+    from analyse.indicators import Answer, Measure, _losing
+
+    measure = Measure(0.5, 7, "score", 0, 0.4, True)
+    answers = [Answer({}, frozenset({"a", "b"})), Answer({}, frozenset({"b", "c"})), Answer({}, frozenset())]
+    assert _losing(measure, answers, ["b", "c"]) == replace(measure, excluded=3)
+    assert [f.name for f in fields(Measure)] == ["value", "base", "kind", "excluded", "dominance", "masked"]
+
+
+def _same_company(number: str) -> str:
+    """Another valid SIRET of the company of ``number`` (the same SIREN, its first 9 digits)."""
+    return next(other for n in range(1, 99999)
+                if (other := number[:9] + f"{n:05d}") != number and siret_checksum_ok(other))
 
 
 def test_an_unidentified_answer_is_said_not_to_count(tmp_path: Path) -> None:
