@@ -84,7 +84,7 @@ def process(item: InputFile, form: str, output: Path | None = None, *, stored: b
     the store keeps it (:func:`analyse.store.record_text`) and its lines in the exports, strings that
     cross between processes in a fraction of a dict's time, which the run stores and exports as they are."""
     record = _read_guarded(item, in_order(form), output)
-    record.sha256, record.size = item.sha256 or fingerprint(item), item.size
+    record.sha256, record.size = item.sha256 or fingerprint(item, checked=not record.rejected), item.size
     record.findings = validate(record)
     _review_suspect_ocr(record, record.form)
     if output is not None and not record.rejected:
@@ -115,6 +115,8 @@ def _review_suspect_ocr(record: Record, form: Form) -> None:
     A table total that does not add up may come from any cell of its row or column; details
     given without their tick (or the reverse), from the tick as much as from the details.
     """
+    if not any(reading.source == SOURCE_OCR for reading in record.readings.values()):
+        return  # nothing read by OCR (a fillable form, a text layer): no finding is worth tracing back
     keys = set(form.keys)
     flagged = {f.key for f in record.findings if f.severity in ("error", "warning") and f.key in keys}
     cells = [form.field(k) for k in flagged if form.field(k).table]
@@ -126,12 +128,13 @@ def _review_suspect_ocr(record: Record, form: Form) -> None:
             reading.doubt = "Valeur lue par OCR qui ne passe pas la validation : vérifier la lecture."
 
 
-def fingerprint(item: InputFile) -> str | None:
+def fingerprint(item: InputFile, *, checked: bool = False) -> str | None:
     """The file's SHA-256, computed in a worker under the run's limits (a file on a network
     drive that stops answering is stopped by ``--timeout``); None for an entry that must not
-    be opened, checked first (a link out of the inbox, a FIFO): the reader says why in French."""
+    be opened, checked first (a link out of the inbox, a FIFO): the reader says why in French.
+    ``checked``: the reader has just found nothing wrong with the entry (it read the file), not asked again."""
     try:
-        return None if entry_problem(item.path, _inbox_of(item)) else sha256_of(item.path)
+        return None if not checked and entry_problem(item.path, _inbox_of(item)) else sha256_of(item.path)
     except OSError:  # unreadable: the reader says why in French (extract.safety.preflight)
         return None
 

@@ -61,7 +61,7 @@ def _terminals(nodes: list[tuple[pikepdf.Dictionary, set[str]]], prefix: str = "
         here = {**inherited, **{k: node[k] for k in _INHERITED if k in keys}} if not keys.isdisjoint(_INHERITED) \
             else inherited
         kids = node["/Kids"] if "/Kids" in keys else None
-        if not isinstance(kids, pikepdf.Array):
+        if kids is None or not isinstance(kids, pikepdf.Array):  # a widget's: no call into pikepdf for None
             yield name, [(node, keys)], here
         elif depth == _MAX_DEPTH:  # kids that are fields would be too deep: their keys are not asked
             kids = [kid for kid in kids if isinstance(kid, pikepdf.Dictionary)]
@@ -166,10 +166,11 @@ def box_state(value: str | None, on_state: str | None, export: str | None, drawn
 
 
 def _text(value) -> str | None:
+    if value is None:
+        return None
     if isinstance(value, pikepdf.Array):
         value = " ".join(str(v) for v in value)
-    text = str(value).strip() if value is not None else ""
-    return text or None
+    return str(value).strip() or None
 
 
 def _state_name(value) -> str | None:

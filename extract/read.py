@@ -172,5 +172,7 @@ def _direct_reading(form: Form, key: str, widgets: list[FormField]) -> Reading:
 
 def _zone(widgets: list[FormField], page: int) -> tuple[float, float, float, float]:
     """Where the answer stands: the field's widgets on ``page`` (every option of a choice)."""
+    if len(widgets) == 1 and widgets[0].page == page:  # a text field's widget, most of a form's fields
+        return widgets[0].bbox
     boxes = [w.bbox for w in widgets if w.page == page]
     return boxes[0] if len(boxes) == 1 else union(boxes)  # one box is its own union

@@ -251,6 +251,27 @@ def test_a_records_pictures_are_named_from_the_output_and_its_other_readings_lef
     assert pipeline._crops_from_output(record, item).readings["siret"].crop is None
 
 
+def test_a_file_the_reader_read_is_hashed_without_checking_its_entry_again(tmp_path: Path, monkeypatch) -> None:
+    """The reader checked the entry before opening it (extract.safety.preflight); a file it rejected has
+    its entry checked before it is hashed: a link out of the inbox is never opened."""
+    import hashlib
+
+    inbox = tmp_path / "boîte"
+    (inbox / "AO-1").mkdir(parents=True)
+    shutil.copy(FILLABLE, inbox / "AO-1" / "questionnaire.pdf")
+    (inbox / "AO-1" / "lien.pdf").symlink_to(FILLABLE)
+    items = {item.relative: item for item in pipeline.discover(inbox)}
+    link = pipeline.process(items["AO-1/lien.pdf"], "egalite-2024")
+    assert link["error"] and link["sha256"] is None
+    monkeypatch.setattr(pipeline, "entry_problem", _entry_checked)
+    read = pipeline.process(items["AO-1/questionnaire.pdf"], "egalite-2024")
+    assert read["error"] is None and read["sha256"] == hashlib.sha256(FILLABLE.read_bytes()).hexdigest()
+
+
+def _entry_checked(path, inbox):
+    raise AssertionError("the entry of a file the reader read was checked again")
+
+
 def _folder_named(item):
     raise AssertionError("the crops folder of a record without pictures was named")
 
