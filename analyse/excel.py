@@ -568,21 +568,29 @@ def _spans(*tables: dict[int, dict[int, Any]]) -> dict[int, str]:
 def _cell_xml(sheet: Any, row: int, cells: dict[int, Any], kinds: tuple[type, type, type]) -> None:
     """A row's cells as XlsxWriter's ``_write_cell`` writes them: a formatted text, number or blank
     cell (``kinds``: XlsxWriter's tuples of each) by one f-string, rather than a list of attributes
-    each searched for characters to escape that a coordinate and a style's number never hold; any
-    other cell by XlsxWriter."""
+    each searched for characters to escape that a coordinate and a style's number never hold, the
+    row's written at once; any other cell by XlsxWriter, in its place."""
     text, number_cell, _ = kinds
-    write, number = sheet.fh.write, row + 1
+    number, written = row + 1, []
+    add = written.append
     for column in sorted(cells):
         cell = cells[column]
         kind, style = cell.__class__, cell.format
         if style is None or kind not in kinds:
+            sheet.fh.write("".join(written))
+            written.clear()
             sheet._write_cell(row, column, cell)
-        elif kind is text:
-            write(f'<c r="{column_letter(column + 1)}{number}" s="{style._get_xf_index()}" t="s"><v>{cell[0]}</v></c>')
+            continue
+        index = style.xf_index  # given by the first call of _get_xf_index, as XlsxWriter gives it
+        if index is None:
+            index = style._get_xf_index()
+        if kind is text:
+            add(f'<c r="{column_letter(column + 1)}{number}" s="{index}" t="s"><v>{cell[0]}</v></c>')
         elif kind is number_cell:
-            write(f'<c r="{column_letter(column + 1)}{number}" s="{style._get_xf_index()}"><v>{cell[0]:.16G}</v></c>')
+            add(f'<c r="{column_letter(column + 1)}{number}" s="{index}"><v>{cell[0]:.16G}</v></c>')
         else:
-            write(f'<c r="{column_letter(column + 1)}{number}" s="{style._get_xf_index()}"/>')
+            add(f'<c r="{column_letter(column + 1)}{number}" s="{index}"/>')
+    sheet.fh.write("".join(written))
 
 
 _VALIDATIONS: dict[tuple[str, ...], str] = {}  # a validation's XML by the repr of its options and its ranges

@@ -142,7 +142,7 @@ def compute(versions: Sequence[StoredVersion], first: Form, choices: Choices, eg
         relations.append([("Gouvernance", office, woman), ("Territoire", WOMEN_IN + office)])
     for sheet, title in GROUP_SHEETS:
         groups = (by_tender if title == "Consultation" else by_year)(versions)
-        _group_figures(figures, sheet, groups, form, shared, choices)
+        _group_figures(figures, sheet, groups, form, shared, choices, len(records))
     return figures
 
 
@@ -179,13 +179,15 @@ def scope(records: Sequence[Record], structures: Sequence[Record]) -> list[tuple
 
 
 def _group_figures(figures: Figures, sheet: str, groups: dict[str, list[StoredVersion]], form: Form,
-                   parts: list[str], choices: Choices) -> None:
+                   parts: list[str], choices: Choices, everyone: int) -> None:
+    """The figures of each group of ``groups`` (of the territory's ``everyone`` records)."""
     keys = figure_keys(form)
     figures.groups[sheet] = {}
     figures.group_excluded[sheet] = {}
     for name, versions in groups.items():
         records = [v.record for v in versions]
-        structures = distinct(records, choices)
+        # A group of every record (one year, one consultation) has the territory's structures.
+        structures = figures.structures if len(records) == everyone else distinct(records, choices)
         figures.groups[sheet][name] = indicators(structures, form, parts)
         figures.cells[(sheet, name, RECEIVED)] = count(len(records))
         figures.group_excluded[sheet][name] = sum(len(usable(r, form).excluded & keys) for r in structures)

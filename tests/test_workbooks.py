@@ -203,9 +203,10 @@ def test_territory_indicators_equal_an_independent_computation(built) -> None:
 
 def test_the_territorys_distinct_structures_are_found_once_and_once_per_group(
         built: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    """The distinct structures (each time two passes over every record's identity) found once for the
+    """The distinct structures (each time a pass over every record's identity) found once for the
     territory's indicators, scope, score bands, offices and list of structures, and once for each
-    consultation and each year, however many figures each gives."""
+    consultation and each year, however many figures each gives; a group of every record has the
+    territory's."""
     from analyse import workbook_territory
     from analyse.indicators import distinct
 
@@ -219,6 +220,12 @@ def test_the_territorys_distinct_structures_are_found_once_and_once_per_group(
     assert sorted(found) == sorted([len(versions)] + [len(group) for group in groups.values()])
     assert figures.structures == distinct([v.record for v in versions], store.choices())
     assert figures.cells[("Territoire", workbook_territory.SCOPE[3])].value == len(figures.structures) > 1
+    one = [v for v in versions if v.record.tender == "T-2024-01"]  # its consultation and its year: every record
+    assert len(workbook_territory.by_year(one)) == 1
+    del found[:]
+    figures = workbook_territory.compute(one, FORM, store.choices(), True)
+    assert found == [len(one)]
+    assert [*figures.groups["Par année"].values()] == [*figures.groups["Par consultation"].values()] != []
 
 
 def test_territory_index_distribution_groups_and_charts(built) -> None:
@@ -449,6 +456,7 @@ def test_cells_are_written_as_xlsxwriter_writes_them(tmp_path: Path, monkeypatch
     put(sheet, 20, 3, "seule dans son bloc de 16 lignes")
     put(sheet, 36, 7, 1.5)
     put(sheet, 37, 2, "")
+    put(sheet, 5, 31, False)  # after cells of the templates in its row
     sheet.heights[40] = 30  # a row of no cell
     ours = _parts(save_atomically(book, tmp_path / "ours.xlsx"))
     by_xlsxwriter = []
@@ -460,10 +468,10 @@ def test_cells_are_written_as_xlsxwriter_writes_them(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(Worksheet, "_write_cell", counted)
     save_atomically(book, tmp_path / "ours.xlsx")
-    assert by_xlsxwriter == ["Boolean", "Boolean"]  # the others by the templates
+    assert by_xlsxwriter == ["Boolean", "Boolean", "Boolean"]  # the others by the templates
     monkeypatch.setattr(excel, "_worksheet_class", lambda: Worksheet)
     assert _parts(save_atomically(book, tmp_path / "theirs.xlsx")) == ours
-    assert len(by_xlsxwriter) == 2 + len(sheet.cells)
+    assert len(by_xlsxwriter) == 3 + len(sheet.cells)
 
     def public(out: Worksheet, ws: Sheet, formats: Any) -> None:  # each cell by XlsxWriter's documented writers
         for cell in ws.cells.values():
