@@ -93,18 +93,18 @@ def discover(inbox: Path, skip: Iterable[Path] = ()) -> list[InputFile]:
     files (:func:`extract.safety.preflight` refuses those leading out of the
     inbox). Nothing is opened or written.
     """
-    root = inbox.absolute()
+    root = os.fspath(inbox.absolute())
     skipped = {Path(folder).absolute() for folder in skip}
-    unreadable: list[Path] = []
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root, onerror=lambda error: unreadable.append(Path(error.filename))):
-        here = Path(folder)
-        dirs[:] = [d for d in dirs if not _is_litter(d) and here / d not in skipped]
-        found.extend(here / d for d in dirs if os.path.islink(here / d))  # listed, not followed
-        found.extend(here / name for name in files if not _is_litter(name))
+    unreadable: list[str] = []
+    found: list[str] = []  # the paths as os.walk makes them: a Path each is made once, for its InputFile
+    for folder, dirs, files in os.walk(root, onerror=lambda error: unreadable.append(error.filename)):
+        dirs[:] = [d for d in dirs if not _is_litter(d) and Path(folder, d) not in skipped]
+        found.extend(os.path.join(folder, d) for d in dirs if os.path.islink(os.path.join(folder, d)))  # not followed
+        found.extend(os.path.join(folder, name) for name in files if not _is_litter(name))
     if root in unreadable:
         raise InputError(f"Dossier des offres illisible (droits d'accès insuffisants) : {inbox}")
-    return sorted((_input_file(path, root) for path in found + unreadable), key=lambda item: item.relative)
+    inside = len(os.path.join(root, ""))  # the characters of the inbox's path and separator
+    return sorted((_input_file(path, inside) for path in found + unreadable), key=lambda item: item.relative)
 
 
 def sha256_of(path: Path) -> str:
@@ -373,16 +373,18 @@ class _Bar:
         pass
 
 
-def _input_file(path: Path, root: Path) -> InputFile:
-    """The entry as the run sees it; a name or path the system cannot handle becomes its ``problem``."""
-    relative, raw_name = shown_name(path.relative_to(root).as_posix())
+def _input_file(path: str, inside: int) -> InputFile:
+    """The entry at ``path`` (whose first ``inside`` characters name the inbox) as the run sees it; a name
+    or path the system cannot handle becomes its ``problem``."""
+    relative, raw_name = shown_name(path[inside:].replace(os.sep, "/"))
     tender = relative.split("/")[0] if "/" in relative else ""
     problem = NAME_PROBLEM if raw_name else None
     try:
-        size = path.lstat().st_size
+        size = os.lstat(path).st_size
     except OSError as error:
         size, problem = 0, problem or _entry_failure(error)
-    return InputFile(path=path, relative=relative, tender=tender, size=size, raw_name=raw_name, problem=problem)
+    return InputFile(path=Path(path), relative=relative, tender=tender, size=size, raw_name=raw_name,
+                     problem=problem)
 
 
 def shown_name(relative: str) -> tuple[str, str | None]:

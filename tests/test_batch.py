@@ -148,6 +148,17 @@ def test_discover_lists_an_unreadable_folder(inbox: Path, monkeypatch: pytest.Mo
     assert "Dossier non parcouru" in preflight(found["AO-2024-003"].path, inbox)
 
 
+def test_discover_names_each_file_from_the_inbox_however_the_inbox_is_written(inbox: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative names and paths are cut from the paths the folder walk makes: the same for an inbox given
+    relative to the current folder, with a trailing separator."""
+    monkeypatch.chdir(inbox.parent)
+    written = discover(Path(f"./{inbox.name}/"), skip=[Path(inbox.name) / "sortie"])
+    assert written == discover(inbox, skip=[inbox / "sortie"])
+    assert written[0].relative == "AO 2024-002/Réponse d'Égalité SARL.pdf"
+    assert written[0].path == inbox / "AO 2024-002" / "Réponse d'Égalité SARL.pdf"
+
+
 def test_discover_writes_nothing(inbox: Path) -> None:
     before = {path: (path.stat().st_mtime_ns, path.read_bytes()) for path in inbox.rglob("*") if path.is_file()}
     discover(inbox)
