@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generator, Iterator
 import click
 from filelock import FileLock, Timeout
 
+import allocator
 import collector
 from analyse import stamps
 from analyse.backup import BACKUP_NAME, secure as secure_history
@@ -303,6 +304,7 @@ def _outputs(store: Store, inbox: Path, output: Path, records: list[Record | Unc
     def exports() -> None:
         _exports(outputs, store, output, records, digests, options)
         records.clear()  # the workbooks are written from the store: the run's records are not held longer
+        allocator.give_back_freed()  # their texts' pages too, before the workbooks take memory of their own
 
     _workbooks(outputs, store, inbox, output, started, options, checked, exports)
     return outputs
