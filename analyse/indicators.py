@@ -91,8 +91,9 @@ def _name_key(name: str) -> str | None:
     return " ".join(words) or None
 
 
-def _identifiers(record: Record, territory: bool) -> tuple[str | None, str | None]:
-    """The valid SIRET (SIREN territory-wide) and the normalised name the record can be known by.
+def _identifiers(record: Record) -> tuple[str | None, str | None]:
+    """The valid SIRET and the normalised name the record can be known by (:func:`_territory_wide`:
+    by SIREN).
 
     A name still to be checked (a doubtful reading) identifies nobody.
     """
@@ -100,10 +101,16 @@ def _identifiers(record: Record, territory: bool) -> tuple[str | None, str | Non
     siret = field_value(record, siret_key)
     number = None
     if isinstance(siret, str) and len(siret) == 14 and siret.isdigit() and siret_checksum_ok(siret):
-        number = siret[:9] if territory else siret
+        number = siret
     name_reading = None if record.rejected or name_field is None else record.readings.get(name_field)
     name = None if name_reading is None or name_reading.doubt else name_key(name_reading.value)
     return number, name
+
+
+def _territory_wide(found: list[tuple[str | None, str | None]]) -> list[tuple[str | None, str | None]]:
+    """The records' (SIRET, name) :func:`_identifiers` as the territory knows them: a company's
+    establishments are one structure, by SIREN (the SIRET's first nine digits)."""
+    return [(number[:9] if number else None, name) for number, name in found]
 
 
 @functools.cache
@@ -122,7 +129,8 @@ def field_value(record: Record, key: str | None) -> Any:
 def structure_keys(records: Sequence[Record], *, territory: bool = False) -> list[str | None]:
     """Each record's structure: its number, else its name's number when that name has one number
     elsewhere in ``records`` (a misread SIRET), else its name; None when not identified."""
-    return _keys([_identifiers(record, territory) for record in records])
+    found = [_identifiers(record) for record in records]
+    return _keys(_territory_wide(found) if territory else found)
 
 
 def _keys(found: list[tuple[str | None, str | None]]) -> list[str | None]:
@@ -167,9 +175,8 @@ def retained(records: Sequence[Record], choices: Choices | None = None, keys: li
 def distinct(records: Sequence[Record], choices: Choices | None = None) -> list[Record]:
     """One record per structure territory-wide (by SIREN): the retained answer of its latest tender."""
     everyone = answered(records)  # a name is tied to its number by every answer, retained or not
-    found = [_identifiers(record, territory=False) for record in everyone]  # read once for both keys
-    siren = [(number[:9] if number else None, name) for number, name in found]  # as territory=True gives them
-    keys = {id(record): key for record, key in zip(everyone, _keys(siren))}
+    found = [_identifiers(record) for record in everyone]  # read once for both keys
+    keys = {id(record): key for record, key in zip(everyone, _keys(_territory_wide(found)))}
     latest: dict[str, Record] = {}
     for record in retained(records, choices, _keys(found)):
         latest.pop(keys[id(record)], None)  # keep the order of the latest answers

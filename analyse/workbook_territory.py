@@ -126,8 +126,8 @@ def compute(versions: Sequence[StoredVersion], first: Form, choices: Choices, eg
     scored = [f for f in forms if f.has_role("index_score")]
     if scored:
         answers = [r for r in records if r.form_id in {f.id for f in scored}]
-        bands, figures.excluded_scores = score_distribution(
-            structures if len(answers) == len(records) else distinct(answers, choices), scored[0])
+        bands, figures.excluded_scores = score_distribution(_distinct(answers, figures, choices, len(records)),
+                                                            scored[0])
         figures.bands = [label for label, _ in bands]
         for label, measure in bands:
             cells[("Index", label)] = measure
@@ -144,6 +144,12 @@ def compute(versions: Sequence[StoredVersion], first: Form, choices: Choices, eg
         groups = (by_tender if title == "Consultation" else by_year)(versions)
         _group_figures(figures, sheet, groups, form, shared, choices, len(records))
     return figures
+
+
+def _distinct(part: list[Record], figures: Figures, choices: Choices, everyone: int) -> list[Record]:
+    """:func:`distinct` of ``part`` of the territory's ``everyone`` records: the territory's own
+    structures when the part holds every record (one year, one consultation, one version)."""
+    return figures.structures if len(part) == everyone else distinct(part, choices)
 
 
 def versions_of(records: Sequence[Record], first: Form) -> list[Form]:
@@ -186,8 +192,7 @@ def _group_figures(figures: Figures, sheet: str, groups: dict[str, list[StoredVe
     figures.group_excluded[sheet] = {}
     for name, versions in groups.items():
         records = [v.record for v in versions]
-        # A group of every record (one year, one consultation) has the territory's structures.
-        structures = figures.structures if len(records) == everyone else distinct(records, choices)
+        structures = _distinct(records, figures, choices, everyone)
         figures.groups[sheet][name] = indicators(structures, form, parts)
         figures.cells[(sheet, name, RECEIVED)] = count(len(records))
         figures.group_excluded[sheet][name] = sum(len(usable(r, form).excluded & keys) for r in structures)

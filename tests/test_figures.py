@@ -165,7 +165,7 @@ def test_the_distinct_structures_read_each_identity_once_for_the_tenders_and_the
         expected[by_territory[id(found)]] = found
     read = []
     identifiers = indicators._identifiers
-    monkeypatch.setattr(indicators, "_identifiers", lambda r, territory: (read.append(r), identifiers(r, territory))[1])
+    monkeypatch.setattr(indicators, "_identifiers", lambda r: (read.append(r), identifiers(r))[1])
     kept = distinct(records, choices)
     assert [r.file for r in kept] == [r.file for r in expected.values()] == ["T2/3.pdf", "T2/4.pdf"]
     assert sorted(r.file for r in read) == sorted(r.file for r in everyone)
