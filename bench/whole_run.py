@@ -2,8 +2,12 @@
 
 Run from the project folder: ``.venv/bin/python -m bench.whole_run``
 (``--sizes 100 1000 5000``, ``--kinds fillable generic text scan``,
-``--scan-sizes 10``, ``--workers N``, ``--per-consultation 10``). Prints
-figures; asserts nothing.
+``--scan-sizes 10``, ``--workers N``, ``--per-consultation 10``,
+``--seed KIND=FILE``). Prints figures; asserts nothing.
+
+``--seed text=FILE`` (repeatable) measures a kind on copies of FILE instead of the project's own
+sample: the same figures on anyone's questionnaire, for instance a text-layer re-make from the
+development set, ``--seed text=../shared/devset/inbox/2026-058-transport-scolaire/TSA_questionnaire_egalite.pdf``.
 
 For each kind and size, an inbox of copies of one sample file (each made
 distinct by a comment after its end, so no cache merges them) spread over
@@ -59,6 +63,7 @@ from bench.phases import PHASES
 from bench.throughput import BARE, measure, seeds
 from extract.batch import discover
 
+KINDS = ("fillable", "generic", "text", "scan")  # those the issue names (BARE has one more)
 SCAN_SIZES = (10,)  # OCR costs about a second a page: a thousand scans would take an hour
 ONE_CONSULTATION_AT = 1000
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
@@ -272,6 +277,14 @@ def cpu_line(files: int, consultations: int, run: RunFigures) -> str:
             f" {1000 * run.cpu / files:8.2f} {'':>7} {'':>6} {'':>7} {'':>7}  {phases}")
 
 
+def kind_and_file(text: str) -> tuple[str, Path]:
+    """``--seed``'s value: a kind of the bench and an existing file."""
+    kind, _, name = text.partition("=")
+    if kind not in KINDS or not Path(name).is_file():
+        raise argparse.ArgumentTypeError(f"KIND=FILE expected, KIND one of {', '.join(KINDS)} and FILE a file: {text}")
+    return kind, Path(name)
+
+
 def bench_one(kind: str, seed: Path, size: int, per_consultation: int, workers: int | None,
               folder: Path, environment: dict[str, str]) -> None:
     inbox = make_inbox(seed, size, per_consultation, folder / "inbox")
@@ -295,15 +308,16 @@ def bench_one(kind: str, seed: Path, size: int, per_consultation: int, workers: 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--kinds", nargs="+", choices=["fillable", "generic", "text", "scan"],
-                        default=["fillable", "generic", "text", "scan"])
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     parser.add_argument("--scan-sizes", type=int, nargs="+", default=list(SCAN_SIZES))
     parser.add_argument("--per-consultation", type=int, default=10)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--inbox", type=Path, default=Path("samples/inbox"))
+    parser.add_argument("--seed", type=kind_and_file, action="append", default=[], metavar="KIND=FILE",
+                        help="copies of FILE for KIND instead of the sample inbox's file (repeatable)")
     options = parser.parse_args(argv)
 
-    found = seeds(options.inbox)
+    found = seeds(options.inbox) | dict(options.seed)
     with tempfile.TemporaryDirectory(prefix="egalite-bytecode-") as prefix:
         environment = bytecode_environment(Path(prefix))
         with tempfile.TemporaryDirectory(prefix="egalite-whole-") as folder:

@@ -1,15 +1,18 @@
 """The whole-run bench: its children keep the project's bytecode, as an installed copy does; its phases count CPU."""
 from __future__ import annotations
 
+import argparse
 import functools
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+
 import bench.phases
 from bench.phases import Clock, worker_validate, worker_validate_seconds
-from bench.whole_run import bytecode_environment
+from bench.whole_run import bytecode_environment, kind_and_file
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -79,3 +82,13 @@ def test_the_bare_library_runs_with_pythons_collector_not_egalites() -> None:
     [outcome] = run_parallel(fake("a"), functools.partial(bare.func, thresholds), workers=1, progress=False)
     assert outcome.result == PYTHON_COLLECTOR
     assert gc.get_threshold() == PYTHON_COLLECTOR  # this process's own never changed
+
+
+def test_a_seed_names_a_kind_and_an_existing_file(tmp_path: Path) -> None:
+    """``--seed text=FILE``: the bench measures copies of anyone's questionnaire; a typo is refused."""
+    seed = tmp_path / "re-make.pdf"
+    seed.write_bytes(b"%PDF-1.4\n")
+    assert kind_and_file(f"text={seed}") == ("text", seed)
+    for wrong in (f"texte={seed}", f"text={tmp_path / 'missing.pdf'}", str(seed)):
+        with pytest.raises(argparse.ArgumentTypeError):
+            kind_and_file(wrong)
