@@ -25,12 +25,12 @@ from extract.cells import find_tables
 from extract.layouts import PRINTED, Printed
 from extract.marks import assemble, typed_boxes
 from extract.pdfium_annots import AnnotTokens, BoxStates, read_annotations
-from extract.pdfium_text import text_tokens
+from extract.pdfium_text import PageObjects, text_tokens
 from extract.picture import over_picture
 from extract.safety import Unreadable
 from extract.tokens import FormField, Page, Rule, Word
 from extract.typed_tables import typed_tables
-from extract.vector_marks import path_shapes
+from extract.vector_marks import MAX_DEPTH, path_shapes
 
 # pypdfium2 logs a notice for XFA forms (no XFA in its build): the AcroForm part is still read.
 logging.getLogger("pypdfium2").setLevel(logging.ERROR)
@@ -176,11 +176,12 @@ def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens, scan_read
     width, height = page.get_size()
     key = (layout, width, height, raw.FPDFPage_CountObjects(page.raw)) if layout else None
     known = PRINTED.get(key) if key else None
-    shapes = known.shapes if known is not None else path_shapes(page, height)
     if known is not None:
-        words, glyphs = list(known.words), list(known.glyphs)
+        shapes, words, glyphs = known.shapes, list(known.words), list(known.glyphs)
     else:
-        words, glyphs = _printed_text(page, height, shapes.rules)
+        objects = PageObjects(page, MAX_DEPTH)  # listed once for its paths and its text's fonts
+        shapes = path_shapes(page, height, objects)
+        words, glyphs = _printed_text(page, height, shapes.rules, objects)
     if not words and not annots.words and not annots.marks and _has_image(page):
         if scan_reader is not None:
             return scan_reader(page, number), False
@@ -202,12 +203,13 @@ def _read_page(page: pdfium.PdfPage, number: int, annots: AnnotTokens, scan_read
     return text, False
 
 
-def _printed_text(page: pdfium.PdfPage, height: float, rules: Sequence[Rule]) -> tuple[list[Word], list[Word]]:
+def _printed_text(page: pdfium.PdfPage, height: float, rules: Sequence[Rule],
+                  objects: PageObjects) -> tuple[list[Word], list[Word]]:
     """The text layer's words (none across a cell's border, see ``text_tokens``), and its box
     and tick glyphs (boxes typed as brackets included)."""
     textpage = page.get_textpage()
     try:
-        words, glyphs = text_tokens(textpage, height, rules)
+        words, glyphs = text_tokens(textpage, height, rules, objects)
     finally:
         textpage.close()
     return words, glyphs + typed_boxes(words)

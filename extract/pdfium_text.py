@@ -44,7 +44,7 @@ _SYMBOL_CHARS = frozenset(chr(code) for code in _SYMBOL_CODES if code not in _PR
     chr(0xF000 + code) for code in _SYMBOL_CODES if 0xF000 + code in _PRIVATE_SYMBOLS)  # whose _code is one
 _SYMBOL_CODE_POINTS = np.array(sorted(map(ord, _SYMBOL_CHARS)), dtype=np.uint32)
 LEADER_RUN = re.compile(r"[._…]{4,}")  # a tab leader or dotted answer line, never part of a word
-_AS_SPACE = str.maketrans(dict.fromkeys(" \t\r\n\u00a0\u202f\u2009\u2007\ufffe\x00", " "))  # PDFium's spaces
+_OTHER_SPACES = re.compile("[\t\r\n\u00a0\u202f\u2009\u2007\ufffe\x00]")  # PDFium's spaces, made " "
 
 
 def on_addresses(function, restype, *argtypes):
@@ -63,7 +63,8 @@ _TEXT_OBJECT = on_addresses(raw.FPDFText_GetTextObject, ADDRESS, ADDRESS, ctypes
 _TEXT_OBJECT_FONT = on_addresses(raw.FPDFTextObj_GetFont, ADDRESS, ADDRESS)
 
 
-def page_chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[str, np.ndarray]:
+def page_chars(textpage: pdfium.PdfTextPage, height: float,
+               objects: PageObjects | None = None) -> tuple[str, np.ndarray]:
     """The page's characters as one string (each kind of space as " ", a symbol font's box or
     tick as that glyph), and their boxes (x0, top, x1, bottom) in top-left coordinates as one
     array, a row a character (a space's row holds no box: no reader looks at it).
@@ -73,7 +74,7 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[str, np.nda
     at once), not a Python loop with a box object read field by field."""
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
-    letters = (textpage.get_text_range(0, count)[:count] if count > 0 else "").translate(_AS_SPACE)
+    letters = _OTHER_SPACES.sub(" ", textpage.get_text_range(0, count)[:count] if count > 0 else "")
     boxes = np.zeros((len(letters), 4), dtype=np.float32)  # not a ctypes array: a new ctypes type each page
     # Loose boxes span the font's ascent to descent: every character of a line gets the same
     # band, so an apostrophe or a comma stays in its word.
@@ -85,7 +86,7 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[str, np.nda
     frame = boxes.astype(np.float64)
     frame[:, 1::2] = height - frame[:, 1::2]
     if not _SYMBOL_CHARS.isdisjoint(letters):
-        letters = _symbols(textpage, letters)
+        letters = _symbols(textpage, letters, objects)
     return letters, frame
 
 
@@ -99,23 +100,23 @@ def _spaces(letters: str) -> np.ndarray:
     return _codes(letters) == ord(" ")
 
 
-def _symbols(textpage: pdfium.PdfTextPage, letters: str) -> str:
+def _symbols(textpage: pdfium.PdfTextPage, letters: str, objects: PageObjects | None) -> str:
     """The page's letters with those a symbol font draws as boxes or ticks made those glyphs.
 
     Many ordinary letters ("o", "n", "x"...) are such codes: on a page none of whose text
     objects is in a symbol font (most pages), the letters stay as they are, its few fonts
     named once; otherwise the candidates' text objects are asked for in one ``map``, and
     each object's font named once (the page's fonts already named are not named again)."""
-    fonts = _font_families(textpage.page)
+    fonts = _font_families(textpage.page, objects)
     if fonts is not None and not any(fonts.values()):
         return letters
     fonts = fonts or {}
     handle = textpage.raw
     candidates = np.flatnonzero(np.isin(_codes(letters), _SYMBOL_CODE_POINTS)).tolist()
-    objects = list(map(_TEXT_OBJECT, repeat(_address(handle), len(candidates)), candidates))
-    firsts = dict(zip(reversed(objects), reversed(candidates)))  # each text object's first candidate
+    owners = list(map(_TEXT_OBJECT, repeat(_address(handle), len(candidates)), candidates))
+    firsts = dict(zip(reversed(owners), reversed(candidates)))  # each text object's first candidate
     symbolic: dict[int | None, str] = {}  # the text objects in a symbol font, and its family
-    for key in dict.fromkeys(objects):
+    for key in dict.fromkeys(owners):
         font = _TEXT_OBJECT_FONT(key) if key else None
         family = fonts[font] if font in fonts else _symbol_family(handle, firsts[key])
         if font:
@@ -125,7 +126,7 @@ def _symbols(textpage: pdfium.PdfTextPage, letters: str) -> str:
     if not symbolic:
         return letters
     changed = list(letters)
-    for index, key in zip(candidates, objects):
+    for index, key in zip(candidates, owners):
         if key in symbolic:
             letter = _symbol(letters[index], symbolic[key])
             changed[index] = (drawn_box(textpage, index) or DINGBAT) if letter == DINGBAT else letter
@@ -149,12 +150,15 @@ def _symbol(char: str, family: str) -> str:
     return SYMBOL_GLYPHS[family].get(_code(char), char)
 
 
-def _font_families(page: pdfium.PdfPage) -> dict[int, str] | None:
+def _font_families(page: pdfium.PdfPage, objects: PageObjects | None = None) -> dict[int, str] | None:
     """The symbol family of each font of the page's text objects, form XObjects searched, by the
     font's address (the name the text page gives its characters' font, see :func:`_symbol_family`);
-    None when the page's objects cannot all be listed (each character's font is then asked)."""
-    fonts = _text_fonts(_address(page.raw), 0)
-    return None if fonts is None else {font: _font_family(font) for font in fonts if font}
+    None when the page's objects cannot all be listed (each character's font is then asked).
+    ``objects``: the page's objects, when listed already (:class:`PageObjects`)."""
+    objects = objects if objects is not None else PageObjects(page)
+    if not objects.all_texts:
+        return None
+    return {font: _font_family(font) for font in set(map(_TEXT_OBJECT_FONT, objects.texts)) if font}
 
 
 _PAGE_OBJECT_COUNT = on_addresses(raw.FPDFPage_CountObjects, ctypes.c_int, ADDRESS)
@@ -174,22 +178,53 @@ def _object_kinds(parent: int, form: bool) -> list[tuple[int | None, int]] | Non
     if total < 0:
         return None
     objects = list(map(_FORM_OBJECT if form else _PAGE_OBJECT, repeat(parent, total), range(total)))
-    return [(obj, _OBJECT_KIND(obj) if obj else raw.FPDF_PAGEOBJ_UNKNOWN) for obj in objects]
+    return list(zip(objects, map(_OBJECT_KIND, objects)))  # PDFium gives a null object the unknown kind
 
 
-def _text_fonts(parent: int, depth: int) -> set[int | None] | None:
-    """The fonts (by address) of the text objects of a page (``depth`` 0) or form XObject (``parent``:
-    its address) and of its forms, or None when they cannot all be listed."""
-    objects = _object_kinds(parent, depth > 0)
-    if objects is None or depth > MAX_FORM_DEPTH or any(kind == raw.FPDF_PAGEOBJ_UNKNOWN for _, kind in objects):
-        return None
-    fonts = set(map(_TEXT_OBJECT_FONT, [obj for obj, kind in objects if kind == raw.FPDF_PAGEOBJ_TEXT]))
-    for form in (obj for obj, kind in objects if kind == raw.FPDF_PAGEOBJ_FORM):
-        inner = _text_fonts(form, depth + 1)
-        if inner is None:
-            return None
-        fonts |= inner
-    return fonts
+PathAt = tuple[int, tuple[int, ...]]  # a path object's address, and its form XObjects' (the innermost first)
+
+
+class PageObjects:
+    """A page's objects, its form XObjects searched, listed once for both readers of them: its
+    paths (:func:`extract.vector_marks.path_shapes`, in form XObjects nested less than
+    ``path_depth`` deep) and the fonts of its text objects (:func:`_font_families`, in form
+    XObjects nested :data:`MAX_FORM_DEPTH` deep at most). Valid while its page is open."""
+
+    def __init__(self, page: pdfium.PdfPage, path_depth: int = 0) -> None:
+        self.paths: list[PathAt] = []  # in the order ``page.get_objects`` gives them
+        self.texts: list[int] = []  # the text objects' addresses
+        self.path_error: str | None = None  # why the paths could not all be listed (as pypdfium2 says it)
+        self.all_texts = True  # False when some text objects could not be listed (too deep, unreadable)
+        self._path_depth = path_depth
+        self._list(_address(page.raw), (), 0)
+
+    def _list(self, parent: int, forms: tuple[int, ...], depth: int) -> None:
+        """The objects of ``parent``, a page or (``forms``: it and its containers) a form XObject,
+        ``depth`` form XObjects deep."""
+        paths = depth < self._path_depth
+        self.all_texts = self.all_texts and depth <= MAX_FORM_DEPTH
+        if not paths and not self.all_texts:
+            return  # nothing more to read there
+        objects = _object_kinds(parent, depth > 0)
+        if objects is None:
+            self._failed(paths, "Failed to get number of pageobjects.")
+            return
+        for obj, kind in objects:
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                if paths:
+                    self.paths.append((obj, forms))
+            elif kind == raw.FPDF_PAGEOBJ_TEXT:
+                self.texts.append(obj)
+            elif kind == raw.FPDF_PAGEOBJ_FORM:
+                self._list(obj, (obj, *forms), depth + 1)
+            elif kind == raw.FPDF_PAGEOBJ_UNKNOWN:
+                self._failed(paths, "Failed to get pageobject.")
+
+    def _failed(self, paths: bool, error: str) -> None:
+        """Some objects could not be listed: the first failure among the paths' says why."""
+        self.all_texts = False
+        if paths and self.path_error is None:
+            self.path_error = error
 
 
 def _font_family(font: int) -> str:
@@ -518,13 +553,13 @@ def word_boxes(letters: str, boxes: np.ndarray, spans: Spans) -> list[list[float
     """Each word's box (x0, top, x1, bottom): the extremes of its characters' boxes (the spaces
     between the letters of letter-spaced text are none of its characters), for the page at once."""
     spaces = _spaces(letters)[:, None]
-    lows = _over_words(np.where(spaces, np.inf, boxes), spans, np.minimum)
-    highs = _over_words(np.where(spaces, -np.inf, boxes), spans, np.maximum)
-    return np.concatenate((lows[:, :2], highs[:, 2:]), axis=1).tolist()
+    lows = _over_words(np.where(spaces, np.inf, boxes[:, :2]), spans, np.minimum)
+    highs = _over_words(np.where(spaces, -np.inf, boxes[:, 2:]), spans, np.maximum)
+    return np.concatenate((lows, highs), axis=1).tolist()
 
 
-def text_tokens(textpage: pdfium.PdfTextPage, height: float,
-                rules: Sequence[Rule] = ()) -> tuple[list[Word], list[Word]]:
+def text_tokens(textpage: pdfium.PdfTextPage, height: float, rules: Sequence[Rule] = (),
+                objects: PageObjects | None = None) -> tuple[list[Word], list[Word]]:
     """Words of the page, and its box and tick glyphs (as one-character words).
 
     A box glyph is never part of a word ("☒Oui" gives the word "Oui" and the
@@ -534,7 +569,7 @@ def text_tokens(textpage: pdfium.PdfTextPage, height: float,
     :func:`_apart_at_borders`). The words' boxes are made for the whole page at once.
     """
     words, glyphs = [], []
-    letters, boxes = page_chars(textpage, height)
+    letters, boxes = page_chars(textpage, height, objects)
     spans = _apart_at_borders(split_words(letters, boxes), letters, boxes, textpage, rules)
     if not len(spans):
         return words, glyphs

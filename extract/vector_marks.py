@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import ctypes
 import math
+from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from itertools import repeat
+from typing import Sequence
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from extract.pdfium_text import ADDRESS, on_addresses
+from extract.pdfium_text import ADDRESS, PageObjects, PathAt, on_addresses
 from extract.tokens import BBox, Mark, Rule
 
 BOX_MIN, BOX_MAX = 5.0, 22.0  # points: a tick box is between these sizes
@@ -50,15 +52,24 @@ BLANK_SHARE = 0.05  # ... and at most this much, not ticked (between: unknown)
 TICK_MIN_SHARE = 0.25  # a stroke ticks a box when it spans this share of it both ways
 ROUND_STRAIGHT_SHARE = 0.2  # a closed curve with less of its length straight is a circle
 
-# a path's segments, asked for on addresses (:func:`extract.pdfium_text.on_addresses`): four calls a segment
+# a path's segments and what is read of a path, asked for on addresses (:func:`extract.pdfium_text.on_addresses`)
 _SEGMENTS = on_addresses(raw.FPDFPath_CountSegments, ctypes.c_int, ADDRESS)
 _SEGMENT = on_addresses(raw.FPDFPath_GetPathSegment, ADDRESS, ADDRESS, ctypes.c_int)
 _SEGMENT_KIND = on_addresses(raw.FPDFPathSegment_GetType, ctypes.c_int, ADDRESS)
 _SEGMENT_POINT = on_addresses(raw.FPDFPathSegment_GetPoint, ctypes.c_int, ADDRESS, ADDRESS, ADDRESS)
 _SEGMENT_CLOSES = on_addresses(raw.FPDFPathSegment_GetClose, ctypes.c_int, ADDRESS)
+_BOUNDS = on_addresses(raw.FPDFPageObj_GetBounds, ctypes.c_int, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS)
+_MATRIX = on_addresses(raw.FPDFPageObj_GetMatrix, ctypes.c_int, ADDRESS, ADDRESS)
+_DRAW_MODE = on_addresses(raw.FPDFPath_GetDrawMode, ctypes.c_int, ADDRESS, ADDRESS, ADDRESS)
+_FILL_COLOUR = on_addresses(raw.FPDFPageObj_GetFillColor, ctypes.c_int, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS)
+_STROKE_COLOUR = on_addresses(raw.FPDFPageObj_GetStrokeColor, ctypes.c_int, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+                              ADDRESS)
+_STROKE_WIDTH = on_addresses(raw.FPDFPageObj_GetStrokeWidth, ctypes.c_int, ADDRESS, ADDRESS)
+_MOVETO, _LINETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO, raw.FPDF_SEGMENT_BEZIERTO
 
 Point = tuple[float, float]
 RGBA = tuple[int, int, int, int]
+Matrix = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f: (x, y) -> (ax+cy+e, bx+dy+f)
 
 
 @dataclass
@@ -99,23 +110,25 @@ class PathShapes:
     rules: list[Rule] = field(default_factory=list)
 
 
-def path_shapes(page: pdfium.PdfPage, height: float) -> PathShapes:
-    """Boxes, tick candidates and ruling lines of the page's paths, in top-left coordinates."""
+def path_shapes(page: pdfium.PdfPage, height: float, objects: PageObjects | None = None) -> PathShapes:
+    """Boxes, tick candidates and ruling lines of the page's paths, in top-left coordinates
+    (``objects``: the page's objects, when listed already)."""
+    objects = objects if objects is not None else PageObjects(page, MAX_DEPTH)
+    if objects.path_error is not None:
+        raise pdfium.PdfiumError(objects.path_error)
     small: list[Shape] = []
     rules: list[Rule] = []
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    channels = tuple(ctypes.c_uint() for _ in range(4))  # a colour's, written by PDFium for each path
+    reader = PathReader(height)
     width_limit, height_limit = page.get_width() * BACKGROUND_SHARE, height * BACKGROUND_SHARE
-    for obj in _paths(page):
-        left, bottom, right, top = _page_bounds(obj)
+    for path in objects.paths:
+        left, bottom, right, top = reader.page_bounds(path)
         width, tall = right - left, top - bottom
-        raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
-        fill_colour = _colour(obj, raw.FPDFPageObj_GetFillColor, channels) if fill.value else None
-        stroke_colour = _colour(obj, raw.FPDFPageObj_GetStrokeColor, channels) if stroke.value else None
+        fill_colour, stroke_colour = reader.colours(path[0])
         subpaths = None
         if width <= BOX_MAX * 1.5 and tall <= BOX_MAX * 1.5:
-            subpaths = _subpaths(obj, _to_page(obj, height))
-            shape = _shape((left, height - top, right, height - bottom), subpaths, fill_colour, stroke_colour, obj)
+            subpaths = reader.subpaths(path)
+            shape = _shape((left, height - top, right, height - bottom), subpaths, fill_colour, stroke_colour,
+                           reader, path)
             small.append(shape)
             if shape.outline == "square" and stroke_colour and not fill_colour:
                 continue  # a tick box is a mark, not a rule
@@ -123,7 +136,7 @@ def path_shapes(page: pdfium.PdfPage, height: float) -> PathShapes:
             background = width >= width_limit and tall >= height_limit
             filled, stroked = _shows(fill_colour, WHITE) and not background, _shows(stroke_colour, WHITE)
             if filled or stroked:
-                rules += path_rules(subpaths or _subpaths(obj, _to_page(obj, height)), filled, stroked)
+                rules += path_rules(subpaths if subpaths is not None else reader.subpaths(path), filled, stroked)
     boxes, ticks = classify(small)
     return PathShapes(boxes, ticks, _outside_boxes(rules, [box.bbox for box in boxes]))
 
@@ -135,52 +148,6 @@ def _outside_boxes(rules: list[Rule], boxes: list[BBox]) -> list[Rule]:
     wide, tall = max(b[2] - b[0] for b in boxes) + 3, max(b[3] - b[1] for b in boxes) + 3  # _within's margins, and more
     return [r for r in rules if r.x1 - r.x0 > wide or r.bottom - r.top > tall
             or not any(_within(r.bbox, box) for box in boxes)]
-
-
-class PageObject:
-    """A path or form XObject of the page: PDFium's handle (``raw``), and the form XObject holding it
-    (``container``, None on the page itself). What the paths are read with of pypdfium2's ``PdfObject``,
-    without what it makes for each object (its type asked again, a finalizer's information): a few
-    microseconds an object, on pages of hundreds of paths. Valid while its page is open."""
-
-    __slots__ = ("raw", "container")
-
-    def __init__(self, handle, container: PageObject | None) -> None:
-        self.raw, self.container = handle, container
-
-    def get_matrix(self) -> pdfium.PdfMatrix:
-        """Its transform matrix (into its container's space), as ``PdfObject.get_matrix`` gives it."""
-        matrix = raw.FS_MATRIX()
-        if not raw.FPDFPageObj_GetMatrix(self.raw, matrix):
-            raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
-        return pdfium.PdfMatrix.from_raw(matrix)
-
-    def get_bounds(self) -> tuple[float, float, float, float]:
-        """Left, bottom, right and top in its container's space, as ``PdfObject.get_bounds`` gives them."""
-        left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-        if not raw.FPDFPageObj_GetBounds(self.raw, left, bottom, right, top):
-            raise pdfium.PdfiumError("Failed to locate pageobject.")
-        return (left.value, bottom.value, right.value, top.value)
-
-
-def _paths(page: pdfium.PdfPage, form: PageObject | None = None, level: int = 0) -> Iterator[PageObject]:
-    """The page's path objects, form XObjects searched :data:`MAX_DEPTH` deep: what
-    ``page.get_objects(filter=[FPDF_PAGEOBJ_PATH], max_depth=MAX_DEPTH)`` gives, without a
-    wrapper made for each of the page's other objects (its text runs: hundreds on a page)."""
-    count, get, parent = ((raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, form.raw) if form is not None
-                          else (raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw))
-    total = count(parent)
-    if total < 0:
-        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
-    for index in range(total):
-        handle = get(parent, index)
-        kind = raw.FPDFPageObj_GetType(handle) if handle else raw.FPDF_PAGEOBJ_UNKNOWN
-        if kind == raw.FPDF_PAGEOBJ_UNKNOWN:
-            raise pdfium.PdfiumError("Failed to get pageobject.")
-        if kind == raw.FPDF_PAGEOBJ_PATH:
-            yield PageObject(handle, form)
-        elif kind == raw.FPDF_PAGEOBJ_FORM and level < MAX_DEPTH - 1:
-            yield from _paths(page, PageObject(handle, form), level + 1)
 
 
 # -- boxes: nested shapes painted in order ---------------------------------------
@@ -329,7 +296,7 @@ def _area(bbox: BBox) -> float:
 # -- reading the paths from PDFium ---------------------------------------------
 
 def _shape(bbox: BBox, subpaths: list[Subpath], fill: RGBA | None, stroke: RGBA | None,
-           obj: PageObject) -> Shape:
+           reader: PathReader, path: PathAt) -> Shape:
     closed = bool(subpaths) and all(s.closed or _returns(s.points) for s in subpaths)
     curved = any(s.curved for s in subpaths)
     width, tall = bbox[2] - bbox[0], bbox[3] - bbox[1]
@@ -345,7 +312,8 @@ def _shape(bbox: BBox, subpaths: list[Subpath], fill: RGBA | None, stroke: RGBA 
         outline = "square" if axis else "other"
     polygons = tuple(tuple(s.points) for s in subpaths) if outline == "other" else ()
     elliptic = outline == "round" and _straight_share(subpaths) < ROUND_STRAIGHT_SHARE
-    return Shape(bbox, fill, stroke, _line_width(obj) if stroke is not None else 0.0, outline, elliptic, polygons)
+    line_width = reader.line_width(path) if stroke is not None else 0.0
+    return Shape(bbox, fill, stroke, line_width, outline, elliptic, polygons)
 
 
 def _returns(points: list[Point]) -> bool:
@@ -362,45 +330,9 @@ def _straight_share(subpaths: list[Subpath]) -> float:
     return sum(math.dist(a, b) for s in subpaths for a, b in s.lines if math.dist(a, b) > extent * 0.3) / total
 
 
-def _page_bounds(obj: PageObject) -> tuple[float, float, float, float]:
-    """Bounds in page space: a path inside a form XObject (a flattened widget's
-    appearance) is given in the XObject's space, so map it through its containers."""
-    left, bottom, right, top = obj.get_bounds()
-    container = obj.container
-    if container is None:  # a path of the page's own content (most paths)
-        return min(left, right), min(bottom, top), max(left, right), max(bottom, top)
-    corners = [(left, bottom), (right, bottom), (left, top), (right, top)]
-    while container is not None:
-        matrix = container.get_matrix()
-        corners = [matrix.on_point(x, y) for x, y in corners]
-        container = container.container
-    xs, ys = [x for x, _ in corners], [y for _, y in corners]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def _colour(obj: PageObject, get_colour: Callable, channels: tuple[ctypes.c_uint, ...]) -> RGBA:
-    """The path's colour, read into ``channels`` (red, green, blue, alpha)."""
-    r, g, b, a = channels
-    if not get_colour(obj.raw, r, g, b, a):
-        return (0, 0, 0, 255)  # a colour PDFium cannot tell (a pattern): assume it shows
-    return (r.value, g.value, b.value, a.value)
-
-
 def _shows(colour: RGBA | None, lightest: int) -> bool:
     """Whether a colour shows on white paper: some channel darker than ``lightest``."""
     return colour is not None and colour[3] > 0 and min(colour[:3]) < lightest
-
-
-def _line_width(obj: PageObject) -> float:
-    width = ctypes.c_float()
-    if not raw.FPDFPageObj_GetStrokeWidth(obj.raw, width):
-        return 1.0
-    scale, holder = 1.0, obj
-    while holder is not None:  # the path's own matrix, then its form XObjects'
-        a, b, c, d, _, _ = holder.get_matrix().get()
-        scale *= math.sqrt(abs(a * d - b * c)) or 1.0
-        holder = holder.container
-    return max(width.value * scale, 0.0)
 
 
 def path_rules(subpaths: list[Subpath], filled: bool, stroked: bool) -> list[Rule]:
@@ -409,46 +341,143 @@ def path_rules(subpaths: list[Subpath], filled: bool, stroked: bool) -> list[Rul
     for subpath in subpaths:
         if stroked:
             rules += [r for a, b in subpath.lines if (r := _rule(a, b)) is not None]
-        elif filled and _is_rectangle(subpath.points, subpath.lines):
+        elif filled and len(subpath.lines) >= 3 and len(subpath.points) <= 6:  # it may be a rectangle
             rules += _filled_rectangle(subpath.points, subpath.lines)
     return rules
 
 
-def _to_page(obj: PageObject, height: float) -> Callable[[float, float], Point]:
-    """Maps a point of the path's own space to top-left page coordinates."""
-    matrices = [obj.get_matrix()]
-    container = obj.container
-    while container is not None:
-        matrices.append(container.get_matrix())
-        container = container.container
+class PathReader:
+    """What is read of a page's paths (:class:`extract.pdfium_text.PageObjects`), asked of PDFium
+    on addresses, into buffers made once a page: a page has hundreds of paths, a path a dozen
+    segments. Each segment's kind, point and closing are asked for by one ``map`` over the path's
+    segments. Values are read as pypdfium2's wrappers give them (the same floats), and points mapped
+    to the page by each matrix as :meth:`pypdfium2.PdfMatrix.on_point` does (the same sums)."""
 
-    def to_page(x: float, y: float) -> Point:
-        for matrix in matrices:
-            x, y = matrix.on_point(x, y)
-        return x, height - y
-    return to_page
+    def __init__(self, height: float) -> None:
+        self.height = height
+        self._bounds, self._matrix, self._width = array("f", bytes(16)), array("f", bytes(24)), array("f", bytes(4))
+        self._mode, self._channels = array("i", bytes(8)), array("I", bytes(16))
+        self._forms: dict[int, Matrix] = {}  # each form XObject's matrix, read once
+
+    def matrix(self, obj: int) -> Matrix:
+        """An object's matrix (into its container's space)."""
+        if not _MATRIX(obj, self._matrix.buffer_info()[0]):
+            raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
+        return tuple(self._matrix.tolist())
+
+    def _form_matrix(self, form: int) -> Matrix:
+        if form not in self._forms:
+            self._forms[form] = self.matrix(form)
+        return self._forms[form]
+
+    def matrices(self, path: PathAt) -> list[Matrix]:
+        """The path's own matrix, then its form XObjects' (the innermost first)."""
+        obj, forms = path
+        return [self.matrix(obj), *map(self._form_matrix, forms)]
+
+    def bounds(self, obj: int) -> tuple[float, float, float, float]:
+        """Left, bottom, right and top in its container's space (its stroke included)."""
+        at = self._bounds.buffer_info()[0]
+        if not _BOUNDS(obj, at, at + 4, at + 8, at + 12):
+            raise pdfium.PdfiumError("Failed to locate pageobject.")
+        left, bottom, right, top = self._bounds.tolist()
+        return left, bottom, right, top
+
+    def page_bounds(self, path: PathAt) -> tuple[float, float, float, float]:
+        """Bounds in page space: a path inside a form XObject (a flattened widget's
+        appearance) is given in the XObject's space, so map it through its containers."""
+        obj, forms = path
+        left, bottom, right, top = self.bounds(obj)
+        if not forms:  # a path of the page's own content (most paths)
+            return min(left, right), min(bottom, top), max(left, right), max(bottom, top)
+        corners = [(left, bottom), (right, bottom), (left, top), (right, top)]
+        for form in forms:
+            a, b, c, d, e, f = self._form_matrix(form)
+            corners = [(a * x + c * y + e, b * x + d * y + f) for x, y in corners]
+        xs, ys = [x for x, _ in corners], [y for _, y in corners]
+        return min(xs), min(ys), max(xs), max(ys)
+
+    def colours(self, obj: int) -> tuple[RGBA | None, RGBA | None]:
+        """The path's fill and stroke colours, None where it is not filled (stroked). The draw mode
+        is read into the page's buffer: one PDFium cannot tell keeps the path's before it."""
+        at = self._mode.buffer_info()[0]
+        _DRAW_MODE(obj, at, at + 4)
+        fill, stroke = self._mode.tolist()
+        return (self._colour(obj, _FILL_COLOUR) if fill else None,
+                self._colour(obj, _STROKE_COLOUR) if stroke else None)
+
+    def _colour(self, obj: int, get_colour) -> RGBA:
+        """A colour (red, green, blue, alpha)."""
+        at = self._channels.buffer_info()[0]
+        if not get_colour(obj, at, at + 4, at + 8, at + 12):
+            return (0, 0, 0, 255)  # a colour PDFium cannot tell (a pattern): assume it shows
+        red, green, blue, alpha = self._channels.tolist()
+        return red, green, blue, alpha
+
+    def line_width(self, path: PathAt) -> float:
+        """The stroke's width in page units (the path's matrix, then its form XObjects', scale it)."""
+        if not _STROKE_WIDTH(path[0], self._width.buffer_info()[0]):
+            return 1.0
+        scale = 1.0
+        for a, b, c, d, _, _ in self.matrices(path):
+            scale *= math.sqrt(abs(a * d - b * c)) or 1.0
+        return max(self._width[0] * scale, 0.0)
+
+    def subpaths(self, path: PathAt) -> list[Subpath]:
+        """Each subpath: its points (top-left page coordinates), its straight segments, whether it
+        is closed or has curves."""
+        obj = path[0]
+        count = _SEGMENTS(obj)
+        if count <= 0:
+            return []
+        segments = _segments(obj, count)
+        kinds = list(map(_SEGMENT_KIND, segments))
+        closing = list(map(_SEGMENT_CLOSES, segments))
+        xy = array("f", bytes(8 * count))
+        at = xy.buffer_info()[0]
+        list(map(_SEGMENT_POINT, segments, range(at, at + 8 * count, 8), range(at + 4, at + 8 * count, 8)))
+        return _subpaths(kinds, self._on_page(xy.tolist(), self.matrices(path)), closing)
+
+    def _on_page(self, xy: list[float], matrices: list[Matrix]) -> list[Point]:
+        """Points (x and y in turn) of a path's own space mapped through ``matrices`` to top-left
+        page coordinates."""
+        points = list(zip(xy[0::2], xy[1::2]))
+        for a, b, c, d, e, f in matrices[:-1]:
+            points = [(a * x + c * y + e, b * x + d * y + f) for x, y in points]
+        a, b, c, d, e, f = matrices[-1]
+        height = self.height
+        return [(a * x + c * y + e, height - (b * x + d * y + f)) for x, y in points]
 
 
-def _subpaths(obj: PageObject, to_page: Callable[[float, float], Point]) -> list[Subpath]:
-    """Each subpath: its points, its straight segments, whether it is closed or has curves."""
-    x, y = ctypes.c_float(), ctypes.c_float()
-    at_x, at_y = ctypes.addressof(x), ctypes.addressof(y)
-    path = ctypes.c_void_p.from_buffer(obj.raw).value
+def _segments(path: int, count: int) -> Sequence[int]:
+    """The handles of a path's ``count`` segments. PDFium's handle of a segment is its place in the
+    path's array of points: when the handles of the first, second, middle and last segments are so
+    spaced, the others are known without asking for each (``FPDFPath_GetPathSegment``, a call a
+    segment, the dearest of the four a segment needs); otherwise each is asked for."""
+    if count >= 3:
+        first, second, middle, last = map(_SEGMENT, repeat(path, 4), (0, 1, count // 2, count - 1))
+        step = (second or 0) - (first or 0)
+        if first and step > 0 and middle == first + step * (count // 2) and last == first + step * (count - 1):
+            return range(first, last + 1, step)
+    return list(map(_SEGMENT, repeat(path, count), range(count)))
+
+
+def _subpaths(kinds: list[int], points: list[Point], closing: list[int]) -> list[Subpath]:
+    """A path's segments (their kinds, end points and whether they close their subpath) as subpaths."""
     subpaths: list[Subpath] = []
-    for index in range(_SEGMENTS(path)):
-        segment = _SEGMENT(path, index)
-        kind = _SEGMENT_KIND(segment)
-        _SEGMENT_POINT(segment, at_x, at_y)
-        point = to_page(x.value, y.value)
-        if kind == raw.FPDF_SEGMENT_MOVETO or not subpaths:
-            subpaths.append(Subpath([point], []))
+    subpath = None
+    for kind, point, closes in zip(kinds, points, closing):
+        if kind == _MOVETO or subpath is None:
+            subpath = Subpath([point], [])
+            subpaths.append(subpath)
             continue
-        subpath = subpaths[-1]
-        if kind == raw.FPDF_SEGMENT_LINETO:
-            subpath.lines.append((subpath.points[-1], point))
-        subpath.curved |= kind == raw.FPDF_SEGMENT_BEZIERTO
+        previous = subpath.points[-1]
         subpath.points.append(point)
-        if _SEGMENT_CLOSES(segment):
+        if kind == _LINETO:
+            subpath.lines.append((previous, point))
+        elif kind == _BEZIERTO:
+            subpath.curved = True
+        if closes:
             subpath.closed = True
             if point != subpath.points[0]:
                 subpath.lines.append((point, subpath.points[0]))
@@ -467,17 +496,14 @@ def _rule(a: Point, b: Point) -> Rule | None:
     return None
 
 
-def _is_rectangle(points: list[Point], lines: list[tuple[Point, Point]]) -> bool:
-    """Whether a subpath is an axis-aligned rectangle (its fill closes it)."""
-    xs, ys = sorted({round(x, 1) for x, _ in points}), sorted({round(y, 1) for _, y in points})
-    if len(xs) > 2 or len(ys) > 2 or len(lines) < 3 or len(points) > 6:
-        return False
-    return all(abs(a[0] - b[0]) < STRAIGHT_PT or abs(a[1] - b[1]) < STRAIGHT_PT for a, b in lines)
-
-
 def _filled_rectangle(points: list[Point], lines: list[tuple[Point, Point]]) -> list[Rule]:
-    """A thin filled rectangle is one line along its middle; a shaded one, its four sides."""
+    """The rules of a filled subpath that is an axis-aligned rectangle (its fill closes it): a thin
+    one is one line along its middle; a shaded one, its four sides. Any other subpath draws none."""
     xs, ys = [x for x, _ in points], [y for _, y in points]
+    if not (_two_at_most(xs) and _two_at_most(ys)):
+        return []
+    if not all(abs(a[0] - b[0]) < STRAIGHT_PT or abs(a[1] - b[1]) < STRAIGHT_PT for a, b in lines):
+        return []
     left, top, right, bottom = min(xs), min(ys), max(xs), max(ys)
     if bottom - top <= THIN_FILL_PT and right - left >= RULE_MIN_PT:
         return [Rule(left, (top + bottom) / 2, right, (top + bottom) / 2)]
@@ -487,6 +513,13 @@ def _filled_rectangle(points: list[Point], lines: list[tuple[Point, Point]]) -> 
         return []  # a filled square in a box is a tick; a dot, a bullet
     return [Rule(left, top, right, top), Rule(left, bottom, right, bottom),
             Rule(left, top, left, bottom), Rule(right, top, right, bottom)]
+
+
+def _two_at_most(coordinates: list[float]) -> bool:
+    """Whether the coordinates take two values at most, rounded to a tenth (rounding only merges
+    values: two before are two at most after, and most rectangles are drawn on exact values)."""
+    distinct = set(coordinates)
+    return len(distinct) <= 2 or len(set(map(round, distinct, repeat(1)))) <= 2
 
 
 def _is_square(width: float, tall: float) -> bool:

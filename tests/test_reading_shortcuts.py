@@ -7,6 +7,7 @@ typed tables, typed boxes, elisions and letter-spaced text only where they may b
 """
 from __future__ import annotations
 
+import ctypes
 import io
 from pathlib import Path
 
@@ -163,9 +164,8 @@ def test_short_runs_of_one_letter_words_are_not_letter_spaced_text():
 
 # -- paths read through light handles ------------------------------------------
 
-def test_paths_are_those_pypdfium2_lists_with_the_same_bounds_and_matrices(tmp_path):
-    """The page's paths, in its form XObjects too (moved there by the form's matrix), are those
-    ``get_objects`` lists, in its order, with the bounds and matrices its wrappers give."""
+def _drawing() -> pdfium.PdfPage:
+    """A square on the page, a square in a form XObject moved by its matrix, a line, and a word."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(595, HEIGHT))
     canvas.beginForm("box")
@@ -177,13 +177,83 @@ def test_paths_are_those_pypdfium2_lists_with_the_same_bounds_and_matrices(tmp_p
     canvas.doForm("box")
     canvas.restoreState()
     canvas.line(60, 650, 300, 650)
+    canvas.setFont("Helvetica", 12)
+    canvas.drawString(80, 700, "Oui")
     canvas.save()
-    page = pdfium.PdfDocument(buffer.getvalue())[0]
-    ours = list(vector_marks._paths(page))
+    return pdfium.PdfDocument(buffer.getvalue())[0]
+
+
+def _address(handle) -> int:
+    return ctypes.c_void_p.from_buffer(handle).value
+
+
+def test_paths_are_those_pypdfium2_lists_with_the_same_bounds_and_matrices():
+    """The page's paths, in its form XObjects too (moved there by the form's matrix), are those
+    ``get_objects`` lists, in its order, with the bounds and matrices its wrappers give; the
+    same listing gives its text objects."""
+    page = _drawing()
+    objects = pdfium_text.PageObjects(page, vector_marks.MAX_DEPTH)
     theirs = list(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_PATH], max_depth=vector_marks.MAX_DEPTH))
-    assert len(ours) == len(theirs) == 3
-    assert [o.get_bounds() for o in ours] == [t.get_bounds() for t in theirs]
-    assert [o.get_matrix() for o in ours] == [t.get_matrix() for t in theirs]
-    assert [o.container is not None for o in ours] == [False, True, False]
-    assert ours[1].container.get_matrix() == theirs[1].container.get_matrix() == pdfium.PdfMatrix(1, 0, 0, 1, 100, 600)
-    assert vector_marks._page_bounds(ours[1]) == (109.0, 609.0, 123.0, 623.0)  # its stroke included
+    assert [obj for obj, _ in objects.paths] == [_address(t.raw) for t in theirs]
+    reader = vector_marks.PathReader(HEIGHT)
+    assert [reader.bounds(obj) for obj, _ in objects.paths] == [t.get_bounds() for t in theirs]
+    assert [reader.matrix(obj) for obj, _ in objects.paths] == [t.get_matrix().get() for t in theirs]
+    assert [forms == () for _, forms in objects.paths] == [True, False, True]
+    form = objects.paths[1][1][0]
+    assert form == _address(theirs[1].container.raw)
+    assert reader.matrix(form) == (1, 0, 0, 1, 100, 600)
+    assert reader.page_bounds(objects.paths[1]) == (109.0, 609.0, 123.0, 623.0)  # its stroke included
+    assert len(objects.texts) == 1 and objects.all_texts and objects.path_error is None
+
+
+def test_paths_nested_too_deep_are_not_listed_but_their_fonts_are():
+    page = _drawing()
+    objects = pdfium_text.PageObjects(page, 1)  # the page's own paths only
+    assert [forms for _, forms in objects.paths] == [(), ()]
+    assert pdfium_text.PageObjects(page).paths == []  # listed for the fonts alone
+
+
+def test_a_path_s_segments_are_read_as_pdfium_gives_them_one_by_one():
+    """The segments' handles found from a few of them are those PDFium gives for each, and the
+    subpaths are the segments' points moved to the page (a square: four sides, closed)."""
+    page = _drawing()
+    path = pdfium_text.PageObjects(page, vector_marks.MAX_DEPTH).paths[1]  # the square in the form
+    count = vector_marks._SEGMENTS(path[0])
+    handles = vector_marks._segments(path[0], count)
+    assert isinstance(handles, range)  # found, not asked for each
+    assert list(handles) == [vector_marks._SEGMENT(path[0], i) for i in range(count)]
+    [square] = vector_marks.PathReader(HEIGHT).subpaths(path)
+    assert square.closed and not square.curved
+    corners = [(110.0, HEIGHT - 610.0), (122.0, HEIGHT - 610.0), (122.0, HEIGHT - 622.0), (110.0, HEIGHT - 622.0)]
+    assert square.points == corners + corners[:1]  # drawn back to its start, then closed
+    assert square.lines == list(zip(square.points, square.points[1:]))
+
+
+def test_segments_asked_for_one_by_one_where_their_handles_are_not_evenly_spaced(monkeypatch):
+    spaced = {0: 100, 1: 112, 2: 130, 3: 136}
+    monkeypatch.setattr(vector_marks, "_SEGMENT", lambda path, index: spaced[index])
+    assert vector_marks._segments(1, 4) == [100, 112, 130, 136]
+    spaced[2] = 124
+    assert vector_marks._segments(1, 4) == range(100, 137, 12)
+
+
+def test_a_filled_rectangle_is_one_when_its_corners_round_to_two_values_each_way():
+    def lines(points):
+        return list(zip(points, points[1:] + points[:1]))
+    thin = [(10.0, 100.0), (200.0, 100.0), (200.0, 101.0), (10.04, 101.0)]  # 10.04 rounds as 10.0
+    assert vector_marks._filled_rectangle(thin, lines(thin)) == [Rule(10.0, 100.5, 200.0, 100.5)]
+    crooked = [(10.0, 100.0), (200.0, 100.0), (200.0, 101.0), (10.3, 101.0)]
+    assert vector_marks._filled_rectangle(crooked, lines(crooked)) == []
+
+
+def test_every_kind_of_space_pdfium_gives_is_a_space(tmp_path):
+    """PDFium's line ends ("\r\n") and no-break spaces are spaces among the page's letters."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, HEIGHT))
+    canvas.setFont("Helvetica", 12)
+    canvas.drawString(60, 700, "Nom\u00a0:")
+    canvas.drawString(60, 680, "Ville")
+    canvas.save()
+    textpage = pdfium.PdfDocument(buffer.getvalue())[0].get_textpage()
+    letters, boxes = pdfium_text.page_chars(textpage, HEIGHT)
+    assert letters == "Nom :  Ville" and len(boxes) == len(letters)
