@@ -36,7 +36,7 @@ from analyse.corrections import Correction, FoundCorrections, read_choices, read
 from analyse.edits import SNAPSHOT, changes, remember, workbook_cells
 from analyse.export import columns, write_csv, write_jsonl
 from analyse.report import for_terminal
-from analyse.store import Made, Store, Unchanged
+from analyse.store import Made, Saved, Store, Unchanged
 from analyse.validate import validate
 from analyse.sheets import WorkbookLocked
 from exit_codes import Exit, Interrupted, OutputError, UsageError, why
@@ -244,7 +244,7 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
     if restored:
         click.secho(for_terminal(restored), fg="yellow", err=True)
     store = Store(output / STORE_NAME, form)
-    records: list[Record | Unchanged | Made] = []
+    records: list[Record | Unchanged | Saved] = []
     digests: list[str] = []  # of the records as stored: what the exports are written from
     summary: dict | None = None
     try:
@@ -260,7 +260,7 @@ def _run_locked(inbox: Path, output: Path, options: RunOptions, form: Form) -> E
                 if index is not None:
                     record = _cross_checked(record, index)
                 digests.append(store.save(run_id, record, EXTRACTOR_VERSION))  # at once: an interrupted run loses nothing
-                records.append(record)
+                records.append(record.saved() if isinstance(record, Made) else record)
         _take_corrections(store, waiting)
         summary = _summary(records)
         outputs = _outputs(store, inbox, output, records, digests, started, options, index is not None,
@@ -291,7 +291,7 @@ def _checks(index: Any, form: Form) -> str | None:
     return hashlib.sha256(f"{stamps.layout_digest()}\0{forms_digest(in_order(form.id))}".encode()).hexdigest()
 
 
-def _outputs(store: Store, inbox: Path, output: Path, records: list[Record | Unchanged | Made], digests: list[str],
+def _outputs(store: Store, inbox: Path, output: Path, records: list[Record | Unchanged | Saved], digests: list[str],
              started: datetime, options: RunOptions, checked: bool, damaged: dict[Path, str]) -> "Outputs":
     """Write every output that can be; what could not be written, with a French sentence for each.
     ``records`` (this run's) are emptied once exported.
@@ -304,13 +304,13 @@ def _outputs(store: Store, inbox: Path, output: Path, records: list[Record | Unc
     def exports() -> None:
         _exports(outputs, store, output, records, digests, options)
         records.clear()  # the workbooks are written from the store: the run's records are not held longer
-        allocator.give_back_freed()  # their texts' pages too, before the workbooks take memory of their own
+        allocator.give_back_freed()  # the pages freed texts left in the C heap, before the workbooks take their own
 
     _workbooks(outputs, store, inbox, output, started, options, checked, exports)
     return outputs
 
 
-def _exports(outputs: Outputs, store: Store, output: Path, records: list[Record | Unchanged | Made],
+def _exports(outputs: Outputs, store: Store, output: Path, records: list[Record | Unchanged | Saved],
              digests: list[str], options: RunOptions) -> None:
     """records.jsonl and records.csv, by consultation and file; like the workbooks (:mod:`analyse.stamps`),
     not written again when what they show did not change: this run's records as stored (``digests``),
@@ -320,7 +320,7 @@ def _exports(outputs: Outputs, store: Store, output: Path, records: list[Record 
              if _to_write(outputs, store, output, path, inputs)]
     if not paths:
         return  # no record parsed
-    exported = [record.lines if isinstance(record, Made) else record for record in
+    exported = [record.lines if isinstance(record, Saved) else record for record in
                 sorted(_with_corrections(store, records), key=lambda record: (record.tender, record.file))]
     write = {"records.jsonl": lambda path: write_jsonl(exported, path),
              "records.csv": lambda path: write_csv(exported, path, in_order(options.form))}
@@ -348,9 +348,9 @@ class Outputs:
             self.problems[path] = f"{path} n'a pas pu être écrit ({why(error)})."
 
 
-def _with_corrections(store: Store, records: list[Record | Unchanged | Made]) -> list[Record | Made]:
+def _with_corrections(store: Store, records: list[Record | Unchanged | Saved]) -> list[Record | Saved]:
     """This run's records as the store gives them back: the officer's corrections applied (a record
-    :class:`Made` by a worker that no correction names, as it came)."""
+    :class:`Saved` from a worker's that no correction names, as it came)."""
     return store.corrected_records(records)
 
 
@@ -787,7 +787,7 @@ def tender_book(output: Path, tender: str) -> Path:
     return output / name / f"synthese-{name}.xlsx"
 
 
-def _summary(records: list[Record | Unchanged]) -> dict:
+def _summary(records: list[Record | Unchanged | Saved]) -> dict:
     counts = {"ok": 0, "review": 0, "rejected": 0}
     for record in records:
         counts[record.status] += 1

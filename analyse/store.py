@@ -124,6 +124,22 @@ class Made(NamedTuple):
         """The record parsed from its text (one an Egapro export or a correction changes)."""
         return Record.from_dict(record_data(self.text))
 
+    def saved(self) -> "Saved":
+        """What the run holds of it once stored."""
+        return Saved(self.tender, self.file, self.sha256, self.status, self.lines)
+
+
+class Saved(NamedTuple):
+    """A :class:`Made` record once stored: where it belongs, its status and its lines in the exports, not
+    its text (17 kB a record of our fillable form, held until the exports, and whose pages the C library's
+    heap kept once freed); read back from the store if a correction names it."""
+
+    tender: str
+    file: str
+    sha256: str | None
+    status: str
+    lines: Lines
+
 
 class Shown(NamedTuple):
     """What a tender's workbook shows, as :meth:`Store.digests` tells it."""
@@ -308,20 +324,23 @@ class Store:
         """A stored version's record with the corrections of its file version laid over it."""
         return apply(record, self.corrections(record.tender, record.file, record.sha256 or ""), record.form)
 
-    def corrected_records(self, records: Iterable[Record | Unchanged | Made]) -> list[Record | Made]:
-        """:meth:`corrected` for many records (an :class:`Unchanged` one read), the corrections read at once;
-        a :class:`Made` one that no correction names as it is, not parsed."""
+    def corrected_records(self, records: Iterable[Record | Unchanged | Saved]) -> list[Record | Saved]:
+        """:meth:`corrected` for many records (an :class:`Unchanged` or :class:`Saved` one read), the
+        corrections read at once; a :class:`Saved` one that no correction names as it is, not read."""
         corrections = self._corrections_by_version(None)
-        return [record if isinstance(record, Made) and _place(record) not in corrections
+        return [record if isinstance(record, Saved) and _place(record) not in corrections
                 else self._laid_over(self._parsed(record), corrections) for record in records]
 
-    def _parsed(self, record: Record | Unchanged | Made) -> Record:
+    def _parsed(self, record: Record | Unchanged | Saved) -> Record:
         if isinstance(record, Unchanged):
-            return self._unchanged(record)
-        return record.record() if isinstance(record, Made) else record
+            return self._stored("id = ?", record.version)
+        if isinstance(record, Saved):
+            return self._stored("tender = ? AND file = ? AND sha256 = ?", *_place(record))
+        return record
 
-    def _unchanged(self, unchanged: Unchanged) -> Record:
-        [text] = self.db.execute("SELECT record FROM versions WHERE id = ?", (unchanged.version,)).fetchone()
+    def _stored(self, where: str, *values: object) -> Record:
+        """The record of the file version ``where`` says, as stored."""
+        [text] = self.db.execute(f"SELECT record FROM versions WHERE {where}", values).fetchone()
         return self._from_dict(record_data(text))
 
     def corrections_digest(self) -> str:
@@ -512,7 +531,7 @@ def record_data(text: str) -> dict[str, Any]:
 _COMPACT = re.compile(r'\{"\w+":(?! )')  # the first key of orjson's text: no space after its colon
 
 
-def _place(record: Record | Made) -> tuple[str, str, str]:
+def _place(record: Record | Made | Saved) -> tuple[str, str, str]:
     """The file version a record is (its corrections' key): tender, file, content hash ('' when unknown)."""
     return record.tender, record.file, record.sha256 or ""
 

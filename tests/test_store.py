@@ -5,6 +5,7 @@ import hashlib
 import json
 import math
 import sqlite3
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -127,14 +128,21 @@ def test_a_records_text_is_that_of_its_dict_even_with_an_attribute_besides_its_f
     assert Record.from_dict(json.loads(record_text(placed))).to_dict() == placed.to_dict()
 
 
-def test_corrected_records_parse_only_the_made_records_a_correction_names(tmp_path: Path) -> None:
+def test_corrected_records_read_only_the_saved_records_a_correction_names(tmp_path: Path) -> None:
+    """A record the run saved is held without its text: the one a correction names is read back from the
+    store (its own file version, not the same content stored elsewhere), the others are exported as they came."""
     store = fill_store(tmp_path / "egalite.sqlite")
     alpha, beta = tender_a()[:2]
-    made = [Made.of(r, columns("egalite-2024")) for r in (alpha, beta)]
+    copy = replace(alpha, file=alpha.file + ".copie.pdf", readings={})  # the same content hash, elsewhere
+    store.save(store.start_run(Path("inbox"), datetime(2024, 6, 1)), copy, EXTRACTOR)
+    saved = [Made.of(r, columns("egalite-2024")).saved() for r in (alpha, beta)]
+    assert not hasattr(saved[0], "text")
     store.add_corrections([Correction(alpha.tender, alpha.file, "structure_name", "Alpha corrigée", alpha.sha256)])
-    corrected, untouched = store.corrected_records(made)
-    assert untouched is made[1]
-    assert isinstance(corrected, Record) and corrected.fields()["structure_name"] == "Alpha corrigée"
+    corrected, untouched = store.corrected_records(saved)
+    assert untouched is saved[1]
+    assert isinstance(corrected, Record) and corrected.sha256 == alpha.sha256
+    assert corrected.fields()["structure_name"] == "Alpha corrigée"
+    assert corrected.fields()["siret"] == alpha.fields()["siret"]  # alpha's own version, not its copy's
 
 
 def test_saved_records_are_committed_on_closing(tmp_path: Path) -> None:
