@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import errno
 import faulthandler
+import functools
 import hashlib
 import logging
 import os
@@ -32,6 +33,7 @@ import stat
 import sys
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,9 +56,11 @@ CAN_END_ITSELF = hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")  # 
 # look, a tenth of a 100-file run spent waiting (0.49 -> 0.43 s wall, the same CPU at 100 and 1,000 files)
 POLL_SECONDS = 0.01
 CONSTS.sleep_unit = POLL_SECONDS
+BROKEN_POLL_SECONDS = 1.0  # how often the run looks whether pebble found its pool broken, while no task completes
 LITTER = frozenset({"thumbs.db", "desktop.ini"})
 NAME_PROBLEM = ("Nom de fichier ou de dossier illisible (caractères hors UTF-8, souvent une archive zip créée "
                 "sous Windows) : renommez-le, puis relancez. Non lu.")
+LOST = "Le processus de lecture de ce fichier a échoué : il n'a pas pu être lu."
 UNEXPECTED = ("Le lecteur a échoué sur ce fichier (structure PDF inattendue) : il n'a pas pu être lu. "
               "Demandez au candidat un PDF enregistré à nouveau, ou vérifiez-le à la main.")
 _OUT_OF_MEMORY = ("bad_alloc", "Insufficient memory", "Failed to allocate", "Out of memory", "Cannot allocate memory",
@@ -157,8 +161,8 @@ def _run_parallel(items: Sequence[InputFile], work: Callable[[InputFile], Any], 
         return
     workers = max(1, min(workers, len(items)))
     size = _task_size(len(items), workers)
-    pool = ProcessPool(max_workers=workers, max_tasks=max(1, TASKS_PER_WORKER // size),
-                       initializer=_start_worker, initargs=(limits.memory_mb,))
+    pool = _Pool(functools.partial(ProcessPool, max_workers=workers, max_tasks=max(1, TASKS_PER_WORKER // size),
+                                   initializer=_start_worker, initargs=(limits.memory_mb,)))
     tasks = (list(items[start:start + size]) for start in range(0, len(items), size))
     completed = _completed(pool, tasks, work, workers * TASKS_IN_FLIGHT, limits)
     bar = None
@@ -172,8 +176,32 @@ def _run_parallel(items: Sequence[InputFile], work: Callable[[InputFile], Any], 
     finally:
         if bar is not None:
             bar.close()
-        pool.stop()
-        pool.join()
+        pool.close()
+
+
+class _Pool:
+    """pebble's pool of workers, started again when pebble finds it broken: its threads can take a worker
+    that ended (a file that crashed it at once, the machine loaded) for the end of every worker before
+    they note the task it had started, and then abort every task and refuse new ones. The files of the
+    tasks it aborted are read again (:func:`_completed`)."""
+
+    def __init__(self, start: Callable[[], ProcessPool]) -> None:
+        self.start = start
+        self.pool = start()
+
+    def schedule(self, *args: Any, **kwargs: Any) -> Future:
+        if self.broken:
+            self.close()
+            self.pool = self.start()
+        return self.pool.schedule(*args, **kwargs)
+
+    @property
+    def broken(self) -> bool:
+        return not self.pool.active
+
+    def close(self) -> None:
+        self.pool.stop()
+        self.pool.join()
 
 
 def _task_size(files: int, workers: int) -> int:
@@ -198,30 +226,54 @@ class _Limits:
     memory_mb: int
 
 
-def _completed(pool: ProcessPool, queue: Iterator[list[InputFile]], work: Callable[[InputFile], Any],
+def _completed(pool: _Pool, queue: Iterator[list[InputFile]], work: Callable[[InputFile], Any],
                in_flight: int, limits: _Limits) -> Iterator[list[Outcome] | None]:
     """Keep ``in_flight`` tasks scheduled: None once the first are, then the outcomes of each task as it
-    completes. The files of a task whose worker was lost are read again first, each in a task of its own."""
+    completes. The files of a task whose worker was lost are read again first, each in a task of its own.
+    Those of the tasks a broken pool aborted (:class:`_Pool`) are read again one at a time, nothing else
+    meanwhile: one that breaks the pool again on its own is said lost, and no other file with it."""
     pending: dict[Future, list[InputFile]] = {}
     again: deque[list[InputFile]] = deque()
+    alone: deque[list[InputFile]] = deque()  # files of aborted tasks, read again one at a time
+    solo: list[InputFile] | None = None  # the one of them being read, alone
     started = False
     while True:
-        while len(pending) < in_flight and (task := again.popleft() if again else next(queue, None)):
-            pending[pool.schedule(_work_in_worker, args=(work, task, limits),
-                                  timeout=limits.timeout * len(task))] = task
+        if alone:
+            if not pending:
+                solo = alone.popleft()
+                pending[_schedule(pool, work, solo, limits)] = solo
+        else:
+            while len(pending) < in_flight and (task := again.popleft() if again else next(queue, None)):
+                pending[_schedule(pool, work, task, limits)] = task
         if not started:
             started = True
             yield None
         if not pending:
             return
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        done, _ = wait(pending, timeout=BROKEN_POLL_SECONDS, return_when=FIRST_COMPLETED)
+        if not done and pool.broken:
+            done = set(pending)  # tasks the broken pool had not yet taken: they would never complete
         for future in done:
             task = pending.pop(future)
-            outcomes = _outcomes(task, future, limits)
-            if outcomes is None:
-                again.extend([item] for item in task)
+            if not _aborted(future):
+                outcomes = _outcomes(task, future, limits)
+                if outcomes is None:
+                    again.extend([item] for item in task)
+                else:
+                    yield outcomes
+            elif task is solo:
+                yield [Outcome(item, None, LOST) for item in task]
             else:
-                yield outcomes
+                alone.extend([item] for item in task)
+
+
+def _schedule(pool: _Pool, work: Callable[[InputFile], Any], task: list[InputFile], limits: _Limits) -> Future:
+    return pool.schedule(_work_in_worker, args=(work, task, limits), timeout=limits.timeout * len(task))
+
+
+def _aborted(future: Future) -> bool:
+    """Whether a broken pool aborted the task, or never took it."""
+    return not future.done() or isinstance(future.exception(), BrokenProcessPool)
 
 
 def _work_in_worker(work: Callable[[InputFile], Any], task: list[InputFile], limits: _Limits) -> list[Outcome]:
@@ -289,7 +341,7 @@ def _lost(error: Exception, limits: _Limits) -> str:
         return _timeout_failure(limits)
     if isinstance(error, ProcessExpired):
         return _expired_failure(error.exitcode, limits)
-    return "Le processus de lecture de ce fichier a échoué : il n'a pas pu être lu."  # exit, unpicklable result
+    return LOST  # exit, unpicklable result
 
 
 def _timeout_failure(limits: _Limits) -> str:

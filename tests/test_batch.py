@@ -254,6 +254,45 @@ def test_a_single_worker_still_isolates_each_file() -> None:
     assert (outcomes["a"].result, outcomes["b"].result) == ("a", "b")
 
 
+def _starts_noted_late(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pebble notes a task's start late, as on a loaded machine: a worker that crashes at once ends before
+    its task is known to have started, and pebble's threads then abort every task and refuse new ones."""
+    import pebble.pool.process
+
+    start = pebble.pool.process.TaskManager.task_start
+
+    def late(self, task: int, worker: int | None) -> None:
+        time.sleep(0.3)
+        start(self, task, worker)
+
+    monkeypatch.setattr(pebble.pool.process.TaskManager, "task_start", late)
+
+
+def test_a_pool_pebble_breaks_is_started_again_and_only_the_file_at_fault_is_lost(monkeypatch) -> None:
+    _starts_noted_late(monkeypatch)
+    names = ["segfault", "a", "b", "c"]
+    outcomes = by_name(list(run_parallel(fake(*names), misbehave, workers=2, timeout=20, progress=False)))
+    assert set(outcomes) == set(names)
+    assert outcomes["segfault"].failure == batch.LOST
+    assert [outcomes[name].result for name in "abc"] == list("abc")
+
+
+def test_tasks_a_broken_pool_never_took_are_read_in_the_next(monkeypatch) -> None:
+    """pebble aborts the tasks it had taken when its pool breaks, not those still in its queue: the run does
+    not wait for them for ever."""
+    import pebble.pool.process
+    from pebble.pool.base_pool import PoolStatus
+
+    _starts_noted_late(monkeypatch)
+    monkeypatch.setattr(batch, "BROKEN_POLL_SECONDS", 0.2)
+    monkeypatch.setattr(pebble.pool.process.PoolManager, "handle_broken_pool", lambda self, error: setattr(
+        self.context, "status", PoolStatus.ERROR))  # broken, nothing aborted
+    outcomes = by_name(list(run_parallel(fake("segfault", "a", "b"), misbehave, workers=1, timeout=20,
+                                         progress=False)))
+    assert outcomes["segfault"].failure == batch.LOST
+    assert (outcomes["a"].result, outcomes["b"].result) == ("a", "b")
+
+
 def test_files_run_in_other_processes_and_workers_are_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("extract.batch.TASKS_PER_WORKER", 10)
     pids = [outcome.result for outcome in run_parallel(fake(*map(str, range(45))), pid, workers=2,
