@@ -12,7 +12,10 @@ or below another can be asked for.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
+from math import inf, isfinite
 from typing import TYPE_CHECKING, Iterable
 
 from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
@@ -192,32 +195,94 @@ def _connected(crossings: dict) -> list[dict]:
 def cell_of(page: Page, bbox: BBox) -> Cell | None:
     """The smallest cell of ``page`` holding most of ``bbox`` (a word's box), or None
     (kept with the page: the reader asks for the cells of the same words again and again)."""
-    known = page.derived("cell_of", _no_cells)
+    index = page.derived("cell_index", CellIndex)
+    known = index.known
     if bbox in known:
         return known[bbox]
-    best = known[bbox] = _smallest_cell_of(page, bbox)
+    best = known[bbox] = index.smallest_cell_of(bbox)
     return best
 
 
-def _no_cells(page: Page) -> dict[BBox, Cell | None]:
-    return {}
+Entry = tuple[BBox, float, Cell]  # a cell's box, its area, the cell
 
 
-def _smallest_cell_of(page: Page, bbox: BBox) -> Cell | None:
-    best: Cell | None = None
-    smallest = 0.0
-    for table_box, cells in page.derived("cell_boxes", _cell_boxes):
-        if overlap_ratio(bbox, table_box) < WORD_INSIDE:
-            continue
-        for box, area, cell in cells:
+class CellIndex:
+    """A page's tables laid out for :func:`cell_of`, and the cells it found for each box asked.
+
+    A word shares area with a cell only if it shares area with its table and with one of the grid
+    positions the cell covers: its cells are those on the few grid positions its box crosses (found
+    by bisection on the table's column and row lines, :class:`_TableIndex`), in the tables its box
+    crosses. The tables are ordered by their tops, so the tables below the word are cut off by
+    bisection on the tops, and those above it by bisection on the lowest bottom so far. The cells
+    are compared in the page's order, tables then rows, which decides between cells of one area.
+    """
+
+    __slots__ = ("known", "entries", "tables", "tops", "bottoms")
+
+    def __init__(self, page: Page) -> None:
+        self.known: dict[BBox, Cell | None] = {}
+        self.tables = [_TableIndex(table) for table in page.tables]
+        self.entries: list[Entry] = [entry for table in self.tables for entry in table.entries]
+        tops = [table.box[1] for table in self.tables]
+        self.tops = tops if tops == sorted(tops) else [-inf] * len(tops)  # no cut unless ordered
+        self.bottoms = list(accumulate((table.box[3] for table in self.tables), max))
+
+    def smallest_cell_of(self, bbox: BBox) -> Cell | None:
+        best: Cell | None = None
+        smallest = 0.0
+        for box, area, cell in self.near(bbox):
             if overlap_ratio(bbox, box) >= WORD_INSIDE and (best is None or area < smallest):
                 best, smallest = cell, area
-    return best
+        return best
+
+    def near(self, bbox: BBox) -> list[Entry]:
+        """Every cell sharing area with ``bbox`` (and maybe some others), in the page's order."""
+        left, up, right, down = bbox
+        if not self.tables or not isfinite(left + up + right + down):  # a NaN, an infinity (or too large a sum)
+            return self.entries
+        found: list[Entry] = []
+        for table in self.tables[bisect_right(self.bottoms, up):bisect_left(self.tops, down)]:
+            x0, top, x1, bottom = table.box
+            if x0 < right and left < x1 and top < down and up < bottom:
+                table.near(bbox, found)
+        return found
 
 
-def _cell_boxes(page: Page) -> list[tuple[BBox, list[tuple[BBox, float, Cell]]]]:
-    """Each table's box, and each of its cells' box and area, made once for the page's words."""
-    return [(table.bbox, [(cell.bbox, _area(cell), cell) for cell in table.cells]) for table in page.tables]
+class _TableIndex:
+    """A table's cells filed under the grid positions they cover (more than one cell when the
+    rules drew overlapping ones), as places in the table's order."""
+
+    __slots__ = ("entries", "box", "xs", "ys", "grid", "finite")
+
+    def __init__(self, table: Table) -> None:
+        self.entries: list[Entry] = [(cell.bbox, _area(cell), cell) for cell in table.cells]
+        self.xs, self.ys = table.xs, table.ys
+        self.finite = isfinite(sum(table.xs) + sum(table.ys))
+        self.box = table.bbox if self.finite else (-inf, -inf, inf, inf)  # not numbers: a candidate for every word
+        width = len(self.xs) - 1
+        self.grid: list[list[int]] = [[] for _ in range(width * (len(self.ys) - 1))] if self.finite else []
+        for place, cell in enumerate(table.cells if self.finite else ()):
+            for row in range(cell.row, cell.row + cell.row_span):
+                for column in range(cell.column, cell.column + cell.column_span):
+                    self.grid[row * width + column].append(place)
+
+    def near(self, bbox: BBox, found: list[Entry]) -> None:
+        """Add to ``found`` the cells on the grid positions ``bbox`` shares area with, in order
+        (all of them for a table of one cell, or of coordinates that are not all numbers)."""
+        xs, ys, entries = self.xs, self.ys, self.entries
+        if len(entries) == 1 or not self.finite:
+            found += entries
+            return
+        left, up, right, down = bbox
+        first, last = max(bisect_right(xs, left) - 1, 0), min(bisect_left(xs, right), len(xs) - 1)
+        upper, lower = max(bisect_right(ys, up) - 1, 0), min(bisect_left(ys, down), len(ys) - 1)
+        width, grid = len(xs) - 1, self.grid
+        if last - first == 1 and lower - upper == 1:
+            found += [entries[place] for place in grid[upper * width + first]]
+            return
+        places = {place for row in range(upper, lower) for column in range(first, last)
+                  for place in grid[row * width + column]}
+        found += [entries[place] for place in sorted(places)]
 
 
 def table_of(page: Page, cell: Cell) -> Table:

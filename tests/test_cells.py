@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 from reportlab.pdfgen import canvas
 
-from extract.cells import cell_of, find_tables
+from extract.cells import WORD_INSIDE, CellIndex, cell_of, find_tables
 from extract.document import load
 from extract.ocr_engine import get_engine, ocr_available
 from extract.raster import rule_lines
 from extract.scan import read_picture_page, read_scan_page
-from extract.tokens import Page, Rule
+from extract.tokens import Page, Rule, overlap_ratio
 from tests.support_scan import scan
 
 HEIGHT = 842.0
@@ -105,6 +105,33 @@ def test_a_word_belongs_to_the_smallest_cell_holding_it():
     assert cell_of(page, (45, 92, 60, 98)).bbox == (40, 90, 360, 200)  # inside the frame only
     assert cell_of(page, (400, 135, 420, 145)) is None
     assert len(page.cells) == 10
+
+
+def test_a_word_is_compared_only_with_the_cells_of_the_grid_positions_it_crosses():
+    page = Page(1, 595, HEIGHT, rules=grid_rules([50, 150, 250, 350], [100, 130, 160, 190])
+                + grid_rules([40, 360], [90, 200]) + grid_rules([50, 150], [400, 450]))
+    index = CellIndex(page)
+    assert [entry[2].bbox for entry in index.near((160, 135, 200, 145))] == [(40, 90, 360, 200), (150, 130, 250, 160)]
+    assert [entry[2].bbox for entry in index.near((140, 135, 160, 165))] == [  # across four cells, in the page's order
+        (40, 90, 360, 200), (50, 130, 150, 160), (150, 130, 250, 160), (50, 160, 150, 190), (150, 160, 250, 190)]
+    assert index.near((60, 300, 100, 310)) == []  # between the tables
+    assert len(index.near((float("nan"), 135, 200, 145))) == 11  # not a number: every cell, none holds it
+    assert cell_of(page, (float("nan"), 135, 200, 145)) is None
+
+
+def test_the_cell_of_a_word_is_the_one_every_cell_compared_gives():
+    """Odd grids (missing rules, merged and overlapping cells, tables side by side): the index gives
+    the cell that comparing the word with every cell gives, the first of equal areas included."""
+    rules = cell_rectangles([50, 100, 150, 200], [100, 120, 140], gap=0) + grid_rules([50, 200], [100, 140])
+    rules += [Rule(120, 100, 120, 140), Rule(50, 300, 300, 300), Rule(50, 330, 200, 330), Rule(50, 300, 50, 330),
+              Rule(200, 300, 200, 330), Rule(300, 300, 300, 360), Rule(150, 360, 300, 360), Rule(150, 300, 150, 360)]
+    page = Page(1, 595, HEIGHT, rules=rules)
+    assert len(page.cells) > 8
+    boxes = [(x, y, x + w, y + h) for x in range(40, 310, 7) for y in range(90, 370, 6) for w in (4, 30, 90) for h in (3, 12)]
+    for box in boxes:
+        held = [c for c in page.cells if overlap_ratio(box, c.bbox) >= WORD_INSIDE]
+        smallest = min(held, key=lambda c: (c.x1 - c.x0) * (c.bottom - c.top), default=None)  # min keeps the first
+        assert cell_of(page, box) is smallest, box
 
 
 def test_a_page_without_rules_has_no_cells():
