@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import ctypes
 import math
+import struct
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Sequence
+from typing import Callable, Sequence
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -51,6 +52,7 @@ INKED_SHARE = 0.3  # a box whose middle is at least this much inked is ticked
 BLANK_SHARE = 0.05  # ... and at most this much, not ticked (between: unknown)
 TICK_MIN_SHARE = 0.25  # a stroke ticks a box when it spans this share of it both ways
 ROUND_STRAIGHT_SHARE = 0.2  # a closed curve with less of its length straight is a circle
+IN_PLACE_MIN = 8  # a path of this many segments or more is read where PDFium keeps them (see _in_place)
 
 # a path's segments and what is read of a path, asked for on addresses (:func:`extract.pdfium_text.on_addresses`)
 _SEGMENTS = on_addresses(raw.FPDFPath_CountSegments, ctypes.c_int, ADDRESS)
@@ -349,15 +351,17 @@ def path_rules(subpaths: list[Subpath], filled: bool, stroked: bool) -> list[Rul
 class PathReader:
     """What is read of a page's paths (:class:`extract.pdfium_text.PageObjects`), asked of PDFium
     on addresses, into buffers made once a page: a page has hundreds of paths, a path a dozen
-    segments. Each segment's kind, point and closing are asked for by one ``map`` over the path's
-    segments. Values are read as pypdfium2's wrappers give them (the same floats), and points mapped
-    to the page by each matrix as :meth:`pypdfium2.PdfMatrix.on_point` does (the same sums)."""
+    segments. A path's segments are read at once where PDFium keeps them (:func:`_in_place`), or
+    their kinds, points and closings asked for by one ``map`` each. Values are read as pypdfium2's
+    wrappers give them (the same floats), and points mapped to the page by each matrix as
+    :meth:`pypdfium2.PdfMatrix.on_point` does (the same sums)."""
 
     def __init__(self, height: float) -> None:
         self.height = height
         self._bounds, self._matrix, self._width = array("f", bytes(16)), array("f", bytes(24)), array("f", bytes(4))
         self._mode, self._channels = array("i", bytes(8)), array("I", bytes(16))
         self._forms: dict[int, Matrix] = {}  # each form XObject's matrix, read once
+        self._matrices: tuple[PathAt | None, list[Matrix]] = (None, [])  # the last path read, and its matrices
 
     def matrix(self, obj: int) -> Matrix:
         """An object's matrix (into its container's space)."""
@@ -371,9 +375,12 @@ class PathReader:
         return self._forms[form]
 
     def matrices(self, path: PathAt) -> list[Matrix]:
-        """The path's own matrix, then its form XObjects' (the innermost first)."""
-        obj, forms = path
-        return [self.matrix(obj), *map(self._form_matrix, forms)]
+        """The path's own matrix, then its form XObjects' (the innermost first): read once for its
+        points and its stroke's width."""
+        if self._matrices[0] is not path:
+            obj, forms = path
+            self._matrices = (path, [self.matrix(obj), *map(self._form_matrix, forms)])
+        return self._matrices[1]
 
     def bounds(self, obj: int) -> tuple[float, float, float, float]:
         """Left, bottom, right and top in its container's space (its stroke included)."""
@@ -406,7 +413,7 @@ class PathReader:
         return (self._colour(obj, _FILL_COLOUR) if fill else None,
                 self._colour(obj, _STROKE_COLOUR) if stroke else None)
 
-    def _colour(self, obj: int, get_colour) -> RGBA:
+    def _colour(self, obj: int, get_colour: Callable[..., int]) -> RGBA:
         """A colour (red, green, blue, alpha)."""
         at = self._channels.buffer_info()[0]
         if not get_colour(obj, at, at + 4, at + 8, at + 12):
@@ -431,17 +438,13 @@ class PathReader:
         if count <= 0:
             return []
         segments = _segments(obj, count)
-        kinds = list(map(_SEGMENT_KIND, segments))
-        closing = list(map(_SEGMENT_CLOSES, segments))
-        xy = array("f", bytes(8 * count))
-        at = xy.buffer_info()[0]
-        list(map(_SEGMENT_POINT, segments, range(at, at + 8 * count, 8), range(at + 4, at + 8 * count, 8)))
-        return _subpaths(kinds, self._on_page(xy.tolist(), self.matrices(path)), closing)
+        read = _in_place(segments) if isinstance(segments, range) and count >= IN_PLACE_MIN else None
+        xs, ys, kinds, closing = read or _asked(segments)
+        return _subpaths(kinds, self._on_page(xs, ys, self.matrices(path)), closing)
 
-    def _on_page(self, xy: list[float], matrices: list[Matrix]) -> list[Point]:
-        """Points (x and y in turn) of a path's own space mapped through ``matrices`` to top-left
-        page coordinates."""
-        points = list(zip(xy[0::2], xy[1::2]))
+    def _on_page(self, xs: Sequence[float], ys: Sequence[float], matrices: list[Matrix]) -> list[Point]:
+        """Points of a path's own space mapped through ``matrices`` to top-left page coordinates."""
+        points = list(zip(xs, ys))
         for a, b, c, d, e, f in matrices[:-1]:
             points = [(a * x + c * y + e, b * x + d * y + f) for x, y in points]
         a, b, c, d, e, f = matrices[-1]
@@ -462,7 +465,43 @@ def _segments(path: int, count: int) -> Sequence[int]:
     return list(map(_SEGMENT, repeat(path, count), range(count)))
 
 
-def _subpaths(kinds: list[int], points: list[Point], closing: list[int]) -> list[Subpath]:
+Segments = tuple[Sequence[float], Sequence[float], Sequence[int], Sequence[int]]  # xs, ys, kinds, closings
+
+
+def _asked(segments: Sequence[int]) -> Segments:
+    """The segments' points, kinds and closings, asked of PDFium: one ``map`` each."""
+    count = len(segments)
+    xy = array("f", bytes(8 * count))
+    at = xy.buffer_info()[0]
+    list(map(_SEGMENT_POINT, segments, range(at, at + 8 * count, 8), range(at + 4, at + 8 * count, 8)))
+    xy = xy.tolist()
+    return xy[0::2], xy[1::2], list(map(_SEGMENT_KIND, segments)), list(map(_SEGMENT_CLOSES, segments))
+
+
+_RECORDS: dict[int, struct.Struct] = {}  # PDFium's point records, by their size
+
+
+def _in_place(segments: range) -> Segments | None:
+    """The segments' points, kinds and closings read at once where PDFium keeps them: its array of
+    path points, a point (two floats), its kind and whether it closes its subpath in each record
+    (``CFX_Path::Point``, the records :func:`_segments` found evenly spaced). Used only when the first,
+    middle and last records say what PDFium's getters say of them (None otherwise): the layout is
+    PDFium's own, so it is checked, not assumed."""
+    if segments.step < 10:
+        return None
+    if segments.step not in _RECORDS:
+        _RECORDS[segments.step] = struct.Struct(f"<ffBB{segments.step - 10}x")
+    xs, ys, kinds, closing = zip(*_RECORDS[segments.step].iter_unpack(
+        ctypes.string_at(segments.start, segments.step * len(segments))))
+    sampled = (0, len(segments) // 2, len(segments) - 1)
+    read = (xs, ys, kinds, closing)
+    if any([column[i] for i in sampled] != list(asked)
+           for column, asked in zip(read, _asked([segments[i] for i in sampled]))):
+        return None
+    return read
+
+
+def _subpaths(kinds: Sequence[int], points: list[Point], closing: Sequence[int]) -> list[Subpath]:
     """A path's segments (their kinds, end points and whether they close their subpath) as subpaths."""
     subpaths: list[Subpath] = []
     subpath = None
@@ -487,10 +526,11 @@ def _subpaths(kinds: list[int], points: list[Point], closing: list[int]) -> list
 def _rule(a: Point, b: Point) -> Rule | None:
     """The rule a straight segment draws, when it is horizontal or vertical and long enough."""
     (x0, y0), (x1, y1) = a, b
-    if abs(y1 - y0) < STRAIGHT_PT and abs(x1 - x0) >= RULE_MIN_PT:
+    across, along = abs(y1 - y0), abs(x1 - x0)
+    if across < STRAIGHT_PT and along >= RULE_MIN_PT:
         middle = (y0 + y1) / 2
         return Rule(min(x0, x1), middle, max(x0, x1), middle)
-    if abs(x1 - x0) < STRAIGHT_PT and abs(y1 - y0) >= RULE_MIN_PT:
+    if along < STRAIGHT_PT and across >= RULE_MIN_PT:
         centre = (x0 + x1) / 2
         return Rule(centre, min(y0, y1), centre, max(y0, y1))
     return None

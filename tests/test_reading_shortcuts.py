@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -235,6 +236,42 @@ def test_segments_asked_for_one_by_one_where_their_handles_are_not_evenly_spaced
     assert vector_marks._segments(1, 4) == [100, 112, 130, 136]
     spaced[2] = 124
     assert vector_marks._segments(1, 4) == range(100, 137, 12)
+
+
+def _circle() -> tuple[vector_marks.PathReader, pdfium_text.PathAt, pdfium.PdfPage]:
+    """A closed circle: a move and twelve Bézier points, the last closing it (more than IN_PLACE_MIN
+    segments), its reader, and its page (kept open)."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, HEIGHT))
+    outline = canvas.beginPath()
+    outline.circle(100, 700, 8)
+    outline.close()
+    canvas.drawPath(outline, fill=1)
+    canvas.save()
+    page = pdfium.PdfDocument(buffer.getvalue())[0]
+    [path] = pdfium_text.PageObjects(page, vector_marks.MAX_DEPTH).paths
+    return vector_marks.PathReader(HEIGHT), path, page
+
+
+def test_a_path_s_segments_read_in_place_are_those_pdfium_s_getters_give():
+    reader, path, _page = _circle()
+    segments = vector_marks._segments(path[0], vector_marks._SEGMENTS(path[0]))
+    assert len(segments) >= vector_marks.IN_PLACE_MIN
+    read = vector_marks._in_place(segments)
+    assert read is not None
+    assert [list(column) for column in read] == [list(column) for column in vector_marks._asked(segments)]
+    [circle] = reader.subpaths(path)
+    assert circle.curved and circle.closed and len(circle.points) == len(segments)
+    assert read[3][-1] and not any(read[3][:-1])  # the last segment closes it
+
+
+def test_segments_are_asked_for_where_pdfium_s_records_are_not_laid_out_as_expected(monkeypatch):
+    reader, path, _page = _circle()
+    segments = vector_marks._segments(path[0], vector_marks._SEGMENTS(path[0]))
+    expected = reader.subpaths(path)
+    monkeypatch.setitem(vector_marks._RECORDS, segments.step, struct.Struct(f"<ff2xBB{segments.step - 12}x"))
+    assert vector_marks._in_place(segments) is None  # kinds and closings read from the wrong bytes
+    assert vector_marks.PathReader(HEIGHT).subpaths(path) == expected
 
 
 def test_a_filled_rectangle_is_one_when_its_corners_round_to_two_values_each_way():
