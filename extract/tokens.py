@@ -180,18 +180,28 @@ class Page:
         """The page's own words (its text layer, or a scan's first OCR pass) inside ``bbox``, in
         reading order, never read again by the zone reader: for questions about what the page
         prints where (what stands between two labels), which must not depend on zonal OCR (a
-        narrow zone holding only a dash is ink Tesseract reads as no word)."""
-        return reading_order(w for w in self._near(bbox) if overlap_ratio(w.bbox, bbox) >= min_overlap)
+        narrow zone holding only a dash is ink Tesseract reads as no word).
 
-    def _near(self, bbox: BBox) -> list[Word]:
-        """Words whose middle lies within the zone's band, found by bisection on a sorted index."""
-        middles, ordered = self.derived("by_middle", _by_middle)
-        return ordered[bisect_left(middles, bbox[1]):bisect_right(middles, bbox[3])]
+        The page's words are kept sorted as :func:`group_lines` sorts them, so the words of the
+        zone's band come in that order and are grouped without sorting them again (unless some
+        coordinate is not a number: such words do not sort); a word wholly left or right of the zone
+        shares none of its area and is passed over without measuring."""
+        middles, ordered, in_order = self.derived("by_middle", _by_middle)
+        near = ordered[bisect_left(middles, bbox[1]):bisect_right(middles, bbox[3])]
+        left, right = bbox[0], bbox[2]
+        if min_overlap > 0:
+            near = [w for w in near if not (w.x0 >= right or w.x1 <= left)]
+        held = [w for w in near if overlap_ratio(w.bbox, bbox) >= min_overlap]
+        if len(held) < 2:
+            return held
+        return [w for line in (_grouped(held) if in_order else group_lines(held)) for w in line]
 
     def derived(self, name: str, build: Callable[[Page], T]) -> T:
         """``build(self)``, computed once and kept with the page (computed again when
         words were added since): what several readers derive from the same words."""
-        cache = self.__dict__.setdefault("_derived", {})
+        cache = self.__dict__.get("_derived")
+        if cache is None:
+            cache = self.__dict__["_derived"] = {}
         kept = cache.get(name)
         if kept is None or kept[0] != len(self.words):
             kept = cache[name] = (len(self.words), build(self))
@@ -218,9 +228,15 @@ class Page:
         return [cell for table in self.tables for cell in table.cells]
 
 
-def _by_middle(page: Page) -> tuple[list[float], list[Word]]:
-    ordered = sorted(page.words, key=lambda w: w.middle)
-    return [w.middle for w in ordered], ordered
+def _by_middle(page: Page) -> tuple[list[float], list[Word], bool]:
+    """The page's words in :func:`group_lines`'s order (by middle, then left edge), their middles,
+    and True; by middle alone, and False, when a middle or a left edge is not a number."""
+    ordered = sorted(page.words, key=_middle_then_left)
+    middles = [w.middle for w in ordered]
+    if all(m == m for m in middles) and all(w.x0 == w.x0 for w in ordered):
+        return middles, ordered, True
+    ordered = sorted(page.words, key=attrgetter("middle"))
+    return [w.middle for w in ordered], ordered, False
 
 
 def speck(word: Word) -> bool:
@@ -230,8 +246,9 @@ def speck(word: Word) -> bool:
 
 def share_row(a: Boxed, b: Boxed, share: float = 0.5) -> bool:
     """Whether two boxes stand on one text row: they overlap vertically by more than
-    ``share`` of the first one's height."""
-    return min(a.bottom, b.bottom) - max(a.top, b.top) > share * (a.bottom - a.top)
+    ``share`` of the first one's height (``min`` and ``max`` written out as they compare)."""
+    top, bottom = a.top, a.bottom
+    return (b.bottom if b.bottom < bottom else bottom) - (b.top if b.top > top else top) > share * (bottom - top)
 
 
 def union(boxes: Iterable[BBox]) -> BBox:
@@ -273,23 +290,30 @@ def group_lines(words: Iterable[Word], line_tolerance: float = 3.0) -> list[list
     The line's sum of middles, top and bottom are kept as it grows (this is
     called for every zone read: it must stay linear).
     """
+    return _grouped(sorted(words, key=_middle_then_left), line_tolerance)
+
+
+def _grouped(ordered: Iterable[Word], line_tolerance: float = 3.0) -> list[list[Word]]:
+    """:func:`group_lines` of words already in its order (by middle, then left edge)."""
     lines: list[list[Word]] = []
+    line: list[Word] = []
     total = top = bottom = 0.0
-    for word in sorted(words, key=_middle_then_left):
+    for word in ordered:
         upper, lower = word.top, word.bottom
         middle = (upper + lower) / 2
         height = lower - upper
         reach = height * 0.4  # max(line_tolerance, height * 0.4), min and max written out as below
-        if lines and (abs(total / len(lines[-1]) - middle) <= (reach if reach > line_tolerance else line_tolerance) or (
+        if line and (abs(total / len(line) - middle) <= (reach if reach > line_tolerance else line_tolerance) or (
                 height > 0 and (lower if lower < bottom else bottom) - (upper if upper > top else top)
                 >= LINE_SHARE * height)):
-            lines[-1].append(word)
+            line.append(word)
             total += middle
             top, bottom = (upper if upper < top else top), (lower if lower > bottom else bottom)
         else:
-            lines.append([word])
+            line = [word]
+            lines.append(line)
             total, top, bottom = middle, upper, lower
-    return [sorted(line, key=_LEFT) for line in lines]
+    return [sorted(line, key=_LEFT) if len(line) > 1 else line for line in lines]
 
 
 def lines_of(page: Page, words: list[Word]) -> list[list[Word]]:
@@ -302,7 +326,9 @@ def lines_of(page: Page, words: list[Word]) -> list[list[Word]]:
 
 
 def _all_lines(page: Page) -> list[list[Word]]:
-    return group_lines(page.words)
+    """:func:`group_lines` of all the page's words, from the order :meth:`Page.printed_in` keeps."""
+    _, ordered, in_order = page.derived("by_middle", _by_middle)
+    return _grouped(ordered) if in_order else group_lines(page.words)
 
 
 def _middle_then_left(word: Word) -> tuple[float, float]:

@@ -26,7 +26,7 @@ from extract.gutters import find_gutters
 from extract.labels import LabelIndex, Line, Match, exact_match, label_lines, make_line
 from extract.marks import typed_boxes
 from extract.pdfium_text import split_words
-from extract.tokens import Page, Rule, Word, group_lines
+from extract.tokens import Page, Rule, Word, group_lines, lines_of, reading_order
 from extract.typed_tables import typed_tables
 from questionnaire.record import SOURCE_FORM_FIELD
 from tests.support_layouts import GLYPH_FONT
@@ -128,6 +128,36 @@ def test_labels_and_gutters_share_the_lines_of_a_text_layer_page():
     assert [line.words for line in label_lines(page)] == [tuple(words) for words in lines]
     find_gutters(page, [])
     assert page.derived("lines", lambda p: None) == lines
+
+
+def _texts(words: list[Word]) -> list[str]:
+    return [w.text for w in words]
+
+
+def test_the_words_printed_in_a_zone_come_in_reading_order_from_the_page_s_sorted_words():
+    """Words out of order on the page, one on a line above the others, two of one middle and one
+    left edge (the page's order decides), one half in the zone: the words of a zone come as
+    reading_order puts the words it holds, though they are grouped without sorting them again."""
+    words = [Word("b", 120, 100, 140, 110), Word("a", 60, 101, 80, 109), Word("up", 60, 96, 75, 104),
+             Word("c2", 200, 100, 220, 110), Word("c1", 200, 100, 220, 110), Word("half", 290, 100, 330, 110)]
+    page = Page(1, 595, HEIGHT, words=list(words))
+    assert _texts(page.printed_in((50, 90, 310, 115))) == ["up", "a", "b", "c2", "c1", "half"]
+    assert _texts(page.printed_in((50, 90, 305, 115))) == ["up", "a", "b", "c2", "c1"]  # "half": a quarter in
+    assert _texts(page.printed_in((50, 90, 305, 115), min_overlap=0.2)) == ["up", "a", "b", "c2", "c1", "half"]
+    assert _texts(page.printed_in((115, 90, 145, 115))) == ["b"]
+    assert _texts(page.printed_in((400, 90, 450, 115), min_overlap=0)) == _texts(reading_order(words))  # all share 0
+    # Of one middle, the left one first: a tall word taken first would pull the short one onto the line above.
+    page = Page(1, 595, HEIGHT, words=[Word("first", 60, 95, 80, 105), Word("tall", 200, 95, 220, 115),
+                                       Word("short", 50, 104, 58, 106)])
+    assert _texts(page.printed_in((40, 90, 230, 120))) == ["first", "short", "tall"]
+
+
+def test_a_word_of_no_number_leaves_the_words_of_a_zone_in_reading_order():
+    words = [Word("b", 120, 100, 140, 110), Word("lost", float("nan"), 100, 90, 110), Word("a", 60, 100, 80, 110),
+             Word("below", 60, 130, 90, 140)]
+    page = Page(1, 595, HEIGHT, words=words)
+    assert _texts(page.printed_in((50, 90, 310, 150))) == ["a", "b", "below"]
+    assert _texts(lines_of(page, page.words)[0]) == _texts(group_lines(words)[0])
 
 
 def test_a_widget_s_value_is_no_word_of_the_label_lines():
