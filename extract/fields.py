@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Sequence, TypeVar
 
 from extract.brackets import paired
 from extract.cells import Cell, cell_of
@@ -34,6 +34,7 @@ from questionnaire.text import clean_text, fold
 from questionnaire.types import normalise, type_of
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 LEADERS = re.compile(r"^([._…]{2,}|_+|…)$")  # printed blank lines are never answers
 SEPARATORS = re.compile(r"^[:;.\-–—]+$")  # a lone colon after a label, in one-line answers
 LIST_SEPARATOR = re.compile(r"^[;|]$")  # between the items of a list printed on one line
@@ -113,6 +114,7 @@ class FieldReader:
         self.typed: dict[str, Word] = {}  # key -> the yes/no word typed as its answer
         self.options_end: dict[str, float] = {}  # key -> right edge of its printed "Oui ☐ Non ☐"
         self._found_heads: dict[str, tuple[list[Match], list[Match]]] = {}  # table id -> see _heads
+        self._page_gutters: dict[int, list[Gutter]] = {}  # page number -> see _gutters
         self.undecided: dict[str, _Undecided] = {}  # key -> its value read with apostrophes left undecided
 
     # -- the whole form -------------------------------------------------
@@ -178,20 +180,28 @@ class FieldReader:
         return self.index.find(anchors)
 
     @cached_property
-    def _gutters(self) -> dict[int, list[Gutter]]:
-        """Each page's gutters between text columns (labels of fields and rows, not the names of
-        columns, which a bidder's answers may be: « Femme »)."""
+    def _gutter_labels(self) -> list[Match]:
+        """The labels the gutters between text columns are found by (labels of fields and rows, not
+        the names of columns, which a bidder's answers may be: « Femme »), where they start a line."""
         anchors = [a for f in self.form.fields for a in f.anchors]
         anchors += [a for t in self.form.tables.values() for axis in t.rows for a in axis.anchors]
         anchors += list(self.form.signature)
-        starting = [m for m in self.index.find(anchors) if _starts_line(m)]
-        return {page.number: find_gutters(page, [m.bbox for m in starting if m.page is page]) for page in self.pages}
+        return [m for m in self.index.find(anchors) if _starts_line(m)]
+
+    def _gutters(self, page: Page) -> list[Gutter]:
+        """The page's gutters between text columns, found when a label of the page first asks
+        (the reader asks of a few of the pages only)."""
+        gutters = self._page_gutters.get(page.number)
+        if gutters is None:
+            gutters = self._page_gutters[page.number] = find_gutters(
+                page, [m.bbox for m in self._gutter_labels if m.page is page])
+        return gutters
 
     def _column_end(self, match: Match, before: float | None = None) -> float | None:
         """Where the text column of a label ends on its last line, or ``before`` (another end,
         such as the next label on the line) if that is nearer (None: the page's edge)."""
         last = match.words[-1]
-        ends = (column_end(self._gutters.get(match.page.number, ()), last.x0, last.top), before)
+        ends = (column_end(self._gutters(match.page), last.x0, last.top), before)
         return min((x for x in ends if x is not None), default=None)
 
     def _furniture(self) -> set[int]:
@@ -330,11 +340,11 @@ class FieldReader:
 
     @cached_property
     def _rivals(self) -> list[str]:
-        return _rival_phrases(self.form)
+        return of_form(self.form, _rival_phrases)
 
     @cached_property
     def _printed_folded(self) -> list[str]:
-        return printed_phrases(self.form)
+        return of_form(self.form, printed_phrases)
 
     def _place(self, reading: Reading, zones: Sequence[Zone], marks: Sequence[Mark] = ()) -> None:
         """Where the answer stands, read or not, for the review sheet's picture and outline: the
@@ -1559,6 +1569,19 @@ def _past_bracket(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
     """The words after the bracket the label left open is closed ("/ 100)  86" gives "86")."""
     closing = next((i for i, (_, w) in enumerate(words[:HINT_WORDS]) if w.text.endswith(")")), None)
     return _without_label_tail(words[closing + 1:]) if closing is not None else words
+
+
+_OF_FORM: dict[tuple[int, Callable], tuple[Form, object]] = {}  # (id(form), build) -> the form, what build made
+
+
+def of_form(form: Form, build: Callable[[Form], T]) -> T:
+    """``build(form)``, made once for the form: what the reader of each file derives from the form
+    alone (not to be changed by the caller). Kept here with the form (whose id is so never given
+    to another), not in it: a form sent to a worker process is pickled without it."""
+    key = (id(form), build)
+    if key not in _OF_FORM:
+        _OF_FORM[key] = (form, build(form))
+    return _OF_FORM[key][1]
 
 
 def printed_phrases(form: Form) -> list[str]:

@@ -248,6 +248,7 @@ class LabelIndex:
         self._joined: dict[tuple[tuple[str, ...], bool], list[Match]] = {}  # the same, for anchors asked together
         self._outside: dict[tuple[str, ...], list[Match]] = {}  # anchors -> their matches outside the margins
         self._answers: dict[tuple, list[Match]] = {}  # find's arguments -> its answer
+        self._rivals_by_word: dict[tuple[str, ...], dict[int, list[Match]]] = {}  # rivals -> see _holding
         self._offsets, offset = [], 0
         for line in self._exact_lines:
             self._offsets.append(offset)
@@ -274,8 +275,22 @@ class LabelIndex:
             low, high = _key(after) if after is not None else None, _key(before) if before is not None else None
             found = [m for m in found if (low is None or m.start_key > low) and (high is None or m.end_key < high)]
         if rivals and found:
-            found = _not_inside_rivals(found, self._matches(rivals))
+            holding = self._holding(rivals)
+            found = [m for m in found if not any(r.contains(m) for r in holding.get(id(m.words[0]), ()))]
         return _best_per_span(found)
+
+    def _holding(self, rivals: Sequence[str]) -> dict[int, list[Match]]:
+        """For each word, the matches of the rivals holding it, in the rivals' order (made once for
+        a group of rivals, which the reader gives again and again). A rival covering a match holds
+        its first word: each match is compared only with the rivals holding that word."""
+        key = tuple(rivals)
+        holding = self._rivals_by_word.get(key)
+        if holding is None:
+            holding = self._rivals_by_word[key] = {}
+            for rival in self._matches(rivals):
+                for word in rival.words:
+                    holding.setdefault(id(word), []).append(rival)
+        return holding
 
     def _outside_margins(self, anchors: Sequence[str]) -> list[Match]:
         """The anchors' matches outside running headers and footers (kept: the reader asks for
@@ -308,13 +323,16 @@ class LabelIndex:
                  if m.stacked or line.one_row]
         target = fold(anchor)
         start = self._text.find(target) if target else -1
+        text, offsets, lines, size = self._text, self._offsets, self._exact_lines, len(target)
         while start >= 0:
-            number = bisect_right(self._offsets, start) - 1
-            line = self._exact_lines[number]
-            match = _exact_at(line, start - self._offsets[number], target, anchor, allow_prefix)
-            if match is not None and (match.stacked or line.one_row):
-                found.append(match)
-            start = self._text.find(target, start + 1)
+            number = bisect_right(offsets, start) - 1
+            line = lines[number]
+            at = start - offsets[number]
+            first = line.first_at.get(at)  # None: not on a word boundary
+            last = _word_ending_at(line, at + size, allow_prefix) if first is not None else None
+            if last is not None and (line.rows[first] != line.rows[last] or line.one_row):
+                found.append(exact_match(line, first, last, anchor))
+            start = text.find(target, start + 1)
         return found
 
     def first(self, anchors: Sequence[str], **kwargs) -> Match | None:
@@ -332,18 +350,6 @@ class LabelIndex:
 
 def _key(position: Position) -> tuple[int, int, float]:
     return (position.page, position.line, position.x)
-
-
-def _not_inside_rivals(found: list[Match], rivals: list[Match]) -> list[Match]:
-    """``found`` less the matches a longer match of a rival covers: a rival covering a match holds
-    its first word, so each match is compared only with the rivals holding that word."""
-    words = frozenset().union(*(m.word_ids for m in found))
-    near = [r for r in rivals if r.word_ids & words]
-    holding: dict[int, list[Match]] = {}  # a word of the found matches -> the rivals holding it
-    for rival in near:
-        for word in rival.word_ids & words:
-            holding.setdefault(word, []).append(rival)
-    return [m for m in found if not any(r.contains(m) for r in (holding.get(id(m.words[0]), ()) if m.words else near))]
 
 
 def _best_per_span(matches: list[Match]) -> list[Match]:

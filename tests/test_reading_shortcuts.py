@@ -22,12 +22,14 @@ from reportlab.pdfgen.canvas import Canvas
 from extract import pdfium_text, vector_marks
 from extract.cells import cell_of
 from extract.document import load
+from extract.fields import FieldReader, of_form
 from extract.gutters import find_gutters
 from extract.labels import LabelIndex, Line, Match, exact_match, label_lines, make_line
 from extract.marks import typed_boxes
 from extract.pdfium_text import split_words
 from extract.tokens import Page, Rule, Word, group_lines, lines_of, reading_order
 from extract.typed_tables import typed_tables
+from questionnaire.definition import load as load_form
 from questionnaire.record import SOURCE_FORM_FIELD
 from tests.support_layouts import GLYPH_FONT
 
@@ -110,6 +112,28 @@ def test_a_rival_of_the_same_words_does_not_drop_a_match():
     assert len(LabelIndex([page]).find(["Non cadres"], rivals=["Non cadres", "cadres"])) == 1
 
 
+def test_a_group_of_rivals_is_indexed_by_word_once_and_drops_only_what_it_covers():
+    page = _page([("Non", 60, 100), ("cadres", 100, 100), ("Cadres", 60, 130), ("Non", 60, 160),
+                  ("binaire", 100, 160)])
+    index = LabelIndex([page])
+    rivals = ["Non cadres", "Non binaire"]
+    assert [m.words[0].top for m in index.find(["Cadres"], rivals=rivals)] == [130]
+    assert [m.words[0].top for m in index.find(["Non"], rivals=rivals)] == []  # both inside a rival
+    assert [m.words[0].top for m in index.find(["Non"])] == [100, 160]
+    assert list(index._rivals_by_word) == [tuple(rivals)]  # one index of the rivals' words, asked twice
+
+
+def test_a_label_on_one_line_is_found_once_and_a_wrapped_one_across_its_break():
+    """A wrapped label's line holds its physical lines' words too: only a match across the break is
+    taken from it, the others being the physical line's."""
+    page = _page([("Nombre", 60, 100), ("de", 120, 100), ("salariés", 60, 112), ("Nombre", 300, 200)])
+    index = LabelIndex([page])
+    assert any(line.rows == (0, 0, 1) for line in index.lines)  # "Nombre de" wrapped onto "salariés"
+    assert [(m.words[0].top, m.line.one_row) for m in index.find(["Nombre"])] == [(100, True), (200, True)]
+    wrapped = index.find(["Nombre de salariés"])
+    assert [[w.text for w in m.words] for m in wrapped] == [["Nombre", "de", "salariés"]] and wrapped[0].stacked
+
+
 def test_matches_and_lines_made_quickly_are_those_their_classes_make():
     page = _page([("L'index", 60, 100), ("qu’il", 120, 100), ("égalité", 180, 100)])
     line = make_line(page, 0, page.words)
@@ -118,6 +142,34 @@ def test_matches_and_lines_made_quickly_are_those_their_classes_make():
     assert line.folded == "lindexquilegalite"
     assert line.first_at == {0: 0, 1: 0, 6: 1, 8: 1, 10: 2}  # after "l'" and "qu’" too
     assert exact_match(line, 0, 1, "index") == Match(line, 0, 1, "index")
+
+
+# -- the field reader: what comes from the form alone made once, a page's gutters when asked ------
+
+def test_what_the_reader_derives_from_the_form_alone_is_made_once_per_form():
+    form, built = load_form("egalite-2024"), []
+
+    def build(of) -> list[str]:
+        built.append(of)
+        return [of.id]
+
+    first = of_form(form, build)
+    assert first == ["egalite-2024"] and of_form(form, build) is first
+    assert built == [form] and "_derived" not in form.__dict__  # a worker is sent the form without it
+
+
+def test_a_page_s_gutters_are_found_when_a_label_of_that_page_first_asks():
+    form = load_form("egalite-2024")
+    field = next(f for f in form.fields if f.read == "inline")
+    pages = [_page([(word, 60 + 60 * n, 100) for n, word in enumerate(field.anchors[0].split())]),
+             _page([("Dupont", 60, 100), ("Lille", 60, 130)])]
+    pages[1].number = 2
+    reader = FieldReader(pages, form)
+    match = reader.index.first(field.anchors)
+    reader._column_end(match)
+    assert list(reader._page_gutters) == [1]  # the second page's are not looked for
+    labels = [m.bbox for m in reader._gutter_labels if m.page is pages[0]]
+    assert labels and reader._gutters(pages[0]) == find_gutters(pages[0], labels)
 
 
 # -- lines grouped once for a page's labels and gutters ---------------------------
