@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import accumulate, groupby
-from operator import itemgetter
+from itertools import accumulate
 from math import inf, isfinite
 from typing import TYPE_CHECKING, Iterable
 
@@ -106,11 +105,7 @@ class Table:
 
 def find_tables(rules: Iterable[Rule]) -> list[Table]:
     """The tables drawn by ``rules``, top to bottom; a lone ruled box is a 1×1 table."""
-    rules = list(rules)
-    if isfinite(sum(v for rule in rules for v in (rule.x0, rule.top, rule.x1, rule.bottom))):
-        edges = _merged(rules)
-    else:  # a coordinate that is not a number: pdfplumber's own sorts and comparisons decide
-        edges = merge_edges([_edge(rule) for rule in rules], SNAP_PT, SNAP_PT, JOIN_PT, JOIN_PT)
+    edges = merge_edges([_edge(rule) for rule in rules], SNAP_PT, SNAP_PT, JOIN_PT, JOIN_PT)
     edges = [e for e in edges if max(e["width"], e["height"]) >= MIN_EDGE_PT]
     groups: list[list[BBox]] = []
     for crossings in _connected(edges_to_intersections(edges, CROSS_PT, CROSS_PT)):
@@ -122,76 +117,6 @@ def find_tables(rules: Iterable[Rule]) -> list[Table]:
         groups += tables + [[box] for box in boxes if box not in grouped]  # pdfplumber leaves lone boxes out
     groups.sort(key=lambda group: min((box[1], box[0]) for box in group))
     return [_table(index, group) for index, group in enumerate(groups)]
-
-
-def _merged(rules: list[Rule]) -> list[dict[str, float | str]]:
-    """pdfplumber's ``merge_edges`` of the rules as its edges (:func:`_edge`), for rules whose
-    coordinates are all numbers: the same edges in the same order, each snapped and joined by the
-    same sums and differences, but as lists until the end, not a new dict for each step of each edge.
-
-    Snapping: the distinct positions across a line (``x0`` of the vertical rules, ``top`` of the
-    horizontal ones), sorted, make clusters where each is within ``SNAP_PT`` of the one before; each
-    edge is moved by the difference between its cluster's mean and its position. Joining: the edges
-    of one position, along it, are joined when one starts within ``JOIN_PT`` of where the last ends.
-    """
-    vertical: list[list[float]] = []
-    horizontal: list[list[float]] = []
-    for rule in rules:  # x0, top, x1, bottom, width, height
-        edge = [rule.x0, rule.top, rule.x1, rule.bottom, rule.x1 - rule.x0, rule.bottom - rule.top]
-        (horizontal if edge[4] >= edge[5] else vertical).append(edge)
-    return (_joined(_snapped(horizontal, 1, 3), "h", 0, 2, 4) + _joined(_snapped(vertical, 0, 2), "v", 1, 3, 5))
-
-
-def _snapped(edges: list[list[float]], at: int, moved: int) -> list[list[float]]:
-    """The edges snapped across their line (``at``: the index of their position, ``moved``: of
-    their other end across it), cluster by cluster, each in its first order."""
-    clusters: list[list[list[float]]] = []
-    number: dict[float, int] = {}
-    last = None
-    for value in sorted({edge[at] for edge in edges}):
-        if last is None or not value <= last + SNAP_PT:
-            clusters.append([])
-        number[value] = len(clusters) - 1
-        last = value
-    for edge in edges:
-        clusters[number[edge[at]]].append(edge)
-    for cluster in clusters:
-        mean = sum(edge[at] for edge in cluster) / len(cluster)
-        for edge in cluster:
-            shift = mean - edge[at]
-            edge[at] += shift
-            edge[moved] += shift
-    return [edge for cluster in clusters for edge in cluster]
-
-
-def _joined(edges: list[list[float]], orientation: str, start: int, end: int, length: int) -> list[dict[str, float | str]]:
-    """The snapped edges of one orientation joined along their line (``start``, ``end``, ``length``:
-    the indexes of where they start and end along it, and of their length), as pdfplumber's edges."""
-    across = itemgetter(1 if orientation == "h" else 0)
-    joined: list[list[float]] = []
-    for _, line in groupby(sorted(edges, key=across), key=across):
-        ordered = sorted(line, key=itemgetter(start))
-        merged = ordered[:1]
-        for edge in ordered[1:]:
-            last = merged[-1]
-            if edge[start] <= last[end] + JOIN_PT:
-                if edge[end] > last[end]:
-                    _resized(last, end, length, edge[end])
-            else:
-                merged.append(edge)
-        joined += merged
-    return [{"x0": x0, "top": top, "x1": x1, "bottom": bottom, "width": width, "height": height,
-             "orientation": orientation} for x0, top, x1, bottom, width, height in joined]
-
-
-def _resized(edge: list[float], end: int, length: int, value: float) -> None:
-    """``edge`` extended to ``value``, its length as pdfplumber's ``resize_object`` counts it
-    (a width from its start, a height from its former one)."""
-    if length == 4:
-        edge[4] = value - edge[0]
-    else:
-        edge[5] = edge[5] + (value - edge[3])
-    edge[end] = value
 
 
 def cell_sides(tables: Iterable[Table]) -> list[BBox]:

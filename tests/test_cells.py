@@ -13,10 +13,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from pdfplumber.table import merge_edges
 from reportlab.pdfgen import canvas
 
-from extract.cells import JOIN_PT, SNAP_PT, WORD_INSIDE, CellIndex, _edge, _merged, cell_of, find_tables
+from extract.cells import WORD_INSIDE, CellIndex, cell_of, find_tables
 from extract.document import load
 from extract.ocr_engine import get_engine, ocr_available
 from extract.raster import rule_lines
@@ -95,19 +94,6 @@ def test_separate_tables_and_a_lone_box_are_told_apart():
     assert [(t.row_count, t.column_count) for t in tables] == [(2, 2), (1, 1)]
     assert [t.index for t in tables] == [0, 1]
     assert tables[1].cells[0].table == 1
-
-
-def test_rules_are_snapped_and_joined_as_pdfplumber_merges_its_edges():
-    """Rules a little apart across (snapped to their mean) and along (joined) their line, some of
-    them whole numbers: the same edges, in the same order, to the last bit, as pdfplumber's."""
-    rules = [Rule(50, 100, 150, 100), Rule(151.5, 100.4, 250, 100.4), Rule(252.9, 99.7, 300, 99.7),
-             Rule(50, 130.2, 300, 130.2), Rule(310, 130, 400, 130), Rule(50, 100, 50, 130), Rule(50.3, 131, 50.3, 160),
-             Rule(150.25, 95, 150.25, 140), Rule(149.9, 142.5, 149.9, 170), Rule(300, 100, 300, 130), Rule(80, 200, 81, 200)]
-    pdfplumber = merge_edges([_edge(rule) for rule in rules], SNAP_PT, SNAP_PT, JOIN_PT, JOIN_PT)
-    ours = _merged(rules)
-    keys = ("x0", "top", "x1", "bottom", "width", "height", "orientation")
-    assert [[repr(e[k]) for k in keys] for e in ours] == [[repr(e[k]) for k in keys] for e in pdfplumber]
-    assert len(ours) == 7  # the first line and the 50 and 150 sides joined; 310-400 stays apart
 
 
 def test_a_word_belongs_to_the_smallest_cell_holding_it():
