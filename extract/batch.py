@@ -39,11 +39,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable, Iterator, Sequence
 
-import psutil
 from pebble import CONSTS, ProcessExpired, ProcessPool
 
 import collector
 from exit_codes import InputError, why
+
+try:
+    import resource  # POSIX: a worker's limits
+except ImportError:  # Windows
+    resource = None
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -370,12 +374,13 @@ def _memory_failure(limits: _Limits) -> str:
 
 
 def memory_limit_enforced() -> bool:
-    """Whether this system lets a worker's memory be limited (Linux, through psutil).
+    """Whether this system lets a worker's memory be limited (Linux: its address space).
 
-    Elsewhere (Windows, macOS) files are still read with a time limit; the
-    command says in French that memory is not limited.
+    Elsewhere (Windows, macOS, whose kernel does not enforce an address-space
+    limit) files are still read with a time limit; the command says in French
+    that memory is not limited.
     """
-    return hasattr(psutil, "RLIMIT_AS")
+    return resource is not None and sys.platform.startswith("linux")
 
 
 def _start_worker(memory_mb: int) -> None:
@@ -391,17 +396,23 @@ def _start_worker(memory_mb: int) -> None:
     faulthandler.disable()  # a crash is reported in the outcome, not as a traceback on the terminal
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one core per file: no OCR thread fan-out
     if memory_limit_enforced():
-        _limit_memory(psutil.Process(), memory_mb * 2**20)
+        _limit_memory(memory_mb * 2**20)
 
 
-def _limit_memory(process: psutil.Process, extra: int) -> None:
+def _limit_memory(extra: int) -> None:
     """No core file on a crash; the address space may grow by ``extra`` bytes beyond what it holds now."""
-    process.rlimit(psutil.RLIMIT_CORE, (0, 0))
-    _, hard = process.rlimit(psutil.RLIMIT_AS)
-    limit = process.memory_info().vms + extra
-    if hard != psutil.RLIM_INFINITY:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = address_space() + extra
+    if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
-    process.rlimit(psutil.RLIMIT_AS, (limit, hard))
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def address_space() -> int:
+    """This process's address space in bytes (Linux: the first figure of /proc/self/statm, in pages)."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _progress_bar(total: int, wanted: bool) -> tqdm | _Bar:

@@ -25,7 +25,7 @@ from questionnaire.definition import load
 from analyse.report import for_terminal
 from cli import main
 from extract import ocr_engine, scan as scan_module
-from extract.batch import UNEXPECTED, InputFile, out_of_memory
+from extract.batch import UNEXPECTED, InputFile, address_space, memory_limit_enforced, out_of_memory
 from extract.ocr_engine import get_engine
 from extract.read import METHOD_FIELDS, METHOD_FORM, read_file
 from pipeline import _scan_options
@@ -111,12 +111,28 @@ def _main_path_sources() -> list[Path]:
             ([root / entry] if entry.endswith(".py") else sorted((root / entry).rglob("*.py")))]
 
 
+def _guarded_imports(tree: ast.AST) -> set[int]:
+    """The imports made in a ``try`` whose ``except ImportError`` carries on without the module."""
+    guarded = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(
+                isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError")
+                for h in node.handlers):
+            guarded |= {id(n) for n in node.body if isinstance(n, (ast.Import, ast.ImportFrom))}
+    return guarded
+
+
 def test_no_posix_only_module_on_the_main_path() -> None:
     """Officers run egalite on Windows: what `egalite run` imports and calls must exist there too
-    (a name looked up with getattr and a default is fine)."""
+    (a name looked up with getattr and a default is fine, so is a module imported in a ``try``
+    that goes on without it)."""
     found = []
     for path in _main_path_sources():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        guarded = _guarded_imports(tree)
+        for node in ast.walk(tree):
+            if id(node) in guarded:
+                continue
             if isinstance(node, ast.Import):
                 found += [(path.name, a.name) for a in node.names if a.name.split(".")[0] in POSIX_ONLY_MODULES]
             elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in POSIX_ONLY_MODULES:
@@ -132,6 +148,31 @@ def test_the_check_for_posix_only_modules_can_fail(tmp_path: Path, monkeypatch) 
     monkeypatch.setattr(sys.modules[__name__], "_main_path_sources", lambda: [tmp_path / "cli.py"] * 31)
     with pytest.raises(AssertionError):
         test_no_posix_only_module_on_the_main_path()
+
+
+@pytest.mark.parametrize("source, allowed", [
+    ("try:\n    import resource\nexcept ImportError:\n    resource = None\n", True),
+    ("try:\n    import resource\nexcept OSError:\n    resource = None\n", False),
+    ("try:\n    pass\nexcept ImportError:\n    pass\nimport resource\n", False),
+])
+def test_a_posix_only_module_may_be_imported_where_its_absence_is_handled(
+        tmp_path: Path, monkeypatch, source: str, allowed: bool) -> None:
+    (tmp_path / "cli.py").write_text(source, encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "_main_path_sources", lambda: [tmp_path / "cli.py"] * 31)
+    if allowed:
+        test_no_posix_only_module_on_the_main_path()
+    else:
+        with pytest.raises(AssertionError):
+            test_no_posix_only_module_on_the_main_path()
+
+
+def test_a_worker_address_space_is_read_as_the_kernel_counts_it() -> None:
+    """What the memory limit grows from: the process's virtual size, as /proc/self/status says it."""
+    if not memory_limit_enforced():
+        pytest.skip("the memory limit is enforced on Linux only")
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    size_kb = int(next(line for line in status.splitlines() if line.startswith("VmSize:")).split()[1])
+    assert abs(address_space() - size_kb * 1024) < 2**20
 
 
 def test_an_unenforceable_memory_limit_is_said_in_french(tmp_path: Path, monkeypatch) -> None:
