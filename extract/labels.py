@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, fields
-from itertools import accumulate
+from operator import attrgetter
 from typing import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz
@@ -22,7 +22,6 @@ from questionnaire.text import fold
 
 LABEL_SOURCES = (SOURCE_TEXT, SOURCE_OCR)  # widget and annotation values are answers, never labels
 ELISION = re.compile(r"(?i)^(?:qu|[cdjlmnst])['’](?=\w)")
-ELISION_MARKS = frozenset("'’")  # an elision's apostrophe: its word's second or third character
 OCR_MIN_SCORE = 85.0
 IN_ANCHOR_SCORE = 75.0  # a word read on a scan is one of the anchor's when this close to a part of it ("consukation")
 FIRST_WORD_MIN_SCORE = 70.0
@@ -154,6 +153,17 @@ class Match:
         return self.line.ends[self.last] - self.line.starts[self.first]
 
     @kept
+    def rank(self) -> tuple[int, float, int]:
+        """Which of matches covering the same words is kept: the longest, then the surest, then
+        the one starting on its own line's start (see :func:`_best_per_span`)."""
+        return (-self.length, -self.score, self.first)
+
+    @kept
+    def order(self) -> tuple[tuple[int, int, float], int]:
+        """Reading order, the longest first where matches start together."""
+        return (self.start_key, -self.length)
+
+    @kept
     def word_ids(self) -> frozenset[int]:
         return frozenset(map(id, self.words))
 
@@ -163,68 +173,94 @@ class Match:
 
 
 def make_line(page: Page, index: int, words: Sequence[Word], rows: Sequence[int] | None = None) -> Line:
-    parts = [fold(word.text) for word in words]
-    ends = tuple(accumulate(map(len, parts)))
-    starts = (0,) + ends[:-1] if ends else ()
-    first_at, last_at = {}, {}
-    for number, (start, end) in enumerate(zip(starts, ends)):
+    parts, starts, ends, first_at, last_at = [], [], [], {}, {}
+    end = 0
+    for number, word in enumerate(words):
+        part = fold(word.text)
+        start, end = end, end + len(part)
+        parts.append(part)
+        starts.append(start)
+        ends.append(end)
         if end > start:  # words that fold to nothing (":") start and end no match
-            first_at.setdefault(start, number)
+            if start not in first_at:
+                first_at[start] = number
             last_at[end] = number
-            text = words[number].text
-            elision = (text[1:2] in ELISION_MARKS or text[2:3] in ELISION_MARKS) and ELISION.match(text)
+            text = word.text
+            elision = ("'" in text or "’" in text) and ELISION.match(text)  # the pattern only where it may match
             if elision:  # "l'index": a label may begin after the article
                 first_at.setdefault(start + len(fold(elision.group())), number)
     line = _new(Line)  # Line(page, index, ...), its fields written at once (see exact_match)
-    line.__dict__.update(page=page, index=index, words=tuple(words), folded="".join(parts), starts=starts, ends=ends,
-                         rows=tuple(rows) if rows is not None else (index,) * len(words),
+    line.__dict__.update(page=page, index=index, words=tuple(words), folded="".join(parts), starts=tuple(starts),
+                         ends=tuple(ends), rows=tuple(rows) if rows is not None else (index,) * len(words),
                          first_at=first_at, last_at=last_at)
     return line
 
 
 def stacked_lines(page: Page, lines: list[list[Word]]) -> list[Line]:
     """Labels wrapped in a narrow cell or column: a line's group of words joined
-    with the group just below it in the same column (two or three lines)."""
+    with the group just below it in the same column (two or three lines).
+
+    Each group's edges are measured once (see :func:`_groups`): a group is compared with the
+    groups of the few lines below it, and most of a page's groups are joined with none."""
     groups = [_groups(line) for line in lines]
     stacked = []
     for index, line_groups in enumerate(groups):
         for group in line_groups:
-            chain, rows = [group], [index] * len(group)
+            chain, rows = [group], [index] * len(group[0])
             for below in range(index + 1, min(index + 2 * STACK_DEPTH, len(groups))):
                 if len(chain) == STACK_DEPTH:
                     break
-                if not any(_overlaps(chain[-1], g) for g in groups[below]):
-                    continue  # a line of other cells only (« Oui | X | Non » set between a label's two lines)
-                following = next((g for g in groups[below] if len(g) <= STACK_WORDS and _stacks(chain[-1], g)),
-                                 None)
+                following = _next_part(chain[-1], groups[below])
                 if following is None:
+                    continue  # a line of other cells only (« Oui | X | Non » set between a label's two lines)
+                if following is False:
                     break
                 chain.append(following)
-                rows += [below] * len(following)
-                stacked.append(make_line(page, index, [w for part in chain for w in part], rows))
+                rows += [below] * len(following[0])
+                stacked.append(make_line(page, index, [w for part in chain for w in part[0]], rows))
     return stacked
 
 
-def _groups(line: list[Word]) -> list[list[Word]]:
-    """A line's words split where the gap is wider than a few spaces (cells, columns)."""
-    groups = [[line[0]]] if line else []
-    for previous, word in zip(line, line[1:]):
+_Group = tuple  # (words, x0 of the first, x1 of the last, highest top, lowest bottom, tallest height)
+
+
+def _groups(line: list[Word]) -> list[_Group]:
+    """A line's words split where the gap is wider than a few spaces (cells, columns), each group
+    with its edges, measured as it grows (``min`` and ``max`` written out as they compare: the
+    first unless a later one is strictly less, or greater)."""
+    groups: list[_Group] = []
+    if not line:
+        return groups
+    first = line[0]
+    words, x0, top, bottom = [first], first.x0, first.top, first.bottom
+    height = bottom - top
+    previous = first
+    for word in line[1:]:
+        upper, lower = word.top, word.bottom
         if word.x0 - previous.x1 > (previous.bottom - previous.top) * GROUP_GAP:
-            groups.append([word])
+            groups.append((words, x0, previous.x1, top, bottom, height))
+            words, x0, top, bottom, height = [word], word.x0, upper, lower, lower - upper
         else:
-            groups[-1].append(word)
+            words.append(word)
+            top, bottom = (upper if upper < top else top), (lower if lower > bottom else bottom)
+            height = lower - upper if lower - upper > height else height
+        previous = word
+    groups.append((words, x0, previous.x1, top, bottom, height))
     return groups
 
 
-def _stacks(upper: list[Word], lower: list[Word]) -> bool:
-    height = max(w.bottom - w.top for w in upper)
-    gap = min(w.top for w in lower) - max(w.bottom for w in upper)
-    return -height * 0.5 < gap < height * STACK_GAP and _overlaps(upper, lower)
-
-
-def _overlaps(upper: list[Word], lower: list[Word]) -> bool:
-    """Whether two groups of words share some of their width (one column)."""
-    return min(upper[-1].x1, lower[-1].x1) - max(upper[0].x0, lower[0].x0) > 0
+def _next_part(upper: _Group, groups: list[_Group]) -> _Group | bool | None:
+    """The first of a line's groups that is the next line of ``upper``'s label: just below it, in its
+    column, short; False when none is but some group shares ``upper``'s width, None when none does."""
+    _, left, right, _, bottom, height = upper
+    shared = False
+    for group in groups:
+        x0, x1 = group[1], group[2]
+        if (x1 if x1 < right else right) - (x0 if x0 > left else left) > 0:  # one column
+            if len(group[0]) <= STACK_WORDS and -height * 0.5 < group[3] - bottom < height * STACK_GAP:
+                return group
+            shared = True
+    return False if shared else None
 
 
 def label_lines(page: Page) -> list[Line]:
@@ -244,8 +280,8 @@ class LabelIndex:
         self._exact_lines = [line for line in self.lines if not line.ocr]
         self._fuzzy_lines = [line for line in self.lines if line.ocr]
         self._text = "\n".join(line.folded for line in self._exact_lines)
-        self._found: dict[tuple[str, bool], list[Match]] = {}  # (anchor, allow_prefix) -> its matches
-        self._joined: dict[tuple[tuple[str, ...], bool], list[Match]] = {}  # the same, for anchors asked together
+        self._found: tuple[dict[str, list[Match]], dict[str, list[Match]]] = ({}, {})  # see _anchor
+        self._outside_one: dict[str, list[Match]] = {}  # an anchor -> its matches outside the margins
         self._outside: dict[tuple[str, ...], list[Match]] = {}  # anchors -> their matches outside the margins
         self._answers: dict[tuple, list[Match]] = {}  # find's arguments -> its answer
         self._rivals_by_word: dict[tuple[str, ...], dict[int, list[Match]]] = {}  # rivals -> see _holding
@@ -271,9 +307,15 @@ class LabelIndex:
     def _find(self, anchors: Sequence[str], after: Position | None, before: Position | None,
               rivals: Sequence[str]) -> list[Match]:
         found = self._outside_margins(anchors)
-        if after is not None or before is not None:
-            low, high = _key(after) if after is not None else None, _key(before) if before is not None else None
-            found = [m for m in found if (low is None or m.start_key > low) and (high is None or m.end_key < high)]
+        if after is not None and before is not None:
+            low, high = _key(after), _key(before)
+            found = [m for m in found if m.start_key > low and m.end_key < high]
+        elif after is not None:
+            low = _key(after)
+            found = [m for m in found if m.start_key > low]
+        elif before is not None:
+            high = _key(before)
+            found = [m for m in found if m.end_key < high]
         if rivals and found:
             holding = self._holding(rivals)
             found = [m for m in found if not any(r.contains(m) for r in holding.get(id(m.words[0]), ()))]
@@ -293,28 +335,33 @@ class LabelIndex:
         return holding
 
     def _outside_margins(self, anchors: Sequence[str]) -> list[Match]:
-        """The anchors' matches outside running headers and footers (kept: the reader asks for
-        the same anchors again with other bounds). Not to be changed by the caller."""
+        """The anchors' matches outside running headers and footers, anchor after anchor (kept: the
+        reader asks for the same anchors again with other bounds; each anchor's own kept too, for
+        the many groups of anchors the reader asks once each). Not to be changed by the caller."""
         key = tuple(anchors)
         found = self._outside.get(key)
         if found is None:
-            found = self._outside[key] = [m for m in self._matches(anchors) if not m.line.in_margin]
+            found = self._outside[key] = []
+            kept = self._outside_one
+            for anchor in anchors:
+                matches = kept.get(anchor)
+                if matches is None:
+                    matches = kept[anchor] = [m for m in self._anchor(anchor, False) if not m.line.in_margin]
+                if matches:
+                    found += matches
         return found
 
     def _matches(self, anchors: Sequence[str], allow_prefix: bool = False) -> list[Match]:
-        """Every match of the anchors (each anchor searched once per document, the list of
-        a group of anchors made once). Not to be changed by the caller."""
-        key = (tuple(anchors), allow_prefix)
-        found = self._joined.get(key)
-        if found is not None:
-            return found
-        found = self._joined[key] = []
-        for anchor in anchors:
-            single = (anchor, allow_prefix)
-            if single not in self._found:
-                self._found[single] = self._anchor_matches(anchor, allow_prefix)
-            found.extend(self._found[single])
-        return found
+        """Every match of the anchors, anchor after anchor."""
+        return [m for anchor in anchors for m in self._anchor(anchor, allow_prefix)]
+
+    def _anchor(self, anchor: str, allow_prefix: bool) -> list[Match]:
+        """Every match of one anchor (searched once per document). Not to be changed by the caller."""
+        found = self._found[allow_prefix]
+        matches = found.get(anchor)
+        if matches is None:
+            matches = found[anchor] = self._anchor_matches(anchor, allow_prefix)
+        return matches
 
     def _anchor_matches(self, anchor: str, allow_prefix: bool) -> list[Match]:
         """Exact lines through the joined text, OCR lines fuzzily; a wrapped line only where
@@ -343,7 +390,7 @@ class LabelIndex:
         """For each page number, which signature phrases it shows."""
         hits: dict[int, set[str]] = {}
         for phrase in phrases:
-            for match in self._matches([phrase], allow_prefix=True):
+            for match in self._anchor(phrase, allow_prefix=True):
                 hits.setdefault(match.page.number, set()).add(phrase)
         return hits
 
@@ -353,14 +400,17 @@ def _key(position: Position) -> tuple[int, int, float]:
 
 
 def _best_per_span(matches: list[Match]) -> list[Match]:
-    """Keep the longest match where several anchors cover the same words."""
+    """Keep the longest match where several anchors cover the same words (most answers hold one
+    match or none: those are kept as they are)."""
+    if len(matches) < 2:
+        return list(matches)
     kept: list[Match] = []
     taken: set[int] = set()  # the words of the matches kept
-    for match in sorted(matches, key=lambda m: (-m.length, -m.score, m.first)):  # its own line's start first
+    for match in sorted(matches, key=_RANK):
         if taken.isdisjoint(match.word_ids):
             kept.append(match)
             taken |= match.word_ids
-    return sorted(kept, key=lambda m: (m.start_key, -m.length))
+    return sorted(kept, key=_ORDER)
 
 
 def _line_matches(line: Line, anchors: Sequence[str], allow_prefix: bool = False) -> list[Match]:
@@ -412,6 +462,7 @@ def exact_match(line: Line, first: int, last: int, anchor: str) -> Match:
 
 
 _new = object.__new__
+_RANK, _ORDER = attrgetter("rank"), attrgetter("order")  # a match's, computed once and kept in its dictionary
 assert [f.name for f in fields(Match)] == ["line", "first", "last", "anchor", "score"] and Match.score == 100.0
 assert [f.name for f in fields(Line)] == ["page", "index", "words", "folded", "starts", "ends", "rows", "first_at",
                                           "last_at"]

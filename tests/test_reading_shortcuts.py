@@ -123,6 +123,32 @@ def test_a_group_of_rivals_is_indexed_by_word_once_and_drops_only_what_it_covers
     assert list(index._rivals_by_word) == [tuple(rivals)]  # one index of the rivals' words, asked twice
 
 
+def test_a_match_out_of_bounds_leaves_the_shorter_match_of_its_words_in():
+    """Bounds are applied before the longest match of some words is kept: with "Non cadres" out of
+    bounds, its "cadres" is found."""
+    page = _page([("Non", 60, 100), ("cadres", 100, 100), ("Cadres", 60, 130)])
+    index = LabelIndex([page])
+    anchors = ["Non cadres", "Cadres"]
+    assert [_texts(m.words) for m in index.find(anchors)] == [["Non", "cadres"], ["Cadres"]]
+    since = index.first(["Non cadres"]).start
+    assert [(_texts(m.words), m.words[0].top) for m in index.find(anchors, after=since)] \
+        == [(["cadres"], 100), (["Cadres"], 130)]
+    assert [_texts(m.words) for m in index.find(anchors, before=index.find(["Cadres"])[-1].start)] == [["Non", "cadres"]]
+    assert [_texts(m.words) for m in index.find(["Non cadres"])] == [["Non", "cadres"]]  # one match: as it is
+
+
+def test_a_wrapped_label_is_joined_across_a_line_of_other_cells_but_not_across_a_gap():
+    """« Nombre / salariés » wrapped in its column, a line of other cells set between its two lines,
+    is one label; "Nombre" followed a line and a half below by "Total" in its column is not, and
+    not with the line under "Total" either."""
+    page = _page([("Nombre", 60, 100), ("X", 300, 105), ("salariés", 60, 118)])
+    assert [(_texts(line.words), line.rows) for line in label_lines(page) if not line.one_row] \
+        == [(["Nombre", "salariés"], (0, 2))]
+    page = _page([("Nombre", 60, 100), ("Total", 60, 130), ("salariés", 60, 138)])
+    assert [(_texts(line.words), line.rows) for line in label_lines(page) if not line.one_row] \
+        == [(["Total", "salariés"], (1, 2))]
+
+
 def test_a_label_on_one_line_is_found_once_and_a_wrapped_one_across_its_break():
     """A wrapped label's line holds its physical lines' words too: only a match across the break is
     taken from it, the others being the physical line's."""
