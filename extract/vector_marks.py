@@ -52,7 +52,6 @@ INKED_SHARE = 0.3  # a box whose middle is at least this much inked is ticked
 BLANK_SHARE = 0.05  # ... and at most this much, not ticked (between: unknown)
 TICK_MIN_SHARE = 0.25  # a stroke ticks a box when it spans this share of it both ways
 ROUND_STRAIGHT_SHARE = 0.2  # a closed curve with less of its length straight is a circle
-IN_PLACE_MIN = 8  # a path of this many segments or more is read where PDFium keeps them (see _in_place)
 
 # a path's segments and what is read of a path, asked for on addresses (:func:`extract.pdfium_text.on_addresses`)
 _SEGMENTS = on_addresses(raw.FPDFPath_CountSegments, ctypes.c_int, ADDRESS)
@@ -122,10 +121,9 @@ def path_shapes(page: pdfium.PdfPage, height: float, objects: PageObjects | None
     rules: list[Rule] = []
     reader = PathReader(height)
     width_limit, height_limit = page.get_width() * BACKGROUND_SHARE, height * BACKGROUND_SHARE
-    for path in objects.paths:
-        left, bottom, right, top = reader.page_bounds(path)
+    for path, (left, bottom, right, top), (fill_colour, stroke_colour) in zip(
+            objects.paths, reader.page_bounds_of(objects.paths), reader.colours_of(objects.paths)):
         width, tall = right - left, top - bottom
-        fill_colour, stroke_colour = reader.colours(path[0])
         subpaths = None
         if width <= BOX_MAX * 1.5 and tall <= BOX_MAX * 1.5:
             subpaths = reader.subpaths(path)
@@ -350,18 +348,20 @@ def path_rules(subpaths: list[Subpath], filled: bool, stroked: bool) -> list[Rul
 
 class PathReader:
     """What is read of a page's paths (:class:`extract.pdfium_text.PageObjects`), asked of PDFium
-    on addresses, into buffers made once a page: a page has hundreds of paths, a path a dozen
-    segments. A path's segments are read at once where PDFium keeps them (:func:`_in_place`), or
-    their kinds, points and closings asked for by one ``map`` each. Values are read as pypdfium2's
-    wrappers give them (the same floats), and points mapped to the page by each matrix as
-    :meth:`pypdfium2.PdfMatrix.on_point` does (the same sums)."""
+    on addresses: a page has hundreds of paths, a path a dozen segments. The paths' bounds, draw
+    modes and colours are asked for the page at once (one ``map`` each, into one buffer). A path's
+    segments are read at once where PDFium keeps them, or their kinds, points and closings asked for
+    by one ``map`` each. PDFium's records are checked on the first path read so (:func:`_in_place`):
+    the page's later paths are then read from their first segment's handle alone (:meth:`subpaths`).
+    Values are read as pypdfium2's wrappers give them (the same floats), and points mapped to the
+    page by each matrix as :meth:`pypdfium2.PdfMatrix.on_point` does (the same sums)."""
 
     def __init__(self, height: float) -> None:
         self.height = height
-        self._bounds, self._matrix, self._width = array("f", bytes(16)), array("f", bytes(24)), array("f", bytes(4))
-        self._mode, self._channels = array("i", bytes(8)), array("I", bytes(16))
+        self._matrix, self._width = array("f", bytes(24)), array("f", bytes(4))
         self._forms: dict[int, Matrix] = {}  # each form XObject's matrix, read once
         self._matrices: tuple[PathAt | None, list[Matrix]] = (None, [])  # the last path read, and its matrices
+        self._layout: struct.Struct | None = None  # PDFium's point records, once checked on a path of the page
 
     def matrix(self, obj: int) -> Matrix:
         """An object's matrix (into its container's space)."""
@@ -382,21 +382,16 @@ class PathReader:
             self._matrices = (path, [self.matrix(obj), *map(self._form_matrix, forms)])
         return self._matrices[1]
 
-    def bounds(self, obj: int) -> tuple[float, float, float, float]:
-        """Left, bottom, right and top in its container's space (its stroke included)."""
-        at = self._bounds.buffer_info()[0]
-        if not _BOUNDS(obj, at, at + 4, at + 8, at + 12):
-            raise pdfium.PdfiumError("Failed to locate pageobject.")
-        left, bottom, right, top = self._bounds.tolist()
-        return left, bottom, right, top
+    def page_bounds_of(self, paths: Sequence[PathAt]) -> list[tuple[float, float, float, float]]:
+        """The paths' bounds in page space: a path inside a form XObject (a flattened widget's
+        appearance) is given in the XObject's space, so mapped through its containers."""
+        return [(min(left, right), min(bottom, top), max(left, right), max(bottom, top)) if not forms
+                else self._through_forms((left, bottom, right, top), forms)
+                for (left, bottom, right, top), (_, forms) in zip(_bounds([obj for obj, _ in paths]), paths)]
 
-    def page_bounds(self, path: PathAt) -> tuple[float, float, float, float]:
-        """Bounds in page space: a path inside a form XObject (a flattened widget's
-        appearance) is given in the XObject's space, so map it through its containers."""
-        obj, forms = path
-        left, bottom, right, top = self.bounds(obj)
-        if not forms:  # a path of the page's own content (most paths)
-            return min(left, right), min(bottom, top), max(left, right), max(bottom, top)
+    def _through_forms(self, bounds: tuple[float, float, float, float],
+                       forms: tuple[int, ...]) -> tuple[float, float, float, float]:
+        left, bottom, right, top = bounds
         corners = [(left, bottom), (right, bottom), (left, top), (right, top)]
         for form in forms:
             a, b, c, d, e, f = self._form_matrix(form)
@@ -404,22 +399,21 @@ class PathReader:
         xs, ys = [x for x, _ in corners], [y for _, y in corners]
         return min(xs), min(ys), max(xs), max(ys)
 
-    def colours(self, obj: int) -> tuple[RGBA | None, RGBA | None]:
-        """The path's fill and stroke colours, None where it is not filled (stroked). The draw mode
-        is read into the page's buffer: one PDFium cannot tell keeps the path's before it."""
-        at = self._mode.buffer_info()[0]
-        _DRAW_MODE(obj, at, at + 4)
-        fill, stroke = self._mode.tolist()
-        return (self._colour(obj, _FILL_COLOUR) if fill else None,
-                self._colour(obj, _STROKE_COLOUR) if stroke else None)
-
-    def _colour(self, obj: int, get_colour: Callable[..., int]) -> RGBA:
-        """A colour (red, green, blue, alpha)."""
-        at = self._channels.buffer_info()[0]
-        if not get_colour(obj, at, at + 4, at + 8, at + 12):
-            return (0, 0, 0, 255)  # a colour PDFium cannot tell (a pattern): assume it shows
-        red, green, blue, alpha = self._channels.tolist()
-        return red, green, blue, alpha
+    def colours_of(self, paths: Sequence[PathAt]) -> list[tuple[RGBA | None, RGBA | None]]:
+        """Each path's fill and stroke colours, None where it is not filled (stroked). A draw mode
+        PDFium cannot tell is the path's before it (none before the first)."""
+        objs = [obj for obj, _ in paths]
+        count = len(objs)
+        modes = array("i", bytes(8 * count))
+        at = modes.buffer_info()[0]
+        told = list(map(_DRAW_MODE, objs, range(at, at + 8 * count, 8), range(at + 4, at + 8 * count, 8)))
+        fills, strokes = modes[0::2].tolist(), modes[1::2].tolist()
+        for index in (i for i, ok in enumerate(told) if not ok):
+            fills[index], strokes[index] = (fills[index - 1], strokes[index - 1]) if index else (0, 0)
+        fill_colours = iter(_colours([obj for obj, fill in zip(objs, fills) if fill], _FILL_COLOUR))
+        stroke_colours = iter(_colours([obj for obj, stroke in zip(objs, strokes) if stroke], _STROKE_COLOUR))
+        return [(next(fill_colours) if fill else None, next(stroke_colours) if stroke else None)
+                for fill, stroke in zip(fills, strokes)]
 
     def line_width(self, path: PathAt) -> float:
         """The stroke's width in page units (the path's matrix, then its form XObjects', scale it)."""
@@ -432,14 +426,25 @@ class PathReader:
 
     def subpaths(self, path: PathAt) -> list[Subpath]:
         """Each subpath: its points (top-left page coordinates), its straight segments, whether it
-        is closed or has curves."""
+        is closed or has curves. A segment's handle is its record in the path's array of points
+        (``CFX_Path``'s): once the records' layout is checked on the page, a path's records are
+        those that follow its first one, and only the first handle is asked for (three calls of
+        ``FPDFPath_GetPathSegment`` fewer a path, a page's lines and boxes being paths of two to
+        five segments)."""
         obj = path[0]
         count = _SEGMENTS(obj)
         if count <= 0:
             return []
-        segments = _segments(obj, count)
-        read = _in_place(segments) if isinstance(segments, range) and count >= IN_PLACE_MIN else None
-        xs, ys, kinds, closing = read or _asked(segments)
+        layout = self._layout
+        first = _SEGMENT(obj, 0) if layout is not None and count >= 2 else None
+        if layout is not None and first:  # a path's records follow its first in one array
+            xs, ys, kinds, closing = _records(range(first, first + layout.size * count, layout.size), layout)
+        else:
+            segments = _segments(obj, count)
+            read = _in_place(segments) if isinstance(segments, range) else None
+            if read is not None:
+                self._layout = _RECORDS[segments.step]
+            xs, ys, kinds, closing = read or _asked(segments)
         return _subpaths(kinds, self._on_page(xs, ys, self.matrices(path)), closing)
 
     def _on_page(self, xs: Sequence[float], ys: Sequence[float], matrices: list[Matrix]) -> list[Point]:
@@ -452,12 +457,37 @@ class PathReader:
         return [(a * x + c * y + e, height - (b * x + d * y + f)) for x, y in points]
 
 
+def _bounds(objs: Sequence[int]) -> list[tuple[float, float, float, float]]:
+    """Each object's left, bottom, right and top in its container's space (its stroke included),
+    asked by one ``map`` into one buffer."""
+    count = len(objs)
+    buffer = array("f", bytes(16 * count))
+    at = buffer.buffer_info()[0]
+    if not all(map(_BOUNDS, objs, *(range(at + offset, at + 16 * count, 16) for offset in (0, 4, 8, 12)))):
+        raise pdfium.PdfiumError("Failed to locate pageobject.")
+    values = buffer.tolist()
+    return list(zip(values[0::4], values[1::4], values[2::4], values[3::4]))
+
+
+def _colours(objs: Sequence[int], get_colour: Callable[..., int]) -> list[RGBA]:
+    """Each object's colour (red, green, blue, alpha), asked by one ``map`` into one buffer; a colour
+    PDFium cannot tell (a pattern) is taken as black: assume it shows."""
+    count = len(objs)
+    buffer = array("I", bytes(16 * count))
+    at = buffer.buffer_info()[0]
+    told = list(map(get_colour, objs, *(range(at + offset, at + 16 * count, 16) for offset in (0, 4, 8, 12))))
+    values = buffer.tolist()
+    colours = list(zip(values[0::4], values[1::4], values[2::4], values[3::4]))
+    return colours if all(told) else [colour if ok else (0, 0, 0, 255) for colour, ok in zip(colours, told)]
+
+
 def _segments(path: int, count: int) -> Sequence[int]:
     """The handles of a path's ``count`` segments. PDFium's handle of a segment is its place in the
     path's array of points: when the handles of the first, second, middle and last segments are so
     spaced, the others are known without asking for each (``FPDFPath_GetPathSegment``, a call a
-    segment, the dearest of the four a segment needs); otherwise each is asked for."""
-    if count >= 3:
+    segment, the dearest of the four a segment needs); otherwise each is asked for. Two segments
+    (a line) are two handles so spaced."""
+    if count >= 2:
         first, second, middle, last = map(_SEGMENT, repeat(path, 4), (0, 1, count // 2, count - 1))
         step = (second or 0) - (first or 0)
         if first and step > 0 and middle == first + step * (count // 2) and last == first + step * (count - 1):
@@ -491,14 +521,18 @@ def _in_place(segments: range) -> Segments | None:
         return None
     if segments.step not in _RECORDS:
         _RECORDS[segments.step] = struct.Struct(f"<ffBB{segments.step - 10}x")
-    xs, ys, kinds, closing = zip(*_RECORDS[segments.step].iter_unpack(
-        ctypes.string_at(segments.start, segments.step * len(segments))))
+    read = _records(segments, _RECORDS[segments.step])
     sampled = (0, len(segments) // 2, len(segments) - 1)
-    read = (xs, ys, kinds, closing)
     if any([column[i] for i in sampled] != list(asked)
            for column, asked in zip(read, _asked([segments[i] for i in sampled]))):
         return None
     return read
+
+
+def _records(segments: range, layout: struct.Struct) -> Segments:
+    """The segments' points, kinds and closings, read from their records in ``layout``."""
+    xs, ys, kinds, closing = zip(*layout.iter_unpack(ctypes.string_at(segments.start, layout.size * len(segments))))
+    return xs, ys, kinds, closing
 
 
 def _subpaths(kinds: Sequence[int], points: list[Point], closing: Sequence[int]) -> list[Subpath]:

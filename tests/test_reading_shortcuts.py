@@ -305,13 +305,13 @@ def test_paths_are_those_pypdfium2_lists_with_the_same_bounds_and_matrices():
     theirs = list(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_PATH], max_depth=vector_marks.MAX_DEPTH))
     assert [obj for obj, _ in objects.paths] == [_address(t.raw) for t in theirs]
     reader = vector_marks.PathReader(HEIGHT)
-    assert [reader.bounds(obj) for obj, _ in objects.paths] == [t.get_bounds() for t in theirs]
+    assert vector_marks._bounds([obj for obj, _ in objects.paths]) == [t.get_bounds() for t in theirs]
     assert [reader.matrix(obj) for obj, _ in objects.paths] == [t.get_matrix().get() for t in theirs]
     assert [forms == () for _, forms in objects.paths] == [True, False, True]
     form = objects.paths[1][1][0]
     assert form == _address(theirs[1].container.raw)
     assert reader.matrix(form) == (1, 0, 0, 1, 100, 600)
-    assert reader.page_bounds(objects.paths[1]) == (109.0, 609.0, 123.0, 623.0)  # its stroke included
+    assert reader.page_bounds_of(objects.paths)[1] == (109.0, 609.0, 123.0, 623.0)  # its stroke included
     assert len(objects.texts) == 1 and objects.all_texts and objects.path_error is None
 
 
@@ -347,8 +347,8 @@ def test_segments_asked_for_one_by_one_where_their_handles_are_not_evenly_spaced
 
 
 def _circle() -> tuple[vector_marks.PathReader, pdfium_text.PathAt, pdfium.PdfPage]:
-    """A closed circle: a move and twelve Bézier points, the last closing it (more than IN_PLACE_MIN
-    segments), its reader, and its page (kept open)."""
+    """A closed circle: a move and twelve Bézier points, the last closing it, its reader, and its
+    page (kept open)."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(595, HEIGHT))
     outline = canvas.beginPath()
@@ -364,7 +364,7 @@ def _circle() -> tuple[vector_marks.PathReader, pdfium_text.PathAt, pdfium.PdfPa
 def test_a_path_s_segments_read_in_place_are_those_pdfium_s_getters_give():
     reader, path, _page = _circle()
     segments = vector_marks._segments(path[0], vector_marks._SEGMENTS(path[0]))
-    assert len(segments) >= vector_marks.IN_PLACE_MIN
+    assert isinstance(segments, range) and len(segments) == 13
     read = vector_marks._in_place(segments)
     assert read is not None
     assert [list(column) for column in read] == [list(column) for column in vector_marks._asked(segments)]
@@ -380,6 +380,74 @@ def test_segments_are_asked_for_where_pdfium_s_records_are_not_laid_out_as_expec
     monkeypatch.setitem(vector_marks._RECORDS, segments.step, struct.Struct(f"<ff2xBB{segments.step - 12}x"))
     assert vector_marks._in_place(segments) is None  # kinds and closings read from the wrong bytes
     assert vector_marks.PathReader(HEIGHT).subpaths(path) == expected
+
+
+def _shapes_page() -> pdfium.PdfPage:
+    """A red filled square, a blue stroked line, a green square stroked in black, a filled circle."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, HEIGHT))
+    canvas.setFillColorRGB(1, 0, 0)
+    canvas.rect(60, 700, 12, 12, stroke=0, fill=1)
+    canvas.setStrokeColorRGB(0, 0, 1)
+    canvas.line(60, 650, 300, 650)
+    canvas.setFillColorRGB(0, 1, 0)
+    canvas.setStrokeColorRGB(0, 0, 0)
+    canvas.rect(100, 600, 200, 30, stroke=1, fill=1)
+    canvas.circle(400, 500, 8, stroke=0, fill=1)
+    canvas.save()
+    return pdfium.PdfDocument(buffer.getvalue())[0]
+
+
+def test_a_page_s_colours_are_asked_at_once_as_each_path_is_painted():
+    page = _shapes_page()
+    paths = pdfium_text.PageObjects(page, vector_marks.MAX_DEPTH).paths
+    red, blue, green, black = (255, 0, 0, 255), (0, 0, 255, 255), (0, 255, 0, 255), (0, 0, 0, 255)
+    assert vector_marks.PathReader(HEIGHT).colours_of(paths) == [(red, None), (None, blue), (green, black),
+                                                                 (green, None)]
+
+
+def _asked_subpaths(reader: vector_marks.PathReader, path: pdfium_text.PathAt) -> list[vector_marks.Subpath]:
+    """A path's subpaths from its segments' handles and values each asked of PDFium."""
+    handles = [vector_marks._SEGMENT(path[0], i) for i in range(vector_marks._SEGMENTS(path[0]))]
+    xs, ys, kinds, closing = vector_marks._asked(handles)
+    return vector_marks._subpaths(kinds, reader._on_page(xs, ys, reader.matrices(path)), closing)
+
+
+def _counting_handles(monkeypatch) -> list[int]:
+    """The segments' handles asked of PDFium from now on, counted (by the path each is asked of)."""
+    asked: list[int] = []
+    segment = vector_marks._SEGMENT
+
+    def counted(path: int, index: int) -> int:
+        asked.append(path)
+        return segment(path, index)
+    monkeypatch.setattr(vector_marks, "_SEGMENT", counted)
+    return asked
+
+
+def test_once_a_page_s_records_are_checked_a_path_is_read_from_its_first_handle(monkeypatch):
+    """The first path read in place checks PDFium's records on four handles; every later path of
+    the page is read from its first handle alone, and gives what its segments asked for give."""
+    page = _shapes_page()
+    paths = pdfium_text.PageObjects(page, vector_marks.MAX_DEPTH).paths
+    expected = [_asked_subpaths(vector_marks.PathReader(HEIGHT), path) for path in paths]
+    asked = _counting_handles(monkeypatch)
+    reader = vector_marks.PathReader(HEIGHT)
+    assert [reader.subpaths(path) for path in paths] == expected
+    assert asked == [paths[0][0]] * 4 + [obj for obj, _ in paths[1:]]
+    assert [len(s.points) for [s] in expected] == [5, 2, 5, 13]
+
+
+def test_a_page_whose_records_do_not_check_out_has_every_path_s_handles_asked(monkeypatch):
+    page = _shapes_page()
+    paths = pdfium_text.PageObjects(page, vector_marks.MAX_DEPTH).paths
+    expected = [_asked_subpaths(vector_marks.PathReader(HEIGHT), path) for path in paths]
+    step = vector_marks._segments(paths[0][0], 5).step
+    monkeypatch.setitem(vector_marks._RECORDS, step, struct.Struct(f"<ff2xBB{step - 12}x"))
+    asked = _counting_handles(monkeypatch)
+    reader = vector_marks.PathReader(HEIGHT)
+    assert [reader.subpaths(path) for path in paths] == expected
+    assert asked == [obj for obj, _ in paths for _ in range(4)]  # each one's spacing found, none trusted
 
 
 def test_a_filled_rectangle_is_one_when_its_corners_round_to_two_values_each_way():
