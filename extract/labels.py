@@ -173,14 +173,23 @@ class Match:
 
 
 def make_line(page: Page, index: int, words: Sequence[Word], rows: Sequence[int] | None = None) -> Line:
+    """``Line(page, index, words, ...)``, its text folded and its words placed in one pass over them,
+    which also measures the line's top and bottom and tells whether OCR read it: the reader asks
+    them of most lines (``min`` and ``max`` written out as they compare, as :func:`_groups` does)."""
     parts, starts, ends, first_at, last_at = [], [], [], {}, {}
-    end = 0
+    end, ocr, top, bottom = 0, False, None, None
+    if words:
+        top, bottom = words[0].top, words[0].bottom
     for number, word in enumerate(words):
         part = fold(word.text)
         start, end = end, end + len(part)
         parts.append(part)
         starts.append(start)
         ends.append(end)
+        upper, lower = word.top, word.bottom
+        top, bottom = (upper if upper < top else top), (lower if lower > bottom else bottom)
+        if word.source == SOURCE_OCR:
+            ocr = True
         if end > start:  # words that fold to nothing (":") start and end no match
             if start not in first_at:
                 first_at[start] = number
@@ -192,7 +201,10 @@ def make_line(page: Page, index: int, words: Sequence[Word], rows: Sequence[int]
     line = _new(Line)  # Line(page, index, ...), its fields written at once (see exact_match)
     line.__dict__.update(page=page, index=index, words=tuple(words), folded="".join(parts), starts=tuple(starts),
                          ends=tuple(ends), rows=tuple(rows) if rows is not None else (index,) * len(words),
-                         first_at=first_at, last_at=last_at)
+                         first_at=first_at, last_at=last_at, ocr=ocr,
+                         one_row=len(set(rows)) == 1 if rows is not None else bool(words))
+    if words:  # kept as the properties would compute them (which fail on a line of no words)
+        line.__dict__.update(top=top, bottom=bottom)
     return line
 
 
@@ -318,7 +330,8 @@ class LabelIndex:
             found = [m for m in found if m.end_key < high]
         if rivals and found:
             holding = self._holding(rivals)
-            found = [m for m in found if not any(r.contains(m) for r in holding.get(id(m.words[0]), ()))]
+            found = [m for m in found if (held := holding.get(id(m.words[0]))) is None  # most words: no rival's
+                     or not any(r.contains(m) for r in held)]
         return _best_per_span(found)
 
     def _holding(self, rivals: Sequence[str]) -> dict[int, list[Match]]:
@@ -376,9 +389,12 @@ class LabelIndex:
             line = lines[number]
             at = start - offsets[number]
             first = line.first_at.get(at)  # None: not on a word boundary
-            last = _word_ending_at(line, at + size, allow_prefix) if first is not None else None
-            if last is not None and (line.rows[first] != line.rows[last] or line.one_row):
-                found.append(exact_match(line, first, last, anchor))
+            if first is not None:
+                last = line.last_at.get(at + size)
+                if last is None and allow_prefix:
+                    last = _word_ending_at(line, at + size, allow_prefix)
+                if last is not None and (line.one_row or line.rows[first] != line.rows[last]):
+                    found.append(exact_match(line, first, last, anchor))
             start = text.find(target, start + 1)
         return found
 

@@ -30,7 +30,7 @@ from extract.pdfium_text import split_words
 from extract.tokens import Page, Rule, Word, group_lines, lines_of, reading_order
 from extract.typed_tables import typed_tables
 from questionnaire.definition import load as load_form
-from questionnaire.record import SOURCE_FORM_FIELD
+from questionnaire.record import SOURCE_FORM_FIELD, SOURCE_OCR
 from tests.support_layouts import GLYPH_FONT
 
 HEIGHT = 842
@@ -168,6 +168,22 @@ def test_matches_and_lines_made_quickly_are_those_their_classes_make():
     assert line.folded == "lindexquilegalite"
     assert line.first_at == {0: 0, 1: 0, 6: 1, 8: 1, 10: 2}  # after "l'" and "qu’" too
     assert exact_match(line, 0, 1, "index") == Match(line, 0, 1, "index")
+
+
+def test_a_line_s_top_bottom_and_source_are_measured_as_it_is_made():
+    page = _page([("Nom", 60, 100), ("de", 100, 96), ("la", 120, 103)])
+    page.words[2] = Word("la", 120, 103, 136, 115, source=SOURCE_OCR)
+    made, lazy = make_line(page, 0, page.words), Line(page, 0, tuple(page.words), "", (), (), (0, 0, 0))
+    assert {"top", "bottom", "ocr", "one_row"} <= made.__dict__.keys()  # not computed again when asked
+    assert (made.top, made.bottom, made.ocr, made.one_row) == (lazy.top, lazy.bottom, lazy.ocr, lazy.one_row) \
+        == (96, 115, True, True)
+    assert not make_line(page, 0, page.words, rows=(0, 0, 1)).one_row  # a wrapped label's
+
+
+def test_an_anchor_asked_twice_in_a_group_adds_nothing():
+    page = _page([("Non", 60, 100), ("cadres", 100, 100), ("Cadres", 60, 130)])
+    index = LabelIndex([page])
+    assert index.find(["Cadres", "Non cadres", "Cadres"]) == index.find(["Cadres", "Non cadres"])
 
 
 # -- the field reader: what comes from the form alone made once, a page's gutters when asked ------
