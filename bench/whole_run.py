@@ -88,7 +88,11 @@ def _children(pid: int) -> list[int]:
     """The children of every thread of ``pid``: the reading pool starts the workers that replace
     others (every 1,000 files) from a thread of its own, and Linux lists a child under its thread."""
     found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:  # the process has ended since it was listed: no children
+        return found
+    for task in tasks:
         try:
             found += [int(child) for child in (task / "children").read_text(encoding="ascii").split()]
         except OSError:

@@ -67,6 +67,23 @@ def test_tree_memory_finds_the_peak_of_a_child_that_grows_then_shrinks() -> None
     assert 190 * 1024 < memory.pss <= memory.rss
 
 
+def test_a_process_that_ends_while_its_tree_is_listed_has_no_children(monkeypatch) -> None:
+    """Workers end while the sampler walks the tree (a pool replaces them, a run ends): a process
+    whose /proc entry goes between two listings is a leaf, not an error that would stop the
+    sampling for the rest of the run (seen: the tree's memory then no longer measured)."""
+    import bench.whole_run as whole_run
+
+    class Gone(type(Path())):
+        def iterdir(self):
+            raise FileNotFoundError(2, "No such file or directory", str(self))
+
+        glob = iterdir  # however the tasks are listed
+
+    monkeypatch.setattr(whole_run, "Path", Gone)
+    assert whole_run._children(1) == []
+    assert whole_run._tree(1) == [1]
+
+
 def test_the_bare_library_runs_with_pythons_collector_not_egalites() -> None:
     """The bench's pool is egalite's, whose workers collect garbage less often: the bare library's work
     puts Python's thresholds back first, so it is measured as it runs on its own."""
