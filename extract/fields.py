@@ -177,7 +177,7 @@ class FieldReader:
         anchors += list(self.form.signature) + list(self.form.commitment_details_anchors)
         anchors += list(self.form.commitments_end) + [f.unit for f in self.form.fields if f.unit]
         anchors += [title for title in self.form.document.values() if isinstance(title, str)]
-        return self.index.find(list(dict.fromkeys(anchors)))  # an anchor given twice adds only its matches again
+        return self.index.find(anchors)
 
     @cached_property
     def _gutter_labels(self) -> list[Match]:
@@ -186,7 +186,7 @@ class FieldReader:
         anchors = [a for f in self.form.fields for a in f.anchors]
         anchors += [a for t in self.form.tables.values() for axis in t.rows for a in axis.anchors]
         anchors += list(self.form.signature)
-        return [m for m in self.index.find(list(dict.fromkeys(anchors))) if _starts_line(m)]
+        return [m for m in self.index.find(anchors) if _starts_line(m)]
 
     def _gutters(self, page: Page) -> list[Gutter]:
         """The page's gutters between text columns, found when a label of the page first asks

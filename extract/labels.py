@@ -356,7 +356,7 @@ class LabelIndex:
         if found is None:
             found = self._outside[key] = []
             kept = self._outside_one
-            for anchor in anchors:
+            for anchor in dict.fromkeys(anchors):  # an anchor given twice would only add its matches again
                 matches = kept.get(anchor)
                 if matches is None:
                     matches = kept[anchor] = [m for m in self._anchor(anchor, False) if not m.line.in_margin]
@@ -383,18 +383,13 @@ class LabelIndex:
                  if m.stacked or line.one_row]
         target = fold(anchor)
         start = self._text.find(target) if target else -1
-        text, offsets, lines, size = self._text, self._offsets, self._exact_lines, len(target)
+        text, offsets, lines = self._text, self._offsets, self._exact_lines
         while start >= 0:
             number = bisect_right(offsets, start) - 1
             line = lines[number]
-            at = start - offsets[number]
-            first = line.first_at.get(at)  # None: not on a word boundary
-            if first is not None:
-                last = line.last_at.get(at + size)
-                if last is None and allow_prefix:
-                    last = _word_ending_at(line, at + size, allow_prefix)
-                if last is not None and (line.one_row or line.rows[first] != line.rows[last]):
-                    found.append(exact_match(line, first, last, anchor))
+            match = _exact_at(line, start - offsets[number], target, anchor, allow_prefix)
+            if match is not None and (line.one_row or match.stacked):
+                found.append(match)
             start = text.find(target, start + 1)
         return found
 

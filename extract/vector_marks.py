@@ -458,27 +458,29 @@ class PathReader:
 
 
 def _bounds(objs: Sequence[int]) -> list[tuple[float, float, float, float]]:
-    """Each object's left, bottom, right and top in its container's space (its stroke included),
-    asked by one ``map`` into one buffer."""
-    count = len(objs)
-    buffer = array("f", bytes(16 * count))
-    at = buffer.buffer_info()[0]
-    if not all(map(_BOUNDS, objs, *(range(at + offset, at + 16 * count, 16) for offset in (0, 4, 8, 12)))):
+    """Each object's left, bottom, right and top in its container's space (its stroke included)."""
+    told, bounds = _fours(objs, _BOUNDS, "f")
+    if not all(told):
         raise pdfium.PdfiumError("Failed to locate pageobject.")
-    values = buffer.tolist()
-    return list(zip(values[0::4], values[1::4], values[2::4], values[3::4]))
+    return bounds
 
 
 def _colours(objs: Sequence[int], get_colour: Callable[..., int]) -> list[RGBA]:
-    """Each object's colour (red, green, blue, alpha), asked by one ``map`` into one buffer; a colour
-    PDFium cannot tell (a pattern) is taken as black: assume it shows."""
-    count = len(objs)
-    buffer = array("I", bytes(16 * count))
-    at = buffer.buffer_info()[0]
-    told = list(map(get_colour, objs, *(range(at + offset, at + 16 * count, 16) for offset in (0, 4, 8, 12))))
-    values = buffer.tolist()
-    colours = list(zip(values[0::4], values[1::4], values[2::4], values[3::4]))
+    """Each object's colour (red, green, blue, alpha); a colour PDFium cannot tell (a pattern) is
+    taken as black: assume it shows."""
+    told, colours = _fours(objs, get_colour, "I")
     return colours if all(told) else [colour if ok else (0, 0, 0, 255) for colour, ok in zip(colours, told)]
+
+
+def _fours(objs: Sequence[int], get: Callable[..., int], typecode: str) -> tuple[list[int], list[tuple]]:
+    """Whether PDFium told each object's four values of ``get`` (bounds, a colour), and the values,
+    asked by one ``map`` into one buffer."""
+    count = len(objs)
+    buffer = array(typecode, bytes(16 * count))
+    at = buffer.buffer_info()[0]
+    told = list(map(get, objs, *(range(at + offset, at + 16 * count, 16) for offset in (0, 4, 8, 12))))
+    values = buffer.tolist()
+    return told, list(zip(values[0::4], values[1::4], values[2::4], values[3::4]))
 
 
 def _segments(path: int, count: int) -> Sequence[int]:
