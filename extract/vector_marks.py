@@ -28,8 +28,9 @@ from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
@@ -121,14 +122,18 @@ def path_shapes(page: pdfium.PdfPage, height: float, objects: PageObjects | None
     rules: list[Rule] = []
     reader = PathReader(height)
     width_limit, height_limit = page.get_width() * BACKGROUND_SHARE, height * BACKGROUND_SHARE
-    for path, (left, bottom, right, top), (fill_colour, stroke_colour) in zip(
-            objects.paths, reader.page_bounds_of(objects.paths), reader.colours_of(objects.paths)):
+    paths, bounds, colours = objects.paths, reader.page_bounds_of(objects.paths), reader.colours_of(objects.paths)
+    read = reader.subpaths_of(paths)  # the paths' own matrices read with them, for their strokes' widths
+    smalls = [right - left <= BOX_MAX * 1.5 and top - bottom <= BOX_MAX * 1.5 for left, bottom, right, top in bounds]
+    widths = iter(reader.line_widths([path for path, is_small, (_, stroke) in zip(paths, smalls, colours)
+                                      if is_small and stroke is not None]))
+    for (left, bottom, right, top), (fill_colour, stroke_colour), subpaths, is_small in zip(
+            bounds, colours, read, smalls):
         width, tall = right - left, top - bottom
-        subpaths = None
-        if width <= BOX_MAX * 1.5 and tall <= BOX_MAX * 1.5:
-            subpaths = reader.subpaths(path)
+        if is_small:
+            line_width = next(widths) if stroke_colour is not None else 0.0
             shape = _shape((left, height - top, right, height - bottom), subpaths, fill_colour, stroke_colour,
-                           reader, path)
+                           line_width)
             small.append(shape)
             if shape.outline == "square" and stroke_colour and not fill_colour:
                 continue  # a tick box is a mark, not a rule
@@ -136,7 +141,7 @@ def path_shapes(page: pdfium.PdfPage, height: float, objects: PageObjects | None
             background = width >= width_limit and tall >= height_limit
             filled, stroked = _shows(fill_colour, WHITE) and not background, _shows(stroke_colour, WHITE)
             if filled or stroked:
-                rules += path_rules(subpaths if subpaths is not None else reader.subpaths(path), filled, stroked)
+                rules += path_rules(subpaths, filled, stroked)
     boxes, ticks = classify(small)
     return PathShapes(boxes, ticks, _outside_boxes(rules, [box.bbox for box in boxes]))
 
@@ -296,7 +301,7 @@ def _area(bbox: BBox) -> float:
 # -- reading the paths from PDFium ---------------------------------------------
 
 def _shape(bbox: BBox, subpaths: list[Subpath], fill: RGBA | None, stroke: RGBA | None,
-           reader: PathReader, path: PathAt) -> Shape:
+           line_width: float) -> Shape:
     closed = bool(subpaths) and all(s.closed or _returns(s.points) for s in subpaths)
     curved = any(s.curved for s in subpaths)
     width, tall = bbox[2] - bbox[0], bbox[3] - bbox[1]
@@ -312,7 +317,6 @@ def _shape(bbox: BBox, subpaths: list[Subpath], fill: RGBA | None, stroke: RGBA 
         outline = "square" if axis else "other"
     polygons = tuple(tuple(s.points) for s in subpaths) if outline == "other" else ()
     elliptic = outline == "round" and _straight_share(subpaths) < ROUND_STRAIGHT_SHARE
-    line_width = reader.line_width(path) if stroke is not None else 0.0
     return Shape(bbox, fill, stroke, line_width, outline, elliptic, polygons)
 
 
@@ -358,8 +362,9 @@ class PathReader:
 
     def __init__(self, height: float) -> None:
         self.height = height
-        self._matrix, self._width = array("f", bytes(24)), array("f", bytes(4))
+        self._matrix = array("f", bytes(24))
         self._forms: dict[int, Matrix] = {}  # each form XObject's matrix, read once
+        self._own: dict[int, Matrix] = {}  # the paths' own matrices, when read at once
         self._matrices: tuple[PathAt | None, list[Matrix]] = (None, [])  # the last path read, and its matrices
         self._layout: struct.Struct | None = None  # PDFium's point records, once checked on a path of the page
 
@@ -379,7 +384,8 @@ class PathReader:
         points and its stroke's width."""
         if self._matrices[0] is not path:
             obj, forms = path
-            self._matrices = (path, [self.matrix(obj), *map(self._form_matrix, forms)])
+            own = self._own.get(obj)
+            self._matrices = (path, [self.matrix(obj) if own is None else own, *map(self._form_matrix, forms)])
         return self._matrices[1]
 
     def page_bounds_of(self, paths: Sequence[PathAt]) -> list[tuple[float, float, float, float]]:
@@ -415,14 +421,22 @@ class PathReader:
         return [(next(fill_colours) if fill else None, next(stroke_colours) if stroke else None)
                 for fill, stroke in zip(fills, strokes)]
 
-    def line_width(self, path: PathAt) -> float:
-        """The stroke's width in page units (the path's matrix, then its form XObjects', scale it)."""
-        if not _STROKE_WIDTH(path[0], self._width.buffer_info()[0]):
-            return 1.0
+    def line_widths(self, paths: Sequence[PathAt]) -> list[float]:
+        """Each path's stroke width in page units (the path's matrix, then its form XObjects', scale
+        it; 1 where PDFium cannot tell it), the widths asked by one ``map`` into one buffer."""
+        count = len(paths)
+        widths = array("f", bytes(4 * count))
+        at = widths.buffer_info()[0]
+        told = list(map(_STROKE_WIDTH, [obj for obj, _ in paths], range(at, at + 4 * count, 4)))
+        return [max(width * self._scale(path), 0.0) if ok else 1.0
+                for path, width, ok in zip(paths, widths.tolist(), told)]
+
+    def _scale(self, path: PathAt) -> float:
+        """How much the path's matrices scale a length."""
         scale = 1.0
         for a, b, c, d, _, _ in self.matrices(path):
             scale *= math.sqrt(abs(a * d - b * c)) or 1.0
-        return max(self._width[0] * scale, 0.0)
+        return scale
 
     def subpaths(self, path: PathAt) -> list[Subpath]:
         """Each subpath: its points (top-left page coordinates), its straight segments, whether it
@@ -446,6 +460,71 @@ class PathReader:
                 self._layout = _RECORDS[segments.step]
             xs, ys, kinds, closing = read or _asked(segments)
         return _subpaths(kinds, self._on_page(xs, ys, self.matrices(path)), closing)
+
+    def subpaths_of(self, paths: Sequence[PathAt]) -> list[list[Subpath]]:
+        """Each path's :meth:`subpaths`, read for the page at once once PDFium's records are checked
+        (on the first paths, read one by one until one checks them): the paths' segment counts,
+        first handles and own matrices asked by one ``map`` each, their records read as one array
+        and their points moved to the page in it, not path by path (a spreadsheet draws each border
+        of each cell as a path of its own: hundreds of paths of two segments). A path of fewer than two
+        segments, or whose first handle PDFium does not give, is read alone; one in a form XObject
+        has its points moved through its forms' matrices alone."""
+        objs = [obj for obj, _ in paths]
+        counts = list(map(_SEGMENTS, objs))
+        read: list[list[Subpath]] = []
+        while self._layout is None and len(read) < len(paths):
+            read.append(self.subpaths(paths[len(read)]) if counts[len(read)] > 0 else [])
+        rest = range(len(read), len(paths))
+        if not rest:
+            return read
+        firsts = list(map(_SEGMENT, objs[rest.start:], repeat(0)))
+        batch = [i for i, first in zip(rest, firsts) if first and counts[i] >= 2]
+        moved = self._read_at_once([paths[i] for i in batch], [firsts[i - rest.start] for i in batch],
+                                   [counts[i] for i in batch])
+        for i, first in zip(rest, firsts):
+            if first and counts[i] >= 2:
+                read.append(next(moved))
+            else:
+                read.append(self.subpaths(paths[i]) if counts[i] > 0 else [])
+        return read
+
+    def _read_at_once(self, paths: list[PathAt], firsts: list[int], counts: list[int]) -> Iterator[list[Subpath]]:
+        """The subpaths of paths read from their records (``firsts``: each path's first handle,
+        ``counts``: its number of segments), path by path. A path of one straight segment (a
+        line, a table's border) is made its one subpath directly."""
+        layout = self._layout
+        assert layout is not None
+        size = layout.size
+        records = np.frombuffer(b"".join(map(ctypes.string_at, firsts, [size * count for count in counts])),
+                                dtype=_record_type(size))
+        xs, ys = records["x"].astype(np.float64), records["y"].astype(np.float64)
+        kinds, closing = records["kind"].tolist(), records["close"].tolist()
+        objs = [obj for obj, _ in paths]
+        own = self._matrices_of(objs)
+        self._own.update(zip(objs, map(tuple, own.tolist())))  # for their strokes' widths
+        a, b, c, d, e, f = (np.repeat(column, counts) for column in own.T)
+        # the very sums :meth:`_on_page` makes, in the same order, on doubles
+        points = list(zip((a * xs + c * ys + e).tolist(), (self.height - (b * xs + d * ys + f)).tolist()))
+        at = 0
+        for path, count in zip(paths, counts):
+            end = at + count
+            if path[1]:  # in a form XObject: its points moved through the forms' matrices too
+                points[at:end] = self._on_page(xs[at:end].tolist(), ys[at:end].tolist(), self.matrices(path))
+            if count == 2 and kinds[at] == _MOVETO and kinds[at + 1] == _LINETO and not closing[at + 1]:
+                start, end_point = points[at], points[at + 1]  # what _subpaths makes of them
+                yield [Subpath([start, end_point], [(start, end_point)])]
+            else:
+                yield _subpaths(kinds[at:end], points[at:end], closing[at:end])
+            at = end
+
+    def _matrices_of(self, objs: list[int]) -> np.ndarray:
+        """The objects' own matrices, a row each (doubles of PDFium's floats), asked by one ``map``."""
+        count = len(objs)
+        buffer = array("f", bytes(24 * count))
+        at = buffer.buffer_info()[0]
+        if not all(map(_MATRIX, objs, range(at, at + 24 * count, 24))):
+            raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
+        return np.frombuffer(buffer, dtype=np.float32).reshape(count, 6).astype(np.float64)
 
     def _on_page(self, xs: Sequence[float], ys: Sequence[float], matrices: list[Matrix]) -> list[Point]:
         """Points of a path's own space mapped through ``matrices`` to top-left page coordinates."""
@@ -529,6 +608,12 @@ def _in_place(segments: range) -> Segments | None:
            for column, asked in zip(read, _asked([segments[i] for i in sampled]))):
         return None
     return read
+
+
+def _record_type(size: int) -> np.dtype:
+    """PDFium's point record of ``size`` bytes (:func:`_in_place`'s layout) as a NumPy type."""
+    return np.dtype({"names": ["x", "y", "kind", "close"], "formats": ["<f4", "<f4", "u1", "u1"],
+                     "offsets": [0, 4, 8, 9], "itemsize": size})
 
 
 def _records(segments: range, layout: struct.Struct) -> Segments:

@@ -466,6 +466,64 @@ def test_a_page_whose_records_do_not_check_out_has_every_path_s_handles_asked(mo
     assert asked == [obj for obj, _ in paths for _ in range(4)]  # each one's spacing found, none trusted
 
 
+def test_a_page_s_paths_read_at_once_are_those_read_one_by_one(monkeypatch):
+    """Read for the page at once, every path gives the subpaths its segments asked for one by one
+    give (in a form XObject too; a line as its one straight segment), and once the first path has
+    checked PDFium's records every later path is read from its first handle alone."""
+    for page in (_shapes_page(), _drawing()):
+        paths = pdfium_text.PageObjects(page, vector_marks.MAX_DEPTH).paths
+        expected = [_asked_subpaths(vector_marks.PathReader(HEIGHT), path) for path in paths]
+        asked = _counting_handles(monkeypatch)
+        assert vector_marks.PathReader(HEIGHT).subpaths_of(paths) == expected
+        assert asked == [paths[0][0]] * 4 + [obj for obj, _ in paths[1:]]
+        monkeypatch.undo()
+    [[line]] = expected[2:]  # the drawing's line: one straight segment
+    assert line.points == [(60.0, HEIGHT - 650.0), (300.0, HEIGHT - 650.0)] and line.lines == [tuple(line.points)]
+    assert not line.closed and not line.curved
+
+
+def test_a_path_closing_its_one_segment_is_read_as_its_segments_say():
+    """A segment drawn back to where its path starts and closed there (PDFium adds no segment to
+    close it) is a closed subpath, as its segments asked for one by one say."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, HEIGHT))
+    for y in (650, 600):  # the first checks PDFium's records, the second is read at once
+        outline = canvas.beginPath()
+        outline.moveTo(60, y)
+        outline.lineTo(60, y)
+        outline.close()
+        canvas.drawPath(outline)
+    canvas.save()
+    page = pdfium.PdfDocument(buffer.getvalue())[0]
+    paths = pdfium_text.PageObjects(page, vector_marks.MAX_DEPTH).paths
+    assert [vector_marks._SEGMENTS(obj) for obj, _ in paths] == [2, 2]
+    read = vector_marks.PathReader(HEIGHT).subpaths_of(paths)
+    assert read == [_asked_subpaths(vector_marks.PathReader(HEIGHT), path) for path in paths]
+    assert read[1][0].closed
+
+
+def test_strokes_widths_are_scaled_by_the_path_s_and_its_forms_matrices():
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, HEIGHT))
+    canvas.beginForm("box")
+    canvas.setLineWidth(0.5)
+    canvas.rect(10, 10, 5, 5)
+    canvas.endForm()
+    canvas.setLineWidth(2)
+    canvas.line(60, 650, 300, 650)
+    canvas.saveState()
+    canvas.scale(3, 3)
+    canvas.doForm("box")
+    canvas.restoreState()
+    canvas.save()
+    page = pdfium.PdfDocument(buffer.getvalue())[0]
+    paths = pdfium_text.PageObjects(page, vector_marks.MAX_DEPTH).paths
+    reader = vector_marks.PathReader(HEIGHT)
+    assert reader.line_widths(paths) == [2.0, 1.5]
+    reader.subpaths_of(paths)  # the paths' own matrices now known: the same widths
+    assert reader.line_widths(paths) == [2.0, 1.5]
+
+
 def test_a_filled_rectangle_is_one_when_its_corners_round_to_two_values_each_way():
     def lines(points):
         return list(zip(points, points[1:] + points[:1]))
