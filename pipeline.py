@@ -466,7 +466,7 @@ def _records(files: list[InputFile], first: _FirstPass, output: Path, store: Sto
 def _read(todo: list[InputFile], output: Path, options: RunOptions, form: Form) -> Generator[Outcome, None, None]:
     """The workers started reading ``todo``."""
     if todo:  # the reader, imported here only when a file is to be read; the workers inherit it. Its
-        # page reader (PDFium, pdfplumber, numpy), which our own fillable form never needs, is imported
+        # page reader (PDFium, numpy), which our own fillable form never needs, is imported
         # by each worker when a file first needs it (extract.read._pages_reader)
         import extract.read  # noqa: F401
     work = functools.partial(process, form=form.id, output=output.absolute(), stored=True)

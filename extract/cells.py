@@ -1,25 +1,33 @@
-"""Table cells from ruling lines, by pdfplumber's table finder.
+"""Table cells from ruling lines, by pdfplumber's table finder done again on our rules.
 
 The page's rules (:class:`extract.tokens.Rule`, from vector paths or from a
-scan's pixels) are handed to pdfplumber's own functions as its edges: rules
-close to one another are snapped and joined (a spreadsheet that draws each
-cell's rectangle apart leaves gaps and double lines of half a point), their
-crossings found, and every smallest rectangle whose four sides are rules is
-a cell; cells that share corners make a table. Each table is then laid on a
-grid (the distinct column and row lines of its cells), so that a cell has a
-row and a column, a merged cell spans several, and the cell to the right of
-or below another can be asked for.
+scan's pixels) go through the steps of pdfplumber's table finder
+(``pdfplumber.table``), each done again here on tuples and giving what
+pdfplumber's function gives (``tests/test_cells.py`` holds them to it, on
+real pages and on random rules): rules close to one another are snapped to
+their mean and joined (``merge_edges``: a spreadsheet that draws each cell's
+rectangle apart leaves gaps and double lines of half a point), their
+crossings found (``edges_to_intersections``), every smallest rectangle whose
+four sides are rules is a cell (``intersections_to_cells``), and cells that
+share corners make a table (``cells_to_tables``). Ours, not pdfplumber's: a
+lone cell is a table too, and a pattern of more than ``MAX_CROSSINGS``
+crossings joined by rules gets no cells. Done again because pdfplumber's
+steps compare every crossing with every other and build a dictionary for
+each edge at each step, several times the cost of the rest of a page's
+table work (and loading pdfplumber is a worker's slowest import).
+
+Each table is then laid on a grid (the distinct column and row lines of its
+cells), so that a cell has a row and a column, a merged cell spans several,
+and the cell to the right of or below another can be asked for.
 """
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
-from itertools import accumulate
+from dataclasses import dataclass, fields
+from itertools import accumulate, groupby
 from math import inf, isfinite
+from operator import itemgetter
 from typing import TYPE_CHECKING, Iterable
-
-from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
-from pdfplumber.utils import obj_to_bbox
 
 from extract.tokens import BBox, Boxed, Rule, overlap_ratio
 
@@ -103,19 +111,20 @@ class Table:
                       key=lambda c: c.row)
 
 
+Edge = tuple[float, float, float, float, float, float]  # x0, top, x1, bottom, width, height: a pdfplumber edge
+Point = tuple[float, float]
+Crossings = dict[Point, set[int]]  # each crossing's edges of one orientation, by their place in their list
+_top_left = itemgetter(1, 0)  # a box's top, then its left
+
+
 def find_tables(rules: Iterable[Rule]) -> list[Table]:
     """The tables drawn by ``rules``, top to bottom; a lone ruled box is a 1×1 table."""
-    edges = merge_edges([_edge(rule) for rule in rules], SNAP_PT, SNAP_PT, JOIN_PT, JOIN_PT)
-    edges = [e for e in edges if max(e["width"], e["height"]) >= MIN_EDGE_PT]
-    groups: list[list[BBox]] = []
-    for crossings in _connected(edges_to_intersections(edges, CROSS_PT, CROSS_PT)):
-        if len(crossings) > MAX_CROSSINGS:
-            continue
-        boxes = _cells(crossings)
-        tables = cells_to_tables(boxes)
-        grouped = {box for table in tables for box in table}
-        groups += tables + [[box] for box in boxes if box not in grouped]  # pdfplumber leaves lone boxes out
-    groups.sort(key=lambda group: min((box[1], box[0]) for box in group))
+    across: list[Edge] = []
+    down: list[Edge] = []
+    for rule in rules:
+        x0, top, x1, bottom = rule.x0, rule.top, rule.x1, rule.bottom
+        (across if rule.horizontal else down).append((x0, top, x1, bottom, x1 - x0, bottom - top))
+    groups = _tables(_cells(*_crossings(_merged(across, 1), _merged(down, 0))))
     return [_table(index, group) for index, group in enumerate(groups)]
 
 
@@ -127,16 +136,98 @@ def cell_sides(tables: Iterable[Table]) -> list[BBox]:
                          (c.x0, c.top, c.x0, c.bottom), (c.x1, c.top, c.x1, c.bottom))]
 
 
-def _cells(crossings: dict) -> list[BBox]:
+def _merged(edges: list[Edge], at: int) -> list[Edge]:
+    """pdfplumber's ``merge_edges`` for the edges of one orientation, and of its result those of
+    MIN_EDGE_PT or longer. ``at`` is the index of an edge's place across its length (1, its top,
+    for horizontal edges, 0 for vertical ones): the edges snapped to one place are joined."""
+    place, along = itemgetter(at), 1 - at
+    merged: list[Edge] = []
+    for _, line in groupby(sorted(_snapped(edges, at), key=place), key=place):
+        merged += _joined(sorted(line, key=itemgetter(along)), along)
+    return [edge for edge in merged if max(edge[4], edge[5]) >= MIN_EDGE_PT]
+
+
+def _snapped(edges: list[Edge], at: int) -> list[Edge]:
+    """pdfplumber's ``snap_objects``: the distinct places (index ``at``) in order, each less than
+    SNAP_PT past the one before, make a cluster, whose edges move by the cluster's mean minus their
+    place (pdfplumber's sums, in its order: cluster by cluster, each in the edges' order)."""
+    clusters: list[list[Edge]] = []
+    cluster_of: dict[float, list[Edge]] = {}
+    last = None
+    for value in sorted({edge[at] for edge in edges}):
+        if last is None or not value <= last + SNAP_PT:
+            clusters.append([])
+        cluster_of[value] = clusters[-1]
+        last = value
+    for edge in edges:
+        cluster_of[edge[at]].append(edge)
+    snapped = []
+    for cluster in clusters:
+        mean = sum(edge[at] for edge in cluster) / len(cluster)
+        for x0, top, x1, bottom, width, height in cluster:
+            if at:
+                shift = mean - top
+                snapped.append((x0, top + shift, x1, bottom + shift, width, height))
+            else:
+                shift = mean - x0
+                snapped.append((x0 + shift, top, x1 + shift, bottom, width, height))
+    return snapped
+
+
+def _joined(line: list[Edge], along: int) -> list[Edge]:
+    """pdfplumber's ``join_edge_group``: the edges of one line, by their start (index ``along``),
+    that overlap or leave gaps of JOIN_PT at most are one, to the farthest end. As pdfplumber
+    resizes an edge, a horizontal one's width is its new length, a vertical one's height grows
+    by what its bottom gained."""
+    joined = [line[0]]
+    end = along + 2
+    for edge in line[1:]:
+        last = joined[-1]
+        if edge[along] <= last[end] + JOIN_PT:
+            if edge[end] > last[end]:
+                x0, top, x1, bottom, width, height = last
+                joined[-1] = ((x0, top, edge[2], bottom, edge[2] - x0, height) if along == 0
+                              else (x0, top, x1, edge[3], width, height + (edge[3] - bottom)))
+        else:
+            joined.append(edge)
+    return joined
+
+
+def _crossings(across: list[Edge], down: list[Edge]) -> tuple[Crossings, Crossings]:
+    """pdfplumber's ``edges_to_intersections``: the points where a vertical edge meets a horizontal
+    one, CROSS_PT apart at most, each with the vertical and the horizontal edges meeting there.
+    The horizontal edges near a vertical one's height are found by bisection on their tops (an
+    edge with a place or an end that is not a number meets none); the vertical ones are taken
+    left to right, top to bottom, so that the points come nearly in order."""
+    across = sorted((edge for edge in across if edge[1] == edge[1]), key=itemgetter(1))
+    down = sorted((edge for edge in down if edge[0] == edge[0] and edge[1] == edge[1] and edge[3] == edge[3]),
+                  key=itemgetter(0, 1))
+    reach_up = [edge[1] + CROSS_PT for edge in across]  # a vertical edge's top must be at most this
+    reach_down = [edge[1] - CROSS_PT for edge in across]  # its bottom at least this
+    vertical: Crossings = {}
+    horizontal: Crossings = {}
+    for i, (x, top, _, bottom, _, _) in enumerate(down):
+        for j in range(bisect_left(reach_up, top), bisect_right(reach_down, bottom)):
+            left, y, right = across[j][:3]
+            if left - CROSS_PT <= x <= right + CROSS_PT:
+                point = (x, y)
+                if point in vertical:
+                    vertical[point].add(i)
+                    horizontal[point].add(j)
+                else:
+                    vertical[point], horizontal[point] = {i}, {j}
+    return vertical, horizontal
+
+
+def _cells(vertical: Crossings, horizontal: Crossings) -> list[BBox]:
     """Every smallest rectangle whose corners are crossings joined by rules, as pdfplumber's
-    ``intersections_to_cells`` finds them (the same search in the same order): each crossing's
-    rules gathered once, not again for every pair of crossings compared, and the crossings
-    below and right of one taken from its column and row, not sought among all the others."""
-    vertical = {point: {obj_to_bbox(edge) for edge in touching["v"]} for point, touching in crossings.items()}
-    horizontal = {point: {obj_to_bbox(edge) for edge in touching["h"]} for point, touching in crossings.items()}
-    points = sorted(crossings)  # by x, then y: a column top to bottom, a row left to right
-    columns: dict[float, list[tuple[float, float]]] = {}
-    rows: dict[float, list[tuple[float, float]]] = {}
+    ``intersections_to_cells`` finds them (the same search in the same order), but the crossings
+    below and right of one taken from its column and row, not sought among all the others;
+    none with a corner in a pattern (:func:`_patterns`)."""
+    patterns = _patterns(vertical, horizontal)
+    points = sorted(point for point in vertical if point not in patterns)  # by x, then y
+    columns: dict[float, list[Point]] = {}
+    rows: dict[float, list[Point]] = {}
     places = []  # each point's place in its column and in its row
     for point in points:
         column, row = columns.setdefault(point[0], []), rows.setdefault(point[1], [])
@@ -145,22 +236,26 @@ def _cells(crossings: dict) -> list[BBox]:
         row.append(point)
     cells = []
     for point, (column, down, row, across) in zip(points, places):
-        cell = _smallest_cell(point, column[down:], row[across:], vertical, horizontal)
-        if cell is not None:
-            cells.append(cell)
+        if down < len(column) and across < len(row):  # not the last of its column or of its row
+            cell = _smallest_cell(point, column[down:], row[across:], vertical, horizontal)
+            if cell is not None:
+                cells.append(cell)
     return cells
 
 
-def _smallest_cell(point: tuple[float, float], below: list[tuple[float, float]], right: list[tuple[float, float]],
-                   vertical: dict, horizontal: dict) -> BBox | None:
+def _smallest_cell(point: Point, below: list[Point], right: list[Point],
+                   vertical: Crossings, horizontal: Crossings) -> BBox | None:
     """The cell whose top left corner is ``point``: the first crossing below it on a rule down from it,
-    the first right of it on a rule across from it, whose opposite corner closes the rectangle."""
+    the first right of it on a rule across from it, whose opposite corner closes the rectangle.
+    The joined rules of one line are more than JOIN_PT apart, so the crossings on a rule from
+    ``point`` come first in its column and in its row: the search stops at the first that is not."""
+    down_from, across_from = vertical[point], horizontal[point]
     for down in below:
-        if vertical[point].isdisjoint(vertical[down]):
-            continue
+        if down_from.isdisjoint(vertical[down]):
+            return None
         for across in right:
-            if horizontal[point].isdisjoint(horizontal[across]):
-                continue
+            if across_from.isdisjoint(horizontal[across]):
+                break
             corner = (across[0], down[1])
             if (corner in vertical and not vertical[corner].isdisjoint(vertical[across])
                     and not horizontal[corner].isdisjoint(horizontal[down])):
@@ -168,28 +263,53 @@ def _smallest_cell(point: tuple[float, float], below: list[tuple[float, float]],
     return None
 
 
-def _connected(crossings: dict) -> list[dict]:
-    """The crossings split into groups joined by rules, each one pdfplumber's input as a whole.
+def _patterns(vertical: Crossings, horizontal: Crossings) -> set[Point]:
+    """The crossings of each group joined by rules that has more than MAX_CROSSINGS of them
+    (a cell's corners are always in one group)."""
+    if len(vertical) <= MAX_CROSSINGS:
+        return set()
+    parent: dict[object, object] = {}
 
-    A cell's corners are always in one group; finding cells group by group
-    gives the same cells, but pdfplumber compares every crossing with every
-    other, and a page of many separate boxes costs far less this way.
-    """
-    parent: dict = {}
-
-    def root(key):
+    def root(key: object) -> object:
         while parent.setdefault(key, key) != key:
             parent[key] = parent[parent[key]]
             key = parent[key]
         return key
 
-    for point, touching in crossings.items():
-        for edge in touching["v"] + touching["h"]:
-            parent[root(point)] = root(id(edge))
-    groups: dict = {}
-    for point, touching in crossings.items():
-        groups.setdefault(root(point), {})[point] = touching
-    return list(groups.values())
+    for point in vertical:
+        for edge in [("v", i) for i in vertical[point]] + [("h", j) for j in horizontal[point]]:
+            parent[root(point)] = root(edge)
+    groups: dict[object, list[Point]] = {}
+    for point in vertical:
+        groups.setdefault(root(point), []).append(point)
+    return {point for group in groups.values() if len(group) > MAX_CROSSINGS for point in group}
+
+
+def _tables(boxes: list[BBox]) -> list[list[BBox]]:
+    """pdfplumber's ``cells_to_tables``: cells sharing a corner, or joined through others that do,
+    make a table; each row by row, left to right, and the tables top to bottom (by their top left
+    cell). A lone cell is a table too (pdfplumber leaves those out). Each cell becomes the root of
+    the groups it touches: a cell's parent always comes later, so the groups are named from the
+    last cell back."""
+    parent = list(range(len(boxes)))
+    first: dict[Point, int] = {}  # the first cell at each corner
+    for place, (x0, top, x1, bottom) in enumerate(boxes):
+        for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
+            other = first.setdefault(corner, place)
+            while other != place:  # up to its group's root, halving the path, unless already joined
+                up = parent[other]
+                if up == other:
+                    parent[other] = place
+                    break
+                parent[other] = parent[up]
+                other = up
+    groups: dict[int, list[BBox]] = {}
+    for place in reversed(range(len(boxes))):
+        parent[place] = parent[parent[place]]  # the root: its parent, later, is named already
+        groups.setdefault(parent[place], []).append(boxes[place])
+    tables = [sorted(group, key=_top_left) for group in groups.values()]
+    tables.sort(key=lambda table: _top_left(table[0]))
+    return tables
 
 
 def cell_of(page: Page, bbox: BBox) -> Cell | None:
@@ -255,7 +375,8 @@ class _TableIndex:
     __slots__ = ("entries", "box", "xs", "ys", "grid", "finite")
 
     def __init__(self, table: Table) -> None:
-        self.entries: list[Entry] = [(cell.bbox, _area(cell), cell) for cell in table.cells]
+        self.entries: list[Entry] = [((cell.x0, cell.top, cell.x1, cell.bottom),
+                                      (cell.x1 - cell.x0) * (cell.bottom - cell.top), cell) for cell in table.cells]
         self.xs, self.ys = table.xs, table.ys
         self.finite = isfinite(sum(table.xs) + sum(table.ys))
         self.box = table.bbox if self.finite else (-inf, -inf, inf, inf)  # not numbers: a candidate for every word
@@ -290,22 +411,35 @@ def table_of(page: Page, cell: Cell) -> Table:
     return page.tables[cell.table]
 
 
-def _edge(rule: Rule) -> dict[str, float | str]:
-    """A rule as pdfplumber describes an edge (its ``page.edges`` items)."""
-    return {"x0": rule.x0, "x1": rule.x1, "top": rule.top, "bottom": rule.bottom, "doctop": rule.top,
-            "width": rule.x1 - rule.x0, "height": rule.bottom - rule.top,
-            "orientation": "h" if rule.horizontal else "v"}
-
-
 def _table(index: int, boxes: list[BBox]) -> Table:
+    """The table of ``boxes`` (row by row, left to right) on its grid."""
     xs = sorted({x for box in boxes for x in (box[0], box[2])})
     ys = sorted({y for box in boxes for y in (box[1], box[3])})
     column, row = {x: i for i, x in enumerate(xs)}, {y: i for i, y in enumerate(ys)}
-    cells = tuple(Cell(*box, table=index, row=row[box[1]], column=column[box[0]],
-                       row_span=row[box[3]] - row[box[1]], column_span=column[box[2]] - column[box[0]])
-                  for box in sorted(boxes, key=lambda b: (b[1], b[0])))
+    cells = tuple(_cell(x0, top, x1, bottom, index, row[top], column[x0],
+                        row[bottom] - row[top], column[x1] - column[x0]) for x0, top, x1, bottom in boxes)
     return Table(index, cells, tuple(xs), tuple(ys))
 
 
-def _area(cell: Cell) -> float:
-    return (cell.x1 - cell.x0) * (cell.bottom - cell.top)
+# A cell made through its slots' own setters: a frozen dataclass's __init__ sets each field through
+# object.__setattr__, three times the cost (a page's table can have hundreds of cells). A field added
+# to Cell stops the import here until _cell sets it.
+_SET_X0, _SET_TOP, _SET_X1, _SET_BOTTOM, _SET_TABLE, _SET_ROW, _SET_COLUMN, _SET_ROW_SPAN, _SET_COLUMN_SPAN = (
+    getattr(Cell, f.name).__set__ for f in fields(Cell))
+_new = object.__new__
+
+
+def _cell(x0: float, top: float, x1: float, bottom: float, table: int, row: int, column: int,
+          row_span: int, column_span: int) -> Cell:
+    """``Cell(x0, top, x1, bottom, table, row, column, row_span, column_span)``, made quickly."""
+    cell = _new(Cell)
+    _SET_X0(cell, x0)
+    _SET_TOP(cell, top)
+    _SET_X1(cell, x1)
+    _SET_BOTTOM(cell, bottom)
+    _SET_TABLE(cell, table)
+    _SET_ROW(cell, row)
+    _SET_COLUMN(cell, column)
+    _SET_ROW_SPAN(cell, row_span)
+    _SET_COLUMN_SPAN(cell, column_span)
+    return cell

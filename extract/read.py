@@ -83,7 +83,7 @@ def read_with_pages(path: Path, relative: str, tender: str, *, forms: Sequence[F
 
 def _pages_reader() -> ModuleType:
     """:mod:`extract.from_pages`, the reader of every file but our own fillable form, imported when a
-    file first needs it: reading our own fillable form never loads PDFium, pdfplumber, numpy nor
+    file first needs it: reading our own fillable form never loads PDFium, numpy nor
     OpenCV (about a third of a second of CPU at a run's start; a worker that needs them imports them)."""
     from extract import from_pages
 

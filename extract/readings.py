@@ -2,7 +2,7 @@
 that the field's type cannot take goes to review; the commitment list's rule (SPEC.md).
 
 Kept apart from the readers themselves: reading our own fillable form needs these, and none
-of the page reader's libraries (PDFium, pdfplumber, numpy).
+of the page reader's libraries (PDFium, numpy).
 """
 from __future__ import annotations
 

@@ -8,19 +8,22 @@ rules and cells read back from PDFium's paths.
 from __future__ import annotations
 
 import io
+import random
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 from reportlab.pdfgen import canvas
 
-from extract.cells import WORD_INSIDE, CellIndex, cell_of, find_tables
+from extract.cells import (CROSS_PT, JOIN_PT, MAX_CROSSINGS, MIN_EDGE_PT, SNAP_PT, WORD_INSIDE, CellIndex, _merged,
+                           cell_of, find_tables)
 from extract.document import load
 from extract.ocr_engine import get_engine, ocr_available
 from extract.raster import rule_lines
 from extract.scan import read_picture_page, read_scan_page
-from extract.tokens import Page, Rule, overlap_ratio
+from extract.tokens import BBox, Page, Rule, overlap_ratio
 from tests.support_scan import scan
 
 HEIGHT = 842.0
@@ -139,6 +142,101 @@ def test_a_page_without_rules_has_no_cells():
     assert page.tables == [] and page.cells == []
 
 
+def test_a_pattern_of_too_many_crossings_gets_no_cells_and_a_table_beside_it_keeps_its_own():
+    pattern = grid_rules([10 + 5 * i for i in range(51)], [10 + 5 * i for i in range(51)])  # 2,601 crossings
+    form = grid_rules([400, 450, 500], [100, 130])
+    assert [(t.row_count, t.column_count) for t in find_tables(pattern + form)] == [(1, 2)]
+    largest = find_tables(grid_rules([10 + 5 * i for i in range(50)], [10 + 5 * i for i in range(50)]))  # 2,500
+    assert [(t.row_count, t.column_count) for t in largest] == [(49, 49)]
+
+
+# -- pdfplumber's table finder, the oracle of ours -------------------------------------------------
+
+def pdfplumber_edges(rules: list[Rule]) -> list[dict]:
+    """The rules as pdfplumber describes edges (its ``page.edges`` items), merged by its ``merge_edges``,
+    those shorter than MIN_EDGE_PT left out."""
+    edges = [{"x0": r.x0, "x1": r.x1, "top": r.top, "bottom": r.bottom, "doctop": r.top, "width": r.x1 - r.x0,
+              "height": r.bottom - r.top, "orientation": "h" if r.horizontal else "v"} for r in rules]
+    edges = merge_edges(edges, SNAP_PT, SNAP_PT, JOIN_PT, JOIN_PT)
+    return [e for e in edges if max(e["width"], e["height"]) >= MIN_EDGE_PT]
+
+
+def pdfplumber_tables(rules: list[Rule]) -> list[list[BBox]]:
+    """The tables pdfplumber's own functions find, each row by row, a lone cell a table too (ours)."""
+    crossings = edges_to_intersections(pdfplumber_edges(rules), CROSS_PT, CROSS_PT)
+    assert len(crossings) <= MAX_CROSSINGS  # beyond, ours looks for no cells in a group of as many
+    cells = intersections_to_cells(crossings)
+    tables = cells_to_tables(cells)
+    tables += [[cell] for cell in cells if not any(cell in table for table in tables)]
+    return sorted((sorted(table, key=lambda b: (b[1], b[0])) for table in tables), key=lambda t: (t[0][1], t[0][0]))
+
+
+def assert_tables_are_pdfplumber_s(rules: list[Rule]) -> None:
+    """Ours finds pdfplumber's tables, and its merged edges, to the last bit of every float."""
+    edges = pdfplumber_edges(rules)
+    across = [(r.x0, r.top, r.x1, r.bottom, r.x1 - r.x0, r.bottom - r.top) for r in rules if r.horizontal]
+    down = [(r.x0, r.top, r.x1, r.bottom, r.x1 - r.x0, r.bottom - r.top) for r in rules if not r.horizontal]
+    for mine, orientation in ((_merged(across, 1), "h"), (_merged(down, 0), "v")):
+        theirs = [tuple(e[k] for k in ("x0", "top", "x1", "bottom", "width", "height"))
+                  for e in edges if e["orientation"] == orientation]
+        assert repr(mine) == repr(theirs)
+    tables = find_tables(rules)
+    assert repr([[cell.bbox for cell in table.cells] for table in tables]) == repr(pdfplumber_tables(rules))
+    for table in tables:
+        assert (table.xs, table.ys) == (tuple(sorted({v for c in table.cells for v in (c.x0, c.x1)})),
+                                        tuple(sorted({v for c in table.cells for v in (c.top, c.bottom)})))
+
+
+def random_rules(seed: int) -> list[Rule]:
+    """Rules around a random grid as producers draw them, at the limits of pdfplumber's tolerances:
+    lines a little apart (snapped or not, to a mean that is no round number), in pieces overlapping
+    or with gaps, doubled, ending short of a crossing, too short to count, cells drawn apart."""
+    rng = random.Random(seed)
+    near = [0, 0, 0, 0.1, 0.25, 0.5, 1, 2.9, 2.999, 3, 3.001, 3.1, 5]
+
+    def off() -> float:
+        return rng.choice(near) * rng.choice((1, -1)) if rng.random() < 0.6 else rng.uniform(-4, 4)
+
+    scale = rng.choice((1, 1, 1, 1000.7, 0.3))
+    xs = sorted(rng.sample(range(4, 60), rng.randint(2, 7)))
+    ys = sorted(rng.sample(range(4, 90), rng.randint(2, 7)))
+    xs, ys = [x * 9.1 * scale for x in xs], [y * 6.3 * scale for y in ys]
+    rules: list[Rule] = []
+    for lines, ends, across in ((ys, xs, True), (xs, ys, False)):
+        for place in lines:
+            place += off()
+            for _ in range(rng.choice((1, 1, 1, 2))):  # doubled now and then
+                start = rng.randrange(len(ends) - 1)
+                stop = rng.randrange(start + 1, len(ends))
+                cuts = sorted(rng.sample(ends[start + 1:stop], rng.randint(0, stop - start - 1)))
+                for begin, end in zip([ends[start]] + cuts, cuts + [ends[stop]]):  # in pieces, gaps and overlaps
+                    begin, end = begin + off(), end + off()
+                    if begin > end:
+                        begin, end = end, begin
+                    rules.append(Rule(begin, place, end, place) if across else Rule(place, begin, place, end))
+                place += rng.choice(near)
+    if rng.random() < 0.3:  # each cell's rectangle on its own, a little inside
+        gap = rng.choice((0.25, 0.5, 1.5, 3))
+        rules += cell_rectangles(xs[:3], ys[:3], gap)
+    rng.shuffle(rules)
+    return rules
+
+
+@pytest.mark.parametrize("seed", range(400))
+def test_tables_of_random_rules_are_pdfplumber_s(seed):
+    assert_tables_are_pdfplumber_s(random_rules(seed))
+
+
+def test_tables_of_the_grid_cases_are_pdfplumber_s():
+    assert_tables_are_pdfplumber_s(grid_rules([50, 150, 250, 350], [100, 130, 160, 190]))
+    assert_tables_are_pdfplumber_s(cell_rectangles([40, 200, 260, 320, 560], [300, 318, 336, 354], gap=0.5))
+    assert_tables_are_pdfplumber_s(cell_rectangles([40.1, 200.2, 260.3], [300.1, 318.7], gap=2.9))
+    thin = [Rule(50, 100, 52, 100), Rule(50, 100, 50, 102)]  # too short to count
+    assert_tables_are_pdfplumber_s(thin + grid_rules([50.3, 150.1], [100.2, 130.9]))
+    edge = [Rule(50, 1.0, 150, 1.0), Rule(50, -1.0 + 2e-16, 150, -1.0 + 2e-16)]  # each moved by the mean minus
+    assert_tables_are_pdfplumber_s(edge + grid_rules([50, 150], [0.0, 30]))  # its place: not to the mean itself
+
+
 # -- rules from a drawn page ---------------------------------------------------------------------
 
 def drawn_tables() -> bytes:
@@ -252,6 +350,10 @@ def test_tables_on_a_scan_give_the_same_grid(scanned_page, top):
     assert all(r.source == "ocr" for r in scanned_page.rules)
 
 
+def test_tables_of_a_scan_are_pdfplumber_s(scanned_page):
+    assert_tables_are_pdfplumber_s(list(scanned_page.rules))
+
+
 def test_a_one_row_box_on_a_scan_has_its_short_sides(scanned_page):
     table = next(t for t in scanned_page.tables if abs(t.bbox[1] - 620) < 4)
     assert (table.row_count, table.column_count) == (1, 2)
@@ -300,6 +402,7 @@ def test_tables_of_a_scanned_devset_page_are_those_seen():
     page = read_scan_page(pdf[0], 1, engine=None, crops_dir=None)
     # The printed form of HLS_renseignements_egalite.pdf, filled by hand and scanned.
     assert grids(page) == SEEN["2026-041-maintenance-ascenseurs/HLS_renseignements_egalite.pdf", 1]
+    assert_tables_are_pdfplumber_s(list(page.rules))
     effectifs = page.tables[2]
     women = cell_of(page, effectifs.at(1, 0).bbox)
     assert women is effectifs.at(1, 0) and effectifs.right_of(women) is effectifs.at(1, 1)
@@ -326,3 +429,31 @@ def test_words_of_a_spreadsheet_export_fall_in_their_cells():
     assert [w.text for w in page.words_in(women.bbox)] == ["5"]
     assert [w.text for w in page.words_in(table.above(women).bbox)] == ["Femmes"]
     assert [w.text for w in page.words_in(table.row(1)[-1].bbox)] == ["28"]
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "inbox"
+CORPUS = DEVSET.parents[1] / "corpus"
+
+
+def text_pages() -> list[tuple[str, Page]]:
+    """Every page of the dev set, the samples and the corpus that has a text layer (a scan's rules are
+    compared on the scans read above: reading 35 scans takes half a minute)."""
+    pages = []
+    for root in (DEVSET, SAMPLES, CORPUS):
+        for path in sorted(root.rglob("*.pdf")):
+            try:
+                pages += [(f"{path.name}-p{page.number}", page) for page in load(path).pages if not page.image_only]
+            except Exception:  # unreadable, on purpose: the corpus has broken and encrypted files
+                continue
+    return pages
+
+
+@needs_devset
+def test_tables_of_every_text_page_of_the_devset_samples_and_corpus_are_pdfplumber_s():
+    pages = text_pages()
+    assert len(pages) > 200 and sum(len(page.tables) for _, page in pages) > 300
+    for name, page in pages:
+        try:
+            assert_tables_are_pdfplumber_s(list(page.rules))
+        except AssertionError:
+            pytest.fail(f"{name}: not pdfplumber's tables")
