@@ -70,6 +70,7 @@ _STROKE_WIDTH = on_addresses(raw.FPDFPageObj_GetStrokeWidth, ctypes.c_int, ADDRE
 _MOVETO, _LINETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO, raw.FPDF_SEGMENT_BEZIERTO
 
 Point = tuple[float, float]
+Segment = tuple[Point, Point]  # a line: a path of one open straight segment, as its two ends
 RGBA = tuple[int, int, int, int]
 Matrix = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f: (x, y) -> (ax+cy+e, bx+dy+f)
 
@@ -130,6 +131,13 @@ def path_shapes(page: pdfium.PdfPage, height: float, objects: PageObjects | None
     for (left, bottom, right, top), (fill_colour, stroke_colour), subpaths, is_small in zip(
             bounds, colours, read, smalls):
         width, tall = right - left, top - bottom
+        if isinstance(subpaths, tuple):  # a line: what the subpath of its one segment gives, made directly
+            if is_small:
+                small.append(Shape((left, height - top, right, height - bottom), fill_colour, stroke_colour,
+                                   next(widths) if stroke_colour is not None else 0.0, "open"))
+            if max(width, tall) >= RULE_MIN_PT and _shows(stroke_colour, WHITE) and (rule := _rule(*subpaths)) is not None:
+                rules.append(rule)
+            continue
         if is_small:
             line_width = next(widths) if stroke_colour is not None else 0.0
             shape = _shape((left, height - top, right, height - bottom), subpaths, fill_colour, stroke_colour,
@@ -461,17 +469,18 @@ class PathReader:
             xs, ys, kinds, closing = read or _asked(segments)
         return _subpaths(kinds, self._on_page(xs, ys, self.matrices(path)), closing)
 
-    def subpaths_of(self, paths: Sequence[PathAt]) -> list[list[Subpath]]:
+    def subpaths_of(self, paths: Sequence[PathAt]) -> list[list[Subpath] | Segment]:
         """Each path's :meth:`subpaths`, read for the page at once once PDFium's records are checked
         (on the first paths, read one by one until one checks them): the paths' segment counts,
         first handles and own matrices asked by one ``map`` each, their records read as one array
         and their points moved to the page in it, not path by path (a spreadsheet draws each border
-        of each cell as a path of its own: hundreds of paths of two segments). A path of fewer than two
-        segments, or whose first handle PDFium does not give, is read alone; one in a form XObject
-        has its points moved through its forms' matrices alone."""
+        of each cell as a path of its own: hundreds of lines). A line read so is given as its
+        :data:`Segment`, no subpath made for it. A path of fewer than two segments, or whose first
+        handle PDFium does not give, is read alone; one in a form XObject has its points moved
+        through its forms' matrices alone."""
         objs = [obj for obj, _ in paths]
         counts = list(map(_SEGMENTS, objs))
-        read: list[list[Subpath]] = []
+        read: list[list[Subpath] | Segment] = []
         while self._layout is None and len(read) < len(paths):
             read.append(self.subpaths(paths[len(read)]) if counts[len(read)] > 0 else [])
         rest = range(len(read), len(paths))
@@ -488,10 +497,11 @@ class PathReader:
                 read.append(self.subpaths(paths[i]) if counts[i] > 0 else [])
         return read
 
-    def _read_at_once(self, paths: list[PathAt], firsts: list[int], counts: list[int]) -> Iterator[list[Subpath]]:
+    def _read_at_once(self, paths: list[PathAt], firsts: list[int], counts: list[int]
+                      ) -> Iterator[list[Subpath] | Segment]:
         """The subpaths of paths read from their records (``firsts``: each path's first handle,
-        ``counts``: its number of segments), path by path. A path of one straight segment (a
-        line, a table's border) is made its one subpath directly."""
+        ``counts``: its number of segments), path by path; a line's (a move, then one straight
+        segment that does not close it: a table's border) as its segment."""
         layout = self._layout
         assert layout is not None
         size = layout.size
@@ -511,8 +521,7 @@ class PathReader:
             if path[1]:  # in a form XObject: its points moved through the forms' matrices too
                 points[at:end] = self._on_page(xs[at:end].tolist(), ys[at:end].tolist(), self.matrices(path))
             if count == 2 and kinds[at] == _MOVETO and kinds[at + 1] == _LINETO and not closing[at + 1]:
-                start, end_point = points[at], points[at + 1]  # what _subpaths makes of them
-                yield [Subpath([start, end_point], [(start, end_point)])]
+                yield points[at], points[at + 1]
             else:
                 yield _subpaths(kinds[at:end], points[at:end], closing[at:end])
             at = end

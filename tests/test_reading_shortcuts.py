@@ -474,12 +474,49 @@ def test_a_page_s_paths_read_at_once_are_those_read_one_by_one(monkeypatch):
         paths = pdfium_text.PageObjects(page, vector_marks.MAX_DEPTH).paths
         expected = [_asked_subpaths(vector_marks.PathReader(HEIGHT), path) for path in paths]
         asked = _counting_handles(monkeypatch)
-        assert vector_marks.PathReader(HEIGHT).subpaths_of(paths) == expected
+        read = vector_marks.PathReader(HEIGHT).subpaths_of(paths)
+        assert [[vector_marks.Subpath(list(r), [r])] if isinstance(r, tuple) else r for r in read] == expected
         assert asked == [paths[0][0]] * 4 + [obj for obj, _ in paths[1:]]
         monkeypatch.undo()
-    [[line]] = expected[2:]  # the drawing's line: one straight segment
-    assert line.points == [(60.0, HEIGHT - 650.0), (300.0, HEIGHT - 650.0)] and line.lines == [tuple(line.points)]
+    assert read[2] == ((60.0, HEIGHT - 650.0), (300.0, HEIGHT - 650.0))  # the drawing's line, as its segment
+    [[line]] = expected[2:]
     assert not line.closed and not line.curved
+
+
+def test_lines_read_as_their_segments_give_the_shapes_and_rules_their_subpaths_give(monkeypatch):
+    """Long and short lines, stroked, filled alone or white: read as segments, they give the
+    small shapes (with their strokes' widths), boxes, tick candidates and rules read one by one as
+    subpaths give."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, HEIGHT))
+    canvas.rect(60, 700, 12, 12)  # a box: the first path, read alone
+    canvas.line(60, 650, 300, 650)
+    canvas.setLineWidth(3)
+    canvas.line(100, 500, 100, 520)  # short: a shape, and a rule
+    canvas.setLineWidth(1)
+    canvas.line(200, 500, 210, 510)  # a short stroke across: a tick candidate, no rule
+    canvas.line(61, 701, 71, 711)  # in the box: ticks it
+    canvas.setStrokeColorRGB(1, 1, 1)
+    canvas.line(60, 600, 300, 600)  # white: no rule
+    outline = canvas.beginPath()
+    outline.moveTo(60, 550)
+    outline.lineTo(300, 550)
+    canvas.drawPath(outline, stroke=0, fill=1)  # filled alone: no rule
+    canvas.setStrokeColorRGB(0, 0, 0)
+    canvas.rect(400, 700, 12, 12)  # a box read after the lines
+    canvas.save()
+    page = pdfium.PdfDocument(buffer.getvalue())[0]
+    paths = pdfium_text.PageObjects(page, vector_marks.MAX_DEPTH).paths
+    assert sum(isinstance(r, tuple) for r in vector_marks.PathReader(HEIGHT).subpaths_of(paths)) == 6
+    classified: list[list[vector_marks.Shape]] = []
+    classify = vector_marks.classify
+    monkeypatch.setattr(vector_marks, "classify", lambda small: classified.append(small) or classify(small))
+    shapes = vector_marks.path_shapes(page, HEIGHT)
+    assert len(shapes.rules) == 2 and len(shapes.ticks) == 2 and [box.checked for box in shapes.boxes] == [True, False]
+    assert [shape.line_width for shape in classified[0]] == [1.0, 3.0, 1.0, 1.0, 1.0]
+    monkeypatch.setattr(vector_marks.PathReader, "subpaths_of", lambda reader, paths: list(map(reader.subpaths, paths)))
+    assert vector_marks.path_shapes(page, HEIGHT) == shapes
+    assert classified[1] == classified[0]
 
 
 def test_a_path_closing_its_one_segment_is_read_as_its_segments_say():
