@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def find_tables_once() -> None:
-    """Imports pdfplumber's table finder before timing (a worker pays it once)."""
+    """Imports the table finder before timing (a worker pays it once)."""
     from extract.cells import find_tables
     find_tables([])
 
