@@ -115,6 +115,8 @@ class FieldReader:
         self.options_end: dict[str, float] = {}  # key -> right edge of its printed "Oui ☐ Non ☐"
         self._found_heads: dict[str, tuple[list[Match], list[Match]]] = {}  # table id -> see _heads
         self._page_gutters: dict[int, list[Gutter]] = {}  # page number -> see _gutters
+        self._pairs: dict[tuple[int, int], tuple[Match, Match, bool]] = {}  # see _names_side_by_side
+        self._by_label: dict[tuple, tuple[Match, object]] = {}  # see _once_per_label
         self.undecided: dict[str, _Undecided] = {}  # key -> its value read with apostrophes left undecided
 
     # -- the whole form -------------------------------------------------
@@ -344,7 +346,7 @@ class FieldReader:
 
     @cached_property
     def _printed_folded(self) -> list[str]:
-        return of_form(self.form, printed_phrases)
+        return of_form(self.form, _printed_joined)
 
     def _place(self, reading: Reading, zones: Sequence[Zone], marks: Sequence[Mark] = ()) -> None:
         """Where the answer stands, read or not, for the review sheet's picture and outline: the
@@ -751,9 +753,24 @@ class FieldReader:
             return []
         return words
 
+    def _once_per_label(self, step: Callable[..., T], label: Match, table: Table, *args) -> T:
+        """``step(label, table, *args)``, worked out once for the label of a table's row: a choice row's
+        answer is first looked at to tell how the row is answered (:meth:`_typed_choice`), then read
+        (:meth:`_listed`). What it gives is not to be changed by the caller; the label is kept with
+        it, so that its id is never given to another match meanwhile."""
+        key = (step.__name__, id(label), table.id, *args)
+        known = self._by_label.get(key)
+        if known is None:
+            known = self._by_label[key] = (label, step(label, table, *args))
+        return known[1]
+
     def _listed_answer(self, label: Match, table: Table, numeric: bool = False) -> tuple[Zone, list[tuple[Page, Word]]]:
         """A listed cell's answer: the rest of its label's line up to the next cell's label on it
         ("Président.e : Femme   Secrétaire : Homme"), or the prompted line under it."""
+        return self._once_per_label(self._read_listed_answer, label, table, numeric)
+
+    def _read_listed_answer(self, label: Match, table: Table, numeric: bool) -> tuple[Zone, list[tuple[Page, Word]]]:
+        """:meth:`_listed_answer`, read."""
         zone = rest_of_line(label, self._column_end(label, self._next_head_on_row(label, table)))
         words = _without_label_tail(_left_to_right(self._answer_words([zone], excluded=set(), numeric=numeric)))
         words = _first_group(self._choice_cell(table, words) if table.choices else words)
@@ -998,6 +1015,10 @@ class FieldReader:
     def _boxed_options(self, table: Table, label: Match) -> tuple[dict[str, Match], dict[str, Mark]] | None:
         """The choices printed on a row's line after its label, and the box of each (None unless
         at least two are printed there, each with its own box on the same side)."""
+        return self._once_per_label(self._find_boxed_options, label, table)
+
+    def _find_boxed_options(self, label: Match, table: Table) -> tuple[dict[str, Match], dict[str, Mark]] | None:
+        """:meth:`_boxed_options`, found."""
         rivals = [a for c in table.columns for a in c.anchors]
         found = {}
         for match in self.index.find(rivals, after=label.end, rivals=self._rivals):
@@ -1029,7 +1050,7 @@ class FieldReader:
         columns = self.index.find(column.anchors, rivals=rivals + list(table.grand_total))
         for first in rows + columns:
             for second in columns if first in rows else rows:
-                if _side_by_side(first, second):
+                if self._names_side_by_side(first, second):
                     return second
         return self._later_on_row(table, rows, columns)
 
@@ -1039,13 +1060,24 @@ class FieldReader:
         that the first cell's name follows, with no other row's label between them."""
         names, labels = self._heads(table)
         for row in rows:
-            if not any(_side_by_side(row, name) for name in names):
+            if not any(self._names_side_by_side(row, name) for name in names):
                 continue
             for column in columns:
                 if _same_row(column, row) and column.bbox[0] > row.bbox[2] and not any(
                         _same_row(other, row) and row.bbox[2] <= other.bbox[0] < column.bbox[0] for other in labels):
                     return column
         return None
+
+    def _names_side_by_side(self, first: Match, second: Match) -> bool:
+        """:func:`_side_by_side`, told once for each pair of matches: each cell of a listed table asks it
+        of every pair of its rows' and columns' names (their matches, kept by the index, are the
+        same objects from one cell to the next; the pair is kept with the answer, so that their ids
+        are never given to other matches meanwhile)."""
+        key = (id(first), id(second))
+        known = self._pairs.get(key)
+        if known is None:
+            known = self._pairs[key] = (first, second, _side_by_side(first, second))
+        return known[2]
 
     def _heads(self, table: Table) -> tuple[list[Match], list[Match]]:
         """Every column name and every row label of the table found in the document, looked
@@ -1590,6 +1622,13 @@ def printed_phrases(form: Form) -> list[str]:
     texts += [a for c in form.commitments for a in c.anchors]
     texts += [t for t in form.document.values() if isinstance(t, str)]
     return [fold(text) for text in texts]
+
+
+def _printed_joined(form: Form) -> list[str]:
+    """The form's printed phrases, folded, as one text (a line each): a value is looked for in it at
+    once, not in each of the two hundred phrases (a folded value holds no line break, so it is found
+    in the text only where it is inside one phrase)."""
+    return ["\n".join(printed_phrases(form))]
 
 
 def label_fragment(raw: str | None, printed: Sequence[str]) -> str | None:

@@ -33,6 +33,8 @@ STACK_WORDS = 5  # ...and what wraps onto the next line is short
 UNIT_HINT = re.compile(r"^(sur|en|/)?(100|%)$")  # a unit printed before a label's colon, folded ("sur 100")
 UNIT_HINT_WORDS = 3  # ...in this many words at most
 OTHER_WORDING_WORDS = 8  # a label's other wording after a slash (« / Company name : »): this many words at most
+PREFIX = 3  # an anchor this long or longer is looked up by its first letters (see word_starts)
+SCANNED_ANCHORS = 40  # ...once this many were searched through the text: indexing the starts costs as much
 MARGIN = 0.05  # share of the page's height at its top and bottom holding running headers and footers
 
 
@@ -281,13 +283,40 @@ def label_lines(page: Page) -> list[Line]:
     return [make_line(page, index, words) for index, words in enumerate(lines)] + stacked_lines(page, lines)
 
 
+def word_starts(page: Page) -> dict[str, list[tuple[Line, int]]]:
+    """The places of the page's exact (not OCR) label lines where a match may start, by the first
+    :data:`PREFIX` letters of the folded text there: each word's start, and the start after an
+    elided article (``Line.first_at``, whose offsets rise), as (line, offset) in reading order.
+
+    An anchor is looked up among the few places starting with its first letters, where each of
+    the form's two hundred anchors was searched through all the document's text; made once for
+    the page, they serve each index made of it (the form's recognition, then the field reader)."""
+    starts: dict[str, list[tuple[Line, int]]] = {}
+    known = starts.get
+    for line in page.derived("label_lines", label_lines):
+        if line.ocr:
+            continue
+        folded = line.folded
+        for start in line.first_at:
+            head = folded[start:start + PREFIX]
+            places = known(head)
+            if places is None:
+                starts[head] = [(line, start)]
+            else:
+                places.append((line, start))
+    return starts
+
+
 class LabelIndex:
     """The label lines of a document's pages, searchable by anchor."""
 
     def __init__(self, pages: Iterable[Page]) -> None:
+        self._pages = list(pages)
         self.lines: list[Line] = []  # physical lines, then wrapped labels
-        for page in pages:
+        for page in self._pages:
             self.lines.extend(page.derived("label_lines", label_lines))
+        self._starts: list[dict[str, list[tuple[Line, int]]]] | None = None  # each page's, see _anchor_matches
+        self._scanned = 0  # anchors searched through the joined text
         # All exact (non-OCR) lines joined, so an anchor is searched once per document.
         self._exact_lines = [line for line in self.lines if not line.ocr]
         self._fuzzy_lines = [line for line in self.lines if line.ocr]
@@ -331,7 +360,7 @@ class LabelIndex:
         if rivals and found:
             holding = self._holding(rivals)
             found = [m for m in found if (held := holding.get(id(m.words[0]))) is None  # most words: no rival's
-                     or not any(r.contains(m) for r in held)]
+                     or not any(r.last - r.first > m.last - m.first and r.contains(m) for r in held)]  # more words
         return _best_per_span(found)
 
     def _holding(self, rivals: Sequence[str]) -> dict[int, list[Match]]:
@@ -377,11 +406,25 @@ class LabelIndex:
         return matches
 
     def _anchor_matches(self, anchor: str, allow_prefix: bool) -> list[Match]:
-        """Exact lines through the joined text, OCR lines fuzzily; a wrapped line only where
-        the match spans its break (elsewhere the physical line already has it)."""
+        """Exact lines through the joined text, or, once many anchors were, at the places a word starts
+        with the anchor's first letters (:func:`word_starts`), OCR lines fuzzily; a wrapped line only
+        where the match spans its break (elsewhere the physical line already has it)."""
         found = [m for line in self._fuzzy_lines for m in _line_matches(line, [anchor], allow_prefix)
                  if m.stacked or line.one_row]
         target = fold(anchor)
+        if self._starts is None and len(target) >= PREFIX:
+            self._scanned += 1
+            if self._scanned > SCANNED_ANCHORS:  # the reader of a form's fields asks for all its anchors
+                self._starts = [page.derived("label_starts", word_starts) for page in self._pages]
+        if self._starts is not None and len(target) >= PREFIX:
+            head = target[:PREFIX]
+            for starts in self._starts:
+                for line, start in starts.get(head, ()):
+                    if line.folded.startswith(target, start):
+                        match = _exact_at(line, start, target, anchor, allow_prefix)
+                        if match is not None and (line.one_row or match.stacked):
+                            found.append(match)
+            return found
         start = self._text.find(target) if target else -1
         text, offsets, lines = self._text, self._offsets, self._exact_lines
         while start >= 0:

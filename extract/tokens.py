@@ -191,7 +191,7 @@ class Page:
         left, right = bbox[0], bbox[2]
         if min_overlap > 0:
             near = [w for w in near if not (w.x0 >= right or w.x1 <= left)]
-        held = [w for w in near if overlap_ratio(w.bbox, bbox) >= min_overlap]
+        held = [w for w in near if _share_inside(w.x0, w.top, w.x1, w.bottom, bbox) >= min_overlap]
         if len(held) < 2:
             return held
         return [w for line in (_grouped(held) if in_order else group_lines(held)) for w in line]
@@ -214,7 +214,7 @@ class Page:
         self.__dict__.pop("_derived", None)
 
     def marks_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[Mark]:
-        return [m for m in self.marks if overlap_ratio(m.bbox, bbox) >= min_overlap]
+        return [m for m in self.marks if _share_inside(m.x0, m.top, m.x1, m.bottom, bbox) >= min_overlap]
 
     @cached_property
     def tables(self) -> list[Table]:
@@ -267,6 +267,12 @@ def overlap_ratio(inner: BBox, outer: BBox) -> float:
     every zone read: written out as ``max`` and ``min`` compare (the first unless the second is
     strictly greater, or less), without their calls."""
     left, up, right, down = inner
+    return _share_inside(left, up, right, down, outer)
+
+
+def _share_inside(left: float, up: float, right: float, down: float, outer: BBox) -> float:
+    """:func:`overlap_ratio` of the box (left, up, right, down): a page's zones ask it of each word
+    near them, given their sides (not their ``bbox``, a tuple made for the asking)."""
     x0, top = (outer[0] if outer[0] > left else left), (outer[1] if outer[1] > up else up)
     x1, bottom = (outer[2] if outer[2] < right else right), (outer[3] if outer[3] < down else down)
     if x1 <= x0 or bottom <= top:

@@ -1,7 +1,9 @@
 """The shortcuts a text-layer page's reading takes: each gives what the longer way gives.
 
 A page's fonts are listed once to tell whether any letter may be a symbol font's box (through
-its form XObjects too); a label index answers a question asked again from what it kept; a
+its form XObjects too); a label index answers a question asked again from what it kept, and
+looks its many anchors up where a word starts with their first letters; the field reader tells
+once whether two names stand side by side, and reads a choice row's answer once; a
 page's lines of words are grouped once for its labels and its gutters; words are searched for
 typed tables, typed boxes, elisions and letter-spaced text only where they may be.
 """
@@ -19,12 +21,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from extract import pdfium_text, vector_marks
+from extract import fields, pdfium_text, vector_marks
 from extract.cells import cell_of
 from extract.document import load
-from extract.fields import FieldReader, of_form
+from extract.fields import FieldReader, label_fragment, of_form, printed_phrases
 from extract.gutters import find_gutters
-from extract.labels import LabelIndex, Line, Match, exact_match, label_lines, make_line
+from extract.labels import SCANNED_ANCHORS, LabelIndex, Line, Match, exact_match, label_lines, make_line, word_starts
 from extract.marks import typed_boxes
 from extract.pdfium_text import split_words
 from extract.tokens import Page, Rule, Word, group_lines, lines_of, reading_order
@@ -186,6 +188,25 @@ def test_an_anchor_asked_twice_in_a_group_adds_nothing():
     assert index.find(["Cadres", "Non cadres", "Cadres"]) == index.find(["Cadres", "Non cadres"])
 
 
+def test_once_many_anchors_were_searched_the_others_are_looked_up_where_a_word_starts_so():
+    """Past :data:`SCANNED_ANCHORS` anchors searched through the text, an index looks an anchor up
+    among the places where a word (or a word after an elided article) starts with its first
+    letters, indexed once for the page: it finds what the search through the text finds, and not
+    inside a word (« Renombre »)."""
+    page = _page([("Nombre", 60, 100), ("de", 120, 100), ("salariés", 150, 100), ("Renombre", 300, 100),
+                  ("L'index", 60, 130), ("nombre", 130, 130), ("%", 200, 130)])
+    searched, index = LabelIndex([page]), LabelIndex([page])
+    for number in range(SCANNED_ANCHORS + 1):
+        index.find([f"absent {number}"])
+    assert searched._starts is None and index._starts == [page.derived("label_starts", word_starts)]
+    assert set(word_starts(page)) >= {"nom", "des", "sal", "ren", "lin", "ind"}  # "index" after "L'"
+    for anchor in ("Nombre", "nombre de salariés", "index", "Index nombre", "ombre", "%", "de", "absent"):
+        found = [(_texts(m.words), m.words[0].top) for m in index.find([anchor])]
+        assert found == [(_texts(m.words), m.words[0].top) for m in searched.find([anchor])], anchor
+    assert [m.words[0].x0 for m in index.find(["Nombre"])] == [60, 130]
+    assert index.find(["ombre"]) == []
+
+
 # -- the field reader: what comes from the form alone made once, a page's gutters when asked ------
 
 def test_what_the_reader_derives_from_the_form_alone_is_made_once_per_form():
@@ -214,6 +235,50 @@ def test_a_page_s_gutters_are_found_when_a_label_of_that_page_first_asks():
     assert labels and reader._gutters(pages[0]) == find_gutters(pages[0], labels)
 
 
+def test_a_listed_table_s_names_are_told_side_by_side_once_for_each_pair(monkeypatch):
+    form = load_form("egalite-2024")
+    page = _page([("Cadres", 60, 100), ("–", 120, 100), ("Femmes", 140, 100), ("12", 300, 100),
+                  ("Hommes", 60, 130), ("8", 300, 130)])
+    reader = FieldReader([page], form)
+    cadres, femmes, hommes = (reader.index.first([name]) for name in ("Cadres", "Femmes", "Hommes"))
+    asked = []
+    monkeypatch.setattr(fields, "_side_by_side", lambda first, second: asked.append((first, second)) or True)
+    assert reader._names_side_by_side(cadres, femmes) and reader._names_side_by_side(cadres, femmes)
+    assert reader._names_side_by_side(cadres, hommes)
+    assert asked == [(cadres, femmes), (cadres, hommes)]
+    monkeypatch.undo()
+    assert fields._side_by_side(cadres, femmes) and not fields._side_by_side(cadres, hommes)
+
+
+def test_a_choice_row_s_answer_is_read_once_for_its_two_looks():
+    """:meth:`FieldReader._typed_choice` looks at a row's answer, then :meth:`FieldReader._listed` reads
+    it: the second is given what the first read (its boxed options too)."""
+    form = load_form("egalite-2024")
+    table = form.tables["officers"]
+    page = _page([("Président.e", 60, 100), (":", 160, 100), ("Homme", 180, 100)])
+    reader = FieldReader([page], form)
+    label = reader.index.first(["Président.e"])
+    zone, words = reader._listed_answer(label, table)
+    assert _texts([w for _, w in words]) == ["Homme"]
+    assert reader._listed_answer(label, table) == (zone, words) and reader._listed_answer(label, table)[1] is words
+    assert reader._listed_answer(label, table, True)[1] is not words  # read as a number: another question
+    assert reader._boxed_options(table, label) is None and len(reader._by_label) == 3
+
+
+def test_a_value_is_a_label_s_piece_inside_one_printed_phrase_not_across_two():
+    """The form's printed phrases are searched as one text: a value found there lies inside one
+    phrase, as when each phrase was searched on its own."""
+    form = load_form("egalite-2024")
+    reader, phrases = FieldReader([_page([("Nom", 60, 100)])], form), printed_phrases(form)
+    first, second = phrases[0], phrases[1]
+    across = first[-4:] + second[:4]
+    assert across in "".join(phrases) and label_fragment(across, phrases) is None  # no phrase holds it
+    for raw in (first[2:12], across, second[:8], "Dupont SARL", None, "", "raison"):
+        assert reader._label_fragment(raw) == label_fragment(raw, phrases), raw
+    assert reader._label_fragment(first[2:12]) is not None
+
+
+# -- lines grouped once for a page's labels and gutters ---------------------------
 # -- lines grouped once for a page's labels and gutters ---------------------------
 
 def test_labels_and_gutters_share_the_lines_of_a_text_layer_page():
