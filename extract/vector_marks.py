@@ -27,7 +27,7 @@ import struct
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
@@ -469,7 +469,7 @@ class PathReader:
             xs, ys, kinds, closing = read or _asked(segments)
         return _subpaths(kinds, self._on_page(xs, ys, self.matrices(path)), closing)
 
-    def subpaths_of(self, paths: Sequence[PathAt]) -> list[list[Subpath] | Segment]:
+    def subpaths_of(self, paths: Sequence[PathAt]) -> Iterator[list[Subpath] | Segment]:
         """Each path's :meth:`subpaths`, read for the page at once once PDFium's records are checked
         (on the first paths, read one by one until one checks them): the paths' segment counts,
         first handles and own matrices asked by one ``map`` each, their records read as one array
@@ -477,53 +477,62 @@ class PathReader:
         of each cell as a path of its own: hundreds of lines). A line read so is given as its
         :data:`Segment`, no subpath made for it. A path of fewer than two segments, or whose first
         handle PDFium does not give, is read alone; one in a form XObject has its points moved
-        through its forms' matrices alone."""
+        through its forms' matrices alone. The subpaths are made as each path is asked for: a
+        page's thousands of points all made into subpaths at once would outlive the collector's
+        youngest generation, and cost more in its passes than they save."""
         objs = [obj for obj, _ in paths]
         counts = list(map(_SEGMENTS, objs))
         read: list[list[Subpath] | Segment] = []
         while self._layout is None and len(read) < len(paths):
             read.append(self.subpaths(paths[len(read)]) if counts[len(read)] > 0 else [])
         rest = range(len(read), len(paths))
-        if not rest:
-            return read
         firsts = list(map(_SEGMENT, objs[rest.start:], repeat(0)))
         batch = [i for i, first in zip(rest, firsts) if first and counts[i] >= 2]
         moved = self._read_at_once([paths[i] for i in batch], [firsts[i - rest.start] for i in batch],
                                    [counts[i] for i in batch])
-        for i, first in zip(rest, firsts):
-            if first and counts[i] >= 2:
-                read.append(next(moved))
-            else:
-                read.append(self.subpaths(paths[i]) if counts[i] > 0 else [])
-        return read
+        return chain(read, (next(moved) if first and counts[i] >= 2 else self.subpaths(paths[i]) if counts[i] > 0
+                            else [] for i, first in zip(rest, firsts)))
 
     def _read_at_once(self, paths: list[PathAt], firsts: list[int], counts: list[int]
                       ) -> Iterator[list[Subpath] | Segment]:
         """The subpaths of paths read from their records (``firsts``: each path's first handle,
         ``counts``: its number of segments), path by path; a line's (a move, then one straight
-        segment that does not close it: a table's border) as its segment."""
+        segment that does not close it: a table's border) as its segment. The records are read,
+        and the paths' own matrices, at once; each path's points are made when it is asked for."""
+        if not paths:
+            return iter(())
         layout = self._layout
         assert layout is not None
         size = layout.size
         records = np.frombuffer(b"".join(map(ctypes.string_at, firsts, [size * count for count in counts])),
                                 dtype=_record_type(size))
         xs, ys = records["x"].astype(np.float64), records["y"].astype(np.float64)
-        kinds, closing = records["kind"].tolist(), records["close"].tolist()
         objs = [obj for obj, _ in paths]
         own = self._matrices_of(objs)
         self._own.update(zip(objs, map(tuple, own.tolist())))  # for their strokes' widths
         a, b, c, d, e, f = (np.repeat(column, counts) for column in own.T)
-        # the very sums :meth:`_on_page` makes, in the same order, on doubles
-        points = list(zip((a * xs + c * ys + e).tolist(), (self.height - (b * xs + d * ys + f)).tolist()))
+        # the very sums :meth:`_on_page` makes, in the same order, on doubles (floats: no work for the collector)
+        page_xs, page_ys = (a * xs + c * ys + e).tolist(), (self.height - (b * xs + d * ys + f)).tolist()
+        return self._made(paths, counts, (xs, ys), (page_xs, page_ys),
+                          (records["kind"].tolist(), records["close"].tolist()))
+
+    def _made(self, paths: list[PathAt], counts: list[int], own: tuple[np.ndarray, np.ndarray],
+              page: tuple[list[float], list[float]], flags: tuple[list[int], list[int]]
+              ) -> Iterator[list[Subpath] | Segment]:
+        """Each path's subpaths (a line's segment) from the page's segments: their coordinates in
+        their paths' ``own`` space and on the ``page``, and their kinds and closings (``flags``)."""
+        (kinds, closing), (page_xs, page_ys) = flags, page
         at = 0
         for path, count in zip(paths, counts):
             end = at + count
             if path[1]:  # in a form XObject: its points moved through the forms' matrices too
-                points[at:end] = self._on_page(xs[at:end].tolist(), ys[at:end].tolist(), self.matrices(path))
-            if count == 2 and kinds[at] == _MOVETO and kinds[at + 1] == _LINETO and not closing[at + 1]:
-                yield points[at], points[at + 1]
+                points = self._on_page(own[0][at:end].tolist(), own[1][at:end].tolist(), self.matrices(path))
             else:
-                yield _subpaths(kinds[at:end], points[at:end], closing[at:end])
+                points = list(zip(page_xs[at:end], page_ys[at:end]))
+            if count == 2 and kinds[at] == _MOVETO and kinds[at + 1] == _LINETO and not closing[at + 1]:
+                yield points[0], points[1]
+            else:
+                yield _subpaths(kinds[at:end], points, closing[at:end])
             at = end
 
     def _matrices_of(self, objs: list[int]) -> np.ndarray:

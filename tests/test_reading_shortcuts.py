@@ -539,13 +539,30 @@ def test_a_page_s_paths_read_at_once_are_those_read_one_by_one(monkeypatch):
         paths = pdfium_text.PageObjects(page, vector_marks.MAX_DEPTH).paths
         expected = [_asked_subpaths(vector_marks.PathReader(HEIGHT), path) for path in paths]
         asked = _counting_handles(monkeypatch)
-        read = vector_marks.PathReader(HEIGHT).subpaths_of(paths)
+        read = list(vector_marks.PathReader(HEIGHT).subpaths_of(paths))
         assert [[vector_marks.Subpath(list(r), [r])] if isinstance(r, tuple) else r for r in read] == expected
         assert asked == [paths[0][0]] * 4 + [obj for obj, _ in paths[1:]]
         monkeypatch.undo()
     assert read[2] == ((60.0, HEIGHT - 650.0), (300.0, HEIGHT - 650.0))  # the drawing's line, as its segment
     [[line]] = expected[2:]
     assert not line.closed and not line.curved
+
+
+def test_a_page_s_paths_are_made_into_subpaths_as_they_are_asked_for(monkeypatch):
+    """The page's records are read at once, but each path's subpaths are made only when it is
+    asked for (a line's never: its segment is enough)."""
+    page = _shapes_page()
+    paths = pdfium_text.PageObjects(page, vector_marks.MAX_DEPTH).paths
+    made: list[int] = []
+    subpaths = vector_marks._subpaths
+    monkeypatch.setattr(vector_marks, "_subpaths", lambda kinds, points, closing: made.append(len(points))
+                        or subpaths(kinds, points, closing))
+    read = vector_marks.PathReader(HEIGHT).subpaths_of(paths)
+    assert made == [5]  # the first path, read alone to check PDFium's records
+    assert isinstance(next(read), list) and isinstance(next(read), tuple) and made == [5]
+    next(read)
+    assert made == [5, 5]
+    assert len(next(read)[0].points) == 13 and made == [5, 5, 13]
 
 
 def test_lines_read_as_their_segments_give_the_shapes_and_rules_their_subpaths_give(monkeypatch):
@@ -579,7 +596,7 @@ def test_lines_read_as_their_segments_give_the_shapes_and_rules_their_subpaths_g
     shapes = vector_marks.path_shapes(page, HEIGHT)
     assert len(shapes.rules) == 2 and len(shapes.ticks) == 2 and [box.checked for box in shapes.boxes] == [True, False]
     assert [shape.line_width for shape in classified[0]] == [1.0, 3.0, 1.0, 1.0, 1.0]
-    monkeypatch.setattr(vector_marks.PathReader, "subpaths_of", lambda reader, paths: list(map(reader.subpaths, paths)))
+    monkeypatch.setattr(vector_marks.PathReader, "subpaths_of", lambda reader, paths: map(reader.subpaths, paths))
     assert vector_marks.path_shapes(page, HEIGHT) == shapes
     assert classified[1] == classified[0]
 
@@ -599,7 +616,7 @@ def test_a_path_closing_its_one_segment_is_read_as_its_segments_say():
     page = pdfium.PdfDocument(buffer.getvalue())[0]
     paths = pdfium_text.PageObjects(page, vector_marks.MAX_DEPTH).paths
     assert [vector_marks._SEGMENTS(obj) for obj, _ in paths] == [2, 2]
-    read = vector_marks.PathReader(HEIGHT).subpaths_of(paths)
+    read = list(vector_marks.PathReader(HEIGHT).subpaths_of(paths))
     assert read == [_asked_subpaths(vector_marks.PathReader(HEIGHT), path) for path in paths]
     assert read[1][0].closed
 
