@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import Callable, Iterable, NamedTuple, Sequence, TypeVar
 
 from extract.brackets import paired
 from extract.cells import Cell, cell_of
@@ -1019,7 +1019,7 @@ class FieldReader:
 
     def _find_boxed_options(self, label: Match, table: Table) -> tuple[dict[str, Match], dict[str, Mark]] | None:
         """:meth:`_boxed_options`, found."""
-        rivals = [a for c in table.columns for a in c.anchors]
+        rivals = self._names(table).columns
         found = {}
         for match in self.index.find(rivals, after=label.end, rivals=self._rivals):
             if _same_row(match, label) and match.bbox[0] > label.bbox[2]:
@@ -1037,7 +1037,8 @@ class FieldReader:
 
     def _list_label(self, field: FieldDef, table: Table) -> Match | None:
         """The label of one cell in a listed table: its row's and its column's names side by side."""
-        rivals = [a for axis in table.rows + table.columns for a in axis.anchors]
+        names = self._names(table)
+        rivals = names.all
         row = next(r for r in table.rows if r.id == field.row)
         rows = self.index.find(row.anchors, rivals=rivals)
         if field.column is None:
@@ -1047,7 +1048,7 @@ class FieldReader:
             if found is not None:
                 return found
         column = next(c for c in table.columns if c.id == field.column)
-        columns = self.index.find(column.anchors, rivals=rivals + list(table.grand_total))
+        columns = self.index.find(column.anchors, rivals=names.all_and_total)
         for first in rows + columns:
             for second in columns if first in rows else rows:
                 if self._names_side_by_side(first, second):
@@ -1079,14 +1080,17 @@ class FieldReader:
             known = self._pairs[key] = (first, second, _side_by_side(first, second))
         return known[2]
 
+    def _names(self, table: Table) -> _TableNames:
+        """The anchors of one of the form's tables (not of a transposed copy), made once per form."""
+        return of_form(self.form, _table_names)[table.id]
+
     def _heads(self, table: Table) -> tuple[list[Match], list[Match]]:
         """Every column name and every row label of the table found in the document, looked
         up once per table (each of its cells asks)."""
         if table.id not in self._found_heads:
-            rivals = [a for axis in table.rows + table.columns for a in axis.anchors]
-            self._found_heads[table.id] = (
-                self.index.find([a for c in table.columns for a in c.anchors], rivals=rivals),
-                self.index.find([a for r in table.rows for a in r.anchors], rivals=rivals))
+            names = self._names(table)
+            self._found_heads[table.id] = (self.index.find(names.columns, rivals=names.all),
+                                           self.index.find(names.rows, rivals=names.all))
         return self._found_heads[table.id]
 
     def _grid(self, table: Table) -> Grid | None:
@@ -1896,6 +1900,27 @@ def _rests_of_rows(label: Match) -> list[Zone]:
         last = max(words, key=lambda w: w.x1)
         zones.append(Zone(label.page, (last.x1 + 0.5, last.top - PAD, label.page.width, last.bottom + PAD)))
     return zones
+
+
+class _TableNames(NamedTuple):
+    """A table's anchors, the names of its columns, of its rows, of both (rows first) and of both and
+    its grand total: each cell of a listed table asks with them."""
+
+    columns: tuple[str, ...]
+    rows: tuple[str, ...]
+    all: tuple[str, ...]
+    all_and_total: tuple[str, ...]
+
+
+def _table_names(form: Form) -> dict[str, _TableNames]:
+    """The anchors of each of the form's tables (see :class:`_TableNames`), by table id."""
+    names = {}
+    for table in form.tables.values():
+        every = tuple(a for axis in table.rows + table.columns for a in axis.anchors)
+        names[table.id] = _TableNames(tuple(a for c in table.columns for a in c.anchors),
+                                      tuple(a for r in table.rows for a in r.anchors), every,
+                                      every + tuple(table.grand_total))
+    return names
 
 
 def _rival_phrases(form: Form) -> list[str]:

@@ -385,6 +385,8 @@ class LabelIndex:
         if found is None:
             found = self._outside[key] = []
             kept = self._outside_one
+            if self._starts is None and len(anchors) > SCANNED_ANCHORS:  # the field reader's all at once
+                self._index_starts()
             for anchor in dict.fromkeys(anchors):  # an anchor given twice would only add its matches again
                 matches = kept.get(anchor)
                 if matches is None:
@@ -392,6 +394,10 @@ class LabelIndex:
                 if matches:
                     found += matches
         return found
+
+    def _index_starts(self) -> None:
+        """Look anchors up from now on where words start (see :meth:`_anchor_matches`)."""
+        self._starts = [page.derived("label_starts", word_starts) for page in self._pages]
 
     def _matches(self, anchors: Sequence[str], allow_prefix: bool = False) -> list[Match]:
         """Every match of the anchors, anchor after anchor."""
@@ -414,8 +420,8 @@ class LabelIndex:
         target = fold(anchor)
         if self._starts is None and len(target) >= PREFIX:
             self._scanned += 1
-            if self._scanned > SCANNED_ANCHORS:  # the reader of a form's fields asks for all its anchors
-                self._starts = [page.derived("label_starts", word_starts) for page in self._pages]
+            if self._scanned > SCANNED_ANCHORS:
+                self._index_starts()
         if self._starts is not None and len(target) >= PREFIX:
             head = target[:PREFIX]
             for starts in self._starts:

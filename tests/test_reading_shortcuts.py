@@ -205,6 +205,10 @@ def test_once_many_anchors_were_searched_the_others_are_looked_up_where_a_word_s
         assert found == [(_texts(m.words), m.words[0].top) for m in searched.find([anchor])], anchor
     assert [m.words[0].x0 for m in index.find(["Nombre"])] == [60, 130]
     assert index.find(["ombre"]) == []
+    at_once = LabelIndex([page])  # the field reader asks for all the form's anchors at once
+    at_once.find([f"absent {number}" for number in range(SCANNED_ANCHORS + 1)])
+    assert at_once._scanned == 0 and at_once._starts is not None
+    assert [m.words[0].x0 for m in at_once.find(["Nombre"])] == [60, 130]
 
 
 # -- the field reader: what comes from the form alone made once, a page's gutters when asked ------
@@ -248,6 +252,16 @@ def test_a_listed_table_s_names_are_told_side_by_side_once_for_each_pair(monkeyp
     assert asked == [(cadres, femmes), (cadres, hommes)]
     monkeypatch.undo()
     assert fields._side_by_side(cadres, femmes) and not fields._side_by_side(cadres, hommes)
+
+
+def test_a_table_s_names_are_listed_once_per_form():
+    form = load_form("egalite-2024")
+    table = form.tables["staff"]
+    names = FieldReader([_page([("Nom", 60, 100)])], form)._names(table)
+    assert FieldReader([_page([("Ville", 60, 100)])], form)._names(table) is names  # another file's reader
+    assert list(names.columns) == [a for c in table.columns for a in c.anchors]
+    assert list(names.rows) == [a for r in table.rows for a in r.anchors]
+    assert names.all == names.rows + names.columns and names.all_and_total == names.all + tuple(table.grand_total)
 
 
 def test_a_choice_row_s_answer_is_read_once_for_its_two_looks():
