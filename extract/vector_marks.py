@@ -510,7 +510,7 @@ class PathReader:
         objs = [obj for obj, _ in paths]
         own = self._matrices_of(objs)
         self._own.update(zip(objs, map(tuple, own.tolist())))  # for their strokes' widths
-        a, b, c, d, e, f = (np.repeat(column, counts) for column in own.T)
+        a, b, c, d, e, f = np.repeat(own, counts, axis=0).T  # each segment's path's matrix
         # the very sums :meth:`_on_page` makes, in the same order, on doubles (floats: no work for the collector)
         page_xs, page_ys = (a * xs + c * ys + e).tolist(), (self.height - (b * xs + d * ys + f)).tolist()
         return self._made(paths, counts, (xs, ys), (page_xs, page_ys),
