@@ -515,9 +515,18 @@ def _exact_at(line: Line, start: int, target: str, anchor: str, allow_prefix: bo
 def exact_match(line: Line, first: int, last: int, anchor: str) -> Match:
     """``Match(line, first, last, anchor)``, made quickly: its fields written into its dictionary at
     once, not one by one through the frozen dataclass's ``__init__`` (a document's anchors make
-    hundreds of exact matches). A field added to Match stops the import here until it is set."""
+    hundreds of exact matches). A field added to Match stops the import here until it is set.
+
+    What the reader asks of nearly every match as it keeps the longest of those covering the same
+    words (:func:`_best_per_span`: its words, length, rank, start and order) is written in too, as
+    the kept properties would compute it, without a call of theirs each."""
     match = _new(Match)
-    match.__dict__.update(line=line, first=first, last=last, anchor=anchor, score=100.0)
+    words = line.words[first:last + 1]
+    length = line.ends[last] - line.starts[first]
+    start_key = (line.page.number, line.rows[first], line.words[first].x0)
+    match.__dict__.update(line=line, first=first, last=last, anchor=anchor, score=100.0, words=words,
+                          length=length, rank=(-length, -100.0, first), start_key=start_key,
+                          order=(start_key, -length))
     return match
 
 

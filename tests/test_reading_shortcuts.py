@@ -170,6 +170,9 @@ def test_matches_and_lines_made_quickly_are_those_their_classes_make():
     assert line.folded == "lindexquilegalite"
     assert line.first_at == {0: 0, 1: 0, 6: 1, 8: 1, 10: 2}  # after "l'" and "qu’" too
     assert exact_match(line, 0, 1, "index") == Match(line, 0, 1, "index")
+    made, plain = exact_match(line, 1, 2, "index"), Match(line, 1, 2, "index")
+    for name in ("words", "length", "rank", "start_key", "order"):  # written in as it is made
+        assert name in made.__dict__ and name not in plain.__dict__ and getattr(made, name) == getattr(plain, name)
 
 
 def test_a_line_s_top_bottom_and_source_are_measured_as_it_is_made():
