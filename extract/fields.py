@@ -115,8 +115,7 @@ class FieldReader:
         self.options_end: dict[str, float] = {}  # key -> right edge of its printed "Oui ☐ Non ☐"
         self._found_heads: dict[str, tuple[list[Match], list[Match]]] = {}  # table id -> see _heads
         self._page_gutters: dict[int, list[Gutter]] = {}  # page number -> see _gutters
-        self._pairs: dict[tuple[int, int], tuple[Match, Match, bool]] = {}  # see _names_side_by_side
-        self._by_label: dict[tuple, tuple[Match, object]] = {}  # see _once_per_label
+        self._answered: dict[tuple, tuple[tuple, object]] = {}  # see _once
         self.undecided: dict[str, _Undecided] = {}  # key -> its value read with apostrophes left undecided
 
     # -- the whole form -------------------------------------------------
@@ -345,8 +344,8 @@ class FieldReader:
         return of_form(self.form, _rival_phrases)
 
     @cached_property
-    def _printed_folded(self) -> list[str]:
-        return of_form(self.form, _printed_joined)
+    def _printed_folded(self) -> str:
+        return of_form(self.form, printed_text)
 
     def _place(self, reading: Reading, zones: Sequence[Zone], marks: Sequence[Mark] = ()) -> None:
         """Where the answer stands, read or not, for the review sheet's picture and outline: the
@@ -753,21 +752,21 @@ class FieldReader:
             return []
         return words
 
-    def _once_per_label(self, step: Callable[..., T], label: Match, table: Table, *args) -> T:
-        """``step(label, table, *args)``, worked out once for the label of a table's row: a choice row's
-        answer is first looked at to tell how the row is answered (:meth:`_typed_choice`), then read
-        (:meth:`_listed`). What it gives is not to be changed by the caller; the label is kept with
-        it, so that its id is never given to another match meanwhile."""
-        key = (step.__name__, id(label), table.id, *args)
-        known = self._by_label.get(key)
+    def _once(self, step: Callable[..., T], *args) -> T:
+        """``step(*args)``, worked out once for the reader: the matches and tables it is asked of are the
+        index's and the form's own, the same objects from one question to the next, and are told by
+        their ids (kept with the answer, so that an id is never given to another object meanwhile).
+        What it gives is not to be changed by the caller."""
+        key = (step.__name__, *(arg if isinstance(arg, (bool, int, float, str)) else id(arg) for arg in args))
+        known = self._answered.get(key)
         if known is None:
-            known = self._by_label[key] = (label, step(label, table, *args))
+            known = self._answered[key] = (args, step(*args))
         return known[1]
 
     def _listed_answer(self, label: Match, table: Table, numeric: bool = False) -> tuple[Zone, list[tuple[Page, Word]]]:
         """A listed cell's answer: the rest of its label's line up to the next cell's label on it
         ("Président.e : Femme   Secrétaire : Homme"), or the prompted line under it."""
-        return self._once_per_label(self._read_listed_answer, label, table, numeric)
+        return self._once(self._read_listed_answer, label, table, numeric)  # looked at, then read (_typed_choice, _listed)
 
     def _read_listed_answer(self, label: Match, table: Table, numeric: bool) -> tuple[Zone, list[tuple[Page, Word]]]:
         """:meth:`_listed_answer`, read."""
@@ -1015,7 +1014,7 @@ class FieldReader:
     def _boxed_options(self, table: Table, label: Match) -> tuple[dict[str, Match], dict[str, Mark]] | None:
         """The choices printed on a row's line after its label, and the box of each (None unless
         at least two are printed there, each with its own box on the same side)."""
-        return self._once_per_label(self._find_boxed_options, label, table)
+        return self._once(self._find_boxed_options, label, table)
 
     def _find_boxed_options(self, label: Match, table: Table) -> tuple[dict[str, Match], dict[str, Mark]] | None:
         """:meth:`_boxed_options`, found."""
@@ -1071,14 +1070,8 @@ class FieldReader:
 
     def _names_side_by_side(self, first: Match, second: Match) -> bool:
         """:func:`_side_by_side`, told once for each pair of matches: each cell of a listed table asks it
-        of every pair of its rows' and columns' names (their matches, kept by the index, are the
-        same objects from one cell to the next; the pair is kept with the answer, so that their ids
-        are never given to other matches meanwhile)."""
-        key = (id(first), id(second))
-        known = self._pairs.get(key)
-        if known is None:
-            known = self._pairs[key] = (first, second, _side_by_side(first, second))
-        return known[2]
+        of every pair of its rows' and columns' names."""
+        return self._once(_side_by_side, first, second)
 
     def _names(self, table: Table) -> _TableNames:
         """The anchors of one of the form's tables (not of a transposed copy), made once per form."""
@@ -1628,17 +1621,18 @@ def printed_phrases(form: Form) -> list[str]:
     return [fold(text) for text in texts]
 
 
-def _printed_joined(form: Form) -> list[str]:
+def printed_text(form: Form) -> str:
     """The form's printed phrases, folded, as one text (a line each): a value is looked for in it at
     once, not in each of the two hundred phrases (a folded value holds no line break, so it is found
     in the text only where it is inside one phrase)."""
-    return ["\n".join(printed_phrases(form))]
+    return "\n".join(printed_phrases(form))
 
 
-def label_fragment(raw: str | None, printed: Sequence[str]) -> str | None:
-    """A value that is a piece of a printed label (a wrapped label's last line) is a doubt."""
+def label_fragment(raw: str | None, printed: str) -> str | None:
+    """A value that is a piece of a printed label (a wrapped label's last line: inside one of the
+    form's phrases, ``printed`` being :func:`printed_text`) is a doubt."""
     folded = fold(raw or "")
-    if len(folded) < 6 or not any(folded in phrase for phrase in printed):
+    if len(folded) < 6 or folded not in printed:
         return None
     return f"« {raw} » ressemble à un morceau de libellé imprimé : valeur à vérifier."
 

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz
 
@@ -418,6 +418,16 @@ class LabelIndex:
         found = [m for line in self._fuzzy_lines for m in _line_matches(line, [anchor], allow_prefix)
                  if m.stacked or line.one_row]
         target = fold(anchor)
+        for line, start in self._places(target):
+            match = _exact_at(line, start, target, anchor, allow_prefix)
+            if match is not None and (line.one_row or match.stacked):
+                found.append(match)
+        return found
+
+    def _places(self, target: str) -> Iterator[tuple[Line, int]]:
+        """Where the folded ``target`` is in the exact lines, as (line, offset): found through their
+        joined text, or, once many anchors were, among the places a word starts with its first
+        letters (:func:`word_starts`; a match never starts elsewhere)."""
         if self._starts is None and len(target) >= PREFIX:
             self._scanned += 1
             if self._scanned > SCANNED_ANCHORS:
@@ -427,20 +437,14 @@ class LabelIndex:
             for starts in self._starts:
                 for line, start in starts.get(head, ()):
                     if line.folded.startswith(target, start):
-                        match = _exact_at(line, start, target, anchor, allow_prefix)
-                        if match is not None and (line.one_row or match.stacked):
-                            found.append(match)
-            return found
+                        yield line, start
+            return
         start = self._text.find(target) if target else -1
         text, offsets, lines = self._text, self._offsets, self._exact_lines
         while start >= 0:
             number = bisect_right(offsets, start) - 1
-            line = lines[number]
-            match = _exact_at(line, start - offsets[number], target, anchor, allow_prefix)
-            if match is not None and (line.one_row or match.stacked):
-                found.append(match)
+            yield lines[number], start - offsets[number]
             start = text.find(target, start + 1)
-        return found
 
     def first(self, anchors: Sequence[str], **kwargs) -> Match | None:
         found = self.find(anchors, **kwargs)

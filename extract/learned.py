@@ -30,7 +30,7 @@ from typing import Hashable, Sequence
 
 import pikepdf
 
-from extract.fields import LIST_MARKER, SPACED_FIGURES, figures_only, label_fragment, printed_phrases
+from extract.fields import LIST_MARKER, SPACED_FIGURES, figures_only, label_fragment, printed_text
 from extract.recent import Recent
 from extract.tokens import BBox, FormField
 from questionnaire.definition import FieldDef, Form, forms_digest
@@ -55,7 +55,7 @@ class Learned:
     form: Form
     mapping: dict[int, str]  # rank of a text widget in the field list -> the key its value alone answers
     kinds: tuple[Hashable, ...]  # each widget's kind of value (value_kind)
-    printed: tuple[str, ...]  # the form's printed phrases, folded (printed_phrases)
+    printed: str  # the form's printed phrases, folded, a line each (printed_text)
 
     def readings(self, fields: Sequence[FormField]) -> dict[str, Reading] | None:
         """The readings of a file with the same key; None when one of its values is of
@@ -147,12 +147,12 @@ def learn(record: Record, fields: Sequence[FormField], forms: Sequence[Form]) ->
     for rank in plain:
         if _mentioned(values[rank], rank, record, owner):
             return None  # the value is (part of) a reading that cannot take another one
-    printed = printed_phrases(form)
+    printed = printed_text(form)
     kinds = tuple(value_kind(item, form.field(mapping[rank]) if rank in mapping else None, form, printed)
                   for rank, item in enumerate(fields))
     kept = replace(record, readings={key: replace(r) for key, r in record.readings.items()}, findings=[],
                    pages=list(record.pages))  # the record goes on to be validated, stored, exported
-    return Learned(kept, form, mapping, kinds, tuple(printed))
+    return Learned(kept, form, mapping, kinds, printed)
 
 
 def _mentioned(raw: str, rank: int, record: Record, owner: dict[str, int]) -> bool:
@@ -169,7 +169,7 @@ def _mentioned(raw: str, rank: int, record: Record, owner: dict[str, int]) -> bo
     return False
 
 
-def value_kind(item: FormField, field: FieldDef | None, form: Form, printed: Sequence[str]) -> Hashable:
+def value_kind(item: FormField, field: FieldDef | None, form: Form, printed: str) -> Hashable:
     """What the reader may look at in a widget's value: nothing for a box or an empty field,
     the value itself when it is not plain text, else what its checks see in it."""
     value = item.value if item.kind == "text" else None

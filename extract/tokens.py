@@ -189,11 +189,9 @@ class Page:
         middles, ordered, in_order = self.derived("by_middle", _by_middle)
         near = ordered[bisect_left(middles, bbox[1]):bisect_right(middles, bbox[3])]
         left, right = bbox[0], bbox[2]
-        if min_overlap > 0:  # a word wholly left or right shares nothing: not measured
-            held = [w for w in near if not (w.x0 >= right or w.x1 <= left)
-                    and _share_inside(w.x0, w.top, w.x1, w.bottom, bbox) >= min_overlap]
-        else:
-            held = [w for w in near if _share_inside(w.x0, w.top, w.x1, w.bottom, bbox) >= min_overlap]
+        beside = min_overlap > 0  # then a word wholly left or right shares too little: not measured
+        held = [w for w in near if not (beside and (w.x0 >= right or w.x1 <= left))
+                and _share_inside(w.x0, w.top, w.x1, w.bottom, bbox) >= min_overlap]
         if len(held) < 2:
             return held
         return [w for line in (_grouped(held) if in_order else group_lines(held)) for w in line]

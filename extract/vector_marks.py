@@ -22,8 +22,8 @@ little on pages that never ask for their cells.
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
-import struct
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
@@ -374,7 +374,7 @@ class PathReader:
         self._forms: dict[int, Matrix] = {}  # each form XObject's matrix, read once
         self._own: dict[int, Matrix] = {}  # the paths' own matrices, when read at once
         self._matrices: tuple[PathAt | None, list[Matrix]] = (None, [])  # the last path read, and its matrices
-        self._layout: struct.Struct | None = None  # PDFium's point records, once checked on a path of the page
+        self._record_size: int | None = None  # PDFium's point records' size, once checked on a path of the page
 
     def matrix(self, obj: int) -> Matrix:
         """An object's matrix (into its container's space)."""
@@ -448,25 +448,18 @@ class PathReader:
 
     def subpaths(self, path: PathAt) -> list[Subpath]:
         """Each subpath: its points (top-left page coordinates), its straight segments, whether it
-        is closed or has curves. A segment's handle is its record in the path's array of points
-        (``CFX_Path``'s): once the records' layout is checked on the page, a path's records are
-        those that follow its first one, and only the first handle is asked for (three calls of
-        ``FPDFPath_GetPathSegment`` fewer a path, a page's lines and boxes being paths of two to
-        five segments)."""
+        is closed or has curves, read from the records of PDFium's array of points where their
+        layout checks (:func:`_in_place`; the size of a record is then known for the page, see
+        :meth:`subpaths_of`), else asked of PDFium segment by segment."""
         obj = path[0]
         count = _SEGMENTS(obj)
         if count <= 0:
             return []
-        layout = self._layout
-        first = _SEGMENT(obj, 0) if layout is not None and count >= 2 else None
-        if layout is not None and first:  # a path's records follow its first in one array
-            xs, ys, kinds, closing = _records(range(first, first + layout.size * count, layout.size), layout)
-        else:
-            segments = _segments(obj, count)
-            read = _in_place(segments) if isinstance(segments, range) else None
-            if read is not None:
-                self._layout = _RECORDS[segments.step]
-            xs, ys, kinds, closing = read or _asked(segments)
+        segments = _segments(obj, count)
+        read = _in_place(segments) if isinstance(segments, range) else None
+        if read is not None:
+            self._record_size = segments.step
+        xs, ys, kinds, closing = read or _asked(segments)
         return _subpaths(kinds, self._on_page(xs, ys, self.matrices(path)), closing)
 
     def subpaths_of(self, paths: Sequence[PathAt]) -> Iterator[list[Subpath] | Segment]:
@@ -483,7 +476,7 @@ class PathReader:
         objs = [obj for obj, _ in paths]
         counts = list(map(_SEGMENTS, objs))
         read: list[list[Subpath] | Segment] = []
-        while self._layout is None and len(read) < len(paths):
+        while self._record_size is None and len(read) < len(paths):
             read.append(self.subpaths(paths[len(read)]) if counts[len(read)] > 0 else [])
         rest = range(len(read), len(paths))
         firsts = list(map(_SEGMENT, objs[rest.start:], repeat(0)))
@@ -501,9 +494,8 @@ class PathReader:
         and the paths' own matrices, at once; each path's points are made when it is asked for."""
         if not paths:
             return iter(())
-        layout = self._layout
-        assert layout is not None
-        size = layout.size
+        size = self._record_size
+        assert size is not None
         records = np.frombuffer(b"".join(map(ctypes.string_at, firsts, [size * count for count in counts])),
                                 dtype=_record_type(size))
         xs, ys = records["x"].astype(np.float64), records["y"].astype(np.float64)
@@ -607,9 +599,6 @@ def _asked(segments: Sequence[int]) -> Segments:
     return xy[0::2], xy[1::2], list(map(_SEGMENT_KIND, segments)), list(map(_SEGMENT_CLOSES, segments))
 
 
-_RECORDS: dict[int, struct.Struct] = {}  # PDFium's point records, by their size
-
-
 def _in_place(segments: range) -> Segments | None:
     """The segments' points, kinds and closings read at once where PDFium keeps them: its array of
     path points, a point (two floats), its kind and whether it closes its subpath in each record
@@ -618,9 +607,7 @@ def _in_place(segments: range) -> Segments | None:
     PDFium's own, so it is checked, not assumed."""
     if segments.step < 10:
         return None
-    if segments.step not in _RECORDS:
-        _RECORDS[segments.step] = struct.Struct(f"<ffBB{segments.step - 10}x")
-    read = _records(segments, _RECORDS[segments.step])
+    read = _records(segments)
     sampled = (0, len(segments) // 2, len(segments) - 1)
     if any([column[i] for i in sampled] != list(asked)
            for column, asked in zip(read, _asked([segments[i] for i in sampled]))):
@@ -628,16 +615,19 @@ def _in_place(segments: range) -> Segments | None:
     return read
 
 
+@functools.cache
 def _record_type(size: int) -> np.dtype:
-    """PDFium's point record of ``size`` bytes (:func:`_in_place`'s layout) as a NumPy type."""
+    """PDFium's point record of ``size`` bytes (``CFX_Path::Point``: a point as two floats, its kind,
+    whether it closes its subpath, padding) as a NumPy type."""
     return np.dtype({"names": ["x", "y", "kind", "close"], "formats": ["<f4", "<f4", "u1", "u1"],
                      "offsets": [0, 4, 8, 9], "itemsize": size})
 
 
-def _records(segments: range, layout: struct.Struct) -> Segments:
-    """The segments' points, kinds and closings, read from their records in ``layout``."""
-    xs, ys, kinds, closing = zip(*layout.iter_unpack(ctypes.string_at(segments.start, layout.size * len(segments))))
-    return xs, ys, kinds, closing
+def _records(segments: range) -> Segments:
+    """The segments' points, kinds and closings, read from their records (:func:`_record_type`)."""
+    records = np.frombuffer(ctypes.string_at(segments.start, segments.step * len(segments)),
+                            dtype=_record_type(segments.step))
+    return records["x"].tolist(), records["y"].tolist(), records["kind"].tolist(), records["close"].tolist()
 
 
 def _subpaths(kinds: Sequence[int], points: list[Point], closing: Sequence[int]) -> list[Subpath]:
