@@ -21,7 +21,8 @@ from extract.cells import Cell, cell_of
 from extract.cells import Table as CellTable
 from extract.columns import AnswerColumns, row_bands
 from extract.gutters import Gutter, column_end, find_gutters
-from extract.labels import GROUP_GAP, MARGIN, LabelIndex, Match, Position, other_wording_before_colon, unit_before_colon
+from extract.labels import (GROUP_GAP, MARGIN, OTHER_WORDING_WORDS, UNIT_HINT_WORDS, LabelIndex, Match, Position,
+                            other_wording_before_colon, unit_before_colon)
 from extract.ledger import Ledger
 from extract.lexicon import odd_letters, unknown_words
 from extract.readings import apply_commitment_list_rule, unparsed, unparsed_doubt
@@ -55,6 +56,7 @@ REPEATED_PROMPT = re.compile(r"^([^:\s][^:]{0,40}?)[\s\u00a0\u202f]*:[\s\u00a0\u
 PROMPT_ROWS = 3  # the same prompt starting this many commitments' details is the form's
 LABEL_INSIDE = 18  # a printed label this long (folded) inside another field's value means it ran over
 HINT_WORDS = 4  # a bracketed hint after a label ("(en %)") is this short at most
+LABEL_TAIL_WORDS = max(UNIT_HINT_WORDS, OTHER_WORDING_WORDS)  # a unit or other wording before a label's colon
 NAMED_ALONE_WORDS = 2  # a field named without its own label: its colon within this many words of the name
 REQUIRED_MARK = re.compile(r"^[*∗+]+$")  # an online form's asterisk after a required label (« + » read by OCR)
 LIST_MARKER = re.compile(r"^([-–—•·▪►◦*]|\d{1,2}(\.\d{1,2})*[.)_]?|[a-hA-H][.)]|[IVX]{1,4}[.)]|Q\d{1,2}[.)]?)$")  # a list's bullet or number ("2 –", "B.", "IV.")
@@ -1720,7 +1722,8 @@ def _without_label_tail(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word
     after a slash ("Raison sociale / Company name : SAS Dupont")."""
     while words and (_label_colon(words[0][1]) or words[0][1].text in ("?", "!")):
         words = words[1:]
-    unit = unit_before_colon([w for _, w in words]) or other_wording_before_colon([w for _, w in words])
+    head = [w for _, w in words[:LABEL_TAIL_WORDS]]  # all the two tests look at (not a long answer's every word)
+    unit = unit_before_colon(head) or other_wording_before_colon(head)
     if unit:
         return _without_label_tail(words[unit:])
     if words and words[0][1].text.startswith("("):

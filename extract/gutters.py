@@ -11,6 +11,7 @@ labels, and make no gutter.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -36,7 +37,8 @@ def find_gutters(page: Page, labels: Sequence[BBox]) -> list[Gutter]:
     lines = lines_of(page, [w for w in page.words if w.top == w.top])
     found: list[Gutter] = []
     for x in _aligned_starts(lines, page.width):
-        found += [g for g in _runs(lines, x) if _labelled(g, labels, x)]
+        if _labelled(Gutter(x, -math.inf, math.inf), labels, x):  # else no run of lines at x can be
+            found += [g for g in _runs(lines, x) if _labelled(g, labels, x)]
     return found
 
 

@@ -242,6 +242,31 @@ def test_a_page_s_gutters_are_found_when_a_label_of_that_page_first_asks():
     assert labels and reader._gutters(pages[0]) == find_gutters(pages[0], labels)
 
 
+def test_gutters_are_looked_for_only_where_labels_of_the_page_stand_on_both_sides(monkeypatch):
+    """A receipt's answers all start at one x, on every line: the runs of lines at that x are not
+    measured, too few labels starting there; a newspaper-like page's right column is."""
+    from extract import gutters
+    measured = []
+    runs = gutters._runs
+    monkeypatch.setattr(gutters, "_runs", lambda lines, x: measured.append(x) or runs(lines, x))
+    labels = [(60, 100 + 20 * n, 120, 110 + 20 * n) for n in range(8)]
+    receipt = _page([(text, x, 100 + 20 * n) for n in range(8) for text, x in (("Cadres", 60), (str(n), 300))])
+    assert find_gutters(receipt, labels) == [] and measured == []
+    texts = [(text, x, 100 + 20 * n) for n in range(8) for text, x in (("Cadres", 60), ("Genre", 300))]
+    found = find_gutters(_page(texts), labels + [(300, 100 + 20 * n, 340, 110 + 20 * n) for n in range(8)])
+    assert measured == [300] and [(g.x, g.top, g.bottom) for g in found] == [(300, 100, 250)]
+
+
+def test_a_label_s_other_wording_is_taken_off_a_long_answer():
+    """« / Company name : » before an answer of many words: the words the test looks at are the
+    first few, the answer's words all kept."""
+    page = _page([("/", 60, 100), ("Company", 70, 100), ("name", 140, 100), ("of", 180, 100), ("the", 200, 100),
+                  ("firm", 230, 100), ("here", 270, 100), (":", 310, 100)]
+                 + [(f"mot{n}", 320 + 40 * n, 100) for n in range(30)])
+    words = fields._without_label_tail([(page, w) for w in page.words])
+    assert [w.text for _, w in words] == [f"mot{n}" for n in range(30)]
+
+
 def test_a_listed_table_s_names_are_told_side_by_side_once_for_each_pair(monkeypatch):
     form = load_form("egalite-2024")
     page = _page([("Cadres", 60, 100), ("–", 120, 100), ("Femmes", 140, 100), ("12", 300, 100),
