@@ -684,7 +684,37 @@ class FieldReader:
 
     def _yes_no_pairs(self, after: Position | None, before: Position | None) -> list[tuple[Match, Match]]:
         """Printed "Oui" and "Non" standing on one row, in reading order ("Oui" inside a longer
-        printed phrase, "Si oui, détailler", is none)."""
+        printed phrase, "Si oui, détailler", is none), between ``after`` and ``before``."""
+        options = self._yes_no_options
+        if options is None:
+            return self._yes_no_pairs_found(after, before)
+        low = (after.page, after.line, after.x) if after is not None else None
+        high = (before.page, before.line, before.x) if before is not None else None
+        within = lambda m: (low is None or m.start_key > low) and (high is None or m.end_key < high)  # noqa: E731
+        pairs = []
+        for yes, noes in options:
+            if within(yes):
+                no = next((n for n in noes if within(n)), None)
+                if no is not None:
+                    pairs.append((yes, no))
+        return pairs
+
+    @cached_property
+    def _yes_no_options(self) -> list[tuple[Match, list[Match]]] | None:
+        """Every printed "Oui" of the document, each with the printed "Non" on its row, in reading
+        order: asked once, where each question asked the index again with its own bounds (a
+        dozen times a document) and paired its options again. The bounds only pass over those
+        outside them when the matches hold no word in common (the index's longest of overlapping
+        matches, kept within bounds, might be another); None otherwise."""
+        rivals = self._rivals
+        yeses = self.index.find([w.capitalize() for w in self.form.yes_words[:1]], rivals=rivals)
+        noes = self.index.find([w.capitalize() for w in self.form.no_words[:1]], rivals=rivals)
+        if not (_disjoint(yeses) and _disjoint(noes)):
+            return None
+        return [(yes, [n for n in noes if _same_row(n, yes)]) for yes in yeses]
+
+    def _yes_no_pairs_found(self, after: Position | None, before: Position | None) -> list[tuple[Match, Match]]:
+        """:meth:`_yes_no_pairs`, the options found within the bounds."""
         window = {"after": after, "before": before, "rivals": self._rivals}
         yeses = self.index.find([w.capitalize() for w in self.form.yes_words[:1]], **window)
         noes = self.index.find([w.capitalize() for w in self.form.no_words[:1]], **window)
@@ -1774,6 +1804,11 @@ def _implausible(text: str) -> bool:
     if text.endswith(",") or any(text.count(opening) != text.count(closing) for opening, closing in PAIRS):
         return True
     return "‘" in text and "’" not in text[text.index("‘"):]
+
+
+def _disjoint(matches: list[Match]) -> bool:
+    """Whether no two of the matches hold a word in common."""
+    return len(set().union(*(m.word_ids for m in matches))) == sum(len(m.word_ids) for m in matches)
 
 
 def _same_word(word: Word, other: Word) -> bool:

@@ -257,6 +257,26 @@ def test_gutters_are_looked_for_only_where_labels_of_the_page_stand_on_both_side
     assert measured == [300] and [(g.x, g.top, g.bottom) for g in found] == [(300, 100, 250)]
 
 
+def test_the_printed_yes_and_no_are_paired_once_and_bounded_as_the_index_bounds_them(monkeypatch):
+    """« Oui » and « Non » on their rows (one « Non » in « Non cadres », a rival's): the pairs
+    within any bounds are those the index finds within them, and the index is asked once."""
+    form = load_form("egalite-2024")
+    texts = [("Oui", 300, 100 + 30 * n) for n in range(4)] + [("Non", 340, 100 + 30 * n) for n in (0, 1, 3)]
+    texts += [("Non", 60, 160), ("cadres", 100, 160), ("Non", 300, 220)]
+    reader = FieldReader([_page(texts)], form)
+    asked = []
+    find = reader.index.find
+    monkeypatch.setattr(reader.index, "find", lambda anchors, **bounds: asked.append(bounds) or find(anchors, **bounds))
+    positions = [None] + [m.start for m in find(["Oui"])] + [m.end for m in find(["Non"])]
+    for after in positions:
+        for before in positions:
+            pairs = reader._yes_no_pairs(after, before)
+            assert pairs == reader._yes_no_pairs_found(after, before)
+    assert [(yes.words[0].top, no.words[0].x0) for yes, no in reader._yes_no_pairs(None, None)] == [
+        (100, 340), (130, 340), (190, 340)]
+    assert len([b for b in asked if "after" not in b]) == 2  # the options of the whole document, once
+
+
 def test_a_label_s_other_wording_is_taken_off_a_long_answer():
     """« / Company name : » before an answer of many words: the words the test looks at are the
     first few, the answer's words all kept."""
