@@ -283,27 +283,43 @@ def label_lines(page: Page) -> list[Line]:
     return [make_line(page, index, words) for index, words in enumerate(lines)] + stacked_lines(page, lines)
 
 
-def word_starts(page: Page) -> dict[str, list[tuple[Line, int]]]:
+_Place = tuple  # (line, offset, its word, the offset a match's end must pass): see word_starts
+
+
+def word_starts(page: Page) -> dict[str, list[_Place]]:
     """The places of the page's exact (not OCR) label lines where a match may start, by the first
     :data:`PREFIX` letters of the folded text there: each word's start, and the start after an
-    elided article (``Line.first_at``, whose offsets rise), as (line, offset) in reading order.
+    elided article (``Line.first_at``, whose offsets rise), as (line, offset, the word starting
+    there, the offset a match's end must pass) in reading order.
 
     An anchor is looked up among the few places starting with its first letters, where each of
     the form's two hundred anchors was searched through all the document's text; made once for
-    the page, they serve each index made of it (the form's recognition, then the field reader)."""
-    starts: dict[str, list[tuple[Line, int]]] = {}
+    the page, they serve each index made of it (the form's recognition, then the field reader).
+
+    A wrapped label's line only gives a match that spans its break (the physical lines give the
+    others): a place there must be passed by the match's end at the end of its own physical line,
+    and its last physical line holds none (on a receipt, more than half of the places would be
+    theirs, each making a match to be dropped)."""
+    starts: dict[str, list[_Place]] = {}
     known = starts.get
     for line in page.derived("label_lines", label_lines):
-        if line.ocr:
+        if line.ocr or not line.first_at:
             continue
-        folded = line.folded
-        for start in line.first_at:
+        folded, rows, ends, wrapped = line.folded, line.rows, line.ends, not line.one_row
+        for start, first in line.first_at.items():
+            if wrapped:
+                row = rows[first]
+                if row == rows[-1]:
+                    break  # the wrapped label's last line, where no match spans the break (its words end it)
+                place = (line, start, first, ends[bisect_right(rows, row) - 1])  # past its physical line's end
+            else:
+                place = (line, start, first, start)
             head = folded[start:start + PREFIX]
             places = known(head)
             if places is None:
-                starts[head] = [(line, start)]
+                starts[head] = [place]
             else:
-                places.append((line, start))
+                places.append(place)
     return starts
 
 
@@ -315,21 +331,17 @@ class LabelIndex:
         self.lines: list[Line] = []  # physical lines, then wrapped labels
         for page in self._pages:
             self.lines.extend(page.derived("label_lines", label_lines))
-        self._starts: list[dict[str, list[tuple[Line, int]]]] | None = None  # each page's, see _anchor_matches
+        self._starts: list[dict[str, list[_Place]]] | None = None  # each page's, see _anchor_matches
         self._scanned = 0  # anchors searched through the joined text
-        # All exact (non-OCR) lines joined, so an anchor is searched once per document.
         self._exact_lines = [line for line in self.lines if not line.ocr]
         self._fuzzy_lines = [line for line in self.lines if line.ocr]
-        self._text = "\n".join(line.folded for line in self._exact_lines)
+        self._text: str | None = None  # the exact lines joined (see _places)
+        self._offsets: list[int] = []  # where each exact line starts in the joined text
         self._found: tuple[dict[str, list[Match]], dict[str, list[Match]]] = ({}, {})  # see _anchor
         self._outside_one: dict[str, list[Match]] = {}  # an anchor -> its matches outside the margins
         self._outside: dict[tuple[str, ...], list[Match]] = {}  # anchors -> their matches outside the margins
         self._answers: dict[tuple, list[Match]] = {}  # find's arguments -> its answer
         self._rivals_by_word: dict[tuple[str, ...], dict[int, list[Match]]] = {}  # rivals -> see _holding
-        self._offsets, offset = [], 0
-        for line in self._exact_lines:
-            self._offsets.append(offset)
-            offset += len(line.folded) + 1
 
     def find(self, anchors: Sequence[str], *, after: Position | None = None,
              before: Position | None = None, rivals: Sequence[str] = ()) -> list[Match]:
@@ -416,35 +428,62 @@ class LabelIndex:
         with the anchor's first letters (:func:`word_starts`), OCR lines fuzzily; a wrapped line only
         where the match spans its break (elsewhere the physical line already has it)."""
         found = [m for line in self._fuzzy_lines for m in _line_matches(line, [anchor], allow_prefix)
-                 if m.stacked or line.one_row]
+                 if m.stacked or line.one_row] if self._fuzzy_lines else []
         target = fold(anchor)
-        for line, start in self._places(target):
-            match = _exact_at(line, start, target, anchor, allow_prefix)
-            if match is not None and (line.one_row or match.stacked):
-                found.append(match)
-        return found
-
-    def _places(self, target: str) -> Iterator[tuple[Line, int]]:
-        """Where the folded ``target`` is in the exact lines, as (line, offset): found through their
-        joined text, or, once many anchors were, among the places a word starts with its first
-        letters (:func:`word_starts`; a match never starts elsewhere)."""
-        if self._starts is None and len(target) >= PREFIX:
+        if len(target) >= PREFIX and self._starts is None:
             self._scanned += 1
             if self._scanned > SCANNED_ANCHORS:
                 self._index_starts()
         if self._starts is not None and len(target) >= PREFIX:
-            head = target[:PREFIX]
-            for starts in self._starts:
-                for line, start in starts.get(head, ()):
-                    if line.folded.startswith(target, start):
-                        yield line, start
-            return
+            self._at_starts(target, anchor, allow_prefix, found)
+        else:
+            self._through_text(target, anchor, allow_prefix, found)
+        return found
+
+    def _through_text(self, target: str, anchor: str, allow_prefix: bool, found: list[Match]) -> None:
+        """The target's matches added to ``found``, searched through the exact lines' joined text
+        (a match made only where it is kept: on a wrapped label's line, across its break)."""
+        for line, start in self._places(target):
+            first = line.first_at.get(start)
+            if first is None:  # not on a word boundary
+                continue
+            last = _word_ending_at(line, start + len(target), allow_prefix)
+            if last is not None and (line.one_row or line.rows[first] != line.rows[last]):
+                found.append(exact_match(line, first, last, anchor))
+
+    def _at_starts(self, target: str, anchor: str, allow_prefix: bool, found: list[Match]) -> None:
+        """The target's matches added to ``found``, looked up among the places a word starts with its
+        first letters (:func:`word_starts`; a match never starts elsewhere): on a wrapped label's line,
+        only where it ends past the place's physical line (the matches spanning the break)."""
+        head, size = target[:PREFIX], len(target)
+        for starts in self._starts:
+            for line, start, first, beyond in starts.get(head, ()):
+                end = start + size
+                if end > beyond and line.folded.startswith(target, start):
+                    last = line.last_at.get(end)
+                    if last is None and allow_prefix:
+                        last = _word_ending_at(line, end, allow_prefix)
+                    if last is not None:
+                        found.append(exact_match(line, first, last, anchor))
+
+    def _places(self, target: str) -> Iterator[tuple[Line, int]]:
+        """Where the folded ``target`` is in the exact lines, as (line, offset), found through their
+        joined text (joined when first searched: an index asked for many anchors at once never is)."""
+        if self._text is None:
+            self._join()
         start = self._text.find(target) if target else -1
         text, offsets, lines = self._text, self._offsets, self._exact_lines
         while start >= 0:
             number = bisect_right(offsets, start) - 1
             yield lines[number], start - offsets[number]
             start = text.find(target, start + 1)
+
+    def _join(self) -> None:
+        """All exact (non-OCR) lines joined, so an anchor is searched once per document."""
+        self._text, self._offsets, offset = "\n".join(line.folded for line in self._exact_lines), [], 0
+        for line in self._exact_lines:
+            self._offsets.append(offset)
+            offset += len(line.folded) + 1
 
     def first(self, anchors: Sequence[str], **kwargs) -> Match | None:
         found = self.find(anchors, **kwargs)

@@ -214,6 +214,28 @@ def test_once_many_anchors_were_searched_the_others_are_looked_up_where_a_word_s
     assert [m.words[0].x0 for m in at_once.find(["Nombre"])] == [60, 130]
 
 
+
+def test_a_wrapped_label_s_line_is_looked_up_only_where_a_match_may_span_its_break():
+    """Where words start on a wrapped label's line, only the places of its lines but the last are
+    indexed, each with the end of its own physical line that a match must pass: what it finds
+    there is what the search through the text keeps (the matches spanning the break), and the
+    matches on one physical line come from that line alone, found as the text finds them."""
+    page = _page([("Nombre", 60, 100), ("de", 120, 100), ("salariés", 60, 112), ("dont", 60, 124),
+                  ("cadres", 100, 124), ("Nombre", 300, 200), ("de", 360, 200), ("salariés", 390, 200)])
+    wrapped = [line for line in page.derived("label_lines", label_lines) if line.rows == (0, 0, 1, 2, 2)][0]
+    places = sorted(place[1:] for found in word_starts(page).values() for place in found if place[0] is wrapped)
+    assert places == [(0, 0, 8), (6, 1, 8), (8, 2, 16)]  # « nombre », « de » to pass « nombrede », « salaries »
+    searched, index = LabelIndex([page]), LabelIndex([page])
+    index.find([f"absent {number}" for number in range(SCANNED_ANCHORS + 1)])
+    assert index._starts is not None and searched._starts is None
+    for anchor in ("Nombre", "Nombre de", "Nombre de salariés", "de salariés", "salariés", "salariés dont",
+                   "salariés dont cadres", "dont cadres", "cadres"):
+        found = [(_texts(m.words), m.words[0].top, m.line.rows) for m in index._anchor(anchor, False)]
+        assert found == [(_texts(m.words), m.words[0].top, m.line.rows) for m in searched._anchor(anchor, False)]
+    assert [m.line.rows for m in index._anchor("Nombre de salariés", False)] == [(3, 3, 3), (0, 0, 1), (0, 0, 1, 2, 2)]
+    assert [m.line.one_row for m in index._anchor("dont cadres", False)] == [True]  # not again on the wrapped lines
+
+
 # -- the field reader: what comes from the form alone made once, a page's gutters when asked ------
 
 def test_what_the_reader_derives_from_the_form_alone_is_made_once_per_form():
