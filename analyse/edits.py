@@ -103,8 +103,7 @@ def book_cells(book: Path, form: Form) -> dict[str, dict[str, str]]:
 
     workbook = load_workbook(book, read_only=True)
     try:
-        return {sheet.title: _sheet_cells((cell for row in sheet.iter_rows() for cell in row),
-                                          _read_back(sheet.title, form))
+        return {sheet.title: _sheet_cells(sheet.iter_rows(), _read_back(sheet.title, form))
                 for sheet in workbook.worksheets}
     finally:
         workbook.close()
@@ -113,7 +112,7 @@ def book_cells(book: Path, form: Form) -> dict[str, dict[str, str]]:
 def workbook_cells(workbook: Book, form: Form) -> dict[str, dict[str, str]]:
     """What :func:`book_cells` reads from the file once ``workbook`` is saved, taken from the
     workbook as built: the run notes what it wrote without parsing it again."""
-    return {sheet.title: _sheet_cells(sheet.in_order(), _read_back(sheet.title, form))
+    return {sheet.title: _sheet_cells(sheet.by_row(), _read_back(sheet.title, form))
             for sheet in workbook.worksheets}
 
 
@@ -123,24 +122,30 @@ def _read_back(sheet: str, form: Form) -> set[str]:
     return set(READ_BACK_COLUMNS.get(sheet, ()))
 
 
-def _sheet_cells(cells: Iterable[Any], skipped: set[str]) -> dict[str, str]:
-    """The cells' text by coordinate (``cells`` in reading order), but for the columns read back."""
+def _sheet_cells(rows: Iterable[Iterable[Any]], skipped: set[str]) -> dict[str, str]:
+    """The cells' text by coordinate (``rows`` in reading order, each its cells by column), but for the
+    columns read back; a row's number written once for all its cells."""
+    from analyse.excel import column_letter  # not imported by a run that writes no workbook
+
     texts, skipped_columns = {}, set()
-    for cell in cells:
-        value = cell.value
-        if value is None or cell.column in skipped_columns:  # a blank cell (no text, no header), one read back
-            continue
-        kind = value.__class__
-        if kind is str:  # most cells: the text itself, as :func:`_text` gives it, without its calls
-            shown = value
-            text = value if value.strip() else None
-        else:
-            shown = str(value)
-            text = shown if kind is int else _text(value)  # an int's text is its digits
-        if shown in skipped:  # the header of a column read back, and the cells under it
-            skipped_columns.add(cell.column)
-        elif text is not None:
-            texts[cell.coordinate] = text
+    for cells in rows:
+        number = None
+        for cell in cells:
+            value = cell.value
+            if value is None or cell.column in skipped_columns:  # a blank cell (no text, no header), one read back
+                continue
+            kind = value.__class__
+            if kind is str:  # most cells: the text itself, as :func:`_text` gives it, without its calls
+                shown = value
+                text = value if value.strip() else None
+            else:
+                shown = str(value)
+                text = shown if kind is int else _text(value)  # an int's text is its digits
+            if shown in skipped:  # the header of a column read back, and the cells under it
+                skipped_columns.add(cell.column)
+            elif text is not None:
+                number = number or str(cell.row)
+                texts[column_letter(cell.column) + number] = text
     return texts
 
 

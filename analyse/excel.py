@@ -18,6 +18,7 @@ Excel's cell limit (32,767 characters) is cut with a visible note.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import zlib
 from math import isfinite
@@ -170,9 +171,14 @@ class Sheet:
                 in_row.append(found)
         return found
 
-    def in_order(self) -> list[Cell]:
-        """The cells row by row, as a spreadsheet reads them."""
-        return [self.cells[at] for at in sorted(self.cells)]
+    def by_row(self) -> Iterable[list[Cell]]:
+        """Each row's cells by column, row after row, as a spreadsheet reads them (each row's few cells
+        sorted, rather than the sheet's every coordinate)."""
+        rows = self.rows
+        return (sorted(rows[row], key=_column) for row in sorted(rows))
+
+
+_column = operator.attrgetter("column")
 
 
 class Book:
@@ -535,6 +541,19 @@ def _worksheet_class() -> type:
             else:
                 super()._write_data_validation(options)
 
+        def _write_row(self, row: int, spans: str | None, row_info: Any = None, empty_row: bool = False) -> None:
+            """XlsxWriter's ``_write_row`` of a row of no format, neither hidden nor grouped (every row of
+            ours), by one f-string rather than a list of attributes written one by one."""
+            if row_info is not None and (row_info.row_format or row_info.hidden or row_info.level
+                                         or row_info.collapsed) or self.excel_version == 2010:
+                super()._write_row(row, spans, row_info, empty_row)
+                return
+            height = self.default_row_height if row_info is None or row_info.height is None else row_info.height
+            shown = f' spans="{spans}"' if spans else ""
+            if height != self.original_row_height or height != self.default_row_height:
+                shown += f' ht="{height * 0.75:.16g}" customHeight="1"'
+            self.fh.write(f'<row r="{row + 1}"{shown}/>' if empty_row else f'<row r="{row + 1}"{shown}>')
+
         def _write_rows(self) -> None:
             """XlsxWriter's ``_write_rows``, each row's cells taken in the order of their columns
             rather than by looking up every column of the sheet in each row."""
@@ -571,10 +590,9 @@ def _cell_xml(sheet: Any, row: int, cells: dict[int, Any], kinds: tuple[type, ty
     each searched for characters to escape that a coordinate and a style's number never hold, the
     row's written at once; any other cell by XlsxWriter, in its place."""
     text, number_cell, _ = kinds
-    number, written = row + 1, []
+    number, written = str(row + 1), []  # the row's number made a text once
     add = written.append
-    for column in sorted(cells):
-        cell = cells[column]
+    for column, cell in sorted(cells.items()):  # each column once: the cells themselves never compared
         kind, style = cell.__class__, cell.format
         if style is None or kind not in kinds:
             sheet.fh.write("".join(written))
@@ -743,9 +761,14 @@ def _write_cells(out: Any, ws: Sheet, formats: _Formats) -> None:
     for each cell; any other cell, or any cell of a sheet beyond Excel's limits, by XlsxWriter's
     writers (a test pins the file as the public writers make it)."""
     writers = {str: out._write_string, bool: out._write_boolean, int: out._write_number, float: out._write_number}
-    styles, table, shared, longest = formats.by_identity, out.table, out.str_table._get_shared_string_index, \
-        out.xls_strmax // 2  # a longer text may need cutting (XlsxWriter's own test)
+    styles, table = formats.by_identity, out.table
+    longest = out.xls_strmax // 2  # a longer text may need cutting (XlsxWriter's own test)
+    # The shared strings' table as its ``_get_shared_string_index`` fills it, a text already there (a tender
+    # workbook's 150,000 texts are 2,000 different ones) counted once at the end rather than by a call each.
+    strings, shared, known = out.str_table, out.str_table._get_shared_string_index, 0
+    indexes = strings.string_table
     text, number, blank = _cell_kinds()
+    make = tuple.__new__  # what XlsxWriter's cell tuples' ``__new__`` does, without its call
     quick = _extent(out, ws)
     for cell in ws.cells.values():
         row, column, value = cell.row - 1, cell.column - 1, cell.value
@@ -758,15 +781,21 @@ def _write_cells(out: Any, ws: Sheet, formats: _Formats) -> None:
             else:
                 (writers.get(kind) or _writer(writers, value))(row, column, value, style)
         elif value is None or value == "":
-            table[row][column] = blank(style)
+            table[row][column] = make(blank, (style,))
         elif kind is str and len(value) <= longest:
-            table[row][column] = text(shared(value), style)
+            index = indexes.get(value)
+            if index is None:
+                index = shared(value)
+            else:
+                known += 1
+            table[row][column] = make(text, (index, style))
         elif (kind is int or kind is float) and isfinite(value):
-            table[row][column] = number(value, style)
+            table[row][column] = make(number, (value, style))
         else:
             (writers.get(kind) or _writer(writers, value))(row, column, value, style)
         if cell.hyperlink or cell.comment:
             _annotate(out, cell, row, column)
+    strings.count += known
 
 
 def _extent(out: Any, ws: Sheet) -> bool:

@@ -709,6 +709,73 @@ def test_a_short_text_is_checked_once_per_process_a_long_one_each_time() -> None
         put(sheet, row, 1, "=HYPERLINK(\"x\")")
         put(sheet, row, 2, "bell\x07")
         put(sheet, row, 3, "@" + "x" * MAX_HELD)
-    assert [(cell.value, cell.quoted) for cell in sheet.in_order()] == 2 * [
+    assert [(cell.value, cell.quoted) for row in sheet.by_row() for cell in row] == 2 * [
         ('=HYPERLINK("x")', True), ("bell\ufffd", False), ("@" + "x" * MAX_HELD, True)]
     assert (_short_held.cache_info().misses, _short_held.cache_info().hits) == (2, 2)
+
+
+def test_a_text_already_shared_is_counted_without_asking_xlsxwriter_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """XlsxWriter's shared strings asked for each different text once, the texts seen again counted:
+    the strings' count, numbers and the cells the same as XlsxWriter's documented writers make them."""
+    from xlsxwriter.sharedstrings import SharedStringTable
+    from xlsxwriter.worksheet import Worksheet
+
+    from analyse import excel
+
+    book = Book()
+    for row in range(1, 7):
+        put(book.active, row, 1, ["a", "b", "c"][row % 3])
+        put(book.active, row, 2, "a")
+    put(book.create_sheet("Deux"), 1, 1, "b")
+    asked: list[str] = []
+    original = SharedStringTable._get_shared_string_index
+    monkeypatch.setattr(SharedStringTable, "_get_shared_string_index",
+                        lambda self, text: (asked.append(text), original(self, text))[1])
+    ours = _parts(save_atomically(book, tmp_path / "ours.xlsx"))
+    assert asked == ["b", "a", "c"]
+    assert b'count="13" uniqueCount="3"' in ours["xl/sharedStrings.xml"]
+
+    def public(out: Worksheet, ws: Sheet, formats: Any) -> None:
+        for cell in ws.cells.values():
+            out.write_string(cell.row - 1, cell.column - 1, cell.value, formats.of(cell.look()))
+
+    monkeypatch.setattr(excel, "_write_cells", public)
+    assert _parts(save_atomically(book, tmp_path / "public.xlsx")) == ours
+
+
+def test_rows_are_written_as_xlsxwriter_writes_them_a_plain_one_by_one_string(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows of cells and empty rows, tall or not, written without XlsxWriter's ``_write_row``; a hidden
+    row by it: the sheet the same as XlsxWriter's own worksheet writes it."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from analyse import excel
+
+    book = Book()
+    sheet = book.active
+    for row in (1, 2, 3, 20, 40):
+        put(sheet, row, 1 + row % 5, "x")
+    sheet.heights |= {2: 40, 30: 25, 40: 12.5}
+    by_xlsxwriter: list[int] = []
+    original = Worksheet._write_row
+    monkeypatch.setattr(Worksheet, "_write_row", lambda self, row, *args, **named: (
+        by_xlsxwriter.append(row), original(self, row, *args, **named))[1])
+    ours = _parts(save_atomically(book, tmp_path / "ours.xlsx"))
+    assert by_xlsxwriter == []
+    assert b'<row r="30" spans="1:1" ht="24.75" customHeight="1"/>' in ours["xl/worksheets/sheet1.xml"]
+    sheet.heights[3] = 0  # hidden, as XlsxWriter takes a height of naught
+    hidden = _parts(save_atomically(book, tmp_path / "hidden.xlsx"))
+    assert by_xlsxwriter == [2]
+    monkeypatch.setattr(excel, "_worksheet_class", lambda: Worksheet)
+    assert _parts(save_atomically(book, tmp_path / "theirs-hidden.xlsx")) == hidden
+    del sheet.heights[3]
+    assert _parts(save_atomically(book, tmp_path / "theirs.xlsx")) == ours
+
+
+def test_a_sheets_cells_are_given_row_by_row_each_row_by_column_whatever_order_they_were_put() -> None:
+    sheet = Sheet("Feuille")
+    for row, column in [(3, 2), (1, 5), (3, 1), (10, 1), (1, 2), (2, 3)]:
+        put(sheet, row, column, f"{row}-{column}")
+    assert [[cell.value for cell in row] for row in sheet.by_row()] == [["1-2", "1-5"], ["2-3"], ["3-1", "3-2"],
+                                                                        ["10-1"]]
