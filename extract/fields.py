@@ -118,6 +118,7 @@ class FieldReader:
         self._found_heads: dict[str, tuple[list[Match], list[Match]]] = {}  # table id -> see _heads
         self._page_gutters: dict[int, list[Gutter]] = {}  # page number -> see _gutters
         self._answered: dict[tuple, tuple[tuple, object]] = {}  # see _once
+        self._side: dict[tuple[int, int], tuple[Match, Match, bool]] = {}  # see _names_side_by_side
         self.undecided: dict[str, _Undecided] = {}  # key -> its value read with apostrophes left undecided
 
     # -- the whole form -------------------------------------------------
@@ -1090,9 +1091,9 @@ class FieldReader:
         """A cell of a row written on its line, one cell after another ("Cadres — Femmes : 7 ;
         Hommes : 9 ; … Total : 16"): the column's name later on the line of a row's label
         that the first cell's name follows, with no other row's label between them."""
-        names, labels = self._heads(table)
+        labels = self._heads(table)[1]
         for row in rows:
-            if not any(self._names_side_by_side(row, name) for name in names):
+            if not self._once(self._named_after, row, table):
                 continue
             for column in columns:
                 if _same_row(column, row) and column.bbox[0] > row.bbox[2] and not any(
@@ -1100,10 +1101,21 @@ class FieldReader:
                     return column
         return None
 
+    def _named_after(self, row: Match, table: Table) -> bool:
+        """Whether a column's name follows a row's label side by side (« Cadres — Femmes »): asked
+        of each row's label for each of the row's cells."""
+        return any(self._names_side_by_side(row, name) for name in self._heads(table)[0])
+
     def _names_side_by_side(self, first: Match, second: Match) -> bool:
         """:func:`_side_by_side`, told once for each pair of matches: each cell of a listed table asks it
-        of every pair of its rows' and columns' names."""
-        return self._once(_side_by_side, first, second)
+        of every pair of its rows' and columns' names (kept by the matches' ids, as :meth:`_once`
+        keeps its answers, the matches with them; a pair's own memo, asked hundreds of times a
+        document, without the general one's key of any arguments)."""
+        key = (id(first), id(second))
+        known = self._side.get(key)
+        if known is None:
+            known = self._side[key] = (first, second, _side_by_side(first, second))
+        return known[2]
 
     def _names(self, table: Table) -> _TableNames:
         """The anchors of one of the form's tables (not of a transposed copy), made once per form."""

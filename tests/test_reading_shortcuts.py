@@ -324,6 +324,23 @@ def test_a_listed_table_s_names_are_told_side_by_side_once_for_each_pair(monkeyp
     assert fields._side_by_side(cadres, femmes) and not fields._side_by_side(cadres, hommes)
 
 
+def test_whether_a_column_s_name_follows_a_row_s_label_is_told_once_for_the_row(monkeypatch):
+    """« Cadres – Femmes : 7 ; Hommes : 9 »: each of the row's cells asks whether a column's name
+    follows its label; the names are compared with it once."""
+    form = load_form("egalite-2024")
+    table = form.tables["staff"]
+    page = _page([("Cadres", 60, 100), ("–", 120, 100), ("Femmes", 140, 100), (":", 200, 100), ("7", 210, 100),
+                  (";", 220, 100), ("Hommes", 240, 100), (":", 300, 100), ("9", 310, 100), ("Total", 60, 130)])
+    reader = FieldReader([page], form)
+    cadres, total = reader.index.first(["Cadres"]), reader.index.first(["Total"])
+    asked = []
+    side_by_side = fields._side_by_side
+    monkeypatch.setattr(fields, "_side_by_side", lambda first, second: asked.append(first) or side_by_side(first, second))
+    assert reader._once(reader._named_after, cadres, table) and not reader._once(reader._named_after, total, table)
+    compared = len(asked)
+    assert reader._once(reader._named_after, cadres, table) and len(asked) == compared
+
+
 def test_a_table_s_names_are_listed_once_per_form():
     form = load_form("egalite-2024")
     table = form.tables["staff"]
