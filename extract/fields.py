@@ -59,6 +59,7 @@ HINT_WORDS = 4  # a bracketed hint after a label ("(en %)") is this short at mos
 LABEL_TAIL_WORDS = max(UNIT_HINT_WORDS, OTHER_WORDING_WORDS)  # a unit or other wording before a label's colon
 NAMED_ALONE_WORDS = 2  # a field named without its own label: its colon within this many words of the name
 REQUIRED_MARK = re.compile(r"^[*∗+]+$")  # an online form's asterisk after a required label (« + » read by OCR)
+NO_ANSWER = re.compile(f"{LEADERS.pattern}|{REQUIRED_MARK.pattern}")  # either: a word no answer is made of
 LIST_MARKER = re.compile(r"^([-–—•·▪►◦*]|\d{1,2}(\.\d{1,2})*[.)_]?|[a-hA-H][.)]|[IVX]{1,4}[.)]|Q\d{1,2}[.)]?)$")  # a list's bullet or number ("2 –", "B.", "IV.")
 OCR_DOUBT_BELOW = 0.75
 NUMBER_DOUBT_BELOW = 0.8  # a misread number is the costliest error: it must be read surely
@@ -233,7 +234,7 @@ class FieldReader:
         for zone in zones:
             earlier = [w for page, w in found if page is zone.page]  # a word on the edge of two zones is read in both
             for word in zone.page.words_in(zone.bbox, numeric=numeric):
-                if id(word) in excluded or LEADERS.match(word.text) or REQUIRED_MARK.match(word.text):
+                if id(word) in excluded or NO_ANSWER.match(word.text):
                     continue
                 if earlier and any(_same_word(word, other) for other in earlier):
                     continue
@@ -541,8 +542,7 @@ class FieldReader:
 
     def _stop_on_line(self, match: Match, field: FieldDef) -> float | None:
         """Where the answer ends on the line: the printed unit, else the next field's label."""
-        others = [a for f in self.form.fields if f.read in ("inline", "choice") and f is not field
-                  for a in f.anchors]
+        others = of_form(self.form, _other_line_labels)[field.key]
         following = [m for m in self.index.find(others, after=match.end)
                      if _same_row(m, match) and m.bbox[0] > match.bbox[2]]
         limit = self._column_end(match, following[0].bbox[0] - 0.5 if following else None)
@@ -868,10 +868,10 @@ class FieldReader:
         a scan's zone read as a number holds the figure alone, not signs no figure accounts for."""
         names, labels = self._heads(table)
         heads = labels + ([] if table.choices else names)
-        after = [m.bbox[0] for m in heads if _same_row(m, label) and m.bbox[0] > label.bbox[2]]
+        page, last, right = label.page, label.words[-1], label.bbox[2]  # _same_row's test, the cheap part first
+        after = [m.bbox[0] for m in heads if m.page is page and m.bbox[0] > right and share_row(last, m.words[0])]
         if not after:
             return None
-        last = label.words[-1]
         signs = [w.x0 for w in label.page.printed_in((last.x1, last.top, min(after), last.bottom))
                  if LIST_SEPARATOR.match(w.text)]
         return min(signs + after) - 0.5
@@ -1751,6 +1751,8 @@ def _detail_words(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
 def _without_box_edges(words: list[tuple[Page, Word]]) -> list[tuple[Page, Word]]:
     """An input box's sides read by OCR as "|" or "[" at the ends of the answer. A word
     left as it was stays the same object: the ledger knows the words it claims by identity."""
+    if not any(word.source == SOURCE_OCR for _, word in words):
+        return list(words)  # a text layer's words have no box read with them
     edges = [(page, replace(word, text=stripped) if word.source == SOURCE_OCR
               and (stripped := word.text.strip("|[]").strip()) != word.text else word)
              for page, word in words]
@@ -1965,6 +1967,13 @@ def _table_names(form: Form) -> dict[str, _TableNames]:
                                       tuple(a for r in table.rows for a in r.anchors), every,
                                       every + tuple(table.grand_total))
     return names
+
+
+def _other_line_labels(form: Form) -> dict[str, tuple[str, ...]]:
+    """For each field, the labels of the other fields answered on their line (inline or choice),
+    which end its answer there (see :meth:`FieldReader._stop_on_line`)."""
+    return {field.key: tuple(a for f in form.fields if f.read in ("inline", "choice") and f is not field
+                             for a in f.anchors) for field in form.fields}
 
 
 def _rival_phrases(form: Form) -> list[str]:

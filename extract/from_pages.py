@@ -198,6 +198,8 @@ def questionnaire_pages(pages: Sequence[Page], form: Form, index: LabelIndex | N
         kept |= neighbours
         grown = bool(neighbours)
     first, last = min(kept), max(kept)
+    if not any(p.number == last + 1 for p in pages):  # no page after the last to take in: nothing more to look for
+        return [p for p in pages if first <= p.number <= last]
     seen = {m.anchor for m in index.find(_commitment_labels(form)) if first <= m.page.number <= last}
     ending = {m.page.number for m in index.find(list(form.commitments_end) + list(form.commitment_details_anchors))}
     ending |= {m.page.number for m in index.find(_commitment_labels(form)) if m.anchor not in seen}

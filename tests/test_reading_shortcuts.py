@@ -309,6 +309,21 @@ def test_a_label_s_other_wording_is_taken_off_a_long_answer():
     assert [w.text for _, w in words] == [f"mot{n}" for n in range(30)]
 
 
+def test_the_page_after_the_questionnaire_s_last_is_looked_at_only_when_there_is_one(monkeypatch):
+    """The commitments running over onto the next page are looked for only where a next page exists."""
+    from extract.from_pages import questionnaire_pages
+    form = load_form("egalite-2024")
+    title = [(word, 60 + 90 * n, 100 + 30 * row) for row, phrase in enumerate(form.signature[:2])
+             for n, word in enumerate(phrase.split())]
+    pages = [_page(title), _page([("Autres", 60, 100), (":", 120, 100), ("non", 140, 100)])]
+    pages[1].number = 2
+    asked = []
+    find = LabelIndex.find
+    monkeypatch.setattr(LabelIndex, "find", lambda self, anchors, **bounds: asked.append(anchors) or find(self, anchors, **bounds))
+    assert [p.number for p in questionnaire_pages(pages[:1], form)] == [1] and asked == []
+    assert [p.number for p in questionnaire_pages(pages, form)] == [1, 2] and asked  # the last commitment, over the page
+
+
 def test_a_listed_table_s_names_are_told_side_by_side_once_for_each_pair(monkeypatch):
     form = load_form("egalite-2024")
     page = _page([("Cadres", 60, 100), ("–", 120, 100), ("Femmes", 140, 100), ("12", 300, 100),
@@ -339,6 +354,19 @@ def test_whether_a_column_s_name_follows_a_row_s_label_is_told_once_for_the_row(
     assert reader._once(reader._named_after, cadres, table) and not reader._once(reader._named_after, total, table)
     compared = len(asked)
     assert reader._once(reader._named_after, cadres, table) and len(asked) == compared
+
+
+def test_the_labels_ending_a_field_s_line_are_listed_once_per_form():
+    """The other inline and choice fields' labels, which end an answer on its line: each field's
+    own left out, made once for the form, not each time a field's line is read."""
+    form = load_form("egalite-2024")
+    inline = [f for f in form.fields if f.read in ("inline", "choice")]
+    others = of_form(form, fields._other_line_labels)
+    assert of_form(form, fields._other_line_labels) is others
+    first, second = inline[0], inline[1]
+    assert set(first.anchors).isdisjoint(others[first.key]) or any(a in second.anchors for a in first.anchors)
+    assert set(second.anchors) <= set(others[first.key]) and len(others[first.key]) == sum(
+        len(f.anchors) for f in inline if f is not first)
 
 
 def test_a_table_s_names_are_listed_once_per_form():
