@@ -17,12 +17,13 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from extract.dingbats import drawn_box
-from extract.tokens import Rule, Word, printed_word
+from extract.tokens import Rule, Word, printed_words
 
 # Glyphs that draw a box: empty, or already ticked.
 EMPTY_BOX_GLYPHS = frozenset("☐□❏❐❑❒▢")
 TICKED_BOX_GLYPHS = frozenset("☑☒⊠■▣")
 _BOX_GLYPHS = EMPTY_BOX_GLYPHS | TICKED_BOX_GLYPHS
+_BOX_GLYPH_CODE_POINTS = np.array(sorted(map(ord, _BOX_GLYPHS)), dtype=np.uint32)
 # Glyphs that tick a box when they sit inside one.
 TICK_GLYPHS = frozenset("✓✔✗✘×xX✕✖")
 # PDFium gives a ZapfDingbats glyph whose code the font leaves unmapped as U+25A0, whatever
@@ -58,7 +59,7 @@ def on_addresses(function, restype, *argtypes):
 
 
 ADDRESS = ctypes.c_void_p
-_LOOSE_CHAR_BOX = on_addresses(raw.FPDFText_GetLooseCharBox, ctypes.c_int, ADDRESS, ctypes.c_int, ADDRESS)
+_LOOSE_CHAR_BOX = on_addresses(raw.FPDFText_GetLooseCharBox, None, ADDRESS, ctypes.c_int, ADDRESS)  # a failure leaves 0s
 _TEXT_OBJECT = on_addresses(raw.FPDFText_GetTextObject, ADDRESS, ADDRESS, ctypes.c_int)
 _TEXT_OBJECT_FONT = on_addresses(raw.FPDFTextObj_GetFont, ADDRESS, ADDRESS)
 
@@ -79,7 +80,9 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float,
     # Loose boxes span the font's ascent to descent: every character of a line gets the same
     # band, so an apostrophe or a comma stays in its word.
     inked = np.flatnonzero(~_spaces(letters))
-    list(map(_LOOSE_CHAR_BOX, repeat(_address(handle), len(inked)), inked.tolist(),
+    # the text page given as one ``c_void_p`` for all its characters: ctypes passes it on as it is,
+    # where it converts an address anew on each call
+    list(map(_LOOSE_CHAR_BOX, repeat(ctypes.c_void_p(_address(handle)), len(inked)), inked.tolist(),
              (inked * 16 + boxes.ctypes.data).tolist()))
     # PDFium's (left, top, right, bottom) from the page's bottom, turned over as doubles: the
     # very numbers Python's floats of the same sums give, made for the whole page at once
@@ -261,7 +264,10 @@ def _family(font_name: bytes) -> str:
 
 THIN_SPACE = 0.08  # a gap this share of the text's height, where French sets a thin space
 THIN_SPACE_BEFORE = frozenset("%€:;!?»")
-_THIN_SPACE_AT = re.compile("(?s:.)[" + re.escape("".join(sorted(THIN_SPACE_BEFORE))) + r"]|\d{4}")  # may need one
+_THIN_SPACE_MARK = "[" + re.escape("".join(sorted(THIN_SPACE_BEFORE))) + "]"
+_FOUR_FIGURES = re.compile(r"\d\d\d\d")  # as \d{4}, searched three times as fast
+_THIN_SPACE_AT = re.compile("(?s:.)" + _THIN_SPACE_MARK + "|" + _FOUR_FIGURES.pattern)  # may need one
+_THIN_SPACE_MARK_IN = re.compile("[^\n]" + _THIN_SPACE_MARK)  # in words joined by "\n", one not first in its word
 LETTER_RUN = 5  # at least this many one-letter words in a row: letter-spaced text
 LETTER_SPACING_MAX = 0.6  # letter spacing wider than this share of the text's height is no spacing
 WORD_GAP_SHARE = 1.5  # in letter-spaced text, a gap this much wider than the spacing parts words
@@ -335,11 +341,11 @@ def _join_letter_spaced(spans: Spans, letters: str, boxes: np.ndarray) -> Spans:
     bounds = _run_bounds(spans, letters, boxes)
     if not (np.diff(bounds) >= LETTER_RUN).any():  # no run long enough to be letter-spaced text (most pages)
         return spans
-    runs = [list(range(start, end)) for start, end in zip(bounds, bounds[1:])]
+    runs = list(map(range, bounds, bounds[1:]))  # each run's words, by number
     pairs = spans.tolist()
     made: dict[int, Chars] = {}  # a word's characters, by its number (made when first needed: on few words)
 
-    def words(numbers: list[int]) -> list[Chars]:
+    def words(numbers: Sequence[int]) -> list[Chars]:
         for number in numbers:
             if number not in made:
                 made[number] = _chars(letters, boxes, *pairs[number])
@@ -349,7 +355,7 @@ def _join_letter_spaced(spans: Spans, letters: str, boxes: np.ndarray) -> Spans:
     styles = [(spacing, _size(words(run))) for run, spacing in zip(runs, spacings) if spacing is not None]
     if not styles:  # no letter-spaced text on the page (most pages): every word stays
         return spans
-    joined: list[list[int]] = []  # groups of the words made one
+    joined: list[Sequence[int]] = []  # groups of the words made one
     for run, spacing in zip(runs, spacings):
         if spacing is not None:
             joined.extend(_rejoined(run, words(run), spacing))
@@ -440,16 +446,14 @@ def _with_thin_spaces(chars: list[tuple], text: str | None = None) -> str:
                   or (digits[i - 1] == "d" and digits[i:i + 4] in ("ddd", "ddd."))}
     gaps = sorted(chars[i][1] - chars[i - 1][3] for i in range(1, len(chars)) if i not in candidates)
     spacing = max(gaps[len(gaps) // 2], 0.0) if gaps else 0.0
-    text = chars[0][0]
-    for i in range(1, len(chars)):
-        size = max(chars[i][4] - chars[i][2], 1.0)
-        gap = chars[i][1] - chars[i - 1][3]
-        thin = i in candidates and gap > max(size * THIN_SPACE, spacing * 2 + 0.3)
-        text += (" " if thin else "") + chars[i][0]
-    return text
+    letters = [c[0] for c in chars]
+    for i in sorted(candidates, reverse=True):  # from the end: a space put in moves none still to test
+        if chars[i][1] - chars[i - 1][3] > max(max(chars[i][4] - chars[i][2], 1.0) * THIN_SPACE, spacing * 2 + 0.3):
+            letters.insert(i, " ")
+    return "".join(letters)
 
 
-def _rejoined(run: list[int], words: list[Chars], spacing: float) -> list[list[int]]:
+def _rejoined(run: Sequence[int], words: list[Chars], spacing: float) -> list[list[int]]:
     """A letter-spaced run (its words' numbers, and their characters) as its words: apart where a gap
     is clearly wider than ``spacing``."""
     groups, current = [], [run[0]]
@@ -549,13 +553,22 @@ def _text_object(textpage: pdfium.PdfTextPage, index: int) -> int | None:
     return _address(raw.FPDFText_GetTextObject(textpage.raw, index))
 
 
-def word_boxes(letters: str, boxes: np.ndarray, spans: Spans) -> list[list[float]]:
-    """Each word's box (x0, top, x1, bottom): the extremes of its characters' boxes (the spaces
-    between the letters of letter-spaced text are none of its characters), for the page at once."""
-    spaces = _spaces(letters)[:, None]
-    lows = _over_words(np.where(spaces, np.inf, boxes[:, :2]), spans, np.minimum)
-    highs = _over_words(np.where(spaces, -np.inf, boxes[:, 2:]), spans, np.maximum)
-    return np.concatenate((lows, highs), axis=1).tolist()
+def word_boxes(letters: str, boxes: np.ndarray, spans: Spans) -> tuple[list[float], ...]:
+    """Each word's box as four columns (x0s, tops, x1s, bottoms): the extremes of its characters'
+    boxes (the spaces between the letters of letter-spaced text are none of its characters), for the
+    page at once. The words (as :func:`split_words` parts them) hold each of the page's letters once,
+    in order: a word's letters are a run of the page's letters alone, and one ``reduceat`` over
+    those letters' boxes, a run from each word's first letter, gives every word's extremes."""
+    inked = ~_spaces(letters)
+    letter_boxes = boxes[inked]
+    firsts = np.cumsum(inked)[spans[:, 0]] - 1  # each word's first letter, among the letters
+    lows = np.minimum.reduceat(letter_boxes[:, :2], firsts)
+    highs = np.maximum.reduceat(letter_boxes[:, 2:], firsts)
+    return (*lows.T.tolist(), *highs.T.tolist())
+
+
+_TICKS = TICK_GLYPHS | {DINGBAT}  # words that are glyphs too
+BoxGlyphs = dict[int, tuple[list[Word], Chars]]  # by word number: its box glyphs, and its other characters
 
 
 def text_tokens(textpage: pdfium.PdfTextPage, height: float, rules: Sequence[Rule] = (),
@@ -566,33 +579,75 @@ def text_tokens(textpage: pdfium.PdfTextPage, height: float, rules: Sequence[Rul
     glyph ☒); a lone tick glyph ("X", "✓") is both a word and a glyph, and
     becomes a tick only if it sits inside a box. A word never runs across one of
     the page's vertical ``rules`` from one text object into another (see
-    :func:`_apart_at_borders`). The words' boxes are made for the whole page at once.
+    :func:`_apart_at_borders`). The words' texts and boxes are made for the whole page
+    at once, and the words themselves (:func:`printed_words`); the rarer words asking more
+    (box glyphs, thin spaces) are found on the page first, and made one by one.
     """
-    words, glyphs = [], []
     letters, boxes = page_chars(textpage, height, objects)
     spans = _apart_at_borders(split_words(letters, boxes), letters, boxes, textpage, rules)
     if not len(spans):
-        return words, glyphs
-    box_glyphs = not _BOX_GLYPHS.isdisjoint(letters)  # on the page at all (few pages): asked of its words then
-    for (start, end), (x0, top, x1, bottom) in zip(spans.tolist(), word_boxes(letters, boxes, spans)):
-        text = letters[start:end]
-        if " " in text:  # letter-spaced text joined again
-            text = text.replace(" ", "")
-        if box_glyphs and not _BOX_GLYPHS.isdisjoint(text):
-            kept = _chars(letters, boxes, start, end)
-            glyphs += [Word(*char) for char in kept if char[0] in _BOX_GLYPHS]
-            kept = [char for char in kept if char[0] not in _BOX_GLYPHS]
-            if not kept:
-                continue
-            letters_kept, x0s, tops, x1s, bottoms = zip(*kept)
-            text, x0, top, x1, bottom = "".join(letters_kept), min(x0s), min(tops), max(x1s), max(bottoms)
-        else:
-            kept = None
-        if _THIN_SPACE_AT.search(text):
-            text = _with_thin_spaces(kept or _chars(letters, boxes, start, end), text)
-        word = printed_word(text, x0, top, x1, bottom)
-        if text in TICK_GLYPHS or text == DINGBAT:
-            glyphs.append(word)
-        if text != DINGBAT:
-            words.append(word)
-    return words, glyphs
+        return [], []
+    texts = _texts(letters, spans)
+    columns = word_boxes(letters, boxes, spans)
+    box_glyphs = _box_glyphs_apart(letters, boxes, spans, texts, columns)
+    for number in _may_take_thin_spaces(texts):
+        chars = box_glyphs[number][1] if number in box_glyphs else _chars(letters, boxes, *spans[number].tolist())
+        texts[number] = _with_thin_spaces(chars, texts[number])
+    return _words_and_glyphs(printed_words(texts, *columns), texts, box_glyphs)
+
+
+def _texts(letters: str, spans: Spans) -> list[str]:
+    """The words' texts (letter-spaced text, joined again, without its spaces)."""
+    starts, ends = spans.T.tolist()
+    texts = list(map(letters.__getitem__, map(slice, starts, ends)))
+    if int((spans[:, 1] - spans[:, 0]).sum()) > len(letters) - letters.count(" "):  # some word holds spaces
+        texts = [text.replace(" ", "") for text in texts]
+    return texts
+
+
+def _box_glyphs_apart(letters: str, boxes: np.ndarray, spans: Spans, texts: list[str],
+                      columns: tuple[list[float], ...]) -> BoxGlyphs:
+    """The words holding box glyphs (few pages have any), their glyphs taken out: their ``texts``
+    and boxes (``columns``) made again of their other characters ("" when there are none)."""
+    found: BoxGlyphs = {}
+    if _BOX_GLYPHS.isdisjoint(letters):
+        return found
+    at = np.flatnonzero(np.isin(_codes(letters), _BOX_GLYPH_CODE_POINTS))
+    for number in np.unique(np.searchsorted(spans[:, 0], at, "right") - 1).tolist():  # the words holding them
+        chars = _chars(letters, boxes, *spans[number].tolist())
+        kept = [char for char in chars if char[0] not in _BOX_GLYPHS]
+        found[number] = ([Word(*char) for char in chars if char[0] in _BOX_GLYPHS], kept)
+        texts[number] = "".join(char[0] for char in kept)
+        if kept:
+            _, x0s, tops, x1s, bottoms = zip(*kept)
+            for column, value in zip(columns, (min(x0s), min(tops), max(x1s), max(bottoms))):
+                column[number] = value
+    return found
+
+
+def _may_take_thin_spaces(texts: list[str]) -> list[int]:
+    """The words (by number) where a thin space could stand (those :data:`_THIN_SPACE_AT` finds, see
+    :func:`_with_thin_spaces`): found by two searches over the page's words joined, its two
+    alternatives apart (either is searched several times as fast alone); few words have such a place."""
+    joined = "\n".join(texts)
+    found = [match.start() for pattern in (_THIN_SPACE_MARK_IN, _FOUR_FIGURES) for match in pattern.finditer(joined)]
+    return sorted({joined.count("\n", 0, at) for at in found})
+
+
+def _words_and_glyphs(made: list[Word], texts: list[str], box_glyphs: BoxGlyphs) -> tuple[list[Word], list[Word]]:
+    """The page's words and its glyphs, in the words' order, of the words ``made`` of all ``texts``:
+    a word's box glyphs, then the word itself when it is a tick or a dingbat; a dingbat is no word,
+    nor is a word of box glyphs alone (its text "")."""
+    ticks = [number for number, text in enumerate(texts) if text in _TICKS]
+    if not ticks and not box_glyphs:
+        return made, []
+    glyphs: list[Word] = []
+    for number in sorted({*ticks, *box_glyphs}):
+        if number in box_glyphs:
+            glyphs += box_glyphs[number][0]
+        if texts[number] in _TICKS:
+            glyphs.append(made[number])
+    dropped = {number for number in (*ticks, *box_glyphs) if texts[number] in ("", DINGBAT)}
+    if dropped:
+        made = [word for number, word in enumerate(made) if number not in dropped]
+    return made, glyphs

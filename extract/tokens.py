@@ -11,8 +11,10 @@ cells on demand (``Page.cells``, ``Page.tables``). One label-anchored reader
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import deque
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+from itertools import repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, TypeVar
 
@@ -65,7 +67,7 @@ class Word(Boxed):
 
 # A text layer's word made through its slots' own setters: a frozen dataclass's __init__ sets each field
 # through object.__setattr__, three times the cost (a page makes hundreds of words). A field added to Word
-# stops the import here until printed_word sets it.
+# stops the import here until printed_words sets it.
 _SET_TEXT, _SET_X0, _SET_TOP, _SET_X1, _SET_BOTTOM, _SET_SOURCE, _SET_CONFIDENCE, _SET_FIELD_NAME, _SET_MARKS_UNSURE = (
     getattr(Word, f.name).__set__ for f in fields(Word))
 _DEFAULT_SOURCE, _DEFAULT_CONFIDENCE, _DEFAULT_FIELD_NAME, _DEFAULT_MARKS_UNSURE = (
@@ -73,19 +75,20 @@ _DEFAULT_SOURCE, _DEFAULT_CONFIDENCE, _DEFAULT_FIELD_NAME, _DEFAULT_MARKS_UNSURE
 _new = object.__new__
 
 
-def printed_word(text: str, x0: float, top: float, x1: float, bottom: float) -> Word:
-    """``Word(text, x0, top, x1, bottom)``, every other field at its default: made quickly."""
-    word = _new(Word)
-    _SET_TEXT(word, text)
-    _SET_X0(word, x0)
-    _SET_TOP(word, top)
-    _SET_X1(word, x1)
-    _SET_BOTTOM(word, bottom)
-    _SET_SOURCE(word, _DEFAULT_SOURCE)
-    _SET_CONFIDENCE(word, _DEFAULT_CONFIDENCE)
-    _SET_FIELD_NAME(word, _DEFAULT_FIELD_NAME)
-    _SET_MARKS_UNSURE(word, _DEFAULT_MARKS_UNSURE)
-    return word
+def printed_words(texts: list[str], x0s: list[float], tops: list[float], x1s: list[float],
+                  bottoms: list[float]) -> list[Word]:
+    """``Word(text, x0, top, x1, bottom)`` of each word of a page, given as columns, every other field
+    at its default: each field is set for all the words by one ``map`` of its setter, not by a Python
+    call a word (a page has hundreds)."""
+    words = list(map(_new, repeat(Word, len(texts))))
+    count = len(words)
+    for setter, values in ((_SET_TEXT, texts), (_SET_X0, x0s), (_SET_TOP, tops), (_SET_X1, x1s),
+                           (_SET_BOTTOM, bottoms), (_SET_SOURCE, repeat(_DEFAULT_SOURCE, count)),
+                           (_SET_CONFIDENCE, repeat(_DEFAULT_CONFIDENCE, count)),
+                           (_SET_FIELD_NAME, repeat(_DEFAULT_FIELD_NAME, count)),
+                           (_SET_MARKS_UNSURE, repeat(_DEFAULT_MARKS_UNSURE, count))):
+        deque(map(setter, words, values), maxlen=0)  # the setters' Nones dropped as they come
+    return words
 
 
 @dataclass(frozen=True, slots=True)

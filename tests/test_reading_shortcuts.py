@@ -801,3 +801,57 @@ def test_every_kind_of_space_pdfium_gives_is_a_space(tmp_path):
     textpage = pdfium.PdfDocument(buffer.getvalue())[0].get_textpage()
     letters, boxes = pdfium_text.page_chars(textpage, HEIGHT)
     assert letters == "Nom :  Ville" and len(boxes) == len(letters)
+
+
+# -- a page's words made at once -------------------------------------------------
+
+def _words_page() -> pdfium.PdfTextPage:
+    """Words in DejaVu Sans: boxes glued to a word and alone, a tick, a percentage and thousands
+    set with a thin gap (no space), letter-spaced text and a leader."""
+    pdfmetrics.registerFont(TTFont("DejaVu", GLYPH_FONT))
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, HEIGHT))
+    canvas.setFont("DejaVu", 12)
+    for top, texts in ((700, ["☒Oui ☐ Non ☐"]), (680, ["X"]), (660, ["46,2", "%"]), (640, ["1", "480"]),
+                       (620, ["E n v i r o n n e m e n t"]), (600, ["Nom..........Dupont"])):
+        left = 60.0
+        for text in texts:  # the second one 1.5 points after the first: a thin gap
+            canvas.drawString(left, top, text)
+            left += pdfmetrics.stringWidth(text, "DejaVu", 12) + 1.5
+    canvas.save()
+    return pdfium.PdfDocument(buffer.getvalue())[0].get_textpage()
+
+
+def _tokens_one_by_one(textpage: pdfium.PdfTextPage) -> tuple[list[Word], list[Word]]:
+    """:func:`pdfium_text.text_tokens` (no rules), each word made on its own of its characters."""
+    letters, boxes = pdfium_text.page_chars(textpage, HEIGHT)
+    words, glyphs = [], []
+    for start, end in split_words(letters, boxes).tolist():
+        chars = [(letter, *box) for letter, box in zip(letters[start:end], boxes[start:end].tolist()) if letter != " "]
+        glyphs += [Word(*char) for char in chars if char[0] in pdfium_text._BOX_GLYPHS]
+        chars = [char for char in chars if char[0] not in pdfium_text._BOX_GLYPHS]
+        if not chars:
+            continue
+        text = pdfium_text._with_thin_spaces(chars)
+        _, x0s, tops, x1s, bottoms = zip(*chars)
+        word = Word(text, min(x0s), min(tops), max(x1s), max(bottoms))
+        if text in pdfium_text.TICK_GLYPHS or text == pdfium_text.DINGBAT:
+            glyphs.append(word)
+        if text != pdfium_text.DINGBAT:
+            words.append(word)
+    return words, glyphs
+
+
+def test_a_page_s_words_made_at_once_are_the_words_made_one_by_one():
+    textpage = _words_page()
+    words, glyphs = pdfium_text.text_tokens(textpage, HEIGHT)
+    assert (words, glyphs) == _tokens_one_by_one(textpage)
+    assert [w.text for w in words] == ["Oui", "Non", "X", "46,2 %", "1 480", "Environnement", "Nom", "..........",
+                                       "Dupont"]
+    assert [g.text for g in glyphs] == ["☒", "☐", "☐", "X"] and glyphs[-1] is words[2]
+
+
+def test_the_words_where_a_thin_space_may_stand_are_found_by_one_search_over_the_page():
+    texts = ["ab", "3%", "%", "x", "2024", "", "12:30", "1:"]
+    assert pdfium_text._may_take_thin_spaces(texts) == [
+        number for number, text in enumerate(texts) if pdfium_text._THIN_SPACE_AT.search(text)] == [1, 4, 6, 7]

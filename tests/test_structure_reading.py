@@ -17,7 +17,7 @@ from extract.fields import doubt_overflowing_details, read_fields
 from extract.labels import LabelIndex
 from extract.pdfium_text import _with_thin_spaces, split_words, word_boxes
 from extract.glyphs import MarkBox, Specimens, Undecided, settle
-from extract.tokens import Mark, Page, Rule, Word, printed_word
+from extract.tokens import Mark, Page, Rule, Word, printed_words
 from tests.test_glyphs import ARIAL_COMMA, PROPORTIONAL, _drawn
 from questionnaire.definition import load
 from questionnaire.record import SOURCE_OCR, Reading
@@ -290,9 +290,11 @@ def _texts(chars: list[tuple]) -> list[str]:
     return [letters[start:end].replace(" ", "") for start, end in split_words(letters, boxes).tolist()]
 
 
-def test_a_printed_word_made_quickly_is_the_word_its_fields_make():
-    word = printed_word("Oui", 10.0, 100.0, 25.0, 108.0)
-    assert word == Word("Oui", 10.0, 100.0, 25.0, 108.0) and hash(word) == hash(Word("Oui", 10.0, 100.0, 25.0, 108.0))
+def test_printed_words_made_quickly_are_the_words_their_fields_make():
+    words = printed_words(["Oui", "Non"], [10.0, 30.0], [100.0, 100.5], [25.0, 45.0], [108.0, 108.5])
+    expected = [Word("Oui", 10.0, 100.0, 25.0, 108.0), Word("Non", 30.0, 100.5, 45.0, 108.5)]
+    assert words == expected and list(map(hash, words)) == list(map(hash, expected))
+    assert [w.source for w in words] == [expected[0].source] * 2 and words[1].marks_unsure == ()
 
 
 def test_a_letter_spaced_word_s_box_holds_its_letters_not_the_spaces_between_them():
@@ -302,7 +304,7 @@ def test_a_letter_spaced_word_s_box_holds_its_letters_not_the_spaces_between_the
     boxes = np.array([char[1:] for char in chars], dtype=np.float64).reshape(-1, 4)
     spans = split_words(letters, boxes)
     assert [letters[start:end].replace(" ", "") for start, end in spans.tolist()] == ["Dupont", "7"]
-    assert word_boxes(letters, boxes, spans) == [[10.0, 100.0, 10.0 + 5 * 6.8 + 4.8, 108.0], [80.0, 100.0, 84.8, 108.0]]
+    assert word_boxes(letters, boxes, spans) == ([10.0, 80.0], [100.0, 100.0], [10.0 + 5 * 6.8 + 4.8, 84.8], [108.0, 108.0])
 
 
 def test_a_short_figure_in_the_page_s_letter_spaced_style_is_one_word():
@@ -335,6 +337,7 @@ def test_thin_spaces_before_a_percent_sign_and_between_thousands_are_kept():
     thousands = [("1", 10.0, 100.0, 15.0, 108.0)] + [(d, 16.5 + 5 * i, 100.0, 21.5 + 5 * i, 108.0)
                                                     for i, d in enumerate("480")]
     assert _with_thin_spaces(thousands) == "1 480"
+    assert _with_thin_spaces(thousands + [("%", 33.0, 100.0, 38.0, 108.0)]) == "1 480 %"
     sixteen = [("1", 10.0, 100.0, 15.0, 108.0), ("6", 16.5, 100.0, 21.5, 108.0)]
     assert _with_thin_spaces(sixteen) == "16"
 
