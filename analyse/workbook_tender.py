@@ -26,7 +26,7 @@ from analyse.egapro import NOT_CHECKED
 from analyse.excel import (BLUE_FILL, BOLD, GREEN_FILL, LINK_FONT, ORANGE_FILL, PERCENT_FORMAT, RED_FILL, TITLE,
                            Book, Cell, Chart, Sheet, Validation, choice_validation, column_letter, decision_validation,
                            field_validation, fit_row, fit_rows, header, hide_column, picture, printable, put,
-                           put_note, save_atomically, typed_format, widths)
+                           put_note, put_row, save_atomically, typed_format, widths)
 from analyse.sheets import (ANSWERS_SHEET, CORRECTED_HEADER, DECISION_HEADER, FILE_HEADER, KEY_HEADER,
                             LABEL_HEADER, MULTIPLE_SHEET, READ_HEADER, RETAINED_HEADER, RETAINED_WRITTEN_HEADER,
                             REVIEW_SHEET, SHA_HEADER, STRUCTURE_KEY_HEADER, TENDER_HEADER, french_date)
@@ -371,6 +371,8 @@ def _summary_charts(ws: Sheet, count: int, rows: int, titles: list[str]) -> None
 MULTIPLE_TITLES = ["Structure", "SIRET", FILE_HEADER, DECLARED_INDEX, "Effectif total", "Statut",
                    RETAINED_HEADER, TENDER_HEADER, SHA_HEADER, RETAINED_WRITTEN_HEADER, STRUCTURE_KEY_HEADER]
 
+MULTIPLE_WRAPPED = frozenset({1, 3, 4})  # columns of MULTIPLE_TITLES
+
 
 def _multiple(ws: Sheet, groups: dict[tuple[str, str], list[Record]], kept: list[Record], facts: _Facts) -> None:
     """Structures that answered more than once: which answer counts, and the column to change it."""
@@ -395,8 +397,7 @@ def _multiple(ws: Sheet, groups: dict[tuple[str, str], list[Record]], kept: list
             cells = [bidder(record), field_value(record, siret), record.file, declared_index(record, form, answer),
                      headcount(answer.values, form), STATUS_LABELS[facts.status(record)],
                      retained_text, record.tender, record.sha256, retained_text, key]
-            for column, value in enumerate(cells, start=1):
-                put(ws, row, column, value, wrap=column in (1, 3, 4))
+            put_row(ws, row, cells, wrapped=MULTIPLE_WRAPPED)
             ws.cell(row=row, column=7).fill = GREEN_FILL if retained_text == "Oui" else ORANGE_FILL
             row += 1
     for column in (9, 10, 11):
@@ -481,6 +482,9 @@ def _commitments(ws: Sheet, records: list[Record], facts: _Facts) -> None:
     printable(ws)
 
 
+DETAILS_WRAPPED = frozenset({1, 2, 4})  # structure, commitment, details
+
+
 def _commitment_details(ws: Sheet, records: list[Record], facts: _Facts) -> None:
     """One row per commitment a bidder ticked or detailed."""
     form = facts.form
@@ -493,10 +497,7 @@ def _commitment_details(ws: Sheet, records: list[Record], facts: _Facts) -> None
             done, details = values[commitment.done_key], values[commitment.details_key]
             if not done and details is None:
                 continue
-            put(ws, row, 1, bidder(record), wrap=True)
-            put(ws, row, 2, commitment.label, wrap=True)
-            put(ws, row, 3, _yes_no(done))
-            put(ws, row, 4, details, wrap=True)
+            put_row(ws, row, [bidder(record), commitment.label, _yes_no(done), details], wrapped=DETAILS_WRAPPED)
             row += 1
     fit_rows(ws)
     printable(ws)
@@ -507,6 +508,9 @@ def _commitment_details(ws: Sheet, records: list[Record], facts: _Facts) -> None
 # Constats
 
 
+FINDINGS_WRAPPED = frozenset({3, 6, 7})  # field, message, value read
+
+
 def _findings(ws: Sheet, records: list[Record], form: Form) -> None:
     header(ws, 1, ["Structure", FILE_HEADER, "Champ", KEY_HEADER, "Gravité", "Message", "Valeur lue"])
     widths(ws, {1: 28, 2: 28, 3: 30, 4: 22, 5: 14, 6: 70, 7: 40})
@@ -514,13 +518,13 @@ def _findings(ws: Sheet, records: list[Record], form: Form) -> None:
     for record in records:
         rows = [(None, "error", f"Fichier rejeté : {record.error}")] if record.rejected else []
         rows += [(f.key, f.severity, f.message) for f in record.findings]
+        name = bidder(record)  # the same in each of its rows
         for key, severity, message in rows:
-            label = form.field(key).label if key in form.keys else ""
+            label = form.field(key).label if key in form.key_set else ""
             reading = record.readings.get(key) if key else None
             read = reading.raw if reading and reading.raw is not None else None
-            cells = [bidder(record), record.file, label, key, SEVERITY_LABELS.get(severity, severity), message, read]
-            for column, value in enumerate(cells, start=1):
-                put(ws, row, column, value, wrap=column in (3, 6, 7))
+            cells = [name, record.file, label, key, SEVERITY_LABELS.get(severity, severity), message, read]
+            put_row(ws, row, cells, wrapped=FINDINGS_WRAPPED)
             if severity in SEVERITY_FILLS:
                 ws.cell(row=row, column=5).fill = SEVERITY_FILLS[severity]
             row += 1
@@ -668,6 +672,9 @@ def _picture(ws: Sheet, row: int, piece: Image) -> None:
 # Fichiers sources
 
 
+SOURCES_WRAPPED = frozenset({9})  # the reason of a rejection
+
+
 def _sources(ws: Sheet, records: list[Record], tender: str, facts: _Facts) -> None:
     titles = [FILE_HEADER, TENDER_HEADER, "Statut", "Pages du questionnaire", "Pages du fichier",
               "Lecture", "Taille (octets)", SHA_HEADER, "Motif du rejet"]
@@ -677,8 +684,7 @@ def _sources(ws: Sheet, records: list[Record], tender: str, facts: _Facts) -> No
         pages = ", ".join(str(p) for p in record.pages)
         values = [record.file, tender, STATUS_LABELS[facts.status(record)], pages, record.page_count,
                   record.method, record.size, record.sha256, record.error]
-        for column, value in enumerate(values, start=1):
-            put(ws, row, column, value, wrap=column == 9)
+        put_row(ws, row, values, wrapped=SOURCES_WRAPPED)
     fit_rows(ws)
     printable(ws)
     ws.freeze_panes = "A2"

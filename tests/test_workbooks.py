@@ -779,3 +779,51 @@ def test_a_sheets_cells_are_given_row_by_row_each_row_by_column_whatever_order_t
         put(sheet, row, column, f"{row}-{column}")
     assert [[cell.value for cell in row] for row in sheet.by_row()] == [["1-2", "1-5"], ["2-3"], ["3-1", "3-2"],
                                                                         ["10-1"]]
+
+
+def test_a_row_put_at_once_is_the_cells_put_one_by_one() -> None:
+    """put_row: each value made safe as :func:`put` makes it, wrapped in the columns given, a cell already
+    there changed in place (its number format kept), the row's cells in the order put."""
+    from analyse.excel import MAX_HELD, put_row
+
+    values = ["=1+1", "bell\x07", 12, None, "@" + "x" * MAX_HELD, 2.5]
+    one_by_one, at_once = Sheet("Un"), Sheet("Ensemble")
+    for sheet in (one_by_one, at_once):
+        put(sheet, 4, 3, "avant", number_format="0.0").comment = "gardée"
+    for column, value in enumerate(values, start=2):
+        put(one_by_one, 4, column, value, wrap=column in (3, 5))
+    made = put_row(at_once, 4, values, start=2, wrapped=frozenset({3, 5}))
+
+    def shown(cells: list[Any]) -> list[tuple]:
+        return [(c.row, c.column, c.value, c.quoted, c.alignment, c.number_format, c.comment) for c in cells]
+
+    assert shown(made) == shown([one_by_one.cells[4, column] for column in range(2, 8)])
+    assert shown(at_once.rows[4]) == shown(one_by_one.rows[4]) and at_once.cells.keys() == one_by_one.cells.keys()
+    assert made[1].comment == "gardée" and made[1].number_format == "0.0"
+
+
+def test_rows_fitted_together_have_the_heights_each_fitted_alone_each_columns_width_looked_up_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from analyse import excel
+    from analyse.excel import fit_row, fit_rows
+
+    def sheet() -> Sheet:
+        made = Sheet("Feuille")
+        made.widths |= {1: 10, 2: 4.5}
+        for row in range(1, 9):
+            put(made, row, 1, "mot " * row * 3, wrap=True)
+            put(made, row, 2, "ligne\n" * (row % 3) + "fin", wrap=row % 2 == 0)
+            put(made, row, 3, "x" * 40 * row, wrap=row > 4)  # the default width
+        made.heights[5] = 99
+        return made
+
+    alone, together = sheet(), sheet()
+    for row in range(2, 9):
+        if row != 5:
+            fit_row(alone, row)
+    looked_up: list[int] = []
+    width = excel._width
+    monkeypatch.setattr(excel, "_width", lambda ws, column: looked_up.append(column) or width(ws, column))
+    fit_rows(together, 2)
+    assert together.heights == alone.heights and together.heights[5] == 99 and 1 not in together.heights
+    assert sorted(looked_up) == [1, 2, 3]
