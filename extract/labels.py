@@ -183,23 +183,26 @@ def make_line(page: Page, index: int, words: Sequence[Word], rows: Sequence[int]
     if words:
         top, bottom = words[0].top, words[0].bottom
     for number, word in enumerate(words):
-        part = fold(word.text)
+        text = word.text
+        part = fold(text)
         start, end = end, end + len(part)
         parts.append(part)
         starts.append(start)
         ends.append(end)
         upper, lower = word.top, word.bottom
-        top, bottom = (upper if upper < top else top), (lower if lower > bottom else bottom)
+        if upper < top:
+            top = upper
+        if lower > bottom:
+            bottom = lower
         if word.source == SOURCE_OCR:
             ocr = True
         if end > start:  # words that fold to nothing (":") start and end no match
-            if start not in first_at:
-                first_at[start] = number
+            first_at[start] = number  # offsets rise from word to word: each is new (and one elided inside a word)
             last_at[end] = number
-            text = word.text
-            elision = ("'" in text or "’" in text) and ELISION.match(text)  # the pattern only where it may match
-            if elision:  # "l'index": a label may begin after the article
-                first_at.setdefault(start + len(fold(elision.group())), number)
+            if "'" in text or "’" in text:  # the pattern only where it may match
+                elision = ELISION.match(text)
+                if elision:  # "l'index": a label may begin after the article
+                    first_at[start + len(fold(elision.group()))] = number
     line = _new(Line)  # Line(page, index, ...), its fields written at once (see exact_match)
     line.__dict__.update(page=page, index=index, words=tuple(words), folded="".join(parts), starts=tuple(starts),
                          ends=tuple(ends), rows=tuple(rows) if rows is not None else (index,) * len(words),
@@ -219,19 +222,24 @@ def stacked_lines(page: Page, lines: list[list[Word]]) -> list[Line]:
     groups = [_groups(line) for line in lines]
     stacked = []
     for index, line_groups in enumerate(groups):
+        reach = min(index + 2 * STACK_DEPTH, len(groups))
         for group in line_groups:
-            chain, rows = [group], [index] * len(group[0])
-            for below in range(index + 1, min(index + 2 * STACK_DEPTH, len(groups))):
-                if len(chain) == STACK_DEPTH:
-                    break
-                following = _next_part(chain[-1], groups[below])
+            chain, upper, depth = None, group, 1
+            for below in range(index + 1, reach):
+                following = _next_part(upper, groups[below])
                 if following is None:
                     continue  # a line of other cells only (« Oui | X | Non » set between a label's two lines)
                 if following is False:
                     break
-                chain.append(following)
+                if chain is None:  # most groups are joined with none: their chain is made when one is
+                    chain, rows = list(group[0]), [index] * len(group[0])
+                chain += following[0]
                 rows += [below] * len(following[0])
-                stacked.append(make_line(page, index, [w for part in chain for w in part[0]], rows))
+                stacked.append(make_line(page, index, chain, rows))
+                depth += 1
+                if depth == STACK_DEPTH:
+                    break
+                upper = following
     return stacked
 
 
@@ -270,6 +278,8 @@ def _next_part(upper: _Group, groups: list[_Group]) -> _Group | bool | None:
     shared = False
     for group in groups:
         x0, x1 = group[1], group[2]
+        if x0 >= right:
+            break  # this group and the next ones (a line's groups run left to right) start past its column
         if (x1 if x1 < right else right) - (x0 if x0 > left else left) > 0:  # one column
             if len(group[0]) <= STACK_WORDS and -height * 0.5 < group[3] - bottom < height * STACK_GAP:
                 return group

@@ -236,6 +236,29 @@ def test_a_wrapped_label_s_line_is_looked_up_only_where_a_match_may_span_its_bre
     assert [m.line.one_row for m in index._anchor("dont cadres", False)] == [True]  # not again on the wrapped lines
 
 
+
+def test_a_label_wrapped_over_three_lines_beside_other_cells_is_made_as_its_words_are():
+    """Each wrapped label is made of its words as :func:`make_line` makes a line (its folded text and
+    its places after its lines' words, even past a word folding to nothing), the groups of the lines
+    below looked at only as far as its column goes."""
+    page = _page([("Part", 60, 100), ("des", 100, 100), ("Oui", 300, 100), ("Non", 400, 100),
+                  ("femmes", 60, 112), ("X", 300, 112), ("l'encadrement", 60, 124), (":", 170, 124),
+                  ("40", 300, 124)])
+    stacked = [line for line in page.derived("label_lines", label_lines) if not line.one_row]
+    assert [(_texts(line.words), line.rows) for line in stacked] == [
+        (["Part", "des", "femmes"], (0, 0, 1)), (["Part", "des", "femmes", "l'encadrement", ":"], (0, 0, 1, 2, 2)),
+        (["Oui", "X"], (0, 1)), (["Oui", "X", "40"], (0, 1, 2)), (["femmes", "l'encadrement", ":"], (1, 2, 2)),
+        (["X", "40"], (1, 2))]
+    for line in stacked:
+        made = make_line(page, line.index, line.words, line.rows)
+        assert line.__dict__.keys() == made.__dict__.keys()
+        assert [getattr(line, name) for name in ("folded", "starts", "ends", "top", "bottom", "ocr")] \
+            == [getattr(made, name) for name in ("folded", "starts", "ends", "top", "bottom", "ocr")]
+        assert list(line.first_at.items()) == list(made.first_at.items())  # in the order words are searched
+    assert list(stacked[1].first_at.items()) == [(0, 0), (4, 1), (7, 2), (13, 3), (14, 3)]  # after « l' » too
+    assert list(stacked[1].last_at.items()) == [(4, 0), (7, 1), (13, 2), (25, 3)]  # « : » ends no match
+
+
 # -- the field reader: what comes from the form alone made once, a page's gutters when asked ------
 
 def test_what_the_reader_derives_from_the_form_alone_is_made_once_per_form():
