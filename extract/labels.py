@@ -361,7 +361,8 @@ class LabelIndex:
         "Non cadres") is dropped. The reader asks the same question again and again (a label's
         matches for several of its steps): each answer is kept, and given as a new list.
         """
-        key = (tuple(anchors), after, before, tuple(rivals))
+        key = (tuple(anchors), None if after is None else _key(after), None if before is None else _key(before),
+               tuple(rivals))  # positions as tuples: a frozen dataclass hashes and compares in Python
         answer = self._answers.get(key)
         if answer is None:
             answer = self._answers[key] = self._find(anchors, after, before, rivals)
@@ -571,15 +572,15 @@ def exact_match(line: Line, first: int, last: int, anchor: str) -> Match:
     hundreds of exact matches). A field added to Match stops the import here until it is set.
 
     What the reader asks of nearly every match as it keeps the longest of those covering the same
-    words (:func:`_best_per_span`: its words, length, rank, start and order) is written in too, as
-    the kept properties would compute it, without a call of theirs each."""
+    words (:func:`_best_per_span`: its words, length, rank, start, order and words' ids) and its
+    page are written in too, as the kept properties would compute them, without a call of theirs each."""
     match = _new(Match)
     words = line.words[first:last + 1]
     length = line.ends[last] - line.starts[first]
     start_key = (line.page.number, line.rows[first], line.words[first].x0)
     match.__dict__.update(line=line, first=first, last=last, anchor=anchor, score=100.0, words=words,
                           length=length, rank=(-length, -100.0, first), start_key=start_key,
-                          order=(start_key, -length))
+                          order=(start_key, -length), word_ids=frozenset(map(id, words)), page=line.page)
     return match
 
 

@@ -25,7 +25,8 @@ from extract.cells import cell_of
 from extract.document import load
 from extract.fields import FieldReader, label_fragment, of_form, printed_phrases, printed_text
 from extract.gutters import find_gutters
-from extract.labels import SCANNED_ANCHORS, LabelIndex, Line, Match, exact_match, label_lines, make_line, word_starts
+from extract.labels import (SCANNED_ANCHORS, LabelIndex, Line, Match, Position, exact_match, label_lines, make_line,
+                            word_starts)
 from extract.marks import typed_boxes
 from extract.pdfium_text import split_words
 from extract.tokens import Page, Rule, Word, group_lines, lines_of, reading_order
@@ -171,7 +172,7 @@ def test_matches_and_lines_made_quickly_are_those_their_classes_make():
     assert line.first_at == {0: 0, 1: 0, 6: 1, 8: 1, 10: 2}  # after "l'" and "qu’" too
     assert exact_match(line, 0, 1, "index") == Match(line, 0, 1, "index")
     made, plain = exact_match(line, 1, 2, "index"), Match(line, 1, 2, "index")
-    for name in ("words", "length", "rank", "start_key", "order"):  # written in as it is made
+    for name in ("words", "length", "rank", "start_key", "order", "word_ids", "page"):  # written in as it is made
         assert name in made.__dict__ and name not in plain.__dict__ and getattr(made, name) == getattr(plain, name)
 
 
@@ -257,6 +258,19 @@ def test_a_label_wrapped_over_three_lines_beside_other_cells_is_made_as_its_word
         assert list(line.first_at.items()) == list(made.first_at.items())  # in the order words are searched
     assert list(stacked[1].first_at.items()) == [(0, 0), (4, 1), (7, 2), (13, 3), (14, 3)]  # after « l' » too
     assert list(stacked[1].last_at.items()) == [(4, 0), (7, 1), (13, 2), (25, 3)]  # « : » ends no match
+
+
+
+def test_bounds_equal_but_not_the_same_positions_find_the_answer_kept():
+    """An answer is kept under its bounds' values (a frozen dataclass would hash and compare in Python)."""
+    page = _page([("Cadres", 60, 100), ("Total", 60, 130), ("Cadres", 60, 160)])
+    index = LabelIndex([page])
+    since = index.first(["Total"]).start
+    first = index.find(["Cadres"], after=since)
+    kept = len(index._answers)
+    again = index.find(["Cadres"], after=Position(since.page, since.line, since.x))
+    assert again == first and [m.words[0].top for m in again] == [160] and len(index._answers) == kept
+    assert [m.words[0].top for m in index.find(["Cadres"], before=since)] == [100]
 
 
 # -- the field reader: what comes from the form alone made once, a page's gutters when asked ------
